@@ -1,0 +1,52 @@
+# xsim — quick start: `make demo` (set up and run the main job), `make test` (set up and run all tests).
+# The virtual environment is .venv, made with a Python >= 3.12 found by tools/find-python.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+XSIM    := $(VENV)/bin/xsim
+STAMP_BASE := $(VENV)/.stamp-base
+STAMP_TEST := $(VENV)/.stamp-test
+
+.PHONY: demo test lab present lint bench setup clean
+
+$(PY):
+	@PYTHON_BIN=$$(tools/find-python) && echo "using $$PYTHON_BIN" && "$$PYTHON_BIN" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP_BASE): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(STAMP_TEST): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test,present]"
+	@touch $(STAMP_BASE) $@
+
+setup: $(STAMP_BASE)
+
+## The main job: compare the forms of the bundled scenario (falls back to checking the example records).
+demo: $(STAMP_BASE)
+	@$(PY) -m xsim.demo
+
+## The whole test suite: unit, property, literature and validity tests, then the notebooks (nbval).
+test: $(STAMP_TEST)
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m pytest
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
+	  $(PY) -m pytest --nbval notebooks --sanitize-with notebooks/sanitize.cfg -p no:randomly -q; \
+	fi
+
+lab: $(STAMP_BASE)
+	$(VENV)/bin/jupyter lab notebooks/
+
+## Presentation mode: a notebook as an app, without code, for a projector.
+present: $(STAMP_TEST)
+	$(VENV)/bin/voila --strip_sources=True notebooks/
+
+lint: $(STAMP_TEST)
+	$(PY) -m ruff check src tests benchmarks
+
+bench: $(STAMP_BASE)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

@@ -1,0 +1,31 @@
+"""xsim — a training and simulation kit for urban and rural community consultation (城乡社区协商).
+
+The top-level names are imported lazily: ``import xsim`` stays cheap, and the rules engine and
+``xsim check`` never import Mesa, pandas or matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "check_record": "xsim.rules",
+    "load_record": "xsim.records",
+    "CaseRecord": "xsim.records",
+    "load_scenario": "xsim.scenario",
+    "list_scenarios": "xsim.scenario",
+    "Scenario": "xsim.scenario",
+    "ConsultationModel": "xsim.model",
+    "Outcome": "xsim.outcome",
+    "InputError": "xsim.errors",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'xsim' has no attribute {name!r}")

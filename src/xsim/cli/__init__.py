@@ -1,0 +1,84 @@
+"""The ``xsim`` command: one sub-command per module in this package.
+
+Sub-commands are imported lazily so that ``xsim check`` never pays for Mesa, pandas or matplotlib.
+Each sub-command module defines ``add_arguments(parser)`` and ``run(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from xsim.errors import InputError
+
+# name -> (module, one-line help in English, one-line help in Chinese)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("xsim.cli.check", "judge case records against the notice", "按通知逐条检查协商记录"),
+    "rules": ("xsim.cli.rules", "list the rule codes or explain one", "列出规则代码或解释一条规则"),
+    "run": ("xsim.cli.run", "simulate one consultation of a scenario", "模拟一个情景中的一次协商"),
+    "scenarios": ("xsim.cli.scenarios", "list the bundled scenarios", "列出内置情景"),
+    "compare": ("xsim.cli.compare", "compare forms over many replications", "多次重复比较协商形式"),
+    "sweep": ("xsim.cli.sweep", "parameter sweeps and sensitivity analysis", "参数扫描与敏感性分析"),
+}
+
+
+def _lang_from_argv(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return "zh"
+
+
+def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xsim",
+        description="xsim — 城乡社区协商培训与模拟工具 / community consultation training and simulation kit",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_en, help_zh) in COMMANDS.items():
+        module = _load(module_name)
+        if module is None:
+            continue
+        p = sub.add_parser(name, help=help_en if lang == "en" else help_zh)
+        p.add_argument(
+            "--lang", choices=["zh", "en"], default="zh", help="message language (default zh)"
+        )
+        module.add_arguments(p)
+        p.set_defaults(_module=module)
+    return parser
+
+
+def _load(module_name: str):
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        # A sub-command whose module is not written yet is simply absent.
+        if exc.name == module_name:
+            return None
+        raise
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_argv(argv)
+    parser = build_parser(lang)
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._module.run(args) or 0)
+    except InputError as err:
+        print(err.message(args.lang), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

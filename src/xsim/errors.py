@@ -1,0 +1,42 @@
+"""Errors about user input (records, scenarios, CLI options).
+
+Every error a user can cause is an :class:`InputError`: it names the file, the field path inside
+it (and the YAML line when known) and what was expected, in Chinese and in English. The CLI prints
+``error.message(lang)`` on stderr and exits with code 2; widgets show ``error.message("zh")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class InputError(Exception):
+    """Bad input from a user: which file, which field, what was expected.
+
+    ``expected_zh`` / ``expected_en`` describe what was expected (or what went wrong) in each language.
+    ``field`` is a dotted path such as ``timeline.notified`` or ``participants[2].count`` ("" for the
+    whole file). ``line`` is the 1-based YAML line when known.
+    """
+
+    file: str
+    field: str
+    expected_en: str
+    expected_zh: str = ""
+    line: int | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        if lang == "en":
+            field = f"field '{self.field}': " if self.field else ""
+            return f"{where}: {field}{self.expected_en}"
+        field = f"字段「{self.field}」：" if self.field else ""
+        return f"{where}：{field}{self.expected_zh or self.expected_en}"
+
+    def __str__(self) -> str:
+        return self.message("en")
