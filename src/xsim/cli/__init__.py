@@ -32,13 +32,17 @@ def _lang_from_argv(argv: list[str]) -> str:
     return "zh"
 
 
-def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
+def build_parser(lang: str = "zh", only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only`` set, just that sub-command's module is imported (keeps
+    ``xsim check`` free of the simulator's heavy imports)."""
     parser = argparse.ArgumentParser(
         prog="xsim",
         description="xsim — 城乡社区协商培训与模拟工具 / community consultation training and simulation kit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_en, help_zh) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         module = _load(module_name)
         if module is None:
             continue
@@ -65,7 +69,9 @@ def _load(module_name: str):
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from_argv(argv)
-    parser = build_parser(lang)
+    # The sub-command is the first argument (options such as --lang come after it).
+    only = argv[0] if argv and argv[0] in COMMANDS else None
+    parser = build_parser(lang, only=only)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()

@@ -1,0 +1,141 @@
+"""``xsim compare``: compare forms (and settings) of a scenario over many replications.
+
+    xsim compare elevator_retrofit --forms owners,hearing --reps 100 --seed 1 --out out/elevator
+
+One row per run is streamed to Parquet files in ``--out`` as runs finish; the table gives each
+variant's mean with a 95% bootstrap CI and the differences against the baseline (the first variant
+unless ``--baseline``). ``--vary organizer.notice_days=3,7`` crosses the forms with parameter values;
+``--set KEY=VALUE`` changes the scenario for every variant. Heavy imports happen inside ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+
+from xsim.errors import InputError
+from xsim.experiments.options import (
+    add_execution_arguments,
+    check_execution_arguments,
+    load_runner,
+    parse_assignment,
+    parse_value,
+    split_list,
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="bundled scenario name or path to a scenario YAML file")
+    parser.add_argument("--forms", default=None,
+                        help="comma-separated forms to compare (default: the scenario's forms)")
+    parser.add_argument("--reps", type=int, default=50, help="replications per variant (default 50)")
+    parser.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2",
+                        help="also vary a scenario path (or rules.SETTING) over values; repeatable")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="set_",
+                        help="change the scenario for every variant; repeatable")
+    parser.add_argument("--baseline", default=None, help="variant the others are compared with")
+    parser.add_argument("--measures", default=None,
+                        help="comma-separated measures for the text table (default: the headline "
+                             "measures and the finding codes that occurred; JSON has all)")
+    parser.add_argument("--boot", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    parser.add_argument("--no-figure", action="store_true",
+                        help="do not write comparison.png into --out")
+    add_execution_arguments(parser)
+
+
+def build_variants(forms: list[str], vary: list[str]) -> list[dict]:
+    """Forms × every combination of the --vary values (one variant per combination)."""
+    axes = []
+    for item in vary:
+        key, values = parse_assignment(item, "--vary")
+        choices = [parse_value(v) for v in split_list(values)]
+        if not choices:
+            raise InputError("<options>", "--vary", f"values for {key} (KEY=V1,V2)", f"请给出 {key} 的取值")
+        axes.append([(key, v) for v in choices])
+    variants = []
+    for form in forms or [None]:
+        for combo in itertools.product(*axes):
+            spec = {"form": form} if form else {}
+            spec.update(dict(combo))
+            variants.append(spec)
+    return variants
+
+
+def _with_set(scenario, assignments: list[str]):
+    if not assignments:
+        return scenario
+    overrides = dict(parse_assignment(a, "--set") for a in assignments)
+    return scenario.with_overrides({k: parse_value(v) for k, v in overrides.items()}, source="--set")
+
+
+def run(args: argparse.Namespace) -> int:
+    from xsim.experiments.study import RunFailed, Study, scenario_forms
+    from xsim.scenario import load_scenario
+
+    check_execution_arguments(args)
+    if args.reps < 1:
+        raise InputError("<options>", "--reps", "a positive whole number", "重复次数应为正整数")
+    scenario = _with_set(load_scenario(args.scenario), args.set_)
+    forms = split_list(args.forms) or scenario_forms(scenario) or []
+    study = Study(scenario, build_variants(forms, args.vary), args.reps, args.seed,
+                  runner=load_runner(args.runner))
+    names = [v.name for v in study.variants]
+    if args.baseline is not None and args.baseline not in names:
+        raise InputError("<options>", "--baseline",
+                         f"one of the study's variants: {', '.join(names)} (got '{args.baseline}')",
+                         f"应为本研究的方案之一：{'、'.join(names)}（实际为「{args.baseline}」）")
+    if args.measures:
+        study.check_measures(split_list(args.measures))
+    from xsim.experiments.options import make_executor_from_args
+
+    executor = make_executor_from_args(args)  # a scheduler that does not answer fails here
+    try:
+        result = study.run(executor, out=args.out, resume=args.resume,
+                           progress=False if args.no_progress else None)
+    except RunFailed as err:
+        hint = ("; finished runs are kept, rerun with --resume" if args.lang == "en"
+                else "；已完成的模拟已保存，可用 --resume 续算") if args.out else ""
+        print(f"{err}{hint}", file=sys.stderr)
+        return 1
+    finally:
+        executor.close()
+    frame = result.rows
+    summary = result.summary(baseline=args.baseline,
+                             n_boot=args.boot, seed=args.seed)
+    if args.out:
+        _write_outputs(args, summary)
+    if args.format == "json":
+        body = summary.to_dict()
+        body["study"] = study.manifest()
+        body["runs"] = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+    else:
+        title = getattr(scenario, "title", scenario.name)
+        if args.lang == "en":
+            print(f"{scenario.name}: {len(study.variants)} variants × {args.reps} replications, "
+                  f"seed {args.seed}")
+        else:
+            print(f"{title}（{scenario.name}）：{len(study.variants)} 个方案 × {args.reps} 次重复，"
+                  f"随机种子 {args.seed}")
+        print(summary.to_text(args.lang, measures=split_list(args.measures) or None))
+        if args.out:
+            note = (f"results in {args.out} ({result.n_run} runs now, {result.n_skipped} resumed)"
+                    if args.lang == "en" else
+                    f"结果已写入 {args.out}（本次 {result.n_run} 次模拟，续用 {result.n_skipped} 次）")
+            print(note, file=sys.stderr)
+    return 0
+
+
+def _write_outputs(args: argparse.Namespace, summary) -> None:
+    from pathlib import Path
+
+    from xsim.experiments.storage import _atomic_write_bytes
+
+    out = Path(args.out)
+    _atomic_write_bytes(out / "summary.json", summary.to_json().encode("utf-8"))
+    if not args.no_figure:
+        from xsim.experiments.figures import comparison_figure, save_figure
+
+        save_figure(comparison_figure(summary, lang=args.lang), out / "comparison.png")

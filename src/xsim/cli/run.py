@@ -1,0 +1,167 @@
+"""``xsim run SCENARIO``: simulate one consultation of a scenario and say what happened.
+
+Text output (Chinese by default, ``--lang en``) tells a cadre who came, who was left out, what was
+concluded and which rules were broken, with their codes. ``--format json`` prints the outcome
+measures and the findings. ``--record FILE`` writes the run's case record (YAML) — atomically and
+only after the run succeeded. Bad input (unknown scenario, form or parameter) exits 2 with one
+message naming the valid choices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+import yaml
+
+from xsim.errors import InputError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="bundled scenario name or path to a scenario YAML file")
+    parser.add_argument("--form", default=None, help="consultation form (default: the scenario's)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--record", metavar="FILE", help="write the run's case record (YAML)")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="PATH=VALUE",
+        help="override a scenario parameter, e.g. --set organizer.notice_days=3 (repeatable)",
+    )
+
+
+def parse_overrides(items: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            raise InputError(
+                "--set", item, "expected PATH=VALUE, e.g. organizer.notice_days=3",
+                "格式应为 参数路径=取值，例如 organizer.notice_days=3",
+            )
+        path, raw = item.split("=", 1)
+        try:
+            out[path.strip()] = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            out[path.strip()] = raw
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from xsim.model import ConsultationModel
+    from xsim.records import dump_record
+
+    overrides = parse_overrides(args.set)
+    model = ConsultationModel(args.scenario, form=args.form, rng=args.seed, overrides=overrides)
+    outcome = model.run()
+    if args.format == "json":
+        payload = {
+            "scenario": model.spec.name,
+            "form": model.form.name,
+            "seed": args.seed,
+            "outcome": outcome.to_dict(),
+            "findings": [f.to_dict() for f in model.report.findings],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(render_text(model, args.seed, args.lang))
+    if args.record:
+        try:
+            dump_record(model.record, args.record)
+        except OSError as exc:
+            raise InputError(
+                args.record, "", f"cannot write the record: {exc.strerror}",
+                f"无法写入记录文件：{exc.strerror}",
+            ) from None
+    return 0
+
+
+# -- text ------------------------------------------------------------------------------------------
+
+OUTCOME_ZH = {"consensus": "达成共识", "majority": "形成多数意见", "disputed": "分歧较大"}
+ASSEMBLY_ZH = {
+    "villagers_meeting": "村民会议",
+    "residents_meeting": "居民会议",
+    "representatives_meeting": "村（居）民代表会议",
+    "owners_meeting": "业主大会（共同决定）",
+}
+CATEGORY_ZH = {
+    "registered": "户籍居民", "nonregistered": "非户籍居民", "female": "女性", "male": "男性",
+    "owner": "业主", "tenant": "租户", "stake_pos": "受益者", "stake_neg": "受损者",
+    "digital": "会上网者", "nodigital": "不会上网者", "age_young": "18–39岁", "age_middle": "40–59岁",
+    "age_old": "60岁及以上",
+}
+CATEGORY_EN = {
+    "registered": "registered", "nonregistered": "non-registered", "female": "women", "male": "men",
+    "owner": "owners", "tenant": "tenants", "stake_pos": "who gain", "stake_neg": "who lose",
+    "digital": "online", "nodigital": "offline", "age_young": "aged 18–39", "age_middle": "aged 40–59",
+    "age_old": "aged 60+",
+}
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.0f}%"
+
+
+def render_text(model, seed: int, lang: str = "zh") -> str:
+    o = model.run()
+    d = o.to_dict()
+    spec, form, trace = model.spec, model.form, model.trace
+    names = {g.id: g.name for g in spec.stakeholder_groups}
+    en = lang == "en"
+    lines: list[str] = []
+    add = lines.append
+    if en:
+        add(f"{spec.title} — form: {form.name} ({form.zh}), seed {seed}")
+        add(f"Who came: {o.attended} of {o.residents} adults ({_pct(o.participation)}); "
+            f"informed in time {_pct(o.informed_in_time)}")
+    else:
+        add(f"{spec.title} —— 协商形式：{form.zh}（{form.name}），随机种子 {seed}")
+        add(f"谁来了：{o.residents} 名成年居民中到场 {o.attended} 人（{_pct(o.participation)}）；"
+            f"及时获知通知 {_pct(o.informed_in_time)}")
+    for gid in spec.group_ids:
+        rate = d.get(f"participation.group.{gid}")
+        fair = d.get(f"fairness.group.{gid}")
+        add(f"  - {names[gid] if not en else gid}: "
+            + (f"took part {_pct(rate)}, fairness {fair:.2f}" if en else
+               f"参与 {_pct(rate)}，公平感 {fair:.2f}"))
+    demo = ["age_young", "age_middle", "age_old", "registered", "nonregistered", "owner", "tenant",
+            "digital", "nodigital"]
+    label = CATEGORY_EN if en else CATEGORY_ZH
+    add(("  by group: " if en else "  分人群：") + ("; " if en else "；").join(
+        f"{label[k]} {_pct(d.get('participation.' + k))}" for k in demo))
+    left_out = [gid for gid in spec.group_ids if not d.get(f"participation.group.{gid}")]
+    if left_out:
+        who = ", ".join(left_out) if en else "、".join(names[g] for g in left_out)
+        add(f"Left out: {who}" if en else f"谁被落下：{who} 无人参与")
+    outcome = trace.outcome if en else OUTCOME_ZH[trace.outcome]
+    if en:
+        add(f"Concluded: {outcome} (support {_pct(o.support)}); voice dominance {o.voice_dominance:.2f}")
+    else:
+        add(f"协商结论：{outcome}（支持 {_pct(o.support)}）；强势声音占发言比 {o.voice_dominance:.2f}")
+    if trace.assembly:
+        a = trace.assembly
+        kind = a["kind"] if en else ASSEMBLY_ZH[a["kind"]]
+        if en:
+            add(f"Decided by: {kind} — {a['present']} of {a['members']} present, {a['yes']} yes")
+        else:
+            add(f"决定：提交{kind} —— 应到 {a['members']}，实到 {a['present']}，赞成 {a['yes']}")
+    verdict = ("adopted" if o.adopted else "not adopted") if en else ("通过" if o.adopted else "未通过")
+    add((f"Result: {verdict}, {o.days_to_decision} days to decision; fairness {o.fairness:.2f}; "
+         f"{o.person_hours:.0f} person-hours, {o.money_yuan:.0f} yuan") if en else
+        (f"结果：{verdict}，用时 {o.days_to_decision} 天作出决定；总体公平感 {o.fairness:.2f}；"
+         f"投入 {o.person_hours:.0f} 人·小时，费用 {o.money_yuan:.0f} 元"))
+    findings = model.report.findings
+    if not findings:
+        add("Findings: none — the procedure met every rule." if en else "规则检查：未发现问题。")
+    else:
+        add("Findings:" if en else "规则检查：")
+        for f in findings:
+            add(f"  [{f.code}] ({f.clause}) {f.message(lang)}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from xsim.cli import main
+
+    sys.exit(main(["run", *sys.argv[1:]]))

@@ -1,0 +1,125 @@
+"""``xsim sweep``: grids, Latin hypercubes and global sensitivity analysis of one outcome.
+
+    xsim sweep elevator_retrofit --param organizer.notice_days=1:14 --param behaviour.epsilon=0.2:0.8 \\
+        --method sobol --n 16 --reps 2 --outcome participation --out out/sweep
+
+``--param NAME=LOW:HIGH`` is a range (whole numbers when both bounds are), ``--param NAME=a,b`` a list
+of values (grid only). With ``--out`` the runs stream to Parquet (``--resume`` works as for
+``compare``) and the figure goes to ``sweep.png`` / ``sensitivity.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from xsim.errors import InputError
+from xsim.experiments.options import add_execution_arguments, check_execution_arguments, load_runner
+
+METHODS = ("grid", "lhs", "sobol", "morris")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="bundled scenario name or path to a scenario YAML file")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=LOW:HIGH|V1,V2",
+                        help="a parameter to sweep (dotted scenario path or rules.SETTING); repeatable")
+    parser.add_argument("--method", choices=METHODS, default="lhs",
+                        help="grid, Latin hypercube (lhs), Sobol or Morris sensitivity (default lhs)")
+    parser.add_argument("--n", type=int, default=16,
+                        help="lhs: points; sobol: base samples (power of 2); morris: trajectories")
+    parser.add_argument("--steps", type=int, default=5, help="grid: values per range (default 5)")
+    parser.add_argument("--reps", type=int, default=3, help="replications per point (default 3)")
+    parser.add_argument("--outcome", default="participation",
+                        help="the outcome measure to analyse (default participation)")
+    parser.add_argument("--form", default=None, help="the form used at every point")
+    add_execution_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from xsim.experiments.options import make_executor_from_args
+    from xsim.experiments.study import RunFailed
+    from xsim.experiments.sweep import Sweep, parse_parameter
+    from xsim.scenario import load_scenario
+
+    check_execution_arguments(args)
+    if args.reps < 1:
+        raise InputError("<options>", "--reps", "a positive whole number", "重复次数应为正整数")
+    if args.steps < 2:
+        raise InputError("<options>", "--steps", "at least 2 values per range", "每个范围至少取 2 个值")
+    scenario = load_scenario(args.scenario)
+    params = [parse_parameter(p) for p in args.param]
+    sweep = Sweep(scenario, params, method=args.method, n=args.n, reps=args.reps, seed=args.seed,
+                  form=args.form, steps=args.steps, runner=load_runner(args.runner))
+    sweep.study.check_measures([args.outcome])
+    executor = make_executor_from_args(args)
+    try:
+        result = sweep.run(executor, out=args.out, resume=args.resume,
+                           progress=False if args.no_progress else None)
+    except RunFailed as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    finally:
+        executor.close()
+    frame = result.rows
+    table = sweep.point_means(frame, args.outcome)
+    indices = sweep.sensitivity(frame, args.outcome) if args.method in ("sobol", "morris") else None
+    if args.out:
+        _write_outputs(args, sweep, frame, indices)
+    if args.format == "json":
+        body = {"method": args.method, "outcome": args.outcome, "reps": args.reps,
+                "seed": args.seed, "points": json.loads(table.to_json(orient="records")),
+                "sensitivity": None if indices is None else json.loads(indices.to_json(orient="index"))}
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+        return 0
+    from xsim.experiments.labels import measure_label
+
+    en = args.lang == "en"
+    print(f"{scenario.name}: {args.method}, {len(sweep.points)} points × {args.reps} replications"
+          if en else f"{scenario.title}（{scenario.name}）：{args.method}，{len(sweep.points)} 个抽样点 × "
+          f"{args.reps} 次重复")
+    if indices is None:
+        shown = table.sort_values(args.outcome, ascending=False)
+        with _pd_wide():
+            print(shown.rename(columns={args.outcome: measure_label(args.outcome, args.lang)})
+                  .head(30).to_string(float_format=lambda v: f"{v:.3f}"))
+        if len(shown) > 30:
+            print(f"... ({len(shown) - 30} more points)" if en else f"……（另有 {len(shown) - 30} 个点）")
+    else:
+        head = "sensitivity of" if en else "敏感性指数："
+        print(f"{head} {measure_label(args.outcome, args.lang)}")
+        with _pd_wide():
+            print(indices.to_string(float_format=lambda v: f"{v:.3f}"))
+        top = indices.index[int(np.nanargmax(indices.iloc[:, 2 if args.method == 'sobol' else 0]))]
+        print(f"most influential: {top}" if en else f"影响最大的参数：{top}")
+    return 0
+
+
+class _pd_wide:
+    def __enter__(self):
+        import pandas as pd
+
+        self._ctx = pd.option_context("display.width", 200, "display.max_columns", 50)
+        return self._ctx.__enter__()
+
+    def __exit__(self, *exc):
+        return self._ctx.__exit__(*exc)
+
+
+def _write_outputs(args, sweep, frame, indices) -> None:
+    from pathlib import Path
+
+    from xsim.experiments.figures import save_figure, sensitivity_figure, sweep_figure
+    from xsim.experiments.storage import _atomic_write_bytes
+
+    out = Path(args.out)
+    if indices is not None:
+        _atomic_write_bytes(out / "sensitivity.json",
+                            indices.to_json(orient="index", indent=2).encode("utf-8"))
+        save_figure(sensitivity_figure(indices, outcome=args.outcome, lang=args.lang),
+                    out / "sensitivity.png")
+    else:
+        first = sweep.params[0].name
+        save_figure(sweep_figure(frame, first, args.outcome, lang=args.lang), out / "sweep.png")

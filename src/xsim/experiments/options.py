@@ -1,0 +1,82 @@
+"""Command-line options shared by ``xsim compare`` and ``xsim sweep`` (parsing and checking).
+
+Only the standard library and PyYAML are imported here: building the ``xsim`` parser must stay cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+import yaml
+
+from xsim.errors import InputError
+
+
+def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
+    """--seed --out --resume --workers --scheduler --executor --no-progress --runner --format."""
+    parser.add_argument("--seed", type=int, default=0, help="root seed of the study (default 0)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="folder for the results (Parquet part files, manifest, summary, figure)")
+    parser.add_argument("--resume", action="store_true",
+                        help="complete an interrupted study in --out: run only the missing runs")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="local worker processes (default: all cores)")
+    parser.add_argument("--scheduler", metavar="local|tcp://HOST:PORT", default=None,
+                        help="run on Dask: 'local' starts a LocalCluster, tcp://… uses a running one")
+    parser.add_argument("--executor", choices=["processes", "in-process"], default="processes",
+                        help="without --scheduler: local processes (default) or this process")
+    parser.add_argument("--format", choices=["text", "json"], default="text",
+                        help="output format (default text)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--runner", metavar="MODULE:FUNCTION", default=None,
+                        help="advanced: a replacement for xsim.model.run_once with the same signature")
+
+
+def check_execution_arguments(args: argparse.Namespace) -> None:
+    if args.seed is not None and args.seed < 0:
+        raise InputError("<options>", "--seed", "a non-negative whole number", "随机种子应为非负整数")
+    if args.workers is not None and args.workers < 1:
+        raise InputError("<options>", "--workers", "a positive whole number of workers",
+                         "工作进程数应为正整数")
+    if args.resume and not args.out:
+        raise InputError("<options>", "--resume", "--out DIR naming the study folder to resume",
+                         "使用 --resume 时须用 --out 指定要续算的研究文件夹")
+
+
+def load_runner(spec: str | None):
+    """``module:function`` → the callable (None → the model's ``run_once``)."""
+    if spec is None:
+        return None
+    module_name, _, attr = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise InputError("<options>", "--runner", f"an importable MODULE:FUNCTION ({exc})",
+                         f"应为可导入的 模块:函数（{exc}）") from None
+
+
+def parse_value(text: str) -> Any:
+    """A command-line value as YAML scalar/list: ``3`` → 3, ``true`` → True, ``[a, b]`` → list."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def parse_assignment(text: str, option: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise InputError("<options>", option, f"KEY=VALUE (got '{text}')", f"应为 键=值（实际为「{text}」）")
+    return key.strip(), value.strip()
+
+
+def split_list(text: str | None) -> list[str]:
+    return [item.strip() for item in (text or "").split(",") if item.strip()]
+
+
+def make_executor_from_args(args: argparse.Namespace):
+    from xsim.experiments.executors import make_executor
+
+    return make_executor(args.executor, workers=args.workers, scheduler=args.scheduler)

@@ -1,0 +1,206 @@
+"""Per-run outcome measures: who took part, how representative, what was concluded, at what cost.
+
+:class:`Outcome` holds the measures of one run; ``to_dict()`` flattens them into one JSON-ready
+row (``participation.<group>``, ``fairness.<group>``, ``findings.<CODE>`` …) for DataFrames.
+All measures are array operations on the model's population.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from xsim.deliberation import esteban_ray
+from xsim.population import AGE_BANDS
+from xsim.rules import RULES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from xsim.model import ConsultationModel
+
+ORGANIZER_STAFF = 4  # people organizing on the committee's behalf (ASSUMPTION, for subsidies)
+
+
+@dataclass
+class Outcome:
+    scenario: str
+    form: str
+    residents: int
+    households: int
+    invited: int
+    attended: int
+    participation: float  # attended / adults in scope
+    participation_by: dict[str, float | None]  # per category (None: nobody in it): attended / adults of that category
+    informed_in_time: float  # invited adults who knew at least a day ahead
+    representativeness_groups: float  # total-variation distance attendees vs. adults (groups)
+    representativeness_demographic: float  # … over age × registered × owner cells
+    representativeness_stake: float  # … attendees vs. stake-weighted adults (groups)
+    voice_dominance: float  # high-status share of speakers / their share of voices present
+    opinion_before: float  # mean opinion of those present, before
+    opinion_after: float  # … after deliberation
+    opinion_change: float  # mean |change| of those present
+    opinion_spread: float  # standard deviation of opinions present, after
+    polarization: float  # Esteban–Ray (α = 1.6) on opinions present rounded to 0.1
+    support: float  # share for the proposal among those taking a side
+    consultation_outcome: str  # consensus | majority | disputed
+    consensus: bool
+    escalated: bool
+    assembly_kind: str
+    adopted: bool
+    implemented: bool
+    days_to_decision: int
+    result_informed: float  # adults told the result (publicity, feedback, explanations)
+    fairness: float  # mean perceived fairness of adults, 0..1
+    fairness_by: dict[str, float | None]
+    person_hours: float
+    money_yuan: float
+    subsidies_yuan: float
+    supervision_noticed: int
+    findings: dict[str, int] = field(default_factory=dict)
+    n_violations: int = 0
+    n_warnings: int = 0
+    compliant: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """One flat JSON-ready row: nested measures become ``name.key`` columns."""
+        out: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            if isinstance(value, dict):
+                prefix = {"participation_by": "participation", "fairness_by": "fairness"}.get(key, key)
+                for sub, v in value.items():
+                    out[f"{prefix}.{sub}"] = v
+            else:
+                out[key] = value
+        return out
+
+
+def categories(model: ConsultationModel) -> dict[str, np.ndarray]:
+    """Boolean masks of the adults in each reporting category."""
+    pop = model.pop
+    out = {
+        "registered": pop.registered,
+        "nonregistered": ~pop.registered,
+        "female": pop.female,
+        "male": ~pop.female,
+        "owner": pop.owner,
+        "tenant": ~pop.owner,
+        "stake_pos": pop.stake > 0,
+        "stake_neg": pop.stake < 0,
+        "digital": pop.digital,
+        "nodigital": ~pop.digital,
+    }
+    for k, band in enumerate(AGE_BANDS):
+        out[f"age_{band}"] = pop.age == k
+    for k, gid in enumerate(model.spec.group_ids):
+        out[f"group.{gid}"] = pop.group == k
+    return out
+
+
+def _rate(mask: np.ndarray, values: np.ndarray) -> float | None:
+    n = int(mask.sum())
+    return float(values[mask].mean()) if n else None
+
+
+def total_variation(p: np.ndarray, q: np.ndarray) -> float:
+    """TV distance between two compositions given as non-negative weights per cell."""
+    if p.sum() == 0 or q.sum() == 0:
+        return 1.0
+    return float(0.5 * np.abs(p / p.sum() - q / q.sum()).sum())
+
+
+def perceived_fairness(model: ConsultationModel) -> np.ndarray:
+    """Per adult, 0..1: invited, heard, told the result, and the result near one's view (¼ each)."""
+    pop = model.pop
+    result = 1.0 if model.trace.adopted else -1.0
+    near = 1.0 - np.abs(result - pop.opinion) / 2.0
+    return 0.25 * (model.invited | model.attended) + 0.25 * model.heard + 0.25 * model.told_result + 0.25 * near
+
+
+def measure(model: ConsultationModel) -> Outcome:
+    pop, trace, form, b = model.pop, model.trace, model.form, model.b
+    att = model.attended
+    cats = categories(model)
+    n_groups = len(model.spec.group_ids)
+    cell = pop.group * 0 + (pop.age * 2 + pop.registered) * 2 + pop.owner
+    v = trace.voices
+    present = trace.final
+    status = v["status"] if v else np.zeros(0, dtype=bool)
+    speaking_high = status[trace.speaking].mean() if trace.speaking.any() else 0.0
+    present_high = status.mean() if status.size else 0.0
+    fair = perceived_fairness(model)
+    report = model.report
+    findings = {code: 0 for code in RULES}
+    for f in report.findings:
+        findings[f.code] = findings.get(f.code, 0) + 1
+    days = trace.day.get("decided", trace.day.get("consulted", 0.0))
+    reps = int(trace.reps_present.sum())
+    assembly = trace.assembly or {}
+    doors = 0
+    for chans in (model.organizer.choices.notice_channels, model.organizer.choices.publicity_channels):
+        doors += pop.n_households * ("door_to_door" in chans)
+    hours = (
+        (int(att.sum()) + reps + len(trace.orgs_present) + len(model.experts)) * form.hours
+        + (assembly.get("present", 0) * 2.5 if trace.escalated else 0.0)
+        + doors * b.door_hours
+        + trace.explained * b.explain_hours
+    )
+    subsidy = model.organizer.choices.subsidies
+    meeting_days = form.duration_days + (1 if trace.escalated else 0)
+    subsidies_yuan = (
+        ORGANIZER_STAFF * meeting_days * subsidy.yuan_per_person_day if subsidy.paid else 0.0
+    )
+    money = (
+        form.money_yuan
+        + b.expert_fee_yuan * len(model.experts)
+        + (1500.0 if trace.escalated else 0.0)
+        + subsidies_yuan
+    )
+    return Outcome(
+        scenario=model.spec.name,
+        form=form.name,
+        residents=int(pop.n),
+        households=int(pop.n_households),
+        invited=int(model.invited.sum()),
+        attended=int(att.sum()),
+        participation=float(att.mean()) if pop.n else 0.0,
+        participation_by={k: _rate(m, att) for k, m in cats.items()},
+        informed_in_time=float(trace.informed_in_time),
+        representativeness_groups=total_variation(
+            np.bincount(pop.group[att], minlength=n_groups).astype(float),
+            np.bincount(pop.group, minlength=n_groups).astype(float),
+        ),
+        representativeness_demographic=total_variation(
+            np.bincount(cell[att], minlength=12).astype(float),
+            np.bincount(cell, minlength=12).astype(float),
+        ),
+        representativeness_stake=total_variation(
+            np.bincount(pop.group[att], minlength=n_groups).astype(float),
+            np.bincount(pop.group, weights=np.abs(pop.stake), minlength=n_groups),
+        ),
+        voice_dominance=float(speaking_high / present_high) if present_high > 0 else 1.0,
+        opinion_before=float(trace.initial.mean()) if trace.initial.size else 0.0,
+        opinion_after=float(present.mean()) if present.size else 0.0,
+        opinion_change=float(np.abs(present - trace.initial).mean()) if present.size else 0.0,
+        opinion_spread=float(present.std()) if present.size else 0.0,
+        polarization=esteban_ray(np.round(present, 1)) if present.size else 0.0,
+        support=float(trace.share_for),
+        consultation_outcome=trace.outcome,
+        consensus=trace.outcome == "consensus",
+        escalated=bool(trace.escalated),
+        assembly_kind=str(assembly.get("kind", "")),
+        adopted=bool(trace.adopted),
+        implemented="implemented" in trace.day,
+        days_to_decision=int(days),
+        result_informed=float(model.told_result.mean()) if pop.n else 0.0,
+        fairness=float(fair.mean()) if pop.n else 0.0,
+        fairness_by={k: _rate(m, fair) for k, m in cats.items()},
+        person_hours=round(float(hours), 2),
+        money_yuan=round(float(money), 2),
+        subsidies_yuan=round(float(subsidies_yuan), 2),
+        supervision_noticed=int(trace.noticed),
+        findings=findings,
+        n_violations=len(report.violations),
+        n_warnings=len(report.warnings),
+        compliant=report.compliant,
+    )

@@ -1,0 +1,579 @@
+"""Scenarios: a village or community, a matter, and the organizer's default choices, as YAML.
+
+A scenario says who lives there (``population``, ``stakeholder_groups``), who else has a say
+(``organizations``, ``representatives``), what is to be consulted on (``topic``), what the
+organizer does by default (``organizer``), which forms it compares (``forms``) and which local
+rules apply (``rules``). The model reads nothing else, so a trainee's widget choice or a policy
+team's variant is just an override: ``scenario.with_overrides({"organizer.notice_days": 3})``.
+
+Bad input never raises a pydantic or YAML traceback: :func:`load_scenario` raises
+:class:`xsim.errors.InputError` naming the file, the field path, the YAML line and the valid
+choices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from xsim.errors import InputError
+from xsim.forms import FORMS
+from xsim.rules.rulebook import RulebookOverrides
+
+SCENARIO_DIR = Path(__file__).resolve().parent / "data" / "scenarios"
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+
+CHANNELS = (
+    "bulletin",  # 公开栏 — notice boards people pass by (§5.2)
+    "publication",  # 社区刊物 / 村务公开栏报 (§5.2)
+    "online_forum",  # 网络论坛 / 微信群 — only residents with digital access (§5.2)
+    "mass_work_system",  # 群工系统 — phone/app based mass-work system (§3.e, §5.2)
+    "broadcast",  # 村广播 / 大喇叭 — villages
+    "door_to_door",  # 入户告知 by grid workers / building heads — reaches everyone, costs hours
+    "wechat",  # 微信群 of a building or villager group — digital access only
+    "meeting",  # announced at another meeting
+)
+FEEDBACK_TARGETS = ("subjects", "stakeholders", "residents")
+ASSEMBLIES = (
+    "auto",
+    "villagers_meeting",
+    "residents_meeting",
+    "representatives_meeting",
+    "owners_meeting",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Spread(_Strict):
+    """A quantity drawn per person: normal(mean, sd), clipped to its range."""
+
+    mean: float
+    sd: NonNeg = 0.0
+
+
+class SignedSpread(_Strict):
+    """A position drawn per person on the −1..1 scale: normal(mean, sd), clipped."""
+
+    mean: Signed
+    sd: NonNeg = 0.0
+
+
+class AgeShares(_Strict):
+    """Adults by age band: young 18–39, middle 40–59, old 60+ (shares add up to 1)."""
+
+    young: Share
+    middle: Share
+    old: Share
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> AgeShares:
+        total = self.young + self.middle + self.old
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"age shares must add up to 1 (they add up to {total:g})")
+        return self
+
+
+class BandShares(_Strict):
+    """A share per age band (each 0..1, no need to add up), e.g. digital access."""
+
+    young: Share
+    middle: Share
+    old: Share
+
+
+class BandValues(_Strict):
+    """A number per age band (any sign), e.g. a logit offset or an hour weight."""
+
+    young: float
+    middle: float
+    old: float
+
+
+class Population(_Strict):
+    households: Annotated[int, Field(ge=1, le=200_000)]
+    adults_per_household: Annotated[float, Field(ge=1.0, le=6.0)] = 2.4
+    units: Annotated[int, Field(ge=1)] = 6  # villager groups (村民小组) or buildings (楼栋)
+    registered_share: Share = 0.85  # 户籍 adults; the rest live there without hukou
+    owner_share: Share = 0.75  # households that own their home (tenants otherwise)
+    female_share: Share = 0.5
+    age: AgeShares = AgeShares(young=0.3, middle=0.4, old=0.3)
+    digital_access: BandShares = BandShares(young=0.95, middle=0.85, old=0.45)
+    trust: Spread = Spread(mean=0.6, sd=0.15)  # trust in the committee, 0..1
+    knowledge: Spread = Spread(mean=0.3, sd=0.15)  # knowledge of the matter, 0..1
+    ties: Annotated[int, Field(ge=0, le=50)] = 6  # acquaintances outside one's household
+    area_m2: Spread = Spread(mean=70.0, sd=15.0)  # floor area per owner household (Civil Code 278)
+    away_share: Share = 0.0  # adults working away (外出务工) who rarely hear or attend
+
+
+
+class StakeholderGroup(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    name: str  # Chinese name shown to trainees
+    share: Share  # share of households
+    stake: SignedSpread  # benefit (+) or cost (−) of the proposal, −1..1
+    opinion: SignedSpread  # initial support for the proposal, −1..1
+    owner_share: Share | None = None  # overrides population.owner_share for this group
+    registered_share: Share | None = None
+    old_share: Share | None = None  # overrides the share of 60+ adults in this group
+
+
+class Organization(_Strict):
+    role: Literal[
+        "party_branch",
+        "committee",
+        "supervision_committee",
+        "owners_committee",
+        "property_company",
+        "collective_economy",
+        "cooperative",
+        "social_org",
+        "resident_unit",
+        "township",
+        "villager_group",
+        "mass_org",
+    ]
+    name: str = ""
+    position: Signed = 0.0  # interest position on the proposal
+    voice: Positive = 1.5  # weight of what it says relative to a resident
+    group: str | None = None  # stakeholder group it speaks for, if any
+    detect: Share = 0.0  # supervision committee: chance it notices a breach
+    relevant: bool = True  # false: unrelated to the matter (brought in against §2.b)
+
+
+class Representatives(_Strict):
+    count: Annotated[int, Field(ge=0)] = 0  # 村（居）民代表 / 楼栋长
+    kind: Literal["villager_rep", "resident_rep", "building_head"] = "resident_rep"
+    voice: Positive = 2.0
+    respected: Annotated[int, Field(ge=0)] = 1  # veterans, deputies … available to invite (§2.e)
+
+
+class ProposedBy(_Strict):
+    kind: Literal[
+        "committee", "party_branch", "joint_residents", "joint_representatives", "subject", "township"
+    ] = "committee"
+    signatures: Annotated[int, Field(ge=0)] | None = None
+
+
+CATEGORIES = Literal[
+    "law_required",
+    "policy_implementation",
+    "planning",
+    "infrastructure",
+    "major_activity",
+    "large_fund",
+    "rights_policy",
+    "charter_rules",
+    "dispute",
+    "joint_proposal",
+    "other_public",
+    "subject_request",
+]
+
+
+class Topic(_Strict):
+    title: str
+    categories: list[CATEGORIES] = []
+    proposed_by: ProposedBy = ProposedBy()
+    technical: bool = False
+    wide_impact: bool = False
+    law_reserved: bool = False
+    commissioned_by: Literal["township", "department"] | None = None
+    merit: Signed = 0.3  # the proposal's assessed merit, what experts pull opinions towards
+    owners_matter: bool = False  # a Civil Code art. 278 matter decided by the owners
+    special_matter: bool = False  # art. 278 items 6–8 (e.g. an elevator): double 3/4
+    violates_law: bool = False  # the proposal itself breaks the law (Organic Law art. 27)
+    budget_yuan: NonNeg = 0.0
+    implement_days: Annotated[int, Field(ge=1)] = 60
+
+
+class Subsidies(_Strict):
+    paid: bool = False
+    decided_by_meeting: bool | None = None
+    publicized: bool | None = None
+    yuan_per_person_day: NonNeg = 0.0
+
+
+class Organizer(_Strict):
+    """The organizer's procedural choices (§4): what a trainee sets with widgets."""
+
+    form: str | None = None  # default form; None = first of ``forms``
+    solicit_opinions: bool = True  # §4.1
+    solicit_days: Annotated[int, Field(ge=0, le=60)] = 5
+    invite_groups: list[str] | Literal["all"] = "all"  # §2.b, §4.2
+    invite_respected: bool = True  # §2.e
+    experts: bool = True  # §2.d
+    facilitated: bool = True  # trained moderator who gives every group a turn
+    notice_days: Annotated[int, Field(ge=0, le=60)] = 7  # §4.2 "enough time"
+    notice_channels: list[Literal[CHANNELS]] = ["bulletin", "online_forum", "door_to_door"]
+    escalate: bool = True  # §4.6: take a disputed / law-reserved matter to the deciding meeting
+    assembly: Literal[ASSEMBLIES] = "auto"
+    assembly_notice_days: Annotated[int, Field(ge=0, le=60)] = 10  # Organic Law art. 21
+    implement: bool = True  # §5.2
+    publicize_days: Annotated[int, Field(ge=0, le=365)] = 7  # days after implementation
+    publicity_channels: list[Literal[CHANNELS]] = ["bulletin", "online_forum"]
+    feedback_to: list[Literal[FEEDBACK_TARGETS]] = list(FEEDBACK_TARGETS)  # §4.4
+    explain_dissenters: Share = 1.0  # share of dissenters the organizer explains to (§5.4)
+    report_to_commissioner: bool = True  # §5.3
+    subsidies: Subsidies = Subsidies()  # §6.4
+
+
+class Behaviour(_Strict):
+    """How residents behave: every number documented in docs/model.md with its source.
+
+    Attendance is a logistic choice; the coefficients are ASSUMPTIONS calibrated so that a
+    7-day-notice evening meeting draws roughly a quarter to a third of affected adults, in line
+    with the turnout figures reported for urban residents' meetings in China (illustrative).
+    """
+
+    attend_base: float = -2.2  # logit intercept
+    attend_stake: float = 2.2  # per unit of |stake|: those with more at stake come (Olson)
+    attend_trust: float = 1.0  # per unit of (trust − 0.5)·2: trust in the committee
+    attend_knowledge: float = 0.8  # per unit of knowledge of the matter
+    attend_cost: float = 0.35  # per hour of effective time cost
+    work_cost: BandValues = BandValues(young=1.0, middle=0.9, old=0.35)  # hour weight, daytime
+    evening_cost: BandValues = BandValues(young=0.6, middle=0.6, old=0.5)  # hour weight, evening
+    online_affinity: BandValues = BandValues(young=0.8, middle=0.2, old=-0.8)  # logit, online
+    age_offset: BandValues = BandValues(young=-0.3, middle=0.0, old=0.3)  # logit, in person
+    away_factor: Share = 0.1  # attendance factor in person for adults working away
+    away_online_factor: Share = 0.8  # … and online
+    plan_days: Positive = 2.0  # days of slack that make attending 63 % feasible (1 − e^{−1})
+    cascade: Share = 0.3  # scale of Granovetter thresholds (share of one's unit that must go)
+    epsilon: Positive = 0.5  # confidence bound (opinion scale −1..1, i.e. 0.25 on 0..1)
+    susceptibility: Share = 0.6  # Friedkin–Johnsen weight on others vs. one's first view
+    self_weight: Positive = 1.0  # weight a listener gives to their own current view
+    deffuant_mu: Share = 0.3  # convergence parameter of online pairwise exchanges
+    dominance: Positive = 3.0  # voice multiplier of high-status residents, unfacilitated
+    facilitation: Share = 0.8  # share of the status premium a moderator removes
+    expert_pull: Share = 0.3  # pull of an expert briefing toward the assessed merit
+    expert_knowledge: Share = 0.4  # share of the knowledge gap an expert briefing closes
+    word_of_mouth: Share = 0.5  # chance per day a contact who knows tells you
+    consensus_share: Annotated[float, Field(gt=0.5, le=1.0)] = 0.8
+    dispute_band: Annotated[float, Field(ge=0.0, lt=0.5)] = 0.1
+    abstain: Share = 0.05  # |opinion| below which one takes no side
+    rep_attend: Share = 0.85  # representatives attend a meeting they sit in
+    assembly_base: float = 1.2  # logit bonus: a deciding meeting / vote is mobilized harder
+    owners_canvass: Share = 0.35  # extra owners reached by door-to-door ballots (owners' meeting)
+    explain_hours: NonNeg = 0.5  # organizer hours per dissenter explained to
+    door_hours: NonNeg = 0.25  # organizer hours per household visited door to door
+    expert_fee_yuan: NonNeg = 2000.0
+
+
+class Scenario(_Strict):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: str
+    setting: Literal["village", "community"]
+    narrative: str = ""
+    teaching_points: list[str] = []
+    sources: dict[str, str] = {}  # where each figure comes from, or "illustrative"
+    start_date: dt.date = dt.date(2026, 3, 2)
+    scope: Literal["whole", "group", "cross_community"] = "whole"
+    lead: Literal["party_branch", "committee", "township", "other"] = "committee"
+    population: Population
+    stakeholder_groups: Annotated[list[StakeholderGroup], Field(min_length=1)]
+    organizations: list[Organization] = []
+    representatives: Representatives = Representatives()
+    topic: Topic
+    organizer: Organizer = Organizer()
+    forms: Annotated[list[str], Field(min_length=1)]
+    rules: RulebookOverrides = RulebookOverrides()
+    behaviour: Behaviour = Behaviour()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        total = sum(g.share for g in self.stakeholder_groups)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(
+                f"stakeholder_groups shares must add up to 1 (they add up to {total:g})"
+            )
+        ids = [g.id for g in self.stakeholder_groups]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"stakeholder group ids must be unique: {ids}")
+        for name in self.forms:
+            if name not in FORMS:
+                raise ValueError(f"unknown form {name!r}; valid forms: {', '.join(FORMS)}")
+        if self.organizer.form is not None and self.organizer.form not in self.forms:
+            raise ValueError(
+                f"organizer.form {self.organizer.form!r} is not one of this scenario's forms: "
+                f"{', '.join(self.forms)}"
+            )
+        invited = self.organizer.invite_groups
+        for gid in [] if invited == "all" else invited:
+            if gid not in ids:
+                raise ValueError(
+                    f"organizer.invite_groups names undefined group {gid!r}; groups: {', '.join(ids)}"
+                )
+        for org in self.organizations:
+            if org.group is not None and org.group not in ids:
+                raise ValueError(
+                    f"organization {org.role} speaks for undefined group {org.group!r}; "
+                    f"groups: {', '.join(ids)}"
+                )
+        return self
+
+    # -- conveniences -------------------------------------------------------------------------
+    @property
+    def group_ids(self) -> list[str]:
+        return [g.id for g in self.stakeholder_groups]
+
+    @property
+    def default_form(self) -> str:
+        return self.organizer.form or self.forms[0]
+
+    def invited_groups(self) -> list[str]:
+        invited = self.organizer.invite_groups
+        return self.group_ids if invited == "all" else list(invited)
+
+    def with_overrides(self, overrides: dict[str, Any] | None, source: str = "<overrides>"):
+        """A copy with dotted-path values replaced, validated like a file.
+
+        ``{"organizer.notice_days": 3, "stakeholder_groups.ground.share": 0.2}`` — list items are
+        addressed by index or by ``id``. An unknown path raises ``InputError`` naming the valid
+        choices at the point where the path went wrong.
+        """
+        if not overrides:
+            return self
+        data = self.model_dump(mode="json")
+        for path, value in overrides.items():
+            _set_dotted(data, str(path), value, source)
+        return scenario_from_dict(data, source=source)
+
+
+# -- dotted overrides ---------------------------------------------------------------------------
+
+
+def _set_dotted(data: dict, path: str, value: Any, source: str) -> None:
+    parts = path.split(".")
+    node: Any = data
+    for i, part in enumerate(parts):
+        here = ".".join(parts[: i + 1])
+        last = i == len(parts) - 1
+        if isinstance(node, dict):
+            choices = _choices_at(parts[:i], node)
+            if part not in choices:
+                _unknown(source, here, part, choices)
+            if last:
+                node[part] = value
+            else:
+                if node.get(part) is None:
+                    node[part] = {}
+                node = node[part]
+        elif isinstance(node, list):
+            idx = _list_index(node, part)
+            if idx is None:
+                ids = [str(k) for k in range(len(node))] + [
+                    str(item["id"]) for item in node if isinstance(item, dict) and "id" in item
+                ]
+                _unknown(source, here, part, ids)
+            if last:
+                node[idx] = value
+            else:
+                node = node[idx]
+        else:
+            _unknown(source, here, part, [])
+
+
+def _list_index(node: list, part: str) -> int | None:
+    if part.isdigit() and int(part) < len(node):
+        return int(part)
+    for k, item in enumerate(node):
+        if isinstance(item, dict) and item.get("id") == part:
+            return k
+    return None
+
+
+def _choices_at(parent_parts: list[str], node: dict) -> list[str]:
+    """Field names valid at a path: the schema's fields when known, else the keys present."""
+    model: Any = Scenario
+    for part in parent_parts:
+        if model is None:
+            break
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        model = _inner_model(field.annotation) if field is not None else None
+    if model is not None and hasattr(model, "model_fields"):
+        return list(model.model_fields)
+    return list(node)
+
+
+def _inner_model(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _unknown(source: str, field: str, part: str, choices: list[str]) -> None:
+    near = difflib.get_close_matches(part, choices, n=1)
+    hint_en = f" (did you mean {near[0]!r}?)" if near else ""
+    hint_zh = f"（是否应为「{near[0]}」？）" if near else ""
+    listed = ", ".join(choices) if choices else "(none)"
+    raise InputError(
+        source,
+        field,
+        f"unknown parameter {part!r}{hint_en}; valid choices: {listed}",
+        f"未知参数「{part}」{hint_zh}；可选：{listed}",
+    )
+
+
+# -- loading --------------------------------------------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that remembers the line of every node by its path in the document."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.lines: dict[tuple, int] = {}
+
+    def construct_document(self, node):  # noqa: D102 — yaml API
+        self._remember(node, ())
+        return super().construct_document(node)
+
+    def _remember(self, node, path: tuple) -> None:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                kpath = (*path, key.value)
+                self._remember(value, kpath)
+                self.lines[kpath] = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._remember(item, (*path, i))
+
+
+def _parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
+    loader = _LineLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(
+            source, "", f"not valid YAML: {problem}", f"不是有效的 YAML：{problem}", line
+        ) from None
+    finally:
+        loader.dispose()
+    return data, loader.lines
+
+
+def scenario_from_dict(
+    data: Any, source: str = "<dict>", lines: dict[tuple, int] | None = None
+) -> Scenario:
+    """Validate a scenario given as plain data; every problem becomes one ``InputError``."""
+    if not isinstance(data, dict):
+        raise InputError(source, "", "a scenario must be a YAML mapping", "情景文件必须是 YAML 映射")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _input_error(exc, source, lines or {}) from None
+
+
+def _input_error(exc: ValidationError, source: str, lines: dict[tuple, int]) -> InputError:
+    err = exc.errors()[0]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    field = _field_path(loc)
+    line = None
+    for k in range(len(loc), -1, -1):
+        if loc[:k] in lines:
+            line = lines[loc[:k]]
+            break
+    kind = err["type"]
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        parent_fields = _fields_for_loc(loc[:-1])
+        choices = ", ".join(parent_fields)
+        near = difflib.get_close_matches(str(loc[-1]), parent_fields, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        return InputError(
+            source,
+            field,
+            f"unknown field{hint}; valid fields: {choices}",
+            f"未知字段{('（是否应为「' + near[0] + '」？）') if near else ''}；可用字段：{choices}",
+            line,
+        )
+    if kind == "missing":
+        return InputError(source, field, "required field is missing", "缺少必填字段", line)
+    zh = {
+        "literal_error": "取值无效，",
+        "less_than_equal": "数值超出范围，",
+        "greater_than_equal": "数值超出范围，",
+        "greater_than": "数值超出范围，",
+        "int_parsing": "应为整数，",
+        "float_parsing": "应为数字，",
+        "bool_parsing": "应为 true 或 false，",
+        "date_from_datetime_parsing": "应为日期 YYYY-MM-DD，",
+        "string_pattern_mismatch": "只能用小写英文字母、数字和下划线，",
+    }.get(kind, "")
+    return InputError(source, field, msg, f"{zh}{msg}", line)
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _fields_for_loc(loc: tuple) -> list[str]:
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(str(part))
+        model = _inner_model(field.annotation) if field is not None else None
+    return list(model.model_fields) if model is not None else []
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    return SCENARIO_DIR / f"{name_or_path}.yaml"
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """A bundled scenario by name (``"elevator_retrofit"``) or any scenario YAML file by path."""
+    path = scenario_path(name_or_path)
+    if not path.is_file():
+        names = ", ".join(bundled_names()) or "(none)"
+        raise InputError(
+            str(name_or_path),
+            "",
+            f"no such scenario; bundled scenarios: {names}",
+            f"找不到该情景；内置情景：{names}",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), "", f"cannot read file: {exc}", f"无法读取文件：{exc}") from None
+    data, lines = _parse_yaml(text, str(path))
+    return scenario_from_dict(data, source=str(path), lines=lines)
+
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+
+
+def list_scenarios() -> list[Scenario]:
+    """Every bundled scenario, sorted by name."""
+    return [load_scenario(name) for name in bundled_names()]

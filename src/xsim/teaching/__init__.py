@@ -1,0 +1,44 @@
+"""Teaching widgets for the Chinese notebooks (ipywidgets; all logic testable without a browser).
+
+Widgets (each is an ``ipywidgets.VBox``; leave it as the last expression of a cell to show it):
+
+- :class:`Quiz` / :class:`Question` — self-check with immediate feedback and a score (``quiz``)
+- :class:`ProcedureStepper` / :class:`Step` / :class:`Choice` — the §4 procedure, step by step
+- :class:`ParticipantPicker` / :class:`Candidate` — who takes part, judged by the rules engine
+- :class:`FormChooser` — choose a form and organizer options, see simulated consequences
+- :class:`FindingsViewer` / :class:`RecordEditor` — findings grouped by step; edit and re-check
+
+See ``docs/teaching.md`` for notebook authors. Submodules are imported lazily so that a notebook
+that only shows a quiz does not import the model.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_LAZY = {
+    "Question": "xsim.teaching.quiz",
+    "Quiz": "xsim.teaching.quiz",
+    "QuestionCard": "xsim.teaching.quiz",
+    "ProcedureStepper": "xsim.teaching.stepper",
+    "Step": "xsim.teaching.stepper",
+    "Choice": "xsim.teaching.stepper",
+    "elevator_steps": "xsim.teaching.stepper",
+    "ParticipantPicker": "xsim.teaching.picker",
+    "Candidate": "xsim.teaching.picker",
+    "elevator_candidates": "xsim.teaching.picker",
+    "FormChooser": "xsim.teaching.form_chooser",
+    "OrganizerOption": "xsim.teaching.form_chooser",
+    "FindingsViewer": "xsim.teaching.findings",
+    "RecordEditor": "xsim.teaching.findings",
+    "elevator_record": "xsim.teaching.cases",
+    "apply_patch": "xsim.teaching.cases",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'xsim.teaching' has no attribute {name!r}")

@@ -1,0 +1,185 @@
+"""Shared pieces of the teaching widgets: Chinese labels, HTML helpers, the safe-callback decorator.
+
+Everything a trainee reads is Chinese. No exception may ever reach a trainee as a traceback: every
+button/observer callback of a widget is wrapped in :func:`safe_callback`, which turns an
+:class:`~xsim.errors.InputError` into its Chinese message and any other exception into a short
+Chinese apology (the traceback goes to the ``xsim.teaching`` logger at DEBUG level for developers).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from xsim.errors import InputError
+
+log = logging.getLogger("xsim.teaching")
+
+SEVERITY_ZH: dict[str, str] = {"violation": "违规", "warning": "提醒", "info": "提示"}
+SEVERITY_COLOR: dict[str, str] = {"violation": "#b71c1c", "warning": "#e65100", "info": "#1565c0"}
+
+#: Participant roles of the case-record spec (``participants[].role``).
+ROLE_ZH: dict[str, str] = {
+    "resident": "村（居）民",
+    "representative": "村（居）民代表",
+    "party_branch": "村（社区）党组织",
+    "committee": "村（居）民委员会",
+    "supervision_committee": "村（居）务监督委员会",
+    "villager_group": "村（居）民小组",
+    "resident_unit": "驻村（社区）单位",
+    "social_org": "社区社会组织",
+    "owners_committee": "业主委员会",
+    "collective_economy": "农村集体经济组织",
+    "cooperative": "农民合作组织",
+    "property_company": "物业服务企业",
+    "township": "乡镇（街道）",
+    "expert": "专家学者、专业技术人员",
+    "third_party": "第三方机构",
+    "deputy": "党代表、人大代表、政协委员",
+    "veteran": "老党员、老干部",
+    "social_worker": "社会工作者",
+    "mass_org": "群团组织负责人",
+    "other": "其他",
+}
+
+#: Consultation forms of the case-record spec (``consultation.forms``).
+FORM_ZH: dict[str, str] = {
+    "villagers_meeting": "村民会议",
+    "residents_meeting": "居民会议",
+    "representatives_meeting": "村（居）民代表会议",
+    "council": "村（居）民议事会",
+    "board": "村（居）民理事会",
+    "group_meeting": "村（居）民小组会",
+    "compound": "小区协商",
+    "owners": "业主协商",
+    "hearing": "民主听证会",
+    "special_council": "专题议事会",
+    "evaluation": "民主评议",
+    "talk_day": "民情恳谈日",
+    "forum": "村（居）民论坛",
+    "online": "网络议事协商平台",
+}
+
+OUTCOME_ZH: dict[str, str] = {"consensus": "协商一致", "majority": "多数同意", "disputed": "存在较大争议"}
+
+MSG_CHOOSE_FIRST = "请先选择一项，再点击按钮。"
+MSG_INTERNAL = "操作没有成功，这不是您的错。请换一个选择再试，或请培训老师帮助。"
+
+
+def esc(text: Any) -> str:
+    """HTML-escape any value for an ``HTML`` widget."""
+    return html.escape(str(text))
+
+
+def box(text_html: str, color: str = "#455a64", background: str = "#f5f5f5") -> str:
+    """A coloured message box (HTML) used for feedback, quotes and errors."""
+    return (
+        f'<div style="border-left:4px solid {color};background:{background};'
+        f'padding:6px 10px;margin:4px 0;line-height:1.6">{text_html}</div>'
+    )
+
+
+def ok_html(text_html: str) -> str:
+    return box(text_html, "#2e7d32", "#e8f5e9")
+
+
+def bad_html(text_html: str) -> str:
+    return box(text_html, "#b71c1c", "#ffebee")
+
+
+def note_html(text_html: str) -> str:
+    return box(text_html, "#1565c0", "#e3f2fd")
+
+
+def clause_text_zh(clause_id: str) -> str:
+    """The Chinese text of a notice clause (``"§4.2"``) or law article, or ``""`` when unknown."""
+    try:
+        from xsim.rules.clauses import CLAUSES
+    except Exception:  # the rules engine may be absent in a partial install
+        log.debug("xsim.rules.clauses not importable", exc_info=True)
+        return ""
+    clause = CLAUSES.get(clause_id)
+    if clause is None:
+        return ""
+    for attr in ("text_zh", "zh", "text"):
+        value = getattr(clause, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def clause_quote_html(clause_id: str, title: str = "") -> str:
+    """A quote box: the clause id and its Chinese original (《通知》 text)."""
+    text = clause_text_zh(clause_id)
+    head = f"<b>{esc(title or '通知原文')}（{esc(clause_id)}）</b>"
+    body = f"<br>「{esc(text)}」" if text else ""
+    return box(head + body, "#6d4c41", "#fbf7f2")
+
+
+def error_text(exc: BaseException) -> str:
+    """What a trainee sees for an exception: Chinese, never a traceback."""
+    if isinstance(exc, InputError):
+        return exc.message("zh")
+    return MSG_INTERNAL
+
+
+def safe_callback(method: Callable) -> Callable:
+    """Decorate a widget method used as a callback so that no exception escapes.
+
+    The wrapped method's object must have ``show_error(text)`` (every widget deriving from
+    :class:`TeachingWidget` has it). An :class:`InputError` is shown with its Chinese message;
+    any other exception with :data:`MSG_INTERNAL`, and logged at DEBUG level for developers.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:  # the whole point: nothing reaches the trainee
+            log.debug("teaching widget callback failed", exc_info=True)
+            try:
+                self.show_error(error_text(exc))
+            except Exception:  # the error display itself must not raise either
+                log.debug("could not show the error", exc_info=True)
+            return None
+
+    return wrapper
+
+
+class TeachingWidget(widgets.VBox):
+    """Base class: a ``VBox`` with a status line (``self.status``) for messages.
+
+    Subclasses build their children, append ``self.status`` where messages belong, and decorate
+    every callback with :func:`safe_callback`.
+    """
+
+    #: short description used as plain-text representation (nbval compares it; keep it stable)
+    kind_zh = "互动练习"
+
+    def __init__(self, **kwargs):
+        self.status = widgets.HTML(value="")
+        super().__init__(**kwargs)
+
+    def show_error(self, text: str) -> None:
+        self.status.value = bad_html(esc(text))
+
+    def show_note(self, text: str) -> None:
+        self.status.value = note_html(esc(text))
+
+    def clear_status(self) -> None:
+        self.status.value = ""
+
+    def __repr__(self) -> str:  # stable text/plain output for nbval (no model ids, no values)
+        return f"<{self.kind_zh}>"
+
+
+def button(description: str, style: str = "primary", width: str = "12em") -> widgets.Button:
+    """A button with a Chinese label and room for it."""
+    return widgets.Button(
+        description=description, button_style=style, layout=widgets.Layout(width=width)
+    )

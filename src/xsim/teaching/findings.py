@@ -1,0 +1,197 @@
+"""Findings viewer and a small record editor that re-checks on click.
+
+For notebook authors::
+
+    from xsim.teaching import FindingsViewer, RecordEditor, elevator_record
+    FindingsViewer(report)            # show a rules-engine Report, grouped by procedure step
+    RecordEditor(elevator_record())   # trainees change a few fields and click 重新检查
+
+The viewer shows, per procedure step (``Finding.step``), each finding's severity, rule code, clause
+(with the notice's Chinese text folded under it), Chinese message and where in the record it comes
+from. The editor builds a real :class:`~xsim.records.CaseRecord` from its fields and runs
+:func:`xsim.rules.check_record`; a field a trainee fills badly gets the record loader's Chinese message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ipywidgets as widgets
+
+from xsim.teaching.cases import apply_patch, get_path
+from xsim.teaching.common import (
+    FORM_ZH,
+    OUTCOME_ZH,
+    SEVERITY_COLOR,
+    SEVERITY_ZH,
+    TeachingWidget,
+    button,
+    clause_text_zh,
+    esc,
+    note_html,
+    ok_html,
+    safe_callback,
+)
+
+FEEDBACK_ZH = {"subjects": "协商主体", "stakeholders": "利益相关方", "residents": "村（居）民"}
+
+
+def check_dict(data: dict[str, Any], source: str = "练习记录"):
+    """Validate a record dict and run the rules engine on it (raises ``InputError`` on bad input)."""
+    from xsim.records import record_from_dict
+    from xsim.rules import check_record
+
+    return check_record(record_from_dict(data, source=source))
+
+
+def finding_html(f) -> str:
+    """One finding as HTML: badge, code, clause, Chinese message, record location, clause text."""
+    color = SEVERITY_COLOR.get(f.severity, "#455a64")
+    badge = (
+        f'<span style="background:{color};color:white;border-radius:3px;padding:0 6px">'
+        f"{esc(SEVERITY_ZH.get(f.severity, f.severity))}</span>"
+    )
+    text = clause_text_zh(f.clause)
+    quote = (
+        f"<details><summary>通知原文（{esc(f.clause)}）</summary>「{esc(text)}」</details>"
+        if text
+        else ""
+    )
+    where = f'<br><small>记录位置：<code>{esc(f.where)}</code></small>' if f.where else ""
+    return (
+        f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0;line-height:1.6">'
+        f"{badge} <b>{esc(f.code)}</b>　依据：{esc(f.clause)}<br>{esc(f.message_zh)}{where}{quote}</div>"
+    )
+
+
+def report_html(report, steps: list[str] | None = None) -> str:
+    """A Report as HTML grouped by procedure step; ``steps`` limits which steps are shown."""
+    from xsim.rules.report import STEPS
+
+    if not report.findings:
+        return ok_html("✔ 没有发现问题：这次协商符合《通知》和相关法律的要求。")
+    n_v, n_w = len(report.violations), len(report.warnings)
+    n_i = len(report.findings) - n_v - n_w
+    head = f"共发现 {n_v} 处违规、{n_w} 处提醒、{n_i} 处提示。"
+    head_html = note_html(esc(head)) if report.compliant else (
+        f'<div style="color:#b71c1c;font-weight:bold;margin:4px 0">{esc(head)}</div>')
+    parts = [head_html]
+    for step, found in report.by_step().items():
+        if not found or (steps is not None and step not in steps):
+            continue
+        parts.append(f"<h5 style='margin:8px 0 2px'>{esc(STEPS[step][0])}</h5>")
+        parts.extend(finding_html(f) for f in found)
+    return "".join(parts)
+
+
+class FindingsViewer(TeachingWidget):
+    """Shows a rules-engine ``Report`` (``show(report)``) or checks a record (``show_record``)."""
+
+    kind_zh = "检查结果"
+
+    def __init__(self, report=None, title: str = "检查结果"):
+        super().__init__()
+        self.title = widgets.HTML(f"<h4>{esc(title)}</h4>")
+        self.body = widgets.HTML("")
+        self.report = None
+        self.children = [self.title, self.body, self.status]
+        if report is not None:
+            self.show(report)
+
+    def show(self, report) -> None:
+        self.report = report
+        self.clear_status()
+        self.body.value = report_html(report)
+
+    def show_record(self, record) -> None:
+        """Check a ``CaseRecord`` (or a record dict) and show its report."""
+        from xsim.rules import check_record
+
+        self.show(check_dict(record) if isinstance(record, dict) else check_record(record))
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+class RecordEditor(TeachingWidget):
+    """A mini form over a record: change fields, click 重新检查, read the findings below.
+
+    ``fields`` shown: opinions solicited, notification and consultation dates, forms, outcome,
+    feedback targets, dissenters and how many were given an explanation, publicity date.
+    :meth:`to_dict` returns the record dict the form currently describes.
+    """
+
+    kind_zh = "记录编辑与检查"
+
+    def __init__(self, record: dict[str, Any], title: str = "改一改，再检查"):
+        super().__init__()
+        self.base = record
+        wide = {"description_width": "9em"}
+        lay = widgets.Layout(width="28em")
+        self.solicited = widgets.Checkbox(
+            value=bool(get_path(record, "topic.opinions_solicited")),
+            description="提出议题前充分征求了意见", indent=False)
+        self.notified = widgets.DatePicker(
+            value=_date(get_path(record, "timeline.notified")), description="通报日期",
+            style=wide, layout=lay)
+        self.consulted = widgets.DatePicker(
+            value=_date(get_path(record, "timeline.consulted")), description="协商日期",
+            style=wide, layout=lay)
+        self.forms = widgets.SelectMultiple(
+            options=[(zh, key) for key, zh in FORM_ZH.items()],
+            value=tuple(get_path(record, "consultation.forms")),
+            description="协商形式", rows=5, style=wide, layout=lay)
+        self.outcome = widgets.Dropdown(
+            options=[(zh, key) for key, zh in OUTCOME_ZH.items()],
+            value=get_path(record, "consultation.outcome"), description="协商结果",
+            style=wide, layout=lay)
+        given = set(get_path(record, "results.feedback_to"))
+        self.feedback = {
+            key: widgets.Checkbox(value=key in given, description=f"向{zh}反馈", indent=False)
+            for key, zh in FEEDBACK_ZH.items()
+        }
+        self.dissenters = widgets.IntText(
+            value=get_path(record, "results.dissenters"), description="持不同意见人数",
+            style=wide, layout=lay)
+        self.explained = widgets.IntText(
+            value=get_path(record, "results.dissenters_explained"), description="已解释说明人数",
+            style=wide, layout=lay)
+        self.publicized = widgets.DatePicker(
+            value=_date(get_path(record, "timeline.publicized")), description="公开日期",
+            style=wide, layout=lay)
+        self.check_button = button("重新检查")
+        self.check_button.on_click(self._on_check)
+        self.viewer = FindingsViewer(title="检查结果")
+        self.children = [
+            widgets.HTML(f"<h4>{esc(title)}</h4>"),
+            self.solicited, self.notified, self.consulted, self.forms, self.outcome,
+            widgets.HBox(list(self.feedback.values())),
+            self.dissenters, self.explained, self.publicized,
+            self.check_button, self.status, self.viewer,
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record dict described by the form's current values."""
+        iso = lambda d: d.isoformat() if d is not None else None  # noqa: E731
+        return apply_patch(self.base, {
+            "topic.opinions_solicited": bool(self.solicited.value),
+            "timeline.notified": iso(self.notified.value),
+            "timeline.consulted": iso(self.consulted.value),
+            "timeline.publicized": iso(self.publicized.value),
+            "consultation.forms": list(self.forms.value),
+            "consultation.outcome": self.outcome.value,
+            "results.feedback_to": [k for k, cb in self.feedback.items() if cb.value],
+            "results.dissenters": self.dissenters.value,
+            "results.dissenters_explained": self.explained.value,
+        })
+
+    @safe_callback
+    def _on_check(self, _button=None) -> None:
+        self.clear_status()
+        self.viewer.body.value = ""
+        report = check_dict(self.to_dict())
+        self.viewer.show(report)

@@ -1,0 +1,151 @@
+"""Participant picker: trainees tick who takes part; the real rules engine judges the choice.
+
+For notebook authors::
+
+    from xsim.teaching import Candidate, ParticipantPicker, elevator_record
+    ParticipantPicker(elevator_record())          # the elevator case with its default candidates
+    ParticipantPicker(record_dict, candidates=[
+        Candidate("一楼住户代表（2人）", {"role": "resident", "group": "ground", "count": 2}),
+        Candidate("隔壁小区商户", {"role": "other", "relevant": False}),
+        ...])
+
+Each :class:`Candidate` is a Chinese label plus the ``participants`` entry of the case-record spec it
+stands for (``relevant: False`` marks someone unrelated to the matter). On 检查人选 the picker puts
+the ticked candidates into a copy of the record, validates it as a ``CaseRecord`` and runs
+``xsim.rules.check_record``; it shows the subject findings (:data:`SUBJECT_CODES`) with their rule
+codes and marks the candidates a finding points to. No rule is re-implemented here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as widgets
+
+from xsim.teaching.cases import apply_patch
+from xsim.teaching.common import ROLE_ZH, TeachingWidget, button, esc, ok_html, safe_callback
+from xsim.teaching.findings import check_dict, finding_html
+
+#: Codes the picker reports: who takes part (§2.b, §2.d, §2.e).
+SUBJECT_CODES = ("SUBJ-IRRELEVANT", "SUBJ-MISSING", "SUBJ-EXPERT", "SUBJ-RESPECTED")
+_PARTICIPANT = re.compile(r"participants\[(\d+)\]")
+
+
+@dataclass
+class Candidate:
+    """A person or body a trainee may invite: Chinese label + its ``participants`` entry."""
+
+    label: str
+    participant: dict[str, Any] = field(default_factory=dict)
+
+
+def elevator_candidates() -> list[Candidate]:
+    """Candidates for :func:`~xsim.teaching.cases.elevator_record` (two are unrelated to it)."""
+    return [
+        Candidate("社区居委会", {"role": "committee"}),
+        Candidate("业主委员会", {"role": "owners_committee"}),
+        Candidate("四至六楼住户代表（6人）", {"role": "resident", "group": "upper", "count": 6}),
+        Candidate("二、三楼住户代表（4人）", {"role": "resident", "group": "lower", "count": 4}),
+        Candidate("一楼住户代表（2人）", {"role": "resident", "group": "ground", "count": 2}),
+        Candidate("物业服务企业", {"role": "property_company"}),
+        Candidate("电梯安全与结构工程师", {"role": "expert"}),
+        Candidate("老党员王大爷（威望高、办事公道）", {"role": "veteran", "respected": True}),
+        Candidate("隔壁小区的商户老板", {"role": "other", "relevant": False}),
+        Candidate("上门推销的电梯公司销售", {"role": "other", "relevant": False}),
+    ]
+
+
+def candidates_from_record(record: dict[str, Any]) -> list[Candidate]:
+    """One candidate per participant of a record, labelled by role and group name."""
+    names = {g["id"]: g["name"] for g in record.get("stakeholder_groups", [])}
+    out = []
+    for p in record.get("participants", []):
+        label = ROLE_ZH.get(p["role"], p["role"])
+        if p.get("group"):
+            label = f"{label}（{names.get(p['group'], p['group'])}）"
+        if p.get("count", 1) > 1:
+            label += f" ×{p['count']}"
+        out.append(Candidate(label, dict(p)))
+    return out
+
+
+class ParticipantPicker(TeachingWidget):
+    """Check boxes for candidates; 检查人选 runs the rules engine on the chosen participants."""
+
+    kind_zh = "协商主体选择练习"
+
+    def __init__(self, record: dict[str, Any], candidates: list[Candidate] | None = None,
+                 title: str = "请选出应当参加协商的人员和组织"):
+        super().__init__()
+        self.base = record
+        if candidates is None:
+            candidates = candidates_from_record(record)
+        self.candidates = list(candidates)
+        self.boxes = [
+            widgets.Checkbox(value=False, description=c.label, indent=False,
+                             layout=widgets.Layout(width="auto"))
+            for c in self.candidates
+        ]
+        self.marks = [widgets.HTML("") for _ in self.candidates]
+        self.check_button = button("检查人选")
+        self.check_button.on_click(self._on_check)
+        self.result = widgets.HTML("")
+        self.report = None
+        rows = [widgets.HBox([b, m]) for b, m in zip(self.boxes, self.marks, strict=True)]
+        self.children = [
+            widgets.HTML(f"<h4>{esc(title)}</h4><div>议题：{esc(record['topic']['title'])}</div>"),
+            *rows, self.check_button, self.status, self.result,
+        ]
+
+    def chosen(self) -> list[Candidate]:
+        return [c for c, b in zip(self.candidates, self.boxes, strict=True) if b.value]
+
+    def select(self, *labels: str) -> None:
+        """Tick exactly the candidates with these labels (tests, demos)."""
+        for c, b in zip(self.candidates, self.boxes, strict=True):
+            b.value = c.label in labels
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record with the chosen participants."""
+        return apply_patch(self.base, {"participants": [c.participant for c in self.chosen()]})
+
+    @property
+    def codes(self) -> set[str]:
+        """The subject codes found by the last check."""
+        if self.report is None:
+            return set()
+        return {f.code for f in self.report.findings if f.code in SUBJECT_CODES}
+
+    @safe_callback
+    def _on_check(self, _button=None) -> None:
+        self.clear_status()
+        self.result.value = ""
+        for m in self.marks:
+            m.value = ""
+        chosen = self.chosen()
+        if not chosen:
+            self.report = None
+            self.show_error("请至少勾选一位参与者，再点击「检查人选」。")
+            return
+        self.report = check_dict(self.to_dict())
+        found = [f for f in self.report.findings if f.code in SUBJECT_CODES]
+        self._mark(chosen, found)
+        if not found:
+            self.result.value = ok_html(
+                "✔ 人选合适：利益相关各方都有人代表，没有无关人员，专业问题有专家论证，"
+                "也有威望高、办事公道的人参与。")
+            return
+        self.result.value = (
+            f"<div style='margin:4px 0'><b>发现 {len(found)} 个问题：</b></div>"
+            + "".join(finding_html(f) for f in found))
+
+    def _mark(self, chosen: list[Candidate], found) -> None:
+        """Put the rule code next to each ticked candidate a finding points to."""
+        index = {id(c): i for i, c in enumerate(self.candidates)}
+        for f in found:
+            m = _PARTICIPANT.search(f.where or "")
+            if m and int(m.group(1)) < len(chosen):
+                i = index[id(chosen[int(m.group(1))])]
+                self.marks[i].value = f"<span style='color:#b71c1c'>⚠ {esc(f.code)}</span>"

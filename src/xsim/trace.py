@@ -1,0 +1,167 @@
+"""What a run leaves behind, and the case record written from it.
+
+:class:`Trace` collects the facts of one simulated consultation as the procedure goes (days,
+attendance, the consultation opinion, the deciding meeting, what was done afterwards).
+:func:`case_record` turns it into a record in the format of ``shared/spec/case-record.md`` — plain
+data validated by :func:`xsim.records.record_from_dict` — so the rules engine judges a simulated
+consultation exactly as it judges a real one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from xsim.agents import RECORD_CHANNELS
+from xsim.records import CaseRecord, record_from_dict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from xsim.model import ConsultationModel
+
+
+@dataclass
+class Trace:
+    form: str
+    day: dict[str, float] = field(default_factory=dict)
+    informed_in_time: float = 0.0
+    reps_present: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    orgs_present: list = field(default_factory=list)
+    voices: dict[str, np.ndarray] = field(default_factory=dict)
+    initial: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    final: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    vote_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    speaking: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    share_for: float = 0.5
+    outcome: str = "disputed"
+    escalated: bool = False
+    assembly: dict[str, Any] | None = None
+    adopted: bool = False
+    corrected: bool | None = None
+    feedback_to: list[str] = field(default_factory=list)
+    dissenters: int = 0
+    explained: int = 0
+    noticed: int = 0  # breaches the supervision committee noticed and had put right
+
+
+def case_record(model: ConsultationModel) -> CaseRecord:
+    """The run's case record, validated against the record schema."""
+    return record_from_dict(record_dict(model), source=f"<run {model.spec.name}/{model.form.name}>")
+
+
+def record_dict(model: ConsultationModel) -> dict[str, Any]:
+    spec, trace, choices = model.spec, model.trace, model.organizer.choices
+    topic = spec.topic
+    proposed: dict[str, Any] = {"kind": topic.proposed_by.kind}
+    if topic.proposed_by.signatures is not None:
+        proposed["signatures"] = topic.proposed_by.signatures
+    data: dict[str, Any] = {
+        "title": f"{spec.title}（模拟：{model.form.zh}）",
+        "setting": spec.setting,
+        "population": {
+            "residents": int(model.pop.n),
+            "households": int(model.pop.n_households),
+            "representatives": len(model.representatives),
+        },
+        "scope": spec.scope,
+        "lead": spec.lead,
+        "topic": {
+            "title": topic.title,
+            "categories": list(topic.categories),
+            "proposed_by": proposed,
+            "opinions_solicited": bool(choices.solicit_opinions),
+            "technical": topic.technical,
+            "wide_impact": topic.wide_impact,
+            "law_reserved": topic.law_reserved,
+            "commissioned_by": topic.commissioned_by,
+        },
+        "stakeholder_groups": [{"id": g.id, "name": g.name} for g in spec.stakeholder_groups],
+        "participants": participants(model),
+        "timeline": _timeline(model),
+        "consultation": {"forms": [model.form.name], "outcome": trace.outcome},
+        "results": _results(model),
+        "subsidies": {
+            "paid": choices.subsidies.paid,
+            "decided_by_meeting": choices.subsidies.decided_by_meeting,
+            "publicized": choices.subsidies.publicized,
+        },
+    }
+    if trace.assembly is not None:
+        data["assembly"] = dict(trace.assembly)
+    rules = spec.rules.model_dump(exclude_none=True)
+    if rules:
+        data["rules"] = rules
+    return data
+
+
+def participants(model: ConsultationModel) -> list[dict[str, Any]]:
+    """Who took part, by role and stakeholder group, and whether each group got to speak."""
+    spec, trace, pop = model.spec, model.trace, model.pop
+    out: list[dict[str, Any]] = [{"role": spec.lead if spec.lead != "other" else "other"}]
+    groups = spec.group_ids
+    came = np.bincount(pop.group[model.attended], minlength=len(groups))
+    v = trace.voices
+    spoke_groups = set()
+    if v:
+        spoke_groups = set(np.unique(v["group"][trace.speaking & (v["group"] >= 0)]).tolist())
+    for k, gid in enumerate(groups):
+        if came[k]:
+            out.append({"role": "resident", "group": gid, "count": int(came[k]),
+                        "spoke": k in spoke_groups})
+    reps = [r for r, here in zip(model.representatives, trace.reps_present, strict=True) if here]
+    rep_groups = np.bincount([r.group for r in reps], minlength=len(groups)) if reps else []
+    for k, count in enumerate(rep_groups):
+        if count:
+            out.append({"role": "representative", "group": groups[k], "count": int(count),
+                        "spoke": k in spoke_groups})
+    for org in trace.orgs_present:
+        if org.role == spec.lead:
+            continue
+        entry: dict[str, Any] = {"role": org.role}
+        if org.group:
+            entry["group"] = org.group
+        if not org.relevant:
+            entry["relevant"] = False
+        out.append(entry)
+    for expert in model.experts:
+        out.append({"role": expert.role})
+    if model.organizer.choices.invite_respected and spec.representatives.respected > 0:
+        out.append({"role": "veteran", "respected": True,
+                    "count": int(spec.representatives.respected)})
+    return out
+
+
+def _timeline(model: ConsultationModel) -> dict[str, Any]:
+    day = model.trace.day
+    out = {
+        "topic_proposed": model.date(day.get("topic_proposed")),
+        "notified": model.date(day.get("notified")),
+        "consulted": model.date(day.get("consulted")),
+        "assembly_notified": model.date(day.get("assembly_notified")) if model.trace.assembly else None,
+        "assembly_held": model.date(day.get("assembly_held")) if model.trace.assembly else None,
+        "implemented": model.date(day.get("implemented")),
+        "publicized": model.date(day.get("publicized")),
+    }
+    return {k: v.isoformat() for k, v in out.items() if v is not None}
+
+
+def _results(model: ConsultationModel) -> dict[str, Any]:
+    trace, choices, topic = model.trace, model.organizer.choices, model.spec.topic
+    implemented = "implemented" in trace.day
+    channels = [c if c in RECORD_CHANNELS else "other" for c in choices.publicity_channels]
+    out: dict[str, Any] = {
+        "adopted": bool(trace.adopted),
+        "implemented": implemented,
+        "channels": list(dict.fromkeys(channels)) if "publicized" in trace.day else [],
+        "feedback_to": list(trace.feedback_to),
+        "dissenters": int(trace.dissenters),
+        "dissenters_explained": int(trace.explained),
+        "violates_law": bool(topic.violates_law and trace.adopted),
+    }
+    if out["violates_law"]:
+        out["corrected"] = bool(trace.corrected)
+    if topic.commissioned_by is not None:
+        out["reported_to_commissioner"] = bool(choices.report_to_commissioner)
+        out["commissioner_responded"] = bool(choices.report_to_commissioner)
+    return out

@@ -1,0 +1,208 @@
+"""``xsim check`` and ``xsim rules`` as the contract of case-record.md says."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xsim.cli import main
+from xsim.rules import RULES
+from xsim.rules.clauses import CLAUSES
+
+ROOT = Path(__file__).resolve().parents[1]
+EX = ROOT / "examples" / "records"
+CLEAN = str(EX / "01-elevator-compliant.yaml")
+LATE = str(EX / "02-road-late-notice.yaml")
+
+# example file -> the codes it must produce (the README and the demo rely on these)
+EXPECTED = {
+    "01-elevator-compliant.yaml": set(),
+    "02-road-late-notice.yaml": {"PROC-NOTICE"},
+    "03-market-tenants-left-out.yaml": {"SUBJ-MISSING"},
+    "04-compensation-not-escalated.yaml": {"PROC-ESCALATE"},
+    "05-villagers-meeting-no-quorum.yaml": {"PROC-QUORUM"},
+    "06-park-never-publicized.yaml": {"RES-PUBLICIZE"},
+    "07-married-out-women.yaml": {"RES-LEGAL"},
+    "08-canal-cross-village-compliant.yaml": set(),
+}
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_every_example_is_listed():
+    assert sorted(p.name for p in EX.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_examples_give_their_findings_and_exit_code(name, capsys):
+    code, out, err = run(capsys, "check", str(EX / name), "--format", "json")
+    result = json.loads(out)
+    assert {f["code"] for f in result["findings"]} == EXPECTED[name]
+    assert code == (0 if not EXPECTED[name] else 1)
+    assert result["compliant"] is (code == 0)
+    assert err == ""
+
+
+def test_json_object_has_the_spec_keys(capsys):
+    code, out, _ = run(capsys, "check", LATE, "--format", "json")
+    result = json.loads(out)
+    assert {"case", "compliant", "findings"} <= set(result)
+    assert result["case"] == "石坝村三组通组公路硬化协商"
+    [f] = result["findings"]
+    assert {"code", "severity", "clause", "message_zh", "message_en", "where"} <= set(f)
+    assert f == {**f, "code": "PROC-NOTICE", "clause": "§4.2", "where": "timeline.notified",
+                 "severity": "violation"}
+    assert "提前2天通知，应至少提前5天" in f["message_zh"]
+
+
+def test_several_files_give_a_list_and_the_worst_exit_code(capsys):
+    code, out, _ = run(capsys, "check", CLEAN, LATE, "--format", "json")
+    results = json.loads(out)
+    assert [r["compliant"] for r in results] == [True, False]
+    assert code == 1
+    code, out, _ = run(capsys, "check", CLEAN, str(EX / "08-canal-cross-village-compliant.yaml"))
+    assert code == 0
+
+
+def test_unreadable_file_among_others(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: [\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", CLEAN, str(bad), LATE, "--format", "json")
+    assert code == 2
+    assert [r["file"] for r in json.loads(out)] == [CLEAN, LATE]  # the others still checked
+    assert err.count("\n") == 1 and str(bad) in err
+
+
+def test_text_output_for_a_cadre(capsys):
+    code, out, _ = run(capsys, "check", str(EX / "05-villagers-meeting-no-quorum.yaml"))
+    assert code == 1
+    lines = out.splitlines()
+    assert "结论：不符合通知要求（违规1项" in lines[1]
+    headings = ["一、提出协商议题", "二、确定协商主体", "三、组织开展协商", "四、实施与运用协商成果",
+                "五、组织保障"]
+    positions = [next(i for i, ln in enumerate(lines) if ln.startswith(h)) for h in headings]
+    assert positions == sorted(positions)
+    [finding] = [ln for ln in lines if "PROC-QUORUM" in ln]
+    assert lines.index(finding) > positions[2] and lines.index(finding) < positions[3]
+    assert "村委会组织法第22条" in finding and "470" in finding and "491" in finding
+
+
+def test_text_output_in_english(capsys):
+    code, out, _ = run(capsys, "check", LATE, "--lang", "en")
+    assert code == 1
+    assert "Verdict: NOT COMPLIANT (1 violations" in out
+    assert "PROC-NOTICE [§4.2] Notified 2 days ahead; at least 5 required" in out
+    assert "3. Holding the consultation" in out
+
+
+def test_summary_line_for_several_files(capsys):
+    _, out, _ = run(capsys, "check", CLEAN, LATE)
+    assert out.rstrip().endswith("共2份记录：符合1份，不符合1份，无法读取0份")
+
+
+# --- bad input through the command: exit 2, one message, no traceback, nothing written/run -------
+
+GOOD = Path(CLEAN).read_text(encoding="utf-8")
+BAD = {
+    "not_yaml.yaml": ("title: [unclosed\n", ""),
+    "wrong_type.yaml": (GOOD.replace("residents: 420 ", 'residents: "many" '),
+                        "population.residents"),
+    "negative.yaml": (GOOD.replace("present: 30", "present: -3"), "assembly.present"),
+    "unknown_field.yaml": (GOOD.replace("technical: true", "tecnical: true"), "topic.tecnical"),
+    "bad_date.yaml": (GOOD.replace("consulted: 2026-03-10", "consulted: 2026-02-30"),
+                      "timeline.consulted"),
+    "bad_enum.yaml": (GOOD.replace("outcome: majority", "outcome: unanimous"),
+                      "consultation.outcome"),
+    "tag.yaml": ('title: !!python/object/apply:os.system ["touch PWNED"]\n', ""),
+    "list.yaml": ("- a\n- b\n", ""),
+    "empty.yaml": ("", ""),
+    "no_title.yaml": ("\n".join(ln for ln in GOOD.splitlines() if not ln.startswith("title:")),
+                      "title"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bad_input_exit_2_one_message(name, lang, tmp_path, monkeypatch, capsys):
+    text, field = BAD[name]
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", name, "--lang", lang, "--format", "json")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith(name)
+    assert "Traceback" not in err
+    if field:
+        assert (f"'{field}'" if lang == "en" else f"「{field}」") in err
+    assert sorted(os.listdir(tmp_path)) == [name]  # nothing written, the tag not executed
+
+
+def test_bad_input_in_a_real_process(tmp_path):
+    (tmp_path / "tag.yaml").write_text(BAD["tag.yaml"][0], encoding="utf-8")
+    (tmp_path / "date.yaml").write_text(BAD["bad_date.yaml"][0], encoding="utf-8")
+    for name in ("tag.yaml", "date.yaml", "missing.yaml"):
+        proc = subprocess.run([sys.executable, "-m", "xsim.cli", "check", name],
+                              cwd=tmp_path, capture_output=True, text=True)
+        assert proc.returncode == 2
+        assert proc.stdout == "" and "Traceback" not in proc.stderr
+        assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(name)
+    assert sorted(os.listdir(tmp_path)) == ["date.yaml", "tag.yaml"]
+
+
+def test_check_path_imports_no_mesa_pandas_matplotlib():
+    code = (
+        "import sys\n"
+        "from xsim.cli import main\n"
+        f"rc = main(['check', {CLEAN!r}, {LATE!r}, '--format', 'json'])\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'mesa', 'pandas', "
+        "'matplotlib', 'numpy', 'scipy', 'dask'})\n"
+        "print('HEAVY', heavy, rc)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip().endswith("HEAVY [] 1"), proc.stdout[-300:] + proc.stderr
+
+
+def test_importtime_of_the_command_shows_no_heavy_module():
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "xsim.cli", "check", CLEAN],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0
+    imported = {ln.split("|")[-1].strip().split(".")[0] for ln in proc.stderr.splitlines()
+                if ln.startswith("import time:")}
+    assert "xsim" in imported and "pydantic" in imported
+    assert not imported & {"mesa", "pandas", "matplotlib"}
+
+
+# --- xsim rules ----------------------------------------------------------------------------------
+
+
+def test_rules_lists_every_code_one_line_each(capsys):
+    code, out, _ = run(capsys, "rules")
+    assert code == 0
+    lines = out.splitlines()
+    assert [ln.split()[0] for ln in lines] == list(RULES)
+
+
+def test_rules_code_explains_with_the_clause_text(capsys):
+    code, out, _ = run(capsys, "rules", "proc-notice")
+    assert code == 0
+    assert out.startswith("PROC-NOTICE")
+    assert CLAUSES["§4.2"].text_zh in out
+    code, out, _ = run(capsys, "rules", "PROC-QUORUM", "--lang", "en")
+    assert "more than half" in out and CLAUSES["Organic Law art. 22"].text_zh in out
+
+
+def test_rules_unknown_code_exit_2_with_valid_codes(capsys):
+    code, out, err = run(capsys, "rules", "PROC-NOTIS")
+    assert code == 2 and out == ""
+    assert "PROC-NOTIS" in err and all(c in err for c in RULES)

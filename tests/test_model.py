@@ -1,0 +1,253 @@
+"""The consultation model: Mesa mechanics, the procedure of §4, the record and its findings."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import mesa
+import numpy as np
+import pytest
+
+from xsim.agents import Expert, Organization, Organizer, Representative, Resident
+from xsim.errors import InputError
+from xsim.model import ConsultationModel, run_once
+from xsim.outcome import Outcome
+from xsim.records import CaseRecord, record_from_dict
+from xsim.rules import RULES, check_record
+from xsim.trace import record_dict
+
+
+def run(name="elevator_retrofit", form=None, seed=0, **overrides):
+    m = ConsultationModel(name, form=form, rng=seed, overrides=overrides or None)
+    m.run()
+    return m
+
+
+def codes(m) -> set[str]:
+    return {f.code for f in m.report.findings}
+
+
+# -- Mesa mechanics ---------------------------------------------------------------------------------
+
+
+def test_model_is_a_mesa_model_with_seeded_numpy_rng():
+    m = ConsultationModel("elevator_retrofit", rng=7)
+    assert isinstance(m, mesa.Model)
+    assert isinstance(m.rng, np.random.Generator)
+
+
+def test_agents_live_in_agentsets_and_read_the_model_arrays():
+    m = run()
+    residents = m.agents_by_type[Resident]
+    assert len(residents) == m.pop.n
+    assert {type(a) for a in m.agents} >= {Resident, Representative, Organization, Expert, Organizer}
+    r = residents.select(lambda a: a.index == 5).to_list()[0]
+    assert r.opinion == m.pop.opinion[5]
+    assert r.group in m.spec.group_ids
+    assert r.attended == bool(m.attended[5])
+    came = residents.select(lambda a: a.attended)
+    assert len(came) == int(m.attended.sum())
+    assert residents.agg("stake", np.mean) == pytest.approx(m.pop.stake.mean())
+
+
+def test_procedure_runs_as_events_in_order_of_days():
+    m = run("village_road", form="council")
+    day = m.trace.day
+    assert day["topic_proposed"] == m.spec.organizer.solicit_days
+    assert day["notified"] == day["topic_proposed"] + 1
+    assert day["consulted"] == day["notified"] + m.spec.organizer.notice_days
+    # a law-reserved village matter goes to the villagers' meeting, notified 2 days later
+    assert day["assembly_notified"] == day["consulted"] + 2
+    assert day["assembly_held"] == day["assembly_notified"] + m.spec.organizer.assembly_notice_days
+    assert day["decided"] == day["assembly_held"]
+    if m.trace.adopted:
+        assert day["implemented"] == day["decided"] + m.spec.topic.implement_days
+        assert day["publicized"] == day["implemented"] + m.spec.organizer.publicize_days
+    assert m.time == m.horizon
+    assert not m.running
+
+
+def test_datacollector_tracks_informed_share_and_deliberation_rounds():
+    m = run(form="owners")
+    days = m.datacollector.get_model_vars_dataframe()
+    informed = days["informed"].to_numpy()
+    assert len(informed) >= m.spec.organizer.notice_days
+    assert np.all(np.diff(informed) >= 0)  # cumulative
+    rounds = m.datacollector.get_table_dataframe("deliberation")
+    assert rounds["round"].tolist() == list(range(m.form.rounds + 1))
+    # people who listen to each other within the confidence bound converge
+    assert rounds["spread"].iloc[-1] < rounds["spread"].iloc[0]
+
+
+def test_unknown_form_and_unknown_rule_are_input_errors():
+    with pytest.raises(InputError) as err:
+        ConsultationModel("elevator_retrofit", form="villagers_meeting")
+    assert "owners" in err.value.expected_en and "online" in err.value.expected_en
+    with pytest.raises(InputError) as err:
+        ConsultationModel("elevator_retrofit", rules={"notice_dayz": 3})
+    assert "notice_days" in err.value.expected_en
+
+
+# -- record and findings ----------------------------------------------------------------------------
+
+
+def test_every_run_writes_a_valid_record_judged_by_the_rules_engine():
+    m = run()
+    assert isinstance(m.record, CaseRecord)
+    again = record_from_dict(record_dict(m))
+    assert again == m.record
+    assert check_record(m.record).to_dict() == m.report.to_dict()
+    assert m.record.consultation.forms == ["owners"]
+    assert [g.id for g in m.record.stakeholder_groups] == m.spec.group_ids
+    present = sum(p.count for p in m.record.participants if p.role == "resident")
+    assert present == int(m.attended.sum())
+
+
+def test_good_practice_runs_are_mostly_compliant():
+    compliant = [run(seed=s).report.compliant for s in range(10)]
+    assert sum(compliant) >= 8
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"organizer.notice_days": 2}, "PROC-NOTICE"),
+        ({"organizer.experts": False}, "SUBJ-EXPERT"),
+        ({"organizer.solicit_opinions": False}, "TOPIC-SOLICIT"),
+        ({"organizer.invite_respected": False}, "SUBJ-RESPECTED"),
+        ({"organizer.invite_groups": ["upper", "middle"]}, "SUBJ-MISSING"),
+        ({"lead": "township"}, "SUBJ-LEAD"),
+        ({"topic.wide_impact": True}, "PROC-HEARING"),
+        ({"organizer.subsidies": {"paid": True, "decided_by_meeting": False, "publicized": True}},
+         "GUAR-SUBSIDY"),
+        ({"topic.commissioned_by": "township", "organizer.report_to_commissioner": False},
+         "RES-REPORT"),
+        ({"topic.categories": []}, "TOPIC-SCOPE"),
+        ({"topic.proposed_by": {"kind": "joint_residents", "signatures": 10}}, "TOPIC-JOINT"),
+    ],
+)
+def test_a_procedural_shortcut_shows_up_as_its_finding(overrides, code):
+    assert code not in codes(run(seed=1))
+    assert code in codes(run(seed=1, **overrides))
+
+
+def test_joint_proposal_threshold_one_tenth_exactly_passes():
+    m = run(seed=1)
+    tenth = -(-m.pop.n // 10)  # "at least one tenth": ceil(n / 10) signatures
+    ok = run(seed=1, **{"topic.proposed_by": {"kind": "joint_residents", "signatures": tenth}})
+    short = run(seed=1, **{"topic.proposed_by": {"kind": "joint_residents", "signatures": tenth - 1}})
+    assert "TOPIC-JOINT" not in codes(ok)
+    assert "TOPIC-JOINT" in codes(short)
+
+
+def test_irrelevant_organization_is_subj_irrelevant():
+    m = run(seed=1)
+    orgs = [o.model_dump() for o in m.spec.organizations]
+    orgs.append({"role": "social_org", "name": "无关的广告公司", "relevant": False})
+    assert "SUBJ-IRRELEVANT" in codes(run(seed=1, organizations=orgs))
+
+
+def test_results_shortcuts_are_found_unless_the_supervision_committee_notices():
+    late = {"organizer.publicize_days": 60, "organizer.feedback_to": ["subjects"],
+            "organizer.explain_dissenters": 0.0}
+    blind = {**late, "organizations.3.detect": 0.0}
+    sharp = {**late, "organizations.3.detect": 1.0}
+    adopted = [s for s in range(20) if run(seed=s, **blind).trace.adopted][:3]
+    assert adopted, "some runs must adopt the retrofit"
+    for s in adopted:
+        b = run(seed=s, **blind)
+        assert {"RES-PUBLICIZE", "RES-FEEDBACK"} <= codes(b)
+        assert ("RES-EXPLAIN" in codes(b)) == (b.trace.dissenters > 0)
+        assert b.run().supervision_noticed == 0
+        k = run(seed=s, **sharp)
+        assert not {"RES-PUBLICIZE", "RES-FEEDBACK", "RES-EXPLAIN"} & codes(k)
+        assert k.run().supervision_noticed >= 2
+
+
+def test_illegal_result_is_corrected_only_when_someone_notices():
+    illegal = {"topic.violates_law": True}
+    blind = run("village_road", seed=2, **illegal, **{"organizations.3.detect": 0.0})
+    sharp = run("village_road", seed=2, **illegal, **{"organizations.3.detect": 1.0})
+    assert blind.trace.adopted and sharp.trace.adopted
+    assert "RES-LEGAL" in codes(blind)
+    assert "RES-LEGAL" not in codes(sharp)
+
+
+def test_law_reserved_village_matter_escalates_and_skipping_it_is_found():
+    ok = run("village_road", form="council", seed=3)
+    assert ok.trace.escalated and ok.trace.assembly["kind"] == "villagers_meeting"
+    assert "PROC-ESCALATE" not in codes(ok)
+    skipped = run("village_road", form="council", seed=3, **{"organizer.escalate": False})
+    assert skipped.trace.assembly is None
+    assert "PROC-ESCALATE" in codes(skipped)
+    owners = run("village_road", form="council", seed=3, **{"organizer.assembly": "owners_meeting"})
+    assert "PROC-ESCALATE" in codes(owners)
+
+
+def test_villagers_meeting_needs_ten_days_notice():
+    short = run("village_road", form="council", seed=3, **{"organizer.assembly_notice_days": 9})
+    exact = run("village_road", form="council", seed=3, **{"organizer.assembly_notice_days": 10})
+    assert "PROC-ASSEMBLY-NOTICE" in codes(short)
+    assert "PROC-ASSEMBLY-NOTICE" not in codes(exact)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_owners_meeting_decides_by_civil_code_278(seed):
+    m = run(seed=seed)
+    a = m.trace.assembly
+    assert a["kind"] == "owners_meeting" and a["matter"] == "special"
+    quorum = 3 * a["present"] >= 2 * a["members"] and 3 * a["area_present"] >= 2 * a["area_total"]
+    consent = 4 * a["yes"] >= 3 * a["present"] and 4 * a["area_yes"] >= 3 * a["area_present"]
+    assert m.trace.adopted == (quorum and consent)
+    assert not {"PROC-QUORUM", "PROC-MAJORITY"} & codes(m)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_villagers_meeting_decides_by_organic_law_22(seed):
+    m = run("village_road", form="council", seed=seed)
+    a = m.trace.assembly
+    quorum = 2 * a["present"] > a["members"] or 3 * a["households_present"] >= 2 * a["households_total"]
+    assert m.trace.adopted == (quorum and 2 * a["yes"] > a["present"])
+    assert "PROC-MAJORITY" not in codes(m)
+    assert ("PROC-QUORUM" in codes(m)) == (not quorum)
+
+
+# -- outcome ----------------------------------------------------------------------------------------
+
+
+def test_outcome_is_flat_json_ready_with_every_finding_code():
+    out = run_once("village_road", "online", seed=4)
+    assert isinstance(out, Outcome)
+    row = out.to_dict()
+    json.dumps(row, allow_nan=False)
+    assert all(not isinstance(v, dict | list) for v in row.values())
+    for code in RULES:
+        assert f"findings.{code}" in row
+    assert row["n_violations"] == sum(
+        row[f"findings.{c}"] for c, r in RULES.items() if r.severity == "violation"
+    )
+    for key in ("participation.registered", "participation.nonregistered", "participation.age_old",
+                "participation.female", "participation.tenant", "participation.stake_neg",
+                "participation.group.land", "participation.nodigital", "fairness.group.land",
+                "representativeness_groups", "representativeness_stake", "polarization",
+                "days_to_decision", "informed_in_time", "person_hours", "money_yuan"):
+        assert key in row
+
+
+def test_outcome_measures_are_consistent_with_the_run():
+    m = run("village_road", form="group_meeting", seed=5)
+    o = m.run()
+    assert o.attended == int(m.attended.sum())
+    assert o.participation == pytest.approx(m.attended.mean())
+    assert 0 <= o.representativeness_groups <= 1 and 0 <= o.fairness <= 1
+    assert o.days_to_decision == m.trace.day["decided"]
+    assert o.person_hours > o.attended * m.form.hours
+
+
+def test_run_once_is_picklable_and_matches_the_model():
+    assert pickle.loads(pickle.dumps(run_once)) is run_once
+    a = run_once("elevator_retrofit", "compound", seed=9, overrides={"organizer.notice_days": 4})
+    b = ConsultationModel("elevator_retrofit", form="compound", rng=9,
+                          overrides={"organizer.notice_days": 4}).run()
+    assert a.to_dict() == b.to_dict()

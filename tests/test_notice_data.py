@@ -1,0 +1,66 @@
+"""The notice as data: every clause of the digest, with the exact Chinese original and a gloss."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from xsim.rules.clauses import CLAUSES
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DIGEST = SHARED / "spec" / "notice-digest.md"
+NOTICE = SHARED / "seed" / "notice-zh.txt"
+
+# The digest's clause ids (§1.a … §6.4), fixed here so the test also runs on a user's install.
+DIGEST_IDS = (
+    [f"§1.{c}" for c in "abcdefgh"] + [f"§2.{c}" for c in "abcde"] + [f"§3.{c}" for c in "abcde"]
+    + [f"§4.{n}" for n in range(1, 8)] + [f"§5.{n}" for n in range(1, 7)]
+    + [f"§6.{n}" for n in range(1, 5)]
+)
+LAW_IDS = ["Organic Law art. 21", "Organic Law art. 22", "Organic Law art. 24",
+           "Organic Law art. 26", "Organic Law art. 27", "Urban Organic Law art. 9",
+           "Civil Code art. 278"]
+
+
+def test_every_digest_clause_and_law_article_is_present():
+    missing = [cid for cid in DIGEST_IDS + LAW_IDS if cid not in CLAUSES]
+    assert missing == []
+
+
+@pytest.mark.skipif(not DIGEST.exists(), reason="../shared is not available (a user install)")
+def test_fixed_ids_match_the_digest():
+    ids = re.findall(r"^- (§\d\.[a-z0-9]+) ", DIGEST.read_text(encoding="utf-8"), re.M)
+    assert ids == DIGEST_IDS
+
+
+@pytest.mark.parametrize("cid", DIGEST_IDS + LAW_IDS)
+def test_clause_has_chinese_text_and_english_gloss(cid):
+    c = CLAUSES[cid]
+    assert re.search(r"[\u4e00-\u9fff]{6}", c.text_zh)
+    assert re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", c.gloss_en)
+    assert c.title_zh and c.source_zh
+    assert c.is_law == (cid in LAW_IDS)
+
+
+@pytest.mark.skipif(not NOTICE.exists(), reason="../shared is not available (a user install)")
+@pytest.mark.parametrize("cid", [cid for cid in CLAUSES if cid.startswith("§")])
+def test_chinese_excerpt_is_verbatim_from_the_notice(cid):
+    assert CLAUSES[cid].text_zh in NOTICE.read_text(encoding="utf-8")
+
+
+def test_law_texts_carry_the_thresholds_the_rules_use():
+    assert "提前十天通知" in CLAUSES["Organic Law art. 21"].text_zh
+    assert "过半数" in CLAUSES["Organic Law art. 22"].text_zh
+    assert "三分之二以上的户" in CLAUSES["Organic Law art. 22"].text_zh
+    assert "三分之二以上的组成人员" in CLAUSES["Organic Law art. 26"].text_zh
+    assert "四分之三以上" in CLAUSES["Civil Code art. 278"].text_zh
+    assert "过半数出席" in CLAUSES["Urban Organic Law art. 9"].text_zh
+
+
+def test_the_package_carries_its_own_copy():
+    import xsim
+
+    data = Path(xsim.__file__).parent / "data" / "notice.yaml"
+    assert data.exists()

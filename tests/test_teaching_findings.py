@@ -1,0 +1,76 @@
+"""Findings viewer and record editor, headless."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from xsim.records import record_from_dict
+from xsim.rules import check_record
+from xsim.teaching.cases import apply_patch, elevator_record, get_path
+from xsim.teaching.findings import FindingsViewer, RecordEditor
+
+
+def test_elevator_record_is_compliant():
+    assert check_record(record_from_dict(elevator_record())).findings == []
+
+
+def test_apply_patch_sets_paths_without_touching_the_original():
+    base = elevator_record()
+    out = apply_patch(base, {"participants[4].spoke": False, "assembly": None})
+    assert get_path(out, "participants[4].spoke") is False and out["assembly"] is None
+    assert "spoke" not in base["participants"][4] and base["assembly"] is not None
+
+
+def test_viewer_groups_findings_by_step_in_procedure_order():
+    bad = apply_patch(elevator_record(), {"topic.opinions_solicited": False,
+                                          "results.feedback_to": ["subjects"]})
+    viewer = FindingsViewer()
+    viewer.show_record(bad)
+    html = viewer.body.value
+    assert "TOPIC-SOLICIT" in html and "RES-FEEDBACK" in html
+    assert html.index("一、提出协商议题") < html.index("TOPIC-SOLICIT") < html.index("四、实施")
+    assert html.index("四、实施") < html.index("RES-FEEDBACK")
+    assert "共发现 2 处违规" in html
+
+
+def test_viewer_says_so_when_nothing_is_wrong():
+    viewer = FindingsViewer(check_record(record_from_dict(elevator_record())))
+    assert "没有发现问题" in viewer.body.value
+
+
+def test_editor_notice_boundary_follows_the_rulebook_default():
+    ed = RecordEditor(elevator_record())
+    ed.consulted.value = dt.date(2026, 3, 10)
+    ed.notified.value = dt.date(2026, 3, 7)  # 3 days: the default notice_days, passes
+    ed.check_button.click()
+    assert "PROC-NOTICE" not in ed.viewer.body.value and "没有发现问题" in ed.viewer.body.value
+    ed.notified.value = dt.date(2026, 3, 8)  # 2 days: one less, fails
+    ed.check_button.click()
+    assert "PROC-NOTICE" in ed.viewer.body.value
+
+
+def test_editor_dissenters_not_all_explained():
+    ed = RecordEditor(elevator_record())
+    ed.explained.value = 3
+    ed.check_button.click()
+    assert "RES-EXPLAIN" in ed.viewer.body.value
+
+
+def test_editor_bad_input_gets_chinese_messages_not_tracebacks():
+    ed = RecordEditor(elevator_record())
+    ed.forms.value = ()  # no form at all
+    ed.check_button.click()
+    assert "consultation.forms" in ed.status.value and "至少应有一项" in ed.status.value
+    assert ed.viewer.body.value == ""
+    ed.forms.value = ("owners",)
+    ed.dissenters.value = -5
+    ed.check_button.click()
+    assert "results.dissenters" in ed.status.value and "不小于0" in ed.status.value
+    ed.dissenters.value = 2  # fewer than the 4 explained
+    ed.check_button.click()
+    assert "已解释人数不能超过" in ed.status.value
+    ed.dissenters.value = 4
+    ed.consulted.value = None  # a cleared date picker
+    ed.check_button.click()
+    assert "timeline.consulted" in ed.status.value
+    assert "Traceback" not in ed.status.value

@@ -1,0 +1,91 @@
+"""Procedure stepper, headless: choose at each step, click 确定, read the rules engine's verdict."""
+
+from __future__ import annotations
+
+import pytest
+
+from xsim.teaching.stepper import ProcedureStepper, elevator_steps
+
+# For each default step: the index of a right choice, and (wrong choice, the code it must raise).
+WRONG = [(1, "TOPIC-SOLICIT"), (1, "PROC-NOTICE"), (1, "PROC-HEARD"), (2, "PROC-HEARING"),
+         (1, "PROC-ESCALATE"), (1, "RES-FEEDBACK")]
+
+
+def _go_to(stepper: ProcedureStepper, index: int) -> None:
+    while stepper.index < index:
+        stepper.choose(0)
+        stepper.confirm.click()
+        stepper.next.click()
+
+
+def test_steps_cover_the_four_steps_and_the_special_cases():
+    assert [s.clause for s in elevator_steps()] == ["§4.1", "§4.2", "§4.3", "§4.5", "§4.6", "§4.4"]
+
+
+def test_right_path_is_compliant_at_every_step_and_at_the_end():
+    s = ProcedureStepper()
+    for i in range(len(s.steps)):
+        assert s.index == i
+        s.choose(0)
+        s.confirm.click()
+        assert "符合《通知》要求" in s.feedback.value, s.steps[i].clause
+        s.next.click()
+    assert s.viewer.report is not None and s.viewer.report.findings == []
+    assert "全部环节完成" in s.status.value
+
+
+@pytest.mark.parametrize("step", range(6))
+def test_each_wrong_choice_raises_its_code(step):
+    s = ProcedureStepper()
+    _go_to(s, step)
+    wrong, code = WRONG[step]
+    s.choose(wrong)
+    s.confirm.click()
+    assert "这样做有问题" in s.feedback.value
+    assert code in s.feedback.value
+
+
+def test_third_choice_of_step_one_is_a_joint_proposal_below_one_tenth():
+    s = ProcedureStepper()
+    s.choose(2)
+    s.confirm.click()
+    assert "TOPIC-JOINT" in s.feedback.value
+
+
+def test_quorum_failure_at_the_owners_meeting():
+    s = ProcedureStepper()
+    _go_to(s, 4)
+    s.choose(2)
+    s.confirm.click()
+    assert "PROC-QUORUM" in s.feedback.value
+
+
+def test_clause_is_quoted_and_header_counts_steps():
+    s = ProcedureStepper()
+    assert "§4.1" in s.clause.value and "第 1 / 6 环节" in s.header.value
+
+
+def test_confirm_without_choice_and_next_before_confirm_give_chinese_messages():
+    s = ProcedureStepper()
+    s.confirm.click()
+    assert "请先选择一项" in s.status.value
+    s._on_next()
+    assert "请先完成本环节的选择" in s.status.value and s.index == 0
+
+
+def test_going_back_and_changing_a_choice_changes_the_final_report():
+    s = ProcedureStepper()
+    s.choose(1)  # skip soliciting opinions
+    s.confirm.click()
+    s.next.click()
+    _go_to(s, 5)
+    s.choose(0)
+    s.confirm.click()
+    assert s.viewer.report.codes() == {"TOPIC-SOLICIT"}
+    for _ in range(5):
+        s.back.click()
+    assert s.index == 0 and s.options.value.startswith("B.")
+    s.choose(0)
+    s.confirm.click()
+    assert s.record_dict()["topic"]["opinions_solicited"] is True
+    assert "符合《通知》要求" in s.feedback.value
