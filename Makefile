@@ -39,8 +39,9 @@ lab: $(STAMP_BASE)
 	$(VENV)/bin/jupyter lab notebooks/
 
 ## Presentation mode: a notebook as an app, without code, for a projector.
+## `make present` lists the notebooks; `make present NB=notebooks/00_导读.ipynb` opens one directly.
 present: $(STAMP_TEST)
-	$(VENV)/bin/voila --strip_sources=True notebooks/
+	$(VENV)/bin/voila --strip_sources=True $(if $(NB),"$(NB)",notebooks/)
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check src tests benchmarks

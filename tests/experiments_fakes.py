@@ -52,6 +52,8 @@ def _misbehave(seed: int, scenario) -> None:
     delay = float(_fault(scenario, "delay", "0") or 0)
     if delay:
         time.sleep(delay)
+    if _fault(scenario, "always_exit"):
+        os._exit(19)
     marker = _fault(scenario, "exit_marker")
     if marker and not os.path.exists(marker):
         with open(marker, "w") as fh:

@@ -86,6 +86,17 @@ def _wait_for_server(url: str, proc: subprocess.Popen, log: Path) -> None:
                 f"{log.read_text(errors='replace')[-3000:]}")
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    """End a server we started (and the kernels it started: same process group) by its id."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
 @pytest.fixture
 def lab(tmp_path):
     """A running JupyterLab serving a copy of the 00 notebook; yields (base_url, token)."""
@@ -116,14 +127,7 @@ def lab(tmp_path):
         _wait_for_server(f"{base}/api/status?token={token}", proc, log)
         yield base, token
     finally:
-        # end the server (and the kernels it started: same process group) by its own id
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        _stop(proc)
 
 
 def _wait_for_kernel(page) -> None:
@@ -193,3 +197,66 @@ def test_quiz_in_chinese_jupyterlab(lab):
         finally:
             browser.close()
     assert time.monotonic() - started < 300
+
+
+@pytest.fixture
+def voila(tmp_path):
+    """``make present``'s command (Voilà, sources stripped) serving a copy of notebooks/."""
+    _require_chromium()
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+    port = _free_port()
+    log = tmp_path / "voila.log"
+    cmd = [str(Path(sys.executable).with_name("voila")), "--strip_sources=True", "--no-browser",
+           "--Voila.ip=127.0.0.1", f"--port={port}", str(root)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
+                                env=dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "rt")),
+                                start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_server(f"{base}/", proc, log)
+        yield base
+    finally:
+        _stop(proc)
+
+
+def test_presentation_mode_shows_the_quiz_without_code(voila):
+    from playwright.sync_api import expect, sync_playwright
+
+    url = f"{voila}/voila/render/{urllib.parse.quote(NOTEBOOK.name)}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect.set_options(timeout=RUN_TIMEOUT_MS)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+                                    timeout=UI_TIMEOUT_MS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page.set_default_timeout(RUN_TIMEOUT_MS)
+            page.goto(url, timeout=RUN_TIMEOUT_MS)
+            expect(page.get_by_text("00 导读").first).to_be_visible()
+            answer = page.locator(".widget-radio-box label", has_text="B. 提出协商议题")
+            answer.scroll_into_view_if_needed()
+            answer.click()
+            page.locator("button.jupyter-button", has_text="提交答案").first.click()
+            expect(page.get_by_text("回答正确").first).to_be_visible()
+            # sources are stripped: no code on the projector
+            assert page.get_by_text("Question(").count() == 0
+            page.get_by_text("回答正确").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "voila-00-quiz.png"))
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "voila-00-failure.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def test_missing_chromium_fails_in_ci_and_skips_elsewhere(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        _require_chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _require_chromium()

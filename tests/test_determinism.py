@@ -11,8 +11,12 @@ import pytest
 from xsim.model import ConsultationModel
 from xsim.records import record_to_yaml
 
-CASES = [("elevator_retrofit", "owners", 11), ("village_road", "online", 12),
-         ("village_road", "talk_day", 13), ("elevator_retrofit", "hearing", 14)]
+CASES = [
+    ("elevator_retrofit", "owners", 11),
+    ("village_road", "online", 12),
+    ("village_road", "talk_day", 13),
+    ("elevator_retrofit", "hearing", 14),
+]
 
 SCRIPT = """
 import json, sys
@@ -43,7 +47,10 @@ def test_different_seeds_give_different_runs():
 def test_same_seed_same_outcome_and_record_in_another_process(name, form, seed):
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT, name, form, str(seed)],
-        capture_output=True, text=True, check=True, timeout=120,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     there = json.loads(proc.stdout)
     here = json.loads(json.dumps(snapshot(name, form, seed)))

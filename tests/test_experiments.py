@@ -226,6 +226,14 @@ def test_a_worker_process_that_dies_is_replaced_and_its_runs_redone(tmp_path, re
     pd.testing.assert_frame_equal(rows, reference, check_dtype=False)
 
 
+def test_workers_that_keep_dying_end_the_study_with_a_clear_error(tmp_path):
+    study = make_study(scenario=FakeScenario(faults={"always_exit": 1}))
+    with pytest.raises(RunFailed) as err:
+        study.run(ProcessExecutor(2, max_restarts=1), out=str(tmp_path / "s"))
+    assert "died 2 times" in str(err.value)
+    assert load_results(tmp_path / "s").empty
+
+
 def test_resume_refuses_a_folder_of_another_study(tmp_path):
     out = tmp_path / "study"
     make_study().run(InProcessExecutor(), out=str(out))
@@ -275,3 +283,13 @@ def test_study_run_does_not_import_heavy_modules_until_needed():
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_study_longer_than_two_seconds_shows_a_progress_bar_with_eta(capsys):
+    study = make_study(reps=10, scenario=FakeScenario(faults={"delay": 0.1}))
+    study.run(InProcessExecutor(), progress=True)
+    err = capsys.readouterr().err
+    assert "30/30" in err and "run/s" in err
+    assert "<" in err  # tqdm's "elapsed<remaining" field: the ETA
+    make_study(reps=2).run(InProcessExecutor(), progress=True)
+    assert capsys.readouterr().err == ""  # a short study shows no bar at all

@@ -41,6 +41,15 @@ def test_local_cluster_gives_identical_rows(cluster, reference, tmp_path):
     pd.testing.assert_frame_equal(rows, reference, check_dtype=False)
 
 
+def test_an_existing_scheduler_is_used_through_its_tcp_address(cluster, reference):
+    address = cluster.client.scheduler.address
+    assert address.startswith("tcp://")
+    with DaskExecutor(address, timeout=10) as remote:
+        assert remote.workers == 2
+        rows = make_study().run(remote).rows
+    pd.testing.assert_frame_equal(rows, reference, check_dtype=False)
+
+
 def test_a_killed_worker_is_retried_and_the_study_completes(cluster, reference, tmp_path):
     # The first run to start kills its worker process (os._exit); the nanny restarts the worker and
     # the scheduler re-runs the lost chunk elsewhere. The rows must be exactly the reference rows.

@@ -10,9 +10,20 @@ from xsim.model import ConsultationModel
 from xsim.records import FORMS as RECORD_FORMS
 
 SPEC_FORMS = [
-    "villagers_meeting", "residents_meeting", "representatives_meeting", "council", "board",
-    "group_meeting", "compound", "owners", "hearing", "special_council", "evaluation", "talk_day",
-    "forum", "online",
+    "villagers_meeting",
+    "residents_meeting",
+    "representatives_meeting",
+    "council",
+    "board",
+    "group_meeting",
+    "compound",
+    "owners",
+    "hearing",
+    "special_council",
+    "evaluation",
+    "talk_day",
+    "forum",
+    "online",
 ]
 
 
@@ -40,7 +51,11 @@ def test_forms_differ_where_the_notice_and_law_say_they_do():
     assert forms["hearing"].built_in_turn_taking and forms["hearing"].conclude == "opinion"
     assert {f.conclude for f in forms.values()} == {"consensus", "majority", "opinion"}
     assert {f.structure for f in forms.values()} == {
-        "plenary", "small_groups", "threads", "seated", "hearing"
+        "plenary",
+        "small_groups",
+        "threads",
+        "seated",
+        "hearing",
     }
 
 
@@ -67,12 +82,14 @@ def test_unfacilitated_turns_go_to_high_voices():
 def test_broadcast_round_closed_neighbourhood_and_anchor():
     x = np.array([0.0, 0.5, 1.0])
     speaking = np.array([False, True, False])
-    out = F.broadcast_round(x, x, speaking, np.ones(3), epsilon=0.5, susceptibility=np.ones(3),
-                            self_weight=1.0)
+    out = F.broadcast_round(
+        x, x, speaking, np.ones(3), epsilon=0.5, susceptibility=np.ones(3), self_weight=1.0
+    )
     # both listeners sit exactly ε away: inside the closed neighbourhood, they move halfway
     assert out == pytest.approx([0.25, 0.5, 0.75])
-    out = F.broadcast_round(x, x, speaking, np.ones(3), epsilon=0.49, susceptibility=np.ones(3),
-                            self_weight=1.0)
+    out = F.broadcast_round(
+        x, x, speaking, np.ones(3), epsilon=0.49, susceptibility=np.ones(3), self_weight=1.0
+    )
     assert out == pytest.approx(x)
     anchored = F.broadcast_round(x, x, speaking, np.ones(3), 0.5, np.zeros(3), 1.0)
     assert anchored == pytest.approx(x)

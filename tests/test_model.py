@@ -41,7 +41,13 @@ def test_agents_live_in_agentsets_and_read_the_model_arrays():
     m = run()
     residents = m.agents_by_type[Resident]
     assert len(residents) == m.pop.n
-    assert {type(a) for a in m.agents} >= {Resident, Representative, Organization, Expert, Organizer}
+    assert {type(a) for a in m.agents} >= {
+        Resident,
+        Representative,
+        Organization,
+        Expert,
+        Organizer,
+    }
     r = residents.select(lambda a: a.index == 5).to_list()[0]
     assert r.opinion == m.pop.opinion[5]
     assert r.group in m.spec.group_ids
@@ -119,10 +125,20 @@ def test_good_practice_runs_are_mostly_compliant():
         ({"organizer.invite_groups": ["upper", "middle"]}, "SUBJ-MISSING"),
         ({"lead": "township"}, "SUBJ-LEAD"),
         ({"topic.wide_impact": True}, "PROC-HEARING"),
-        ({"organizer.subsidies": {"paid": True, "decided_by_meeting": False, "publicized": True}},
-         "GUAR-SUBSIDY"),
-        ({"topic.commissioned_by": "township", "organizer.report_to_commissioner": False},
-         "RES-REPORT"),
+        (
+            {
+                "organizer.subsidies": {
+                    "paid": True,
+                    "decided_by_meeting": False,
+                    "publicized": True,
+                }
+            },
+            "GUAR-SUBSIDY",
+        ),
+        (
+            {"topic.commissioned_by": "township", "organizer.report_to_commissioner": False},
+            "RES-REPORT",
+        ),
         ({"topic.categories": []}, "TOPIC-SCOPE"),
         ({"topic.proposed_by": {"kind": "joint_residents", "signatures": 10}}, "TOPIC-JOINT"),
     ],
@@ -136,7 +152,9 @@ def test_joint_proposal_threshold_one_tenth_exactly_passes():
     m = run(seed=1)
     tenth = -(-m.pop.n // 10)  # "at least one tenth": ceil(n / 10) signatures
     ok = run(seed=1, **{"topic.proposed_by": {"kind": "joint_residents", "signatures": tenth}})
-    short = run(seed=1, **{"topic.proposed_by": {"kind": "joint_residents", "signatures": tenth - 1}})
+    short = run(
+        seed=1, **{"topic.proposed_by": {"kind": "joint_residents", "signatures": tenth - 1}}
+    )
     assert "TOPIC-JOINT" not in codes(ok)
     assert "TOPIC-JOINT" in codes(short)
 
@@ -149,8 +167,11 @@ def test_irrelevant_organization_is_subj_irrelevant():
 
 
 def test_results_shortcuts_are_found_unless_the_supervision_committee_notices():
-    late = {"organizer.publicize_days": 60, "organizer.feedback_to": ["subjects"],
-            "organizer.explain_dissenters": 0.0}
+    late = {
+        "organizer.publicize_days": 60,
+        "organizer.feedback_to": ["subjects"],
+        "organizer.explain_dissenters": 0.0,
+    }
     blind = {**late, "organizations.3.detect": 0.0}
     sharp = {**late, "organizations.3.detect": 1.0}
     adopted = [s for s in range(20) if run(seed=s, **blind).trace.adopted][:3]
@@ -207,7 +228,9 @@ def test_owners_meeting_decides_by_civil_code_278(seed):
 def test_villagers_meeting_decides_by_organic_law_22(seed):
     m = run("village_road", form="council", seed=seed)
     a = m.trace.assembly
-    quorum = 2 * a["present"] > a["members"] or 3 * a["households_present"] >= 2 * a["households_total"]
+    quorum = (
+        2 * a["present"] > a["members"] or 3 * a["households_present"] >= 2 * a["households_total"]
+    )
     assert m.trace.adopted == (quorum and 2 * a["yes"] > a["present"])
     assert "PROC-MAJORITY" not in codes(m)
     assert ("PROC-QUORUM" in codes(m)) == (not quorum)
@@ -227,11 +250,24 @@ def test_outcome_is_flat_json_ready_with_every_finding_code():
     assert row["n_violations"] == sum(
         row[f"findings.{c}"] for c, r in RULES.items() if r.severity == "violation"
     )
-    for key in ("participation.registered", "participation.nonregistered", "participation.age_old",
-                "participation.female", "participation.tenant", "participation.stake_neg",
-                "participation.group.land", "participation.nodigital", "fairness.group.land",
-                "representativeness_groups", "representativeness_stake", "polarization",
-                "days_to_decision", "informed_in_time", "person_hours", "money_yuan"):
+    for key in (
+        "participation.registered",
+        "participation.nonregistered",
+        "participation.age_old",
+        "participation.female",
+        "participation.tenant",
+        "participation.stake_neg",
+        "participation.group.land",
+        "participation.nodigital",
+        "fairness.group.land",
+        "representativeness_groups",
+        "representativeness_stake",
+        "polarization",
+        "days_to_decision",
+        "informed_in_time",
+        "person_hours",
+        "money_yuan",
+    ):
         assert key in row
 
 
@@ -248,6 +284,7 @@ def test_outcome_measures_are_consistent_with_the_run():
 def test_run_once_is_picklable_and_matches_the_model():
     assert pickle.loads(pickle.dumps(run_once)) is run_once
     a = run_once("elevator_retrofit", "compound", seed=9, overrides={"organizer.notice_days": 4})
-    b = ConsultationModel("elevator_retrofit", form="compound", rng=9,
-                          overrides={"organizer.notice_days": 4}).run()
+    b = ConsultationModel(
+        "elevator_retrofit", form="compound", rng=9, overrides={"organizer.notice_days": 4}
+    ).run()
     assert a.to_dict() == b.to_dict()

@@ -128,7 +128,9 @@ def test_top_level_must_be_a_mapping():
 
 def test_with_overrides_sets_dotted_paths_and_validates():
     s = load_scenario("elevator_retrofit")
-    t = s.with_overrides({"organizer.notice_days": 3, "stakeholder_groups.ground.opinion.mean": -0.9})
+    t = s.with_overrides(
+        {"organizer.notice_days": 3, "stakeholder_groups.ground.opinion.mean": -0.9}
+    )
     assert t.organizer.notice_days == 3
     assert t.stakeholder_groups[2].opinion.mean == -0.9
     assert s.organizer.notice_days == 7  # the original is unchanged

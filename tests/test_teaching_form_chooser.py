@@ -17,7 +17,7 @@ def chooser() -> FormChooser:
 
 
 def _notice_threshold(fc: FormChooser) -> int:
-    return int(fc.scenario.rules.get("notice_days", Rulebook().notice_days))
+    return Rulebook().merged(fc.scenario.rules or None).notice_days
 
 
 def test_default_choice_runs_and_draws_without_glyph_warnings(chooser):

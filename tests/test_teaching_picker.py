@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xsim.teaching.cases import elevator_record
-from xsim.teaching.picker import ParticipantPicker, candidates_from_record, elevator_candidates
+from xsim.teaching.picker import ParticipantPicker, elevator_candidates
 
 RIGHT = [
     "社区居委会", "业主委员会", "四至六楼住户代表（6人）", "二、三楼住户代表（4人）",
@@ -65,3 +65,18 @@ def test_candidates_from_a_record_reproduce_its_participants():
     p.select(*[c.label for c in p.candidates])
     p.check_button.click()
     assert p.codes == set()
+
+
+def test_picker_from_a_village_scenario_uses_the_model_record():
+    p = ParticipantPicker.from_scenario("village_road")
+    unrelated = {"与此事无关的外村（外小区）商户", "上门推销的企业人员"}
+    everyone_relevant = [c.label for c in p.candidates if c.label not in unrelated]
+    p.select(*everyone_relevant)
+    p.check_button.click()
+    assert p.codes == set()
+    p.select(*[label for label in everyone_relevant if label != "被占地农户代表"])
+    p.check_button.click()
+    assert p.codes == {"SUBJ-MISSING"} and "被占地农户" in p.result.value
+    p.select(*everyone_relevant, "上门推销的企业人员")
+    p.check_button.click()
+    assert p.codes == {"SUBJ-IRRELEVANT"}

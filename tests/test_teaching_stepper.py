@@ -82,6 +82,9 @@ def test_going_back_and_changing_a_choice_changes_the_final_report():
     s.choose(0)
     s.confirm.click()
     assert s.viewer.report.codes() == {"TOPIC-SOLICIT"}
+    summary = s.choices_html.value
+    assert summary.count("✘") == 1 and summary.count("✔") == 5
+    assert "✘</span> 第一步　提出协商议题：居委会主任觉得该装" in summary
     for _ in range(5):
         s.back.click()
     assert s.index == 0 and s.options.value.startswith("B.")

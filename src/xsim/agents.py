@@ -34,7 +34,14 @@ CHANNEL_REACH = {
 }
 DIGITAL_CHANNELS = {"online_forum", "wechat", "mass_work_system"}
 # The record's ``results.channels`` vocabulary; other channels are recorded as "other".
-RECORD_CHANNELS = {"bulletin", "publication", "online_forum", "mass_work_system", "meeting", "wechat"}
+RECORD_CHANNELS = {
+    "bulletin",
+    "publication",
+    "online_forum",
+    "mass_work_system",
+    "meeting",
+    "wechat",
+}
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -124,7 +131,8 @@ class Resident(mesa.Agent):
             + age_term
             + boost
         )
-        feasible = np.where(slack > 0, 1.0 - np.exp(-np.maximum(slack, 0.0) / b.plan_days), 0.0)
+        plan = np.array([b.plan_days.young, b.plan_days.middle, b.plan_days.old])[band]
+        feasible = np.where(slack > 0, 1.0 - np.exp(-np.maximum(slack, 0.0) / plan), 0.0)
         away = np.where(pop.away, b.away_online_factor if form.online else b.away_factor, 1.0)
         able = pop.digital if form.online else True
         return sigmoid(logit) * feasible * away * able

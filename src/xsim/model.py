@@ -19,6 +19,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+from mesa.agent import AgentSet
 
 from xsim import forms as F
 from xsim.agents import Expert, Organization, Organizer, Representative, Resident
@@ -31,6 +32,7 @@ from xsim.scenario import Scenario, load_scenario
 from xsim.trace import Trace, case_record
 
 NEUTRAL = -1  # "group" of voices that speak for no stakeholder group (committee, experts)
+EXPERT_VOICE = 2.0  # an expert's weight in discussion relative to a resident (ASSUMPTION)
 
 
 class ConsultationModel(mesa.Model):
@@ -58,7 +60,9 @@ class ConsultationModel(mesa.Model):
         self.residents = Resident.create_agents(self, n, np.arange(n))
         self.organizer = Organizer(self, spec.organizer, spec.lead)
         self.representatives = self._make_representatives()
-        self.organizations = [Organization(self, o) for o in spec.organizations]
+        self.organizations = AgentSet(
+            [Organization(self, o) for o in spec.organizations], random=self.random
+        )
         self.experts = [Expert(self, spec.topic.merit)] if spec.organizer.experts else []
         # Per-resident facts of this run (filled in as the procedure goes).
         self.invited = np.zeros(n, dtype=bool)
@@ -75,23 +79,28 @@ class ConsultationModel(mesa.Model):
         self.schedule_event(self.solicit_opinions, at=0)
 
     # -- construction ---------------------------------------------------------------------------
-    def _make_representatives(self) -> list[Representative]:
-        reps = self.spec.representatives
-        pop = self.pop
-        if reps.count == 0:
-            return []
+    def _make_representatives(self) -> AgentSet:
+        """Representatives for blocks of consecutive households (mostly one unit each)."""
+        reps, pop = self.spec.representatives, self.pop
         count = min(reps.count, pop.n_households)
+        if count == 0:
+            return AgentSet([], random=self.random)
         bounds = np.linspace(0, pop.n_households, count + 1).astype(int)
-        out = []
-        for first, last in zip(bounds[:-1], bounds[1:], strict=True):
-            hh = self.rng.integers(first, last)
-            group = np.bincount(pop.household_group[first:last]).argmax()
-            out.append(
-                Representative(
-                    self, pop.household_start[hh], first, last, group, reps.kind, reps.voice
-                )
-            )
-        return out
+        first, last = bounds[:-1], bounds[1:]
+        serving = self.rng.integers(first, last)
+        block = np.repeat(np.arange(count), last - first)
+        per_group = np.zeros((count, len(self.spec.group_ids)), dtype=int)
+        np.add.at(per_group, (block, pop.household_group), 1)
+        return Representative.create_agents(
+            self,
+            count,
+            pop.household_start[serving],
+            first,
+            last,
+            per_group.argmax(axis=1),
+            reps.kind,
+            reps.voice,
+        )
 
     # -- the procedure (each an event on the schedule) ------------------------------------------
     def solicit_opinions(self) -> None:
@@ -100,11 +109,15 @@ class ConsultationModel(mesa.Model):
         if choices.solicit_opinions:
             reached = Resident.learn_days(self, choices.notice_channels) <= choices.solicit_days
             pop = self.pop
-            pop.knowledge = np.where(reached, pop.knowledge + 0.1 * (1 - pop.knowledge), pop.knowledge)
+            pop.knowledge = np.where(
+                reached, pop.knowledge + 0.1 * (1 - pop.knowledge), pop.knowledge
+            )
             pop.trust = np.where(reached, np.minimum(pop.trust + 0.05, 1.0), pop.trust)
         else:
             self.pop.trust = np.maximum(self.pop.trust - 0.05, 0.0)
-        self.schedule_event(self.propose_topic, after=choices.solicit_days if choices.solicit_opinions else 0)
+        self.schedule_event(
+            self.propose_topic, after=choices.solicit_days if choices.solicit_opinions else 0
+        )
 
     def propose_topic(self) -> None:
         self.trace.day["topic_proposed"] = self.time
@@ -158,7 +171,9 @@ class ConsultationModel(mesa.Model):
         self.trace.day["decided"] = self.time
         topic, trace = self.spec.topic, self.trace
         if trace.adopted and topic.violates_law:
-            watchers = [o for o in self.organizations if o.role in ("supervision_committee", "township")]
+            watchers = [
+                o for o in self.organizations if o.role in ("supervision_committee", "township")
+            ]
             trace.corrected = any(o.notices() for o in watchers)
             trace.noticed += int(trace.corrected)
         if trace.adopted and self.organizer.choices.implement:
@@ -232,7 +247,8 @@ class ConsultationModel(mesa.Model):
         return chosen & group_ok
 
     def _attend(self) -> None:
-        form, pop = self.form, self.pop
+        """Who comes: the form's invitees, by notice received, propensity and neighbours."""
+        form = self.form
         slack = self.organizer.choices.notice_days - self.learned
         if form.invite == "delegates":
             # Delegates are asked in person, so they know at once.
@@ -246,60 +262,80 @@ class ConsultationModel(mesa.Model):
         self.trace.informed_in_time = float(in_time.mean())
         self.trace.reps_present = self._reps_present()
         self.datacollector.collect(self)
-        del pop
 
     def _reps_present(self) -> np.ndarray:
         if not (self.form.with_representatives and self.representatives):
             return np.zeros(len(self.representatives), dtype=bool)
         invited = self.organizer.invites(self.spec.group_ids)
         slack = float(self.organizer.choices.notice_days)
-        feasible = 1.0 - np.exp(-slack / self.b.plan_days) if slack > 0 else 0.0
-        ok = np.array([invited[r.group] for r in self.representatives])
+        feasible = 1.0 - np.exp(-slack / self.b.rep_plan_days) if slack > 0 else 0.0
+        ok = invited[np.array(self.representatives.get("group"), dtype=int)]
         return ok & (self.rng.random(len(self.representatives)) < self.b.rep_attend * feasible)
 
     def _voices(self) -> dict[str, np.ndarray]:
-        """Everyone who speaks or listens at the consultation, as arrays (one entry per voice)."""
+        """Everyone who speaks or listens at the consultation, as arrays (one entry per voice).
+
+        Attending residents first (after the expert briefing), then representatives,
+        organizations and experts. ``resident`` is the row in ``pop`` (−1 for the others).
+        """
         pop, b, form = self.pop, self.b, self.form
         who = np.flatnonzero(self.attended)
-        premium = b.dominance - 1.0
-        if self.organizer.choices.facilitated or form.built_in_turn_taking:
-            premium *= 1.0 - b.facilitation
-        if form.online:
-            premium = 0.0
-        x = pop.opinion[who].copy()
-        know = pop.knowledge[who].copy()
+        premium = self._status_premium()
+        x, know = pop.opinion[who].copy(), pop.knowledge[who].copy()
         for expert in self.experts:
             x, know = expert.brief(x, know)
         pop.knowledge[who] = know
-        reps = [r for r, here in zip(self.representatives, self.trace.reps_present, strict=True) if here]
-        invited = self.organizer.invites(self.spec.group_ids)
-        orgs = [
-            o for o in self.organizations
-            if form.with_organizations and (o.group is None or invited[self.spec.group_ids.index(o.group)])
-            and o.role != "supervision_committee"
+        reps = [
+            r for r, here in zip(self.representatives, self.trace.reps_present, strict=True) if here
         ]
+        orgs = self._organizations_present()
         self.trace.orgs_present = orgs
-        parts = {
-            "x": [x, [r.position() for r in reps], [o.position for o in orgs], [e.merit for e in self.experts]],
-            "voice": [1.0 + premium * pop.status[who], [r.voice * (1.0 + premium) for r in reps],
-                      [o.voice for o in orgs], [2.0] * len(self.experts)],
-            "group": [pop.group[who], [r.group for r in reps],
-                      [self.spec.group_ids.index(o.group) if o.group else NEUTRAL for o in orgs],
-                      [NEUTRAL] * len(self.experts)],
-            "status": [pop.status[who], [True] * len(reps), [True] * len(orgs), [False] * len(self.experts)],
-            "susceptibility": [np.full(who.size, b.susceptibility), [b.susceptibility * 0.5] * len(reps),
-                               [0.0] * len(orgs), [0.0] * len(self.experts)],
-            "vote": [np.ones(who.size), [1.0] * len(reps), [1.0] * len(orgs), [0.0] * len(self.experts)],
-            "room": [pop.unit[who] if form.invite == "units" else np.zeros(who.size, int),
-                     [0] * len(reps), [0] * len(orgs), [0] * len(self.experts)],
+        # x, voice, group, high status, susceptibility, vote weight
+        others = (
+            [
+                (r.position(), r.voice * (1 + premium), r.group, 1, b.susceptibility / 2, 1)
+                for r in reps
+            ]
+            + [(o.position, o.voice, self._group_index(o.group), 1, 0, 1) for o in orgs]
+            + [(e.merit, EXPERT_VOICE, NEUTRAL, 0, 0, 0) for e in self.experts]
+        )
+        cols = np.array(others, dtype=float).reshape(-1, 6).T
+        room = pop.unit[who] if form.invite == "units" else np.zeros(who.size, dtype=int)
+        return {
+            "x": np.concatenate([x, cols[0]]),
+            "voice": np.concatenate([1.0 + premium * pop.status[who], cols[1]]),
+            "group": np.concatenate([pop.group[who], cols[2]]).astype(int),
+            "status": np.concatenate([pop.status[who], cols[3] > 0]),
+            "susceptibility": np.concatenate([np.full(who.size, b.susceptibility), cols[4]]),
+            "vote": np.concatenate([np.ones(who.size), cols[5]]),
+            "room": np.concatenate([room, np.zeros(len(others), dtype=int)]),
+            "resident": np.concatenate([who, np.full(len(others), -1)]),
         }
-        voices = {k: np.concatenate([np.asarray(v, dtype=float) for v in vs]) for k, vs in parts.items()}
-        voices["resident"] = np.concatenate([who, np.full(len(reps) + len(orgs) + len(self.experts), -1)])
-        voices["group"] = voices["group"].astype(int)
-        voices["room"] = voices["room"].astype(int)
-        voices["status"] = voices["status"].astype(bool)
-        voices["rep_group"] = np.array([r.group for r in reps], dtype=int)
-        return voices
+
+    def _status_premium(self) -> float:
+        """Extra voice of a high-status resident: cut by a moderator or a hearing, none online."""
+        b, form = self.b, self.form
+        if form.online:
+            return 0.0
+        premium = b.dominance - 1.0
+        if self.organizer.choices.facilitated or form.built_in_turn_taking:
+            premium *= 1.0 - b.facilitation
+        return premium
+
+    def _organizations_present(self) -> list[Organization]:
+        """Organizations the form seats, except those speaking for a group left uninvited."""
+        if not self.form.with_organizations:
+            return []
+        invited = self.organizer.invites(self.spec.group_ids)
+        return [
+            o
+            for o in self.organizations
+            if o.role != "supervision_committee"  # it watches the procedure, it does not argue
+            and (o.group is None or invited[self._group_index(o.group)])
+        ]
+
+    def _group_index(self, group_id: str | None) -> int:
+        return NEUTRAL if group_id is None else self.spec.group_ids.index(group_id)
 
     def _deliberate(self, v: dict[str, np.ndarray]) -> None:
         form, b, rng, trace = self.form, self.b, self.rng, self.trace
@@ -318,7 +354,9 @@ class ConsultationModel(mesa.Model):
             for r in range(1, form.rounds + 1):
                 now = self._speakers_by_room(v, facilitated)
                 speaking |= now
-                x = F.broadcast_round(x, x0, now, v["voice"], b.epsilon, v["susceptibility"], b.self_weight)
+                x = F.broadcast_round(
+                    x, x0, now, v["voice"], b.epsilon, v["susceptibility"], b.self_weight
+                )
                 self._record_round(r, x)
         elif form.structure in ("seated", "hearing"):
             speaking = F.speakers(form, v["voice"], v["group"], facilitated, rng)
@@ -334,7 +372,9 @@ class ConsultationModel(mesa.Model):
             self._record_round(1, x)
         else:  # threads
             speaking[:] = True
-            moved = deffuant(x0, b.epsilon, b.deffuant_mu, rng=rng, steps=form.rounds, schedule="matching")
+            moved = deffuant(
+                x0, b.epsilon, b.deffuant_mu, rng=rng, steps=form.rounds, schedule="matching"
+            )
             x = v["susceptibility"] * moved + (1.0 - v["susceptibility"]) * x0
             self._record_round(1, x)
         trace.final, trace.speaking = x, speaking
@@ -348,14 +388,20 @@ class ConsultationModel(mesa.Model):
         mask = np.zeros(rooms.size, dtype=bool)
         for room in np.unique(rooms):  # one per villager group at most
             here = np.flatnonzero(rooms == room)
-            mask[here] = F.speakers(self.form, v["voice"][here], v["group"][here], facilitated, self.rng)
+            mask[here] = F.speakers(
+                self.form, v["voice"][here], v["group"][here], facilitated, self.rng
+            )
         return mask
 
     def _record_round(self, r: int, x: np.ndarray) -> None:
         self.datacollector.add_table_row(
             "deliberation",
-            {"round": r, "mean": float(x.mean()) if x.size else 0.0,
-             "spread": float(x.std()) if x.size else 0.0, "structure": self.form.structure},
+            {
+                "round": r,
+                "mean": float(x.mean()) if x.size else 0.0,
+                "spread": float(x.std()) if x.size else 0.0,
+                "structure": self.form.structure,
+            },
         )
 
     def _spread_by_word_of_mouth(self) -> None:
@@ -376,58 +422,101 @@ class ConsultationModel(mesa.Model):
         return "villagers_meeting" if self.spec.setting == "village" else "residents_meeting"
 
     def _hold_assembly(self, kind: str, same_meeting: bool) -> None:
-        """The deciding meeting: who takes part, how they vote, quorum and majority by law."""
-        pop, b, trace = self.pop, self.b, self.trace
+        """The deciding meeting: who takes part, how they vote, quorum and majority by law.
+
+        ``same_meeting``: the consultation form is itself this meeting (its attendance counts and
+        its notice is the meeting's notice).
+        """
+        trace = self.trace
         trace.day["assembly_held"] = self.time
-        if not same_meeting:
-            trace.escalated = True
         if same_meeting:
             trace.day["assembly_notified"] = trace.day["notified"]
-        yes_side = pop.opinion > b.abstain
-        if kind == "representatives_meeting":
-            present = self.trace.reps_present if same_meeting else self._assembly_reps()
-            positions = np.array([r.position() for r in self.representatives]) if self.representatives else np.zeros(0)
-            a = {"members": len(self.representatives), "present": int(present.sum()),
-                 "yes": int((present & (positions > b.abstain)).sum())}
-            ok = a["members"] > 0 and 3 * a["present"] >= 2 * a["members"]
-            adopted = ok and 2 * a["yes"] > a["present"]
-        elif kind == "owners_meeting":
-            hh_yes = pop.household_mean(pop.opinion) > b.abstain
-            voting = pop.household_owner & self._assembly_turnout_households(canvass=True)
-            owners = pop.household_owner
-            area = pop.area
-            a = {"members": int(owners.sum()), "present": int(voting.sum()), "yes": int((voting & hh_yes).sum()),
-                 "area_total": round(float(area[owners].sum()), 1),
-                 "area_present": round(float(area[voting].sum()), 1),
-                 "area_yes": round(float(area[voting & hh_yes].sum()), 1),
-                 "matter": "special" if self.spec.topic.special_matter else "ordinary"}
-            quorum = 3 * a["present"] >= 2 * a["members"] and 3 * a["area_present"] >= 2 * a["area_total"]
-            if a["matter"] == "special":
-                passed = 4 * a["yes"] >= 3 * a["present"] and 4 * a["area_yes"] >= 3 * a["area_present"]
-            else:
-                passed = 2 * a["yes"] > a["present"] and 2 * a["area_yes"] > a["area_present"]
-            adopted = quorum and passed and a["present"] > 0
         else:
-            present = self.attended.copy() if same_meeting else self._assembly_turnout()
-            if kind == "residents_meeting":
-                # One representative per household (Residents' Committees Law art. 9).
-                hh_present = np.maximum.reduceat(present, pop.household_start)
-                hh_yes = pop.household_mean(pop.opinion) > b.abstain
-                a = {"members": pop.n_households, "present": int(hh_present.sum()),
-                     "yes": int((hh_present & hh_yes).sum())}
-                adopted = 2 * a["present"] > a["members"] and 2 * a["yes"] > a["present"]
-            else:
-                hh_present = np.maximum.reduceat(present, pop.household_start)
-                a = {"members": pop.n, "present": int(present.sum()), "yes": int((present & yes_side).sum()),
-                     "households_total": pop.n_households, "households_present": int(hh_present.sum())}
-                quorum = 2 * a["present"] > a["members"] or 3 * a["households_present"] >= 2 * a["households_total"]
-                adopted = quorum and 2 * a["yes"] > a["present"]
-        trace.assembly = {"kind": kind, **a}
+            trace.escalated = True
+        meeting = {
+            "villagers_meeting": self._villagers_meeting,
+            "residents_meeting": self._residents_meeting,
+            "representatives_meeting": self._representatives_meeting,
+            "owners_meeting": self._owners_meeting,
+        }[kind]
+        numbers, adopted = meeting(same_meeting)
+        trace.assembly = {"kind": kind, **numbers}
         trace.adopted = bool(adopted)
         self.decide()
 
+    def _villagers_meeting(self, same_meeting: bool) -> tuple[dict, bool]:
+        """Organic Law art. 22: more than half of adults, or ⅔ of households; > ½ of those present."""
+        pop = self.pop
+        present = self.attended.copy() if same_meeting else self._assembly_turnout()
+        households = np.maximum.reduceat(present, pop.household_start)
+        a = {
+            "members": pop.n,
+            "present": int(present.sum()),
+            "yes": int((present & (pop.opinion > self.b.abstain)).sum()),
+            "households_total": pop.n_households,
+            "households_present": int(households.sum()),
+        }
+        quorum = 2 * a["present"] > a["members"] or (
+            3 * a["households_present"] >= 2 * a["households_total"]
+        )
+        return a, quorum and 2 * a["yes"] > a["present"]
+
+    def _residents_meeting(self, same_meeting: bool) -> tuple[dict, bool]:
+        """Residents' Committees Law art. 9, household route: > ½ present, > ½ of them agree."""
+        pop = self.pop
+        present = self.attended.copy() if same_meeting else self._assembly_turnout()
+        households = np.maximum.reduceat(present, pop.household_start)
+        agree = pop.household_mean(pop.opinion) > self.b.abstain
+        a = {
+            "members": pop.n_households,
+            "present": int(households.sum()),
+            "yes": int((households & agree).sum()),
+        }
+        return a, 2 * a["present"] > a["members"] and 2 * a["yes"] > a["present"]
+
+    def _representatives_meeting(self, same_meeting: bool) -> tuple[dict, bool]:
+        """Organic Law art. 26: sits with ≥ ⅔ of members; > ½ of those present agree."""
+        reps = self.representatives
+        present = self.trace.reps_present if same_meeting else self._assembly_reps()
+        agree = np.array([r.position() > self.b.abstain for r in reps], dtype=bool)
+        a = {
+            "members": len(reps),
+            "present": int(present.sum()),
+            "yes": int((present & agree).sum()),
+        }
+        quorum = a["members"] > 0 and 3 * a["present"] >= 2 * a["members"]
+        return a, quorum and 2 * a["yes"] > a["present"]
+
+    def _owners_meeting(self, same_meeting: bool) -> tuple[dict, bool]:
+        """Civil Code art. 278: ⅔ of area and of owners vote; special ¾ / ordinary > ½ of both."""
+        pop = self.pop
+        owners = pop.household_owner
+        voting = owners & self._assembly_turnout_households(canvass=True)
+        agree = voting & (pop.household_mean(pop.opinion) > self.b.abstain)
+        a = {
+            "members": int(owners.sum()),
+            "present": int(voting.sum()),
+            "yes": int(agree.sum()),
+            "area_total": round(float(pop.area[owners].sum()), 1),
+            "area_present": round(float(pop.area[voting].sum()), 1),
+            "area_yes": round(float(pop.area[agree].sum()), 1),
+            "matter": "special" if self.spec.topic.special_matter else "ordinary",
+        }
+        quorum = (
+            3 * a["present"] >= 2 * a["members"] and 3 * a["area_present"] >= 2 * a["area_total"]
+        )
+        if a["matter"] == "special":
+            consent = (
+                4 * a["yes"] >= 3 * a["present"] and 4 * a["area_yes"] >= 3 * a["area_present"]
+            )
+        else:
+            consent = 2 * a["yes"] > a["present"] and 2 * a["area_yes"] > a["area_present"]
+        return a, quorum and consent and a["present"] > 0
+
     def _assembly_turnout(self) -> np.ndarray:
-        form = F.FORMS["villagers_meeting" if self.spec.setting == "village" else "residents_meeting"]
+        form = F.FORMS[
+            "villagers_meeting" if self.spec.setting == "village" else "residents_meeting"
+        ]
         slack = self.organizer.choices.assembly_notice_days - Resident.learn_days(
             self, self.organizer.choices.notice_channels
         )
@@ -444,17 +533,19 @@ class ConsultationModel(mesa.Model):
 
     def _assembly_reps(self) -> np.ndarray:
         slack = float(self.organizer.choices.assembly_notice_days)
-        feasible = 1.0 - np.exp(-slack / self.b.plan_days) if slack > 0 else 0.0
+        feasible = 1.0 - np.exp(-slack / self.b.rep_plan_days) if slack > 0 else 0.0
         return self.rng.random(len(self.representatives)) < self.b.rep_attend * feasible
 
     def _supervision_notices(self) -> bool:
-        noticed = any(o.notices() for o in self.organizations if o.role == "supervision_committee")
+        committees = self.organizations.select(lambda o: o.role == "supervision_committee")
+        noticed = any(committees.map("notices"))
         self.trace.noticed += int(noticed)
         return noticed
 
     def step(self) -> None:
-        """Each day: note how many invited residents know of the consultation by now."""
-        if self.running and self.notified_day is not None and self.time <= self.trace.day.get("consulted", np.inf):
+        """Each day until the consultation: note how many addressed residents know of it by now."""
+        before_consultation = self.time <= self.trace.day.get("consulted", np.inf)
+        if self.running and self.notified_day is not None and before_consultation:
             self.datacollector.collect(self)
 
     # -- running ----------------------------------------------------------------------------------
@@ -462,8 +553,18 @@ class ConsultationModel(mesa.Model):
     def horizon(self) -> int:
         """A day by which every possible path of the procedure has ended."""
         c, t = self.organizer.choices, self.spec.topic
-        return (c.solicit_days + 1 + c.notice_days + self.form.duration_days + 2
-                + c.assembly_notice_days + t.implement_days + max(c.publicize_days, self.rulebook.publicize_within_days) + 5)
+        publicity = max(c.publicize_days, self.rulebook.publicize_within_days)
+        return (
+            c.solicit_days
+            + 1
+            + c.notice_days
+            + self.form.duration_days
+            + 2
+            + c.assembly_notice_days
+            + t.implement_days
+            + publicity
+            + 5
+        )
 
     def run(self) -> Outcome:
         if self._outcome is None:
@@ -478,9 +579,10 @@ class ConsultationModel(mesa.Model):
 
 
 def _informed_share(model: ConsultationModel) -> float:
-    if model.notified_day is None or not model.invited.any():
+    """Share of adults who know of the consultation by today (cumulative)."""
+    if model.notified_day is None:
         return 0.0
-    return float(np.mean(model.learned[model.invited] <= model.time - model.notified_day))
+    return float(np.mean(model.learned <= model.time - model.notified_day))
 
 
 def _attended_share(model: ConsultationModel) -> float:
@@ -492,7 +594,8 @@ def _choose_form(spec: Scenario, form: str | None) -> F.Form:
     if name not in spec.forms:
         known = ", ".join(spec.forms)
         raise InputError(
-            spec.name, "form",
+            spec.name,
+            "form",
             f"form {name!r} is not defined in this scenario; valid choices: {known}",
             f"本情景没有「{name}」这种协商形式；可选：{known}",
         )
@@ -515,7 +618,9 @@ def _rulebook(rules: Rulebook | dict | None) -> Rulebook:
 
         valid = ", ".join(RulebookOverrides.model_fields)
         raise InputError(
-            "<rules>", "rules", f"unknown or invalid rule setting; valid settings: {valid}",
+            "<rules>",
+            "rules",
+            f"unknown or invalid rule setting; valid settings: {valid}",
             f"规则设置无效；可用设置：{valid}",
         ) from None
 

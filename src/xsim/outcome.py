@@ -31,7 +31,9 @@ class Outcome:
     invited: int
     attended: int
     participation: float  # attended / adults in scope
-    participation_by: dict[str, float | None]  # per category (None: nobody in it): attended / adults of that category
+    participation_by: dict[
+        str, float | None
+    ]  # per category (None: nobody in it): attended / adults of that category
     informed_in_time: float  # invited adults who knew at least a day ahead
     representativeness_groups: float  # total-variation distance attendees vs. adults (groups)
     representativeness_demographic: float  # … over age × registered × owner cells
@@ -46,6 +48,7 @@ class Outcome:
     consultation_outcome: str  # consensus | majority | disputed
     consensus: bool
     escalated: bool
+    decided: bool  # a decision was taken: by a deciding meeting, or an undisputed consultation
     assembly_kind: str
     adopted: bool
     implemented: bool
@@ -67,7 +70,9 @@ class Outcome:
         out: dict[str, Any] = {}
         for key, value in asdict(self).items():
             if isinstance(value, dict):
-                prefix = {"participation_by": "participation", "fairness_by": "fairness"}.get(key, key)
+                prefix = {"participation_by": "participation", "fairness_by": "fairness"}.get(
+                    key, key
+                )
                 for sub, v in value.items():
                     out[f"{prefix}.{sub}"] = v
             else:
@@ -114,7 +119,12 @@ def perceived_fairness(model: ConsultationModel) -> np.ndarray:
     pop = model.pop
     result = 1.0 if model.trace.adopted else -1.0
     near = 1.0 - np.abs(result - pop.opinion) / 2.0
-    return 0.25 * (model.invited | model.attended) + 0.25 * model.heard + 0.25 * model.told_result + 0.25 * near
+    return (
+        0.25 * (model.invited | model.attended)
+        + 0.25 * model.heard
+        + 0.25 * model.told_result
+        + 0.25 * near
+    )
 
 
 def measure(model: ConsultationModel) -> Outcome:
@@ -137,7 +147,10 @@ def measure(model: ConsultationModel) -> Outcome:
     reps = int(trace.reps_present.sum())
     assembly = trace.assembly or {}
     doors = 0
-    for chans in (model.organizer.choices.notice_channels, model.organizer.choices.publicity_channels):
+    for chans in (
+        model.organizer.choices.notice_channels,
+        model.organizer.choices.publicity_channels,
+    ):
         doors += pop.n_households * ("door_to_door" in chans)
     hours = (
         (int(att.sum()) + reps + len(trace.orgs_present) + len(model.experts)) * form.hours
@@ -188,6 +201,7 @@ def measure(model: ConsultationModel) -> Outcome:
         consultation_outcome=trace.outcome,
         consensus=trace.outcome == "consensus",
         escalated=bool(trace.escalated),
+        decided=trace.assembly is not None or trace.outcome != "disputed",
         assembly_kind=str(assembly.get("kind", "")),
         adopted=bool(trace.adopted),
         implemented="implemented" in trace.day,

@@ -97,7 +97,9 @@ def build_population(scenario: Scenario, rng: np.random.Generator) -> Population
     )
     old_share = np.array([np.nan if g.old_share is None else g.old_share for g in groups])
     age = _draw_age(rng, n, pop, old_share[group])
-    digital_p = np.array([pop.digital_access.young, pop.digital_access.middle, pop.digital_access.old])
+    digital_p = np.array(
+        [pop.digital_access.young, pop.digital_access.middle, pop.digital_access.old]
+    )
 
     stake_mean = np.array([g.stake.mean for g in groups])
     stake_sd = np.array([g.stake.sd for g in groups])

@@ -12,10 +12,8 @@ duplicate keys.
 """
 
 import datetime as dt
-import difflib
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -301,6 +299,8 @@ def _describe(err: dict[str, Any]) -> tuple[str, str, tuple[Any, ...]]:
     loc = tuple(p for p in err["loc"] if p not in ("function-after",))
     got = err.get("input")
     got_s = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+    if len(got_s) > 60:
+        got_s = got_s[:57] + "…"
     ctx = err.get("ctx") or {}
     code, _, index = str(ctx.get("error", "")).partition(":")
     if kind == "value_error" and code in _CONSISTENCY:
@@ -312,6 +312,8 @@ def _describe(err: dict[str, Any]) -> tuple[str, str, tuple[Any, ...]]:
         parent = _model_at(loc[:-1])
         names = list(parent.model_fields) if parent else []
         valid = ", ".join(names)
+        import difflib  # only on an error: keep the check path's imports small
+
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
         hint_en = f"did you mean '{close[0]}'? " if close else ""
         hint_zh = f"是否应为“{close[0]}”？" if close else ""
@@ -389,27 +391,6 @@ def _line_for(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | 
 
 # --- YAML ----------------------------------------------------------------------------------------
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _RecordLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader: no object tags, dates kept as text (validated by pydantic), no duplicate keys."""
-
-
-# Dates stay text (pydantic reports an impossible date against its field); booleans are only
-# true / false as in YAML 1.2 — YAML 1.1 would read the assembly field name ``yes`` as True.
-_RecordLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, rx) for tag, rx in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_RecordLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
     """SafeConstructor's mapping, but a key given twice is an error instead of "last one wins"."""
     loader.flatten_mapping(node)
@@ -428,13 +409,52 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
     return mapping
 
 
-_RecordLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _safe_record_loader(base: type) -> type:
+    """A SafeLoader subclass: no object tags, dates kept as text, true/false only, no duplicates."""
+    loader = type(f"_Record{base.__name__}", (base,), {})
+    # Dates stay text (pydantic reports an impossible date against its field); booleans are only
+    # true / false as in YAML 1.2 — YAML 1.1 would read the assembly field name ``yes`` as True.
+    loader.yaml_implicit_resolvers = {
+        first: [
+            (tag, rx) for tag, rx in resolvers
+            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+        ]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return loader
+
+
+# The fast loader (libyaml's parser when available) for ordinary records.
+_RecordLoader = _safe_record_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+class _NoAliasLoader(_safe_record_loader(yaml.SafeLoader)):  # type: ignore[misc]
+    """Pure-Python loader that refuses anchors and aliases (``&a`` / ``*a``): a record never needs
+    them, and nested aliases can expand exponentially ("billion laughs")."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed in a record",
+                self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def _loader_for(text: str) -> type:
+    # Only text that could hold an alias pays for the slower pure-Python loader.
+    return _NoAliasLoader if "*" in text else _RecordLoader
 
 
 def _line_map(text: str) -> dict[tuple[Any, ...], int]:
     """Field path → 1-based line of its value in the YAML text (for error messages)."""
     try:
-        root = yaml.compose(text, Loader=_RecordLoader)
+        root = yaml.compose(text, Loader=_loader_for(text))
     except yaml.YAMLError:
         return {}
     out: dict[tuple[Any, ...], int] = {}
@@ -458,7 +478,7 @@ def _line_map(text: str) -> dict[tuple[Any, ...], int]:
 
 def _parse_yaml(text: str, source: str) -> Any:
     try:
-        return yaml.load(text, Loader=_RecordLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_loader_for(text))  # noqa: S506 - SafeLoader subclasses
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         problem = exc.problem or ""
@@ -471,6 +491,11 @@ def _parse_yaml(text: str, source: str) -> Any:
             source, "", "plain YAML data (no tags such as !!python/...) — the tag is not allowed "
             f"and was not executed: {problem}",
             f"只允许普通 YAML 数据，不允许 !!python/... 等标签（该标签未被执行）：{problem}", line))
+    except yaml.composer.ComposerError as exc:
+        mark = exc.problem_mark
+        return _raise(InputError(
+            source, "", f"plain YAML data: {exc.problem}",
+            "记录中不允许使用锚点和别名（&名称、*名称）", mark.line + 1 if mark else None))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -565,6 +590,8 @@ def record_to_yaml(record: CaseRecord) -> str:
 
 def dump_record(record: CaseRecord, path: str | os.PathLike[str]) -> None:
     """Write the record as YAML atomically (a temporary file renamed into place: never half-written)."""
+    import tempfile
+
     text = record_to_yaml(record)
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")

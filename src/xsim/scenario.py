@@ -56,6 +56,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ScenarioProblem(ValueError):
+    """A problem a validator finds across fields: where it is (``loc`` inside the model that
+    raised it) and what was expected, in English and Chinese — so the loader can name the field
+    path and the YAML line instead of pointing at the whole file."""
+
+    def __init__(self, loc: tuple, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.loc, self.en, self.zh = tuple(loc), en, zh
+
+
 class Spread(_Strict):
     """A quantity drawn per person: normal(mean, sd), clipped to its range."""
 
@@ -81,7 +91,11 @@ class AgeShares(_Strict):
     def _adds_up(self) -> AgeShares:
         total = self.young + self.middle + self.old
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"age shares must add up to 1 (they add up to {total:g})")
+            raise ScenarioProblem(
+                (),
+                f"age shares must add up to 1 (they add up to {total:g})",
+                f"各年龄段比例之和应为 1（现为 {total:g}）",
+            )
         return self
 
 
@@ -115,7 +129,6 @@ class Population(_Strict):
     ties: Annotated[int, Field(ge=0, le=50)] = 6  # acquaintances outside one's household
     area_m2: Spread = Spread(mean=70.0, sd=15.0)  # floor area per owner household (Civil Code 278)
     away_share: Share = 0.0  # adults working away (外出务工) who rarely hear or attend
-
 
 
 class StakeholderGroup(_Strict):
@@ -161,7 +174,12 @@ class Representatives(_Strict):
 
 class ProposedBy(_Strict):
     kind: Literal[
-        "committee", "party_branch", "joint_residents", "joint_representatives", "subject", "township"
+        "committee",
+        "party_branch",
+        "joint_residents",
+        "joint_representatives",
+        "subject",
+        "township",
     ] = "committee"
     signatures: Annotated[int, Field(ge=0)] | None = None
 
@@ -190,6 +208,7 @@ class Topic(_Strict):
     wide_impact: bool = False
     law_reserved: bool = False
     commissioned_by: Literal["township", "department"] | None = None
+    commissioner_responds: bool = True  # §5.3: the commissioner studies the report and responds
     merit: Signed = 0.3  # the proposal's assessed merit, what experts pull opinions towards
     owners_matter: bool = False  # a Civil Code art. 278 matter decided by the owners
     special_matter: bool = False  # art. 278 items 6–8 (e.g. an elevator): double 3/4
@@ -248,7 +267,10 @@ class Behaviour(_Strict):
     age_offset: BandValues = BandValues(young=-0.3, middle=0.0, old=0.3)  # logit, in person
     away_factor: Share = 0.1  # attendance factor in person for adults working away
     away_online_factor: Share = 0.8  # … and online
-    plan_days: Positive = 2.0  # days of slack that make attending 63 % feasible (1 − e^{−1})
+    # days of slack that make attending 63 % feasible (1 − e^{−1}), per age band; equal by default,
+    # a scenario may make working adults slower to arrange leave than retirees
+    plan_days: BandValues = BandValues(young=2.0, middle=2.0, old=2.0)
+    rep_plan_days: Positive = 2.0  # … for representatives and other members asked in person
     cascade: Share = 0.3  # scale of Granovetter thresholds (share of one's unit that must go)
     epsilon: Positive = 0.5  # confidence bound (opinion scale −1..1, i.e. 0.25 on 0..1)
     susceptibility: Share = 0.6  # Friedkin–Johnsen weight on others vs. one's first view
@@ -294,31 +316,56 @@ class Scenario(_Strict):
     def _consistent(self) -> Scenario:
         total = sum(g.share for g in self.stakeholder_groups)
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(
-                f"stakeholder_groups shares must add up to 1 (they add up to {total:g})"
+            parts = " + ".join(f"{g.id} {g.share:g}" for g in self.stakeholder_groups)
+            raise ScenarioProblem(
+                ("stakeholder_groups",),
+                f"stakeholder_groups shares must add up to 1 (they add up to {total:g}: {parts})",
+                f"各利益相关群体的户数比例（share）之和应为 1（现为 {total:g}：{parts}）",
             )
         ids = [g.id for g in self.stakeholder_groups]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"stakeholder group ids must be unique: {ids}")
-        for name in self.forms:
+        listed = ", ".join(ids)
+        for k, gid in enumerate(ids):
+            if gid in ids[:k]:
+                raise ScenarioProblem(
+                    ("stakeholder_groups", k, "id"),
+                    f"stakeholder group ids must be unique; {gid!r} is used twice",
+                    f"利益相关群体的 id 不能重复；「{gid}」出现了两次",
+                )
+        valid_forms = ", ".join(FORMS)
+        for k, name in enumerate(self.forms):
             if name not in FORMS:
-                raise ValueError(f"unknown form {name!r}; valid forms: {', '.join(FORMS)}")
+                near = difflib.get_close_matches(name, list(FORMS), n=1)
+                hint_en = f" (did you mean {near[0]!r}?)" if near else ""
+                hint_zh = f"（是否应为「{near[0]}」？）" if near else ""
+                raise ScenarioProblem(
+                    ("forms", k),
+                    f"unknown form {name!r}{hint_en}; valid forms: {valid_forms}",
+                    f"没有「{name}」这种协商形式{hint_zh}；可选：{valid_forms}",
+                )
         if self.organizer.form is not None and self.organizer.form not in self.forms:
-            raise ValueError(
+            raise ScenarioProblem(
+                ("organizer", "form"),
                 f"organizer.form {self.organizer.form!r} is not one of this scenario's forms: "
-                f"{', '.join(self.forms)}"
+                f"{', '.join(self.forms)}",
+                f"默认协商形式「{self.organizer.form}」不在本情景的 forms 中；可选：{', '.join(self.forms)}",
             )
         invited = self.organizer.invite_groups
-        for gid in [] if invited == "all" else invited:
+        for k, gid in enumerate([] if invited == "all" else invited):
             if gid not in ids:
-                raise ValueError(
-                    f"organizer.invite_groups names undefined group {gid!r}; groups: {', '.join(ids)}"
+                raise ScenarioProblem(
+                    ("organizer", "invite_groups", k),
+                    f"organizer.invite_groups names undefined group {gid!r}; "
+                    f"groups defined in stakeholder_groups: {listed}",
+                    f"邀请的群体「{gid}」未在 stakeholder_groups 中定义；已定义的群体：{listed}",
                 )
-        for org in self.organizations:
+        for k, org in enumerate(self.organizations):
             if org.group is not None and org.group not in ids:
-                raise ValueError(
+                raise ScenarioProblem(
+                    ("organizations", k, "group"),
                     f"organization {org.role} speaks for undefined group {org.group!r}; "
-                    f"groups: {', '.join(ids)}"
+                    f"groups defined in stakeholder_groups: {listed}",
+                    f"组织「{org.name or org.role}」所代表的群体「{org.group}」未在 "
+                    f"stakeholder_groups 中定义；已定义的群体：{listed}",
                 )
         return self
 
@@ -478,7 +525,9 @@ def scenario_from_dict(
 ) -> Scenario:
     """Validate a scenario given as plain data; every problem becomes one ``InputError``."""
     if not isinstance(data, dict):
-        raise InputError(source, "", "a scenario must be a YAML mapping", "情景文件必须是 YAML 映射")
+        raise InputError(
+            source, "", "a scenario must be a YAML mapping", "情景文件必须是 YAML 映射"
+        )
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -488,6 +537,9 @@ def scenario_from_dict(
 def _input_error(exc: ValidationError, source: str, lines: dict[tuple, int]) -> InputError:
     err = exc.errors()[0]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    problem = (err.get("ctx") or {}).get("error")
+    if isinstance(problem, ScenarioProblem):
+        loc = loc + problem.loc
     field = _field_path(loc)
     line = None
     for k in range(len(loc), -1, -1):
@@ -496,6 +548,11 @@ def _input_error(exc: ValidationError, source: str, lines: dict[tuple, int]) -> 
             break
     kind = err["type"]
     msg = err["msg"].removeprefix("Value error, ")
+    if isinstance(problem, ScenarioProblem):
+        return InputError(source, field, problem.en, problem.zh, line)
+    bound = _bound_zh(kind, err.get("ctx") or {})
+    if bound:
+        return InputError(source, field, msg, f"数值超出范围：{bound}", line)
     if kind == "extra_forbidden":
         parent_fields = _fields_for_loc(loc[:-1])
         choices = ", ".join(parent_fields)
@@ -522,6 +579,20 @@ def _input_error(exc: ValidationError, source: str, lines: dict[tuple, int]) -> 
         "string_pattern_mismatch": "只能用小写英文字母、数字和下划线，",
     }.get(kind, "")
     return InputError(source, field, msg, f"{zh}{msg}", line)
+
+
+def _bound_zh(kind: str, ctx: dict) -> str:
+    """The bound a number broke, in Chinese ("应大于或等于 -1")."""
+    words = {
+        "less_than_equal": ("le", "应小于或等于"),
+        "greater_than_equal": ("ge", "应大于或等于"),
+        "greater_than": ("gt", "应大于"),
+        "less_than": ("lt", "应小于"),
+    }
+    if kind not in words or words[kind][0] not in ctx:
+        return ""
+    key, text = words[kind]
+    return f"{text} {ctx[key]}"
 
 
 def _field_path(loc: tuple) -> str:
@@ -565,7 +636,9 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "", f"cannot read file: {exc}", f"无法读取文件：{exc}") from None
+        raise InputError(
+            str(path), "", f"cannot read file: {exc}", f"无法读取文件：{exc}"
+        ) from None
     data, lines = _parse_yaml(text, str(path))
     return scenario_from_dict(data, source=str(path), lines=lines)
 

@@ -107,14 +107,26 @@ def participants(model: ConsultationModel) -> list[dict[str, Any]]:
         spoke_groups = set(np.unique(v["group"][trace.speaking & (v["group"] >= 0)]).tolist())
     for k, gid in enumerate(groups):
         if came[k]:
-            out.append({"role": "resident", "group": gid, "count": int(came[k]),
-                        "spoke": k in spoke_groups})
+            out.append(
+                {
+                    "role": "resident",
+                    "group": gid,
+                    "count": int(came[k]),
+                    "spoke": k in spoke_groups,
+                }
+            )
     reps = [r for r, here in zip(model.representatives, trace.reps_present, strict=True) if here]
     rep_groups = np.bincount([r.group for r in reps], minlength=len(groups)) if reps else []
     for k, count in enumerate(rep_groups):
         if count:
-            out.append({"role": "representative", "group": groups[k], "count": int(count),
-                        "spoke": k in spoke_groups})
+            out.append(
+                {
+                    "role": "representative",
+                    "group": groups[k],
+                    "count": int(count),
+                    "spoke": k in spoke_groups,
+                }
+            )
     for org in trace.orgs_present:
         if org.role == spec.lead:
             continue
@@ -127,8 +139,9 @@ def participants(model: ConsultationModel) -> list[dict[str, Any]]:
     for expert in model.experts:
         out.append({"role": expert.role})
     if model.organizer.choices.invite_respected and spec.representatives.respected > 0:
-        out.append({"role": "veteran", "respected": True,
-                    "count": int(spec.representatives.respected)})
+        out.append(
+            {"role": "veteran", "respected": True, "count": int(spec.representatives.respected)}
+        )
     return out
 
 
@@ -138,7 +151,9 @@ def _timeline(model: ConsultationModel) -> dict[str, Any]:
         "topic_proposed": model.date(day.get("topic_proposed")),
         "notified": model.date(day.get("notified")),
         "consulted": model.date(day.get("consulted")),
-        "assembly_notified": model.date(day.get("assembly_notified")) if model.trace.assembly else None,
+        "assembly_notified": model.date(day.get("assembly_notified"))
+        if model.trace.assembly
+        else None,
         "assembly_held": model.date(day.get("assembly_held")) if model.trace.assembly else None,
         "implemented": model.date(day.get("implemented")),
         "publicized": model.date(day.get("publicized")),
@@ -163,5 +178,7 @@ def _results(model: ConsultationModel) -> dict[str, Any]:
         out["corrected"] = bool(trace.corrected)
     if topic.commissioned_by is not None:
         out["reported_to_commissioner"] = bool(choices.report_to_commissioner)
-        out["commissioner_responded"] = bool(choices.report_to_commissioner)
+        out["commissioner_responded"] = bool(
+            choices.report_to_commissioner and topic.commissioner_responds
+        )
     return out

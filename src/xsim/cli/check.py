@@ -13,6 +13,7 @@ matplotlib), so that one check takes well under half a second.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -41,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     lang = getattr(args, "lang", "zh")
+    _tolerant_output()
     counts = {0: 0, 1: 0, 2: 0}  # compliant, not compliant, unreadable
     results: list[dict] = []
     texts: list[str] = []
@@ -67,6 +69,14 @@ def run(args: argparse.Namespace) -> int:
         if len(args.files) > 1:
             print("\n" + summary(counts, lang))
     return max((code for code, n in counts.items() if n), default=0)
+
+
+def _tolerant_output() -> None:
+    # A console or redirected file in a legacy encoding (GBK on Windows) cannot print ✓/✗: replace
+    # what it cannot encode instead of dying with UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="replace")
 
 
 def summary(counts: dict[int, int], lang: str = "zh") -> str:

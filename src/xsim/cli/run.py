@@ -26,7 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--record", metavar="FILE", help="write the run's case record (YAML)")
     parser.add_argument(
-        "--set", action="append", default=[], metavar="PATH=VALUE",
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
         help="override a scenario parameter, e.g. --set organizer.notice_days=3 (repeatable)",
     )
 
@@ -36,7 +39,9 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
     for item in items:
         if "=" not in item:
             raise InputError(
-                "--set", item, "expected PATH=VALUE, e.g. organizer.notice_days=3",
+                "--set",
+                item,
+                "expected PATH=VALUE, e.g. organizer.notice_days=3",
                 "格式应为 参数路径=取值，例如 organizer.notice_days=3",
             )
         path, raw = item.split("=", 1)
@@ -70,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
             dump_record(model.record, args.record)
         except OSError as exc:
             raise InputError(
-                args.record, "", f"cannot write the record: {exc.strerror}",
+                args.record,
+                "",
+                f"cannot write the record: {exc.strerror}",
                 f"无法写入记录文件：{exc.strerror}",
             ) from None
     return 0
@@ -86,15 +93,33 @@ ASSEMBLY_ZH = {
     "owners_meeting": "业主大会（共同决定）",
 }
 CATEGORY_ZH = {
-    "registered": "户籍居民", "nonregistered": "非户籍居民", "female": "女性", "male": "男性",
-    "owner": "业主", "tenant": "租户", "stake_pos": "受益者", "stake_neg": "受损者",
-    "digital": "会上网者", "nodigital": "不会上网者", "age_young": "18–39岁", "age_middle": "40–59岁",
+    "registered": "户籍居民",
+    "nonregistered": "非户籍居民",
+    "female": "女性",
+    "male": "男性",
+    "owner": "业主",
+    "tenant": "租户",
+    "stake_pos": "受益者",
+    "stake_neg": "受损者",
+    "digital": "会上网者",
+    "nodigital": "不会上网者",
+    "age_young": "18–39岁",
+    "age_middle": "40–59岁",
     "age_old": "60岁及以上",
 }
 CATEGORY_EN = {
-    "registered": "registered", "nonregistered": "non-registered", "female": "women", "male": "men",
-    "owner": "owners", "tenant": "tenants", "stake_pos": "who gain", "stake_neg": "who lose",
-    "digital": "online", "nodigital": "offline", "age_young": "aged 18–39", "age_middle": "aged 40–59",
+    "registered": "registered",
+    "nonregistered": "non-registered",
+    "female": "women",
+    "male": "men",
+    "owner": "owners",
+    "tenant": "tenants",
+    "stake_pos": "who gain",
+    "stake_neg": "who lose",
+    "digital": "online",
+    "nodigital": "offline",
+    "age_young": "aged 18–39",
+    "age_middle": "aged 40–59",
     "age_old": "aged 60+",
 }
 
@@ -113,32 +138,58 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     add = lines.append
     if en:
         add(f"{spec.title} — form: {form.name} ({form.zh}), seed {seed}")
-        add(f"Who came: {o.attended} of {o.residents} adults ({_pct(o.participation)}); "
-            f"informed in time {_pct(o.informed_in_time)}")
+        add(
+            f"Who came: {o.attended} of {o.residents} adults ({_pct(o.participation)}); "
+            f"informed in time {_pct(o.informed_in_time)}"
+        )
     else:
         add(f"{spec.title} —— 协商形式：{form.zh}（{form.name}），随机种子 {seed}")
-        add(f"谁来了：{o.residents} 名成年居民中到场 {o.attended} 人（{_pct(o.participation)}）；"
-            f"及时获知通知 {_pct(o.informed_in_time)}")
+        add(
+            f"谁来了：{o.residents} 名成年居民中到场 {o.attended} 人（{_pct(o.participation)}）；"
+            f"及时获知通知 {_pct(o.informed_in_time)}"
+        )
     for gid in spec.group_ids:
         rate = d.get(f"participation.group.{gid}")
         fair = d.get(f"fairness.group.{gid}")
-        add(f"  - {names[gid] if not en else gid}: "
-            + (f"took part {_pct(rate)}, fairness {fair:.2f}" if en else
-               f"参与 {_pct(rate)}，公平感 {fair:.2f}"))
-    demo = ["age_young", "age_middle", "age_old", "registered", "nonregistered", "owner", "tenant",
-            "digital", "nodigital"]
+        add(
+            f"  - {names[gid] if not en else gid}: "
+            + (
+                f"took part {_pct(rate)}, fairness {fair:.2f}"
+                if en
+                else f"参与 {_pct(rate)}，公平感 {fair:.2f}"
+            )
+        )
+    demo = [
+        "age_young",
+        "age_middle",
+        "age_old",
+        "registered",
+        "nonregistered",
+        "owner",
+        "tenant",
+        "digital",
+        "nodigital",
+    ]
     label = CATEGORY_EN if en else CATEGORY_ZH
-    add(("  by group: " if en else "  分人群：") + ("; " if en else "；").join(
-        f"{label[k]} {_pct(d.get('participation.' + k))}" for k in demo))
+    add(
+        ("  by group: " if en else "  分人群：")
+        + ("; " if en else "；").join(
+            f"{label[k]} {_pct(d.get('participation.' + k))}" for k in demo
+        )
+    )
     left_out = [gid for gid in spec.group_ids if not d.get(f"participation.group.{gid}")]
     if left_out:
         who = ", ".join(left_out) if en else "、".join(names[g] for g in left_out)
         add(f"Left out: {who}" if en else f"谁被落下：{who} 无人参与")
     outcome = trace.outcome if en else OUTCOME_ZH[trace.outcome]
     if en:
-        add(f"Concluded: {outcome} (support {_pct(o.support)}); voice dominance {o.voice_dominance:.2f}")
+        add(
+            f"Concluded: {outcome} (support {_pct(o.support)}); voice dominance {o.voice_dominance:.2f}"
+        )
     else:
-        add(f"协商结论：{outcome}（支持 {_pct(o.support)}）；强势声音占发言比 {o.voice_dominance:.2f}")
+        add(
+            f"协商结论：{outcome}（支持 {_pct(o.support)}）；强势声音占发言比 {o.voice_dominance:.2f}"
+        )
     if trace.assembly:
         a = trace.assembly
         kind = a["kind"] if en else ASSEMBLY_ZH[a["kind"]]
@@ -146,11 +197,20 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
             add(f"Decided by: {kind} — {a['present']} of {a['members']} present, {a['yes']} yes")
         else:
             add(f"决定：提交{kind} —— 应到 {a['members']}，实到 {a['present']}，赞成 {a['yes']}")
-    verdict = ("adopted" if o.adopted else "not adopted") if en else ("通过" if o.adopted else "未通过")
-    add((f"Result: {verdict}, {o.days_to_decision} days to decision; fairness {o.fairness:.2f}; "
-         f"{o.person_hours:.0f} person-hours, {o.money_yuan:.0f} yuan") if en else
-        (f"结果：{verdict}，用时 {o.days_to_decision} 天作出决定；总体公平感 {o.fairness:.2f}；"
-         f"投入 {o.person_hours:.0f} 人·小时，费用 {o.money_yuan:.0f} 元"))
+    verdict = (
+        ("adopted" if o.adopted else "not adopted") if en else ("通过" if o.adopted else "未通过")
+    )
+    add(
+        (
+            f"Result: {verdict}, {o.days_to_decision} days to decision; fairness {o.fairness:.2f}; "
+            f"{o.person_hours:.0f} person-hours, {o.money_yuan:.0f} yuan"
+        )
+        if en
+        else (
+            f"结果：{verdict}，用时 {o.days_to_decision} 天作出决定；总体公平感 {o.fairness:.2f}；"
+            f"投入 {o.person_hours:.0f} 人·小时，费用 {o.money_yuan:.0f} 元"
+        )
+    )
     findings = model.report.findings
     if not findings:
         add("Findings: none — the procedure met every rule." if en else "规则检查：未发现问题。")

@@ -158,7 +158,11 @@ class ProcessExecutor:
                     # A worker died (killed, out of memory): replace the pool, re-run what was lost.
                     restarts += 1
                     if restarts > self.max_restarts:
-                        raise
+                        from xsim.experiments.study import RunFailed
+
+                        raise RunFailed(
+                            f"worker processes died {restarts} times (killed, out of memory or a "
+                            "crash in native code); finished runs are kept") from None
                     _stop(pool)
                     pool = self._pool(blob)
                     lost = list(pending.values())
@@ -220,6 +224,7 @@ class DaskExecutor:
 
     def map_chunks(self, fn: ChunkFn, job: Any, chunks: Iterable[Sequence]) -> Iterator[Any]:
         from distributed import as_completed
+        from distributed.scheduler import KilledWorker
 
         [job_future] = self.client.scatter([job], broadcast=True, hash=False)
         queue = iter(chunks)
@@ -238,7 +243,13 @@ class DaskExecutor:
             submit_next()
         try:
             for future in running:
-                result = future.result()
+                try:
+                    result = future.result()
+                except KilledWorker as exc:
+                    from xsim.experiments.study import RunFailed
+
+                    raise RunFailed(f"Dask workers died running the same task repeatedly: {exc}") \
+                        from None
                 inflight.discard(future)
                 future.release()
                 yield result

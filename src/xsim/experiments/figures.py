@@ -17,9 +17,8 @@ import numpy as np
 from xsim.experiments.labels import measure_label, variant_label
 
 # Preferred measures for the overview figure, in this order, when the study has them.
-HEADLINE = ("participation", "participation_rate", "representativeness", "fairness",
-            "perceived_fairness", "consensus", "opinion_change", "polarization", "days_to_decision",
-            "informed_in_time", "cost_person_hours", "n_violations")
+HEADLINE = ("participation", "fairness", "consensus", "representativeness_groups", "opinion_change",
+            "person_hours", "adopted", "polarization", "days_to_decision", "n_violations")
 
 
 def _font() -> None:
@@ -99,7 +98,7 @@ def participation_by_group(summary, *, prefix: str = "participation.", lang: str
     groups = [m for m in summary.measures if m.startswith(prefix)]
     if not groups:
         raise ValueError(f"no measures starting with {prefix!r} in this summary")
-    fig = _figure(max(6.0, 1.1 * len(groups) * len(summary.variants) / 2 + 3), 4.2)
+    fig = _figure(min(12.0, max(6.0, 0.35 * len(groups) * len(summary.variants) + 2)), 4.2)
     ax = fig.subplots()
     width = 0.8 / len(summary.variants)
     x = np.arange(len(groups))
@@ -126,6 +125,8 @@ def opinion_trajectories(trajectories, *, lang: str = "zh", band: float = 0.95):
     ``trajectories``: a DataFrame with columns ``variant``, ``rep``, ``step`` and ``opinion`` (mean
     opinion of the participants), and optionally ``spread`` (drawn in a second panel).
     """
+    from matplotlib.ticker import MaxNLocator
+
     has_spread = "spread" in trajectories.columns
     fig = _figure(10 if has_spread else 6, 4)
     axes = np.atleast_1d(fig.subplots(1, 2 if has_spread else 1))
@@ -144,6 +145,7 @@ def opinion_trajectories(trajectories, *, lang: str = "zh", band: float = 0.95):
             ax.fill_between(steps, grouped.quantile(lo_q).to_numpy(),
                             grouped.quantile(hi_q).to_numpy(), color=color, alpha=0.2)
         ax.set_xlabel("协商轮次" if lang != "en" else "deliberation round")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(zh if lang != "en" else en)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize="small")

@@ -21,6 +21,7 @@ from xsim.errors import InputError
 from xsim.experiments.labels import measure_label, variant_label
 
 RUN_COLUMNS = ("variant", "variant_index", "rep", "seed")
+_TOL = 1e-9  # floating-point noise: an interval [1e-17, 2e-17] does not "exclude 0"
 
 # What the text table shows unless asked for more (the JSON always has every measure).
 TEXT_MEASURES = ("participation", "participation.age_old", "participation.nonregistered",
@@ -154,8 +155,8 @@ def _fmt(x: float, signed: bool = False, decimals: int | None = None) -> str:
     if x is None or np.isnan(x):
         return "—"
     d = _decimals(x) if decimals is None else decimals
-    text = f"{x:+.{d}f}" if signed and x > 0 else f"{x:.{d}f}"
-    return text
+    x = round(float(x), d) + 0.0  # no "-0.000" / "+0.000" from rounding noise
+    return f"{x:+.{d}f}" if signed and x > 0 else f"{x:.{d}f}"
 
 
 def _cell(value: float, low: float, high: float, signed: bool = False) -> str:
@@ -238,7 +239,7 @@ def summarize(
         for j, m in enumerate(measures):
             diffs.append({"variant": variant, "baseline": baseline, "measure": m,
                           "diff": mine[m] - base_mean[m], "ci_low": lows[j], "ci_high": highs[j],
-                          "excludes_zero": bool(lows[j] > 0 or highs[j] < 0)})
+                          "excludes_zero": bool(lows[j] > _TOL or highs[j] < -_TOL)})
     differences = pd.DataFrame(diffs, columns=["variant", "baseline", "measure", "diff", "ci_low",
                                                "ci_high", "excludes_zero"])
     return Summary(table, differences, variants, list(measures), baseline, level, n_boot, seed)

@@ -91,7 +91,8 @@ def check_topic_scope(rec: CaseRecord, rb: Rulebook) -> Iterator[Finding]:
 
 @rule("TOPIC-JOINT")
 def check_topic_joint(rec: CaseRecord, rb: Rulebook) -> Iterator[Finding]:
-    """Joint proposals need ≥ 1/10 of residents' or ≥ 1/5 of representatives' signatures."""
+    """Joint proposals need ≥ 1/10 of residents' or ≥ 1/5 of representatives' signatures (a
+    representatives' joint proposal where there are no representatives also fires)."""
     by = rec.topic.proposed_by
     where = "topic.proposed_by.signatures"
     signed = by.signatures or 0
@@ -154,7 +155,7 @@ def check_subj_lead(rec: CaseRecord, rb: Rulebook) -> Iterator[Finding]:
 
 @rule("SUBJ-MISSING")
 def check_subj_missing(rec: CaseRecord, rb: Rulebook) -> Iterator[Finding]:
-    """Every stakeholder group needs a participant whose ``group`` names it."""
+    """Every stakeholder group needs a participant (``count`` ≥ 1) whose ``group`` names it."""
     spoken_for = {p.group for p in rec.participants if p.group is not None and p.count > 0}
     for i, g in enumerate(rec.stakeholder_groups):
         if g.id not in spoken_for:
@@ -181,7 +182,7 @@ def check_subj_irrelevant(rec: CaseRecord, rb: Rulebook) -> Iterator[Finding]:
 
 @rule("SUBJ-EXPERT")
 def check_subj_expert(rec: CaseRecord, rb: Rulebook) -> Iterator[Finding]:
-    """A technical matter needs an expert or third party among the participants."""
+    """A technical matter needs an expert or third party (``count`` ≥ 1) among the participants."""
     if rec.topic.technical and not any(
         p.role in EXPERT_ROLES and p.count > 0 for p in rec.participants
     ):
@@ -299,7 +300,8 @@ def check_proc_escalate(rec: CaseRecord, rb: Rulebook) -> Iterator[Finding]:
 
 @rule("PROC-ASSEMBLY-NOTICE")
 def check_proc_assembly_notice(rec: CaseRecord, rb: Rulebook) -> Iterator[Finding]:
-    """A villagers' meeting needs ``assembly_notice_days`` (10, law) days' notice; 10 passes."""
+    """A villagers' meeting needs ``assembly_notice_days`` (10, law) days' notice; 10 passes.
+    A villagers' meeting without a recorded notice (or meeting) date also fires."""
     a = rec.assembly
     if a is None or a.kind != "villagers_meeting":
         return
@@ -528,7 +530,8 @@ def check_res_report(rec: CaseRecord, rb: Rulebook) -> Iterator[Finding]:
 
 @rule("RES-RESPONSE")
 def check_res_response(rec: CaseRecord, rb: Rulebook) -> Iterator[Finding]:
-    """Warn when a reported, commissioned result got no response."""
+    """Warn when a commissioned result was reported and got no response (an unreported result is
+    RES-REPORT's finding alone: nobody can answer a report never sent)."""
     by = rec.topic.commissioned_by
     r = rec.results
     if by is not None and r.reported_to_commissioner is True and r.commissioner_responded is not True:

@@ -91,7 +91,7 @@ def render() -> str:
             f"理由：{r.why_zh}",
             "",
             f"**Check function.** `xsim.rules.checks.{CHECKS[r.code].__name__}` — "
-            f"{(CHECKS[r.code].__doc__ or '').strip()}",
+            f"{' '.join((CHECKS[r.code].__doc__ or '').split())}",
             "",
             "**Example that fires it.**",
             "",

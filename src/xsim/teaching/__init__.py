@@ -27,6 +27,7 @@ _LAZY = {
     "ParticipantPicker": "xsim.teaching.picker",
     "Candidate": "xsim.teaching.picker",
     "elevator_candidates": "xsim.teaching.picker",
+    "scenario_candidates": "xsim.teaching.picker",
     "FormChooser": "xsim.teaching.form_chooser",
     "OrganizerOption": "xsim.teaching.form_chooser",
     "FindingsViewer": "xsim.teaching.findings",

@@ -183,3 +183,32 @@ def button(description: str, style: str = "primary", width: str = "12em") -> wid
     return widgets.Button(
         description=description, button_style=style, layout=widgets.Layout(width=width)
     )
+
+
+class CheckboxGroup(widgets.VBox):
+    """Several check boxes in a grid, read and set together through ``value`` (a tuple of keys).
+
+    Clearer for trainees than a multiple-select list, which needs Ctrl-click.
+    ``options`` is a list of ``(Chinese label, key)`` pairs.
+    """
+
+    def __init__(self, options: list[tuple[str, str]], value=(), description: str = "",
+                 columns: int = 3):
+        self.boxes = {
+            key: widgets.Checkbox(value=key in value, description=label, indent=False,
+                                  layout=widgets.Layout(width="auto"))
+            for label, key in options
+        }
+        grid = widgets.GridBox(list(self.boxes.values()), layout=widgets.Layout(
+            grid_template_columns=f"repeat({columns}, max-content)", grid_gap="0 1.5em"))
+        head = [widgets.HTML(f"<b>{esc(description)}</b>")] if description else []
+        super().__init__(children=[*head, grid])
+
+    @property
+    def value(self) -> tuple[str, ...]:
+        return tuple(key for key, box in self.boxes.items() if box.value)
+
+    @value.setter
+    def value(self, keys) -> None:
+        for key, box in self.boxes.items():
+            box.value = key in keys

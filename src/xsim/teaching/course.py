@@ -21,8 +21,8 @@ lesson (``quiz_01()`` …), so that a trainer changes a question in one place.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -385,7 +385,8 @@ class QuorumCalculator(TeachingWidget):
     kind_zh = "法定人数计算器"
 
     def __init__(self, kind: str = "villagers_meeting", members: int = 860, present: int = 420,
-                 yes: int = 300):
+                 yes: int = 300, area_total: float = 0.0, area_present: float = 0.0,
+                 area_yes: float = 0.0, households_total: int = 0, households_present: int = 0):
         super().__init__()
         lay, style = widgets.Layout(width="26em"), {"description_width": "12em"}
         self.kind = widgets.Dropdown(options=MEETINGS, value=kind, description="会议类型",
@@ -395,15 +396,15 @@ class QuorumCalculator(TeachingWidget):
         self.present = widgets.IntText(value=present, description="实到人数（参加表决）",
                                        style=style, layout=lay)
         self.yes = widgets.IntText(value=yes, description="同意人数", style=style, layout=lay)
-        self.households_total = widgets.IntText(value=0, description="全村户数（村民会议）",
+        self.households_total = widgets.IntText(value=households_total, description="全村户数（村民会议）",
                                                 style=style, layout=lay)
-        self.households_present = widgets.IntText(value=0, description="到会户代表数（村民会议）",
+        self.households_present = widgets.IntText(value=households_present, description="到会户代表数（村民会议）",
                                                   style=style, layout=lay)
-        self.area_total = widgets.FloatText(value=0.0, description="专有部分总面积（㎡，业主）",
+        self.area_total = widgets.FloatText(value=area_total, description="专有部分总面积（㎡，业主）",
                                             style=style, layout=lay)
-        self.area_present = widgets.FloatText(value=0.0, description="参与表决面积（㎡，业主）",
+        self.area_present = widgets.FloatText(value=area_present, description="参与表决面积（㎡，业主）",
                                               style=style, layout=lay)
-        self.area_yes = widgets.FloatText(value=0.0, description="同意面积（㎡，业主）",
+        self.area_yes = widgets.FloatText(value=area_yes, description="同意面积（㎡，业主）",
                                           style=style, layout=lay)
         self.special = widgets.Checkbox(value=True, indent=False,
                                         description="业主：加装电梯等改建、筹集维修资金等特别事项")
@@ -637,8 +638,82 @@ def _questions(lesson: str):
 
 
 def _more_questions(Q) -> dict[str, list]:
-    """Questions of the lessons that use the simulation model (03, 06–09)."""
-    return {}
+    """Questions of the lessons on forms, cases, policy comparison and the capstone."""
+    return {
+        "03": [
+            Q("《通知》要求坚持并规范哪两项会议制度？",
+              ["党员大会和支委会", "村（居）民会议和村（居）民代表会议", "业主大会和业委会"], correct=1,
+              clause="§3.b", explanation="§3.b：坚持村（居）民会议、村（居）民代表会议制度，规范议事规程。"),
+            Q("下列哪些是《通知》列举的协商形式？（多选）",
+              ["村（居）民议事会", "小区协商、业主协商", "民主评议", "领导批示"], correct=[0, 1, 2],
+              clause="§3.c", explanation="§3.c 列举了议事会、理事会、小组会、小区协商、业主协商、决策听证、民主评议等形式。"),
+            Q("青壮年多在外务工的村，想让他们也参与协商，最适合借助：",
+              ["只在白天开村民大会", "网络议事协商平台、网上征集意见", "只请在家的老人"], correct=1,
+              clause="§3.e", explanation="§3.e：搭建网络议事协商平台；模拟也显示网络平台明显提高了年轻人的参与。"),
+            Q("模拟显示，只用网络议事平台时，哪类人参与明显偏少？",
+              ["18—39岁的年轻人", "60岁以上的老年人", "没有差别"], correct=1,
+              explanation="不上网的老年人难以参加网上协商，需要配合入户、恳谈日等线下形式。"),
+            Q("城乡社区协商要坚持哪些原则？（多选）",
+              ["党的领导", "依法协商", "民主集中制", "因地制宜", "少数服从领导"], correct=[0, 1, 2, 3],
+              clause="§3.a", explanation="§3.a：坚持党的领导、基层群众自治制度、依法协商、民主集中制和因地制宜原则。"),
+        ],
+        "06": [
+            Q("加装电梯由业主共同决定时，参与表决的业主须达到：",
+              ["人数过半", "专有部分面积和人数都占三分之二以上", "面积占一半以上即可"], correct=1,
+              clause="Civil Code art. 278", explanation="民法典第二百七十八条：“双三分之二”参与表决。"),
+            Q("参与表决 30 户，面积 2400 ㎡。加装电梯至少需要多少户、多少面积同意？",
+              ["16 户、1201 ㎡", "20 户、1600 ㎡", "23 户、1800 ㎡"], correct=2,
+              clause="Civil Code art. 278",
+              explanation="改建属于第一款第八项：同意的须达参与表决人数和面积的四分之三以上：30×3/4=22.5→23 户，2400×3/4=1800 ㎡。"),
+            Q("一楼住户人少、反对，居委会为了“顺利通过”不请他们参加协商。规则引擎会报告：",
+              ["SUBJ-MISSING（利益相关群体无人代表）", "PROC-NOTICE", "不会报告问题"], correct=0,
+              clause="§2.b", explanation="受影响的群体必须有人代表（§2.b、§4.2）。"),
+            Q("加装电梯涉及结构安全，协商时应当：",
+              ["请专家或第三方论证评估", "听电梯销售公司的", "不用管，装了再说"], correct=0,
+              clause="§2.d", explanation="专业性、技术性较强的事项，请专家、专业技术人员、第三方机构论证评估。"),
+        ],
+        "07": [
+            Q("使用村集体经济收入硬化村道，协商之后还要怎样决定？",
+              ["村“两委”决定即可", "提交村民会议或经授权的村民代表会议讨论决定", "报乡镇批准即可"],
+              correct=1, clause="Organic Law art. 24",
+              explanation="组织法第二十四条：集体经济所得收益的使用、公益事业的兴办和筹资筹劳方案须经村民会议讨论决定，村民会议可以授权村民代表会议。"),
+            Q("征地补偿费的分配方案存在较大争议，村民议事会“拍板”了。这样做：",
+              ["可以，议事会也是协商形式", "不可以，须提交村民会议或村民代表会议决定", "可以，只要公示"],
+              correct=1, clause="§4.6", explanation="争议较大、法律规定须会议决定的事项都要提交会议决定（§4.6）。"),
+            Q("村规民约规定户口未迁出的外嫁女不参加集体收益分配，并经会议通过。这一条：",
+              ["会议通过即有效", "违反组织法第二十七条，须依法纠正", "只要外嫁女没意见就有效"],
+              correct=1, clause="Organic Law art. 27",
+              explanation="村规民约和会议决定不得侵犯村民的人身权利、民主权利和合法财产权利。"),
+            Q("被占地的农户只占 8%，不请他们参加协商，会怎样？（多选）",
+              ["规则引擎报告 SUBJ-MISSING", "他们的公平感明显下降", "什么也不会发生"], correct=[0, 1],
+              clause="§2.b", explanation="少数人的利益受损最大，更要请他们的代表参加。"),
+        ],
+        "08": [
+            Q("“95% 置信区间不含 0”在本课程的比较表中表示：",
+              ["两个方案一定完全不同", "在这些模拟中，差异不太可能只是随机波动", "差异很大、很重要"],
+              correct=1, explanation="置信区间描述的是统计上的不确定性；差异是否重要，还要结合实际判断。"),
+            Q("模拟重复次数从 8 次增加到 80 次，置信区间通常会：", ["变宽", "变窄", "不变"],
+              correct=1, explanation="重复次数越多，均值的估计越精确，区间越窄。"),
+            Q("比较“提前 7 天”与“提前 1 天”通报，除了参与率，还应该看哪些指标？（多选）",
+              ["不同年龄段的参与率", "公平感", "规则引擎发现的违规", "会场的座位颜色"], correct=[0, 1, 2],
+              explanation="政策比较要看谁来了（代表性）、群众怎么看（公平感）和是否合规。"),
+            Q("模拟结果可以怎样使用？",
+              ["直接当作某个真实村的预测", "比较不同做法的方向和大小，启发讨论和政策设计", "代替实地调研"],
+              correct=1, explanation="模拟的参数多为示意性假设（见情景文件的 sources），适合比较做法、启发讨论，不能代替调查研究。"),
+        ],
+        "09": [
+            Q("《通知》要求加强哪方面的教育培训？", ["乡镇（街道）干部以及村、社区工作者", "只培训村支书", "只培训志愿者"],
+              correct=0, clause="§6.3", explanation="§6.3：强化乡镇（街道）干部以及村、社区工作者的协商理念和工作水平。"),
+            Q("谁负责监督协商依法有序开展？", ["村（居）务监督委员会等", "物业公司", "开发商"], correct=0,
+              clause="§6.2", explanation="§6.2：区县制定实施办法，村（居）务监督委员会监督协商依法有序开展。"),
+            Q("综合演练中，怎样一次消除多数违规？（多选）",
+              ["充分征求意见后提出议题", "邀请全部利益相关群体", "提前足够天数通报", "只发微信群通知"],
+              correct=[0, 1, 2], explanation="四个步骤每一步都有要求，缺一步就会被规则引擎指出。"),
+            Q("村（社区）党组织在协商工作中的角色是：",
+              ["加强组织领导，研究解决协商中的困难和问题", "不参与", "代替群众作决定"], correct=0,
+              clause="§6.1", explanation="§6.1：村（社区）党组织要加强对协商工作的组织领导。"),
+        ],
+    }
 
 
 def quiz(lesson: str):
@@ -915,9 +990,17 @@ def _more_labs() -> dict[str, dict[str, Any]]:
     def forms(names):
         return Control("协商形式", [(FORMS[f].zh, {"form": f}) for f in names])
 
-    invite_land = Control("邀请哪些群体", [
-        ("所有利益相关群体", {"organizer.invite_groups": "all"}),
-        ("不请被占地农户", {"organizer.invite_groups": ["along", "distant"]}),
+    plan = Control("分配方案", [
+        ("外嫁女及其子女不参与分配", {}),
+        ("外嫁女及其子女与其他村民平等分配", {
+            "topic.violates_law": False, "topic.merit": 0.3,
+            "topic.title": "征地补偿款分配方案（全体集体经济组织成员平等分配）",
+            "stakeholder_groups.married_out.stake.mean": 0.3,
+            "stakeholder_groups.married_out.opinion.mean": 0.6}),
+    ])
+    invite_women = Control("邀请哪些群体", [
+        ("所有利益相关群体（含外嫁女）", {"organizer.invite_groups": "all"}),
+        ("不请外嫁女（“她们已经嫁出去了”）", {"organizer.invite_groups": ["villagers", "landless"]}),
     ])
     invite = Control("邀请哪些群体", [
         ("所有利益相关群体", {"organizer.invite_groups": "all"}),
@@ -940,11 +1023,11 @@ def _more_labs() -> dict[str, dict[str, Any]]:
                    controls=[forms(["owners", "compound", "hearing", "online"]), invite, notice],
                    measures=["participation", "participation.group.ground", "support", "adopted",
                              "fairness.group.ground", "fairness"]),
-        "07": dict(scenario="village_road", seeds=3,
-                   controls=[invite_land, forms(["council", "group_meeting", "online",
-                                                 "villagers_meeting"])],
-                   measures=["participation", "participation.group.land", "fairness.group.land",
-                             "support", "adopted"]),
+        "07": dict(scenario="land_compensation", seeds=3,
+                   controls=[plan, invite_women, forms(["hearing", "villagers_meeting",
+                                                        "representatives_meeting", "council"])],
+                   measures=["participation.group.married_out", "fairness.group.married_out",
+                             "fairness", "support", "adopted"]),
     }
 
 
@@ -1207,6 +1290,9 @@ def _story(model, outcome) -> list[str]:
                      f"同意 {a.yes}；方案{'通过' if r.results.adopted else '未通过'}。")
     else:
         lines.append(f"没有提交会议决定；方案{'通过' if r.results.adopted else '未通过'}。")
+    if r.results.violates_law:
+        fixed = "监督发现后已依法纠正" if r.results.corrected else "没有人纠正"
+        lines.append(f"方案内容违反法律法规：{fixed}。")
     if r.results.implemented:
         pub = f"{(t.publicized - t.implemented).days} 天后公开" if t.publicized and t.implemented \
             else "没有公开"

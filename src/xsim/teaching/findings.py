@@ -25,6 +25,7 @@ from xsim.teaching.common import (
     OUTCOME_ZH,
     SEVERITY_COLOR,
     SEVERITY_ZH,
+    CheckboxGroup,
     TeachingWidget,
     button,
     clause_text_zh,
@@ -141,19 +142,16 @@ class RecordEditor(TeachingWidget):
         self.consulted = widgets.DatePicker(
             value=_date(get_path(record, "timeline.consulted")), description="协商日期",
             style=wide, layout=lay)
-        self.forms = widgets.SelectMultiple(
-            options=[(zh, key) for key, zh in FORM_ZH.items()],
-            value=tuple(get_path(record, "consultation.forms")),
-            description="协商形式", rows=5, style=wide, layout=lay)
+        self.forms = CheckboxGroup([(zh, key) for key, zh in FORM_ZH.items()],
+                                   value=tuple(get_path(record, "consultation.forms")),
+                                   description="协商形式（可多选）")
         self.outcome = widgets.Dropdown(
             options=[(zh, key) for key, zh in OUTCOME_ZH.items()],
             value=get_path(record, "consultation.outcome"), description="协商结果",
             style=wide, layout=lay)
-        given = set(get_path(record, "results.feedback_to"))
-        self.feedback = {
-            key: widgets.Checkbox(value=key in given, description=f"向{zh}反馈", indent=False)
-            for key, zh in FEEDBACK_ZH.items()
-        }
+        self.feedback = CheckboxGroup([(f"向{zh}反馈", key) for key, zh in FEEDBACK_ZH.items()],
+                                      value=tuple(get_path(record, "results.feedback_to")),
+                                      description="落实情况反馈给")
         self.dissenters = widgets.IntText(
             value=get_path(record, "results.dissenters"), description="持不同意见人数",
             style=wide, layout=lay)
@@ -169,7 +167,7 @@ class RecordEditor(TeachingWidget):
         self.children = [
             widgets.HTML(f"<h4>{esc(title)}</h4>"),
             self.solicited, self.notified, self.consulted, self.forms, self.outcome,
-            widgets.HBox(list(self.feedback.values())),
+            self.feedback,
             self.dissenters, self.explained, self.publicized,
             self.check_button, self.status, self.viewer,
         ]
@@ -184,7 +182,7 @@ class RecordEditor(TeachingWidget):
             "timeline.publicized": iso(self.publicized.value),
             "consultation.forms": list(self.forms.value),
             "consultation.outcome": self.outcome.value,
-            "results.feedback_to": [k for k, cb in self.feedback.items() if cb.value],
+            "results.feedback_to": list(self.feedback.value),
             "results.dissenters": self.dissenters.value,
             "results.dissenters_explained": self.explained.value,
         })

@@ -71,6 +71,25 @@ def candidates_from_record(record: dict[str, Any]) -> list[Candidate]:
     return out
 
 
+def scenario_candidates(scenario) -> list[Candidate]:
+    """Candidates for a scenario: each stakeholder group, each organization, an expert, a
+    respected figure — and two people unrelated to the matter."""
+    out = [Candidate(f"{g.name}代表", {"role": "resident", "group": g.id, "count": 2})
+           for g in scenario.stakeholder_groups]
+    for org in scenario.organizations:
+        entry: dict[str, Any] = {"role": org.role}
+        if org.group is not None:
+            entry["group"] = org.group
+        out.append(Candidate(org.name or ROLE_ZH.get(org.role, org.role), entry))
+    out += [
+        Candidate("专家、第三方机构（论证评估）", {"role": "expert"}),
+        Candidate("老党员、老干部（威望高、办事公道）", {"role": "veteran", "respected": True}),
+        Candidate("与此事无关的外村（外小区）商户", {"role": "other", "relevant": False}),
+        Candidate("上门推销的企业人员", {"role": "other", "relevant": False}),
+    ]
+    return out
+
+
 class ParticipantPicker(TeachingWidget):
     """Check boxes for candidates; 检查人选 runs the rules engine on the chosen participants."""
 
@@ -98,6 +117,20 @@ class ParticipantPicker(TeachingWidget):
             widgets.HTML(f"<h4>{esc(title)}</h4><div>议题：{esc(record['topic']['title'])}</div>"),
             *rows, self.check_button, self.status, self.result,
         ]
+
+    @classmethod
+    def from_scenario(cls, scenario="elevator_retrofit", seed: int = 0, **kwargs):
+        """A picker over a bundled scenario (name) or a ``Scenario``: the record is the one the
+        model writes for a run with the scenario's default choices; candidates from
+        :func:`scenario_candidates`."""
+        from xsim.model import ConsultationModel
+        from xsim.scenario import load_scenario
+
+        spec = load_scenario(scenario) if isinstance(scenario, str) else scenario
+        model = ConsultationModel(spec, rng=seed)
+        model.run()
+        record = model.record.model_dump(mode="json", exclude_none=True)
+        return cls(record, scenario_candidates(spec), **kwargs)
 
     def chosen(self) -> list[Candidate]:
         return [c for c, b in zip(self.candidates, self.boxes, strict=True) if b.value]

@@ -131,10 +131,7 @@ class QuestionCard(TeachingWidget):
 
     def _feedback_html(self, right: bool) -> str:
         q = self.question
-        if right:
-            text = "✔ 回答正确！"
-        else:
-            text = f"✘ 还不对。正确答案是：{esc(q.right_answer_text())}。"
+        text = "✔ 回答正确！" if right else f"✘ 还不对。正确答案是：{esc(q.right_answer_text())}。"
         if q.explanation:
             text += f"<br>解析：{esc(q.explanation)}"
         if self.attempts > 1:

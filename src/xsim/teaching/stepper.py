@@ -138,6 +138,7 @@ class ProcedureStepper(TeachingWidget):
         self.back = button("上一步", style="")
         self.next = button("下一步", style="")
         self.feedback = widgets.HTML("")
+        self.choices_html = widgets.HTML("")
         self.viewer = FindingsViewer(title="整个协商的检查结果")
         self.viewer.layout.display = "none"
         self.confirm.on_click(self._on_confirm)
@@ -146,7 +147,7 @@ class ProcedureStepper(TeachingWidget):
         self.children = [
             widgets.HTML(f"<h4>{esc(title)}</h4>"), self.header, self.clause, self.question,
             self.options, widgets.HBox([self.back, self.confirm, self.next]),
-            self.status, self.feedback, self.viewer,
+            self.status, self.feedback, self.choices_html, self.viewer,
         ]
         self._render()
 
@@ -205,9 +206,23 @@ class ProcedureStepper(TeachingWidget):
         self.picks[self.index] = self.options.options.index(self.options.value)
         self._render()
         if self.index == len(self.steps) - 1 and all(p is not None for p in self.picks):
-            self.viewer.show(check_dict(self.record_dict()))
+            report = check_dict(self.record_dict())
+            self.viewer.show(report)
             self.viewer.layout.display = None
+            self.choices_html.value = self._choices_summary(report)
             self.show_note("全部环节完成。下面是整个协商的检查结果，可以返回修改选择再看变化。")
+
+    def _choices_summary(self, report) -> str:
+        """Your choice at every step, marked by whether the engine found a problem there."""
+        codes = report.codes()
+        items = []
+        for step, pick in zip(self.steps, self.picks, strict=True):
+            ok = not codes & set(step.codes)
+            mark = "✔" if ok else "✘"
+            color = "#2e7d32" if ok else "#b71c1c"
+            items.append(f"<li><span style='color:{color}'>{mark}</span> {esc(step.title)}："
+                         f"{esc(step.choices[pick].label)}</li>")
+        return f"<h4>你的选择</h4><ol style='line-height:1.7'>{''.join(items)}</ol>"
 
     @safe_callback
     def _on_next(self, _button=None) -> None:
