@@ -50,7 +50,7 @@ class RssSampler(threading.Thread):
         self.interval = interval
         self.samples: list[tuple[float, float, float]] = []  # (t, parent MiB, workers MiB)
         self.cpu: dict[int, float] = {}  # last seen CPU seconds per descendant process
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def cpu_seconds(self) -> float:
         """CPU time of the descendants seen while sampling (workers, fork server, Dask)."""
@@ -58,7 +58,7 @@ class RssSampler(threading.Thread):
 
     def run(self) -> None:
         start = time.monotonic()
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             parent = self.me.memory_info().rss / 2**20
             workers = 0.0
             for child in self.me.children(recursive=True):
@@ -67,10 +67,10 @@ class RssSampler(threading.Thread):
                     times = child.cpu_times()
                     self.cpu[child.pid] = times.user + times.system
             self.samples.append((time.monotonic() - start, parent, workers))
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
 

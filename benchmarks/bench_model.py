@@ -135,6 +135,8 @@ def main() -> None:
     print("3. linearity: 20,000 households vs 1,000 households (target <= 25x)")
     for form in forms:
         print(f"   {form:24s} {big[form]:.3f} s  = {big[form] / one[form]:.1f}x")
+    total = sum(big.values()) / sum(one.values())
+    print(f"   all five forms together: {total:.1f}x")
     bench_memory(20_000)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 

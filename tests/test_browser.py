@@ -2,9 +2,10 @@
 
 Starts JupyterLab from this venv on a free localhost port with a random token and the zh-CN language
 pack selected (a user-settings override in a temporary ``JUPYTERLAB_SETTINGS_DIR``), opens a copy of
-``notebooks/00_导读.ipynb`` (the stored notebook is never touched), runs all cells through the 运行
-menu, answers the quiz and checks the Chinese feedback, checks the menu bar is Chinese, saves a
-screenshot to ``tests/artifacts/`` and shuts the server down. Every wait is bounded.
+``notebooks/00_导读.ipynb`` (the stored notebook is never touched; outputs stripped, so all it sees
+is live), runs all cells through the 运行 menu, answers the quiz and checks the Chinese feedback,
+checks the menu bar is Chinese, saves a screenshot to ``tests/artifacts/`` and shuts the server
+down. A second test does the same in Voilà (``make present``). Every wait is bounded.
 
 It never downloads a browser (no ``playwright install``): it drives ``/usr/bin/chromium``. Without
 Chromium it is skipped — unless ``CI`` is set, where it fails, so it cannot silently skip in CI
@@ -97,13 +98,24 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=10)
 
 
+def _copy_without_outputs(src: Path, dst: Path) -> None:
+    """The notebook with outputs and saved widget state removed: everything the test then sees
+    comes from the live kernel, never from what is stored."""
+    nb = json.loads(src.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    nb["metadata"].pop("widgets", None)
+    dst.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+
+
 @pytest.fixture
 def lab(tmp_path):
     """A running JupyterLab serving a copy of the 00 notebook; yields (base_url, token)."""
     _require_chromium()
     root = tmp_path / "root"
     root.mkdir()
-    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+    _copy_without_outputs(NOTEBOOK, root / NOTEBOOK.name)
     settings = tmp_path / "settings"
     _write_settings(settings)
     port, token = _free_port(), secrets.token_hex(16)

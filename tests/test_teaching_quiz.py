@@ -88,3 +88,35 @@ def test_authoring_mistakes_raise_input_error(kwargs):
 
 def test_plain_text_repr_is_stable_for_nbval():
     assert repr(_quiz()) == "<自测题>"
+
+
+def test_quiz_from_yaml_and_its_bad_files(tmp_path):
+    from xsim.teaching.quiz import load_quiz
+
+    good = tmp_path / "q.yaml"
+    good.write_text("title: 第一讲自测\nquestions:\n"
+                    "  - prompt: 联名至少需要多少村民？\n    choices: [十分之一以上, 过半数]\n"
+                    "    correct: 0\n    explanation: 十分之一以上。\n    clause: §1.f\n"
+                    "  - prompt: 哪些是协商主体？\n    choices: [业主委员会, 物业服务企业, 外村商户]\n"
+                    "    correct: [0, 1]\n", encoding="utf-8")
+    quiz = load_quiz(good)
+    assert len(quiz.cards) == 2 and quiz.cards[1].question.multiple
+    quiz.cards[0].select(0)
+    quiz.cards[0].submit.click()
+    assert quiz.score == (1, 1, 2)
+    cases = {
+        "questions: [\n": ("", "YAML 格式有误"),
+        "questions:\n  - prompt: 题\n    choices: [甲, 乙]\n    correct: 5\n": (
+            "questions[0].correct", "正确答案须是已有选项的序号"),
+        "questions:\n  - prompt: 题\n    choices: [甲, 乙]\n    correct: true\n": (
+            "questions[0].correct", "应为选项序号"),
+        "questions:\n  - prompt: 题\n    choices: [甲, 乙]\n    correct: 0\n    answer: 1\n": (
+            "questions[0].answer", "未知字段"),
+        "title: 没有题目\n": ("questions", "应有 questions 列表"),
+    }
+    for i, (text, (field, zh)) in enumerate(cases.items()):
+        bad = tmp_path / f"bad{i}.yaml"
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            load_quiz(bad)
+        assert err.value.field == field and zh in err.value.message("zh"), text

@@ -177,14 +177,26 @@ class Representative(mesa.Agent):
 
     def position(self) -> float:
         """Own view plus the mean view of the households it speaks for (half each)."""
-        pop = self.model.pop
-        lo = pop.household_start[self.first_household]
-        hi = (
-            pop.household_start[self.last_household]
-            if self.last_household < pop.n_households
-            else pop.n
+        return float(self.positions(self.model, [self])[0])
+
+    @classmethod
+    def positions(cls, model: ConsultationModel, reps) -> np.ndarray:
+        """Positions of many representatives at once (block means by prefix sums)."""
+        pop = model.pop
+        if not len(reps):
+            return np.zeros(0)
+        first = np.array([r.first_household for r in reps])
+        last = np.array([r.last_household for r in reps])
+        lo = pop.household_start[first]
+        hi = np.where(
+            last < pop.n_households,
+            pop.household_start[np.minimum(last, pop.n_households - 1)],
+            pop.n,
         )
-        return 0.5 * float(pop.opinion[self.index]) + 0.5 * float(pop.opinion[lo:hi].mean())
+        csum = np.concatenate(([0.0], np.cumsum(pop.opinion)))
+        block_mean = (csum[hi] - csum[lo]) / (hi - lo)
+        own = pop.opinion[np.array([r.index for r in reps])]
+        return 0.5 * own + 0.5 * block_mean
 
 
 class Organization(mesa.Agent):

@@ -290,11 +290,12 @@ class ConsultationModel(mesa.Model):
         ]
         orgs = self._organizations_present()
         self.trace.orgs_present = orgs
+        rep_x = Representative.positions(self, reps)
         # x, voice, group, high status, susceptibility, vote weight
         others = (
             [
-                (r.position(), r.voice * (1 + premium), r.group, 1, b.susceptibility / 2, 1)
-                for r in reps
+                (x_r, r.voice * (1 + premium), r.group, 1, b.susceptibility / 2, 1)
+                for x_r, r in zip(rep_x, reps, strict=True)
             ]
             + [(o.position, o.voice, self._group_index(o.group), 1, 0, 1) for o in orgs]
             + [(e.merit, EXPERT_VOICE, NEUTRAL, 0, 0, 0) for e in self.experts]
@@ -439,12 +440,13 @@ class ConsultationModel(mesa.Model):
             "representatives_meeting": self._representatives_meeting,
             "owners_meeting": self._owners_meeting,
         }[kind]
-        numbers, adopted = meeting(same_meeting)
+        numbers, quorum, consent = meeting(same_meeting)
         trace.assembly = {"kind": kind, **numbers}
-        trace.adopted = bool(adopted)
+        trace.quorum, trace.consent = bool(quorum), bool(consent)
+        trace.adopted = trace.quorum and trace.consent
         self.decide()
 
-    def _villagers_meeting(self, same_meeting: bool) -> tuple[dict, bool]:
+    def _villagers_meeting(self, same_meeting: bool) -> tuple[dict, bool, bool]:
         """Organic Law art. 22: more than half of adults, or ⅔ of households; > ½ of those present."""
         pop = self.pop
         present = self.attended.copy() if same_meeting else self._assembly_turnout()
@@ -459,9 +461,9 @@ class ConsultationModel(mesa.Model):
         quorum = 2 * a["present"] > a["members"] or (
             3 * a["households_present"] >= 2 * a["households_total"]
         )
-        return a, quorum and 2 * a["yes"] > a["present"]
+        return a, quorum, 2 * a["yes"] > a["present"]
 
-    def _residents_meeting(self, same_meeting: bool) -> tuple[dict, bool]:
+    def _residents_meeting(self, same_meeting: bool) -> tuple[dict, bool, bool]:
         """Residents' Committees Law art. 9, household route: > ½ present, > ½ of them agree."""
         pop = self.pop
         present = self.attended.copy() if same_meeting else self._assembly_turnout()
@@ -472,22 +474,22 @@ class ConsultationModel(mesa.Model):
             "present": int(households.sum()),
             "yes": int((households & agree).sum()),
         }
-        return a, 2 * a["present"] > a["members"] and 2 * a["yes"] > a["present"]
+        return a, 2 * a["present"] > a["members"], 2 * a["yes"] > a["present"]
 
-    def _representatives_meeting(self, same_meeting: bool) -> tuple[dict, bool]:
+    def _representatives_meeting(self, same_meeting: bool) -> tuple[dict, bool, bool]:
         """Organic Law art. 26: sits with ≥ ⅔ of members; > ½ of those present agree."""
         reps = self.representatives
         present = self.trace.reps_present if same_meeting else self._assembly_reps()
-        agree = np.array([r.position() > self.b.abstain for r in reps], dtype=bool)
+        agree = Representative.positions(self, reps) > self.b.abstain
         a = {
             "members": len(reps),
             "present": int(present.sum()),
             "yes": int((present & agree).sum()),
         }
         quorum = a["members"] > 0 and 3 * a["present"] >= 2 * a["members"]
-        return a, quorum and 2 * a["yes"] > a["present"]
+        return a, quorum, 2 * a["yes"] > a["present"]
 
-    def _owners_meeting(self, same_meeting: bool) -> tuple[dict, bool]:
+    def _owners_meeting(self, same_meeting: bool) -> tuple[dict, bool, bool]:
         """Civil Code art. 278: ⅔ of area and of owners vote; special ¾ / ordinary > ½ of both."""
         pop = self.pop
         owners = pop.household_owner
@@ -511,7 +513,7 @@ class ConsultationModel(mesa.Model):
             )
         else:
             consent = 2 * a["yes"] > a["present"] and 2 * a["area_yes"] > a["area_present"]
-        return a, quorum and consent and a["present"] > 0
+        return a, quorum and a["present"] > 0, consent
 
     def _assembly_turnout(self) -> np.ndarray:
         form = F.FORMS[

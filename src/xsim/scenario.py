@@ -56,6 +56,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_SETTING_ZH = {"village": "农村", "community": "城市社区"}
+
+
 class ScenarioProblem(ValueError):
     """A problem a validator finds across fields: where it is (``loc`` inside the model that
     raised it) and what was expected, in English and Chinese — so the loader can name the field
@@ -342,6 +345,15 @@ class Scenario(_Strict):
                     f"unknown form {name!r}{hint_en}; valid forms: {valid_forms}",
                     f"没有「{name}」这种协商形式{hint_zh}；可选：{valid_forms}",
                 )
+            if self.setting not in FORMS[name].settings:
+                fits = ", ".join(f for f, form in FORMS.items() if self.setting in form.settings)
+                raise ScenarioProblem(
+                    ("forms", k),
+                    f"form {name!r} is not used in a {self.setting}; forms for a {self.setting}: "
+                    f"{fits}",
+                    f"「{name}」（{FORMS[name].zh}）不适用于{_SETTING_ZH[self.setting]}；"
+                    f"可选：{fits}",
+                )
         if self.organizer.form is not None and self.organizer.form not in self.forms:
             raise ScenarioProblem(
                 ("organizer", "form"),
@@ -482,7 +494,11 @@ def _unknown(source: str, field: str, part: str, choices: list[str]) -> None:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that remembers the line of every node by its path in the document."""
+    """A SafeLoader that remembers the line of every node by its path in the document.
+
+    Dates stay text (pydantic validates them, so an impossible date such as 2026-02-30 is reported
+    against its field) and a key given twice is refused instead of silently overwritten.
+    """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -503,6 +519,23 @@ class _LineLoader(yaml.SafeLoader):
             for i, item in enumerate(node.value):
                 self._remember(item, (*path, i))
 
+    def construct_mapping(self, node, deep=False):  # noqa: D102 — yaml API
+        seen = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 
 def _parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
     loader = _LineLoader(text)
@@ -515,9 +548,25 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
         raise InputError(
             source, "", f"not valid YAML: {problem}", f"不是有效的 YAML：{problem}", line
         ) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise InputError(source, "", f"not valid YAML: {exc}", f"不是有效的 YAML：{exc}") from None
     finally:
         loader.dispose()
     return data, loader.lines
+
+
+def yaml_value(text: str) -> Any:
+    """A value typed on a command line (``3``, ``false``, ``[a, b]``), read like scenario YAML.
+
+    Text that is not valid YAML is kept as text; the scenario's validation then judges it.
+    """
+    loader = _LineLoader(text)
+    try:
+        return loader.get_single_data()
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return text
+    finally:
+        loader.dispose()
 
 
 def scenario_from_dict(
@@ -535,7 +584,9 @@ def scenario_from_dict(
 
 
 def _input_error(exc: ValidationError, source: str, lines: dict[tuple, int]) -> InputError:
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # A misspelt key is both "unknown" and "missing": name the unknown one, it has the hint.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     problem = (err.get("ctx") or {}).get("error")
     if isinstance(problem, ScenarioProblem):

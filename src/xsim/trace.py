@@ -37,6 +37,8 @@ class Trace:
     outcome: str = "disputed"
     escalated: bool = False
     assembly: dict[str, Any] | None = None
+    quorum: bool | None = None  # the deciding meeting had its quorum
+    consent: bool | None = None  # … and the majority it needs
     adopted: bool = False
     corrected: bool | None = None
     feedback_to: list[str] = field(default_factory=list)

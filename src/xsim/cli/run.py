@@ -14,9 +14,8 @@ import json
 import sys
 from typing import Any
 
-import yaml
-
 from xsim.errors import InputError
+from xsim.scenario import yaml_value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,10 +44,7 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
                 "格式应为 参数路径=取值，例如 organizer.notice_days=3",
             )
         path, raw = item.split("=", 1)
-        try:
-            out[path.strip()] = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            out[path.strip()] = raw
+        out[path.strip()] = yaml_value(raw)
     return out
 
 
@@ -181,6 +177,18 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     if left_out:
         who = ", ".join(left_out) if en else "、".join(names[g] for g in left_out)
         add(f"Left out: {who}" if en else f"谁被落下：{who} 无人参与")
+    # categories that took part at less than half the overall rate
+    scarce = [
+        k
+        for k in demo
+        if d.get("participation." + k) is not None
+        and d["participation." + k] < 0.5 * o.participation
+    ]
+    if scarce and o.participation > 0:
+        listed = ("; " if en else "、").join(
+            f"{label[k]} {_pct(d['participation.' + k])}" for k in scarce
+        )
+        add(f"Under-represented: {listed}" if en else f"参与明显偏少：{listed}")
     outcome = trace.outcome if en else OUTCOME_ZH[trace.outcome]
     if en:
         add(
@@ -200,6 +208,11 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     verdict = (
         ("adopted" if o.adopted else "not adopted") if en else ("通过" if o.adopted else "未通过")
     )
+    if trace.assembly and not o.adopted:
+        if not trace.quorum:
+            verdict += " (no quorum)" if en else "（到会未达法定人数）"
+        elif not trace.consent:
+            verdict += " (too few in favour)" if en else "（赞成未达法定比例）"
     add(
         (
             f"Result: {verdict}, {o.days_to_decision} days to decision; fairness {o.fairness:.2f}; "

@@ -187,6 +187,12 @@ class ProcessExecutor:
 # Dask distributed
 
 
+def _load_job(blob: bytes) -> Any:
+    import cloudpickle
+
+    return cloudpickle.loads(blob)
+
+
 class DaskExecutor:
     """Dask distributed: ``address="local"`` (a LocalCluster) or ``"tcp://HOST:PORT"``."""
 
@@ -223,10 +229,13 @@ class DaskExecutor:
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
     def map_chunks(self, fn: ChunkFn, job: Any, chunks: Iterable[Sequence]) -> Iterator[Any]:
+        import cloudpickle
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
-        [job_future] = self.client.scatter([job], broadcast=True, hash=False)
+        # The job is a *task* (unpickle these bytes), not scattered data: if the worker holding it
+        # dies, the scheduler can recompute it anywhere instead of failing the study.
+        job_future = self.client.submit(_load_job, cloudpickle.dumps(job), pure=False)
         queue = iter(chunks)
         window = self.workers * IN_FLIGHT_PER_WORKER
         running = as_completed(loop=self.client.loop)

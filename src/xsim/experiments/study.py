@@ -156,9 +156,15 @@ class Job:
     def run(self, variant_index: int, rep: int, seed: int) -> dict[str, Any]:
         """One run → one row: variant columns, rep, seed, then every outcome measure."""
         variant = self.variants[variant_index]
+        rules, overrides = variant.rules, variant.overrides
+        if rules and hasattr(self.scenario, "rules") and hasattr(self.scenario, "with_overrides"):
+            # The model merges the scenario's own ``rules:`` block over its ``rules`` argument, so
+            # a variant's local rules go into that block, where they take precedence.
+            overrides = {**(overrides or {}), **{f"rules.{k}": v for k, v in rules.items()}}
+            rules = None
         try:
-            outcome = self.runner(self.scenario, form=variant.form, rules=variant.rules,
-                                  seed=seed, overrides=variant.overrides)
+            outcome = self.runner(self.scenario, form=variant.form, rules=rules, seed=seed,
+                                  overrides=overrides)
         except InputError:
             raise
         except Exception as exc:  # reported with the run's identity; the study keeps what finished

@@ -7,6 +7,7 @@ Widgets (each is an ``ipywidgets.VBox``; leave it as the last expression of a ce
 - :class:`ParticipantPicker` / :class:`Candidate` — who takes part, judged by the rules engine
 - :class:`FormChooser` — choose a form and organizer options, see simulated consequences
 - :class:`FindingsViewer` / :class:`RecordEditor` — findings grouped by step; edit and re-check
+- :class:`RecordChecker` — paste or upload a whole YAML case record and check it
 
 See ``docs/teaching.md`` for notebook authors. Submodules are imported lazily so that a notebook
 that only shows a quiz does not import the model.
@@ -20,6 +21,7 @@ _LAZY = {
     "Question": "xsim.teaching.quiz",
     "Quiz": "xsim.teaching.quiz",
     "QuestionCard": "xsim.teaching.quiz",
+    "load_quiz": "xsim.teaching.quiz",
     "ProcedureStepper": "xsim.teaching.stepper",
     "Step": "xsim.teaching.stepper",
     "Choice": "xsim.teaching.stepper",
@@ -32,6 +34,7 @@ _LAZY = {
     "OrganizerOption": "xsim.teaching.form_chooser",
     "FindingsViewer": "xsim.teaching.findings",
     "RecordEditor": "xsim.teaching.findings",
+    "RecordChecker": "xsim.teaching.findings",
     "elevator_record": "xsim.teaching.cases",
     "apply_patch": "xsim.teaching.cases",
 }

@@ -934,6 +934,15 @@ def _lab_config(lesson: str) -> dict[str, Any]:
         ("150名村民联名提出（不足十分之一）", {"topic.proposed_by": {"kind": "joint_residents",
                                                                      "signatures": 150}}),
     ])
+    joint = {"kind": "joint_residents"}
+    proposal = Control("议题怎样提出", [
+        ("320 名居民联名提出", {}),
+        ("230 名居民联名提出", {"topic.proposed_by": {**joint, "signatures": 230}}),
+        ("200 名居民联名提出", {"topic.proposed_by": {**joint, "signatures": 200}}),
+        ("居委会充分征求意见后提出", {"topic.proposed_by": {"kind": "committee"}}),
+        ("居委会不征求意见，直接定下议题", {"topic.proposed_by": {"kind": "committee"},
+                                          "organizer.solicit_opinions": False}),
+    ])
     invite = Control("邀请哪些群体", [
         ("所有利益相关群体", {"organizer.invite_groups": "all"}),
         ("不请一楼住户（“他们肯定反对”）", {"organizer.invite_groups": ["upper", "middle"]}),
@@ -966,7 +975,7 @@ def _lab_config(lesson: str) -> dict[str, Any]:
             "paid": True, "decided_by_meeting": False, "publicized": False, "yuan_per_person_day": 80}}),
     ])
     configs = {
-        "01": dict(scenario="village_road", controls=[solicit],
+        "01": dict(scenario="garbage_station", controls=[proposal],
                    measures=["participation", "support", "consultation_outcome", "fairness"]),
         "02": dict(scenario="elevator_retrofit", controls=[invite, experts, respected],
                    measures=["participation", "participation.group.ground", "representativeness_groups",
@@ -1015,6 +1024,10 @@ def _more_labs() -> dict[str, dict[str, Any]]:
                                     "council", "representatives_meeting"]), facilitate],
                    measures=["participation", "participation.age_old", "participation.age_young",
                              "representativeness_groups", "voice_dominance", "person_hours"]),
+        "03c": dict(scenario="online_talk_day",
+                    controls=[forms(["online", "talk_day", "compound", "forum"])],
+                    measures=["participation", "participation.age_old", "participation.age_young",
+                              "participation.nodigital", "representativeness_groups", "fairness"]),
         "03b": dict(scenario="elevator_retrofit",
                     controls=[forms(["owners", "compound", "hearing", "council", "online"])],
                     measures=["participation", "participation.age_old", "participation.age_young",
@@ -1061,6 +1074,13 @@ def picker():
 
     return ParticipantPicker(elevator_record(), elevator_candidates(),
                              title="练一练：3号楼加装电梯，请谁来协商？")
+
+
+def form_chooser(scenario: str = "online_talk_day"):
+    """Lesson 03: the form chooser (``xsim.teaching.form_chooser``) on a scenario."""
+    from xsim.teaching.form_chooser import FormChooser
+
+    return FormChooser(scenario)
 
 
 def stepper():
@@ -1278,8 +1298,8 @@ def _story(model, outcome) -> list[str]:
     notice = f"提前 {days} 天通报" if days is not None else "没有事先通报"
     lines.append(f"第二步　确定主体：邀请 {outcome.invited} 人及相关组织，{notice}。")
     forms = "、".join(FORM_ZH.get(f, f) for f in r.consultation.forms)
-    lines.append(f"第三步　开展协商（{forms}）：到会 {outcome.attended} 人，"
-                 f"参与率 {100 * outcome.participation:.1f}%，"
+    lines.append(f"第三步　开展协商（{forms}）：到会 {outcome.attended} 人"
+                 f"（占成年村（居）民的 {100 * outcome.participation:.1f}%），"
                  f"结果：{OUTCOME_ZH.get(r.consultation.outcome, r.consultation.outcome)}，"
                  f"支持方案的占 {100 * outcome.support:.0f}%。")
     a = r.assembly

@@ -193,3 +193,59 @@ class RecordEditor(TeachingWidget):
         self.viewer.body.value = ""
         report = check_dict(self.to_dict())
         self.viewer.show(report)
+
+
+class RecordChecker(TeachingWidget):
+    """Check a whole case record written in YAML: paste it or upload a ``.yaml`` file, click 检查记录.
+
+    The same engine and messages as ``xsim check``; a malformed file (bad YAML, a typo in a field
+    name, an impossible date) gets the record loader's Chinese message with the field and line.
+    ``text`` starts with ``record`` (a dict) written as YAML, or empty.
+    """
+
+    kind_zh = "协商记录检查"
+
+    def __init__(self, record: dict[str, Any] | None = None, title: str = "检查一份协商记录"):
+        super().__init__()
+        import yaml
+
+        start = yaml.safe_dump(record, allow_unicode=True, sort_keys=False) if record else ""
+        self.text = widgets.Textarea(value=start, placeholder="在这里粘贴协商记录（YAML 格式）",
+                                     layout=widgets.Layout(width="100%", height="22em"))
+        self.upload = widgets.FileUpload(accept=".yaml,.yml", multiple=False,
+                                         description="上传记录文件")
+        self.upload.observe(self._on_upload, names="value")
+        self.check_button = button("检查记录")
+        self.check_button.on_click(self._on_check)
+        self.viewer = FindingsViewer(title="检查结果")
+        self.children = [
+            widgets.HTML(f"<h4>{esc(title)}</h4>"), self.upload, self.text,
+            self.check_button, self.status, self.viewer,
+        ]
+
+    @safe_callback
+    def _on_upload(self, change=None) -> None:
+        self.clear_status()
+        files = self.upload.value
+        if not files:
+            return
+        name, content = files[0]["name"], bytes(files[0]["content"])
+        try:
+            self.text.value = content.decode("utf-8")
+        except UnicodeDecodeError:
+            self.show_error(f"{name}：文件不是 UTF-8 编码的文本，请用记事本等另存为 UTF-8 后再上传。")
+            return
+        self.show_note(f"已读入 {name}，点击「检查记录」。")
+
+    @safe_callback
+    def _on_check(self, _button=None) -> None:
+        from xsim.records import record_from_yaml
+        from xsim.rules import check_record
+
+        self.clear_status()
+        self.viewer.body.value = ""
+        if not self.text.value.strip():
+            self.show_error("请先粘贴或上传一份协商记录。")
+            return
+        name = self.upload.value[0]["name"] if self.upload.value else "粘贴的记录"
+        self.viewer.show(check_record(record_from_yaml(self.text.value, source=name)))

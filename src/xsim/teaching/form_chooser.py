@@ -76,6 +76,12 @@ def _scenario_value(scenario, path: str) -> Any:
     return node
 
 
+def _warm_imports() -> None:
+    import matplotlib.figure  # noqa: F401
+
+    import xsim.model  # noqa: F401
+
+
 def _mean(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
@@ -91,6 +97,8 @@ class FormChooser(TeachingWidget):
         super().__init__()
         from xsim.forms import FORMS
         from xsim.scenario import load_scenario
+
+        _warm_imports()  # pay the model's and matplotlib's import when the cell runs, not on click
 
         self.scenario = load_scenario(scenario) if isinstance(scenario, str) else scenario
         self.seeds = list(seeds)

@@ -172,3 +172,64 @@ class Quiz(TeachingWidget):
         if answered == total:
             text += "　全部完成！" if right == total else "　可以回看解析，再读一遍相关条款。"
         self.score_label.value = f"<b>{text}</b>"
+
+
+def load_quiz(path) -> Quiz:
+    """A :class:`Quiz` from a YAML file, so that trainers can adapt questions without Python::
+
+        title: 自我检测
+        questions:
+          - prompt: 联名提出协商事项，至少需要多少村民？
+            choices: [十分之一以上, 五分之一以上, 过半数]
+            correct: 0            # or a list such as [0, 1] for multiple choice
+            explanation: 十分之一以上村（居）民联名……
+            clause: §1.f          # optional
+
+    Bad files raise :class:`InputError` naming the file and the field (``questions[2].correct``).
+    """
+    from pathlib import Path
+
+    import yaml
+
+    source = str(path)
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError:
+        raise InputError(source, "", "a readable quiz file", "无法读取该测验文件") from None
+    except UnicodeDecodeError:
+        raise InputError(source, "", "UTF-8 text", "文件应为 UTF-8 编码的文本") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise InputError(source, "", "valid YAML", "YAML 格式有误", line) from None
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        raise InputError(source, "questions", "a list of questions", "应有 questions 列表")
+    allowed = {"prompt", "choices", "correct", "explanation", "clause"}
+    questions = []
+    for i, item in enumerate(data["questions"]):
+        where = f"questions[{i}]"
+        if not isinstance(item, dict):
+            raise InputError(source, where, "a mapping of fields", "应为字段映射（键: 值）")
+        unknown = sorted(set(item) - allowed)
+        if unknown:
+            raise InputError(source, f"{where}.{unknown[0]}",
+                             f"unknown field; valid: {', '.join(sorted(allowed))}",
+                             f"未知字段；可用字段：{', '.join(sorted(allowed))}")
+        for key, kind, zh in (("prompt", str, "文字"), ("choices", list, "列表")):
+            if not isinstance(item.get(key), kind):
+                raise InputError(source, f"{where}.{key}", f"a {kind.__name__}", f"应为{zh}")
+        correct = item.get("correct")
+        ok = (isinstance(correct, int) and not isinstance(correct, bool)) or (
+            isinstance(correct, list) and all(isinstance(c, int) and not isinstance(c, bool)
+                                              for c in correct))
+        if not ok:
+            raise InputError(source, f"{where}.correct", "an index or a list of indices",
+                             "应为选项序号（从0开始）或序号列表")
+        try:
+            questions.append(Question(str(item["prompt"]), [str(c) for c in item["choices"]],
+                                      correct, str(item.get("explanation", "")),
+                                      item.get("clause")))
+        except InputError as err:
+            raise InputError(source, f"{where}.{err.field}", err.expected_en,
+                             err.expected_zh) from None
+    return Quiz(questions, title=str(data.get("title", "自我检测")))
