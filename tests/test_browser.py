@@ -202,6 +202,7 @@ def test_quiz_in_chinese_jupyterlab(lab):
             page.locator("button.jupyter-button", has_text="提交答案").nth(1).click()
             expect(page.get_by_text("还不对").first).to_be_visible()
             expect(page.get_by_text("得分：1 / 2").first).to_be_visible()
+            assert page.get_by_text("Error displaying widget").count() == 0
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "browser-00-failure.png"))
             (ARTIFACTS / "browser-00-failure.html").write_text(page.content(), encoding="utf-8")
@@ -255,6 +256,7 @@ def test_presentation_mode_shows_the_quiz_without_code(voila):
             expect(page.get_by_text("回答正确").first).to_be_visible()
             # sources are stripped: no code on the projector
             assert page.get_by_text("Question(").count() == 0
+            assert page.get_by_text("Error displaying widget").count() == 0
             page.get_by_text("回答正确").first.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "voila-00-quiz.png"))
         except Exception:

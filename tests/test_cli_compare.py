@@ -40,6 +40,7 @@ def test_compare_writes_one_row_per_run_and_prints_the_chinese_table(tmp_path, c
     assert {"participation", "fairness", "n_violations", "findings.PROC-NOTICE",
             "findings.SUBJ-MISSING"} <= set(rows.columns)
     assert (out / "comparison.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "participation.png").read_bytes()[:4] == b"\x89PNG"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["variants"] == ["owners", "hearing"]
 
@@ -60,9 +61,11 @@ def test_compare_json_and_vary_cross_forms_with_values(tmp_path, capsys):
 
 def test_same_seed_same_rows_on_processes_and_in_process(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    assert compare("--forms", "owners,online", "--reps", "3", "--seed", "4", "--out", str(a)) == 0
+    assert compare("--forms", "owners,online", "--reps", "3", "--seed", "4", "--out", str(a),
+                   "--no-figure") == 0
     assert xsim_main(["compare", "elevator_retrofit", "--forms", "owners,online", "--reps", "3",
-                      "--seed", "4", "--out", str(b), "--workers", "2", "--no-progress"]) == 0
+                      "--seed", "4", "--out", str(b), "--workers", "2", "--no-progress",
+                      "--no-figure"]) == 0
     pd.testing.assert_frame_equal(load_results(a), load_results(b))
 
 

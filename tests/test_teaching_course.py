@@ -7,6 +7,8 @@ the trainee is taught (1/10 and 1/5 "以上" includes the bound; more than half;
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xsim.errors import InputError
 from xsim.rules.clauses import CLAUSES
@@ -191,3 +193,30 @@ def test_every_lesson_has_a_quiz_and_unknown_lessons_are_refused():
         course.quiz("42")
     with pytest.raises(InputError):
         course.lab("42")
+
+
+_ints = st.integers(min_value=-5, max_value=5000)
+
+
+@settings(max_examples=40, deadline=None)
+@given(kind=st.sampled_from([k for _, k in course.MEETINGS]), members=_ints, present=_ints,
+       yes=_ints, area=st.floats(min_value=-10, max_value=1e5, allow_nan=False))
+def test_quorum_calculator_never_raises(kind, members, present, yes, area):
+    calc = course.QuorumCalculator(kind=kind, members=members, present=present, yes=yes,
+                                   area_total=area, area_present=area / 2, area_yes=area / 3)
+    calc.check_button.click()
+    # either a verdict or a specific Chinese message — never the generic apology
+    assert calc.result.value or calc.status.value
+    assert "这不是您的错" not in calc.status.value
+
+
+@settings(max_examples=40, deadline=None)
+@given(residents=_ints, reps=_ints, signatures=_ints,
+       kind=st.sampled_from(["joint_residents", "joint_representatives"]))
+def test_joint_checker_never_raises(residents, reps, signatures, kind):
+    ch = course.JointProposalChecker(residents=residents, representatives=reps)
+    ch.kind.value = kind
+    ch.signatures.value = signatures
+    ch.check_button.click()
+    assert ch.result.value or ch.status.value
+    assert "这不是您的错" not in ch.status.value

@@ -71,3 +71,11 @@ def test_no_seeds_and_unknown_option_give_chinese_messages():
     bad.run_button.click()
     assert "未知参数" in bad.status.value and "Traceback" not in bad.status.value
     assert bad.summary.value == ""
+
+
+def test_choice_labels_name_what_was_changed():
+    fc = FormChooser("elevator_retrofit", seeds=[0])
+    assert fc.label() == "业主协商·7天"
+    fc.controls["organizer.experts"].value = False
+    fc.controls["organizer.notice_days"].value = 2
+    assert fc.label() == "业主协商·2天·不请专家"

@@ -55,17 +55,7 @@ def compare_forms(out: Path = OUT, reps: int = REPS, workers: int | None = None)
     print(summary.to_text("zh"))
     (out / "summary.json").write_text(summary.to_json(), encoding="utf-8")
     written = [save_figure(comparison_figure(summary), out / "comparison.png")]
-    groups = [m for m in ("participation.age_young", "participation.age_old",
-                          "participation.nonregistered", "participation.tenant",
-                          "participation.nodigital") if m in summary.measures]
-    if groups:
-        sub = summary.table[~summary.table.measure.str.startswith("participation.")
-                            | summary.table.measure.isin(groups)]
-        from dataclasses import replace
-
-        narrowed = replace(summary, table=sub, measures=[m for m in summary.measures
-                                                         if m in groups or "." not in m])
-        written.append(save_figure(participation_by_group(narrowed), out / "participation.png"))
+    written.append(save_figure(participation_by_group(summary), out / "participation.png"))
     trajectories = collect_trajectories(study, reps=10)
     written.append(save_figure(opinion_trajectories(trajectories), out / "trajectories.png"))
     elapsed = time.monotonic() - start

@@ -13,7 +13,9 @@ on the arrays of ``self.pop``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +59,8 @@ class ConsultationModel(mesa.Model):
         self.trace = Trace(form=self.form.name)
         self.pop = build_population(spec, self.rng)
         n = self.pop.n
-        self.residents = Resident.create_agents(self, n, np.arange(n))
+        with _gc_paused():
+            self.residents = Resident.create_agents(self, n, np.arange(n))
         self.organizer = Organizer(self, spec.organizer, spec.lead)
         self.representatives = self._make_representatives()
         self.organizations = AgentSet(
@@ -578,6 +581,23 @@ class ConsultationModel(mesa.Model):
 
     def date(self, day: float | None) -> dt.date | None:
         return None if day is None else self.spec.start_date + dt.timedelta(days=int(day))
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while tens of thousands of agents are created.
+
+    Creating agents allocates many container objects; each allocation burst triggers collections
+    that scan every agent made so far, so creation grows faster than linearly (≈ 30 % of the time
+    at 40,000 adults). Nothing is freed here that reference counting would not free anyway.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _informed_share(model: ConsultationModel) -> float:

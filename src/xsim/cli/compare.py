@@ -27,21 +27,21 @@ from xsim.experiments.options import (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", help="bundled scenario name or path to a scenario YAML file")
+    parser.add_argument("scenario", help="内置情景名或情景 YAML 文件路径 / scenario name or YAML path")
     parser.add_argument("--forms", default=None,
-                        help="comma-separated forms to compare (default: the scenario's forms)")
-    parser.add_argument("--reps", type=int, default=50, help="replications per variant (default 50)")
+                        help="要比较的协商形式，逗号分隔（默认：情景中的全部形式）/ forms to compare")
+    parser.add_argument("--reps", type=int, default=50, help="每个方案的重复次数（默认50）/ replications per variant (default 50)")
     parser.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2",
-                        help="also vary a scenario path (or rules.SETTING) over values; repeatable")
+                        help="再按情景参数（或 rules.设置）的取值分方案，可重复 / also vary a parameter")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="set_",
-                        help="change the scenario for every variant; repeatable")
-    parser.add_argument("--baseline", default=None, help="variant the others are compared with")
+                        help="对所有方案修改情景参数，可重复 / change the scenario for every variant")
+    parser.add_argument("--baseline", default=None, help="比较的基准方案（默认第一个）/ baseline variant (default: the first)")
     parser.add_argument("--measures", default=None,
-                        help="comma-separated measures for the text table (default: the headline "
-                             "measures and the finding codes that occurred; JSON has all)")
-    parser.add_argument("--boot", type=int, default=2000, help="bootstrap resamples (default 2000)")
+                        help="文本表中的指标，逗号分隔（默认：主要指标和出现过的规则代码；JSON含全部）"
+                             " / measures for the text table")
+    parser.add_argument("--boot", type=int, default=2000, help="自助法重抽样次数（默认2000）/ bootstrap resamples")
     parser.add_argument("--no-figure", action="store_true",
-                        help="do not write comparison.png into --out")
+                        help="不在 --out 中生成图 / no figures")
     add_execution_arguments(parser)
 
 
@@ -97,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     except RunFailed as err:
         hint = ("; finished runs are kept, rerun with --resume" if args.lang == "en"
                 else "；已完成的模拟已保存，可用 --resume 续算") if args.out else ""
-        print(f"{err}{hint}", file=sys.stderr)
+        head = "" if args.lang == "en" else "模拟出错："
+        print(f"{head}{err}{hint}", file=sys.stderr)
         return 1
     finally:
         executor.close()
@@ -136,6 +137,8 @@ def _write_outputs(args: argparse.Namespace, summary) -> None:
     out = Path(args.out)
     _atomic_write_bytes(out / "summary.json", summary.to_json().encode("utf-8"))
     if not args.no_figure:
-        from xsim.experiments.figures import comparison_figure, save_figure
+        from xsim.experiments.figures import comparison_figure, participation_by_group, save_figure
 
         save_figure(comparison_figure(summary, lang=args.lang), out / "comparison.png")
+        if any(m.startswith("participation.") for m in summary.measures):
+            save_figure(participation_by_group(summary, lang=args.lang), out / "participation.png")

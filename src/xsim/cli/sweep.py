@@ -21,18 +21,18 @@ METHODS = ("grid", "lhs", "sobol", "morris")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", help="bundled scenario name or path to a scenario YAML file")
+    parser.add_argument("scenario", help="内置情景名或情景 YAML 文件路径 / scenario name or YAML path")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=LOW:HIGH|V1,V2",
-                        help="a parameter to sweep (dotted scenario path or rules.SETTING); repeatable")
+                        help="扫描的参数：名称=下限:上限 或 名称=值1,值2，可重复 / a parameter to sweep")
     parser.add_argument("--method", choices=METHODS, default="lhs",
-                        help="grid, Latin hypercube (lhs), Sobol or Morris sensitivity (default lhs)")
+                        help="网格、拉丁超立方（lhs）、Sobol 或 Morris 敏感性分析（默认 lhs）/ method")
     parser.add_argument("--n", type=int, default=16,
-                        help="lhs: points; sobol: base samples (power of 2); morris: trajectories")
-    parser.add_argument("--steps", type=int, default=5, help="grid: values per range (default 5)")
-    parser.add_argument("--reps", type=int, default=3, help="replications per point (default 3)")
+                        help="lhs：点数；sobol：基样本数（2的幂）；morris：轨迹数 / sample size")
+    parser.add_argument("--steps", type=int, default=5, help="grid：每个范围的取值个数（默认5）/ values per range")
+    parser.add_argument("--reps", type=int, default=3, help="每个点的重复次数（默认3）/ replications per point")
     parser.add_argument("--outcome", default="participation",
-                        help="the outcome measure to analyse (default participation)")
-    parser.add_argument("--form", default=None, help="the form used at every point")
+                        help="分析的结果指标（默认 participation）/ outcome measure")
+    parser.add_argument("--form", default=None, help="各点使用的协商形式 / the form at every point")
     add_execution_arguments(parser)
 
 
@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         result = sweep.run(executor, out=args.out, resume=args.resume,
                            progress=False if args.no_progress else None)
     except RunFailed as err:
-        print(str(err), file=sys.stderr)
+        head = "" if args.lang == "en" else "模拟出错："
+        print(f"{head}{err}", file=sys.stderr)
         return 1
     finally:
         executor.close()
@@ -121,5 +122,7 @@ def _write_outputs(args, sweep, frame, indices) -> None:
         save_figure(sensitivity_figure(indices, outcome=args.outcome, lang=args.lang),
                     out / "sensitivity.png")
     else:
-        first = sweep.params[0].name
-        save_figure(sweep_figure(frame, first, args.outcome, lang=args.lang), out / "sweep.png")
+        numeric = [p.name for p in sweep.params if p.is_range]
+        if numeric:  # a plot against the first numeric parameter (lists may be form names)
+            save_figure(sweep_figure(frame, numeric[0], args.outcome, lang=args.lang),
+                        out / "sweep.png")

@@ -93,9 +93,20 @@ def comparison_figure(summary, measures: list[str] | None = None, *, lang: str =
     return fig
 
 
-def participation_by_group(summary, *, prefix: str = "participation.", lang: str = "zh"):
-    """Grouped bars: participation of each group (columns ``participation.<group>``) per variant."""
-    groups = [m for m in summary.measures if m.startswith(prefix)]
+# Groups a trainer asks about first: the old, the young, non-registered residents, tenants, offline.
+KEY_GROUPS = ("participation.age_young", "participation.age_old", "participation.nonregistered",
+              "participation.tenant", "participation.nodigital")
+
+
+def participation_by_group(summary, groups: list[str] | None = None, *,
+                           prefix: str = "participation.", lang: str = "zh"):
+    """Grouped bars: participation of each group (columns ``participation.<group>``) per variant.
+
+    ``groups`` defaults to :data:`KEY_GROUPS` when the study has them, else every ``prefix`` column.
+    """
+    if groups is None:
+        groups = [m for m in KEY_GROUPS if m in summary.measures] or \
+            [m for m in summary.measures if m.startswith(prefix)]
     if not groups:
         raise ValueError(f"no measures starting with {prefix!r} in this summary")
     fig = _figure(min(12.0, max(6.0, 0.35 * len(groups) * len(summary.variants) + 2)), 4.2)

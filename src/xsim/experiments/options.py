@@ -16,22 +16,22 @@ from xsim.errors import InputError
 
 def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
     """--seed --out --resume --workers --scheduler --executor --no-progress --runner --format."""
-    parser.add_argument("--seed", type=int, default=0, help="root seed of the study (default 0)")
+    parser.add_argument("--seed", type=int, default=0, help="研究的根随机种子（默认0）/ root seed of the study (default 0)")
     parser.add_argument("--out", metavar="DIR",
-                        help="folder for the results (Parquet part files, manifest, summary, figure)")
+                        help="结果文件夹（Parquet分片、清单、汇总、图）/ folder for the results")
     parser.add_argument("--resume", action="store_true",
-                        help="complete an interrupted study in --out: run only the missing runs")
+                        help="续算 --out 中中断的研究，只运行缺少的模拟 / complete an interrupted study")
     parser.add_argument("--workers", type=int, default=None,
-                        help="local worker processes (default: all cores)")
+                        help="本机工作进程数（默认：全部核心）/ local worker processes (default: all cores)")
     parser.add_argument("--scheduler", metavar="local|tcp://HOST:PORT", default=None,
-                        help="run on Dask: 'local' starts a LocalCluster, tcp://… uses a running one")
+                        help="用 Dask 运行：local 启动本机集群，tcp://… 连接已有调度器 / run on Dask")
     parser.add_argument("--executor", choices=["processes", "in-process"], default="processes",
-                        help="without --scheduler: local processes (default) or this process")
+                        help="不用 --scheduler 时：本机多进程（默认）或当前进程 / local processes or this process")
     parser.add_argument("--format", choices=["text", "json"], default="text",
-                        help="output format (default text)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+                        help="text 供阅读（默认），json 供程序处理 / output format")
+    parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
     parser.add_argument("--runner", metavar="MODULE:FUNCTION", default=None,
-                        help="advanced: a replacement for xsim.model.run_once with the same signature")
+                        help="高级：替代 xsim.model.run_once 的函数 / advanced: replacement for run_once")
 
 
 def check_execution_arguments(args: argparse.Namespace) -> None:

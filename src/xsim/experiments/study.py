@@ -468,3 +468,14 @@ def _progress_bar(total: int, progress: bool | None, study: Study):
     # delay: studies shorter than a couple of seconds show no bar at all.
     return tqdm(total=total, disable=not progress, delay=2.0, unit="run", desc=str(label),
                 dynamic_ncols=True)
+
+
+def compare(scenario: Any, forms: Sequence[str] | None = None, *, reps: int = 50, seed: int = 0,
+            executor: Any = "in-process", out: str | None = None, **run_kwargs) -> StudyResult:
+    """Notebook one-liner: compare the scenario's forms (or ``forms``) over ``reps`` replications.
+
+    >>> result = compare("elevator_retrofit", reps=30, seed=1)               # doctest: +SKIP
+    >>> print(result.summary().to_text())                                    # doctest: +SKIP
+    """
+    study = Study.compare_forms(scenario, forms, reps=reps, seed=seed)
+    return study.run(executor, out, **run_kwargs)

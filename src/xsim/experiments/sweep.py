@@ -160,6 +160,7 @@ class Sweep:
         table = frame.drop_duplicates("variant_index").set_index("variant_index")
         table = table.loc[means.index, [p.name for p in self.params]]
         table[outcome] = means
+        table.index.name = "point"
         return table
 
     def sensitivity(self, frame, outcome: str):

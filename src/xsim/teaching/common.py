@@ -96,29 +96,39 @@ def note_html(text_html: str) -> str:
     return box(text_html, "#1565c0", "#e3f2fd")
 
 
-def clause_text_zh(clause_id: str) -> str:
-    """The Chinese text of a notice clause (``"§4.2"``) or law article, or ``""`` when unknown."""
+def _clause(clause_id: str):
     try:
         from xsim.rules.clauses import CLAUSES
-    except Exception:  # the rules engine may be absent in a partial install
+    except ImportError:  # the rules engine may be absent in a partial install
         log.debug("xsim.rules.clauses not importable", exc_info=True)
-        return ""
-    clause = CLAUSES.get(clause_id)
-    if clause is None:
-        return ""
-    for attr in ("text_zh", "zh", "text"):
-        value = getattr(clause, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    return ""
+        return None
+    return CLAUSES.get(clause_id.strip())
+
+
+def clause_text_zh(clause_id: str) -> str:
+    """The Chinese original of a notice clause (``"§4.2"``) or law article, ``""`` when unknown.
+
+    A composite reference (``"§4.6; Organic Law art. 24"``) gives the texts joined by a blank line.
+    """
+    texts = [c.text_zh for c in map(_clause, clause_id.split(";")) if c is not None]
+    return "\n\n".join(texts)
+
+
+def clause_kind_zh(clause_id: str) -> str:
+    """通知原文 for a clause of the notice, 法律条文 for a law article (by the first reference)."""
+    clause = _clause(clause_id.split(";")[0])
+    return "法律条文" if clause is not None and clause.is_law else "通知原文"
 
 
 def clause_quote_html(clause_id: str, title: str = "") -> str:
-    """A quote box: the clause id and its Chinese original (《通知》 text)."""
-    text = clause_text_zh(clause_id)
-    head = f"<b>{esc(title or '通知原文')}（{esc(clause_id)}）</b>"
-    body = f"<br>「{esc(text)}」" if text else ""
-    return box(head + body, "#6d4c41", "#fbf7f2")
+    """A quote box per referenced clause: 通知原文 (notice) or 法律条文 (law), with its text."""
+    parts = []
+    for cid in (p.strip() for p in clause_id.split(";")):
+        clause = _clause(cid)
+        head = title or clause_kind_zh(cid)
+        body = f"<br>「{esc(clause.text_zh)}」" if clause is not None else ""
+        parts.append(box(f"<b>{esc(head)}（{esc(cid)}）</b>{body}", "#6d4c41", "#fbf7f2"))
+    return "".join(parts)
 
 
 def error_text(exc: BaseException) -> str:

@@ -7,15 +7,22 @@ comes from the real rules engine (:func:`xsim.rules.check_record` through
 choices and read the findings; no rule is re-implemented here.
 
 - :func:`quote` — the notice's Chinese original for clause ids, as an HTML block.
-- :func:`example_record` / :class:`ExampleCases` — the bundled example case records and their findings.
-- :class:`ThresholdExercise` — the 1/10 and 1/5 joint-proposal thresholds of §1.f (01).
-- :class:`JointProposalChecker` — any number of villagers and signatures, judged by the engine (01).
-- :class:`LeadExercise` — who leads, by the scope of the matter (§2.c, §4.7) (02).
-- :class:`QuorumCalculator` — quorum and majority of the deciding meetings (04).
-- :class:`ScenarioLab` — a small simulation whose outcome the trainee changes through choices.
+- :func:`case_report`, :class:`ExampleCases`, :func:`editor`, :class:`SpotExercise` — the example
+  case records (``examples/records``), their findings, fixing them, finding their faults.
+- :class:`ThresholdExercise`, :class:`JointProposalChecker`, :func:`topic_table` — §1 (lesson 01).
+- :func:`picker`, :class:`LeadExercise` — §2, who takes part and who leads (02).
+- :class:`FormMatchExercise`, :func:`form_chooser` — §3, which form fits which matter (03).
+- :func:`stepper`, :class:`QuorumCalculator` — §4, the procedure and the meetings' quorum (04, 06, 07).
+- :func:`results_stepper` — §4.4, §5 and §6.4 after the consultation (05).
+- :class:`ScenarioLab` (:func:`lab`, :func:`lab_table`), :func:`one_run`, :func:`scenario_intro` —
+  simulations with the model whose outcome the trainee changes through choices.
+- :func:`policy_table`, :func:`policy_figure`, :class:`PredictionExercise`, :class:`PolicyLab` —
+  comparisons with bootstrap confidence intervals through ``xsim.experiments`` (08).
+- :class:`Capstone` — the trainee organizes a whole consultation and gets the findings (09).
 
-Lesson content (quiz questions, stepper steps) is kept next to the widgets, one function per
-lesson (``quiz_01()`` …), so that a trainer changes a question in one place.
+Lesson content (quiz questions, simulation settings) is kept here too, keyed by lesson number
+(``quiz("01")``, ``lab("04")``), so that a trainer changes a question in one place. Figures and
+texts the notebooks show are computed at build time with fixed seeds (``tools/build_notebooks.py``).
 """
 
 from __future__ import annotations
@@ -43,8 +50,12 @@ from xsim.teaching.common import (
 from xsim.teaching.findings import check_dict, finding_html, report_html
 
 __all__ = [
-    "quote", "example_record", "example_names", "ExampleCases", "ThresholdExercise",
-    "JointProposalChecker", "LeadExercise", "QuorumCalculator", "village_record",
+    "Capstone", "ExampleCases", "FormMatchExercise", "JointProposalChecker", "LeadExercise",
+    "PolicyLab", "PredictionExercise", "QuorumCalculator", "ScenarioLab", "SpotExercise",
+    "ThresholdExercise", "case_report", "editor", "example_names", "example_record",
+    "form_chooser", "lab", "lab_table", "one_run", "picker", "policy_figure", "policy_table",
+    "quiz", "quote", "ready", "results_stepper", "scenario_intro", "stepper", "topic_table",
+    "village_record",
 ]
 
 
@@ -925,15 +936,6 @@ class ScenarioLab(TeachingWidget):
 
 
 def _lab_config(lesson: str) -> dict[str, Any]:
-    solicit = Control("议题怎样提出", [
-        ("村“两委”入户走访、充分征求意见后提出", {"organizer.solicit_opinions": True,
-                                                   "organizer.solicit_days": 7}),
-        ("村“两委”不征求意见，直接定下议题", {"organizer.solicit_opinions": False}),
-        ("300名村民联名提出（达到十分之一）", {"topic.proposed_by": {"kind": "joint_residents",
-                                                                     "signatures": 300}}),
-        ("150名村民联名提出（不足十分之一）", {"topic.proposed_by": {"kind": "joint_residents",
-                                                                     "signatures": 150}}),
-    ])
     joint = {"kind": "joint_residents"}
     proposal = Control("议题怎样提出", [
         ("320 名居民联名提出", {}),

@@ -28,6 +28,7 @@ from xsim.teaching.common import (
     CheckboxGroup,
     TeachingWidget,
     button,
+    clause_kind_zh,
     clause_text_zh,
     esc,
     note_html,
@@ -53,9 +54,10 @@ def finding_html(f) -> str:
         f'<span style="background:{color};color:white;border-radius:3px;padding:0 6px">'
         f"{esc(SEVERITY_ZH.get(f.severity, f.severity))}</span>"
     )
-    text = clause_text_zh(f.clause)
+    text = esc(clause_text_zh(f.clause)).replace("\n", "<br>")
+    kind = clause_kind_zh(f.clause)
     quote = (
-        f"<details><summary>通知原文（{esc(f.clause)}）</summary>「{esc(text)}」</details>"
+        f"<details><summary>{kind}（{esc(f.clause)}）</summary>「{text}」</details>"
         if text
         else ""
     )

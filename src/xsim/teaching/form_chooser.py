@@ -42,7 +42,8 @@ MAX_HISTORY = 6
 class OrganizerOption:
     """One organizer choice the trainee sets: a dotted scenario path, a Chinese label, a widget kind.
 
-    ``kind``: ``"int"`` (a slider from ``low`` to ``high``) or ``"bool"`` (a check box).
+    ``kind``: ``"int"`` (a slider from ``low`` to ``high``; ``unit`` names it in the figure, e.g.
+    ``"天"``) or ``"bool"`` (a check box; ``off_label`` names the unticked choice in the figure).
     """
 
     path: str
@@ -50,6 +51,8 @@ class OrganizerOption:
     kind: str = "int"
     low: int = 0
     high: int = 14
+    unit: str = ""
+    off_label: str = ""
 
     def make_widget(self, value: Any) -> widgets.Widget:
         style = {"description_width": "10em"}
@@ -61,11 +64,15 @@ class OrganizerOption:
 
 
 DEFAULT_OPTIONS = [
-    OrganizerOption("organizer.notice_days", "提前通知天数", "int", 0, 14),
-    OrganizerOption("organizer.experts", "邀请专家、第三方论证（§2.d）", "bool"),
-    OrganizerOption("organizer.invite_respected", "邀请威望高、办事公道的人（§2.e）", "bool"),
-    OrganizerOption("organizer.facilitated", "有主持人保证各方轮流发言（§4.3）", "bool"),
-    OrganizerOption("organizer.escalate", "争议较大时提交会议决定（§4.6）", "bool"),
+    OrganizerOption("organizer.notice_days", "提前通知天数", "int", 0, 14, unit="天"),
+    OrganizerOption("organizer.experts", "邀请专家、第三方论证（§2.d）", "bool",
+                    off_label="不请专家"),
+    OrganizerOption("organizer.invite_respected", "邀请威望高、办事公道的人（§2.e）", "bool",
+                    off_label="不请威望人士"),
+    OrganizerOption("organizer.facilitated", "有主持人保证各方轮流发言（§4.3）", "bool",
+                    off_label="无主持人"),
+    OrganizerOption("organizer.escalate", "争议较大时提交会议决定（§4.6）", "bool",
+                    off_label="不提交会议"),
 ]
 
 
@@ -150,9 +157,9 @@ class FormChooser(TeachingWidget):
         for opt in self.options:
             value = self.controls[opt.path].value
             if opt.kind == "int":
-                parts.append(f"{value}天" if "days" in opt.path else str(value))
+                parts.append(f"{value}{opt.unit}")
             elif not value:
-                parts.append("无" + opt.label.split("（")[0][:4])
+                parts.append(opt.off_label or f"不{opt.label.split('（')[0]}")
         return "·".join(parts)
 
     @safe_callback
