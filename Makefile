@@ -32,7 +32,7 @@ test: $(STAMP_TEST)
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m pytest
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
-	  $(PY) -m pytest --nbval notebooks --sanitize-with notebooks/sanitize.cfg -p no:randomly -q; \
+	  $(PY) -m pytest --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:randomly -q; \
 	fi
 
 lab: $(STAMP_BASE)

@@ -356,5 +356,5 @@ def test_perceived_fairness_components():
     near = 1 - np.abs(result - m.pop.opinion) / 2
     expected = 0.25 * (m.invited | m.attended) + 0.25 * m.heard + 0.25 * m.told_result + 0.25 * near
     assert fair == pytest.approx(expected)
-    # those heard and told feel it fairer than those neither invited nor told
-    assert fair[m.heard & m.told_result].mean() > fair[~m.invited & ~m.told_result].mean()
+    # those invited and heard feel it fairer than the group left out (invited 0, heard 0)
+    assert fair[m.heard].mean() > fair[~m.invited].mean() + 0.3

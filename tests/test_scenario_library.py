@@ -6,7 +6,8 @@ Each teaching point has one test below, named in ``TEACHING_TESTS`` in the order
 ``test_every_teaching_point_is_backed_by_a_test``. Comments give the rates measured when the test
 was written (30 seeds, the test sizes in ``TEST_HOUSEHOLDS``; machine-independent, since runs are
 seeded). Tests run smaller villages and communities than the files describe
-(``population.households`` overridden) to stay fast; every effect was also checked at full size.
+(``population.households`` overridden) to stay fast; ``XSIM_SCENARIO_FULL_SIZE=1`` runs them at the
+files' own sizes, where every teaching-point test passes too (about 2 minutes).
 """
 
 from __future__ import annotations
@@ -562,9 +563,10 @@ def test_township_3_lost_work_subsidies_need_a_decision_and_publicity():
 
 def test_township_4_poor_households_left_out():
     left_out = rows("township_waste_fee", organizer__invite_groups=["farmers", "business"])
-    # Measured: SUBJ-MISSING 100% without them, 0% with them.
+    # Measured: SUBJ-MISSING 100% without them, 0% with them (3% at full size: an invited
+    # delegate may still stay away).
     assert rate(left_out, "SUBJ-MISSING") == 1.0
-    assert rate(rows("township_waste_fee"), "SUBJ-MISSING") == 0.0
+    assert rate(rows("township_waste_fee"), "SUBJ-MISSING") <= 0.1
 
 
 # -- 社区微更新：口袋公园 pocket_park -------------------------------------------------------------

@@ -9,6 +9,9 @@ results in *completion* order (the study keys rows by (variant, rep), so order d
   (or "spawn") context: never forks a process holding threads (Jupyter, Dask), never changes the global
   start method, and ships the job once per worker with cloudpickle, so runners defined in a notebook
   work too (Mesa's ``batch_run`` hangs on those). A worker that dies is replaced and its chunks re-run.
+  As with any non-fork start method, a *script* that starts a study must guard it with
+  ``if __name__ == "__main__":`` (the CLI, ``python -m`` modules and notebooks need nothing). Workers
+  fork from the fork server, so they see the environment variables of its start (the first pool).
 - :class:`DaskExecutor` — ``"local"`` starts a LocalCluster of worker processes; ``"tcp://HOST:PORT"``
   connects to a running scheduler (the workers need xsim installed). Dask re-runs the tasks of a
   worker that dies (``distributed.scheduler.allowed-failures`` times).
@@ -153,6 +156,7 @@ class ProcessExecutor:
                     for future in finished:
                         result = future.result()
                         del pending[future]
+                        restarts = 0  # only deaths without progress in between count
                         yield result
                 except BrokenProcessPool:
                     # A worker died (killed, out of memory): replace the pool, re-run what was lost.

@@ -43,9 +43,14 @@ def measure_columns(frame: pd.DataFrame) -> list[str]:
 def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """(n_boot, n_measures) bootstrap means of the columns of ``values`` (NaN = missing)."""
     n = values.shape[0]
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    # counts[b, i]: how often run i is drawn in resample b (n draws with replacement)
+    draws = rng.integers(0, n, size=(n_boot, n)) + (np.arange(n_boot) * n)[:, None]
+    counts = np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(float)
+    del draws
+    complete = ~np.isnan(values).any(axis=0)
     out = np.empty((n_boot, values.shape[1]))
-    for j in range(values.shape[1]):
+    out[:, complete] = counts @ values[:, complete] / n  # every resample has n runs
+    for j in np.flatnonzero(~complete):  # measures missing in some runs: resample the valid ones
         x = values[:, j]
         valid = ~np.isnan(x)
         weights = counts[:, valid]
@@ -180,6 +185,18 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     return [line(head), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
 
 
+def _quantiles(boot: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column percentile interval [alpha, 1 − alpha]; the NaN-aware path only where needed."""
+    lows = np.full(boot.shape[1], np.nan)
+    highs = np.full(boot.shape[1], np.nan)
+    clean = ~np.isnan(boot).any(axis=0)
+    if clean.any():
+        lows[clean], highs[clean] = np.quantile(boot[:, clean], [alpha, 1 - alpha], axis=0)
+    for j in np.flatnonzero(~clean):
+        lows[j], highs[j] = np.nanquantile(boot[:, j], [alpha, 1 - alpha])
+    return lows, highs
+
+
 def summarize(
     frame: pd.DataFrame,
     measures: list[str] | None = None,
@@ -219,8 +236,7 @@ def summarize(
         boots[variant] = _bootstrap_means(values, n_boot, rng)
         with np.errstate(invalid="ignore"), _quiet():
             means = np.nanmean(values, axis=0)
-            lows = np.nanquantile(boots[variant], alpha, axis=0)
-            highs = np.nanquantile(boots[variant], 1 - alpha, axis=0)
+            lows, highs = _quantiles(boots[variant], alpha)
         for j, m in enumerate(measures):
             records.append({"variant": variant, "variant_index": int(index), "measure": m,
                             "n": int(np.sum(~np.isnan(values[:, j]))), "mean": means[j],
@@ -233,8 +249,7 @@ def summarize(
             continue
         delta = boots[variant] - boots[baseline]
         with np.errstate(invalid="ignore"), _quiet():
-            lows = np.nanquantile(delta, alpha, axis=0)
-            highs = np.nanquantile(delta, 1 - alpha, axis=0)
+            lows, highs = _quantiles(delta, alpha)
         mine = table[table.variant == variant].set_index("measure")["mean"]
         for j, m in enumerate(measures):
             diffs.append({"variant": variant, "baseline": baseline, "measure": m,
