@@ -151,3 +151,18 @@ def test_ctrl_c_keeps_finished_parts_and_resume_completes_only_the_rest(tmp_path
                          text=True, timeout=120)
     assert ref.returncode == 0, ref.stderr
     pd.testing.assert_frame_equal(rows, load_results(fresh))
+
+
+def test_demo_compares_the_forms_prints_the_table_and_writes_figures(tmp_path, capsys):
+    from xsim.demo import compare_forms
+
+    assert compare_forms(out=tmp_path, reps=3, workers=2) == 0
+    text = capsys.readouterr().out
+    assert "老旧小区加装电梯" in text and "自助法置信区间" in text and "业主协商" in text
+    for name in ("comparison.png", "participation.png", "trajectories.png"):
+        assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
+    from xsim.scenario import load_scenario
+
+    forms = load_scenario("elevator_retrofit").forms
+    assert len(load_results(tmp_path / "results")) == 3 * len(forms)
+    assert compare_forms(out=tmp_path, reps=3, workers=2) == 0  # a second demo starts afresh

@@ -169,3 +169,25 @@ def test_a_form_the_scenario_does_not_list_is_refused_by_the_cli(capsys):
     assert main(["run", str(BASE), "--form", "villagers_meeting"]) == 2
     err = capsys.readouterr().err
     assert "villagers_meeting" in err and "compound" in err
+
+
+def test_overrides_are_checked_like_a_file():
+    s = load_scenario("parking_property")
+    with pytest.raises(InputError) as err:
+        s.with_overrides({"stakeholder_groups.car_owners.share": 0.5})
+    assert err.value.field == "stakeholder_groups" and "1.1" in err.value.expected_zh
+    with pytest.raises(InputError) as err:
+        s.with_overrides({"organizer.invite_groups": ["tenants", "renters"]})
+    assert err.value.field == "organizer.invite_groups[1]" and "renters" in err.value.expected_en
+
+
+def test_duplicate_group_ids_are_refused_at_the_second_one(tmp_path):
+    original = BASE.read_text(encoding="utf-8")
+    text = original.replace("  - id: tenants", "  - id: car_owners")
+    path = tmp_path / "dup.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    assert err.value.field == "stakeholder_groups[2].id"
+    assert err.value.line == original.splitlines().index("  - id: tenants") + 1
+    assert "「car_owners」出现了两次" in err.value.expected_zh

@@ -32,7 +32,7 @@ TEST_HOUSEHOLDS = {
     "elevator_retrofit": 120,
     "village_road": 60,
     "village_rules": 200,
-    "land_compensation": 120,
+    "land_compensation": 200,
     "irrigation_canal": 200,
     "garbage_station": 60,
     "parking_property": 60,
@@ -40,6 +40,7 @@ TEST_HOUSEHOLDS = {
     "township_waste_fee": 60,
     "pocket_park": 200,
     "group_forest": 90,
+    "village_square": 200,
 }
 
 # XSIM_SCENARIO_FULL_SIZE=1 runs every scenario at the size its file describes (slow; for checking
@@ -113,6 +114,12 @@ TEACHING_TESTS = {
         "test_forest_1_group_matter_led_by_the_village",
         "test_forest_2_unrelated_participants",
         "test_forest_3_group_meeting_vs_board",
+    ],
+    "village_square": [
+        "test_square_1_solicit_opinions_first",
+        "test_square_2_notice_by_the_local_rule",
+        "test_square_3_a_moderator_gives_every_group_a_turn",
+        "test_square_4_respected_figures",
     ],
 }
 
@@ -391,7 +398,7 @@ def test_land_2_illegal_result_must_be_corrected():
     assert [o.role for o in spec.organizations][3:5] == ["supervision_committee", "township"]
     blind = rows("land_compensation", **NOBODY_WATCHES)
     # Measured: with nobody watching RES-LEGAL fires in 100% of adopted runs; with the
-    # township's review (detect 0.8) and the supervision committee (0.3) in 10%.
+    # township's review (detect 0.8) and the supervision committee (0.3) in 20%.
     assert all(r["findings.RES-LEGAL"] for r in blind if r["adopted"])
     assert rate(rows("land_compensation"), "RES-LEGAL") <= 0.4
 
@@ -406,9 +413,10 @@ def test_land_3_married_out_women_left_out():
 def test_land_4_married_out_women_feel_it_unfair():
     base = rows("land_compensation")
     gap = np.array([r["fairness.group.villagers"] - r["fairness.group.married_out"] for r in base])
-    # Measured: fairness 0.375 (married-out women) vs 0.436 (other villagers); the gap is
-    # positive in every run (at least 0.03), 0.06 on average.
-    assert (gap > 0).all() and gap.mean() > 0.05
+    # Measured: fairness 0.34 (married-out women) vs 0.43 (other villagers); the gap is at least
+    # 0.075 in every run, 0.094 on average (0.12 at the full 700 households). At 120 households
+    # it vanished in 1 of 60 seeds, hence the test size of 200.
+    assert (gap > 0.03).all() and gap.mean() > 0.06
     assert not rate(base, "PROC-NOTICE") and not rate(base, "PROC-ASSEMBLY-NOTICE")
 
 
@@ -621,3 +629,44 @@ def test_forest_3_group_meeting_vs_board():
     # Measured: participation 0.32 at the group meeting vs 0.008 at the board; higher every seed.
     assert (paired(meeting, board, "participation") > 0.1).all()
     assert mean(meeting, "participation") > 0.2 and mean(board, "participation") < 0.05
+
+
+# -- 村文化广场选址 village_square ----------------------------------------------------------------
+
+
+def test_square_1_solicit_opinions_first():
+    # Measured: TOPIC-SOLICIT 0% by default, 100% without soliciting opinions.
+    assert rate(rows("village_square"), "TOPIC-SOLICIT") == 0.0
+    assert rate(rows("village_square", organizer__solicit_opinions=False), "TOPIC-SOLICIT") == 1.0
+
+
+def test_square_2_notice_by_the_local_rule():
+    assert load_scenario("village_square").rules.notice_days == 5
+    # Measured: PROC-NOTICE 0% at 7 days, 100% at 2 days.
+    assert rate(rows("village_square"), "PROC-NOTICE") == 0.0
+    assert rate(rows("village_square", organizer__notice_days=2), "PROC-NOTICE") == 1.0
+
+
+def test_square_3_a_moderator_gives_every_group_a_turn():
+    council = rows("village_square")
+    loose = rows("village_square", organizer__facilitated=False)
+    # Measured: PROC-HEARD 0% with a moderator, 37% without (a group got no speaking turn;
+    # 40% on seeds 30–59, 13% there at 120 households — hence the test size of 200).
+    assert rate(council, "PROC-HEARD") == 0.0
+    assert rate(loose, "PROC-HEARD") >= 0.2
+    meeting = rows("village_square", "villagers_meeting")
+    loose_meeting = rows("village_square", "villagers_meeting", organizer__facilitated=False)
+    # Measured: high-status villagers' share of speakers over their share present 1.10 with a
+    # moderator, 2.46 without; at least 1.58 times higher in every seed.
+    ratio = np.array([x["voice_dominance"] / y["voice_dominance"] for x, y in zip(loose_meeting, meeting, strict=True)])
+    assert (ratio > 1.5).all()
+
+
+def test_square_4_respected_figures():
+    # Measured: SUBJ-RESPECTED (a warning) 0% by default, 100% without them.
+    assert rate(rows("village_square"), "SUBJ-RESPECTED") == 0.0
+    without = models("village_square", organizer__invite_respected=False)
+    assert all(
+        [f.severity for f in m.report.findings if f.code == "SUBJ-RESPECTED"] == ["warning"]
+        for m in without
+    )

@@ -39,7 +39,7 @@ def compare_forms(out: Path = OUT, reps: int = REPS, workers: int | None = None)
         participation_by_group,
         save_figure,
     )
-    from xsim.experiments.storage import MANIFEST
+    from xsim.experiments.storage import MANIFEST, atomic_write_bytes
     from xsim.experiments.study import Study
     from xsim.experiments.trajectories import collect_trajectories
 
@@ -53,7 +53,7 @@ def compare_forms(out: Path = OUT, reps: int = REPS, workers: int | None = None)
     title = getattr(study.scenario, "title", SCENARIO)
     print(f"{title}（{SCENARIO}）：{len(study.variants)} 种协商形式 × {reps} 次重复，随机种子 {SEED}")
     print(summary.to_text("zh"))
-    (out / "summary.json").write_text(summary.to_json(), encoding="utf-8")
+    atomic_write_bytes(out / "summary.json", summary.to_json().encode("utf-8"))
     written = [save_figure(comparison_figure(summary), out / "comparison.png")]
     written.append(save_figure(participation_by_group(summary), out / "participation.png"))
     trajectories = collect_trajectories(study, reps=10)

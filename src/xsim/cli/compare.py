@@ -132,10 +132,10 @@ def run(args: argparse.Namespace) -> int:
 def _write_outputs(args: argparse.Namespace, summary) -> None:
     from pathlib import Path
 
-    from xsim.experiments.storage import _atomic_write_bytes
+    from xsim.experiments.storage import atomic_write_bytes
 
     out = Path(args.out)
-    _atomic_write_bytes(out / "summary.json", summary.to_json().encode("utf-8"))
+    atomic_write_bytes(out / "summary.json", summary.to_json().encode("utf-8"))
     if not args.no_figure:
         from xsim.experiments.figures import comparison_figure, participation_by_group, save_figure
 

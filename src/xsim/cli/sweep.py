@@ -113,11 +113,11 @@ def _write_outputs(args, sweep, frame, indices) -> None:
     from pathlib import Path
 
     from xsim.experiments.figures import save_figure, sensitivity_figure, sweep_figure
-    from xsim.experiments.storage import _atomic_write_bytes
+    from xsim.experiments.storage import atomic_write_bytes
 
     out = Path(args.out)
     if indices is not None:
-        _atomic_write_bytes(out / "sensitivity.json",
+        atomic_write_bytes(out / "sensitivity.json",
                             indices.to_json(orient="index", indent=2).encode("utf-8"))
         save_figure(sensitivity_figure(indices, outcome=args.outcome, lang=args.lang),
                     out / "sensitivity.png")

@@ -19,9 +19,11 @@ results in *completion* order (the study keys rows by (variant, rep), so order d
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -191,6 +193,20 @@ class ProcessExecutor:
 # Dask distributed
 
 
+@contextlib.contextmanager
+def _children_ignore_sigint():
+    """Processes started inside inherit an ignored SIGINT: Ctrl-C in a terminal reaches the whole
+    process group, and only this process should handle it (workers would print tracebacks)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _load_job(blob: bytes) -> Any:
     import cloudpickle
 
@@ -212,8 +228,9 @@ class DaskExecutor:
         self._cluster = None
         if address == "local":
             n = _check_workers(workers)
-            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
+            with _children_ignore_sigint():
+                self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                             dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self._cluster, set_as_default=False)
         elif address.startswith(("tcp://", "tls://", "ws://", "wss://", "inproc://")):
             try:

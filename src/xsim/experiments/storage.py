@@ -24,7 +24,7 @@ PART_PREFIX = "part-"
 TMP_SUFFIX = ".tmp"
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{TMP_SUFFIX}")
     try:
         with open(tmp, "wb") as fh:
@@ -104,7 +104,7 @@ class ResultStore:
         if stored is None:
             body = {"fingerprint": fingerprint, "study": manifest,
                     "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-            _atomic_write_bytes(folder / MANIFEST, json.dumps(
+            atomic_write_bytes(folder / MANIFEST, json.dumps(
                 body, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
         return cls(folder, **kwargs)
 
