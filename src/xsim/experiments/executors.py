@@ -228,7 +228,13 @@ class DaskExecutor:
         self._cluster = None
         if address == "local":
             n = _check_workers(workers)
-            with _children_ignore_sigint():
+            import dask
+
+            # Workers here run one long task after another: the statistical profiler (a stack
+            # sample every 10 ms) and GIL monitor cost CPU that the runs need on a small machine.
+            quiet = {"distributed.worker.profile.enabled": False,
+                     "distributed.admin.system-monitor.gil.enabled": False}
+            with dask.config.set(quiet), _children_ignore_sigint():
                 self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                              dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self._cluster, set_as_default=False)

@@ -986,7 +986,7 @@ def _lab_config(lesson: str) -> dict[str, Any]:
                    measures=["informed_in_time", "participation", "voice_dominance", "escalated",
                              "days_to_decision"]),
         "05": dict(scenario="village_road", controls=[publicity, explain, subsidy],
-                   measures=["result_informed", "fairness", "person_hours"]),
+                   measures=["fairness", "person_hours", "n_violations"]),
     }
     configs.update(_more_labs())
     if lesson not in configs:
@@ -1318,8 +1318,7 @@ def _story(model, outcome) -> list[str]:
     if r.results.implemented:
         pub = f"{(t.publicized - t.implemented).days} 天后公开" if t.publicized and t.implemented \
             else "没有公开"
-        lines.append(f"第四步　实施成果：已实施，{pub}；"
-                     f"{100 * outcome.result_informed:.0f}% 的村（居）民知道了结果。")
+        lines.append(f"第四步　实施成果：已实施，{pub}。")
     lines.append(f"平均公平感 {outcome.fairness:.2f}；投入 {outcome.person_hours:,.0f} 人·小时。")
     return lines
 
