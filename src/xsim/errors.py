@@ -8,6 +8,7 @@ it (and the YAML line when known) and what was expected, in Chinese and in Engli
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
@@ -40,3 +41,15 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return self.message("en")
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """A pydantic error location as a user reads it: ``("participants", 2, "count")`` →
+    ``participants[2].count``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from xsim.errors import InputError
+from xsim.errors import InputError, field_path
 from xsim.rules.rulebook import RulebookOverrides
 
 __all__ = [
@@ -258,15 +258,6 @@ _CONSISTENCY: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model class that holds the field at ``loc`` (for listing valid field names)."""
@@ -378,7 +369,7 @@ def _error_from_validation(
         en += f" (and {more} more problem{'s' if more > 1 else ''})"
         zh += f"（另有{more}处问题）"
     line = _line_for(lines, loc) if lines else None
-    return InputError(source, _path(loc), en, zh, line)
+    return InputError(source, field_path(loc), en, zh, line)
 
 
 def _line_for(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from xsim.errors import InputError
+from xsim.errors import InputError, field_path
 from xsim.forms import FORMS
 from xsim.rules.rulebook import RulebookOverrides
 
@@ -591,7 +591,7 @@ def _input_error(exc: ValidationError, source: str, lines: dict[tuple, int]) -> 
     problem = (err.get("ctx") or {}).get("error")
     if isinstance(problem, ScenarioProblem):
         loc = loc + problem.loc
-    field = _field_path(loc)
+    field = field_path(loc)
     line = None
     for k in range(len(loc), -1, -1):
         if loc[:k] in lines:
@@ -645,15 +645,6 @@ def _bound_zh(kind: str, ctx: dict) -> str:
     key, text = words[kind]
     return f"{text} {ctx[key]}"
 
-
-def _field_path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
 
 
 def _fields_for_loc(loc: tuple) -> list[str]:
