@@ -54,7 +54,8 @@ class ConsultationModel(mesa.Model):
         # Mesa's Model already has a ``scenario`` attribute (its own experimental class).
         self.spec = spec
         self.form = _choose_form(spec, form)
-        self.rulebook = _rulebook(rules).merged(spec.rules)
+        # The scenario's local rules, then the caller's: an explicit ``rules=`` is the more specific.
+        self.rulebook = _rulebook(rules, base=Rulebook().merged(spec.rules))
         self.b = spec.behaviour
         self.trace = Trace(form=self.form.name)
         self.pop = build_population(spec, self.rng)
@@ -624,13 +625,13 @@ def _choose_form(spec: Scenario, form: str | None) -> F.Form:
     return F.FORMS[name]
 
 
-def _rulebook(rules: Rulebook | dict | None) -> Rulebook:
+def _rulebook(rules: Rulebook | dict | None, base: Rulebook) -> Rulebook:
     if rules is None:
-        return Rulebook()
+        return base
     if isinstance(rules, Rulebook):
         return rules
     try:
-        return Rulebook().merged(rules)
+        return base.merged(rules)
     except Exception as exc:  # pydantic ValidationError → the user's input error
         from pydantic import ValidationError
 

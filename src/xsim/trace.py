@@ -91,7 +91,12 @@ def record_dict(model: ConsultationModel) -> dict[str, Any]:
     }
     if trace.assembly is not None:
         data["assembly"] = dict(trace.assembly)
-    rules = spec.rules.model_dump(exclude_none=True)
+    # The settings this run was held to (scenario's rules and the caller's), where not the default.
+    rules = {
+        key: value
+        for key, value in model.rulebook.model_dump().items()
+        if value != type(model.rulebook).model_fields[key].default
+    }
     if rules:
         data["rules"] = rules
     return data

@@ -7,6 +7,20 @@
 - :mod:`xsim.experiments.sweep` — grids, Latin hypercubes, Sobol / Morris sensitivity (SALib);
 - :mod:`xsim.experiments.figures` — comparison plots, participation by group, opinion trajectories.
 
+In a notebook::
+
+    from xsim.experiments import Study, compare
+    result = compare("elevator_retrofit", reps=30, seed=1)          # forms of the scenario, in-process
+    print(result.summary().to_text())                                # means, 95% CIs, differences
+    study = Study("elevator_retrofit",
+                  [{"form": "owners"}, {"form": "owners", "organizer.notice_days": 3},
+                   {"form": "hearing", "rules.notice_days": 10}], reps=100, seed=7)
+    rows = study.run("processes", out="out/notice").rows             # one row per run (pandas)
+
+Pass ``progress=False`` in notebooks checked by nbval (a progress bar is output that changes).
+The same study gives identical rows on ``"in-process"``, ``"processes"``, ``"local"`` (Dask
+LocalCluster) and ``"tcp://HOST:PORT"``.
+
 Names are imported lazily so that importing this package stays cheap (no pandas, no Dask).
 """
 
