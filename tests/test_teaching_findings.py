@@ -123,3 +123,22 @@ def test_record_checker_bad_input_gets_chinese_messages():
     _upload(rc, "gbk.yaml", "标题".encode("gbk"))
     assert "不是 UTF-8" in rc.status.value
     assert "Traceback" not in rc.status.value
+
+
+def test_editor_opens_a_record_that_omits_empty_optional_fields():
+    # A record loaded from YAML leaves out what is empty (here: never publicized, no feedback).
+    record = apply_patch(elevator_record(), {})
+    del record["timeline"]["publicized"]
+    del record["results"]["feedback_to"]
+    editor = RecordEditor(record)
+    assert editor.publicized.value is None
+    assert tuple(editor.feedback.value) == ()
+    editor.check_button.click()
+    assert "RES-PUBLICIZE" in editor.viewer.body.value and "RES-FEEDBACK" in editor.viewer.body.value
+
+
+def test_get_path_default_only_for_absent_or_null():
+    data = {"a": {"b": None, "c": 0}}
+    assert get_path(data, "a.c", 5) == 0
+    assert get_path(data, "a.b", 5) == 5
+    assert get_path(data, "a.x", 5) == 5

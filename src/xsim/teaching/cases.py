@@ -90,12 +90,24 @@ def _split(path: str) -> list[str | int]:
     return keys
 
 
-def get_path(data: dict[str, Any], path: str) -> Any:
-    """The value at a dotted path (``results.feedback_to``, ``participants[2].spoke``)."""
+_MISSING = object()
+
+
+def get_path(data: dict[str, Any], path: str, default: Any = _MISSING) -> Any:
+    """The value at a dotted path (``results.feedback_to``, ``participants[2].spoke``).
+
+    With ``default``, a path that is absent or null (a record omits empty optional fields) gives
+    ``default`` instead of raising ``KeyError``.
+    """
     node: Any = data
-    for key in _split(path):
-        node = node[key]
-    return node
+    try:
+        for key in _split(path):
+            node = node[key]
+    except (KeyError, IndexError, TypeError):
+        if default is _MISSING:
+            raise
+        return default
+    return default if node is None and default is not _MISSING else node
 
 
 def apply_patch(data: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

@@ -1169,17 +1169,7 @@ def editor(name: str = "06"):
     """A record editor on an example record: the trainee fixes it and re-checks."""
     from xsim.teaching.findings import RecordEditor
 
-    record = example_record(name)
-    # RecordEditor reads these paths; a loaded record omits the optional ones that are empty.
-    defaults = {"timeline.notified": None, "timeline.consulted": None, "timeline.publicized": None,
-                "results.feedback_to": [], "results.dissenters": 0,
-                "results.dissenters_explained": 0}
-    missing = {}
-    for path, value in defaults.items():
-        head, _, leaf = path.partition(".")
-        if leaf not in (record.get(head) or {}):
-            missing[path] = value
-    return RecordEditor(apply_patch(record, missing), title="改一改这份记录，再检查")
+    return RecordEditor(example_record(name), title="改一改这份记录，再检查")
 
 
 # --------------------------------------------------------------------------------------------------

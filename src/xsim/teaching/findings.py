@@ -136,13 +136,13 @@ class RecordEditor(TeachingWidget):
         wide = {"description_width": "9em"}
         lay = widgets.Layout(width="28em")
         self.solicited = widgets.Checkbox(
-            value=bool(get_path(record, "topic.opinions_solicited")),
+            value=bool(get_path(record, "topic.opinions_solicited", False)),
             description="提出议题前充分征求了意见", indent=False)
         self.notified = widgets.DatePicker(
-            value=_date(get_path(record, "timeline.notified")), description="通报日期",
+            value=_date(get_path(record, "timeline.notified", None)), description="通报日期",
             style=wide, layout=lay)
         self.consulted = widgets.DatePicker(
-            value=_date(get_path(record, "timeline.consulted")), description="协商日期",
+            value=_date(get_path(record, "timeline.consulted", None)), description="协商日期",
             style=wide, layout=lay)
         self.forms = CheckboxGroup([(zh, key) for key, zh in FORM_ZH.items()],
                                    value=tuple(get_path(record, "consultation.forms")),
@@ -152,16 +152,16 @@ class RecordEditor(TeachingWidget):
             value=get_path(record, "consultation.outcome"), description="协商结果",
             style=wide, layout=lay)
         self.feedback = CheckboxGroup([(f"向{zh}反馈", key) for key, zh in FEEDBACK_ZH.items()],
-                                      value=tuple(get_path(record, "results.feedback_to")),
+                                      value=tuple(get_path(record, "results.feedback_to", [])),
                                       description="落实情况反馈给")
         self.dissenters = widgets.IntText(
-            value=get_path(record, "results.dissenters"), description="持不同意见人数",
+            value=get_path(record, "results.dissenters", 0), description="持不同意见人数",
             style=wide, layout=lay)
         self.explained = widgets.IntText(
-            value=get_path(record, "results.dissenters_explained"), description="已解释说明人数",
+            value=get_path(record, "results.dissenters_explained", 0), description="已解释说明人数",
             style=wide, layout=lay)
         self.publicized = widgets.DatePicker(
-            value=_date(get_path(record, "timeline.publicized")), description="公开日期",
+            value=_date(get_path(record, "timeline.publicized", None)), description="公开日期",
             style=wide, layout=lay)
         self.check_button = button("重新检查")
         self.check_button.on_click(self._on_check)
