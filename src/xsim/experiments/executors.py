@@ -53,7 +53,23 @@ def _check_workers(workers: int | None) -> int:
     return workers
 
 
-class InProcessExecutor:
+class Executor:
+    """What every executor shares: ``map_chunks`` yields results; used as a context manager."""
+
+    name = "executor"
+    workers = 1
+
+    def close(self) -> None:
+        """Release workers and clusters (nothing to release by default)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class InProcessExecutor(Executor):
     """Runs chunks one after the other in this process."""
 
     name = "in-process"
@@ -62,15 +78,6 @@ class InProcessExecutor:
     def map_chunks(self, fn: ChunkFn, job: Any, chunks: Iterable[Sequence]) -> Iterator[Any]:
         for chunk in chunks:
             yield fn(job, chunk)
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -107,7 +114,7 @@ def _mp_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-class ProcessExecutor:
+class ProcessExecutor(Executor):
     """Local worker processes (the CLI's default)."""
 
     name = "processes"
@@ -179,15 +186,6 @@ class ProcessExecutor:
             else:  # interrupted or failed: do not wait for chunks whose results nobody will read
                 _stop(pool)
 
-    def close(self) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
 
 # --------------------------------------------------------------------------------------------------
 # Dask distributed
@@ -213,7 +211,7 @@ def _load_job(blob: bytes) -> Any:
     return cloudpickle.loads(blob)
 
 
-class DaskExecutor:
+class DaskExecutor(Executor):
     """Dask distributed: ``address="local"`` (a LocalCluster) or ``"tcp://HOST:PORT"``."""
 
     name = "dask"
@@ -300,12 +298,6 @@ class DaskExecutor:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def make_executor(kind: str | None = None, workers: int | None = None, scheduler: str | None = None):
