@@ -6,7 +6,7 @@ The top-level names are imported lazily: ``import xsim`` stays cheap, and the ru
 
 from __future__ import annotations
 
-import importlib
+from xsim._lazy import lazy_getattr
 
 __version__ = "0.1.0"
 
@@ -24,8 +24,4 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'xsim' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)

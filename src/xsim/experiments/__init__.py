@@ -26,7 +26,7 @@ Names are imported lazily so that importing this package stays cheap (no pandas,
 
 from __future__ import annotations
 
-import importlib
+from xsim._lazy import lazy_getattr
 
 _LAZY = {
     "Study": "xsim.experiments.study",
@@ -48,8 +48,4 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'xsim.experiments' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)

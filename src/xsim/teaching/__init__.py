@@ -15,7 +15,7 @@ that only shows a quiz does not import the model.
 
 from __future__ import annotations
 
-import importlib
+from xsim._lazy import lazy_getattr
 
 _LAZY = {
     "Question": "xsim.teaching.quiz",
@@ -41,11 +41,7 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'xsim.teaching' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 def __dir__() -> list[str]:
