@@ -44,8 +44,9 @@ def make_records(directory: Path, n: int) -> list[str]:
         text = texts[i % len(texts)]
         title = text.split("\ntitle: ", 1)[1].split("\n", 1)[0]
         path = directory / f"record-{i:04d}.yaml"
-        path.write_text(text.replace(f"title: {title}", f"title: {title}（第{i}份）", 1),
-                        encoding="utf-8")
+        path.write_text(
+            text.replace(f"title: {title}", f"title: {title}（第{i}份）", 1), encoding="utf-8"
+        )
         paths.append(str(path))
     return paths
 
@@ -56,21 +57,27 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=1000)
     args = parser.parse_args()
 
-    print(f"machine: {os.cpu_count()} cores; load average before: "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"machine: {os.cpu_count()} cores; load average before: "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     one = str(EXAMPLES[0])
     cli = [sys.executable, "-m", "xsim.cli", "check"]
     wall(cli + [one])  # warm the file cache and bytecode
     CPU.clear()
     singles = [wall(cli + [one]) for _ in range(args.runs)]
-    print(f"one record, `python -m xsim.cli check` (median of {args.runs}): "
-          f"{statistics.median(singles):.3f} s wall  (min {min(singles):.3f}, max "
-          f"{max(singles):.3f}; CPU {statistics.median(CPU):.3f} s; target ≤ 0.5 s)")
+    print(
+        f"one record, `python -m xsim.cli check` (median of {args.runs}): "
+        f"{statistics.median(singles):.3f} s wall  (min {min(singles):.3f}, max "
+        f"{max(singles):.3f}; CPU {statistics.median(CPU):.3f} s; target ≤ 0.5 s)"
+    )
     script = Path(sys.executable).with_name("xsim")
     if script.exists():
         s_times = [wall([str(script), "check", one]) for _ in range(args.runs)]
-        print(f"one record, `xsim check` console script (median of {args.runs}): "
-              f"{statistics.median(s_times):.3f} s")
+        print(
+            f"one record, `xsim check` console script (median of {args.runs}): "
+            f"{statistics.median(s_times):.3f} s"
+        )
     baseline = [wall([sys.executable, "-c", "pass"]) for _ in range(args.runs)]
     print(f"  (bare Python start-up for comparison: {statistics.median(baseline):.3f} s)")
 
@@ -78,9 +85,11 @@ def main() -> None:
         paths = make_records(Path(tmp), args.n)
         CPU.clear()
         many = [wall(cli + paths + ["--format", "json"]) for _ in range(3)]
-        print(f"{args.n} records, one CLI call with {args.n} files (median of 3): "
-              f"{statistics.median(many):.3f} s wall  (CPU {statistics.median(CPU):.3f} s; "
-              "target ≤ 10 s)")
+        print(
+            f"{args.n} records, one CLI call with {args.n} files (median of 3): "
+            f"{statistics.median(many):.3f} s wall  (CPU {statistics.median(CPU):.3f} s; "
+            "target ≤ 10 s)"
+        )
 
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
         from xsim.records import load_record
@@ -92,9 +101,11 @@ def main() -> None:
         reports = [check_record(r) for r in records]
         t2 = time.perf_counter()
         n_viol = sum(not r.compliant for r in reports)
-        print(f"{args.n} records in-process: load {t1 - t0:.3f} s + check {t2 - t1:.3f} s = "
-              f"{t2 - t0:.3f} s  ({(t2 - t1) / args.n * 1e6:.0f} µs per check_record; "
-              f"{n_viol} not compliant)")
+        print(
+            f"{args.n} records in-process: load {t1 - t0:.3f} s + check {t2 - t1:.3f} s = "
+            f"{t2 - t0:.3f} s  ({(t2 - t1) / args.n * 1e6:.0f} µs per check_record; "
+            f"{n_viol} not compliant)"
+        )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

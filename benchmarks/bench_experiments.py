@@ -35,7 +35,8 @@ def make_study(households: int, reps: int, forms=FORMS, seed: int = 1):
     from xsim.scenario import load_scenario
 
     scenario = load_scenario("elevator_retrofit").with_overrides(
-        {"population.households": households, "forms": list(forms)})
+        {"population.households": households, "forms": list(forms)}
+    )
     return Study(scenario, [{"form": f} for f in forms], reps=reps, seed=seed)
 
 
@@ -102,8 +103,10 @@ def bench_speed(households: int, reps: int, workers: int) -> None:
     n = study.n_runs
     tmp = Path(tempfile.mkdtemp(prefix="xsim-bench-"))
     try:
-        print(f"== {len(FORMS)} forms × {reps} reps = {n} runs, {households} households, "
-              f"{workers} workers (load {load()})")
+        print(
+            f"== {len(FORMS)} forms × {reps} reps = {n} runs, {households} households, "
+            f"{workers} workers (load {load()})"
+        )
         t0 = time.perf_counter()
         one = make_study(households, 3, forms=FORMS[:1])
         one.run("in-process", progress=False)  # warm imports so the serial figure is the model's
@@ -113,9 +116,11 @@ def bench_speed(households: int, reps: int, workers: int) -> None:
         print(f"   one run in-process: {per_run * 1000:.0f} ms (import warm-up {start - t0:.1f} s)")
 
         t_proc, _, cpu_proc = timed(study, ProcessExecutor(workers), tmp / "processes")
-        print(f"   local processes:   {t_proc:6.1f} s  ({n / t_proc:.1f} runs/s; target ≤ 60 s)"
-              f"  CPU {cpu_proc:.1f} s (= {cpu_proc / workers:.1f} s on {workers} idle cores)"
-              f"  load {load()}")
+        print(
+            f"   local processes:   {t_proc:6.1f} s  ({n / t_proc:.1f} runs/s; target ≤ 60 s)"
+            f"  CPU {cpu_proc:.1f} s (= {cpu_proc / workers:.1f} s on {workers} idle cores)"
+            f"  load {load()}"
+        )
         start = time.perf_counter()
         dask = DaskExecutor("local", workers=workers)
         startup = time.perf_counter() - start
@@ -123,15 +128,19 @@ def bench_speed(households: int, reps: int, workers: int) -> None:
             t_dask, _, cpu_dask = timed(study, dask, tmp / "dask")
         finally:
             dask.close()
-        print(f"   Dask LocalCluster: {t_dask:6.1f} s  (+{startup:.1f} s cluster start-up; "
-              f"ratio {t_dask / t_proc:.2f}×, with start-up {(t_dask + startup) / t_proc:.2f}×; "
-              f"target ≤ 1.5×)  CPU {cpu_dask:.1f} s  load {load()}")
+        print(
+            f"   Dask LocalCluster: {t_dask:6.1f} s  (+{startup:.1f} s cluster start-up; "
+            f"ratio {t_dask / t_proc:.2f}×, with start-up {(t_dask + startup) / t_proc:.2f}×; "
+            f"target ≤ 1.5×)  CPU {cpu_dask:.1f} s  load {load()}"
+        )
         from xsim.experiments.storage import load_results
 
         same = load_results(tmp / "processes").equals(load_results(tmp / "dask"))
         print(f"   identical rows on both executors: {same}")
         if not same:
-            pd.testing.assert_frame_equal(load_results(tmp / "processes"), load_results(tmp / "dask"))
+            pd.testing.assert_frame_equal(
+                load_results(tmp / "processes"), load_results(tmp / "dask")
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -143,8 +152,10 @@ def bench_memory(runs: int, households: int, workers: int) -> None:
     reps = runs // len(FORMS)
     study = make_study(households, reps)
     tmp = Path(tempfile.mkdtemp(prefix="xsim-bench-mem-"))
-    print(f"== memory: {study.n_runs} runs streamed to Parquet ({households} households, "
-          f"{workers} workers, load {load()})")
+    print(
+        f"== memory: {study.n_runs} runs streamed to Parquet ({households} households, "
+        f"{workers} workers, load {load()})"
+    )
     sampler = RssSampler()
     sampler.start()
     try:
@@ -158,18 +169,24 @@ def bench_memory(runs: int, households: int, workers: int) -> None:
         size = sum(p.stat().st_size for p in (tmp / "study").iterdir()) / 2**20
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"   {rows} rows in {parts} part files ({size:.1f} MiB) in {elapsed:.1f} s "
-          f"({rows / elapsed:.0f} runs/s; CPU {cpu:.1f} s; load {load()})")
+    print(
+        f"   {rows} rows in {parts} part files ({size:.1f} MiB) in {elapsed:.1f} s "
+        f"({rows / elapsed:.0f} runs/s; CPU {cpu:.1f} s; load {load()})"
+    )
     print("   RSS over time (parent / all workers, MiB):")
     marks = [0.1, 0.25, 0.5, 0.75, 1.0]
     for q in marks:
         t, parent, workers_mib = samples[min(len(samples) - 1, int(q * (len(samples) - 1)))]
-        print(f"     {q:4.0%} of the run (t={t:5.1f} s): parent {parent:6.1f}   workers "
-              f"{workers_mib:6.1f}")
+        print(
+            f"     {q:4.0%} of the run (t={t:5.1f} s): parent {parent:6.1f}   workers "
+            f"{workers_mib:6.1f}"
+        )
     steady = [s for s in samples if s[0] > 0.2 * samples[-1][0]]
     parents = [s[1] for s in steady]
-    print(f"   parent RSS after warm-up: min {min(parents):.1f}, max {max(parents):.1f} MiB "
-          f"(growth {max(parents) - min(parents):.1f} MiB over {rows} runs)")
+    print(
+        f"   parent RSS after warm-up: min {min(parents):.1f}, max {max(parents):.1f} MiB "
+        f"(growth {max(parents) - min(parents):.1f} MiB over {rows} runs)"
+    )
 
 
 def main() -> None:

@@ -27,8 +27,10 @@ def main() -> None:
     from xsim.teaching.stepper import ProcedureStepper
 
     holder = {}
-    timed("FormChooser construction (imports model, matplotlib)",
-          lambda: holder.setdefault("fc", FormChooser("elevator_retrofit", seeds=range(5))))
+    timed(
+        "FormChooser construction (imports model, matplotlib)",
+        lambda: holder.setdefault("fc", FormChooser("elevator_retrofit", seeds=range(5))),
+    )
     fc = holder["fc"]
     timed("FormChooser first run (5 seeds + figure)", fc.run_button.click)
     notice = fc.controls["organizer.notice_days"]

@@ -33,14 +33,21 @@ class FakeScenario:
     def with_overrides(self, overrides: dict) -> FakeScenario:
         for key in overrides:
             if key not in self.params:
-                raise InputError(f"<scenario {self.name}>", key,
-                                 f"one of: {', '.join(sorted(self.params))}",
-                                 f"应为以下之一：{'、'.join(sorted(self.params))}")
+                raise InputError(
+                    f"<scenario {self.name}>",
+                    key,
+                    f"one of: {', '.join(sorted(self.params))}",
+                    f"应为以下之一：{'、'.join(sorted(self.params))}",
+                )
         return replace(self, params={**self.params, **overrides})
 
     def model_dump(self, mode: str = "python") -> dict:
-        return {"name": self.name, "forms": list(self.forms), "params": self.params,
-                "faults": self.faults}
+        return {
+            "name": self.name,
+            "forms": list(self.forms),
+            "params": self.params,
+            "faults": self.faults,
+        }
 
 
 def _fault(scenario, key: str, default: str = "") -> str:

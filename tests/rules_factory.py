@@ -56,7 +56,10 @@ def compliant_record() -> dict:
         },
         "consultation": {"forms": ["hearing"], "outcome": "majority"},
         "assembly": {
-            "kind": "villagers_meeting", "members": 980, "present": 491, "yes": 246,
+            "kind": "villagers_meeting",
+            "members": 980,
+            "present": 491,
+            "yes": 246,
         },
         "results": {
             "adopted": True,
@@ -108,9 +111,15 @@ def _assembly(draw, kind: str, pop: dict) -> dict:
             area_yes = draw(st.integers(ceil(3 * area_present / 4), area_present))
         else:
             area_yes = draw(st.integers(area_present // 2 + 1, area_present))
-        a = {"kind": kind, "members": members, "present": present, "matter": matter,
-             "area_total": total / 10, "area_present": area_present / 10,
-             "area_yes": area_yes / 10}
+        a = {
+            "kind": kind,
+            "members": members,
+            "present": present,
+            "matter": matter,
+            "area_total": total / 10,
+            "area_present": area_present / 10,
+            "area_yes": area_yes / 10,
+        }
     if kind == "owners_meeting" and a["matter"] == "special":
         a["yes"] = draw(st.integers(ceil(3 * present / 4), present))
     else:
@@ -138,8 +147,11 @@ def compliant_records(draw) -> dict:
         "representatives": draw(st.integers(0, 60)),
     }
     scope = draw(st.sampled_from(["whole", "group", "cross_community"]))
-    lead = "township" if scope == "cross_community" else draw(
-        st.sampled_from(["party_branch", "committee"]))
+    lead = (
+        "township"
+        if scope == "cross_community"
+        else draw(st.sampled_from(["party_branch", "committee"]))
+    )
     kinds = ["committee", "party_branch", "township", "subject", "joint_residents"]
     if pop["representatives"]:
         kinds.append("joint_representatives")
@@ -154,8 +166,9 @@ def compliant_records(draw) -> dict:
     commissioned = draw(st.sampled_from([None, "township", "department"]))
     topic = {
         "title": "议题",
-        "categories": draw(st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=3,
-                                    unique=True)),
+        "categories": draw(
+            st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=3, unique=True)
+        ),
         "proposed_by": proposed,
         "opinions_solicited": True,
         "technical": technical,
@@ -166,13 +179,20 @@ def compliant_records(draw) -> dict:
     n_groups = draw(st.integers(1, 4))
     groups = [{"id": f"g{i}", "name": f"群体{i}"} for i in range(n_groups)]
     participants: list[dict] = [{"role": lead if lead != "township" else "township"}]
-    participants += [{"role": draw(st.sampled_from(["resident", "representative"])),
-                      "group": g["id"], "count": draw(st.integers(1, 20))} for g in groups]
+    participants += [
+        {
+            "role": draw(st.sampled_from(["resident", "representative"])),
+            "group": g["id"],
+            "count": draw(st.integers(1, 20)),
+        }
+        for g in groups
+    ]
     if technical or draw(st.booleans()):
         participants.append({"role": draw(st.sampled_from(["expert", "third_party"]))})
     respected = draw(st.sampled_from(["deputy", "veteran", "social_worker", "mass_org", "flag"]))
-    participants.append({"role": "other", "respected": True} if respected == "flag"
-                        else {"role": respected})
+    participants.append(
+        {"role": "other", "respected": True} if respected == "flag" else {"role": respected}
+    )
     rules: dict = {}
     if draw(st.booleans()):
         rules["notice_days"] = draw(st.integers(0, 14))
@@ -190,9 +210,25 @@ def compliant_records(draw) -> dict:
     a_held = a_notified + dt.timedelta(days=assembly_days + draw(st.integers(0, 5)))
     implemented = a_held + dt.timedelta(days=draw(st.integers(1, 60)))
     publicized = implemented + dt.timedelta(days=draw(st.integers(0, limit)))
-    forms = draw(st.lists(st.sampled_from(["council", "board", "group_meeting", "compound",
-                                           "owners", "forum", "online", "talk_day"]),
-                          min_size=1, max_size=2, unique=True))
+    forms = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "council",
+                    "board",
+                    "group_meeting",
+                    "compound",
+                    "owners",
+                    "forum",
+                    "online",
+                    "talk_day",
+                ]
+            ),
+            min_size=1,
+            max_size=2,
+            unique=True,
+        )
+    )
     if wide:
         forms.append(draw(st.sampled_from(["hearing", "special_council"])))
     outcome = draw(st.sampled_from(["consensus", "majority", "disputed"]))
@@ -206,9 +242,13 @@ def compliant_records(draw) -> dict:
         "stakeholder_groups": groups,
         "participants": participants,
         "timeline": {
-            "topic_proposed": iso(d0), "notified": iso(notified), "consulted": iso(consulted),
-            "assembly_notified": iso(a_notified), "assembly_held": iso(a_held),
-            "implemented": iso(implemented), "publicized": iso(publicized),
+            "topic_proposed": iso(d0),
+            "notified": iso(notified),
+            "consulted": iso(consulted),
+            "assembly_notified": iso(a_notified),
+            "assembly_held": iso(a_held),
+            "implemented": iso(implemented),
+            "publicized": iso(publicized),
         },
         "consultation": {"forms": forms, "outcome": outcome},
     }
@@ -231,8 +271,11 @@ def compliant_records(draw) -> dict:
         "corrected": True if violates else None,
     }
     paid = draw(st.booleans())
-    record["subsidies"] = {"paid": paid, "decided_by_meeting": True if paid else None,
-                           "publicized": True if paid else None}
+    record["subsidies"] = {
+        "paid": paid,
+        "decided_by_meeting": True if paid else None,
+        "publicized": True if paid else None,
+    }
     if rules:
         record["rules"] = rules
     return record
@@ -254,8 +297,9 @@ def _ensure_assembly(data: dict, draw, kind: str | None = None) -> dict:
     a = data.get("assembly")
     if a is None or (kind is not None and a["kind"] != kind):
         pop = data["population"]
-        kinds = [kind] if kind else _assembly_kinds(
-            data["setting"], pop, data["topic"]["law_reserved"])
+        kinds = (
+            [kind] if kind else _assembly_kinds(data["setting"], pop, data["topic"]["law_reserved"])
+        )
         data["assembly"] = draw(_assembly(draw(st.sampled_from(kinds)), pop))
     return data["assembly"]
 
@@ -267,11 +311,15 @@ def b_topic_scope(d, draw):
 def b_topic_joint(d, draw):
     reps = d["population"]["representatives"]
     if reps and draw(st.booleans()):
-        d["topic"]["proposed_by"] = {"kind": "joint_representatives",
-                                     "signatures": ceil(reps / 5) - 1}
+        d["topic"]["proposed_by"] = {
+            "kind": "joint_representatives",
+            "signatures": ceil(reps / 5) - 1,
+        }
     else:
-        d["topic"]["proposed_by"] = {"kind": "joint_residents",
-                                     "signatures": ceil(d["population"]["residents"] / 10) - 1}
+        d["topic"]["proposed_by"] = {
+            "kind": "joint_residents",
+            "signatures": ceil(d["population"]["residents"] / 10) - 1,
+        }
 
 
 def b_topic_solicit(d, draw):
@@ -300,9 +348,10 @@ def b_subj_expert(d, draw):
 
 def b_subj_respected(d, draw):
     d["participants"] = [
-        p for p in d["participants"]
-        if not p.get("respected") and p["role"] not in ("deputy", "veteran", "social_worker",
-                                                        "mass_org")
+        p
+        for p in d["participants"]
+        if not p.get("respected")
+        and p["role"] not in ("deputy", "veteran", "social_worker", "mass_org")
     ]
 
 

@@ -36,8 +36,13 @@ NOTEBOOK = ROOT / "notebooks" / "00_导读.ipynb"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 SERVER_START_S = 90
 UI_TIMEOUT_MS = 60_000
@@ -63,7 +68,9 @@ def _write_settings(settings_dir: Path) -> None:
     files = {
         "@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "zh_CN"},
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-            "fetchNews": "false", "checkForUpdates": False},
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        },
     }
     for rel, content in files.items():
         path = settings_dir / rel
@@ -83,8 +90,10 @@ def _wait_for_server(url: str, proc: subprocess.Popen, log: Path) -> None:
         except OSError:
             pass
         time.sleep(0.5)
-    pytest.fail(f"JupyterLab did not answer within {SERVER_START_S}s:\n"
-                f"{log.read_text(errors='replace')[-3000:]}")
+    pytest.fail(
+        f"JupyterLab did not answer within {SERVER_START_S}s:\n"
+        f"{log.read_text(errors='replace')[-3000:]}"
+    )
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -119,21 +128,30 @@ def lab(tmp_path):
     settings = tmp_path / "settings"
     _write_settings(settings)
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    env = dict(
+        os.environ,
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
     log = tmp_path / "lab.log"
     cmd = [
-        str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        str(Path(sys.executable).with_name("jupyter")),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
         cmd.append("--allow-root")
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for_server(f"{base}/api/status?token={token}", proc, log)
@@ -172,8 +190,9 @@ def test_quiz_in_chinese_jupyterlab(lab):
     expect.set_options(timeout=UI_TIMEOUT_MS)  # expect() has its own 5 s default
     started = time.monotonic()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-                                    timeout=UI_TIMEOUT_MS)
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
+        )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
             page.set_default_timeout(UI_TIMEOUT_MS)
@@ -186,7 +205,9 @@ def test_quiz_in_chinese_jupyterlab(lab):
             _wait_for_kernel(page)
             menubar.filter(has_text="运行").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
-            loaded = page.locator(".jp-OutputArea-output", has_text="工具已载入，可以继续往下学习。")
+            loaded = page.locator(
+                ".jp-OutputArea-output", has_text="工具已载入，可以继续往下学习。"
+            )
             expect(loaded.first).to_be_visible(timeout=RUN_TIMEOUT_MS)
             # Answer the first quiz question: B. 提出协商议题, then 提交答案.
             answer = page.locator(".widget-radio-box label", has_text="B. 提出协商议题")
@@ -221,12 +242,22 @@ def voila(tmp_path):
     shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
     port = _free_port()
     log = tmp_path / "voila.log"
-    cmd = [str(Path(sys.executable).with_name("voila")), "--strip_sources=True", "--no-browser",
-           "--Voila.ip=127.0.0.1", f"--port={port}", str(root)]
+    cmd = [
+        str(Path(sys.executable).with_name("voila")),
+        "--strip_sources=True",
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        str(root),
+    ]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                env=dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "rt")),
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "rt")),
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for_server(f"{base}/", proc, log)
@@ -242,8 +273,9 @@ def test_presentation_mode_shows_the_quiz_without_code(voila):
     ARTIFACTS.mkdir(exist_ok=True)
     expect.set_options(timeout=RUN_TIMEOUT_MS)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-                                    timeout=UI_TIMEOUT_MS)
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
+        )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
             page.set_default_timeout(RUN_TIMEOUT_MS)

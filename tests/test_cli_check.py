@@ -59,8 +59,13 @@ def test_json_object_has_the_spec_keys(capsys):
     assert result["case"] == "石坝村三组通组公路硬化协商"
     [f] = result["findings"]
     assert {"code", "severity", "clause", "message_zh", "message_en", "where"} <= set(f)
-    assert f == {**f, "code": "PROC-NOTICE", "clause": "§4.2", "where": "timeline.notified",
-                 "severity": "violation"}
+    assert f == {
+        **f,
+        "code": "PROC-NOTICE",
+        "clause": "§4.2",
+        "where": "timeline.notified",
+        "severity": "violation",
+    }
     assert "提前2天通知，应至少提前5天" in f["message_zh"]
 
 
@@ -87,8 +92,13 @@ def test_text_output_for_a_cadre(capsys):
     assert code == 1
     lines = out.splitlines()
     assert "结论：不符合通知要求（违规1项" in lines[1]
-    headings = ["一、提出协商议题", "二、确定协商主体", "三、组织开展协商", "四、实施与运用协商成果",
-                "五、组织保障"]
+    headings = [
+        "一、提出协商议题",
+        "二、确定协商主体",
+        "三、组织开展协商",
+        "四、实施与运用协商成果",
+        "五、组织保障",
+    ]
     positions = [next(i for i, ln in enumerate(lines) if ln.startswith(h)) for h in headings]
     assert positions == sorted(positions)
     [finding] = [ln for ln in lines if "PROC-QUORUM" in ln]
@@ -114,19 +124,27 @@ def test_summary_line_for_several_files(capsys):
 GOOD = Path(CLEAN).read_text(encoding="utf-8")
 BAD = {
     "not_yaml.yaml": ("title: [unclosed\n", ""),
-    "wrong_type.yaml": (GOOD.replace("residents: 420 ", 'residents: "many" '),
-                        "population.residents"),
+    "wrong_type.yaml": (
+        GOOD.replace("residents: 420 ", 'residents: "many" '),
+        "population.residents",
+    ),
     "negative.yaml": (GOOD.replace("present: 30", "present: -3"), "assembly.present"),
     "unknown_field.yaml": (GOOD.replace("technical: true", "tecnical: true"), "topic.tecnical"),
-    "bad_date.yaml": (GOOD.replace("consulted: 2026-03-10", "consulted: 2026-02-30"),
-                      "timeline.consulted"),
-    "bad_enum.yaml": (GOOD.replace("outcome: majority", "outcome: unanimous"),
-                      "consultation.outcome"),
+    "bad_date.yaml": (
+        GOOD.replace("consulted: 2026-03-10", "consulted: 2026-02-30"),
+        "timeline.consulted",
+    ),
+    "bad_enum.yaml": (
+        GOOD.replace("outcome: majority", "outcome: unanimous"),
+        "consultation.outcome",
+    ),
     "tag.yaml": ('title: !!python/object/apply:os.system ["touch PWNED"]\n', ""),
     "list.yaml": ("- a\n- b\n", ""),
     "empty.yaml": ("", ""),
-    "no_title.yaml": ("\n".join(ln for ln in GOOD.splitlines() if not ln.startswith("title:")),
-                      "title"),
+    "no_title.yaml": (
+        "\n".join(ln for ln in GOOD.splitlines() if not ln.startswith("title:")),
+        "title",
+    ),
 }
 
 
@@ -150,8 +168,12 @@ def test_bad_input_in_a_real_process(tmp_path):
     (tmp_path / "tag.yaml").write_text(BAD["tag.yaml"][0], encoding="utf-8")
     (tmp_path / "date.yaml").write_text(BAD["bad_date.yaml"][0], encoding="utf-8")
     for name in ("tag.yaml", "date.yaml", "missing.yaml"):
-        proc = subprocess.run([sys.executable, "-m", "xsim.cli", "check", name],
-                              cwd=tmp_path, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "xsim.cli", "check", name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 2
         assert proc.stdout == "" and "Traceback" not in proc.stderr
         assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(name)
@@ -174,11 +196,15 @@ def test_check_path_imports_no_mesa_pandas_matplotlib():
 def test_importtime_of_the_command_shows_no_heavy_module():
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "xsim.cli", "check", CLEAN],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0
-    imported = {ln.split("|")[-1].strip().split(".")[0] for ln in proc.stderr.splitlines()
-                if ln.startswith("import time:")}
+    imported = {
+        ln.split("|")[-1].strip().split(".")[0]
+        for ln in proc.stderr.splitlines()
+        if ln.startswith("import time:")
+    }
     assert "xsim" in imported and "pydantic" in imported
     assert not imported & {"mesa", "pandas", "matplotlib"}
 

@@ -52,8 +52,9 @@ def test_run_seed_is_the_spawned_grandchild_of_the_root():
 
 def test_seeds_do_not_depend_on_study_size_and_are_distinct():
     small = make_study(reps=3).tasks()
-    large = make_study(reps=10, variants=[*VARIANTS, "hearing_again" and {"form": "hearing",
-                                                                          "name": "h2"}]).tasks()
+    large = make_study(
+        reps=10, variants=[*VARIANTS, "hearing_again" and {"form": "hearing", "name": "h2"}]
+    ).tasks()
     assert set(small) <= set(large)
     seeds = [s for _, _, s in large]
     assert len(set(seeds)) == len(seeds)
@@ -67,8 +68,14 @@ def test_one_row_per_run_with_variant_columns_rep_seed_and_every_measure(referen
     study = make_study()
     assert len(reference) == study.n_runs == 18
     assert reference[["variant_index", "rep"]].drop_duplicates().shape[0] == 18
-    assert list(reference.columns[:6]) == ["variant", "variant_index", "form",
-                                           "organizer.notice_days", "rep", "seed"]
+    assert list(reference.columns[:6]) == [
+        "variant",
+        "variant_index",
+        "form",
+        "organizer.notice_days",
+        "rep",
+        "seed",
+    ]
     measures = fake_runner(FakeScenario(), "hearing", seed=1).keys()
     assert set(measures) <= set(reference.columns)
     online = reference[reference.variant_index == 2]
@@ -91,8 +98,9 @@ def test_real_model_runs_in_worker_processes_like_in_process():
     from xsim.scenario import load_scenario
 
     scenario = load_scenario("elevator_retrofit")
-    study = Study(scenario, [{"form": scenario.forms[0]}, {"form": scenario.forms[1]}], reps=2,
-                  seed=5)
+    study = Study(
+        scenario, [{"form": scenario.forms[0]}, {"form": scenario.forms[1]}], reps=2, seed=5
+    )
     here = study.run("in-process").rows
     there = study.run(ProcessExecutor(2)).rows
     pd.testing.assert_frame_equal(here, there)
@@ -103,12 +111,20 @@ def test_a_variants_local_rules_take_effect_over_the_scenarios_own():
     # Notified 7 days ahead: a local rule asking for 5 days is met, one asking for 10 is not (the
     # scenario's own rules block says 5; the variant's setting must win over it).
     seven = {"form": "owners", "organizer.notice_days": 7}
-    study = Study("elevator_retrofit", [{**seven, "rules.notice_days": 5, "name": "5 days"},
-                                        {**seven, "rules.notice_days": 10, "name": "10 days"}],
-                  reps=3, seed=2)
+    study = Study(
+        "elevator_retrofit",
+        [
+            {**seven, "rules.notice_days": 5, "name": "5 days"},
+            {**seven, "rules.notice_days": 10, "name": "10 days"},
+        ],
+        reps=3,
+        seed=2,
+    )
     rows = study.run("in-process").rows
-    assert rows.groupby("variant")["findings.PROC-NOTICE"].sum().to_dict() == {"5 days": 0,
-                                                                                "10 days": 3}
+    assert rows.groupby("variant")["findings.PROC-NOTICE"].sum().to_dict() == {
+        "5 days": 0,
+        "10 days": 3,
+    }
     assert (rows.loc[rows.variant == "10 days", "rules.notice_days"] == 10).all()
 
 
@@ -134,8 +150,9 @@ def test_a_runner_defined_in_a_notebook_like_main_module_runs_in_processes(tmp_p
         assert multiprocessing.get_start_method() == before
         print(len(rows), before)
     """)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == "8"
 
@@ -166,8 +183,15 @@ def test_unknown_or_invalid_rule_setting_is_refused():
     assert err.value.field == "rules.assembly_notice_days"
 
 
-@pytest.mark.parametrize("kwargs", [{"reps": 0}, {"seed": -1}, {"variants": []},
-                                    {"variants": ["hearing", {"form": "council", "name": "hearing"}]}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"reps": 0},
+        {"seed": -1},
+        {"variants": []},
+        {"variants": ["hearing", {"form": "council", "name": "hearing"}]},
+    ],
+)
 def test_bad_study_definitions(kwargs):
     with pytest.raises(InputError):
         make_study(**kwargs)
@@ -208,7 +232,8 @@ def _seed_of(study: Study, variant: int, rep: int) -> int:
 
 @pytest.mark.parametrize("kind", ["interrupt", "error"])
 def test_an_interrupted_study_keeps_finished_parts_and_resume_runs_only_the_rest(
-        tmp_path, monkeypatch, reference, kind):
+    tmp_path, monkeypatch, reference, kind
+):
     out = tmp_path / "study"
     study = make_study()
     monkeypatch.setenv("XSIM_FAKE_FAIL_SEEDS", str(_seed_of(study, 1, 2)))
@@ -253,9 +278,11 @@ def test_resume_refuses_a_folder_of_another_study(tmp_path):
     out = tmp_path / "study"
     make_study().run(InProcessExecutor(), out=str(out))
     before = sorted(p.name for p in out.iterdir())
-    for other in (make_study(seed=12), make_study(reps=7),
-                  make_study(scenario=FakeScenario(params={"organizer.notice_days": 6,
-                                                           "households": 100}))):
+    for other in (
+        make_study(seed=12),
+        make_study(reps=7),
+        make_study(scenario=FakeScenario(params={"organizer.notice_days": 6, "households": 100})),
+    ):
         with pytest.raises(InputError) as err:
             other.run(InProcessExecutor(), out=str(out), resume=True)
         assert "different study" in err.value.message("en")
@@ -291,11 +318,18 @@ def test_stale_temporary_files_of_a_killed_writer_are_removed_on_resume(tmp_path
 
 
 def test_study_run_does_not_import_heavy_modules_until_needed():
-    code = ("import sys, xsim.experiments, xsim.cli.compare, xsim.cli.sweep; "
-            "print(sorted(m for m in ('pandas', 'matplotlib', 'mesa', 'distributed', 'numpy') "
-            "if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    code = (
+        "import sys, xsim.experiments, xsim.cli.compare, xsim.cli.sweep; "
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'mesa', 'distributed', 'numpy') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -310,10 +344,13 @@ def test_a_study_longer_than_two_seconds_shows_a_progress_bar_with_eta(capsys):
     assert capsys.readouterr().err == ""  # a short study shows no bar at all
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(fail_at=st.integers(0, 17), chunk=st.integers(1, 5), flush=st.integers(1, 8))
 def test_resume_after_a_crash_anywhere_gives_exactly_the_uninterrupted_rows(
-        reference, monkeypatch, fail_at, chunk, flush):
+    reference, monkeypatch, fail_at, chunk, flush
+):
     import tempfile
 
     from xsim.experiments.storage import ResultStore

@@ -39,8 +39,9 @@ print("model ok", len(a))""",
 def test_process_executor_runs_notebook_defined_and_xsim_runners_in_a_kernel(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in CELLS]
-    NotebookClient(nb, timeout=240, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        nb, timeout=240, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     texts = ["".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells]
     assert "notebook runner ok 10" in texts[0]
     assert "model ok 4" in texts[1]

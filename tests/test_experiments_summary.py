@@ -19,8 +19,17 @@ def frame_from(groups: dict[str, np.ndarray], measure: str = "y") -> pd.DataFram
     rows = []
     for v, (name, values) in enumerate(groups.items()):
         for r, x in enumerate(values):
-            rows.append({"variant": name, "variant_index": v, "form": name, "rep": r, "seed": r,
-                         measure: float(x), "label": "text"})
+            rows.append(
+                {
+                    "variant": name,
+                    "variant_index": v,
+                    "form": name,
+                    "rep": r,
+                    "seed": r,
+                    measure: float(x),
+                    "label": "text",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -63,8 +72,11 @@ def test_interval_coverage_is_close_to_95_percent():
 
 def test_differences_find_a_real_effect_and_not_a_null_one():
     rng = np.random.default_rng(7)
-    data = {"base": rng.normal(0, 1, 60), "same": rng.normal(0, 1, 60),
-            "better": rng.normal(1.0, 1, 60)}
+    data = {
+        "base": rng.normal(0, 1, 60),
+        "same": rng.normal(0, 1, 60),
+        "better": rng.normal(1.0, 1, 60),
+    }
     s = summarize(frame_from(data), baseline="base", seed=1)
     better = s.difference("better", "y")
     assert better["diff"] == pytest.approx(data["better"].mean() - data["base"].mean())
@@ -99,8 +111,9 @@ def test_unknown_baseline_or_measure_is_an_input_error():
 
 @pytest.fixture(scope="module")
 def study_summary():
-    study = Study(FakeScenario(), ["hearing", "council", "online"], reps=20, seed=2,
-                  runner=fake_runner)
+    study = Study(
+        FakeScenario(), ["hearing", "council", "online"], reps=20, seed=2, runner=fake_runner
+    )
     return study.run("in-process").summary(seed=2)
 
 
@@ -125,7 +138,7 @@ def test_text_table_in_chinese_by_default_and_english_on_request(study_summary):
     # aligned columns: every row of the first table has the same display width as its header
     from xsim.experiments.summary import _width
 
-    widths = {_width(line) for line in lines[header:header + 4]}
+    widths = {_width(line) for line in lines[header : header + 4]}
     assert len(widths) == 1
 
 

@@ -59,8 +59,10 @@ def outputs_text(cell: dict) -> list[str]:
 
 
 def has_widget(cell: dict) -> bool:
-    return any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
-               for o in cell.get("outputs", []))
+    return any(
+        "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+        for o in cell.get("outputs", [])
+    )
 
 
 def sections(nb: dict) -> dict[str, list[dict]]:
@@ -153,27 +155,40 @@ def test_quotes_the_notice_in_chinese(lesson):
 def test_has_an_exercise_widget_and_folded_solutions(lesson):
     name, nb = lesson
     cells = section_cells(nb, "练习")
-    widgets = [c for c in cells if c["cell_type"] == "code" and has_widget(c)
-               and not any(t.strip() in (QUIZ_REPR, *SIMULATION_REPRS) for t in outputs_text(c))]
+    widgets = [
+        c
+        for c in cells
+        if c["cell_type"] == "code"
+        and has_widget(c)
+        and not any(t.strip() in (QUIZ_REPR, *SIMULATION_REPRS) for t in outputs_text(c))
+    ]
     assert widgets, f"{name}: no exercise widget under a 练习 heading"
-    assert any("<details><summary>参考答案</summary>" in source(c)
-               for c in nb["cells"] if c["cell_type"] == "markdown"), f"{name}: no folded solution"
+    assert any(
+        "<details><summary>参考答案</summary>" in source(c)
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown"
+    ), f"{name}: no folded solution"
 
 
 def test_has_a_simulation(lesson):
     name, nb = lesson
     cells = [c for c in section_cells(nb, "模拟") if c["cell_type"] == "code"]
     assert cells, f"{name}: no code under a 模拟 heading"
-    steered = [c for c in cells if has_widget(c)
-               and any(t.strip() in SIMULATION_REPRS for t in outputs_text(c))]
+    steered = [
+        c
+        for c in cells
+        if has_widget(c) and any(t.strip() in SIMULATION_REPRS for t in outputs_text(c))
+    ]
     assert steered, f"{name}: no simulation widget the trainee steers under a 模拟 heading"
 
 
 def test_has_a_quiz(lesson):
     name, nb = lesson
     cells = section_cells(nb, "自测")
-    assert any(c["cell_type"] == "code" and QUIZ_REPR in [t.strip() for t in outputs_text(c)]
-               for c in cells), f"{name}: no quiz under a 自测 heading"
+    assert any(
+        c["cell_type"] == "code" and QUIZ_REPR in [t.strip() for t in outputs_text(c)]
+        for c in cells
+    ), f"{name}: no quiz under a 自测 heading"
 
 
 def test_stored_with_clean_outputs(lesson):
@@ -185,5 +200,8 @@ def test_stored_with_clean_outputs(lesson):
         for o in c.get("outputs", []):
             assert o.get("output_type") != "error", f"{name}: stored error output"
             assert not (o.get("output_type") == "stream" and o.get("name") == "stderr"), (
-                f"{name}: stderr output: {''.join(o.get('text', ''))[:200]}")
-    assert "%matplotlib inline" in source(code[0]), f"{name}: first code cell lacks %matplotlib inline"
+                f"{name}: stderr output: {''.join(o.get('text', ''))[:200]}"
+            )
+    assert "%matplotlib inline" in source(code[0]), (
+        f"{name}: first code cell lacks %matplotlib inline"
+    )

@@ -15,13 +15,22 @@ NOTICE = SHARED / "seed" / "notice-zh.txt"
 
 # The digest's clause ids (§1.a … §6.4), fixed here so the test also runs on a user's install.
 DIGEST_IDS = (
-    [f"§1.{c}" for c in "abcdefgh"] + [f"§2.{c}" for c in "abcde"] + [f"§3.{c}" for c in "abcde"]
-    + [f"§4.{n}" for n in range(1, 8)] + [f"§5.{n}" for n in range(1, 7)]
+    [f"§1.{c}" for c in "abcdefgh"]
+    + [f"§2.{c}" for c in "abcde"]
+    + [f"§3.{c}" for c in "abcde"]
+    + [f"§4.{n}" for n in range(1, 8)]
+    + [f"§5.{n}" for n in range(1, 7)]
     + [f"§6.{n}" for n in range(1, 5)]
 )
-LAW_IDS = ["Organic Law art. 21", "Organic Law art. 22", "Organic Law art. 24",
-           "Organic Law art. 26", "Organic Law art. 27", "Urban Organic Law art. 9",
-           "Civil Code art. 278"]
+LAW_IDS = [
+    "Organic Law art. 21",
+    "Organic Law art. 22",
+    "Organic Law art. 24",
+    "Organic Law art. 26",
+    "Organic Law art. 27",
+    "Urban Organic Law art. 9",
+    "Civil Code art. 278",
+]
 
 
 def test_every_digest_clause_and_law_article_is_present():

@@ -88,58 +88,144 @@ def test_dump_record_does_not_leave_half_written_files(tmp_path, monkeypatch):
 
 BAD = {
     "not_yaml": ("title: [unclosed\n  foo: : bar\n", "", "valid YAML", "YAML"),
-    "wrong_type": (GOOD.replace("residents: 420 ", 'residents: "many" '),
-                   "population.residents", "whole number", "整数"),
-    "float_count": (GOOD.replace("residents: 420 ", "residents: 420.5 "),
-                    "population.residents", "whole number", "整数"),
-    "bool_count": (GOOD.replace("residents: 420 ", "residents: true "),
-                   "population.residents", "whole number", "整数"),
-    "negative_count": (GOOD.replace("present: 30", "present: -3"), "assembly.present",
-                       "≥ 0", "不小于0"),
-    "unknown_field": (GOOD.replace("opinions_solicited: true", "opinion_solicited: true"),
-                      "topic.opinion_solicited", "did you mean 'opinions_solicited'", "未知字段"),
+    "wrong_type": (
+        GOOD.replace("residents: 420 ", 'residents: "many" '),
+        "population.residents",
+        "whole number",
+        "整数",
+    ),
+    "float_count": (
+        GOOD.replace("residents: 420 ", "residents: 420.5 "),
+        "population.residents",
+        "whole number",
+        "整数",
+    ),
+    "bool_count": (
+        GOOD.replace("residents: 420 ", "residents: true "),
+        "population.residents",
+        "whole number",
+        "整数",
+    ),
+    "negative_count": (
+        GOOD.replace("present: 30", "present: -3"),
+        "assembly.present",
+        "≥ 0",
+        "不小于0",
+    ),
+    "unknown_field": (
+        GOOD.replace("opinions_solicited: true", "opinion_solicited: true"),
+        "topic.opinion_solicited",
+        "did you mean 'opinions_solicited'",
+        "未知字段",
+    ),
     "unknown_top_field": (GOOD + "remarks: 备注\n", "remarks", "unknown field", "未知字段"),
-    "impossible_date": (GOOD.replace("consulted: 2026-03-10", "consulted: 2026-02-30"),
-                        "timeline.consulted", "real date", "日期"),
-    "bad_date_format": (GOOD.replace("consulted: 2026-03-10", "consulted: 2026/3/10"),
-                        "timeline.consulted", "YYYY-MM-DD", "YYYY-MM-DD"),
-    "unknown_enum": (GOOD.replace("setting: community", "setting: town"), "setting",
-                     "'village' or 'community'", "应为以下之一"),
-    "unknown_role": (GOOD.replace("role: expert", "role: wizard"), "participants[4].role",
-                     "one of", "应为以下之一"),
-    "python_tag": ('title: !!python/object/apply:os.system ["echo pwned > PWNED"]\n', "",
-                   "no tags", "标签"),
+    "impossible_date": (
+        GOOD.replace("consulted: 2026-03-10", "consulted: 2026-02-30"),
+        "timeline.consulted",
+        "real date",
+        "日期",
+    ),
+    "bad_date_format": (
+        GOOD.replace("consulted: 2026-03-10", "consulted: 2026/3/10"),
+        "timeline.consulted",
+        "YYYY-MM-DD",
+        "YYYY-MM-DD",
+    ),
+    "unknown_enum": (
+        GOOD.replace("setting: community", "setting: town"),
+        "setting",
+        "'village' or 'community'",
+        "应为以下之一",
+    ),
+    "unknown_role": (
+        GOOD.replace("role: expert", "role: wizard"),
+        "participants[4].role",
+        "one of",
+        "应为以下之一",
+    ),
+    "python_tag": (
+        'title: !!python/object/apply:os.system ["echo pwned > PWNED"]\n',
+        "",
+        "no tags",
+        "标签",
+    ),
     "top_level_list": ("- title: a\n- title: b\n", "", "mapping", "映射"),
     "scalar": ("just text\n", "", "mapping", "映射"),
     "empty": ("", "", "empty", "空"),
     "comments_only": ("# nothing here\n", "", "empty", "空"),
-    "missing_title": ("\n".join(ln for ln in GOOD.splitlines() if not ln.startswith("title:")),
-                      "title", "required", "缺少"),
-    "yes_gt_present": (GOOD.replace("yes: 25 ", "yes: 31 "), "assembly.yes", "cannot exceed",
-                       "不能超过"),
-    "present_gt_members": (GOOD.replace("present: 30", "present: 37"), "assembly.present",
-                           "cannot exceed", "不能超过"),
-    "unknown_group": (GOOD.replace("group: upper", "group: uper"), "participants[2].group",
-                      "stakeholder_groups", "stakeholder_groups"),
+    "missing_title": (
+        "\n".join(ln for ln in GOOD.splitlines() if not ln.startswith("title:")),
+        "title",
+        "required",
+        "缺少",
+    ),
+    "yes_gt_present": (
+        GOOD.replace("yes: 25 ", "yes: 31 "),
+        "assembly.yes",
+        "cannot exceed",
+        "不能超过",
+    ),
+    "present_gt_members": (
+        GOOD.replace("present: 30", "present: 37"),
+        "assembly.present",
+        "cannot exceed",
+        "不能超过",
+    ),
+    "unknown_group": (
+        GOOD.replace("group: upper", "group: uper"),
+        "participants[2].group",
+        "stakeholder_groups",
+        "stakeholder_groups",
+    ),
     "duplicate_key": (GOOD + "title: 又一个标题\n", "", "only once", "重复"),
-    "unknown_rule_key": (GOOD.replace("notice_days: 5,", "notice_dayz: 5,"),
-                         "rules.notice_dayz", "did you mean 'notice_days'", "未知字段"),
-    "rule_below_law": (GOOD.replace("notice_days: 5,", "assembly_notice_days: 7,"),
-                       "rules.assembly_notice_days", "≥ 10", "不小于10"),
-    "owners_without_area": (GOOD.replace("  area_total: 3240.0\n", ""), "assembly.kind",
-                            "area_total", "area_total"),
-    "empty_title": (GOOD.replace("title: 幸福里小区3号楼加装电梯协商", 'title: ""'), "title",
-                    "non-empty", "非空"),
+    "unknown_rule_key": (
+        GOOD.replace("notice_days: 5,", "notice_dayz: 5,"),
+        "rules.notice_dayz",
+        "did you mean 'notice_days'",
+        "未知字段",
+    ),
+    "rule_below_law": (
+        GOOD.replace("notice_days: 5,", "assembly_notice_days: 7,"),
+        "rules.assembly_notice_days",
+        "≥ 10",
+        "不小于10",
+    ),
+    "owners_without_area": (
+        GOOD.replace("  area_total: 3240.0\n", ""),
+        "assembly.kind",
+        "area_total",
+        "area_total",
+    ),
+    "empty_title": (
+        GOOD.replace("title: 幸福里小区3号楼加装电梯协商", 'title: ""'),
+        "title",
+        "non-empty",
+        "非空",
+    ),
     # nested aliases expand exponentially ("billion laughs"): refused before anything expands
-    "alias_bomb": ("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
-        + "title: *a8\n", "", "aliases", "别名"),
+    "alias_bomb": (
+        "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
+        + "title: *a8\n",
+        "",
+        "aliases",
+        "别名",
+    ),
     # a '*' inside text takes the alias-refusing loader, which still reads ordinary records
-    "star_in_text_is_fine": (GOOD.replace("title: 幸福里小区3号楼加装电梯协商", 'title: "3*4"')
-                             .replace("setting: community", "setting: town"), "setting",
-                             "one of", "应为以下之一"),
-    "nan_area": (GOOD.replace("area_total: 3240.0", "area_total: .nan"), "assembly.area_total",
-                 "finite", "有限"),
+    "star_in_text_is_fine": (
+        GOOD.replace("title: 幸福里小区3号楼加装电梯协商", 'title: "3*4"').replace(
+            "setting: community", "setting: town"
+        ),
+        "setting",
+        "one of",
+        "应为以下之一",
+    ),
+    "nan_area": (
+        GOOD.replace("area_total: 3240.0", "area_total: .nan"),
+        "assembly.area_total",
+        "finite",
+        "有限",
+    ),
 }
 
 
@@ -188,7 +274,9 @@ def test_record_from_dict_rejects_non_mappings():
 
 
 def test_a_star_in_text_still_loads():
-    record = record_from_yaml(GOOD.replace("title: 幸福里小区3号楼加装电梯协商", 'title: "3*4号楼"'))
+    record = record_from_yaml(
+        GOOD.replace("title: 幸福里小区3号楼加装电梯协商", 'title: "3*4号楼"')
+    )
     assert record.title == "3*4号楼"
 
 

@@ -15,8 +15,12 @@ from xsim.records import CaseRecord, record_from_dict, record_from_yaml, record_
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 leaves = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
-    st.text(max_size=12), st.lists(st.integers(), max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.lists(st.integers(), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
     st.sampled_from(["2026-02-30", "2026-13-01", "yes", "no", "village", "-1", "1e9"]),
 )
@@ -61,7 +65,9 @@ def test_any_single_field_replaced(data, value):
     if isinstance(result, InputError) and path:
         # the message points into the part of the record that was changed (or its parent)
         # (a changed group id shows up where participants refer to it)
-        allowed = {str(path[0]), ""} | ({"participants"} if path[0] == "stakeholder_groups" else set())
+        allowed = {str(path[0]), ""} | (
+            {"participants"} if path[0] == "stakeholder_groups" else set()
+        )
         assert result.field.split(".")[0].split("[")[0] in allowed
 
 
@@ -71,9 +77,26 @@ def test_lines_of_a_valid_yaml_text_deleted_or_garbled(data):
     text = record_to_yaml(record_from_dict(compliant_record()))
     lines = text.splitlines()
     i = data.draw(st.integers(0, len(lines) - 1))
-    garbage = data.draw(st.sampled_from(["", "  : :", "\t- x", "x: [", "!!binary AAA", "? a",
-                                         "&a b: *a", "title: !!python/name:os.system", "%YAML",
-                                         "...", "---", "\x00", "\ufeff", "- - -"]))
+    garbage = data.draw(
+        st.sampled_from(
+            [
+                "",
+                "  : :",
+                "\t- x",
+                "x: [",
+                "!!binary AAA",
+                "? a",
+                "&a b: *a",
+                "title: !!python/name:os.system",
+                "%YAML",
+                "...",
+                "---",
+                "\x00",
+                "\ufeff",
+                "- - -",
+            ]
+        )
+    )
     lines[i] = garbage if data.draw(st.booleans()) else lines[i] + garbage
     result = _outcome(record_from_yaml, "\n".join(lines))
     assert isinstance(result, CaseRecord | InputError)

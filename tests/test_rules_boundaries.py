@@ -46,8 +46,16 @@ def only(data: dict, code: str | None, rulebook: Rulebook | None = None) -> None
 
 @pytest.mark.parametrize(
     ("residents", "signatures", "passes"),
-    [(420, 42, True), (420, 41, False), (425, 43, True), (425, 42, False), (10, 1, True),
-     (10, 0, False), (11, 2, True), (11, 1, False)],
+    [
+        (420, 42, True),
+        (420, 41, False),
+        (425, 43, True),
+        (425, 42, False),
+        (10, 1, True),
+        (10, 0, False),
+        (11, 2, True),
+        (11, 1, False),
+    ],
 )
 def test_joint_residents_one_tenth(residents, signatures, passes):
     data = with_(topic__proposed_by={"kind": "joint_residents", "signatures": signatures})
@@ -110,7 +118,11 @@ def test_notice_message_has_the_numbers():
     assert f.message_zh.startswith("提前2天通知，应至少提前5天")
     assert f.message_en.startswith("Notified 2 days ahead; at least 5 required")
     assert (f.where, f.clause, f.step, f.severity) == (
-        "timeline.notified", "§4.2", "procedure", "violation")
+        "timeline.notified",
+        "§4.2",
+        "procedure",
+        "violation",
+    )
 
 
 def test_record_rules_override_the_given_rulebook():
@@ -137,8 +149,9 @@ def test_villagers_meeting_ten_days_notice(days, passes):
 
 
 def test_assembly_notice_not_required_for_representatives_meeting():
-    data = with_(assembly={"kind": "representatives_meeting", "members": 33, "present": 22,
-                           "yes": 12})
+    data = with_(
+        assembly={"kind": "representatives_meeting", "members": 33, "present": 22, "yes": 12}
+    )
     data["timeline"]["assembly_notified"] = add_days(data["timeline"]["assembly_held"], -1)
     only(data, None)
 
@@ -157,12 +170,24 @@ def test_missing_assembly_notice_date_fires():
 
 @pytest.mark.parametrize(
     ("members", "present", "passes"),
-    [(980, 491, True), (980, 490, False), (981, 491, True), (981, 490, False), (2, 2, True),
-     (2, 1, False)],
+    [
+        (980, 491, True),
+        (980, 490, False),
+        (981, 491, True),
+        (981, 490, False),
+        (2, 2, True),
+        (2, 1, False),
+    ],
 )
 def test_villagers_meeting_more_than_half(members, present, passes):
-    data = with_(assembly={"kind": "villagers_meeting", "members": members, "present": present,
-                           "yes": present})
+    data = with_(
+        assembly={
+            "kind": "villagers_meeting",
+            "members": members,
+            "present": present,
+            "yes": present,
+        }
+    )
     only(data, None if passes else "PROC-QUORUM")
 
 
@@ -171,42 +196,80 @@ def test_villagers_meeting_more_than_half(members, present, passes):
     [(330, 220, True), (330, 219, False), (331, 221, True), (331, 220, False)],
 )
 def test_villagers_meeting_two_thirds_of_households(total, present_h, passes):
-    data = with_(assembly={"kind": "villagers_meeting", "members": 980, "present": 400,
-                           "yes": 300, "households_total": total,
-                           "households_present": present_h})
+    data = with_(
+        assembly={
+            "kind": "villagers_meeting",
+            "members": 980,
+            "present": 400,
+            "yes": 300,
+            "households_total": total,
+            "households_present": present_h,
+        }
+    )
     only(data, None if passes else "PROC-QUORUM")
 
 
 def test_quorum_message_has_the_numbers():
-    data = with_(assembly={"kind": "villagers_meeting", "members": 980, "present": 470,
-                           "yes": 402, "households_total": 330, "households_present": 200})
+    data = with_(
+        assembly={
+            "kind": "villagers_meeting",
+            "members": 980,
+            "present": 470,
+            "yes": 402,
+            "households_total": 330,
+            "households_present": 200,
+        }
+    )
     [f] = findings(data)
     assert "470" in f.message_zh and "491" in f.message_zh and "220" in f.message_zh
     assert f.clause == "Organic Law art. 22"
 
 
-@pytest.mark.parametrize(("members", "present", "passes"),
-                         [(100, 51, True), (100, 50, False), (101, 51, True), (101, 50, False)])
+@pytest.mark.parametrize(
+    ("members", "present", "passes"),
+    [(100, 51, True), (100, 50, False), (101, 51, True), (101, 50, False)],
+)
 def test_residents_meeting_more_than_half(members, present, passes):
-    data = with_(setting="community",
-                 assembly={"kind": "residents_meeting", "members": members, "present": present,
-                           "yes": present})
+    data = with_(
+        setting="community",
+        assembly={
+            "kind": "residents_meeting",
+            "members": members,
+            "present": present,
+            "yes": present,
+        },
+    )
     data["timeline"]["assembly_notified"] = None  # residents' meetings: no 10-day rule
     only(data, None if passes else "PROC-QUORUM")
 
 
-@pytest.mark.parametrize(("members", "present", "passes"),
-                         [(27, 18, True), (27, 17, False), (26, 18, True), (26, 17, False),
-                          (3, 2, True), (3, 1, False)])
+@pytest.mark.parametrize(
+    ("members", "present", "passes"),
+    [(27, 18, True), (27, 17, False), (26, 18, True), (26, 17, False), (3, 2, True), (3, 1, False)],
+)
 def test_representatives_meeting_two_thirds(members, present, passes):
-    data = with_(assembly={"kind": "representatives_meeting", "members": members,
-                           "present": present, "yes": present})
+    data = with_(
+        assembly={
+            "kind": "representatives_meeting",
+            "members": members,
+            "present": present,
+            "yes": present,
+        }
+    )
     only(data, None if passes else "PROC-QUORUM")
 
 
 def owners(**kw) -> dict:
-    a = {"kind": "owners_meeting", "members": 36, "present": 24, "yes": 24,
-         "area_total": 3000.0, "area_present": 2000.0, "area_yes": 2000.0, "matter": "ordinary"}
+    a = {
+        "kind": "owners_meeting",
+        "members": 36,
+        "present": 24,
+        "yes": 24,
+        "area_total": 3000.0,
+        "area_present": 2000.0,
+        "area_yes": 2000.0,
+        "matter": "ordinary",
+    }
     a.update(kw)
     data = with_(setting="community", assembly=a)
     data["topic"]["law_reserved"] = False
@@ -215,11 +278,14 @@ def owners(**kw) -> dict:
 
 @pytest.mark.parametrize(
     ("kw", "passes"),
-    [({}, True), ({"present": 23, "yes": 23}, False),
-     ({"area_present": 1999.9, "area_yes": 1999.9}, False),
-     # 0.6 / 0.9 is exactly 2/3; float arithmetic would say 1.7999… < 1.8 and fail it.
-     ({"area_total": 0.9, "area_present": 0.6, "area_yes": 0.6}, True),
-     ({"area_total": 0.9, "area_present": 0.5, "area_yes": 0.5}, False)],
+    [
+        ({}, True),
+        ({"present": 23, "yes": 23}, False),
+        ({"area_present": 1999.9, "area_yes": 1999.9}, False),
+        # 0.6 / 0.9 is exactly 2/3; float arithmetic would say 1.7999… < 1.8 and fail it.
+        ({"area_total": 0.9, "area_present": 0.6, "area_yes": 0.6}, True),
+        ({"area_total": 0.9, "area_present": 0.5, "area_yes": 0.5}, False),
+    ],
 )
 def test_owners_two_thirds_of_area_and_owners(kw, passes):
     only(owners(**kw), None if passes else "PROC-QUORUM")
@@ -228,18 +294,26 @@ def test_owners_two_thirds_of_area_and_owners(kw, passes):
 # --- PROC-MAJORITY --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("present", "yes", "passes"),
-                         [(30, 16, True), (30, 15, False), (31, 16, True), (31, 15, False),
-                          (1, 1, True), (1, 0, False)])
+@pytest.mark.parametrize(
+    ("present", "yes", "passes"),
+    [(30, 16, True), (30, 15, False), (31, 16, True), (31, 15, False), (1, 1, True), (1, 0, False)],
+)
 def test_more_than_half_of_those_present(present, yes, passes):
-    data = with_(assembly={"kind": "representatives_meeting", "members": present,
-                           "present": present, "yes": yes})
+    data = with_(
+        assembly={
+            "kind": "representatives_meeting",
+            "members": present,
+            "present": present,
+            "yes": yes,
+        }
+    )
     only(data, None if passes else "PROC-MAJORITY")
 
 
 def test_majority_only_judged_when_adopted():
-    data = with_(assembly={"kind": "representatives_meeting", "members": 30, "present": 30,
-                           "yes": 10})
+    data = with_(
+        assembly={"kind": "representatives_meeting", "members": 30, "present": 30, "yes": 10}
+    )
     data["results"]["adopted"] = False
     data["results"]["implemented"] = False
     only(data, None)
@@ -247,10 +321,12 @@ def test_majority_only_judged_when_adopted():
 
 @pytest.mark.parametrize(
     ("kw", "passes"),
-    [({"present": 40, "yes": 30, "members": 40}, True),
-     ({"present": 40, "yes": 29, "members": 40}, False),
-     ({"area_present": 2700.0, "area_yes": 2025.0, "area_total": 2700.0}, True),
-     ({"area_present": 2700.0, "area_yes": 2024.9, "area_total": 2700.0}, False)],
+    [
+        ({"present": 40, "yes": 30, "members": 40}, True),
+        ({"present": 40, "yes": 29, "members": 40}, False),
+        ({"area_present": 2700.0, "area_yes": 2025.0, "area_total": 2700.0}, True),
+        ({"area_present": 2700.0, "area_yes": 2024.9, "area_total": 2700.0}, False),
+    ],
 )
 def test_owners_special_matter_three_quarters(kw, passes):
     only(owners(matter="special", **kw), None if passes else "PROC-MAJORITY")
@@ -258,9 +334,12 @@ def test_owners_special_matter_three_quarters(kw, passes):
 
 @pytest.mark.parametrize(
     ("kw", "passes"),
-    [({"present": 40, "yes": 21, "members": 40}, True),
-     ({"present": 40, "yes": 20, "members": 40}, False),
-     ({"area_yes": 1000.1}, True), ({"area_yes": 1000.0}, False)],
+    [
+        ({"present": 40, "yes": 21, "members": 40}, True),
+        ({"present": 40, "yes": 20, "members": 40}, False),
+        ({"area_yes": 1000.1}, True),
+        ({"area_yes": 1000.0}, False),
+    ],
 )
 def test_owners_ordinary_matter_more_than_half(kw, passes):
     only(owners(**kw), None if passes else "PROC-MAJORITY")
@@ -271,10 +350,16 @@ def test_owners_ordinary_matter_more_than_half(kw, passes):
 
 @pytest.mark.parametrize(
     ("scope", "lead", "passes"),
-    [("whole", "committee", True), ("whole", "party_branch", True), ("whole", "township", False),
-     ("group", "committee", True), ("group", "other", False),
-     ("cross_community", "township", True), ("cross_community", "committee", False),
-     ("cross_community", "party_branch", False)],
+    [
+        ("whole", "committee", True),
+        ("whole", "party_branch", True),
+        ("whole", "township", False),
+        ("group", "committee", True),
+        ("group", "other", False),
+        ("cross_community", "township", True),
+        ("cross_community", "committee", False),
+        ("cross_community", "party_branch", False),
+    ],
 )
 def test_lead_fits_scope(scope, lead, passes):
     only(with_(scope=scope, lead=lead), None if passes else "SUBJ-LEAD")
@@ -312,9 +397,16 @@ def test_technical_matter_needs_expert_or_third_party(role):
     only(data, None)
 
 
-@pytest.mark.parametrize("who", [{"role": "deputy"}, {"role": "veteran"},
-                                 {"role": "social_worker"}, {"role": "mass_org"},
-                                 {"role": "other", "respected": True}])
+@pytest.mark.parametrize(
+    "who",
+    [
+        {"role": "deputy"},
+        {"role": "veteran"},
+        {"role": "social_worker"},
+        {"role": "mass_org"},
+        {"role": "other", "respected": True},
+    ],
+)
 def test_respected_figure(who):
     data = with_()
     data["participants"][4] = who
@@ -333,9 +425,10 @@ def test_participant_not_heard():
     assert "沿路农户" in f.message_zh
 
 
-@pytest.mark.parametrize(("forms", "passes"),
-                         [(["hearing"], True), (["special_council", "online"], True),
-                          (["council", "online"], False)])
+@pytest.mark.parametrize(
+    ("forms", "passes"),
+    [(["hearing"], True), (["special_council", "online"], True), (["council", "online"], False)],
+)
 def test_wide_impact_needs_hearing(forms, passes):
     only(with_(consultation__forms=forms), None if passes else "PROC-HEARING")
 
@@ -377,8 +470,7 @@ def test_publicize_limit_from_record_rules_and_never_publicized():
     assert "第8天" in f.message_zh and "7天内" in f.message_zh
     only(with_(timeline__publicized=None), "RES-PUBLICIZE")
     # nothing implemented: nothing to publicize
-    only(with_(timeline__publicized=None, results__adopted=False, results__implemented=False),
-         None)
+    only(with_(timeline__publicized=None, results__adopted=False, results__implemented=False), None)
 
 
 @pytest.mark.parametrize("drop", ["subjects", "stakeholders", "residents"])
@@ -391,17 +483,27 @@ def test_feedback_reaches_all_three(drop):
 
 def test_commissioned_result_reported_and_answered():
     only(with_(results__reported_to_commissioner=False), "RES-REPORT")
-    only(with_(results__reported_to_commissioner=None, results__commissioner_responded=None),
-         "RES-REPORT")
+    only(
+        with_(results__reported_to_commissioner=None, results__commissioner_responded=None),
+        "RES-REPORT",
+    )
     data = with_(results__commissioner_responded=False)
     [f] = findings(data)
     assert (f.code, f.severity) == ("RES-RESPONSE", "warning")
-    only(with_(topic__commissioned_by=None, results__reported_to_commissioner=None,
-               results__commissioner_responded=None), None)
+    only(
+        with_(
+            topic__commissioned_by=None,
+            results__reported_to_commissioner=None,
+            results__commissioner_responded=None,
+        ),
+        None,
+    )
 
 
-@pytest.mark.parametrize(("dissenters", "explained", "passes"),
-                         [(25, 25, True), (25, 24, False), (0, 0, True), (1, 0, False)])
+@pytest.mark.parametrize(
+    ("dissenters", "explained", "passes"),
+    [(25, 25, True), (25, 24, False), (0, 0, True), (1, 0, False)],
+)
 def test_every_dissenter_gets_an_explanation(dissenters, explained, passes):
     data = with_(results__dissenters=dissenters, results__dissenters_explained=explained)
     only(data, None if passes else "RES-EXPLAIN")

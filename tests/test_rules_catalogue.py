@@ -19,8 +19,11 @@ SPEC = ROOT.parent / "shared" / "spec" / "rules.md"
 
 @pytest.mark.skipif(not SPEC.exists(), reason="../shared is not available")
 def test_codes_and_severities_match_the_spec():
-    rows = re.findall(r"^\| ([A-Z]+-[A-Z-]+) \| (violation|warning|info) \|",
-                      SPEC.read_text(encoding="utf-8"), re.M)
+    rows = re.findall(
+        r"^\| ([A-Z]+-[A-Z-]+) \| (violation|warning|info) \|",
+        SPEC.read_text(encoding="utf-8"),
+        re.M,
+    )
     assert rows and {code: sev for code, sev in rows} == {c: r.severity for c, r in RULES.items()}
 
 
@@ -36,8 +39,13 @@ def test_each_code_is_complete(code):
 
 
 def test_codes_are_stable_and_prefixed_by_step():
-    prefix = {"topic": "TOPIC-", "subjects": "SUBJ-", "procedure": "PROC-", "results": "RES-",
-              "guarantees": "GUAR-"}
+    prefix = {
+        "topic": "TOPIC-",
+        "subjects": "SUBJ-",
+        "procedure": "PROC-",
+        "results": "RES-",
+        "guarantees": "GUAR-",
+    }
     for code, rule in RULES.items():
         assert code.startswith(prefix[rule.step])
     assert list(CHECKS) == list(RULES)

@@ -33,47 +33,126 @@ class Case:
 
 
 CASES = [
-    Case("unknown field", "  notice_days: 7", "  notice_dayz: 7", "organizer.notice_dayz",
-         ("unknown field", "did you mean 'notice_days'", "valid fields"), ("未知字段", "notice_days")),
-    Case("unknown top-level field", "setting: community", "setings: community", "setings",
-         ("unknown field", "setting"), ("未知字段", "setting")),
-    Case("stake out of range", "    stake: {mean: -0.3, sd: 0.2}", "    stake: {mean: -1.3, sd: 0.2}",
-         "stakeholder_groups[1].stake.mean", ("greater than or equal to -1",),
-         ("超出范围", "-1")),
-    Case("opinion out of range", "    opinion: {mean: 0.5, sd: 0.3}",
-         "    opinion: {mean: 1.5, sd: 0.3}", "stakeholder_groups[0].opinion.mean",
-         ("less than or equal to 1",), ("超出范围", "1")),
-    Case("share out of range", "  owner_share: 0.7", "  owner_share: 1.7", "population.owner_share",
-         ("less than or equal to 1",), ("超出范围",)),
-    Case("group share out of range", "    share: 0.3\n    stake: {mean: 0.3",
-         "    share: -0.3\n    stake: {mean: 0.3", "stakeholder_groups[2].share",
-         ("greater than or equal to 0",), ("超出范围",)),
-    Case("shares do not add up", "    share: 0.4", "    share: 0.5", "stakeholder_groups",
-         ("must add up to 1", "1.1", "car_owners 0.5"), ("之和应为 1", "1.1")),
-    Case("age shares do not add up", "age: {young: 0.4,", "age: {young: 0.5,", "population.age",
-         ("must add up to 1", "1.1"), ("之和应为 1",)),
-    Case("form that does not exist", "forms: [compound, owners, council, hearing]",
-         "forms: [compound, owner, council, hearing]", "forms[1]",
-         ("unknown form 'owner'", "did you mean 'owners'", "villagers_meeting", "online"),
-         ("没有「owner」这种协商形式", "owners")),
-    Case("form of the wrong setting", "forms: [compound, owners, council, hearing]",
-         "forms: [compound, owners, villagers_meeting]", "forms[2]",
-         ("not used in a community", "residents_meeting"), ("不适用于城市社区",)),
-    Case("default form not among the forms", "  form: compound", "  form: online",
-         "organizer.form", ("not one of this scenario's forms", "compound, owners"),
-         ("不在本情景的 forms 中",)),
-    Case("invited group undefined", "  invite_groups: all", "  invite_groups: [car_owners, renters]",
-         "organizer.invite_groups[1]", ("undefined group 'renters'", "car_owners", "tenants"),
-         ("「renters」未在 stakeholder_groups 中定义", "tenants")),
-    Case("organization speaks for an undefined group",
-         "  - {role: owners_committee, name: 业主委员会, position: 0.2, voice: 2.0}",
-         "  - {role: owners_committee, name: 业主委员会, position: 0.2, voice: 2.0, group: owners}",
-         "organizations[1].group", ("undefined group 'owners'", "car_owners"),
-         ("业主委员会", "「owners」未在 stakeholder_groups 中定义")),
-    Case("form name misspelt in a role", "role: property_company", "role: property_firm",
-         "organizations[2].role", ("property_company",), ("取值无效",)),
-    Case("not a number", "  households: 600", "  households: many", "population.households",
-         ("integer",), ("应为整数",)),
+    Case(
+        "unknown field",
+        "  notice_days: 7",
+        "  notice_dayz: 7",
+        "organizer.notice_dayz",
+        ("unknown field", "did you mean 'notice_days'", "valid fields"),
+        ("未知字段", "notice_days"),
+    ),
+    Case(
+        "unknown top-level field",
+        "setting: community",
+        "setings: community",
+        "setings",
+        ("unknown field", "setting"),
+        ("未知字段", "setting"),
+    ),
+    Case(
+        "stake out of range",
+        "    stake: {mean: -0.3, sd: 0.2}",
+        "    stake: {mean: -1.3, sd: 0.2}",
+        "stakeholder_groups[1].stake.mean",
+        ("greater than or equal to -1",),
+        ("超出范围", "-1"),
+    ),
+    Case(
+        "opinion out of range",
+        "    opinion: {mean: 0.5, sd: 0.3}",
+        "    opinion: {mean: 1.5, sd: 0.3}",
+        "stakeholder_groups[0].opinion.mean",
+        ("less than or equal to 1",),
+        ("超出范围", "1"),
+    ),
+    Case(
+        "share out of range",
+        "  owner_share: 0.7",
+        "  owner_share: 1.7",
+        "population.owner_share",
+        ("less than or equal to 1",),
+        ("超出范围",),
+    ),
+    Case(
+        "group share out of range",
+        "    share: 0.3\n    stake: {mean: 0.3",
+        "    share: -0.3\n    stake: {mean: 0.3",
+        "stakeholder_groups[2].share",
+        ("greater than or equal to 0",),
+        ("超出范围",),
+    ),
+    Case(
+        "shares do not add up",
+        "    share: 0.4",
+        "    share: 0.5",
+        "stakeholder_groups",
+        ("must add up to 1", "1.1", "car_owners 0.5"),
+        ("之和应为 1", "1.1"),
+    ),
+    Case(
+        "age shares do not add up",
+        "age: {young: 0.4,",
+        "age: {young: 0.5,",
+        "population.age",
+        ("must add up to 1", "1.1"),
+        ("之和应为 1",),
+    ),
+    Case(
+        "form that does not exist",
+        "forms: [compound, owners, council, hearing]",
+        "forms: [compound, owner, council, hearing]",
+        "forms[1]",
+        ("unknown form 'owner'", "did you mean 'owners'", "villagers_meeting", "online"),
+        ("没有「owner」这种协商形式", "owners"),
+    ),
+    Case(
+        "form of the wrong setting",
+        "forms: [compound, owners, council, hearing]",
+        "forms: [compound, owners, villagers_meeting]",
+        "forms[2]",
+        ("not used in a community", "residents_meeting"),
+        ("不适用于城市社区",),
+    ),
+    Case(
+        "default form not among the forms",
+        "  form: compound",
+        "  form: online",
+        "organizer.form",
+        ("not one of this scenario's forms", "compound, owners"),
+        ("不在本情景的 forms 中",),
+    ),
+    Case(
+        "invited group undefined",
+        "  invite_groups: all",
+        "  invite_groups: [car_owners, renters]",
+        "organizer.invite_groups[1]",
+        ("undefined group 'renters'", "car_owners", "tenants"),
+        ("「renters」未在 stakeholder_groups 中定义", "tenants"),
+    ),
+    Case(
+        "organization speaks for an undefined group",
+        "  - {role: owners_committee, name: 业主委员会, position: 0.2, voice: 2.0}",
+        "  - {role: owners_committee, name: 业主委员会, position: 0.2, voice: 2.0, group: owners}",
+        "organizations[1].group",
+        ("undefined group 'owners'", "car_owners"),
+        ("业主委员会", "「owners」未在 stakeholder_groups 中定义"),
+    ),
+    Case(
+        "form name misspelt in a role",
+        "role: property_company",
+        "role: property_firm",
+        "organizations[2].role",
+        ("property_company",),
+        ("取值无效",),
+    ),
+    Case(
+        "not a number",
+        "  households: 600",
+        "  households: many",
+        "population.households",
+        ("integer",),
+        ("应为整数",),
+    ),
 ]
 
 
@@ -101,7 +180,9 @@ def test_load_scenario_names_file_field_line_and_expectation(tmp_path, case):
     assert e.field == case.field
     if case.kind == "shares do not add up":
         # A sum is a property of the whole list: the error points at its key.
-        assert e.line == BASE.read_text(encoding="utf-8").splitlines().index("stakeholder_groups:") + 1
+        assert (
+            e.line == BASE.read_text(encoding="utf-8").splitlines().index("stakeholder_groups:") + 1
+        )
     elif case.kind == "age shares do not add up":
         assert e.line == line
     else:
@@ -132,7 +213,9 @@ def test_the_real_command_exits_2_without_a_traceback(tmp_path):
     path, line = _bad_file(tmp_path, CASES[0])
     done = subprocess.run(
         [sys.executable, "-m", "xsim.cli", "run", str(path)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2
     assert done.stdout == ""
@@ -157,7 +240,9 @@ def test_missing_required_field_and_broken_yaml(tmp_path, capsys):
         load_scenario(no_title)
     assert err.value.field == "title" and "缺少必填字段" in err.value.expected_zh
     broken = tmp_path / "broken.yaml"
-    broken.write_text(text.replace("  - id: tenants", "  - id: tenants\n   name: x: y"), encoding="utf-8")
+    broken.write_text(
+        text.replace("  - id: tenants", "  - id: tenants\n   name: x: y"), encoding="utf-8"
+    )
     with pytest.raises(InputError) as err:
         load_scenario(broken)
     assert err.value.line is not None and "YAML" in err.value.expected_en

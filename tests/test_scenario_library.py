@@ -204,9 +204,7 @@ def test_every_teaching_point_is_backed_by_a_test():
             assert callable(globals().get(test)), test
 
 
-@pytest.mark.parametrize(
-    ("name", "form"), [(s.name, f) for s in list_scenarios() for f in s.forms]
-)
+@pytest.mark.parametrize(("name", "form"), [(s.name, f) for s in list_scenarios() for f in s.forms])
 def test_every_listed_form_runs_and_writes_a_valid_record(name, form):
     spec = load_scenario(name).with_overrides({"population.households": 60})
     model = ConsultationModel(spec, form=form, rng=1)
@@ -242,7 +240,9 @@ def test_elevator_1_double_two_thirds_and_three_quarters():
     for m in runs:
         a = m.trace.assembly
         assert a["kind"] == "owners_meeting" and a["matter"] == "special"
-        quorum = 3 * a["present"] >= 2 * a["members"] and 3 * a["area_present"] >= 2 * a["area_total"]
+        quorum = (
+            3 * a["present"] >= 2 * a["members"] and 3 * a["area_present"] >= 2 * a["area_total"]
+        )
         agreed = 4 * a["yes"] >= 3 * a["present"] and 4 * a["area_yes"] >= 3 * a["area_present"]
         assert m.trace.adopted == (quorum and agreed)
         majority_but_not_three_quarters += 2 * a["yes"] > a["present"] and not agreed
@@ -312,10 +312,15 @@ def test_road_1_law_reserved_matter_goes_to_the_meeting():
 def test_road_2_villagers_meeting_notice_and_quorum():
     assert rate(rows("village_road"), "PROC-ASSEMBLY-NOTICE") == 0.0  # 10 days' notice
     # Measured: 7 days' notice → PROC-ASSEMBLY-NOTICE in 100% of runs.
-    assert rate(rows("village_road", organizer__assembly_notice_days=7), "PROC-ASSEMBLY-NOTICE") == 1.0
+    assert (
+        rate(rows("village_road", organizer__assembly_notice_days=7), "PROC-ASSEMBLY-NOTICE") == 1.0
+    )
     for m in models("village_road"):
         a = m.trace.assembly
-        quorum = 2 * a["present"] > a["members"] or 3 * a["households_present"] >= 2 * a["households_total"]
+        quorum = (
+            2 * a["present"] > a["members"]
+            or 3 * a["households_present"] >= 2 * a["households_total"]
+        )
         fired = any(f.code == "PROC-QUORUM" for f in m.report.findings)
         assert fired == (not quorum)
         if not quorum:
@@ -344,7 +349,9 @@ def test_road_3_online_reaches_migrants_but_not_the_elderly():
 
 def test_road_4_land_households_left_out():
     meeting = rows("village_road", "villagers_meeting")
-    left_out = rows("village_road", "villagers_meeting", organizer__invite_groups=["along", "distant"])
+    left_out = rows(
+        "village_road", "villagers_meeting", organizer__invite_groups=["along", "distant"]
+    )
     # Measured: SUBJ-MISSING 100%; fairness of the land households 0.74 → 0.33.
     assert rate(left_out, "SUBJ-MISSING") == 1.0 and rate(meeting, "SUBJ-MISSING") == 0.0
     assert (paired(meeting, left_out, "fairness.group.land") > 0.2).all()
@@ -373,7 +380,10 @@ def test_rules_3_quorum_by_household_representatives():
         a = m.trace.assembly
         by_people += 2 * a["present"] > a["members"]
         by_households += 3 * a["households_present"] >= 2 * a["households_total"]
-        quorum = 2 * a["present"] > a["members"] or 3 * a["households_present"] >= 2 * a["households_total"]
+        quorum = (
+            2 * a["present"] > a["members"]
+            or 3 * a["households_present"] >= 2 * a["households_total"]
+        )
         assert any(f.code == "PROC-QUORUM" for f in m.report.findings) == (not quorum)
     # Measured: more than half of the adults came in 10% of runs; 2/3 of households in 100%.
     assert by_people <= 0.4 * len(SEEDS)
@@ -619,7 +629,12 @@ def test_forest_1_group_matter_led_by_the_village():
 
 def test_forest_2_unrelated_participants():
     orgs = load_scenario("group_forest").model_dump(mode="json")["organizations"]
-    unrelated = {"role": "resident_unit", "name": "驻村金融网点", "position": 0.2, "relevant": False}
+    unrelated = {
+        "role": "resident_unit",
+        "name": "驻村金融网点",
+        "position": 0.2,
+        "relevant": False,
+    }
     # Measured: SUBJ-IRRELEVANT 100% with the unrelated unit brought in, 0% without.
     assert rate(rows("group_forest"), "SUBJ-IRRELEVANT") == 0.0
     assert rate(rows("group_forest", organizations=[*orgs, unrelated]), "SUBJ-IRRELEVANT") == 1.0
@@ -659,7 +674,12 @@ def test_square_3_a_moderator_gives_every_group_a_turn():
     loose_meeting = rows("village_square", "villagers_meeting", organizer__facilitated=False)
     # Measured: high-status villagers' share of speakers over their share present 1.10 with a
     # moderator, 2.46 without; at least 1.58 times higher in every seed.
-    ratio = np.array([x["voice_dominance"] / y["voice_dominance"] for x, y in zip(loose_meeting, meeting, strict=True)])
+    ratio = np.array(
+        [
+            x["voice_dominance"] / y["voice_dominance"]
+            for x, y in zip(loose_meeting, meeting, strict=True)
+        ]
+    )
     assert (ratio > 1.5).all()
 
 

@@ -37,8 +37,16 @@ def test_grid_is_the_product_of_the_values_with_integer_rounding():
     params = [Parameter(NOTICE, 1, 14, integer=True), Parameter("form", values=("a", "b"))]
     points = sample(params, "grid", n=0, seed=0, steps=4)
     # linspace(1, 14, 4) = 1, 5.33, 9.67, 14 → 1, 5, 10, 14
-    assert points == [(1, "a"), (1, "b"), (5, "a"), (5, "b"), (10, "a"), (10, "b"),
-                      (14, "a"), (14, "b")]
+    assert points == [
+        (1, "a"),
+        (1, "b"),
+        (5, "a"),
+        (5, "b"),
+        (10, "a"),
+        (10, "b"),
+        (14, "a"),
+        (14, "b"),
+    ]
 
 
 def test_latin_hypercube_hits_every_stratum_of_every_parameter_once():
@@ -63,16 +71,32 @@ def test_sobol_needs_a_power_of_two_and_numeric_ranges():
 
 def test_an_unknown_scenario_parameter_is_refused_before_anything_runs():
     with pytest.raises(InputError) as err:
-        Sweep(FakeScenario(), [Parameter("organizer.notice_dayz", 1, 9, integer=True)],
-              method="lhs", n=4, runner=fake_runner)
+        Sweep(
+            FakeScenario(),
+            [Parameter("organizer.notice_dayz", 1, 9, integer=True)],
+            method="lhs",
+            n=4,
+            runner=fake_runner,
+        )
     assert NOTICE in err.value.message("en")
 
 
 def _fake_sweep(method: str, n: int) -> tuple[Sweep, object]:
     # fake model: participation = form effect + 0.02·notice_days + N(0, 0.05); households unused
-    params = [Parameter(NOTICE, 0, 20, integer=True), Parameter("households", 50, 500, integer=True)]
-    sweep = Sweep(FakeScenario(), params, method=method, n=n, reps=2, seed=3, form="council",
-                  runner=fake_runner)
+    params = [
+        Parameter(NOTICE, 0, 20, integer=True),
+        Parameter("households", 50, 500, integer=True),
+    ]
+    sweep = Sweep(
+        FakeScenario(),
+        params,
+        method=method,
+        n=n,
+        reps=2,
+        seed=3,
+        form="council",
+        runner=fake_runner,
+    )
     return sweep, sweep.run("in-process").rows
 
 
@@ -125,9 +149,27 @@ def test_sensitivity_figure_renders_in_chinese(tmp_path):
 
 def test_xsim_sweep_lhs_on_the_real_model(tmp_path, capsys):
     out = tmp_path / "sweep"
-    code = xsim_main(["sweep", "elevator_retrofit", "--param", "organizer.notice_days=1:14",
-                      "--method", "lhs", "--n", "4", "--reps", "1", "--executor", "in-process",
-                      "--out", str(out), "--format", "json", "--no-progress"])
+    code = xsim_main(
+        [
+            "sweep",
+            "elevator_retrofit",
+            "--param",
+            "organizer.notice_days=1:14",
+            "--method",
+            "lhs",
+            "--n",
+            "4",
+            "--reps",
+            "1",
+            "--executor",
+            "in-process",
+            "--out",
+            str(out),
+            "--format",
+            "json",
+            "--no-progress",
+        ]
+    )
     assert code == 0
     body = json.loads(capsys.readouterr().out)
     assert body["method"] == "lhs" and len(body["points"]) == 4
@@ -135,14 +177,31 @@ def test_xsim_sweep_lhs_on_the_real_model(tmp_path, capsys):
     assert (out / "sweep.png").exists() and (out / "manifest.json").exists()
 
 
-def test_xsim_sweep_sobol_text_names_the_most_influential_parameter(tmp_path, capsys,
-                                                                    monkeypatch):
+def test_xsim_sweep_sobol_text_names_the_most_influential_parameter(tmp_path, capsys, monkeypatch):
     monkeypatch.syspath_prepend(str(__import__("pathlib").Path(__file__).parent))
-    code = xsim_main(["sweep", "elevator_retrofit", "--param", "organizer.notice_days=0:20",
-                      "--param", "organizer.solicit_days=0:20", "--method", "sobol", "--n", "32",
-                      "--reps", "1", "--executor", "in-process", "--runner",
-                      "experiments_fakes:fake_runner", "--out", str(tmp_path / "s"),
-                      "--no-progress"])
+    code = xsim_main(
+        [
+            "sweep",
+            "elevator_retrofit",
+            "--param",
+            "organizer.notice_days=0:20",
+            "--param",
+            "organizer.solicit_days=0:20",
+            "--method",
+            "sobol",
+            "--n",
+            "32",
+            "--reps",
+            "1",
+            "--executor",
+            "in-process",
+            "--runner",
+            "experiments_fakes:fake_runner",
+            "--out",
+            str(tmp_path / "s"),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     text = capsys.readouterr().out
     assert "影响最大的参数：organizer.notice_days" in text
@@ -150,16 +209,33 @@ def test_xsim_sweep_sobol_text_names_the_most_influential_parameter(tmp_path, ca
     assert json.loads((tmp_path / "s" / "sensitivity.json").read_text())
 
 
-@pytest.mark.parametrize("argv, field", [
-    (["--param", "organizer.notice_dayz=1:5"], "organizer"),
-    (["--param", "organizer.notice_days=1:5", "--outcome", "happiness"], "--measures/--outcome"),
-    (["--param", "organizer.notice_days=1:5", "--method", "sobol", "--n", "6"], "--n"),
-    ([], "--param"),
-])
+@pytest.mark.parametrize(
+    "argv, field",
+    [
+        (["--param", "organizer.notice_dayz=1:5"], "organizer"),
+        (
+            ["--param", "organizer.notice_days=1:5", "--outcome", "happiness"],
+            "--measures/--outcome",
+        ),
+        (["--param", "organizer.notice_days=1:5", "--method", "sobol", "--n", "6"], "--n"),
+        ([], "--param"),
+    ],
+)
 def test_xsim_sweep_bad_input_exits_2_without_writing(tmp_path, capsys, argv, field):
     out = tmp_path / "s"
-    code = xsim_main(["sweep", "elevator_retrofit", "--executor", "in-process", "--out", str(out),
-                      "--lang", "en", *argv])
+    code = xsim_main(
+        [
+            "sweep",
+            "elevator_retrofit",
+            "--executor",
+            "in-process",
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            *argv,
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert field.split(".")[0] in err

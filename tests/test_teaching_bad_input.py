@@ -14,18 +14,31 @@ from xsim.teaching.findings import RecordEditor
 from xsim.teaching.picker import ParticipantPicker, elevator_candidates
 from xsim.teaching.stepper import ProcedureStepper
 
-dates = st.one_of(st.none(), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
-counts = st.integers(min_value=-10**12, max_value=10**12)
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+dates = st.one_of(
+    st.none(), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
+)
+counts = st.integers(min_value=-(10**12), max_value=10**12)
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @SETTINGS
-@given(notified=dates, consulted=dates, publicized=dates, dissenters=counts, explained=counts,
-       forms=st.lists(st.sampled_from(sorted(FORM_ZH)), unique=True, max_size=4),
-       outcome=st.sampled_from(sorted(OUTCOME_ZH)), solicited=st.booleans())
-def test_record_editor_never_fails_unexpectedly(notified, consulted, publicized, dissenters,
-                                                explained, forms, outcome, solicited):
+@given(
+    notified=dates,
+    consulted=dates,
+    publicized=dates,
+    dissenters=counts,
+    explained=counts,
+    forms=st.lists(st.sampled_from(sorted(FORM_ZH)), unique=True, max_size=4),
+    outcome=st.sampled_from(sorted(OUTCOME_ZH)),
+    solicited=st.booleans(),
+)
+def test_record_editor_never_fails_unexpectedly(
+    notified, consulted, publicized, dissenters, explained, forms, outcome, solicited
+):
     ed = RecordEditor(elevator_record())
     ed.notified.value, ed.consulted.value, ed.publicized.value = notified, consulted, publicized
     ed.dissenters.value, ed.explained.value = dissenters, explained
@@ -50,8 +63,14 @@ def test_picker_any_selection_gets_a_verdict_or_a_message(ticks):
 
 
 @SETTINGS
-@given(clicks=st.lists(st.tuples(st.sampled_from(["confirm", "back", "next"]),
-                                 st.integers(min_value=-1, max_value=2)), max_size=25))
+@given(
+    clicks=st.lists(
+        st.tuples(
+            st.sampled_from(["confirm", "back", "next"]), st.integers(min_value=-1, max_value=2)
+        ),
+        max_size=25,
+    )
+)
 def test_stepper_any_click_sequence_is_handled(clicks):
     s = ProcedureStepper()
     for action, choice in clicks:

@@ -23,8 +23,10 @@ def test_quote_shows_the_exact_chinese_text():
         course.quote("§9.9")
 
 
-@pytest.mark.parametrize(("residents", "representatives", "villagers", "reps"),
-                         [(863, 27, 87, 6), (420, 12, 42, 3), (500, 30, 50, 6)])
+@pytest.mark.parametrize(
+    ("residents", "representatives", "villagers", "reps"),
+    [(863, 27, 87, 6), (420, 12, 42, 3), (500, 30, 50, 6)],
+)
 def test_threshold_minimum_is_found_by_the_engine(residents, representatives, villagers, reps):
     ex = course.ThresholdExercise(residents=residents, representatives=representatives)
     assert ex.minimum("joint_residents") == villagers
@@ -77,11 +79,17 @@ def test_lead_exercise():
     assert all("SUBJ-LEAD" in m.value for m in ex.marks)
 
 
-@pytest.mark.parametrize(("kind", "members", "present", "ok"), [
-    ("villagers_meeting", 860, 430, False), ("villagers_meeting", 860, 431, True),
-    ("representatives_meeting", 30, 19, False), ("representatives_meeting", 30, 20, True),
-    ("residents_meeting", 100, 50, False), ("residents_meeting", 100, 51, True),
-])
+@pytest.mark.parametrize(
+    ("kind", "members", "present", "ok"),
+    [
+        ("villagers_meeting", 860, 430, False),
+        ("villagers_meeting", 860, 431, True),
+        ("representatives_meeting", 30, 19, False),
+        ("representatives_meeting", 30, 20, True),
+        ("residents_meeting", 100, 50, False),
+        ("residents_meeting", 100, 51, True),
+    ],
+)
 def test_quorum_boundaries(kind, members, present, ok):
     calc = course.QuorumCalculator(kind=kind, members=members, present=present, yes=present)
     codes = {f.code for f in calc.findings()}
@@ -89,13 +97,26 @@ def test_quorum_boundaries(kind, members, present, ok):
 
 
 def test_quorum_households_route_and_owners_three_quarters():
-    calc = course.QuorumCalculator(kind="villagers_meeting", members=1890, present=900, yes=700,
-                                   households_total=700, households_present=466)
+    calc = course.QuorumCalculator(
+        kind="villagers_meeting",
+        members=1890,
+        present=900,
+        yes=700,
+        households_total=700,
+        households_present=466,
+    )
     assert {f.code for f in calc.findings()} == {"PROC-QUORUM"}
     calc.households_present.value = 467  # 2/3 of 700 households is 466.7
     assert calc.findings() == []
-    owners = course.QuorumCalculator(kind="owners_meeting", members=36, present=30, yes=22,
-                                     area_total=2880.0, area_present=2400.0, area_yes=2080.0)
+    owners = course.QuorumCalculator(
+        kind="owners_meeting",
+        members=36,
+        present=30,
+        yes=22,
+        area_total=2880.0,
+        area_present=2400.0,
+        area_yes=2080.0,
+    )
     assert {f.code for f in owners.findings()} == {"PROC-MAJORITY"}
     owners.yes.value = 23  # 3/4 of 30 is 22.5
     assert owners.findings() == []
@@ -199,11 +220,23 @@ _ints = st.integers(min_value=-5, max_value=5000)
 
 
 @settings(max_examples=40, deadline=None)
-@given(kind=st.sampled_from([k for _, k in course.MEETINGS]), members=_ints, present=_ints,
-       yes=_ints, area=st.floats(min_value=-10, max_value=1e5, allow_nan=False))
+@given(
+    kind=st.sampled_from([k for _, k in course.MEETINGS]),
+    members=_ints,
+    present=_ints,
+    yes=_ints,
+    area=st.floats(min_value=-10, max_value=1e5, allow_nan=False),
+)
 def test_quorum_calculator_never_raises(kind, members, present, yes, area):
-    calc = course.QuorumCalculator(kind=kind, members=members, present=present, yes=yes,
-                                   area_total=area, area_present=area / 2, area_yes=area / 3)
+    calc = course.QuorumCalculator(
+        kind=kind,
+        members=members,
+        present=present,
+        yes=yes,
+        area_total=area,
+        area_present=area / 2,
+        area_yes=area / 3,
+    )
     calc.check_button.click()
     # either a verdict or a specific Chinese message — never the generic apology
     assert calc.result.value or calc.status.value
@@ -211,8 +244,12 @@ def test_quorum_calculator_never_raises(kind, members, present, yes, area):
 
 
 @settings(max_examples=40, deadline=None)
-@given(residents=_ints, reps=_ints, signatures=_ints,
-       kind=st.sampled_from(["joint_residents", "joint_representatives"]))
+@given(
+    residents=_ints,
+    reps=_ints,
+    signatures=_ints,
+    kind=st.sampled_from(["joint_residents", "joint_representatives"]),
+)
 def test_joint_checker_never_raises(residents, reps, signatures, kind):
     ch = course.JointProposalChecker(residents=residents, representatives=reps)
     ch.kind.value = kind

@@ -22,8 +22,9 @@ def test_apply_patch_sets_paths_without_touching_the_original():
 
 
 def test_viewer_groups_findings_by_step_in_procedure_order():
-    bad = apply_patch(elevator_record(), {"topic.opinions_solicited": False,
-                                          "results.feedback_to": ["subjects"]})
+    bad = apply_patch(
+        elevator_record(), {"topic.opinions_solicited": False, "results.feedback_to": ["subjects"]}
+    )
     viewer = FindingsViewer()
     viewer.show_record(bad)
     html = viewer.body.value
@@ -78,9 +79,15 @@ def test_editor_bad_input_gets_chinese_messages_not_tracebacks():
 
 def _upload(checker, name: str, content: bytes) -> None:
     """What the browser sends when a file is chosen (ipywidgets 8 FileUpload value)."""
-    checker.upload.value = ({"name": name, "type": "application/x-yaml", "size": len(content),
-                             "content": memoryview(content),
-                             "last_modified": dt.datetime(2026, 3, 1, tzinfo=dt.UTC)},)
+    checker.upload.value = (
+        {
+            "name": name,
+            "type": "application/x-yaml",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+        },
+    )
 
 
 def test_record_checker_checks_pasted_yaml():
@@ -134,7 +141,9 @@ def test_editor_opens_a_record_that_omits_empty_optional_fields():
     assert editor.publicized.value is None
     assert tuple(editor.feedback.value) == ()
     editor.check_button.click()
-    assert "RES-PUBLICIZE" in editor.viewer.body.value and "RES-FEEDBACK" in editor.viewer.body.value
+    assert (
+        "RES-PUBLICIZE" in editor.viewer.body.value and "RES-FEEDBACK" in editor.viewer.body.value
+    )
 
 
 def test_get_path_default_only_for_absent_or_null():

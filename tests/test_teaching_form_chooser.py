@@ -55,7 +55,10 @@ def test_one_day_notice_lowers_participation_compared_with_a_week(chooser):
 
 
 def test_same_seeds_give_the_same_summary():
-    a, b = FormChooser("elevator_retrofit", seeds=[3, 5]), FormChooser("elevator_retrofit", seeds=[3, 5])
+    a, b = (
+        FormChooser("elevator_retrofit", seeds=[3, 5]),
+        FormChooser("elevator_retrofit", seeds=[3, 5]),
+    )
     a.run_button.click()
     b.run_button.click()
     assert a.summary.value == b.summary.value
@@ -65,8 +68,11 @@ def test_no_seeds_and_unknown_option_give_chinese_messages():
     fc = FormChooser("elevator_retrofit", seeds=[])
     fc.run_button.click()
     assert "没有设定随机种子" in fc.status.value
-    bad = FormChooser("elevator_retrofit", seeds=[0], options=[
-        OrganizerOption("organizer.notice_days", "提前通知天数")])
+    bad = FormChooser(
+        "elevator_retrofit",
+        seeds=[0],
+        options=[OrganizerOption("organizer.notice_days", "提前通知天数")],
+    )
     bad.controls["organizer.no_such_choice"] = bad.controls.pop("organizer.notice_days")
     bad.run_button.click()
     assert "未知参数" in bad.status.value and "Traceback" not in bad.status.value

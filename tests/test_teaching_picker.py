@@ -6,8 +6,13 @@ from xsim.teaching.cases import elevator_record
 from xsim.teaching.picker import ParticipantPicker, elevator_candidates
 
 RIGHT = [
-    "社区居委会", "业主委员会", "四至六楼住户代表（6人）", "二、三楼住户代表（4人）",
-    "一楼住户代表（2人）", "电梯安全与结构工程师", "老党员王大爷（威望高、办事公道）",
+    "社区居委会",
+    "业主委员会",
+    "四至六楼住户代表（6人）",
+    "二、三楼住户代表（4人）",
+    "一楼住户代表（2人）",
+    "电梯安全与结构工程师",
+    "老党员王大爷（威望高、办事公道）",
 ]
 
 
@@ -28,7 +33,9 @@ def test_irrelevant_pick_is_flagged_next_to_that_candidate():
     p.select(*RIGHT, "隔壁小区的商户老板")
     p.check_button.click()
     assert p.codes == {"SUBJ-IRRELEVANT"}
-    marked = [c.label for c, m in zip(p.candidates, p.marks, strict=True) if "SUBJ-IRRELEVANT" in m.value]
+    marked = [
+        c.label for c, m in zip(p.candidates, p.marks, strict=True) if "SUBJ-IRRELEVANT" in m.value
+    ]
     assert marked == ["隔壁小区的商户老板"]
 
 

@@ -9,12 +9,23 @@ from xsim.teaching.quiz import Question, Quiz
 
 
 def _quiz() -> Quiz:
-    return Quiz([
-        Question("联名提出协商事项，至少需要多少村民？", ["十分之一以上", "五分之一以上", "过半数"],
-                 correct=0, explanation="十分之一以上村（居）民联名。", clause="§1.f"),
-        Question("哪些可以作为协商主体？", ["业主委员会", "物业服务企业", "与议题无关的外村商户"],
-                 correct=[0, 1], explanation="无关人员不纳入。"),
-    ])
+    return Quiz(
+        [
+            Question(
+                "联名提出协商事项，至少需要多少村民？",
+                ["十分之一以上", "五分之一以上", "过半数"],
+                correct=0,
+                explanation="十分之一以上村（居）民联名。",
+                clause="§1.f",
+            ),
+            Question(
+                "哪些可以作为协商主体？",
+                ["业主委员会", "物业服务企业", "与议题无关的外村商户"],
+                correct=[0, 1],
+                explanation="无关人员不纳入。",
+            ),
+        ]
+    )
 
 
 def test_single_choice_right_answer_gives_chinese_praise_and_score():
@@ -76,11 +87,14 @@ def test_all_answered_reports_completion():
     assert "全部完成" in quiz.score_label.value
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"choices": ["只有一个"], "correct": 0},
-    {"choices": ["甲", "乙"], "correct": 2},
-    {"choices": ["甲", "乙"], "correct": []},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"choices": ["只有一个"], "correct": 0},
+        {"choices": ["甲", "乙"], "correct": 2},
+        {"choices": ["甲", "乙"], "correct": []},
+    ],
+)
 def test_authoring_mistakes_raise_input_error(kwargs):
     with pytest.raises(InputError):
         Question("题目", **kwargs)
@@ -94,11 +108,14 @@ def test_quiz_from_yaml_and_its_bad_files(tmp_path):
     from xsim.teaching.quiz import load_quiz
 
     good = tmp_path / "q.yaml"
-    good.write_text("title: 第一讲自测\nquestions:\n"
-                    "  - prompt: 联名至少需要多少村民？\n    choices: [十分之一以上, 过半数]\n"
-                    "    correct: 0\n    explanation: 十分之一以上。\n    clause: §1.f\n"
-                    "  - prompt: 哪些是协商主体？\n    choices: [业主委员会, 物业服务企业, 外村商户]\n"
-                    "    correct: [0, 1]\n", encoding="utf-8")
+    good.write_text(
+        "title: 第一讲自测\nquestions:\n"
+        "  - prompt: 联名至少需要多少村民？\n    choices: [十分之一以上, 过半数]\n"
+        "    correct: 0\n    explanation: 十分之一以上。\n    clause: §1.f\n"
+        "  - prompt: 哪些是协商主体？\n    choices: [业主委员会, 物业服务企业, 外村商户]\n"
+        "    correct: [0, 1]\n",
+        encoding="utf-8",
+    )
     quiz = load_quiz(good)
     assert len(quiz.cards) == 2 and quiz.cards[1].question.multiple
     quiz.cards[0].select(0)
@@ -107,11 +124,17 @@ def test_quiz_from_yaml_and_its_bad_files(tmp_path):
     cases = {
         "questions: [\n": ("", "YAML 格式有误"),
         "questions:\n  - prompt: 题\n    choices: [甲, 乙]\n    correct: 5\n": (
-            "questions[0].correct", "正确答案须是已有选项的序号"),
+            "questions[0].correct",
+            "正确答案须是已有选项的序号",
+        ),
         "questions:\n  - prompt: 题\n    choices: [甲, 乙]\n    correct: true\n": (
-            "questions[0].correct", "应为选项序号"),
+            "questions[0].correct",
+            "应为选项序号",
+        ),
         "questions:\n  - prompt: 题\n    choices: [甲, 乙]\n    correct: 0\n    answer: 1\n": (
-            "questions[0].answer", "未知字段"),
+            "questions[0].answer",
+            "未知字段",
+        ),
         "title: 没有题目\n": ("questions", "应有 questions 列表"),
     }
     for i, (text, (field, zh)) in enumerate(cases.items()):

@@ -7,8 +7,14 @@ import pytest
 from xsim.teaching.stepper import ProcedureStepper, elevator_steps
 
 # For each default step: the index of a right choice, and (wrong choice, the code it must raise).
-WRONG = [(1, "TOPIC-SOLICIT"), (1, "PROC-NOTICE"), (1, "PROC-HEARD"), (2, "PROC-HEARING"),
-         (1, "PROC-ESCALATE"), (1, "RES-FEEDBACK")]
+WRONG = [
+    (1, "TOPIC-SOLICIT"),
+    (1, "PROC-NOTICE"),
+    (1, "PROC-HEARD"),
+    (2, "PROC-HEARING"),
+    (1, "PROC-ESCALATE"),
+    (1, "RES-FEEDBACK"),
+]
 
 
 def _go_to(stepper: ProcedureStepper, index: int) -> None:

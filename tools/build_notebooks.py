@@ -47,8 +47,9 @@ def parse_source(text: str) -> list[nbformat.NotebookNode]:
             return
         if not body.strip():
             raise ValueError(f"empty {kind} cell")
-        cells.append(nbformat.v4.new_markdown_cell(body) if kind == "md"
-                     else nbformat.v4.new_code_cell(body))
+        cells.append(
+            nbformat.v4.new_markdown_cell(body) if kind == "md" else nbformat.v4.new_code_cell(body)
+        )
 
     for line in text.splitlines():
         m = MARKER.match(line)
@@ -72,9 +73,13 @@ def build(source: Path, execute: bool = True) -> float:
     seconds = 0.0
     if execute:
         start = time.perf_counter()
-        client = NotebookClient(nb, kernel_name="python3", timeout=600,
-                                resources={"metadata": {"path": str(OUT)}},
-                                store_widget_state=True)
+        client = NotebookClient(
+            nb,
+            kernel_name="python3",
+            timeout=600,
+            resources={"metadata": {"path": str(OUT)}},
+            store_widget_state=True,
+        )
         client.execute()
         seconds = time.perf_counter() - start
         problems = _problems(nb)

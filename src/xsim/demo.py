@@ -51,7 +51,9 @@ def compare_forms(out: Path = OUT, reps: int = REPS, workers: int | None = None)
     result = study.run("processes", out=str(results), workers=workers)
     summary = result.summary(seed=SEED)
     title = getattr(study.scenario, "title", SCENARIO)
-    print(f"{title}（{SCENARIO}）：{len(study.variants)} 种协商形式 × {reps} 次重复，随机种子 {SEED}")
+    print(
+        f"{title}（{SCENARIO}）：{len(study.variants)} 种协商形式 × {reps} 次重复，随机种子 {SEED}"
+    )
     print(summary.to_text("zh"))
     atomic_write_bytes(out / "summary.json", summary.to_json().encode("utf-8"))
     written = [save_figure(comparison_figure(summary), out / "comparison.png")]
@@ -59,8 +61,10 @@ def compare_forms(out: Path = OUT, reps: int = REPS, workers: int | None = None)
     trajectories = collect_trajectories(study, reps=10)
     written.append(save_figure(opinion_trajectories(trajectories), out / "trajectories.png"))
     elapsed = time.monotonic() - start
-    print(f"\n图已写入：{', '.join(str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in written)}"
-          f"；原始数据：{results}；用时 {elapsed:.1f} 秒")
+    print(
+        f"\n图已写入：{', '.join(str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in written)}"
+        f"；原始数据：{results}；用时 {elapsed:.1f} 秒"
+    )
     return 0
 
 

@@ -48,23 +48,59 @@ Setting = Literal["village", "community"]
 Scope = Literal["whole", "group", "cross_community"]
 Lead = Literal["party_branch", "committee", "township", "other"]
 Category = Literal[
-    "law_required", "policy_implementation", "planning", "infrastructure", "major_activity",
-    "large_fund", "rights_policy", "charter_rules", "dispute", "joint_proposal", "other_public",
+    "law_required",
+    "policy_implementation",
+    "planning",
+    "infrastructure",
+    "major_activity",
+    "large_fund",
+    "rights_policy",
+    "charter_rules",
+    "dispute",
+    "joint_proposal",
+    "other_public",
     "subject_request",
 ]
 ProposerKind = Literal[
     "committee", "party_branch", "joint_residents", "joint_representatives", "subject", "township"
 ]
 Role = Literal[
-    "resident", "representative", "party_branch", "committee", "supervision_committee",
-    "villager_group", "resident_unit", "social_org", "owners_committee", "collective_economy",
-    "cooperative", "property_company", "township", "expert", "third_party", "deputy", "veteran",
-    "social_worker", "mass_org", "other",
+    "resident",
+    "representative",
+    "party_branch",
+    "committee",
+    "supervision_committee",
+    "villager_group",
+    "resident_unit",
+    "social_org",
+    "owners_committee",
+    "collective_economy",
+    "cooperative",
+    "property_company",
+    "township",
+    "expert",
+    "third_party",
+    "deputy",
+    "veteran",
+    "social_worker",
+    "mass_org",
+    "other",
 ]
 ConsultForm = Literal[
-    "villagers_meeting", "residents_meeting", "representatives_meeting", "council", "board",
-    "group_meeting", "compound", "owners", "hearing", "special_council", "evaluation", "talk_day",
-    "forum", "online",
+    "villagers_meeting",
+    "residents_meeting",
+    "representatives_meeting",
+    "council",
+    "board",
+    "group_meeting",
+    "compound",
+    "owners",
+    "hearing",
+    "special_council",
+    "evaluation",
+    "talk_day",
+    "forum",
+    "online",
 ]
 Outcome = Literal["consensus", "majority", "disputed"]
 AssemblyKind = Literal[
@@ -229,34 +265,57 @@ class CaseRecord(_Part):
 # Consistency errors raised by the model validators above: (field path suffix, en, zh).
 _CONSISTENCY: dict[str, tuple[str, str, str]] = {
     "present_gt_members": (
-        "present", "'present' cannot exceed 'members'", "到会人数（present）不能超过应到人数（members）"),
+        "present",
+        "'present' cannot exceed 'members'",
+        "到会人数（present）不能超过应到人数（members）",
+    ),
     "yes_gt_present": (
-        "yes", "'yes' cannot exceed 'present'", "赞成人数（yes）不能超过到会人数（present）"),
+        "yes",
+        "'yes' cannot exceed 'present'",
+        "赞成人数（yes）不能超过到会人数（present）",
+    ),
     "households_pair": (
-        "households_present", "give both 'households_total' and 'households_present' or neither",
-        "households_total 与 households_present 须同时填写或同时不填"),
+        "households_present",
+        "give both 'households_total' and 'households_present' or neither",
+        "households_total 与 households_present 须同时填写或同时不填",
+    ),
     "households_present_gt_total": (
-        "households_present", "'households_present' cannot exceed 'households_total'",
-        "到会户数不能超过总户数"),
+        "households_present",
+        "'households_present' cannot exceed 'households_total'",
+        "到会户数不能超过总户数",
+    ),
     "owners_fields": (
-        "kind", "an owners' meeting needs area_total, area_present, area_yes and matter "
+        "kind",
+        "an owners' meeting needs area_total, area_present, area_yes and matter "
         "(special | ordinary)",
-        "业主大会须填写 area_total、area_present、area_yes 和 matter（special 或 ordinary）"),
+        "业主大会须填写 area_total、area_present、area_yes 和 matter（special 或 ordinary）",
+    ),
     "area_present_gt_total": (
-        "area_present", "'area_present' cannot exceed 'area_total'", "参与表决面积不能超过总面积"),
+        "area_present",
+        "'area_present' cannot exceed 'area_total'",
+        "参与表决面积不能超过总面积",
+    ),
     "area_yes_gt_present": (
-        "area_yes", "'area_yes' cannot exceed 'area_present'", "同意面积不能超过参与表决面积"),
+        "area_yes",
+        "'area_yes' cannot exceed 'area_present'",
+        "同意面积不能超过参与表决面积",
+    ),
     "explained_gt_dissenters": (
-        "dissenters_explained", "'dissenters_explained' cannot exceed 'dissenters'",
-        "已解释人数不能超过持不同意见人数"),
+        "dissenters_explained",
+        "'dissenters_explained' cannot exceed 'dissenters'",
+        "已解释人数不能超过持不同意见人数",
+    ),
     "duplicate_group_id": (
-        "stakeholder_groups", "each stakeholder group needs a distinct 'id'",
-        "每个利益相关群体的 id 必须唯一"),
+        "stakeholder_groups",
+        "each stakeholder group needs a distinct 'id'",
+        "每个利益相关群体的 id 必须唯一",
+    ),
     "unknown_group": (
-        "participants", "a participant's 'group' must be the id of one of 'stakeholder_groups'",
-        "参与者的 group 必须是 stakeholder_groups 中某个群体的 id"),
+        "participants",
+        "a participant's 'group' must be the id of one of 'stakeholder_groups'",
+        "参与者的 group 必须是 stakeholder_groups 中某个群体的 id",
+    ),
 }
-
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -382,6 +441,7 @@ def _line_for(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | 
 
 # --- YAML ----------------------------------------------------------------------------------------
 
+
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
     """SafeConstructor's mapping, but a key given twice is an error instead of "last one wins"."""
     loader.flatten_mapping(node)
@@ -407,13 +467,15 @@ def _safe_record_loader(base: type) -> type:
     # true / false as in YAML 1.2 — YAML 1.1 would read the assembly field name ``yes`` as True.
     loader.yaml_implicit_resolvers = {
         first: [
-            (tag, rx) for tag, rx in resolvers
+            (tag, rx)
+            for tag, rx in resolvers
             if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
         ]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
         list("tTfF"),
     )
     loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -431,7 +493,9 @@ class _NoAliasLoader(_safe_record_loader(yaml.SafeLoader)):  # type: ignore[misc
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (&name, *name) are not allowed in a record",
+                None,
+                None,
+                "anchors and aliases (&name, *name) are not allowed in a record",
                 self.peek_event().start_mark,
             )
         return super().compose_node(parent, index)
@@ -475,26 +539,49 @@ def _parse_yaml(text: str, source: str) -> Any:
         problem = exc.problem or ""
         line = mark.line + 1 if mark else None
         if "duplicate key" in problem or "plain text" in problem:
-            return _raise(InputError(
-                source, "", f"{problem}: each field may appear only once",
-                f"键重复或无效（{problem}）：每个字段只能出现一次", line))
-        return _raise(InputError(
-            source, "", "plain YAML data (no tags such as !!python/...) — the tag is not allowed "
-            f"and was not executed: {problem}",
-            f"只允许普通 YAML 数据，不允许 !!python/... 等标签（该标签未被执行）：{problem}", line))
+            return _raise(
+                InputError(
+                    source,
+                    "",
+                    f"{problem}: each field may appear only once",
+                    f"键重复或无效（{problem}）：每个字段只能出现一次",
+                    line,
+                )
+            )
+        return _raise(
+            InputError(
+                source,
+                "",
+                "plain YAML data (no tags such as !!python/...) — the tag is not allowed "
+                f"and was not executed: {problem}",
+                f"只允许普通 YAML 数据，不允许 !!python/... 等标签（该标签未被执行）：{problem}",
+                line,
+            )
+        )
     except yaml.composer.ComposerError as exc:
         mark = exc.problem_mark
-        return _raise(InputError(
-            source, "", f"plain YAML data: {exc.problem}",
-            "记录中不允许使用锚点和别名（&名称、*名称）", mark.line + 1 if mark else None))
+        return _raise(
+            InputError(
+                source,
+                "",
+                f"plain YAML data: {exc.problem}",
+                "记录中不允许使用锚点和别名（&名称、*名称）",
+                mark.line + 1 if mark else None,
+            )
+        )
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return _raise(InputError(
-            source, "", f"valid YAML ({problem})", f"应为有效的 YAML 文件（{problem}）", line))
+        return _raise(
+            InputError(
+                source, "", f"valid YAML ({problem})", f"应为有效的 YAML 文件（{problem}）", line
+            )
+        )
     except (ValueError, TypeError, RecursionError) as exc:  # pragma: no cover - defensive
-        return _raise(InputError(source, "", f"valid YAML ({exc})", f"应为有效的 YAML 文件（{exc}）"))
+        return _raise(
+            InputError(source, "", f"valid YAML ({exc})", f"应为有效的 YAML 文件（{exc}）")
+        )
 
 
 def _raise(err: InputError):
@@ -513,7 +600,8 @@ def record_from_dict(
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise InputError(
-            source, "",
+            source,
+            "",
             f"a mapping of fields (title: …, setting: …) at the top level; got a {kind}",
             f"顶层应为字段映射（title: …、setting: …）；实际为 {kind}",
             1 if _lines is not None else None,
@@ -561,7 +649,9 @@ def load_record(path: str | os.PathLike[str]) -> CaseRecord:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            source, "", f"UTF-8 text (byte {exc.start} is not UTF-8)",
+            source,
+            "",
+            f"UTF-8 text (byte {exc.start} is not UTF-8)",
             f"应为 UTF-8 编码的文本（第{exc.start}字节不是 UTF-8）",
         ) from None
     return record_from_yaml(text, source)

@@ -646,7 +646,6 @@ def _bound_zh(kind: str, ctx: dict) -> str:
     return f"{text} {ctx[key]}"
 
 
-
 def _fields_for_loc(loc: tuple) -> list[str]:
     model: Any = Scenario
     for part in loc:

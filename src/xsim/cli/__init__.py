@@ -20,7 +20,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "run": ("xsim.cli.run", "simulate one consultation of a scenario", "模拟一个情景中的一次协商"),
     "scenarios": ("xsim.cli.scenarios", "list the bundled scenarios", "列出内置情景"),
     "compare": ("xsim.cli.compare", "compare forms over many replications", "多次重复比较协商形式"),
-    "sweep": ("xsim.cli.sweep", "parameter sweeps and sensitivity analysis", "参数扫描与敏感性分析"),
+    "sweep": (
+        "xsim.cli.sweep",
+        "parameter sweeps and sensitivity analysis",
+        "参数扫描与敏感性分析",
+    ),
 }
 
 

@@ -33,9 +33,16 @@ MARK = {"violation": "✗", "warning": "!", "info": "i"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="CASE.yaml", help="要检查的协商记录（YAML）/ case record(s) to check")
     parser.add_argument(
-        "--format", choices=["text", "json"], default="text",
+        "files",
+        nargs="+",
+        metavar="CASE.yaml",
+        help="要检查的协商记录（YAML）/ case record(s) to check",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
         help="text 供阅读（默认），json 供程序处理 / text for reading (default), json for scripts",
     )
 
@@ -82,8 +89,10 @@ def _tolerant_output() -> None:
 def summary(counts: dict[int, int], lang: str = "zh") -> str:
     total = sum(counts.values())
     if lang == "en":
-        return (f"{total} records: {counts[0]} compliant, {counts[1]} not compliant, "
-                f"{counts[2]} unreadable")
+        return (
+            f"{total} records: {counts[0]} compliant, {counts[1]} not compliant, "
+            f"{counts[2]} unreadable"
+        )
     return f"共{total}份记录：符合{counts[0]}份，不符合{counts[1]}份，无法读取{counts[2]}份"
 
 
@@ -105,6 +114,8 @@ def render_text(report: Report, path: str, lang: str = "zh") -> str:
             lines.append("  ✓ " + ("no findings" if lang == "en" else "未发现问题"))
         for f in findings:
             sev = f.severity if lang == "en" else SEVERITY_ZH[f.severity]
-            lines.append(f"  {MARK[f.severity]} {sev} {f.code} [{clause_label(f.clause, lang)}] {f.message(lang)}")
+            lines.append(
+                f"  {MARK[f.severity]} {sev} {f.code} [{clause_label(f.clause, lang)}] {f.message(lang)}"
+            )
             lines.append(f"      {'at: ' if lang == 'en' else '位置：'}{f.where}")
     return "\n".join(lines)

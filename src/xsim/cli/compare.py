@@ -27,21 +27,50 @@ from xsim.experiments.options import (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", help="内置情景名或情景 YAML 文件路径 / scenario name or YAML path")
-    parser.add_argument("--forms", default=None,
-                        help="要比较的协商形式，逗号分隔（默认：情景中的全部形式）/ forms to compare")
-    parser.add_argument("--reps", type=int, default=50, help="每个方案的重复次数（默认50）/ replications per variant (default 50)")
-    parser.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2",
-                        help="再按情景参数（或 rules.设置）的取值分方案，可重复 / also vary a parameter")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="set_",
-                        help="对所有方案修改情景参数，可重复 / change the scenario for every variant")
-    parser.add_argument("--baseline", default=None, help="比较的基准方案（默认第一个）/ baseline variant (default: the first)")
-    parser.add_argument("--measures", default=None,
-                        help="文本表中的指标，逗号分隔（默认：主要指标和出现过的规则代码；JSON含全部）"
-                             " / measures for the text table")
-    parser.add_argument("--boot", type=int, default=2000, help="自助法重抽样次数（默认2000）/ bootstrap resamples")
-    parser.add_argument("--no-figure", action="store_true",
-                        help="不在 --out 中生成图 / no figures")
+    parser.add_argument(
+        "scenario", help="内置情景名或情景 YAML 文件路径 / scenario name or YAML path"
+    )
+    parser.add_argument(
+        "--forms",
+        default=None,
+        help="要比较的协商形式，逗号分隔（默认：情景中的全部形式）/ forms to compare",
+    )
+    parser.add_argument(
+        "--reps",
+        type=int,
+        default=50,
+        help="每个方案的重复次数（默认50）/ replications per variant (default 50)",
+    )
+    parser.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2",
+        help="再按情景参数（或 rules.设置）的取值分方案，可重复 / also vary a parameter",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="set_",
+        help="对所有方案修改情景参数，可重复 / change the scenario for every variant",
+    )
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        help="比较的基准方案（默认第一个）/ baseline variant (default: the first)",
+    )
+    parser.add_argument(
+        "--measures",
+        default=None,
+        help="文本表中的指标，逗号分隔（默认：主要指标和出现过的规则代码；JSON含全部）"
+        " / measures for the text table",
+    )
+    parser.add_argument(
+        "--boot", type=int, default=2000, help="自助法重抽样次数（默认2000）/ bootstrap resamples"
+    )
+    parser.add_argument("--no-figure", action="store_true", help="不在 --out 中生成图 / no figures")
     add_execution_arguments(parser)
 
 
@@ -52,7 +81,9 @@ def build_variants(forms: list[str], vary: list[str]) -> list[dict]:
         key, values = parse_assignment(item, "--vary")
         choices = [parse_value(v) for v in split_list(values)]
         if not choices:
-            raise InputError("<options>", "--vary", f"values for {key} (KEY=V1,V2)", f"请给出 {key} 的取值")
+            raise InputError(
+                "<options>", "--vary", f"values for {key} (KEY=V1,V2)", f"请给出 {key} 的取值"
+            )
         axes.append([(key, v) for v in choices])
     variants = []
     for form in forms or [None]:
@@ -67,7 +98,9 @@ def _with_set(scenario, assignments: list[str]):
     if not assignments:
         return scenario
     overrides = dict(parse_assignment(a, "--set") for a in assignments)
-    return scenario.with_overrides({k: parse_value(v) for k, v in overrides.items()}, source="--set")
+    return scenario.with_overrides(
+        {k: parse_value(v) for k, v in overrides.items()}, source="--set"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,32 +112,47 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("<options>", "--reps", "a positive whole number", "重复次数应为正整数")
     scenario = _with_set(load_scenario(args.scenario), args.set_)
     forms = split_list(args.forms) or scenario_forms(scenario) or []
-    study = Study(scenario, build_variants(forms, args.vary), args.reps, args.seed,
-                  runner=load_runner(args.runner))
+    study = Study(
+        scenario,
+        build_variants(forms, args.vary),
+        args.reps,
+        args.seed,
+        runner=load_runner(args.runner),
+    )
     names = [v.name for v in study.variants]
     if args.baseline is not None and args.baseline not in names:
-        raise InputError("<options>", "--baseline",
-                         f"one of the study's variants: {', '.join(names)} (got '{args.baseline}')",
-                         f"应为本研究的方案之一：{'、'.join(names)}（实际为「{args.baseline}」）")
+        raise InputError(
+            "<options>",
+            "--baseline",
+            f"one of the study's variants: {', '.join(names)} (got '{args.baseline}')",
+            f"应为本研究的方案之一：{'、'.join(names)}（实际为「{args.baseline}」）",
+        )
     if args.measures:
         study.check_measures(split_list(args.measures))
     from xsim.experiments.options import make_executor_from_args
 
     executor = make_executor_from_args(args)  # a scheduler that does not answer fails here
     try:
-        result = study.run(executor, out=args.out, resume=args.resume,
-                           progress=False if args.no_progress else None)
+        result = study.run(
+            executor, out=args.out, resume=args.resume, progress=False if args.no_progress else None
+        )
     except RunFailed as err:
-        hint = ("; finished runs are kept, rerun with --resume" if args.lang == "en"
-                else "；已完成的模拟已保存，可用 --resume 续算") if args.out else ""
+        hint = (
+            (
+                "; finished runs are kept, rerun with --resume"
+                if args.lang == "en"
+                else "；已完成的模拟已保存，可用 --resume 续算"
+            )
+            if args.out
+            else ""
+        )
         head = "" if args.lang == "en" else "模拟出错："
         print(f"{head}{err}{hint}", file=sys.stderr)
         return 1
     finally:
         executor.close()
     frame = result.rows
-    summary = result.summary(baseline=args.baseline,
-                             n_boot=args.boot, seed=args.seed)
+    summary = result.summary(baseline=args.baseline, n_boot=args.boot, seed=args.seed)
     if args.out:
         _write_outputs(args, summary)
     if args.format == "json":
@@ -115,16 +163,22 @@ def run(args: argparse.Namespace) -> int:
     else:
         title = getattr(scenario, "title", scenario.name)
         if args.lang == "en":
-            print(f"{scenario.name}: {len(study.variants)} variants × {args.reps} replications, "
-                  f"seed {args.seed}")
+            print(
+                f"{scenario.name}: {len(study.variants)} variants × {args.reps} replications, "
+                f"seed {args.seed}"
+            )
         else:
-            print(f"{title}（{scenario.name}）：{len(study.variants)} 个方案 × {args.reps} 次重复，"
-                  f"随机种子 {args.seed}")
+            print(
+                f"{title}（{scenario.name}）：{len(study.variants)} 个方案 × {args.reps} 次重复，"
+                f"随机种子 {args.seed}"
+            )
         print(summary.to_text(args.lang, measures=split_list(args.measures) or None))
         if args.out:
-            note = (f"results in {args.out} ({result.n_run} runs now, {result.n_skipped} resumed)"
-                    if args.lang == "en" else
-                    f"结果已写入 {args.out}（本次 {result.n_run} 次模拟，续用 {result.n_skipped} 次）")
+            note = (
+                f"results in {args.out} ({result.n_run} runs now, {result.n_skipped} resumed)"
+                if args.lang == "en"
+                else f"结果已写入 {args.out}（本次 {result.n_run} 次模拟，续用 {result.n_skipped} 次）"
+            )
             print(note, file=sys.stderr)
     return 0
 

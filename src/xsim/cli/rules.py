@@ -12,7 +12,9 @@ SEVERITY_ZH = {"violation": "违规", "warning": "提醒", "info": "提示"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("code", nargs="?", metavar="CODE", help="规则代码，如 PROC-NOTICE / a rule code")
+    parser.add_argument(
+        "code", nargs="?", metavar="CODE", help="规则代码，如 PROC-NOTICE / a rule code"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

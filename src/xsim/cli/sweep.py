@@ -21,17 +21,39 @@ METHODS = ("grid", "lhs", "sobol", "morris")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", help="内置情景名或情景 YAML 文件路径 / scenario name or YAML path")
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=LOW:HIGH|V1,V2",
-                        help="扫描的参数：名称=下限:上限 或 名称=值1,值2，可重复 / a parameter to sweep")
-    parser.add_argument("--method", choices=METHODS, default="lhs",
-                        help="网格、拉丁超立方（lhs）、Sobol 或 Morris 敏感性分析（默认 lhs）/ method")
-    parser.add_argument("--n", type=int, default=16,
-                        help="lhs：点数；sobol：基样本数（2的幂）；morris：轨迹数 / sample size")
-    parser.add_argument("--steps", type=int, default=5, help="grid：每个范围的取值个数（默认5）/ values per range")
-    parser.add_argument("--reps", type=int, default=3, help="每个点的重复次数（默认3）/ replications per point")
-    parser.add_argument("--outcome", default="participation",
-                        help="分析的结果指标（默认 participation）/ outcome measure")
+    parser.add_argument(
+        "scenario", help="内置情景名或情景 YAML 文件路径 / scenario name or YAML path"
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=LOW:HIGH|V1,V2",
+        help="扫描的参数：名称=下限:上限 或 名称=值1,值2，可重复 / a parameter to sweep",
+    )
+    parser.add_argument(
+        "--method",
+        choices=METHODS,
+        default="lhs",
+        help="网格、拉丁超立方（lhs）、Sobol 或 Morris 敏感性分析（默认 lhs）/ method",
+    )
+    parser.add_argument(
+        "--n",
+        type=int,
+        default=16,
+        help="lhs：点数；sobol：基样本数（2的幂）；morris：轨迹数 / sample size",
+    )
+    parser.add_argument(
+        "--steps", type=int, default=5, help="grid：每个范围的取值个数（默认5）/ values per range"
+    )
+    parser.add_argument(
+        "--reps", type=int, default=3, help="每个点的重复次数（默认3）/ replications per point"
+    )
+    parser.add_argument(
+        "--outcome",
+        default="participation",
+        help="分析的结果指标（默认 participation）/ outcome measure",
+    )
     parser.add_argument("--form", default=None, help="各点使用的协商形式 / the form at every point")
     add_execution_arguments(parser)
 
@@ -48,16 +70,28 @@ def run(args: argparse.Namespace) -> int:
     if args.reps < 1:
         raise InputError("<options>", "--reps", "a positive whole number", "重复次数应为正整数")
     if args.steps < 2:
-        raise InputError("<options>", "--steps", "at least 2 values per range", "每个范围至少取 2 个值")
+        raise InputError(
+            "<options>", "--steps", "at least 2 values per range", "每个范围至少取 2 个值"
+        )
     scenario = load_scenario(args.scenario)
     params = [parse_parameter(p) for p in args.param]
-    sweep = Sweep(scenario, params, method=args.method, n=args.n, reps=args.reps, seed=args.seed,
-                  form=args.form, steps=args.steps, runner=load_runner(args.runner))
+    sweep = Sweep(
+        scenario,
+        params,
+        method=args.method,
+        n=args.n,
+        reps=args.reps,
+        seed=args.seed,
+        form=args.form,
+        steps=args.steps,
+        runner=load_runner(args.runner),
+    )
     sweep.study.check_measures([args.outcome])
     executor = make_executor_from_args(args)
     try:
-        result = sweep.run(executor, out=args.out, resume=args.resume,
-                           progress=False if args.no_progress else None)
+        result = sweep.run(
+            executor, out=args.out, resume=args.resume, progress=False if args.no_progress else None
+        )
     except RunFailed as err:
         head = "" if args.lang == "en" else "模拟出错："
         print(f"{head}{err}", file=sys.stderr)
@@ -70,30 +104,45 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         _write_outputs(args, sweep, frame, indices)
     if args.format == "json":
-        body = {"method": args.method, "outcome": args.outcome, "reps": args.reps,
-                "seed": args.seed, "points": json.loads(table.to_json(orient="records")),
-                "sensitivity": None if indices is None else json.loads(indices.to_json(orient="index"))}
+        body = {
+            "method": args.method,
+            "outcome": args.outcome,
+            "reps": args.reps,
+            "seed": args.seed,
+            "points": json.loads(table.to_json(orient="records")),
+            "sensitivity": None if indices is None else json.loads(indices.to_json(orient="index")),
+        }
         print(json.dumps(body, ensure_ascii=False, indent=2))
         return 0
     from xsim.experiments.labels import measure_label
 
     en = args.lang == "en"
-    print(f"{scenario.name}: {args.method}, {len(sweep.points)} points × {args.reps} replications"
-          if en else f"{scenario.title}（{scenario.name}）：{args.method}，{len(sweep.points)} 个抽样点 × "
-          f"{args.reps} 次重复")
+    print(
+        f"{scenario.name}: {args.method}, {len(sweep.points)} points × {args.reps} replications"
+        if en
+        else f"{scenario.title}（{scenario.name}）：{args.method}，{len(sweep.points)} 个抽样点 × "
+        f"{args.reps} 次重复"
+    )
     if indices is None:
         shown = table.sort_values(args.outcome, ascending=False)
         with _pd_wide():
-            print(shown.rename(columns={args.outcome: measure_label(args.outcome, args.lang)})
-                  .head(30).to_string(float_format=lambda v: f"{v:.3f}"))
+            print(
+                shown.rename(columns={args.outcome: measure_label(args.outcome, args.lang)})
+                .head(30)
+                .to_string(float_format=lambda v: f"{v:.3f}")
+            )
         if len(shown) > 30:
-            print(f"... ({len(shown) - 30} more points)" if en else f"……（另有 {len(shown) - 30} 个点）")
+            print(
+                f"... ({len(shown) - 30} more points)"
+                if en
+                else f"……（另有 {len(shown) - 30} 个点）"
+            )
     else:
         head = "sensitivity of" if en else "敏感性指数："
         print(f"{head} {measure_label(args.outcome, args.lang)}")
         with _pd_wide():
             print(indices.to_string(float_format=lambda v: f"{v:.3f}"))
-        top = indices.index[int(np.nanargmax(indices.iloc[:, 2 if args.method == 'sobol' else 0]))]
+        top = indices.index[int(np.nanargmax(indices.iloc[:, 2 if args.method == "sobol" else 0]))]
         print(f"most influential: {top}" if en else f"影响最大的参数：{top}")
     return 0
 
@@ -117,12 +166,16 @@ def _write_outputs(args, sweep, frame, indices) -> None:
 
     out = Path(args.out)
     if indices is not None:
-        atomic_write_bytes(out / "sensitivity.json",
-                            indices.to_json(orient="index", indent=2).encode("utf-8"))
-        save_figure(sensitivity_figure(indices, outcome=args.outcome, lang=args.lang),
-                    out / "sensitivity.png")
+        atomic_write_bytes(
+            out / "sensitivity.json", indices.to_json(orient="index", indent=2).encode("utf-8")
+        )
+        save_figure(
+            sensitivity_figure(indices, outcome=args.outcome, lang=args.lang),
+            out / "sensitivity.png",
+        )
     else:
         numeric = [p.name for p in sweep.params if p.is_range]
         if numeric:  # a plot against the first numeric parameter (lists may be form names)
-            save_figure(sweep_figure(frame, numeric[0], args.outcome, lang=args.lang),
-                        out / "sweep.png")
+            save_figure(
+                sweep_figure(frame, numeric[0], args.outcome, lang=args.lang), out / "sweep.png"
+            )

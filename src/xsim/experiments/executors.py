@@ -48,8 +48,9 @@ def _check_workers(workers: int | None) -> int:
     if workers is None:
         return default_workers()
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InputError("<options>", "--workers", "a positive whole number of workers",
-                         "工作进程数应为正整数")
+        raise InputError(
+            "<options>", "--workers", "a positive whole number of workers", "工作进程数应为正整数"
+        )
     return workers
 
 
@@ -136,8 +137,12 @@ class ProcessExecutor(Executor):
         self._context.set_forkserver_preload(["__main__", module])
 
     def _pool(self, blob: bytes) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
-                                   initializer=_init_worker, initargs=(blob,))
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=self._context,
+            initializer=_init_worker,
+            initargs=(blob,),
+        )
 
     def map_chunks(self, fn: ChunkFn, job: Any, chunks: Iterable[Sequence]) -> Iterator[Any]:
         import cloudpickle
@@ -175,7 +180,8 @@ class ProcessExecutor(Executor):
 
                         raise RunFailed(
                             f"worker processes died {restarts} times (killed, out of memory or a "
-                            "crash in native code); finished runs are kept") from None
+                            "crash in native code); finished runs are kept"
+                        ) from None
                     _stop(pool)
                     pool = self._pool(blob)
                     lost = list(pending.values())
@@ -216,8 +222,9 @@ class DaskExecutor(Executor):
 
     name = "dask"
 
-    def __init__(self, address: str = "local", workers: int | None = None, *,
-                 timeout: float = 5.0) -> None:
+    def __init__(
+        self, address: str = "local", workers: int | None = None, *, timeout: float = 5.0
+    ) -> None:
         import logging
 
         from distributed import Client, LocalCluster
@@ -230,26 +237,37 @@ class DaskExecutor(Executor):
 
             # Workers here run one long task after another: the statistical profiler (a stack
             # sample every 10 ms) and GIL monitor cost CPU that the runs need on a small machine.
-            quiet = {"distributed.worker.profile.enabled": False,
-                     "distributed.admin.system-monitor.gil.enabled": False}
+            quiet = {
+                "distributed.worker.profile.enabled": False,
+                "distributed.admin.system-monitor.gil.enabled": False,
+            }
             with dask.config.set(quiet), _children_ignore_sigint():
-                self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                             dashboard_address=None, silence_logs=logging.ERROR)
+                self._cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             self.client = Client(self._cluster, set_as_default=False)
         elif address.startswith(("tcp://", "tls://", "ws://", "wss://", "inproc://")):
             try:
                 self.client = Client(address, timeout=timeout, set_as_default=False)
             except (OSError, TimeoutError) as exc:
                 raise InputError(
-                    "<options>", "--scheduler",
+                    "<options>",
+                    "--scheduler",
                     f"a Dask scheduler answering at {address}; none answered within "
                     f"{timeout:g} s ({type(exc).__name__})",
                     f"应为可连接的 Dask 调度器；{address} 在 {timeout:g} 秒内无应答",
                 ) from None
         else:
-            raise InputError("<options>", "--scheduler",
-                             f"'local' or an address such as tcp://HOST:PORT (got '{address}')",
-                             f"应为 local 或形如 tcp://主机:端口 的地址（实际为「{address}」）")
+            raise InputError(
+                "<options>",
+                "--scheduler",
+                f"'local' or an address such as tcp://HOST:PORT (got '{address}')",
+                f"应为 local 或形如 tcp://主机:端口 的地址（实际为「{address}」）",
+            )
         info = self.client.scheduler_info()
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
@@ -282,8 +300,9 @@ class DaskExecutor(Executor):
                 except KilledWorker as exc:
                     from xsim.experiments.study import RunFailed
 
-                    raise RunFailed(f"Dask workers died running the same task repeatedly: {exc}") \
-                        from None
+                    raise RunFailed(
+                        f"Dask workers died running the same task repeatedly: {exc}"
+                    ) from None
                 inflight.discard(future)
                 future.release()
                 yield result
@@ -300,7 +319,9 @@ class DaskExecutor(Executor):
             self._cluster.close()
 
 
-def make_executor(kind: str | None = None, workers: int | None = None, scheduler: str | None = None):
+def make_executor(
+    kind: str | None = None, workers: int | None = None, scheduler: str | None = None
+):
     """An executor from CLI-style options.
 
     ``kind``: "in-process", "processes" (default), or a Dask scheduler ("local", "tcp://…");

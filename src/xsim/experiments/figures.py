@@ -17,8 +17,18 @@ import numpy as np
 from xsim.experiments.labels import measure_label, variant_label
 
 # Preferred measures for the overview figure, in this order, when the study has them.
-HEADLINE = ("participation", "fairness", "consensus", "representativeness_groups", "opinion_change",
-            "person_hours", "adopted", "polarization", "days_to_decision", "n_violations")
+HEADLINE = (
+    "participation",
+    "fairness",
+    "consensus",
+    "representativeness_groups",
+    "opinion_change",
+    "person_hours",
+    "adopted",
+    "polarization",
+    "days_to_decision",
+    "n_violations",
+)
 
 
 def _font() -> None:
@@ -50,8 +60,9 @@ def save_figure(fig, path: str | os.PathLike, dpi: int = 150) -> Path:
 
 def headline_measures(measures: list[str], limit: int = 6) -> list[str]:
     chosen = [m for m in HEADLINE if m in measures]
-    rest = [m for m in measures if m not in chosen and not m.startswith("findings.")
-            and "." not in m]
+    rest = [
+        m for m in measures if m not in chosen and not m.startswith("findings.") and "." not in m
+    ]
     return (chosen + rest)[:limit]
 
 
@@ -85,28 +96,38 @@ def comparison_figure(summary, measures: list[str] | None = None, *, lang: str =
         table = table.loc[summary.variants]
         _bars(ax, labels, table["mean"], table["ci_low"], table["ci_high"])
         ax.set_title(measure_label(measure, lang))
-    for ax in axes[len(measures):]:
+    for ax in axes[len(measures) :]:
         ax.set_visible(False)
     pct = f"{summary.level:.0%}"
-    fig.suptitle(f"各方案比较（均值与{pct}置信区间）" if lang != "en"
-                 else f"Comparison of variants (mean and {pct} CI)")
+    fig.suptitle(
+        f"各方案比较（均值与{pct}置信区间）"
+        if lang != "en"
+        else f"Comparison of variants (mean and {pct} CI)"
+    )
     return fig
 
 
 # Groups a trainer asks about first: the old, the young, non-registered residents, tenants, offline.
-KEY_GROUPS = ("participation.age_young", "participation.age_old", "participation.nonregistered",
-              "participation.tenant", "participation.nodigital")
+KEY_GROUPS = (
+    "participation.age_young",
+    "participation.age_old",
+    "participation.nonregistered",
+    "participation.tenant",
+    "participation.nodigital",
+)
 
 
-def participation_by_group(summary, groups: list[str] | None = None, *,
-                           prefix: str = "participation.", lang: str = "zh"):
+def participation_by_group(
+    summary, groups: list[str] | None = None, *, prefix: str = "participation.", lang: str = "zh"
+):
     """Grouped bars: participation of each group (columns ``participation.<group>``) per variant.
 
     ``groups`` defaults to :data:`KEY_GROUPS` when the study has them, else every ``prefix`` column.
     """
     if groups is None:
-        groups = [m for m in KEY_GROUPS if m in summary.measures] or \
-            [m for m in summary.measures if m.startswith(prefix)]
+        groups = [m for m in KEY_GROUPS if m in summary.measures] or [
+            m for m in summary.measures if m.startswith(prefix)
+        ]
     if not groups:
         raise ValueError(f"no measures starting with {prefix!r} in this summary")
     fig = _figure(min(12.0, max(6.0, 0.35 * len(groups) * len(summary.variants) + 2)), 4.2)
@@ -117,14 +138,28 @@ def participation_by_group(summary, groups: list[str] | None = None, *,
     for i, variant in enumerate(summary.variants):
         t = summary.table[(summary.table.variant == variant)].set_index("measure").loc[groups]
         means = t["mean"].to_numpy(float)
-        err = np.vstack([np.clip(means - t["ci_low"].to_numpy(float), 0, None),
-                         np.clip(t["ci_high"].to_numpy(float) - means, 0, None)])
-        ax.bar(x + (i - (len(summary.variants) - 1) / 2) * width, means, width, yerr=err,
-               capsize=3, color=colors[i], label=variant_label(variant, lang))
+        err = np.vstack(
+            [
+                np.clip(means - t["ci_low"].to_numpy(float), 0, None),
+                np.clip(t["ci_high"].to_numpy(float) - means, 0, None),
+            ]
+        )
+        ax.bar(
+            x + (i - (len(summary.variants) - 1) / 2) * width,
+            means,
+            width,
+            yerr=err,
+            capsize=3,
+            color=colors[i],
+            label=variant_label(variant, lang),
+        )
     ax.set_xticks(x, [measure_label(g, lang).split("·")[-1] for g in groups])
     ax.set_ylabel("参与率" if lang != "en" else "participation")
-    ax.set_title("各群体参与率（均值与95%置信区间）" if lang != "en"
-                 else "Participation by group (mean and 95% CI)")
+    ax.set_title(
+        "各群体参与率（均值与95%置信区间）"
+        if lang != "en"
+        else "Participation by group (mean and 95% CI)"
+    )
     ax.legend(fontsize="small", ncols=min(3, len(summary.variants)))
     ax.grid(axis="y", alpha=0.3)
     return fig
@@ -152,16 +187,26 @@ def opinion_trajectories(trajectories, *, lang: str = "zh", band: float = 0.95):
             data = trajectories[trajectories.variant == variant]
             grouped = data.groupby("step")[column]
             steps = np.asarray(list(grouped.groups), dtype=float)
-            ax.plot(steps, grouped.mean().to_numpy(), color=color, label=variant_label(variant, lang))
-            ax.fill_between(steps, grouped.quantile(lo_q).to_numpy(),
-                            grouped.quantile(hi_q).to_numpy(), color=color, alpha=0.2)
+            ax.plot(
+                steps, grouped.mean().to_numpy(), color=color, label=variant_label(variant, lang)
+            )
+            ax.fill_between(
+                steps,
+                grouped.quantile(lo_q).to_numpy(),
+                grouped.quantile(hi_q).to_numpy(),
+                color=color,
+                alpha=0.2,
+            )
         ax.set_xlabel("协商轮次" if lang != "en" else "deliberation round")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(zh if lang != "en" else en)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize="small")
-    fig.suptitle(f"意见轨迹（均值与{band:.0%}区间）" if lang != "en"
-                 else f"Opinion trajectories (mean and {band:.0%} band)")
+    fig.suptitle(
+        f"意见轨迹（均值与{band:.0%}区间）"
+        if lang != "en"
+        else f"Opinion trajectories (mean and {band:.0%} band)"
+    )
     return fig
 
 
@@ -177,15 +222,35 @@ def sensitivity_figure(indices, *, outcome: str, lang: str = "zh"):
     x = np.arange(len(params))
     if "ST" in indices.columns:
         width = 0.38
-        ax.bar(x - width / 2, indices["S1"], width, yerr=indices["S1_conf"], capsize=3,
-               label="一阶指数 S1" if lang != "en" else "first order S1", color="#4C72B0")
-        ax.bar(x + width / 2, indices["ST"], width, yerr=indices["ST_conf"], capsize=3,
-               label="总效应指数 ST" if lang != "en" else "total order ST", color="#DD8452")
+        ax.bar(
+            x - width / 2,
+            indices["S1"],
+            width,
+            yerr=indices["S1_conf"],
+            capsize=3,
+            label="一阶指数 S1" if lang != "en" else "first order S1",
+            color="#4C72B0",
+        )
+        ax.bar(
+            x + width / 2,
+            indices["ST"],
+            width,
+            yerr=indices["ST_conf"],
+            capsize=3,
+            label="总效应指数 ST" if lang != "en" else "total order ST",
+            color="#DD8452",
+        )
         ax.set_ylabel("Sobol 指数" if lang != "en" else "Sobol index")
         method = "Sobol"
     else:
-        ax.bar(x, indices["mu_star"], yerr=indices["mu_star_conf"], capsize=3, color="#4C72B0",
-               label="μ*")
+        ax.bar(
+            x,
+            indices["mu_star"],
+            yerr=indices["mu_star_conf"],
+            capsize=3,
+            color="#4C72B0",
+            label="μ*",
+        )
         ax.plot(x, indices["sigma"], "o", color="#DD8452", label="σ")
         ax.set_ylabel("Morris 基本效应" if lang != "en" else "Morris elementary effects")
         method = "Morris"
@@ -193,8 +258,11 @@ def sensitivity_figure(indices, *, outcome: str, lang: str = "zh"):
     ax.legend(fontsize="small")
     ax.grid(axis="y", alpha=0.3)
     label = measure_label(outcome, lang)
-    ax.set_title(f"「{label}」的全局敏感性（{method}）" if lang != "en"
-                 else f"Global sensitivity of {label} ({method})")
+    ax.set_title(
+        f"「{label}」的全局敏感性（{method}）"
+        if lang != "en"
+        else f"Global sensitivity of {label} ({method})"
+    )
     return fig
 
 
@@ -206,8 +274,13 @@ def sweep_figure(frame, parameter: str, outcome: str, *, lang: str = "zh"):
     y = frame[outcome].to_numpy(float)
     ax.plot(x, y, ".", alpha=0.3, color="#4C72B0")
     means = frame.groupby(parameter)[outcome].mean()
-    ax.plot(means.index.to_numpy(float), means.to_numpy(float), "-o", color="#C44E52",
-            label="均值" if lang != "en" else "mean")
+    ax.plot(
+        means.index.to_numpy(float),
+        means.to_numpy(float),
+        "-o",
+        color="#C44E52",
+        label="均值" if lang != "en" else "mean",
+    )
     ax.set_xlabel(measure_label(parameter, lang))
     ax.set_ylabel(measure_label(outcome, lang))
     ax.legend(fontsize="small")

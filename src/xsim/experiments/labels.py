@@ -49,13 +49,19 @@ _LABELS: dict[str, tuple[str, str]] = {
 
 # group / sub-measure words after a dot, e.g. participation.age_old
 _PARTS: dict[str, tuple[str, str]] = {
-    "age_young": ("青年", "young"), "age_middle": ("中年", "middle-aged"),
+    "age_young": ("青年", "young"),
+    "age_middle": ("中年", "middle-aged"),
     "age_old": ("老年", "old"),
-    "registered": ("户籍居民", "registered"), "nonregistered": ("非户籍居民", "non-registered"),
-    "owner": ("业主", "owners"), "tenant": ("租户", "tenants"),
-    "female": ("女性", "women"), "male": ("男性", "men"),
-    "digital": ("能上网者", "online"), "nodigital": ("不能上网者", "offline"),
-    "stake_pos": ("受益方", "gaining side"), "stake_neg": ("受损方", "losing side"),
+    "registered": ("户籍居民", "registered"),
+    "nonregistered": ("非户籍居民", "non-registered"),
+    "owner": ("业主", "owners"),
+    "tenant": ("租户", "tenants"),
+    "female": ("女性", "women"),
+    "male": ("男性", "men"),
+    "digital": ("能上网者", "online"),
+    "nodigital": ("不能上网者", "offline"),
+    "stake_pos": ("受益方", "gaining side"),
+    "stake_neg": ("受损方", "losing side"),
 }
 
 

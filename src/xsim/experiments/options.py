@@ -16,33 +16,71 @@ from xsim.errors import InputError
 
 def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
     """--seed --out --resume --workers --scheduler --executor --no-progress --runner --format."""
-    parser.add_argument("--seed", type=int, default=0, help="研究的根随机种子（默认0）/ root seed of the study (default 0)")
-    parser.add_argument("--out", metavar="DIR",
-                        help="结果文件夹（Parquet分片、清单、汇总、图）/ folder for the results")
-    parser.add_argument("--resume", action="store_true",
-                        help="续算 --out 中中断的研究，只运行缺少的模拟 / complete an interrupted study")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="本机工作进程数（默认：全部核心）/ local worker processes (default: all cores)")
-    parser.add_argument("--scheduler", metavar="local|tcp://HOST:PORT", default=None,
-                        help="用 Dask 运行：local 启动本机集群，tcp://… 连接已有调度器 / run on Dask")
-    parser.add_argument("--executor", choices=["processes", "in-process"], default="processes",
-                        help="不用 --scheduler 时：本机多进程（默认）或当前进程 / local processes or this process")
-    parser.add_argument("--format", choices=["text", "json"], default="text",
-                        help="text 供阅读（默认），json 供程序处理 / output format")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="研究的根随机种子（默认0）/ root seed of the study (default 0)",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="结果文件夹（Parquet分片、清单、汇总、图）/ folder for the results",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="续算 --out 中中断的研究，只运行缺少的模拟 / complete an interrupted study",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="本机工作进程数（默认：全部核心）/ local worker processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="local|tcp://HOST:PORT",
+        default=None,
+        help="用 Dask 运行：local 启动本机集群，tcp://… 连接已有调度器 / run on Dask",
+    )
+    parser.add_argument(
+        "--executor",
+        choices=["processes", "in-process"],
+        default="processes",
+        help="不用 --scheduler 时：本机多进程（默认）或当前进程 / local processes or this process",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text 供阅读（默认），json 供程序处理 / output format",
+    )
     parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
-    parser.add_argument("--runner", metavar="MODULE:FUNCTION", default=None,
-                        help="高级：替代 xsim.model.run_once 的函数 / advanced: replacement for run_once")
+    parser.add_argument(
+        "--runner",
+        metavar="MODULE:FUNCTION",
+        default=None,
+        help="高级：替代 xsim.model.run_once 的函数 / advanced: replacement for run_once",
+    )
 
 
 def check_execution_arguments(args: argparse.Namespace) -> None:
     if args.seed is not None and args.seed < 0:
-        raise InputError("<options>", "--seed", "a non-negative whole number", "随机种子应为非负整数")
+        raise InputError(
+            "<options>", "--seed", "a non-negative whole number", "随机种子应为非负整数"
+        )
     if args.workers is not None and args.workers < 1:
-        raise InputError("<options>", "--workers", "a positive whole number of workers",
-                         "工作进程数应为正整数")
+        raise InputError(
+            "<options>", "--workers", "a positive whole number of workers", "工作进程数应为正整数"
+        )
     if args.resume and not args.out:
-        raise InputError("<options>", "--resume", "--out DIR naming the study folder to resume",
-                         "使用 --resume 时须用 --out 指定要续算的研究文件夹")
+        raise InputError(
+            "<options>",
+            "--resume",
+            "--out DIR naming the study folder to resume",
+            "使用 --resume 时须用 --out 指定要续算的研究文件夹",
+        )
 
 
 def load_runner(spec: str | None):
@@ -53,8 +91,12 @@ def load_runner(spec: str | None):
     try:
         return getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError, ValueError) as exc:
-        raise InputError("<options>", "--runner", f"an importable MODULE:FUNCTION ({exc})",
-                         f"应为可导入的 模块:函数（{exc}）") from None
+        raise InputError(
+            "<options>",
+            "--runner",
+            f"an importable MODULE:FUNCTION ({exc})",
+            f"应为可导入的 模块:函数（{exc}）",
+        ) from None
 
 
 def parse_value(text: str) -> Any:
@@ -68,7 +110,9 @@ def parse_value(text: str) -> Any:
 def parse_assignment(text: str, option: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise InputError("<options>", option, f"KEY=VALUE (got '{text}')", f"应为 键=值（实际为「{text}」）")
+        raise InputError(
+            "<options>", option, f"KEY=VALUE (got '{text}')", f"应为 键=值（实际为「{text}」）"
+        )
     return key.strip(), value.strip()
 
 

@@ -48,8 +48,12 @@ def read_manifest(folder: str | os.PathLike) -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(str(path), "", f"a readable study manifest (JSON): {exc}",
-                         f"应为可读取的研究清单（JSON）：{exc}") from None
+        raise InputError(
+            str(path),
+            "",
+            f"a readable study manifest (JSON): {exc}",
+            f"应为可读取的研究清单（JSON）：{exc}",
+        ) from None
 
 
 def _differences(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
@@ -69,19 +73,31 @@ class ResultStore:
         self._next_part = len(part_files(folder))
 
     @classmethod
-    def open(cls, out: str | os.PathLike, manifest: dict[str, Any], fingerprint: str, *,
-             resume: bool = False, **kwargs) -> ResultStore:
+    def open(
+        cls,
+        out: str | os.PathLike,
+        manifest: dict[str, Any],
+        fingerprint: str,
+        *,
+        resume: bool = False,
+        **kwargs,
+    ) -> ResultStore:
         folder = Path(out)
         if folder.exists() and not folder.is_dir():
-            raise InputError(str(folder), "--out", "a folder for the study's results, not a file",
-                             "应为存放结果的文件夹，而不是文件")
+            raise InputError(
+                str(folder),
+                "--out",
+                "a folder for the study's results, not a file",
+                "应为存放结果的文件夹，而不是文件",
+            )
         stored = read_manifest(folder) if folder.exists() else None
         parts = part_files(folder) if folder.exists() else []
         if stored is not None:
             if stored.get("fingerprint") != fingerprint:
                 changed = _differences(stored.get("study", {}), manifest)
                 raise InputError(
-                    str(folder / MANIFEST), ", ".join(changed) or "fingerprint",
+                    str(folder / MANIFEST),
+                    ", ".join(changed) or "fingerprint",
                     "results of the same study to resume; this folder holds a different study "
                     f"(differs in: {', '.join(changed) or 'fingerprint'}); choose another --out folder",
                     "应为同一研究的结果才能续算；该文件夹保存的是另一项研究"
@@ -89,23 +105,32 @@ class ResultStore:
                 )
             if not resume and parts:
                 raise InputError(
-                    str(folder), "--out",
+                    str(folder),
+                    "--out",
                     "an empty folder; this one already holds results of this study "
                     "(use --resume to complete it, or choose another folder)",
                     "应为空文件夹；该文件夹已有本研究的结果（用 --resume 续算，或换一个文件夹）",
                 )
         elif parts:
-            raise InputError(str(folder), "--out",
-                             "a study folder with a manifest; this one holds part files without one",
-                             "应为带清单的研究文件夹；该文件夹有结果文件却没有 manifest.json")
+            raise InputError(
+                str(folder),
+                "--out",
+                "a study folder with a manifest; this one holds part files without one",
+                "应为带清单的研究文件夹；该文件夹有结果文件却没有 manifest.json",
+            )
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob(f".*{TMP_SUFFIX}"):  # left by a process killed mid-write
             stale.unlink()
         if stored is None:
-            body = {"fingerprint": fingerprint, "study": manifest,
-                    "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-            atomic_write_bytes(folder / MANIFEST, json.dumps(
-                body, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+            body = {
+                "fingerprint": fingerprint,
+                "study": manifest,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }
+            atomic_write_bytes(
+                folder / MANIFEST,
+                json.dumps(body, ensure_ascii=False, indent=2, default=str).encode("utf-8"),
+            )
         return cls(folder, **kwargs)
 
     def done(self) -> set[tuple[int, int]]:
@@ -115,14 +140,21 @@ class ResultStore:
         done: set[tuple[int, int]] = set()
         for part in part_files(self.folder):
             table = pq.read_table(part, columns=["variant_index", "rep"])
-            done.update(zip(table.column("variant_index").to_pylist(),
-                            table.column("rep").to_pylist(), strict=True))
+            done.update(
+                zip(
+                    table.column("variant_index").to_pylist(),
+                    table.column("rep").to_pylist(),
+                    strict=True,
+                )
+            )
         return done
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self._buffer.extend(rows)
-        if (len(self._buffer) >= self.flush_rows
-                or time.monotonic() - self._last_flush >= self.flush_seconds):
+        if (
+            len(self._buffer) >= self.flush_rows
+            or time.monotonic() - self._last_flush >= self.flush_seconds
+        ):
             self.flush()
 
     def flush(self) -> None:
@@ -188,8 +220,12 @@ def load_results(folder: str | os.PathLike):
     import pyarrow.parquet as pq
 
     if read_manifest(folder) is None:
-        raise InputError(str(folder), "", "a study folder (with manifest.json)",
-                         "应为研究结果文件夹（含 manifest.json）")
+        raise InputError(
+            str(folder),
+            "",
+            "a study folder (with manifest.json)",
+            "应为研究结果文件夹（含 manifest.json）",
+        )
     tables = [pq.read_table(p) for p in part_files(folder)]
     if not tables:
         import pandas as pd

@@ -95,7 +95,8 @@ def make_variant(spec: Variant | Mapping[str, Any] | str, index: int = 0) -> Var
         spec = {"form": spec}
     if not isinstance(spec, Mapping):
         raise InputError(
-            "<variants>", f"[{index}]",
+            "<variants>",
+            f"[{index}]",
             f"a dict of overrides (form, rules, dotted scenario paths), got {type(spec).__name__}",
             f"应为参数字典（form、rules 或情景参数路径），实际为 {type(spec).__name__}",
         )
@@ -106,14 +107,20 @@ def make_variant(spec: Variant | Mapping[str, Any] | str, index: int = 0) -> Var
     overrides = dict(spec.pop("overrides", None) or {})
     for key, value in spec.items():
         if not isinstance(key, str) or not key:
-            raise InputError("<variants>", f"[{index}]", "parameter names must be non-empty strings",
-                             "参数名须为非空字符串")
+            raise InputError(
+                "<variants>",
+                f"[{index}]",
+                "parameter names must be non-empty strings",
+                "参数名须为非空字符串",
+            )
         if key.startswith("rules."):
             rules[key.removeprefix("rules.")] = value
         else:
             overrides[key] = value
     if form is not None and not isinstance(form, str):
-        raise InputError("<variants>", f"[{index}].form", "a form name (string)", "应为协商形式名称（字符串）")
+        raise InputError(
+            "<variants>", f"[{index}].form", "a form name (string)", "应为协商形式名称（字符串）"
+        )
     name = str(name) if name is not None else _default_name(form, rules, overrides)
     return Variant(name=name, form=form, rules=rules or None, overrides=overrides or None)
 
@@ -125,8 +132,12 @@ def make_variants(specs: Iterable[Variant | Mapping[str, Any] | str]) -> list[Va
     seen: set[str] = set()
     for i, variant in enumerate(variants):
         if variant.name in seen:
-            raise InputError("<variants>", f"[{i}].name", f"unique variant names ('{variant.name}' twice)",
-                             f"方案名称不能重复（「{variant.name}」出现两次）")
+            raise InputError(
+                "<variants>",
+                f"[{i}].name",
+                f"unique variant names ('{variant.name}' twice)",
+                f"方案名称不能重复（「{variant.name}」出现两次）",
+            )
         seen.add(variant.name)
     return variants
 
@@ -163,8 +174,9 @@ class Job:
             overrides = {**(overrides or {}), **{f"rules.{k}": v for k, v in rules.items()}}
             rules = None
         try:
-            outcome = self.runner(self.scenario, form=variant.form, rules=rules, seed=seed,
-                                  overrides=overrides)
+            outcome = self.runner(
+                self.scenario, form=variant.form, rules=rules, seed=seed, overrides=overrides
+            )
         except InputError:
             raise
         except Exception as exc:  # reported with the run's identity; the study keeps what finished
@@ -215,8 +227,9 @@ def _default_runner() -> Runner:
 def scenario_hash(scenario: Any) -> str:
     """A content hash of a scenario (pydantic model, dict, or anything with a stable repr)."""
     if hasattr(scenario, "model_dump"):
-        payload = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
-                             default=str)
+        payload = json.dumps(
+            scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, default=str
+        )
     elif isinstance(scenario, Mapping):
         payload = json.dumps(scenario, sort_keys=True, ensure_ascii=False, default=str)
     else:
@@ -245,7 +258,8 @@ def validate_variants(scenario: Any, variants: Sequence[Variant]) -> None:
     for i, variant in enumerate(variants):
         if variant.form is not None and forms is not None and variant.form not in forms:
             raise InputError(
-                "<variants>", f"[{i}].form",
+                "<variants>",
+                f"[{i}].form",
                 f"one of the scenario's forms: {', '.join(forms)} (got '{variant.form}')",
                 f"应为本情景的协商形式之一：{'、'.join(forms)}（实际为「{variant.form}」）",
             )
@@ -266,7 +280,8 @@ def _validate_rules(rules: Mapping[str, Any]) -> None:
     for key in rules:
         if key not in known:
             raise InputError(
-                "<variants>", f"rules.{key}",
+                "<variants>",
+                f"rules.{key}",
                 f"a rulebook setting: {', '.join(known)} (got '{key}')",
                 f"应为本地规则设置之一：{'、'.join(known)}（实际为「{key}」）",
             )
@@ -275,8 +290,12 @@ def _validate_rules(rules: Mapping[str, Any]) -> None:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first.get("loc", ()))
-        raise InputError("<variants>", f"rules.{field}", first.get("msg", "a valid setting"),
-                         f"本地规则设置取值无效：{first.get('msg', '')}") from None
+        raise InputError(
+            "<variants>",
+            f"rules.{field}",
+            first.get("msg", "a valid setting"),
+            f"本地规则设置取值无效：{first.get('msg', '')}",
+        ) from None
 
 
 @dataclass
@@ -324,10 +343,13 @@ class Study:
         validate: bool = True,
     ) -> None:
         if isinstance(reps, bool) or not isinstance(reps, int | np.integer) or reps < 1:
-            raise InputError("<study>", "reps", "a positive whole number of replications",
-                             "重复次数应为正整数")
+            raise InputError(
+                "<study>", "reps", "a positive whole number of replications", "重复次数应为正整数"
+            )
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise InputError("<study>", "seed", "a non-negative whole number", "随机种子应为非负整数")
+            raise InputError(
+                "<study>", "seed", "a non-negative whole number", "随机种子应为非负整数"
+            )
         self.scenario = _resolve_scenario(scenario)
         self.variants = make_variants(variants)
         self.reps = int(reps)
@@ -337,8 +359,15 @@ class Study:
             validate_variants(self.scenario, self.variants)
 
     @classmethod
-    def compare_forms(cls, scenario: Any, forms: Sequence[str] | None = None, *, reps: int,
-                      seed: int = 0, **kwargs) -> Study:
+    def compare_forms(
+        cls,
+        scenario: Any,
+        forms: Sequence[str] | None = None,
+        *,
+        reps: int,
+        seed: int = 0,
+        **kwargs,
+    ) -> Study:
         """Every form of the scenario (or the given ones), other settings as the scenario has them."""
         scenario = _resolve_scenario(scenario)
         forms = list(forms) if forms else scenario_forms(scenario)
@@ -371,8 +400,11 @@ class Study:
         return len(self.variants) * self.reps
 
     def tasks(self) -> list[Task]:
-        return [(v, r, run_seed(self.seed, v, r))
-                for v in range(len(self.variants)) for r in range(self.reps)]
+        return [
+            (v, r, run_seed(self.seed, v, r))
+            for v in range(len(self.variants))
+            for r in range(self.reps)
+        ]
 
     def job(self) -> Job:
         return Job(self.runner, self.scenario, self.variants)
@@ -389,7 +421,8 @@ class Study:
         unknown = [m for m in measures if m not in available]
         if unknown:
             raise InputError(
-                "<options>", "--measures/--outcome",
+                "<options>",
+                "--measures/--outcome",
                 f"outcome measures among: {', '.join(available)} (unknown: {', '.join(unknown)})",
                 f"应为以下结果指标之一：{'、'.join(available)}（未知：{'、'.join(unknown)}）",
             )
@@ -423,13 +456,16 @@ class Study:
         if owned:
             executor = make_executor(executor or "in-process", workers=workers)
         try:
-            store = ResultStore.open(out, self.manifest(), self.fingerprint(), resume=resume) \
-                if out is not None else MemoryStore()
+            store = (
+                ResultStore.open(out, self.manifest(), self.fingerprint(), resume=resume)
+                if out is not None
+                else MemoryStore()
+            )
             done = store.done()
             todo = [t for t in self.tasks() if (t[0], t[1]) not in done]
             n_run = 0
             size = chunk_size or _auto_chunk(len(todo), executor.workers)
-            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
             bar = _progress_bar(len(todo), progress, self)
             try:
                 for rows in executor.map_chunks(execute_chunk, self.job(), chunks):
@@ -466,12 +502,26 @@ def _progress_bar(total: int, progress: bool | None, study: Study):
         progress = sys.stderr.isatty() or _in_notebook()
     label = getattr(study.scenario, "name", None) or "study"
     # delay: studies shorter than a couple of seconds show no bar at all.
-    return tqdm(total=total, disable=not progress, delay=2.0, unit="run", desc=str(label),
-                dynamic_ncols=True)
+    return tqdm(
+        total=total,
+        disable=not progress,
+        delay=2.0,
+        unit="run",
+        desc=str(label),
+        dynamic_ncols=True,
+    )
 
 
-def compare(scenario: Any, forms: Sequence[str] | None = None, *, reps: int = 50, seed: int = 0,
-            executor: Any = "in-process", out: str | None = None, **run_kwargs) -> StudyResult:
+def compare(
+    scenario: Any,
+    forms: Sequence[str] | None = None,
+    *,
+    reps: int = 50,
+    seed: int = 0,
+    executor: Any = "in-process",
+    out: str | None = None,
+    **run_kwargs,
+) -> StudyResult:
     """Notebook one-liner: compare the scenario's forms (or ``forms``) over ``reps`` replications.
 
     >>> result = compare("elevator_retrofit", reps=30, seed=1)               # doctest: +SKIP

@@ -24,20 +24,40 @@ RUN_COLUMNS = ("variant", "variant_index", "rep", "seed")
 _TOL = 1e-9  # floating-point noise: an interval [1e-17, 2e-17] does not "exclude 0"
 
 # What the text table shows unless asked for more (the JSON always has every measure).
-TEXT_MEASURES = ("participation", "participation.age_old", "participation.nonregistered",
-                 "participation.tenant", "participation.nodigital", "informed_in_time",
-                 "representativeness_groups", "voice_dominance", "opinion_change", "polarization",
-                 "support", "consensus", "escalated", "adopted", "days_to_decision",
-                 "result_informed", "fairness", "person_hours", "money_yuan", "n_violations",
-                 "n_warnings")
+TEXT_MEASURES = (
+    "participation",
+    "participation.age_old",
+    "participation.nonregistered",
+    "participation.tenant",
+    "participation.nodigital",
+    "informed_in_time",
+    "representativeness_groups",
+    "voice_dominance",
+    "opinion_change",
+    "polarization",
+    "support",
+    "consensus",
+    "escalated",
+    "adopted",
+    "days_to_decision",
+    "result_informed",
+    "fairness",
+    "person_hours",
+    "money_yuan",
+    "n_violations",
+    "n_warnings",
+)
 
 
 def measure_columns(frame: pd.DataFrame) -> list[str]:
     """Outcome measures: numeric or boolean columns after ``seed`` (rows put the variant first)."""
     columns = list(frame.columns)
     start = columns.index("seed") + 1 if "seed" in columns else 0
-    return [c for c in columns[start:]
-            if pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c])]
+    return [
+        c
+        for c in columns[start:]
+        if pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c])
+    ]
 
 
 def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
@@ -79,8 +99,9 @@ class Summary:
         return row.iloc[0][["n", "mean", "ci_low", "ci_high"]].to_dict()
 
     def difference(self, variant: str, measure: str) -> dict[str, float]:
-        row = self.differences[(self.differences.variant == variant)
-                               & (self.differences.measure == measure)]
+        row = self.differences[
+            (self.differences.variant == variant) & (self.differences.measure == measure)
+        ]
         if row.empty:
             raise KeyError((variant, measure))
         return row.iloc[0][["diff", "ci_low", "ci_high"]].to_dict()
@@ -92,16 +113,29 @@ class Summary:
         estimates: dict[str, dict[str, Any]] = {}
         for row in self.table.itertuples():
             estimates.setdefault(row.variant, {})[row.measure] = {
-                "n": int(row.n), "mean": clean(row.mean),
-                "ci_low": clean(row.ci_low), "ci_high": clean(row.ci_high)}
+                "n": int(row.n),
+                "mean": clean(row.mean),
+                "ci_low": clean(row.ci_low),
+                "ci_high": clean(row.ci_high),
+            }
         diffs: dict[str, dict[str, Any]] = {}
         for row in self.differences.itertuples():
             diffs.setdefault(row.variant, {})[row.measure] = {
-                "diff": clean(row.diff), "ci_low": clean(row.ci_low),
-                "ci_high": clean(row.ci_high), "excludes_zero": bool(row.excludes_zero)}
-        return {"level": self.level, "n_boot": self.n_boot, "bootstrap_seed": self.seed,
-                "baseline": self.baseline, "variants": self.variants, "measures": self.measures,
-                "estimates": estimates, "differences_vs_baseline": diffs}
+                "diff": clean(row.diff),
+                "ci_low": clean(row.ci_low),
+                "ci_high": clean(row.ci_high),
+                "excludes_zero": bool(row.excludes_zero),
+            }
+        return {
+            "level": self.level,
+            "n_boot": self.n_boot,
+            "bootstrap_seed": self.seed,
+            "baseline": self.baseline,
+            "variants": self.variants,
+            "measures": self.measures,
+            "estimates": estimates,
+            "differences_vs_baseline": diffs,
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
@@ -111,7 +145,9 @@ class Summary:
         chosen = [m for m in TEXT_MEASURES if m in self.measures]
         if not chosen:
             return list(self.measures)
-        found = self.table[self.table.measure.str.startswith("findings.") & (self.table["mean"] > 0)]
+        found = self.table[
+            self.table.measure.str.startswith("findings.") & (self.table["mean"] > 0)
+        ]
         return chosen + [m for m in self.measures if m in set(found.measure)]
 
     def to_text(self, lang: str = "zh", measures: list[str] | None = None) -> str:
@@ -129,12 +165,16 @@ class Summary:
         others = [v for v in self.variants if v != self.baseline]
         if lang == "en":
             title = f"Mean [{pct} bootstrap CI] per variant ({self.n_boot} resamples)"
-            dtitle = (f"Difference vs baseline '{variant_label(self.baseline, lang)}' "
-                      f"[{pct} CI]; * = interval excludes 0")
+            dtitle = (
+                f"Difference vs baseline '{variant_label(self.baseline, lang)}' "
+                f"[{pct} CI]; * = interval excludes 0"
+            )
         else:
             title = f"各方案均值 [{pct} 自助法置信区间]（重抽样 {self.n_boot} 次）"
-            dtitle = (f"与基准方案「{variant_label(self.baseline, lang)}」之差 [{pct} 置信区间]；"
-                      "* 表示区间不含 0")
+            dtitle = (
+                f"与基准方案「{variant_label(self.baseline, lang)}」之差 [{pct} 置信区间]；"
+                "* 表示区间不含 0"
+            )
         lines = [title, *_table(head, rows)]
         if others:
             dhead = [measure_label("measure", lang)] + [variant_label(v, lang) for v in others]
@@ -142,8 +182,9 @@ class Summary:
             for m in measures:
                 cells = [measure_label(m, lang)]
                 for v in others:
-                    d = self.differences[(self.differences.variant == v)
-                                         & (self.differences.measure == m)].iloc[0]
+                    d = self.differences[
+                        (self.differences.variant == v) & (self.differences.measure == m)
+                    ].iloc[0]
                     star = "*" if d["excludes_zero"] else ""
                     cells.append(_cell(d["diff"], d["ci_low"], d["ci_high"], signed=True) + star)
                 drows.append(cells)
@@ -180,8 +221,12 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
+
     def line(cells):
-        return "  ".join(_pad(c, w, i > 0) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(
+            _pad(c, w, i > 0) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
     return [line(head), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
 
 
@@ -219,14 +264,20 @@ def summarize(
         measures = available
     unknown = [m for m in measures if m not in available]
     if unknown:
-        raise InputError("<options>", "--measures",
-                         f"measures among: {', '.join(available)} (unknown: {', '.join(unknown)})",
-                         f"应为以下指标之一：{'、'.join(available)}（未知：{'、'.join(unknown)}）")
+        raise InputError(
+            "<options>",
+            "--measures",
+            f"measures among: {', '.join(available)} (unknown: {', '.join(unknown)})",
+            f"应为以下指标之一：{'、'.join(available)}（未知：{'、'.join(unknown)}）",
+        )
     baseline = variants[0] if baseline is None else baseline
     if baseline not in variants:
-        raise InputError("<options>", "--baseline",
-                         f"one of the study's variants: {', '.join(variants)} (got '{baseline}')",
-                         f"应为本研究的方案之一：{'、'.join(variants)}（实际为「{baseline}」）")
+        raise InputError(
+            "<options>",
+            "--baseline",
+            f"one of the study's variants: {', '.join(variants)} (got '{baseline}')",
+            f"应为本研究的方案之一：{'、'.join(variants)}（实际为「{baseline}」）",
+        )
     alpha = (1 - level) / 2
     boots: dict[str, np.ndarray] = {}
     records = []
@@ -238,9 +289,17 @@ def summarize(
             means = np.nanmean(values, axis=0)
             lows, highs = _quantiles(boots[variant], alpha)
         for j, m in enumerate(measures):
-            records.append({"variant": variant, "variant_index": int(index), "measure": m,
-                            "n": int(np.sum(~np.isnan(values[:, j]))), "mean": means[j],
-                            "ci_low": lows[j], "ci_high": highs[j]})
+            records.append(
+                {
+                    "variant": variant,
+                    "variant_index": int(index),
+                    "measure": m,
+                    "n": int(np.sum(~np.isnan(values[:, j]))),
+                    "mean": means[j],
+                    "ci_low": lows[j],
+                    "ci_high": highs[j],
+                }
+            )
     table = pd.DataFrame(records)
     diffs = []
     base_mean = table[table.variant == baseline].set_index("measure")["mean"]
@@ -252,11 +311,21 @@ def summarize(
             lows, highs = _quantiles(delta, alpha)
         mine = table[table.variant == variant].set_index("measure")["mean"]
         for j, m in enumerate(measures):
-            diffs.append({"variant": variant, "baseline": baseline, "measure": m,
-                          "diff": mine[m] - base_mean[m], "ci_low": lows[j], "ci_high": highs[j],
-                          "excludes_zero": bool(lows[j] > _TOL or highs[j] < -_TOL)})
-    differences = pd.DataFrame(diffs, columns=["variant", "baseline", "measure", "diff", "ci_low",
-                                               "ci_high", "excludes_zero"])
+            diffs.append(
+                {
+                    "variant": variant,
+                    "baseline": baseline,
+                    "measure": m,
+                    "diff": mine[m] - base_mean[m],
+                    "ci_low": lows[j],
+                    "ci_high": highs[j],
+                    "excludes_zero": bool(lows[j] > _TOL or highs[j] < -_TOL),
+                }
+            )
+    differences = pd.DataFrame(
+        diffs,
+        columns=["variant", "baseline", "measure", "diff", "ci_low", "ci_high", "excludes_zero"],
+    )
     return Summary(table, differences, variants, list(measures), baseline, level, n_boot, seed)
 
 

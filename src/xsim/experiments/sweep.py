@@ -58,18 +58,30 @@ def parse_parameter(text: str) -> Parameter:
     name, sep, spec = text.partition("=")
     name, spec = name.strip(), spec.strip()
     if not sep or not name or not spec:
-        raise InputError("<options>", "--param", f"NAME=LOW:HIGH or NAME=V1,V2,… (got '{text}')",
-                         f"应为 名称=下限:上限 或 名称=值1,值2,…（实际为「{text}」）")
+        raise InputError(
+            "<options>",
+            "--param",
+            f"NAME=LOW:HIGH or NAME=V1,V2,… (got '{text}')",
+            f"应为 名称=下限:上限 或 名称=值1,值2,…（实际为「{text}」）",
+        )
     if ":" in spec and "," not in spec:
         parts = spec.split(":")
         try:
             low, high = (float(p) for p in parts)
         except ValueError:
-            raise InputError("<options>", f"--param {name}", "numeric bounds LOW:HIGH",
-                             "范围的上下限应为数字（下限:上限）") from None
+            raise InputError(
+                "<options>",
+                f"--param {name}",
+                "numeric bounds LOW:HIGH",
+                "范围的上下限应为数字（下限:上限）",
+            ) from None
         if not low < high:
-            raise InputError("<options>", f"--param {name}", f"LOW < HIGH (got {spec})",
-                             f"下限应小于上限（实际为 {spec}）")
+            raise InputError(
+                "<options>",
+                f"--param {name}",
+                f"LOW < HIGH (got {spec})",
+                f"下限应小于上限（实际为 {spec}）",
+            )
         integer = all(p.strip().lstrip("+-").isdigit() for p in parts)
         return Parameter(name, low, high, integer=integer)
     values = tuple(parse_value(v.strip()) for v in spec.split(",") if v.strip())
@@ -79,14 +91,22 @@ def parse_parameter(text: str) -> Parameter:
 def _problem(params: list[Parameter]) -> dict[str, Any]:
     for p in params:
         if not p.is_range:
-            raise InputError("<options>", f"--param {p.name}",
-                             "a numeric range LOW:HIGH for lhs, sobol and morris (lists: grid only)",
-                             "lhs、sobol、morris 方法需要数值范围（下限:上限）；取值列表只适用于 grid")
-    return {"num_vars": len(params), "names": [p.name for p in params],
-            "bounds": [[p.low, p.high] for p in params]}
+            raise InputError(
+                "<options>",
+                f"--param {p.name}",
+                "a numeric range LOW:HIGH for lhs, sobol and morris (lists: grid only)",
+                "lhs、sobol、morris 方法需要数值范围（下限:上限）；取值列表只适用于 grid",
+            )
+    return {
+        "num_vars": len(params),
+        "names": [p.name for p in params],
+        "bounds": [[p.low, p.high] for p in params],
+    }
 
 
-def sample(params: list[Parameter], method: str, n: int, seed: int, steps: int = 5) -> np.ndarray | list:
+def sample(
+    params: list[Parameter], method: str, n: int, seed: int, steps: int = 5
+) -> np.ndarray | list:
     """The sampled points: an (N, D) array for lhs/sobol/morris, a list of tuples for grid."""
     if method == "grid":
         return list(itertools.product(*(p.grid_values(steps) for p in params)))
@@ -99,15 +119,23 @@ def sample(params: list[Parameter], method: str, n: int, seed: int, steps: int =
         from SALib.sample import sobol
 
         if n < 2 or n & (n - 1):
-            raise InputError("<options>", "--n", f"a power of 2 for Sobol sampling (got {n})",
-                             f"Sobol 抽样的 --n 应为 2 的幂（实际为 {n}）")
+            raise InputError(
+                "<options>",
+                "--n",
+                f"a power of 2 for Sobol sampling (got {n})",
+                f"Sobol 抽样的 --n 应为 2 的幂（实际为 {n}）",
+            )
         return sobol.sample(problem, n, calc_second_order=False, seed=seed)
     if method == "morris":
         from SALib.sample import morris
 
         return morris.sample(problem, n, num_levels=4, seed=seed)
-    raise InputError("<options>", "--method", f"one of {', '.join(METHODS)} (got '{method}')",
-                     f"应为以下方法之一：{'、'.join(METHODS)}（实际为「{method}」）")
+    raise InputError(
+        "<options>",
+        "--method",
+        f"one of {', '.join(METHODS)} (got '{method}')",
+        f"应为以下方法之一：{'、'.join(METHODS)}（实际为「{method}」）",
+    )
 
 
 @dataclass
@@ -126,8 +154,12 @@ class Sweep:
 
     def __post_init__(self) -> None:
         if not self.params:
-            raise InputError("<options>", "--param", "at least one parameter to sweep",
-                             "至少需要一个扫描参数（--param）")
+            raise InputError(
+                "<options>",
+                "--param",
+                "at least one parameter to sweep",
+                "至少需要一个扫描参数（--param）",
+            )
         names = [p.name for p in self.params]
         if len(set(names)) != len(names):
             raise InputError("<options>", "--param", "each parameter once", "每个参数只能出现一次")
@@ -155,8 +187,12 @@ class Sweep:
         means = frame.groupby("variant_index")[outcome].mean()
         missing = sorted(set(range(len(self.points))) - set(means.index))
         if missing:
-            raise InputError("<results>", "", f"results for every point (missing {len(missing)})",
-                             f"每个抽样点都需要结果（缺 {len(missing)} 个）")
+            raise InputError(
+                "<results>",
+                "",
+                f"results for every point (missing {len(missing)})",
+                f"每个抽样点都需要结果（缺 {len(missing)} 个）",
+            )
         table = frame.drop_duplicates("variant_index").set_index("variant_index")
         table = table.loc[means.index, [p.name for p in self.params]]
         table[outcome] = means
@@ -168,12 +204,20 @@ class Sweep:
         import pandas as pd
 
         if self.method not in ("sobol", "morris"):
-            raise InputError("<options>", "--method", "sobol or morris for sensitivity indices",
-                             "敏感性指数需要 sobol 或 morris 方法")
+            raise InputError(
+                "<options>",
+                "--method",
+                "sobol or morris for sensitivity indices",
+                "敏感性指数需要 sobol 或 morris 方法",
+            )
         y = self.point_means(frame, outcome)[outcome].to_numpy(float)
         if np.isnan(y).any() or np.ptp(y) == 0:
-            raise InputError("<results>", outcome, "an outcome that varies across the points",
-                             "所选指标在各抽样点间没有变化，无法做敏感性分析")
+            raise InputError(
+                "<results>",
+                outcome,
+                "an outcome that varies across the points",
+                "所选指标在各抽样点间没有变化，无法做敏感性分析",
+            )
         problem = _problem(self.params)
         if self.method == "sobol":
             from SALib.analyze import sobol
@@ -185,8 +229,10 @@ class Sweep:
 
             res = morris.analyze(problem, np.asarray(self.points), y, num_levels=4, seed=self.seed)
             cols = ["mu_star", "mu_star_conf", "sigma", "mu"]
-        return pd.DataFrame({c: np.asarray(res[c], dtype=float) for c in cols},
-                            index=pd.Index(problem["names"], name="parameter"))
+        return pd.DataFrame(
+            {c: np.asarray(res[c], dtype=float) for c in cols},
+            index=pd.Index(problem["names"], name="parameter"),
+        )
 
 
 def _check_outcome(frame, outcome: str) -> None:
@@ -194,6 +240,9 @@ def _check_outcome(frame, outcome: str) -> None:
 
     available = measure_columns(frame)
     if outcome not in available:
-        raise InputError("<options>", "--outcome",
-                         f"an outcome measure: {', '.join(available)} (got '{outcome}')",
-                         f"应为以下结果指标之一：{'、'.join(available)}（实际为「{outcome}」）")
+        raise InputError(
+            "<options>",
+            "--outcome",
+            f"an outcome measure: {', '.join(available)} (got '{outcome}')",
+            f"应为以下结果指标之一：{'、'.join(available)}（实际为「{outcome}」）",
+        )

@@ -21,23 +21,40 @@ def deliberation_rounds(scenario: Any, form=None, rules=None, seed: int = 0, ove
     model = ConsultationModel(scenario, form=form, rules=rules, rng=seed, overrides=overrides)
     model.run()
     table = model.datacollector.get_table_dataframe("deliberation")
-    return [(int(r), float(m), float(s))
-            for r, m, s in zip(table["round"], table["mean"], table["spread"], strict=True)]
+    return [
+        (int(r), float(m), float(s))
+        for r, m, s in zip(table["round"], table["mean"], table["spread"], strict=True)
+    ]
 
 
 def trajectory_chunk(job, chunk: Sequence[Task]) -> list[dict[str, Any]]:
     rows = []
     for v, r, seed in chunk:
         variant = job.variants[v]
-        rounds = job.runner(job.scenario, form=variant.form, rules=variant.rules, seed=seed,
-                            overrides=variant.overrides)
-        rows += [{"variant": variant.name, "variant_index": v, "rep": r, "step": step,
-                  "opinion": mean, "spread": spread} for step, mean, spread in rounds]
+        rounds = job.runner(
+            job.scenario,
+            form=variant.form,
+            rules=variant.rules,
+            seed=seed,
+            overrides=variant.overrides,
+        )
+        rows += [
+            {
+                "variant": variant.name,
+                "variant_index": v,
+                "rep": r,
+                "step": step,
+                "opinion": mean,
+                "spread": spread,
+            }
+            for step, mean, spread in rounds
+        ]
     return rows
 
 
-def collect_trajectories(study: Study, reps: int | None = None, executor: Any = None,
-                         rounds_runner=deliberation_rounds):
+def collect_trajectories(
+    study: Study, reps: int | None = None, executor: Any = None, rounds_runner=deliberation_rounds
+):
     """Trajectories of the first ``reps`` replications of every variant (default: all)."""
     import pandas as pd
 
@@ -50,11 +67,12 @@ def collect_trajectories(study: Study, reps: int | None = None, executor: Any = 
     executor = make_executor(executor or "in-process") if owned else executor
     try:
         job = Job(rounds_runner, study.scenario, study.variants)
-        chunks = [tasks[i:i + 10] for i in range(0, len(tasks), 10)]
+        chunks = [tasks[i : i + 10] for i in range(0, len(tasks), 10)]
         rows = [row for part in executor.map_chunks(trajectory_chunk, job, chunks) for row in part]
     finally:
         if owned:
             executor.close()
-    frame = pd.DataFrame(rows, columns=["variant", "variant_index", "rep", "step", "opinion",
-                                        "spread"])
+    frame = pd.DataFrame(
+        rows, columns=["variant", "variant_index", "rep", "step", "opinion", "spread"]
+    )
     return frame.sort_values(["variant_index", "rep", "step"]).reset_index(drop=True)

@@ -16,8 +16,16 @@ if TYPE_CHECKING:
     from xsim.records import CaseRecord
 
 __all__ = [
-    "check_record", "effective_rulebook", "Report", "Finding", "Rulebook", "RulebookOverrides",
-    "Rule", "RULES", "STEPS", "rulebook_from_dict",
+    "check_record",
+    "effective_rulebook",
+    "Report",
+    "Finding",
+    "Rulebook",
+    "RulebookOverrides",
+    "Rule",
+    "RULES",
+    "STEPS",
+    "rulebook_from_dict",
 ]
 
 
@@ -30,4 +38,6 @@ def check_record(record: CaseRecord, rulebook: Rulebook | None = None) -> Report
     """Judge one case record; the record's own ``rules:`` override ``rulebook``'s settings."""
     from xsim.rules.checks import run_checks
 
-    return Report(case=record.title, findings=run_checks(record, effective_rulebook(record, rulebook)))
+    return Report(
+        case=record.title, findings=run_checks(record, effective_rulebook(record, rulebook))
+    )

@@ -30,11 +30,13 @@ def load_clauses() -> tuple[dict[str, Clause], str]:
     notice_title = data["source"]["title_zh"]
     out: dict[str, Clause] = {}
     for c in data["clauses"]:
-        out[c["id"]] = Clause(c["id"], c["title_zh"], c["text_zh"], c["gloss_en"],
-                              f"《{notice_title}》", False)
+        out[c["id"]] = Clause(
+            c["id"], c["title_zh"], c["text_zh"], c["gloss_en"], f"《{notice_title}》", False
+        )
     for c in data["laws"]:
-        out[c["id"]] = Clause(c["id"], c["title_zh"], c["text_zh"], c["gloss_en"],
-                              c["source_zh"], True)
+        out[c["id"]] = Clause(
+            c["id"], c["title_zh"], c["text_zh"], c["gloss_en"], c["source_zh"], True
+        )
     return out, notice_title
 
 

@@ -15,31 +15,43 @@ from xsim.rules.rulebook import Rulebook
 
 EXAMPLES: dict[str, str] = {
     "TOPIC-SCOPE": "topic:\n  categories: []",
-    "TOPIC-JOINT": ("population: {residents: 420, ...}\ntopic:\n  proposed_by: "
-                    "{kind: joint_residents, signatures: 41}   # 42 needed; 42 passes"),
+    "TOPIC-JOINT": (
+        "population: {residents: 420, ...}\ntopic:\n  proposed_by: "
+        "{kind: joint_residents, signatures: 41}   # 42 needed; 42 passes"
+    ),
     "TOPIC-SOLICIT": "topic:\n  opinions_solicited: false",
     "SUBJ-LEAD": "scope: cross_community\nlead: committee      # must be township",
-    "SUBJ-MISSING": ("stakeholder_groups:\n  - {id: vendors, name: 早市摊贩}\nparticipants:\n"
-                     "  - {role: resident, group: nearby}   # nobody for vendors"),
+    "SUBJ-MISSING": (
+        "stakeholder_groups:\n  - {id: vendors, name: 早市摊贩}\nparticipants:\n"
+        "  - {role: resident, group: nearby}   # nobody for vendors"
+    ),
     "SUBJ-IRRELEVANT": "participants:\n  - {role: other, relevant: false}",
     "SUBJ-EXPERT": "topic: {technical: true, ...}\nparticipants: [{role: committee}]   # no expert",
     "SUBJ-RESPECTED": "participants: [{role: committee}, {role: resident, group: a}]",
-    "PROC-NOTICE": ("timeline: {notified: 2026-04-08, consulted: 2026-04-10}\n"
-                    "rules: {notice_days: 5}   # 2 days given, 5 required"),
+    "PROC-NOTICE": (
+        "timeline: {notified: 2026-04-08, consulted: 2026-04-10}\n"
+        "rules: {notice_days: 5}   # 2 days given, 5 required"
+    ),
     "PROC-HEARD": "participants:\n  - {role: resident, group: ground, count: 3, spoke: false}",
     "PROC-HEARING": "topic: {wide_impact: true, ...}\nconsultation: {forms: [council]}",
     "PROC-ESCALATE": "consultation: {outcome: disputed}\n# and no assembly:",
-    "PROC-ASSEMBLY-NOTICE": ("timeline: {assembly_notified: 2026-01-16, assembly_held: 2026-01-25}"
-                             "   # 9 days\nassembly: {kind: villagers_meeting, ...}"),
-    "PROC-QUORUM": ("assembly: {kind: villagers_meeting, members: 980, present: 490, yes: 400}"
-                    "   # 491 needed"),
-    "PROC-MAJORITY": ("assembly: {kind: representatives_meeting, members: 30, present: 30, "
-                      "yes: 15}   # exactly half fails"),
+    "PROC-ASSEMBLY-NOTICE": (
+        "timeline: {assembly_notified: 2026-01-16, assembly_held: 2026-01-25}"
+        "   # 9 days\nassembly: {kind: villagers_meeting, ...}"
+    ),
+    "PROC-QUORUM": (
+        "assembly: {kind: villagers_meeting, members: 980, present: 490, yes: 400}   # 491 needed"
+    ),
+    "PROC-MAJORITY": (
+        "assembly: {kind: representatives_meeting, members: 30, present: 30, "
+        "yes: 15}   # exactly half fails"
+    ),
     "RES-IMPLEMENT": "results: {adopted: true, implemented: false, ...}",
     "RES-PUBLICIZE": "timeline: {implemented: 2026-06-15, publicized: null}",
     "RES-FEEDBACK": "results: {implemented: true, feedback_to: [subjects, stakeholders], ...}",
-    "RES-REPORT": ("topic: {commissioned_by: township, ...}\n"
-                   "results: {reported_to_commissioner: false, ...}"),
+    "RES-REPORT": (
+        "topic: {commissioned_by: township, ...}\nresults: {reported_to_commissioner: false, ...}"
+    ),
     "RES-RESPONSE": "results: {reported_to_commissioner: true, commissioner_responded: false}",
     "RES-EXPLAIN": "results: {dissenters: 25, dissenters_explained: 24, ...}",
     "RES-LEGAL": "results: {violates_law: true, corrected: false, ...}",
@@ -69,10 +81,18 @@ def render() -> str:
     ]
     for name, field in Rulebook.model_fields.items():
         out.append(f"| `{name}` | {field.default} | {field.description} |")
-    out += ["", "## Codes", "", "| code | severity | step | clause | title |", "|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Codes",
+        "",
+        "| code | severity | step | clause | title |",
+        "|---|---|---|---|---|",
+    ]
     for r in RULES.values():
-        out.append(f"| [{r.code}](#{r.code.lower()}) | {r.severity} | {r.step} | {r.clause} | "
-                   f"{r.title_en} |")
+        out.append(
+            f"| [{r.code}](#{r.code.lower()}) | {r.severity} | {r.step} | {r.clause} | "
+            f"{r.title_en} |"
+        )
     for r in RULES.values():
         out += [
             "",

@@ -71,10 +71,21 @@ class RulebookOverrides(BaseModel):
 
 # setting -> (default, is it law?, Chinese explanation)
 SETTINGS: dict[str, tuple[int, bool, str]] = {
-    "notice_days": (3, False, "协商前通报的提前天数（第四部分“预留充分时间”；默认3天为本工具假设，非法律规定）"),
+    "notice_days": (
+        3,
+        False,
+        "协商前通报的提前天数（第四部分“预留充分时间”；默认3天为本工具假设，非法律规定）",
+    ),
     "publicize_within_days": (
-        30, False, "成果落实后公开的期限（第五部分“在规定期限内”；默认30天为本工具假设，非法律规定）"),
-    "assembly_notice_days": (10, True, "召集村民会议应提前通知的天数（村民委员会组织法第二十一条：10天）"),
+        30,
+        False,
+        "成果落实后公开的期限（第五部分“在规定期限内”；默认30天为本工具假设，非法律规定）",
+    ),
+    "assembly_notice_days": (
+        10,
+        True,
+        "召集村民会议应提前通知的天数（村民委员会组织法第二十一条：10天）",
+    ),
 }
 
 
@@ -91,8 +102,12 @@ def rulebook_from_dict(
     if data is None:
         return base
     if not isinstance(data, dict):
-        raise InputError(source, "rules", "a mapping of settings such as {notice_days: 5}",
-                         "应为设置映射，如 {notice_days: 5}")
+        raise InputError(
+            source,
+            "rules",
+            "a mapping of settings such as {notice_days: 5}",
+            "应为设置映射，如 {notice_days: 5}",
+        )
     try:
         return base.merged(RulebookOverrides.model_validate(data))
     except ValidationError as exc:
@@ -100,7 +115,12 @@ def rulebook_from_dict(
         key = ".".join(str(p) for p in err["loc"])
         valid = ", ".join(Rulebook.model_fields)
         if err["type"] == "extra_forbidden":
-            raise InputError(source, f"rules.{key}", f"one of the settings {valid}",
-                             f"应为以下设置之一：{valid}") from None
-        raise InputError(source, f"rules.{key}", f"a whole number of days ({err['msg']})",
-                         f"应为整数天数（{err['msg']}）") from None
+            raise InputError(
+                source, f"rules.{key}", f"one of the settings {valid}", f"应为以下设置之一：{valid}"
+            ) from None
+        raise InputError(
+            source,
+            f"rules.{key}",
+            f"a whole number of days ({err['msg']})",
+            f"应为整数天数（{err['msg']}）",
+        ) from None

@@ -65,7 +65,11 @@ FORM_ZH: dict[str, str] = {
     "online": "网络议事协商平台",
 }
 
-OUTCOME_ZH: dict[str, str] = {"consensus": "协商一致", "majority": "多数同意", "disputed": "存在较大争议"}
+OUTCOME_ZH: dict[str, str] = {
+    "consensus": "协商一致",
+    "majority": "多数同意",
+    "disputed": "存在较大争议",
+}
 
 MSG_CHOOSE_FIRST = "请先选择一项，再点击按钮。"
 MSG_INTERNAL = "操作没有成功，这不是您的错。请换一个选择再试，或请培训老师帮助。"
@@ -202,15 +206,24 @@ class CheckboxGroup(widgets.VBox):
     ``options`` is a list of ``(Chinese label, key)`` pairs.
     """
 
-    def __init__(self, options: list[tuple[str, str]], value=(), description: str = "",
-                 columns: int = 3):
+    def __init__(
+        self, options: list[tuple[str, str]], value=(), description: str = "", columns: int = 3
+    ):
         self.boxes = {
-            key: widgets.Checkbox(value=key in value, description=label, indent=False,
-                                  layout=widgets.Layout(width="auto"))
+            key: widgets.Checkbox(
+                value=key in value,
+                description=label,
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+            )
             for label, key in options
         }
-        grid = widgets.GridBox(list(self.boxes.values()), layout=widgets.Layout(
-            grid_template_columns=f"repeat({columns}, max-content)", grid_gap="0 1.5em"))
+        grid = widgets.GridBox(
+            list(self.boxes.values()),
+            layout=widgets.Layout(
+                grid_template_columns=f"repeat({columns}, max-content)", grid_gap="0 1.5em"
+            ),
+        )
         head = [widgets.HTML(f"<b>{esc(description)}</b>")] if description else []
         super().__init__(children=[*head, grid])
 

@@ -50,11 +50,35 @@ from xsim.teaching.common import (
 from xsim.teaching.findings import check_dict, finding_html, report_html
 
 __all__ = [
-    "Capstone", "ExampleCases", "FormMatchExercise", "JointProposalChecker", "LeadExercise",
-    "PolicyLab", "PredictionExercise", "QuorumCalculator", "ScenarioLab", "SpotExercise",
-    "ThresholdExercise", "case_report", "editor", "example_names", "example_record",
-    "form_chooser", "lab", "lab_table", "one_run", "picker", "policy_figure", "policy_table",
-    "quiz", "quote", "ready", "results_stepper", "scenario_intro", "stepper", "topic_table",
+    "Capstone",
+    "ExampleCases",
+    "FormMatchExercise",
+    "JointProposalChecker",
+    "LeadExercise",
+    "PolicyLab",
+    "PredictionExercise",
+    "QuorumCalculator",
+    "ScenarioLab",
+    "SpotExercise",
+    "ThresholdExercise",
+    "case_report",
+    "editor",
+    "example_names",
+    "example_record",
+    "form_chooser",
+    "lab",
+    "lab_table",
+    "one_run",
+    "picker",
+    "policy_figure",
+    "policy_table",
+    "quiz",
+    "quote",
+    "ready",
+    "results_stepper",
+    "scenario_intro",
+    "stepper",
+    "topic_table",
     "village_record",
 ]
 
@@ -83,8 +107,12 @@ def quote(*clause_ids: str) -> _Html:
 
     unknown = [c for c in clause_ids if c not in CLAUSES]
     if unknown:
-        raise InputError("<quote>", "clause", f"known clause ids, not {unknown}",
-                         f"未知的条款编号：{'、'.join(unknown)}")
+        raise InputError(
+            "<quote>",
+            "clause",
+            f"known clause ids, not {unknown}",
+            f"未知的条款编号：{'、'.join(unknown)}",
+        )
     parts = [clause_quote_html(c, CLAUSES[c].title_zh) for c in clause_ids]
     plain = "\n".join(f"{c} {CLAUSES[c].title_zh}：{CLAUSES[c].text_zh}" for c in clause_ids)
     return _Html("".join(parts), plain)
@@ -97,11 +125,16 @@ def quote(*clause_ids: str) -> _Html:
 def _records_dir() -> Path:
     """The example case records: packaged copy if any, else the project's ``examples/records``."""
     here = Path(__file__).resolve()
-    for candidate in (here.parents[1] / "data" / "records", here.parents[3] / "examples" / "records",
-                      Path.cwd().parent / "examples" / "records"):
+    for candidate in (
+        here.parents[1] / "data" / "records",
+        here.parents[3] / "examples" / "records",
+        Path.cwd().parent / "examples" / "records",
+    ):
         if candidate.is_dir() and any(candidate.glob("*.yaml")):
             return candidate
-    raise InputError("examples/records", "", "the example case records", "找不到示例协商记录（examples/records）")
+    raise InputError(
+        "examples/records", "", "the example case records", "找不到示例协商记录（examples/records）"
+    )
 
 
 def example_names() -> list[str]:
@@ -115,8 +148,12 @@ def example_record(name: str) -> dict[str, Any]:
 
     matches = [n for n in example_names() if n == name or n.startswith(f"{name}-")]
     if len(matches) != 1:
-        raise InputError("examples/records", "name", f"one of {example_names()}",
-                         f"示例记录应为以下之一：{'、'.join(example_names())}")
+        raise InputError(
+            "examples/records",
+            "name",
+            f"one of {example_names()}",
+            f"示例记录应为以下之一：{'、'.join(example_names())}",
+        )
     return record_to_dict(load_record(_records_dir() / f"{matches[0]}.yaml"))
 
 
@@ -130,13 +167,19 @@ class ExampleCases(TeachingWidget):
         self.names = list(names) if names is not None else example_names()
         self.records = {n: example_record(n) for n in self.names}
         options = [(f"{self.records[n]['title']}", n) for n in self.names]
-        self.picker = widgets.Dropdown(options=options, value=None, description="选择案例",
-                                       layout=widgets.Layout(width="36em"))
+        self.picker = widgets.Dropdown(
+            options=options, value=None, description="选择案例", layout=widgets.Layout(width="36em")
+        )
         self.picker.observe(self._on_pick, names="value")
         self.summary = widgets.HTML("")
         self.body = widgets.HTML("")
-        self.children = [widgets.HTML(f"<h4>{esc(title)}</h4>"), self.picker, self.status,
-                         self.summary, self.body]
+        self.children = [
+            widgets.HTML(f"<h4>{esc(title)}</h4>"),
+            self.picker,
+            self.status,
+            self.summary,
+            self.body,
+        ]
 
     def show(self, name: str) -> None:
         """Select a case by name (tests, demos)."""
@@ -159,33 +202,47 @@ def _case_summary(record: dict[str, Any]) -> str:
 
     forms = "、".join(FORM_ZH.get(f, f) for f in record["consultation"]["forms"])
     setting = "农村" if record["setting"] == "village" else "城市社区"
-    return (f"{setting}｜议题：{record['topic']['title']}｜协商形式：{forms}｜"
-            f"18周岁以上村（居）民 {record['population']['residents']} 人")
+    return (
+        f"{setting}｜议题：{record['topic']['title']}｜协商形式：{forms}｜"
+        f"18周岁以上村（居）民 {record['population']['residents']} 人"
+    )
 
 
 def village_record() -> dict[str, Any]:
     """A compliant village record (the elevator record turned into a village road matter)."""
-    return apply_patch(elevator_record(), {
-        "title": "石坝村通组公路硬化协商",
-        "setting": "village",
-        "population": {"residents": 860, "households": 300, "representatives": 30},
-        "scope": "whole",
-        "lead": "party_branch",
-        "topic.title": "三组通组公路硬化及筹资筹劳方案",
-        "topic.categories": ["infrastructure", "large_fund"],
-        "topic.law_reserved": True,
-        "stakeholder_groups": [{"id": "group3", "name": "三组村民"},
-                               {"id": "others", "name": "其他组村民"}],
-        "participants": [
-            {"role": "party_branch"}, {"role": "committee"},
-            {"role": "representative", "group": "group3", "count": 8},
-            {"role": "representative", "group": "others", "count": 12},
-            {"role": "expert"}, {"role": "veteran", "respected": True},
-        ],
-        "consultation.forms": ["council", "hearing"],
-        "assembly": {"kind": "representatives_meeting", "members": 30, "present": 24, "yes": 19},
-        "results.channels": ["bulletin", "meeting"],
-    })
+    return apply_patch(
+        elevator_record(),
+        {
+            "title": "石坝村通组公路硬化协商",
+            "setting": "village",
+            "population": {"residents": 860, "households": 300, "representatives": 30},
+            "scope": "whole",
+            "lead": "party_branch",
+            "topic.title": "三组通组公路硬化及筹资筹劳方案",
+            "topic.categories": ["infrastructure", "large_fund"],
+            "topic.law_reserved": True,
+            "stakeholder_groups": [
+                {"id": "group3", "name": "三组村民"},
+                {"id": "others", "name": "其他组村民"},
+            ],
+            "participants": [
+                {"role": "party_branch"},
+                {"role": "committee"},
+                {"role": "representative", "group": "group3", "count": 8},
+                {"role": "representative", "group": "others", "count": 12},
+                {"role": "expert"},
+                {"role": "veteran", "respected": True},
+            ],
+            "consultation.forms": ["council", "hearing"],
+            "assembly": {
+                "kind": "representatives_meeting",
+                "members": 30,
+                "present": 24,
+                "yes": 19,
+            },
+            "results.channels": ["bulletin", "meeting"],
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -194,19 +251,24 @@ def village_record() -> dict[str, Any]:
 
 def _joint_findings(residents: int, representatives: int, kind: str, signatures: int):
     """The TOPIC-JOINT findings the engine reports for this proposal."""
-    data = apply_patch(village_record(), {
-        "population.residents": residents,
-        "population.representatives": representatives,
-        "topic.proposed_by": {"kind": kind, "signatures": signatures},
-        "topic.categories": ["joint_proposal", "infrastructure"],
-    })
+    data = apply_patch(
+        village_record(),
+        {
+            "population.residents": residents,
+            "population.representatives": representatives,
+            "topic.proposed_by": {"kind": kind, "signatures": signatures},
+            "topic.categories": ["joint_proposal", "infrastructure"],
+        },
+    )
     return [f for f in check_dict(data).findings if f.code == "TOPIC-JOINT"]
 
 
 def _int_value(widget: widgets.IntText, label: str) -> int:
     value = widget.value
     if value is None or value < 0:
-        raise InputError("练习", "", f"{label}: a whole number >= 0", f"「{label}」应填写不小于 0 的整数")
+        raise InputError(
+            "练习", "", f"{label}: a whole number >= 0", f"「{label}」应填写不小于 0 的整数"
+        )
     return int(value)
 
 
@@ -223,18 +285,26 @@ class ThresholdExercise(TeachingWidget):
         super().__init__()
         self.residents, self.representatives = residents, representatives
         lay, style = widgets.Layout(width="26em"), {"description_width": "14em"}
-        self.villagers_answer = widgets.IntText(value=0, description="村民联名至少需要（人）",
-                                                style=style, layout=lay)
-        self.reps_answer = widgets.IntText(value=0, description="村民代表联名至少需要（人）",
-                                           style=style, layout=lay)
+        self.villagers_answer = widgets.IntText(
+            value=0, description="村民联名至少需要（人）", style=style, layout=lay
+        )
+        self.reps_answer = widgets.IntText(
+            value=0, description="村民代表联名至少需要（人）", style=style, layout=lay
+        )
         self.submit = button("提交答案")
         self.submit.on_click(self._on_submit)
         self.feedback = widgets.HTML("")
         self.children = [
-            widgets.HTML(f"<h4>练一练：联名提出协商事项的门槛</h4><div>某村有 18 周岁以上村民 "
-                         f"<b>{residents}</b> 人，村民代表 <b>{representatives}</b> 人。"
-                         "村民想联名提出“修建村文化广场”的协商事项。</div>"),
-            self.villagers_answer, self.reps_answer, self.submit, self.status, self.feedback,
+            widgets.HTML(
+                f"<h4>练一练：联名提出协商事项的门槛</h4><div>某村有 18 周岁以上村民 "
+                f"<b>{residents}</b> 人，村民代表 <b>{representatives}</b> 人。"
+                "村民想联名提出“修建村文化广场”的协商事项。</div>"
+            ),
+            self.villagers_answer,
+            self.reps_answer,
+            self.submit,
+            self.status,
+            self.feedback,
         ]
 
     def minimum(self, kind: str) -> int:
@@ -254,13 +324,19 @@ class ThresholdExercise(TeachingWidget):
         need = self.minimum(kind)
         exact = total / (10 if share == "十分之一" else 5)
         if answer == need:
-            return True, (f"✔ {who}：{answer} 人正确。{total} 的{share}是 {exact:g}，"
-                          f"“以上”含本数，不足一人按一人算，至少 {need} 人。")
+            return True, (
+                f"✔ {who}：{answer} 人正确。{total} 的{share}是 {exact:g}，"
+                f"“以上”含本数，不足一人按一人算，至少 {need} 人。"
+            )
         if answer < need:
-            return False, (f"✘ {who}：{answer} 人不够，规则引擎判定为 TOPIC-JOINT（联名人数不足）。"
-                           f"提示：{total} × {share} = {exact:g}，“以上”含本数。")
-        return False, (f"✘ {who}：{answer} 人虽然够了，但不是“至少”——少一人也已达到门槛。"
-                       f"提示：{total} × {share} = {exact:g}，向上取整。")
+            return False, (
+                f"✘ {who}：{answer} 人不够，规则引擎判定为 TOPIC-JOINT（联名人数不足）。"
+                f"提示：{total} × {share} = {exact:g}，“以上”含本数。"
+            )
+        return False, (
+            f"✘ {who}：{answer} 人虽然够了，但不是“至少”——少一人也已达到门槛。"
+            f"提示：{total} × {share} = {exact:g}，向上取整。"
+        )
 
     @safe_callback
     def _on_submit(self, _button=None) -> None:
@@ -282,21 +358,36 @@ class JointProposalChecker(TeachingWidget):
     def __init__(self, residents: int = 420, representatives: int = 12):
         super().__init__()
         lay, style = widgets.Layout(width="24em"), {"description_width": "11em"}
-        self.kind = widgets.Dropdown(options=[("村（居）民联名", "joint_residents"),
-                                              ("村（居）民代表联名", "joint_representatives")],
-                                     value="joint_residents", description="提出方式",
-                                     style=style, layout=lay)
-        self.residents = widgets.IntText(value=residents, description="18周岁以上村（居）民",
-                                         style=style, layout=lay)
-        self.representatives = widgets.IntText(value=representatives, description="村（居）民代表",
-                                               style=style, layout=lay)
+        self.kind = widgets.Dropdown(
+            options=[
+                ("村（居）民联名", "joint_residents"),
+                ("村（居）民代表联名", "joint_representatives"),
+            ],
+            value="joint_residents",
+            description="提出方式",
+            style=style,
+            layout=lay,
+        )
+        self.residents = widgets.IntText(
+            value=residents, description="18周岁以上村（居）民", style=style, layout=lay
+        )
+        self.representatives = widgets.IntText(
+            value=representatives, description="村（居）民代表", style=style, layout=lay
+        )
         self.signatures = widgets.IntText(value=0, description="联名人数", style=style, layout=lay)
         self.check_button = button("核对")
         self.check_button.on_click(self._on_check)
         self.result = widgets.HTML("")
-        self.children = [widgets.HTML("<h4>联名核对：够不够门槛？</h4>"), self.kind, self.residents,
-                         self.representatives, self.signatures, self.check_button, self.status,
-                         self.result]
+        self.children = [
+            widgets.HTML("<h4>联名核对：够不够门槛？</h4>"),
+            self.kind,
+            self.residents,
+            self.representatives,
+            self.signatures,
+            self.check_button,
+            self.status,
+            self.result,
+        ]
 
     @safe_callback
     def _on_check(self, _button=None) -> None:
@@ -331,8 +422,12 @@ class LeadCase:
     scope: str
 
 
-LEADS = [("村（社区）党组织", "party_branch"), ("村（居）民委员会", "committee"),
-         ("乡镇（街道）党（工）委", "township"), ("驻村企业或业主自行组织", "other")]
+LEADS = [
+    ("村（社区）党组织", "party_branch"),
+    ("村（居）民委员会", "committee"),
+    ("乡镇（街道）党（工）委", "township"),
+    ("驻村企业或业主自行组织", "other"),
+]
 
 
 class LeadExercise(TeachingWidget):
@@ -342,22 +437,36 @@ class LeadExercise(TeachingWidget):
 
     def __init__(self, cases: Sequence[LeadCase] | None = None):
         super().__init__()
-        self.cases = list(cases) if cases is not None else [
-            LeadCase("石坝村三组修一条只通本组的便道", "group"),
-            LeadCase("全村修订村规民约", "whole"),
-            LeadCase("龙泉、石桥两村共用灌溉渠清淤，两村说法不一", "cross_community"),
+        self.cases = (
+            list(cases)
+            if cases is not None
+            else [
+                LeadCase("石坝村三组修一条只通本组的便道", "group"),
+                LeadCase("全村修订村规民约", "whole"),
+                LeadCase("龙泉、石桥两村共用灌溉渠清淤，两村说法不一", "cross_community"),
+            ]
+        )
+        self.pickers = [
+            widgets.Dropdown(
+                options=LEADS,
+                value=None,
+                description="由谁牵头",
+                layout=widgets.Layout(width="28em"),
+            )
+            for _ in self.cases
         ]
-        self.pickers = [widgets.Dropdown(options=LEADS, value=None, description="由谁牵头",
-                                         layout=widgets.Layout(width="28em"))
-                        for _ in self.cases]
         self.marks = [widgets.HTML("") for _ in self.cases]
         self.submit = button("提交答案")
         self.submit.on_click(self._on_submit)
         rows = []
         for i, (c, p, m) in enumerate(zip(self.cases, self.pickers, self.marks, strict=True)):
             rows += [widgets.HTML(f"<b>事项 {i + 1}</b>　{esc(c.text)}"), p, m]
-        self.children = [widgets.HTML("<h4>练一练：谁来牵头组织协商？</h4>"), *rows, self.submit,
-                         self.status]
+        self.children = [
+            widgets.HTML("<h4>练一练：谁来牵头组织协商？</h4>"),
+            *rows,
+            self.submit,
+            self.status,
+        ]
 
     def choose(self, *leads: str) -> None:
         for p, lead in zip(self.pickers, leads, strict=True):
@@ -385,8 +494,12 @@ class LeadExercise(TeachingWidget):
 # --------------------------------------------------------------------------------------------------
 # quorum and majority (Organic Law arts. 22, 26; Urban Organic Law art. 9; Civil Code art. 278)
 
-MEETINGS = [("村民会议", "villagers_meeting"), ("居民会议", "residents_meeting"),
-            ("村（居）民代表会议", "representatives_meeting"), ("业主大会（业主共同决定）", "owners_meeting")]
+MEETINGS = [
+    ("村民会议", "villagers_meeting"),
+    ("居民会议", "residents_meeting"),
+    ("村（居）民代表会议", "representatives_meeting"),
+    ("业主大会（业主共同决定）", "owners_meeting"),
+]
 _ASSEMBLY_CODES = ("PROC-QUORUM", "PROC-MAJORITY")
 
 
@@ -395,37 +508,68 @@ class QuorumCalculator(TeachingWidget):
 
     kind_zh = "法定人数计算器"
 
-    def __init__(self, kind: str = "villagers_meeting", members: int = 860, present: int = 420,
-                 yes: int = 300, area_total: float = 0.0, area_present: float = 0.0,
-                 area_yes: float = 0.0, households_total: int = 0, households_present: int = 0):
+    def __init__(
+        self,
+        kind: str = "villagers_meeting",
+        members: int = 860,
+        present: int = 420,
+        yes: int = 300,
+        area_total: float = 0.0,
+        area_present: float = 0.0,
+        area_yes: float = 0.0,
+        households_total: int = 0,
+        households_present: int = 0,
+    ):
         super().__init__()
         lay, style = widgets.Layout(width="26em"), {"description_width": "12em"}
-        self.kind = widgets.Dropdown(options=MEETINGS, value=kind, description="会议类型",
-                                     style=style, layout=lay)
-        self.members = widgets.IntText(value=members, description="应到人数（有权参加）",
-                                       style=style, layout=lay)
-        self.present = widgets.IntText(value=present, description="实到人数（参加表决）",
-                                       style=style, layout=lay)
+        self.kind = widgets.Dropdown(
+            options=MEETINGS, value=kind, description="会议类型", style=style, layout=lay
+        )
+        self.members = widgets.IntText(
+            value=members, description="应到人数（有权参加）", style=style, layout=lay
+        )
+        self.present = widgets.IntText(
+            value=present, description="实到人数（参加表决）", style=style, layout=lay
+        )
         self.yes = widgets.IntText(value=yes, description="同意人数", style=style, layout=lay)
-        self.households_total = widgets.IntText(value=households_total, description="全村户数（村民会议）",
-                                                style=style, layout=lay)
-        self.households_present = widgets.IntText(value=households_present, description="到会户代表数（村民会议）",
-                                                  style=style, layout=lay)
-        self.area_total = widgets.FloatText(value=area_total, description="专有部分总面积（㎡，业主）",
-                                            style=style, layout=lay)
-        self.area_present = widgets.FloatText(value=area_present, description="参与表决面积（㎡，业主）",
-                                              style=style, layout=lay)
-        self.area_yes = widgets.FloatText(value=area_yes, description="同意面积（㎡，业主）",
-                                          style=style, layout=lay)
-        self.special = widgets.Checkbox(value=True, indent=False,
-                                        description="业主：加装电梯等改建、筹集维修资金等特别事项")
+        self.households_total = widgets.IntText(
+            value=households_total, description="全村户数（村民会议）", style=style, layout=lay
+        )
+        self.households_present = widgets.IntText(
+            value=households_present,
+            description="到会户代表数（村民会议）",
+            style=style,
+            layout=lay,
+        )
+        self.area_total = widgets.FloatText(
+            value=area_total, description="专有部分总面积（㎡，业主）", style=style, layout=lay
+        )
+        self.area_present = widgets.FloatText(
+            value=area_present, description="参与表决面积（㎡，业主）", style=style, layout=lay
+        )
+        self.area_yes = widgets.FloatText(
+            value=area_yes, description="同意面积（㎡，业主）", style=style, layout=lay
+        )
+        self.special = widgets.Checkbox(
+            value=True, indent=False, description="业主：加装电梯等改建、筹集维修资金等特别事项"
+        )
         self.check_button = button("判断")
         self.check_button.on_click(self._on_check)
         self.result = widgets.HTML("")
         self.children = [
-            widgets.HTML("<h4>法定人数与表决计算器</h4>"), self.kind, self.members, self.present,
-            self.yes, self.households_total, self.households_present, self.area_total,
-            self.area_present, self.area_yes, self.special, self.check_button, self.status,
+            widgets.HTML("<h4>法定人数与表决计算器</h4>"),
+            self.kind,
+            self.members,
+            self.present,
+            self.yes,
+            self.households_total,
+            self.households_present,
+            self.area_total,
+            self.area_present,
+            self.area_yes,
+            self.special,
+            self.check_button,
+            self.status,
             self.result,
         ]
 
@@ -435,25 +579,52 @@ class QuorumCalculator(TeachingWidget):
         present = _int_value(self.present, "实到人数")
         yes = _int_value(self.yes, "同意人数")
         if present > members:
-            raise InputError("<计算器>", "present", "present <= members", "实到人数不能多于应到人数")
+            raise InputError(
+                "<计算器>", "present", "present <= members", "实到人数不能多于应到人数"
+            )
         if yes > present:
             raise InputError("<计算器>", "yes", "yes <= present", "同意人数不能多于实到人数")
-        assembly: dict[str, Any] = {"kind": kind, "members": members, "present": present, "yes": yes}
+        assembly: dict[str, Any] = {
+            "kind": kind,
+            "members": members,
+            "present": present,
+            "yes": yes,
+        }
         if kind == "villagers_meeting" and self.households_total.value:
             assembly["households_total"] = _int_value(self.households_total, "全村户数")
             assembly["households_present"] = _int_value(self.households_present, "到会户代表数")
         if kind == "owners_meeting":
-            a_total, a_present, a_yes = (float(self.area_total.value), float(self.area_present.value),
-                                         float(self.area_yes.value))
+            a_total, a_present, a_yes = (
+                float(self.area_total.value),
+                float(self.area_present.value),
+                float(self.area_yes.value),
+            )
             if min(a_total, a_present, a_yes) < 0 or a_present > a_total or a_yes > a_present:
-                raise InputError("<计算器>", "area", "0 <= area_yes <= area_present <= area_total",
-                                 "面积应满足：0 ≤ 同意面积 ≤ 参与表决面积 ≤ 总面积")
-            assembly.update(area_total=a_total, area_present=a_present, area_yes=a_yes,
-                            matter="special" if self.special.value else "ordinary")
-        base = elevator_record() if kind in ("owners_meeting", "residents_meeting") else village_record()
-        patch: dict[str, Any] = {"assembly": assembly, "topic.law_reserved": kind != "owners_meeting"}
+                raise InputError(
+                    "<计算器>",
+                    "area",
+                    "0 <= area_yes <= area_present <= area_total",
+                    "面积应满足：0 ≤ 同意面积 ≤ 参与表决面积 ≤ 总面积",
+                )
+            assembly.update(
+                area_total=a_total,
+                area_present=a_present,
+                area_yes=a_yes,
+                matter="special" if self.special.value else "ordinary",
+            )
+        base = (
+            elevator_record()
+            if kind in ("owners_meeting", "residents_meeting")
+            else village_record()
+        )
+        patch: dict[str, Any] = {
+            "assembly": assembly,
+            "topic.law_reserved": kind != "owners_meeting",
+        }
         if kind == "villagers_meeting":
-            patch.update({"timeline.assembly_notified": "2026-03-01", "timeline.assembly_held": "2026-03-12"})
+            patch.update(
+                {"timeline.assembly_notified": "2026-03-01", "timeline.assembly_held": "2026-03-12"}
+            )
         return apply_patch(base, patch)
 
     def findings(self):
@@ -465,14 +636,18 @@ class QuorumCalculator(TeachingWidget):
         self.clear_status()
         self.result.value = ""
         found = self.findings()
-        law = {"villagers_meeting": "Organic Law art. 22", "residents_meeting": "Urban Organic Law art. 9",
-               "representatives_meeting": "Organic Law art. 26",
-               "owners_meeting": "Civil Code art. 278"}[self.kind.value]
+        law = {
+            "villagers_meeting": "Organic Law art. 22",
+            "residents_meeting": "Urban Organic Law art. 9",
+            "representatives_meeting": "Organic Law art. 26",
+            "owners_meeting": "Civil Code art. 278",
+        }[self.kind.value]
         if found:
             self.result.value = "".join(finding_html(f) for f in found) + clause_quote_html(law)
         else:
-            self.result.value = ok_html("✔ 到会人数达到法定要求，表决也获得了所需多数，决定有效。") + \
-                clause_quote_html(law)
+            self.result.value = ok_html(
+                "✔ 到会人数达到法定要求，表决也获得了所需多数，决定有效。"
+            ) + clause_quote_html(law)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -482,8 +657,6 @@ class QuorumCalculator(TeachingWidget):
 def minimum_signatures(total: int, share: int) -> int:
     """``ceil(total / share)`` — shown next to the engine's verdicts in the worked examples."""
     return math.ceil(total / share)
-
-
 
 
 # --------------------------------------------------------------------------------------------------
@@ -511,12 +684,18 @@ class Matter:
 
 def _category_names(categories: Sequence[str]) -> str:
     names = {
-        "law_required": "法律政策要求（§1.a）", "policy_implementation": "落实部署（§1.b）",
-        "planning": "发展建设规划（§1.c）", "infrastructure": "基础设施（§1.c）",
-        "major_activity": "重大活动（§1.c）", "large_fund": "大额资金（§1.c）",
-        "rights_policy": "权益政策（§1.d）", "charter_rules": "章程、村规民约（§1.d）",
-        "dispute": "矛盾纠纷（§1.e）", "joint_proposal": "联名提出（§1.f）",
-        "other_public": "其他公共事务（§1.g）", "subject_request": "主体提出需求（§1.h）",
+        "law_required": "法律政策要求（§1.a）",
+        "policy_implementation": "落实部署（§1.b）",
+        "planning": "发展建设规划（§1.c）",
+        "infrastructure": "基础设施（§1.c）",
+        "major_activity": "重大活动（§1.c）",
+        "large_fund": "大额资金（§1.c）",
+        "rights_policy": "权益政策（§1.d）",
+        "charter_rules": "章程、村规民约（§1.d）",
+        "dispute": "矛盾纠纷（§1.e）",
+        "joint_proposal": "联名提出（§1.f）",
+        "other_public": "其他公共事务（§1.g）",
+        "subject_request": "主体提出需求（§1.h）",
     }
     return "、".join(names.get(c, c) for c in categories) or "不属于任何一类"
 
@@ -524,24 +703,41 @@ def _category_names(categories: Sequence[str]) -> str:
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> _Html:
     head = "".join(f"<th style='text-align:left;padding:4px 8px'>{esc(h)}</th>" for h in header)
     body = "".join(
-        "<tr>" + "".join(f"<td style='text-align:left;padding:4px 8px'>{esc(c)}</td>" for c in r)
-        + "</tr>" for r in rows)
+        "<tr>"
+        + "".join(f"<td style='text-align:left;padding:4px 8px'>{esc(c)}</td>" for c in r)
+        + "</tr>"
+        for r in rows
+    )
     plain = "\n".join(" | ".join(map(str, r)) for r in [header, *rows])
-    return _Html(f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
-                 f"<tbody>{body}</tbody></table>", plain)
+    return _Html(
+        f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>",
+        plain,
+    )
 
 
 def topic_table(matters: Sequence[Matter] | None = None) -> _Html:
     """Lesson 01's three matters, their §1 categories and the engine's topic findings."""
-    matters = list(matters) if matters is not None else [
-        Matter("通组公路硬化：确定线路、筹资筹劳", {
-            "topic.categories": ["policy_implementation", "infrastructure", "large_fund"]}),
-        Matter("三组45户联名：调整集体林地收益分配", {
-            "population.residents": 863, "population.representatives": 27,
-            "topic.categories": ["rights_policy", "joint_proposal"],
-            "topic.proposed_by": {"kind": "joint_residents", "signatures": 45}}),
-        Matter("邻居的狗半夜叫", {"topic.categories": []}),
-    ]
+    matters = (
+        list(matters)
+        if matters is not None
+        else [
+            Matter(
+                "通组公路硬化：确定线路、筹资筹劳",
+                {"topic.categories": ["policy_implementation", "infrastructure", "large_fund"]},
+            ),
+            Matter(
+                "三组45户联名：调整集体林地收益分配",
+                {
+                    "population.residents": 863,
+                    "population.representatives": 27,
+                    "topic.categories": ["rights_policy", "joint_proposal"],
+                    "topic.proposed_by": {"kind": "joint_residents", "signatures": 45},
+                },
+            ),
+            Matter("邻居的狗半夜叫", {"topic.categories": []}),
+        ]
+    )
     rows = []
     for m in matters:
         data = apply_patch(village_record(), {"topic.title": m.text, **m.patch})
@@ -560,91 +756,194 @@ def _questions(lesson: str):
 
     bank = {
         "01": [
-            Q("某村有 18 周岁以上村民 500 人。以村民联名方式提出协商事项，至少需要多少人？",
-              ["40 人", "50 人", "51 人", "100 人"], correct=1,
-              explanation="十分之一以上，“以上”含本数：500 × 1/10 = 50，50 人即可。", clause="§1.f"),
-            Q("某村有村民代表 27 人，以代表联名方式提出，至少需要多少名代表？",
-              ["5 名", "6 名", "9 名", "14 名"], correct=1,
-              explanation="五分之一以上：27 × 1/5 = 5.4，不足一人按一人算，至少 6 名。", clause="§1.f"),
-            Q("下列哪些事项属于《通知》规定的协商内容？（多选）",
-              ["村集体 100 万元修路资金的使用", "修改村规民约", "两户村民之间的私人借款纠纷",
-               "业主委员会提出的小区停车协商需求"], correct=[0, 1, 3],
-              explanation="大额资金使用（§1.c）、修改村规民约（§1.d）、协商主体提出需求的事项（§1.h）"
-                          "都是协商内容；私人借款纠纷不涉及公共事务，应通过调解或诉讼解决。"),
-            Q("“党和政府重点工作部署在村里的落实”要不要协商？",
-              ["不用，上级已经定了", "要，它是第一部分列明的协商内容", "只有村民联名才协商"],
-              correct=1, explanation="§1.b 把方针政策、重点工作部署在村（社区）的落实列为协商内容。",
-              clause="§1.b"),
+            Q(
+                "某村有 18 周岁以上村民 500 人。以村民联名方式提出协商事项，至少需要多少人？",
+                ["40 人", "50 人", "51 人", "100 人"],
+                correct=1,
+                explanation="十分之一以上，“以上”含本数：500 × 1/10 = 50，50 人即可。",
+                clause="§1.f",
+            ),
+            Q(
+                "某村有村民代表 27 人，以代表联名方式提出，至少需要多少名代表？",
+                ["5 名", "6 名", "9 名", "14 名"],
+                correct=1,
+                explanation="五分之一以上：27 × 1/5 = 5.4，不足一人按一人算，至少 6 名。",
+                clause="§1.f",
+            ),
+            Q(
+                "下列哪些事项属于《通知》规定的协商内容？（多选）",
+                [
+                    "村集体 100 万元修路资金的使用",
+                    "修改村规民约",
+                    "两户村民之间的私人借款纠纷",
+                    "业主委员会提出的小区停车协商需求",
+                ],
+                correct=[0, 1, 3],
+                explanation="大额资金使用（§1.c）、修改村规民约（§1.d）、协商主体提出需求的事项（§1.h）"
+                "都是协商内容；私人借款纠纷不涉及公共事务，应通过调解或诉讼解决。",
+            ),
+            Q(
+                "“党和政府重点工作部署在村里的落实”要不要协商？",
+                ["不用，上级已经定了", "要，它是第一部分列明的协商内容", "只有村民联名才协商"],
+                correct=1,
+                explanation="§1.b 把方针政策、重点工作部署在村（社区）的落实列为协商内容。",
+                clause="§1.b",
+            ),
         ],
         "02": [
-            Q("涉及两个以上村（社区）的重要事项，单靠某一村无法开展协商时，由谁牵头？",
-              ["村（社区）党组织", "村（居）民委员会", "乡镇（街道）党（工）委", "县民政局"],
-              correct=2, explanation="见第二部分：由乡镇（街道）党（工）委牵头组织开展协商。",
-              clause="§2.c"),
-            Q("下列哪些可以作为协商主体？（多选）",
-              ["非户籍居民代表", "物业服务企业", "与事项无关的外村商户", "业主委员会"],
-              correct=[0, 1, 3],
-              explanation="非户籍居民代表、物业服务企业、业主委员会都在 §2.a 之列；与事项不相关的人员"
-                          "或组织不应纳入协商（§2.b）。", clause="§2.a"),
-            Q("加装电梯涉及结构安全，属于专业性、技术性较强的事项，应当怎样做？",
-              ["由居委会主任拍板", "邀请专家学者、专业技术人员或第三方机构论证评估",
-               "交给电梯销售公司决定"], correct=1, clause="§2.d",
-              explanation="专业性、技术性较强的事项，可以邀请专家、技术人员、第三方机构论证评估。"),
-            Q("协商中应当重视吸纳哪些人参与？（多选）",
-              ["威望高、办事公道的老党员、老干部", "人大代表、政协委员", "社会工作者",
-               "想承接工程的开发商"], correct=[0, 1, 2], clause="§2.e",
-              explanation="§2.e 列举了老党员、老干部、群众代表、党代表、人大代表、政协委员、"
-                          "群团组织负责人、社会工作者；开发商与工程有利害关系，不属于此列。"),
+            Q(
+                "涉及两个以上村（社区）的重要事项，单靠某一村无法开展协商时，由谁牵头？",
+                ["村（社区）党组织", "村（居）民委员会", "乡镇（街道）党（工）委", "县民政局"],
+                correct=2,
+                explanation="见第二部分：由乡镇（街道）党（工）委牵头组织开展协商。",
+                clause="§2.c",
+            ),
+            Q(
+                "下列哪些可以作为协商主体？（多选）",
+                ["非户籍居民代表", "物业服务企业", "与事项无关的外村商户", "业主委员会"],
+                correct=[0, 1, 3],
+                explanation="非户籍居民代表、物业服务企业、业主委员会都在 §2.a 之列；与事项不相关的人员"
+                "或组织不应纳入协商（§2.b）。",
+                clause="§2.a",
+            ),
+            Q(
+                "加装电梯涉及结构安全，属于专业性、技术性较强的事项，应当怎样做？",
+                [
+                    "由居委会主任拍板",
+                    "邀请专家学者、专业技术人员或第三方机构论证评估",
+                    "交给电梯销售公司决定",
+                ],
+                correct=1,
+                clause="§2.d",
+                explanation="专业性、技术性较强的事项，可以邀请专家、技术人员、第三方机构论证评估。",
+            ),
+            Q(
+                "协商中应当重视吸纳哪些人参与？（多选）",
+                [
+                    "威望高、办事公道的老党员、老干部",
+                    "人大代表、政协委员",
+                    "社会工作者",
+                    "想承接工程的开发商",
+                ],
+                correct=[0, 1, 2],
+                clause="§2.e",
+                explanation="§2.e 列举了老党员、老干部、群众代表、党代表、人大代表、政协委员、"
+                "群团组织负责人、社会工作者；开发商与工程有利害关系，不属于此列。",
+            ),
         ],
         "04": [
-            Q("《通知》规定的协商基本程序，正确的顺序是：",
-              ["确定主体—提出议题—开展协商—实施成果", "提出议题—确定主体—开展协商—实施成果",
-               "提出议题—开展协商—确定主体—实施成果"], correct=1, clause="§4",
-              explanation="一是提出协商议题，二是确定协商主体，三是组织开展协商，四是实施协商成果。"),
-            Q("涉及面广、关注度高的事项，要经过什么程序进行协商？",
-              ["村干部碰头会", "专题议事会、民主听证会等", "网上投票即可"], correct=1,
-              explanation="§4.5：要经过专题议事会、民主听证会等程序进行协商。", clause="§4.5"),
-            Q("召集村民会议，应当提前几天通知村民？", ["3 天", "5 天", "7 天", "10 天"], correct=3,
-              explanation="村民委员会组织法第二十一条：应当提前十天通知村民。",
-              clause="Organic Law art. 21"),
-            Q("村民代表会议有 30 名组成人员，至少多少人参加方可召开？",
-              ["16 人", "20 人", "21 人", "30 人"], correct=1,
-              explanation="组织法第二十六条：三分之二以上的组成人员参加方可召开，30 × 2/3 = 20。",
-              clause="Organic Law art. 26"),
-            Q("协商后仍存在较大争议的事项，应当怎么办？",
-              ["按多数意见直接实施", "提交村（居）民会议或村（居）民代表会议决定", "暂时搁置，不再过问"],
-              correct=1, clause="§4.6", explanation="§4.6：应当提交村（居）民会议或代表会议决定。"),
-            Q("跨村（社区）协商的程序由谁研究确定？",
-              ["各村自己定", "乡镇（街道）党（工）委", "县民政局"], correct=1, clause="§4.7",
-              explanation="§4.7：由乡镇（街道）党（工）委根据基本程序研究确定。"),
+            Q(
+                "《通知》规定的协商基本程序，正确的顺序是：",
+                [
+                    "确定主体—提出议题—开展协商—实施成果",
+                    "提出议题—确定主体—开展协商—实施成果",
+                    "提出议题—开展协商—确定主体—实施成果",
+                ],
+                correct=1,
+                clause="§4",
+                explanation="一是提出协商议题，二是确定协商主体，三是组织开展协商，四是实施协商成果。",
+            ),
+            Q(
+                "涉及面广、关注度高的事项，要经过什么程序进行协商？",
+                ["村干部碰头会", "专题议事会、民主听证会等", "网上投票即可"],
+                correct=1,
+                explanation="§4.5：要经过专题议事会、民主听证会等程序进行协商。",
+                clause="§4.5",
+            ),
+            Q(
+                "召集村民会议，应当提前几天通知村民？",
+                ["3 天", "5 天", "7 天", "10 天"],
+                correct=3,
+                explanation="村民委员会组织法第二十一条：应当提前十天通知村民。",
+                clause="Organic Law art. 21",
+            ),
+            Q(
+                "村民代表会议有 30 名组成人员，至少多少人参加方可召开？",
+                ["16 人", "20 人", "21 人", "30 人"],
+                correct=1,
+                explanation="组织法第二十六条：三分之二以上的组成人员参加方可召开，30 × 2/3 = 20。",
+                clause="Organic Law art. 26",
+            ),
+            Q(
+                "协商后仍存在较大争议的事项，应当怎么办？",
+                [
+                    "按多数意见直接实施",
+                    "提交村（居）民会议或村（居）民代表会议决定",
+                    "暂时搁置，不再过问",
+                ],
+                correct=1,
+                clause="§4.6",
+                explanation="§4.6：应当提交村（居）民会议或代表会议决定。",
+            ),
+            Q(
+                "跨村（社区）协商的程序由谁研究确定？",
+                ["各村自己定", "乡镇（街道）党（工）委", "县民政局"],
+                correct=1,
+                clause="§4.7",
+                explanation="§4.7：由乡镇（街道）党（工）委根据基本程序研究确定。",
+            ),
         ],
         "05": [
-            Q("协商成果的落实情况，要在规定期限内通过哪些渠道公开？（多选）",
-              ["村（居）务公开栏", "社区刊物", "村（社区）网络论坛、群工系统", "只口头告诉村干部"],
-              correct=[0, 1, 2], clause="§5.2",
-              explanation="§5.2 列举了公开栏、社区刊物、网络论坛、群工系统等渠道，并要接受群众监督。"),
-            Q("受乡镇委托开展的协商，协商结果应当：",
-              ["由村里自行处理，不必上报", "及时向乡镇（街道）或有关部门报告，由其研究吸纳并反馈",
-               "只在村民微信群里公布"], correct=1, clause="§5.3",
-              explanation="§5.3：及时报告；乡镇和有关部门要认真研究吸纳，并以适当方式反馈。"),
-            Q("对协商中持不同意见的群众，协商组织者应当：",
-              ["少数服从多数，不必理会", "及时做好解释说明工作", "请派出所出面"], correct=1,
-              clause="§5.4", explanation="§5.4：协商组织者要及时做好解释说明工作。"),
-            Q("村规民约规定“外嫁女不得参与集体收益分配”，并经村民代表会议通过。正确的处理是：",
-              ["会议通过了就有效", "违反村民委员会组织法第二十七条，要依法纠正并做好法治宣传教育",
-               "由外嫁女自己去法院起诉，村里不管"], correct=1, clause="§5.6",
-              explanation="村规民约和会议决定不得侵犯村民的合法财产权利（组织法第二十七条）；"
-                          "协商结果违法的要依法纠正（§5.6）。"),
-            Q("给受村委会委托组织群众协商的人员发放误工补贴，需要满足哪些条件？（多选）",
-              ["经村（居）民会议或村（居）民代表会议讨论决定", "按村（居）务公开的要求公示",
-               "村支书签字即可"], correct=[0, 1], clause="§6.4",
-              explanation="§6.4：经会议讨论决定，制定实施办法，并按村（居）务公开要求公示。"),
+            Q(
+                "协商成果的落实情况，要在规定期限内通过哪些渠道公开？（多选）",
+                [
+                    "村（居）务公开栏",
+                    "社区刊物",
+                    "村（社区）网络论坛、群工系统",
+                    "只口头告诉村干部",
+                ],
+                correct=[0, 1, 2],
+                clause="§5.2",
+                explanation="§5.2 列举了公开栏、社区刊物、网络论坛、群工系统等渠道，并要接受群众监督。",
+            ),
+            Q(
+                "受乡镇委托开展的协商，协商结果应当：",
+                [
+                    "由村里自行处理，不必上报",
+                    "及时向乡镇（街道）或有关部门报告，由其研究吸纳并反馈",
+                    "只在村民微信群里公布",
+                ],
+                correct=1,
+                clause="§5.3",
+                explanation="§5.3：及时报告；乡镇和有关部门要认真研究吸纳，并以适当方式反馈。",
+            ),
+            Q(
+                "对协商中持不同意见的群众，协商组织者应当：",
+                ["少数服从多数，不必理会", "及时做好解释说明工作", "请派出所出面"],
+                correct=1,
+                clause="§5.4",
+                explanation="§5.4：协商组织者要及时做好解释说明工作。",
+            ),
+            Q(
+                "村规民约规定“外嫁女不得参与集体收益分配”，并经村民代表会议通过。正确的处理是：",
+                [
+                    "会议通过了就有效",
+                    "违反村民委员会组织法第二十七条，要依法纠正并做好法治宣传教育",
+                    "由外嫁女自己去法院起诉，村里不管",
+                ],
+                correct=1,
+                clause="§5.6",
+                explanation="村规民约和会议决定不得侵犯村民的合法财产权利（组织法第二十七条）；"
+                "协商结果违法的要依法纠正（§5.6）。",
+            ),
+            Q(
+                "给受村委会委托组织群众协商的人员发放误工补贴，需要满足哪些条件？（多选）",
+                [
+                    "经村（居）民会议或村（居）民代表会议讨论决定",
+                    "按村（居）务公开的要求公示",
+                    "村支书签字即可",
+                ],
+                correct=[0, 1],
+                clause="§6.4",
+                explanation="§6.4：经会议讨论决定，制定实施办法，并按村（居）务公开要求公示。",
+            ),
         ],
     }
     bank.update(_more_questions(Q))
     if lesson not in bank:
-        raise InputError("<quiz>", "lesson", f"one of {sorted(bank)}",
-                         f"没有第 {lesson} 讲的自测题")
+        raise InputError(
+            "<quiz>", "lesson", f"one of {sorted(bank)}", f"没有第 {lesson} 讲的自测题"
+        )
     return bank[lesson]
 
 
@@ -652,77 +951,176 @@ def _more_questions(Q) -> dict[str, list]:
     """Questions of the lessons on forms, cases, policy comparison and the capstone."""
     return {
         "03": [
-            Q("《通知》要求坚持并规范哪两项会议制度？",
-              ["党员大会和支委会", "村（居）民会议和村（居）民代表会议", "业主大会和业委会"], correct=1,
-              clause="§3.b", explanation="§3.b：坚持村（居）民会议、村（居）民代表会议制度，规范议事规程。"),
-            Q("下列哪些是《通知》列举的协商形式？（多选）",
-              ["村（居）民议事会", "小区协商、业主协商", "民主评议", "领导批示"], correct=[0, 1, 2],
-              clause="§3.c", explanation="§3.c 列举了议事会、理事会、小组会、小区协商、业主协商、决策听证、民主评议等形式。"),
-            Q("青壮年多在外务工的村，想让他们也参与协商，最适合借助：",
-              ["只在白天开村民大会", "网络议事协商平台、网上征集意见", "只请在家的老人"], correct=1,
-              clause="§3.e", explanation="§3.e：搭建网络议事协商平台；模拟也显示网络平台明显提高了年轻人的参与。"),
-            Q("模拟显示，只用网络议事平台时，哪类人参与明显偏少？",
-              ["18—39岁的年轻人", "60岁以上的老年人", "没有差别"], correct=1,
-              explanation="不上网的老年人难以参加网上协商，需要配合入户、恳谈日等线下形式。"),
-            Q("城乡社区协商要坚持哪些原则？（多选）",
-              ["党的领导", "依法协商", "民主集中制", "因地制宜", "少数服从领导"], correct=[0, 1, 2, 3],
-              clause="§3.a", explanation="§3.a：坚持党的领导、基层群众自治制度、依法协商、民主集中制和因地制宜原则。"),
+            Q(
+                "《通知》要求坚持并规范哪两项会议制度？",
+                ["党员大会和支委会", "村（居）民会议和村（居）民代表会议", "业主大会和业委会"],
+                correct=1,
+                clause="§3.b",
+                explanation="§3.b：坚持村（居）民会议、村（居）民代表会议制度，规范议事规程。",
+            ),
+            Q(
+                "下列哪些是《通知》列举的协商形式？（多选）",
+                ["村（居）民议事会", "小区协商、业主协商", "民主评议", "领导批示"],
+                correct=[0, 1, 2],
+                clause="§3.c",
+                explanation="§3.c 列举了议事会、理事会、小组会、小区协商、业主协商、决策听证、民主评议等形式。",
+            ),
+            Q(
+                "青壮年多在外务工的村，想让他们也参与协商，最适合借助：",
+                ["只在白天开村民大会", "网络议事协商平台、网上征集意见", "只请在家的老人"],
+                correct=1,
+                clause="§3.e",
+                explanation="§3.e：搭建网络议事协商平台；模拟也显示网络平台明显提高了年轻人的参与。",
+            ),
+            Q(
+                "模拟显示，只用网络议事平台时，哪类人参与明显偏少？",
+                ["18—39岁的年轻人", "60岁以上的老年人", "没有差别"],
+                correct=1,
+                explanation="不上网的老年人难以参加网上协商，需要配合入户、恳谈日等线下形式。",
+            ),
+            Q(
+                "城乡社区协商要坚持哪些原则？（多选）",
+                ["党的领导", "依法协商", "民主集中制", "因地制宜", "少数服从领导"],
+                correct=[0, 1, 2, 3],
+                clause="§3.a",
+                explanation="§3.a：坚持党的领导、基层群众自治制度、依法协商、民主集中制和因地制宜原则。",
+            ),
         ],
         "06": [
-            Q("加装电梯由业主共同决定时，参与表决的业主须达到：",
-              ["人数过半", "专有部分面积和人数都占三分之二以上", "面积占一半以上即可"], correct=1,
-              clause="Civil Code art. 278", explanation="民法典第二百七十八条：“双三分之二”参与表决。"),
-            Q("参与表决 30 户，面积 2400 ㎡。加装电梯至少需要多少户、多少面积同意？",
-              ["16 户、1201 ㎡", "20 户、1600 ㎡", "23 户、1800 ㎡"], correct=2,
-              clause="Civil Code art. 278",
-              explanation="改建属于第一款第八项：同意的须达参与表决人数和面积的四分之三以上：30×3/4=22.5→23 户，2400×3/4=1800 ㎡。"),
-            Q("一楼住户人少、反对，居委会为了“顺利通过”不请他们参加协商。规则引擎会报告：",
-              ["SUBJ-MISSING（利益相关群体无人代表）", "PROC-NOTICE", "不会报告问题"], correct=0,
-              clause="§2.b", explanation="受影响的群体必须有人代表（§2.b、§4.2）。"),
-            Q("加装电梯涉及结构安全，协商时应当：",
-              ["请专家或第三方论证评估", "听电梯销售公司的", "不用管，装了再说"], correct=0,
-              clause="§2.d", explanation="专业性、技术性较强的事项，请专家、专业技术人员、第三方机构论证评估。"),
+            Q(
+                "加装电梯由业主共同决定时，参与表决的业主须达到：",
+                ["人数过半", "专有部分面积和人数都占三分之二以上", "面积占一半以上即可"],
+                correct=1,
+                clause="Civil Code art. 278",
+                explanation="民法典第二百七十八条：“双三分之二”参与表决。",
+            ),
+            Q(
+                "参与表决 30 户，面积 2400 ㎡。加装电梯至少需要多少户、多少面积同意？",
+                ["16 户、1201 ㎡", "20 户、1600 ㎡", "23 户、1800 ㎡"],
+                correct=2,
+                clause="Civil Code art. 278",
+                explanation="改建属于第一款第八项：同意的须达参与表决人数和面积的四分之三以上：30×3/4=22.5→23 户，2400×3/4=1800 ㎡。",
+            ),
+            Q(
+                "一楼住户人少、反对，居委会为了“顺利通过”不请他们参加协商。规则引擎会报告：",
+                ["SUBJ-MISSING（利益相关群体无人代表）", "PROC-NOTICE", "不会报告问题"],
+                correct=0,
+                clause="§2.b",
+                explanation="受影响的群体必须有人代表（§2.b、§4.2）。",
+            ),
+            Q(
+                "加装电梯涉及结构安全，协商时应当：",
+                ["请专家或第三方论证评估", "听电梯销售公司的", "不用管，装了再说"],
+                correct=0,
+                clause="§2.d",
+                explanation="专业性、技术性较强的事项，请专家、专业技术人员、第三方机构论证评估。",
+            ),
         ],
         "07": [
-            Q("使用村集体经济收入硬化村道，协商之后还要怎样决定？",
-              ["村“两委”决定即可", "提交村民会议或经授权的村民代表会议讨论决定", "报乡镇批准即可"],
-              correct=1, clause="Organic Law art. 24",
-              explanation="组织法第二十四条：集体经济所得收益的使用、公益事业的兴办和筹资筹劳方案须经村民会议讨论决定，村民会议可以授权村民代表会议。"),
-            Q("征地补偿费的分配方案存在较大争议，村民议事会“拍板”了。这样做：",
-              ["可以，议事会也是协商形式", "不可以，须提交村民会议或村民代表会议决定", "可以，只要公示"],
-              correct=1, clause="§4.6", explanation="争议较大、法律规定须会议决定的事项都要提交会议决定（§4.6）。"),
-            Q("村规民约规定户口未迁出的外嫁女不参加集体收益分配，并经会议通过。这一条：",
-              ["会议通过即有效", "违反组织法第二十七条，须依法纠正", "只要外嫁女没意见就有效"],
-              correct=1, clause="Organic Law art. 27",
-              explanation="村规民约和会议决定不得侵犯村民的人身权利、民主权利和合法财产权利。"),
-            Q("被占地的农户只占 8%，不请他们参加协商，会怎样？（多选）",
-              ["规则引擎报告 SUBJ-MISSING", "他们的公平感明显下降", "什么也不会发生"], correct=[0, 1],
-              clause="§2.b", explanation="少数人的利益受损最大，更要请他们的代表参加。"),
+            Q(
+                "使用村集体经济收入硬化村道，协商之后还要怎样决定？",
+                [
+                    "村“两委”决定即可",
+                    "提交村民会议或经授权的村民代表会议讨论决定",
+                    "报乡镇批准即可",
+                ],
+                correct=1,
+                clause="Organic Law art. 24",
+                explanation="组织法第二十四条：集体经济所得收益的使用、公益事业的兴办和筹资筹劳方案须经村民会议讨论决定，村民会议可以授权村民代表会议。",
+            ),
+            Q(
+                "征地补偿费的分配方案存在较大争议，村民议事会“拍板”了。这样做：",
+                [
+                    "可以，议事会也是协商形式",
+                    "不可以，须提交村民会议或村民代表会议决定",
+                    "可以，只要公示",
+                ],
+                correct=1,
+                clause="§4.6",
+                explanation="争议较大、法律规定须会议决定的事项都要提交会议决定（§4.6）。",
+            ),
+            Q(
+                "村规民约规定户口未迁出的外嫁女不参加集体收益分配，并经会议通过。这一条：",
+                ["会议通过即有效", "违反组织法第二十七条，须依法纠正", "只要外嫁女没意见就有效"],
+                correct=1,
+                clause="Organic Law art. 27",
+                explanation="村规民约和会议决定不得侵犯村民的人身权利、民主权利和合法财产权利。",
+            ),
+            Q(
+                "被占地的农户只占 8%，不请他们参加协商，会怎样？（多选）",
+                ["规则引擎报告 SUBJ-MISSING", "他们的公平感明显下降", "什么也不会发生"],
+                correct=[0, 1],
+                clause="§2.b",
+                explanation="少数人的利益受损最大，更要请他们的代表参加。",
+            ),
         ],
         "08": [
-            Q("“95% 置信区间不含 0”在本课程的比较表中表示：",
-              ["两个方案一定完全不同", "在这些模拟中，差异不太可能只是随机波动", "差异很大、很重要"],
-              correct=1, explanation="置信区间描述的是统计上的不确定性；差异是否重要，还要结合实际判断。"),
-            Q("模拟重复次数从 8 次增加到 80 次，置信区间通常会：", ["变宽", "变窄", "不变"],
-              correct=1, explanation="重复次数越多，均值的估计越精确，区间越窄。"),
-            Q("比较“提前 7 天”与“提前 1 天”通报，除了参与率，还应该看哪些指标？（多选）",
-              ["不同年龄段的参与率", "公平感", "规则引擎发现的违规", "会场的座位颜色"], correct=[0, 1, 2],
-              explanation="政策比较要看谁来了（代表性）、群众怎么看（公平感）和是否合规。"),
-            Q("模拟结果可以怎样使用？",
-              ["直接当作某个真实村的预测", "比较不同做法的方向和大小，启发讨论和政策设计", "代替实地调研"],
-              correct=1, explanation="模拟的参数多为示意性假设（见情景文件的 sources），适合比较做法、启发讨论，不能代替调查研究。"),
+            Q(
+                "“95% 置信区间不含 0”在本课程的比较表中表示：",
+                [
+                    "两个方案一定完全不同",
+                    "在这些模拟中，差异不太可能只是随机波动",
+                    "差异很大、很重要",
+                ],
+                correct=1,
+                explanation="置信区间描述的是统计上的不确定性；差异是否重要，还要结合实际判断。",
+            ),
+            Q(
+                "模拟重复次数从 8 次增加到 80 次，置信区间通常会：",
+                ["变宽", "变窄", "不变"],
+                correct=1,
+                explanation="重复次数越多，均值的估计越精确，区间越窄。",
+            ),
+            Q(
+                "比较“提前 7 天”与“提前 1 天”通报，除了参与率，还应该看哪些指标？（多选）",
+                ["不同年龄段的参与率", "公平感", "规则引擎发现的违规", "会场的座位颜色"],
+                correct=[0, 1, 2],
+                explanation="政策比较要看谁来了（代表性）、群众怎么看（公平感）和是否合规。",
+            ),
+            Q(
+                "模拟结果可以怎样使用？",
+                [
+                    "直接当作某个真实村的预测",
+                    "比较不同做法的方向和大小，启发讨论和政策设计",
+                    "代替实地调研",
+                ],
+                correct=1,
+                explanation="模拟的参数多为示意性假设（见情景文件的 sources），适合比较做法、启发讨论，不能代替调查研究。",
+            ),
         ],
         "09": [
-            Q("《通知》要求加强哪方面的教育培训？", ["乡镇（街道）干部以及村、社区工作者", "只培训村支书", "只培训志愿者"],
-              correct=0, clause="§6.3", explanation="§6.3：强化乡镇（街道）干部以及村、社区工作者的协商理念和工作水平。"),
-            Q("谁负责监督协商依法有序开展？", ["村（居）务监督委员会等", "物业公司", "开发商"], correct=0,
-              clause="§6.2", explanation="§6.2：区县制定实施办法，村（居）务监督委员会监督协商依法有序开展。"),
-            Q("综合演练中，怎样一次消除多数违规？（多选）",
-              ["充分征求意见后提出议题", "邀请全部利益相关群体", "提前足够天数通报", "只发微信群通知"],
-              correct=[0, 1, 2], explanation="四个步骤每一步都有要求，缺一步就会被规则引擎指出。"),
-            Q("村（社区）党组织在协商工作中的角色是：",
-              ["加强组织领导，研究解决协商中的困难和问题", "不参与", "代替群众作决定"], correct=0,
-              clause="§6.1", explanation="§6.1：村（社区）党组织要加强对协商工作的组织领导。"),
+            Q(
+                "《通知》要求加强哪方面的教育培训？",
+                ["乡镇（街道）干部以及村、社区工作者", "只培训村支书", "只培训志愿者"],
+                correct=0,
+                clause="§6.3",
+                explanation="§6.3：强化乡镇（街道）干部以及村、社区工作者的协商理念和工作水平。",
+            ),
+            Q(
+                "谁负责监督协商依法有序开展？",
+                ["村（居）务监督委员会等", "物业公司", "开发商"],
+                correct=0,
+                clause="§6.2",
+                explanation="§6.2：区县制定实施办法，村（居）务监督委员会监督协商依法有序开展。",
+            ),
+            Q(
+                "综合演练中，怎样一次消除多数违规？（多选）",
+                [
+                    "充分征求意见后提出议题",
+                    "邀请全部利益相关群体",
+                    "提前足够天数通报",
+                    "只发微信群通知",
+                ],
+                correct=[0, 1, 2],
+                explanation="四个步骤每一步都有要求，缺一步就会被规则引擎指出。",
+            ),
+            Q(
+                "村（社区）党组织在协商工作中的角色是：",
+                ["加强组织领导，研究解决协商中的困难和问题", "不参与", "代替群众作决定"],
+                correct=0,
+                clause="§6.1",
+                explanation="§6.1：村（社区）党组织要加强对协商工作的组织领导。",
+            ),
         ],
     }
 
@@ -821,23 +1219,36 @@ class ScenarioLab(TeachingWidget):
 
     kind_zh = "模拟实验"
 
-    def __init__(self, scenario: str, controls: Sequence[Control], measures: Sequence[str],
-                 seeds: int = 4, form: str | None = None, base: dict[str, Any] | None = None,
-                 title: str = "模拟实验"):
+    def __init__(
+        self,
+        scenario: str,
+        controls: Sequence[Control],
+        measures: Sequence[str],
+        seeds: int = 4,
+        form: str | None = None,
+        base: dict[str, Any] | None = None,
+        title: str = "模拟实验",
+    ):
         super().__init__()
         from xsim.scenario import load_scenario
 
         self.scenario = load_scenario(scenario)
         self.controls = list(controls)
-        self.measures = [m for m in measures if m in MEASURES or m.startswith(("participation.", "fairness."))]
+        self.measures = [
+            m for m in measures if m in MEASURES or m.startswith(("participation.", "fairness."))
+        ]
         self.seeds = seeds
         self.form = form
         self.base = dict(base or {})
         self.history: list[LabRun] = []
         self.dropdowns = [
-            widgets.Dropdown(options=[(label, i) for i, (label, _) in enumerate(c.options)], value=0,
-                             description=c.label, style={"description_width": "12em"},
-                             layout=widgets.Layout(width="44em"))
+            widgets.Dropdown(
+                options=[(label, i) for i, (label, _) in enumerate(c.options)],
+                value=0,
+                description=c.label,
+                style={"description_width": "12em"},
+                layout=widgets.Layout(width="44em"),
+            )
             for c in self.controls
         ]
         self.run_button = button("运行模拟")
@@ -847,10 +1258,15 @@ class ScenarioLab(TeachingWidget):
         self.result = widgets.HTML("")
         self.table = widgets.HTML("")
         self.children = [
-            widgets.HTML(f"<h4>{esc(title)}：{esc(self.scenario.title)}</h4>"
-                         f"<div>每次模拟 {seeds} 个平行的村（社区），随机种子固定，结果可重复。</div>"),
-            *self.dropdowns, widgets.HBox([self.run_button, self.clear_button]), self.status,
-            self.result, self.table,
+            widgets.HTML(
+                f"<h4>{esc(title)}：{esc(self.scenario.title)}</h4>"
+                f"<div>每次模拟 {seeds} 个平行的村（社区），随机种子固定，结果可重复。</div>"
+            ),
+            *self.dropdowns,
+            widgets.HBox([self.run_button, self.clear_button]),
+            self.status,
+            self.result,
+            self.table,
         ]
 
     def choose(self, *indices: int) -> None:
@@ -873,14 +1289,20 @@ class ScenarioLab(TeachingWidget):
         from xsim.model import run_once
 
         form, overrides, labels = self.settings(indices)
-        rows = [run_once(self.scenario, form=form, seed=seed, overrides=overrides).to_dict()
-                for seed in range(self.seeds)]
+        rows = [
+            run_once(self.scenario, form=form, seed=seed, overrides=overrides).to_dict()
+            for seed in range(self.seeds)
+        ]
         return LabRun(labels, rows)
 
     def _row(self, run: LabRun) -> list[str]:
         codes = run.codes()
         found = "、".join(f"{c}（{n}/{len(run.rows)}）" for c, n in codes.items()) or "无"
-        return ["；".join(run.choice)] + [_fmt(run.mean(m), self._kind(m)) for m in self.measures] + [found]
+        return (
+            ["；".join(run.choice)]
+            + [_fmt(run.mean(m), self._kind(m)) for m in self.measures]
+            + [found]
+        )
 
     def _kind(self, key: str) -> str:
         if key.startswith("fairness."):
@@ -893,13 +1315,26 @@ class ScenarioLab(TeachingWidget):
         prefix, _, group = key.partition(".")
         names = {g.id: g.name for g in self.scenario.stakeholder_groups}
         what = "参与率" if prefix == "participation" else "公平感"
-        sub = names.get(group.removeprefix("group."), {
-            "nonregistered": "非户籍居民", "registered": "户籍居民", "tenant": "租户", "owner": "业主",
-            "age_old": "60岁以上", "age_young": "18—39岁", "nodigital": "不上网的人"}.get(group, group))
+        sub = names.get(
+            group.removeprefix("group."),
+            {
+                "nonregistered": "非户籍居民",
+                "registered": "户籍居民",
+                "tenant": "租户",
+                "owner": "业主",
+                "age_old": "60岁以上",
+                "age_young": "18—39岁",
+                "nodigital": "不上网的人",
+            }.get(group, group),
+        )
         return f"{sub}{what}"
 
     def header(self) -> list[str]:
-        return ["你的选择", *[self._label(m) for m in self.measures], "规则引擎发现的问题（出现次数）"]
+        return [
+            "你的选择",
+            *[self._label(m) for m in self.measures],
+            "规则引擎发现的问题（出现次数）",
+        ]
 
     def comparison(self, runs: Sequence[LabRun]) -> _Html:
         """A table of several runs (one row each)."""
@@ -923,7 +1358,10 @@ class ScenarioLab(TeachingWidget):
         codes = run.codes()
         if codes:
             self.result.value = bad_html(
-                "规则引擎在模拟中发现了问题：" + esc("、".join(codes)) + "。看看下表，想想是哪个选择造成的。")
+                "规则引擎在模拟中发现了问题："
+                + esc("、".join(codes))
+                + "。看看下表，想想是哪个选择造成的。"
+            )
         else:
             self.result.value = ok_html("✔ 这组选择下，模拟的协商没有发现违反《通知》的问题。")
         self.table.value = self.comparison(self.history[-6:])._repr_html_()
@@ -937,60 +1375,150 @@ class ScenarioLab(TeachingWidget):
 
 def _lab_config(lesson: str) -> dict[str, Any]:
     joint = {"kind": "joint_residents"}
-    proposal = Control("议题怎样提出", [
-        ("320 名居民联名提出", {}),
-        ("230 名居民联名提出", {"topic.proposed_by": {**joint, "signatures": 230}}),
-        ("200 名居民联名提出", {"topic.proposed_by": {**joint, "signatures": 200}}),
-        ("居委会充分征求意见后提出", {"topic.proposed_by": {"kind": "committee"}}),
-        ("居委会不征求意见，直接定下议题", {"topic.proposed_by": {"kind": "committee"},
-                                          "organizer.solicit_opinions": False}),
-    ])
-    invite = Control("邀请哪些群体", [
-        ("所有利益相关群体", {"organizer.invite_groups": "all"}),
-        ("不请一楼住户（“他们肯定反对”）", {"organizer.invite_groups": ["upper", "middle"]}),
-    ])
-    experts = Control("专家论证", [("邀请结构、电梯专家", {"organizer.experts": True}),
-                                  ("不请专家", {"organizer.experts": False})])
-    respected = Control("威望高的人士", [("邀请老党员、楼栋长", {"organizer.invite_respected": True}),
-                                     ("不邀请", {"organizer.invite_respected": False})])
-    notice = Control("提前几天通知", [(f"提前 {d} 天", {"organizer.notice_days": d}) for d in (7, 3, 1)])
-    facilitate = Control("会场组织", [("有主持人，按组轮流发言", {"organizer.facilitated": True}),
-                                  ("不组织，谁嗓门大谁说", {"organizer.facilitated": False})])
-    escalate = Control("协商之后", [("提交村民会议决定（依法须会议决定）", {"organizer.escalate": True}),
-                                ("议事会说了算，直接实施", {"organizer.escalate": False})])
-    publicity = Control("落实情况怎样公开", [
-        ("公开栏 + 微信群，7天内", {"organizer.publicity_channels": ["bulletin", "wechat"],
-                                  "organizer.publicize_days": 7}),
-        ("只发微信群", {"organizer.publicity_channels": ["wechat"]}),
-        ("公开栏，但拖到60天后", {"organizer.publicity_channels": ["bulletin"],
-                                "organizer.publicize_days": 60}),
-        ("不公开", {"organizer.publicity_channels": []}),
-    ])
-    explain = Control("对反对的农户", [("逐户解释说明", {"organizer.explain_dissenters": 1.0}),
-                                  ("解释一半", {"organizer.explain_dissenters": 0.5}),
-                                  ("不解释", {"organizer.explain_dissenters": 0.0})])
-    subsidy = Control("组织协商人员的误工补贴", [
-        ("不发", {"organizer.subsidies": {"paid": False}}),
-        ("经村民代表会议决定并公示后发放", {"organizer.subsidies": {
-            "paid": True, "decided_by_meeting": True, "publicized": True, "yuan_per_person_day": 80}}),
-        ("村干部商量后直接发，不公示", {"organizer.subsidies": {
-            "paid": True, "decided_by_meeting": False, "publicized": False, "yuan_per_person_day": 80}}),
-    ])
+    proposal = Control(
+        "议题怎样提出",
+        [
+            ("320 名居民联名提出", {}),
+            ("230 名居民联名提出", {"topic.proposed_by": {**joint, "signatures": 230}}),
+            ("200 名居民联名提出", {"topic.proposed_by": {**joint, "signatures": 200}}),
+            ("居委会充分征求意见后提出", {"topic.proposed_by": {"kind": "committee"}}),
+            (
+                "居委会不征求意见，直接定下议题",
+                {"topic.proposed_by": {"kind": "committee"}, "organizer.solicit_opinions": False},
+            ),
+        ],
+    )
+    invite = Control(
+        "邀请哪些群体",
+        [
+            ("所有利益相关群体", {"organizer.invite_groups": "all"}),
+            ("不请一楼住户（“他们肯定反对”）", {"organizer.invite_groups": ["upper", "middle"]}),
+        ],
+    )
+    experts = Control(
+        "专家论证",
+        [
+            ("邀请结构、电梯专家", {"organizer.experts": True}),
+            ("不请专家", {"organizer.experts": False}),
+        ],
+    )
+    respected = Control(
+        "威望高的人士",
+        [
+            ("邀请老党员、楼栋长", {"organizer.invite_respected": True}),
+            ("不邀请", {"organizer.invite_respected": False}),
+        ],
+    )
+    notice = Control(
+        "提前几天通知", [(f"提前 {d} 天", {"organizer.notice_days": d}) for d in (7, 3, 1)]
+    )
+    facilitate = Control(
+        "会场组织",
+        [
+            ("有主持人，按组轮流发言", {"organizer.facilitated": True}),
+            ("不组织，谁嗓门大谁说", {"organizer.facilitated": False}),
+        ],
+    )
+    escalate = Control(
+        "协商之后",
+        [
+            ("提交村民会议决定（依法须会议决定）", {"organizer.escalate": True}),
+            ("议事会说了算，直接实施", {"organizer.escalate": False}),
+        ],
+    )
+    publicity = Control(
+        "落实情况怎样公开",
+        [
+            (
+                "公开栏 + 微信群，7天内",
+                {
+                    "organizer.publicity_channels": ["bulletin", "wechat"],
+                    "organizer.publicize_days": 7,
+                },
+            ),
+            ("只发微信群", {"organizer.publicity_channels": ["wechat"]}),
+            (
+                "公开栏，但拖到60天后",
+                {"organizer.publicity_channels": ["bulletin"], "organizer.publicize_days": 60},
+            ),
+            ("不公开", {"organizer.publicity_channels": []}),
+        ],
+    )
+    explain = Control(
+        "对反对的农户",
+        [
+            ("逐户解释说明", {"organizer.explain_dissenters": 1.0}),
+            ("解释一半", {"organizer.explain_dissenters": 0.5}),
+            ("不解释", {"organizer.explain_dissenters": 0.0}),
+        ],
+    )
+    subsidy = Control(
+        "组织协商人员的误工补贴",
+        [
+            ("不发", {"organizer.subsidies": {"paid": False}}),
+            (
+                "经村民代表会议决定并公示后发放",
+                {
+                    "organizer.subsidies": {
+                        "paid": True,
+                        "decided_by_meeting": True,
+                        "publicized": True,
+                        "yuan_per_person_day": 80,
+                    }
+                },
+            ),
+            (
+                "村干部商量后直接发，不公示",
+                {
+                    "organizer.subsidies": {
+                        "paid": True,
+                        "decided_by_meeting": False,
+                        "publicized": False,
+                        "yuan_per_person_day": 80,
+                    }
+                },
+            ),
+        ],
+    )
     configs = {
-        "01": dict(scenario="garbage_station", controls=[proposal],
-                   measures=["participation", "support", "consultation_outcome", "fairness"]),
-        "02": dict(scenario="elevator_retrofit", controls=[invite, experts, respected],
-                   measures=["participation", "participation.group.ground", "representativeness_groups",
-                             "support", "fairness.group.ground"]),
-        "04": dict(scenario="village_road", controls=[notice, facilitate, escalate],
-                   measures=["informed_in_time", "participation", "voice_dominance", "escalated",
-                             "days_to_decision"]),
-        "05": dict(scenario="village_road", controls=[publicity, explain, subsidy],
-                   measures=["fairness", "person_hours", "n_violations"]),
+        "01": dict(
+            scenario="garbage_station",
+            controls=[proposal],
+            measures=["participation", "support", "consultation_outcome", "fairness"],
+        ),
+        "02": dict(
+            scenario="elevator_retrofit",
+            controls=[invite, experts, respected],
+            measures=[
+                "participation",
+                "participation.group.ground",
+                "representativeness_groups",
+                "support",
+                "fairness.group.ground",
+            ],
+        ),
+        "04": dict(
+            scenario="village_road",
+            controls=[notice, facilitate, escalate],
+            measures=[
+                "informed_in_time",
+                "participation",
+                "voice_dominance",
+                "escalated",
+                "days_to_decision",
+            ],
+        ),
+        "05": dict(
+            scenario="village_road",
+            controls=[publicity, explain, subsidy],
+            measures=["fairness", "person_hours", "n_violations"],
+        ),
     }
     configs.update(_more_labs())
     if lesson not in configs:
-        raise InputError("<lab>", "lesson", f"one of {sorted(configs)}", f"没有第 {lesson} 讲的模拟")
+        raise InputError(
+            "<lab>", "lesson", f"one of {sorted(configs)}", f"没有第 {lesson} 讲的模拟"
+        )
     return configs[lesson]
 
 
@@ -1001,48 +1529,127 @@ def _more_labs() -> dict[str, dict[str, Any]]:
     def forms(names):
         return Control("协商形式", [(FORMS[f].zh, {"form": f}) for f in names])
 
-    plan = Control("分配方案", [
-        ("外嫁女及其子女不参与分配", {}),
-        ("外嫁女及其子女与其他村民平等分配", {
-            "topic.violates_law": False, "topic.merit": 0.3,
-            "topic.title": "征地补偿款分配方案（全体集体经济组织成员平等分配）",
-            "stakeholder_groups.married_out.stake.mean": 0.3,
-            "stakeholder_groups.married_out.opinion.mean": 0.6}),
-    ])
-    invite_women = Control("邀请哪些群体", [
-        ("所有利益相关群体（含外嫁女）", {"organizer.invite_groups": "all"}),
-        ("不请外嫁女（“她们已经嫁出去了”）", {"organizer.invite_groups": ["villagers", "landless"]}),
-    ])
-    invite = Control("邀请哪些群体", [
-        ("所有利益相关群体", {"organizer.invite_groups": "all"}),
-        ("不请一楼住户", {"organizer.invite_groups": ["upper", "middle"]}),
-    ])
-    notice = Control("提前几天通报", [(f"提前 {d} 天", {"organizer.notice_days": d}) for d in (7, 3, 1)])
-    facilitate = Control("会场组织", [("有主持人，按组轮流发言", {"organizer.facilitated": True}),
-                                  ("不组织，谁嗓门大谁说", {"organizer.facilitated": False})])
+    plan = Control(
+        "分配方案",
+        [
+            ("外嫁女及其子女不参与分配", {}),
+            (
+                "外嫁女及其子女与其他村民平等分配",
+                {
+                    "topic.violates_law": False,
+                    "topic.merit": 0.3,
+                    "topic.title": "征地补偿款分配方案（全体集体经济组织成员平等分配）",
+                    "stakeholder_groups.married_out.stake.mean": 0.3,
+                    "stakeholder_groups.married_out.opinion.mean": 0.6,
+                },
+            ),
+        ],
+    )
+    invite_women = Control(
+        "邀请哪些群体",
+        [
+            ("所有利益相关群体（含外嫁女）", {"organizer.invite_groups": "all"}),
+            (
+                "不请外嫁女（“她们已经嫁出去了”）",
+                {"organizer.invite_groups": ["villagers", "landless"]},
+            ),
+        ],
+    )
+    invite = Control(
+        "邀请哪些群体",
+        [
+            ("所有利益相关群体", {"organizer.invite_groups": "all"}),
+            ("不请一楼住户", {"organizer.invite_groups": ["upper", "middle"]}),
+        ],
+    )
+    notice = Control(
+        "提前几天通报", [(f"提前 {d} 天", {"organizer.notice_days": d}) for d in (7, 3, 1)]
+    )
+    facilitate = Control(
+        "会场组织",
+        [
+            ("有主持人，按组轮流发言", {"organizer.facilitated": True}),
+            ("不组织，谁嗓门大谁说", {"organizer.facilitated": False}),
+        ],
+    )
     return {
-        "03": dict(scenario="village_road", seeds=3,
-                   controls=[forms(["villagers_meeting", "group_meeting", "talk_day", "online",
-                                    "council", "representatives_meeting"]), facilitate],
-                   measures=["participation", "participation.age_old", "participation.age_young",
-                             "representativeness_groups", "voice_dominance", "person_hours"]),
-        "03c": dict(scenario="online_talk_day",
-                    controls=[forms(["online", "talk_day", "compound", "forum"])],
-                    measures=["participation", "participation.age_old", "participation.age_young",
-                              "participation.nodigital", "representativeness_groups", "fairness"]),
-        "03b": dict(scenario="elevator_retrofit",
-                    controls=[forms(["owners", "compound", "hearing", "council", "online"])],
-                    measures=["participation", "participation.age_old", "participation.age_young",
-                              "representativeness_groups", "fairness", "money_yuan"]),
-        "06": dict(scenario="elevator_retrofit",
-                   controls=[forms(["owners", "compound", "hearing", "online"]), invite, notice],
-                   measures=["participation", "participation.group.ground", "support", "adopted",
-                             "fairness.group.ground", "fairness"]),
-        "07": dict(scenario="land_compensation", seeds=3,
-                   controls=[plan, invite_women, forms(["hearing", "villagers_meeting",
-                                                        "representatives_meeting", "council"])],
-                   measures=["participation.group.married_out", "fairness.group.married_out",
-                             "fairness", "support", "adopted"]),
+        "03": dict(
+            scenario="village_road",
+            seeds=3,
+            controls=[
+                forms(
+                    [
+                        "villagers_meeting",
+                        "group_meeting",
+                        "talk_day",
+                        "online",
+                        "council",
+                        "representatives_meeting",
+                    ]
+                ),
+                facilitate,
+            ],
+            measures=[
+                "participation",
+                "participation.age_old",
+                "participation.age_young",
+                "representativeness_groups",
+                "voice_dominance",
+                "person_hours",
+            ],
+        ),
+        "03c": dict(
+            scenario="online_talk_day",
+            controls=[forms(["online", "talk_day", "compound", "forum"])],
+            measures=[
+                "participation",
+                "participation.age_old",
+                "participation.age_young",
+                "participation.nodigital",
+                "representativeness_groups",
+                "fairness",
+            ],
+        ),
+        "03b": dict(
+            scenario="elevator_retrofit",
+            controls=[forms(["owners", "compound", "hearing", "council", "online"])],
+            measures=[
+                "participation",
+                "participation.age_old",
+                "participation.age_young",
+                "representativeness_groups",
+                "fairness",
+                "money_yuan",
+            ],
+        ),
+        "06": dict(
+            scenario="elevator_retrofit",
+            controls=[forms(["owners", "compound", "hearing", "online"]), invite, notice],
+            measures=[
+                "participation",
+                "participation.group.ground",
+                "support",
+                "adopted",
+                "fairness.group.ground",
+                "fairness",
+            ],
+        ),
+        "07": dict(
+            scenario="land_compensation",
+            seeds=3,
+            controls=[
+                plan,
+                invite_women,
+                forms(["hearing", "villagers_meeting", "representatives_meeting", "council"]),
+            ],
+            measures=[
+                "participation.group.married_out",
+                "fairness.group.married_out",
+                "fairness",
+                "support",
+                "adopted",
+            ],
+        ),
     }
 
 
@@ -1074,8 +1681,9 @@ def picker():
     """Lesson 02: who takes part in the elevator consultation (the engine judges the picks)."""
     from xsim.teaching.picker import ParticipantPicker, elevator_candidates
 
-    return ParticipantPicker(elevator_record(), elevator_candidates(),
-                             title="练一练：3号楼加装电梯，请谁来协商？")
+    return ParticipantPicker(
+        elevator_record(), elevator_candidates(), title="练一练：3号楼加装电梯，请谁来协商？"
+    )
 
 
 def form_chooser(scenario: str = "online_talk_day"):
@@ -1094,14 +1702,17 @@ def stepper():
 
 def results_record() -> dict[str, Any]:
     """Lesson 05's compliant base: the village road, commissioned by the township, with dissenters."""
-    return apply_patch(village_record(), {
-        "topic.commissioned_by": "township",
-        "results.reported_to_commissioner": True,
-        "results.commissioner_responded": True,
-        "results.dissenters": 12,
-        "results.dissenters_explained": 12,
-        "subsidies": {"paid": True, "decided_by_meeting": True, "publicized": True},
-    })
+    return apply_patch(
+        village_record(),
+        {
+            "topic.commissioned_by": "township",
+            "results.reported_to_commissioner": True,
+            "results.commissioner_responded": True,
+            "results.dissenters": 12,
+            "results.dissenters_explained": 12,
+            "subsidies": {"paid": True, "decided_by_meeting": True, "publicized": True},
+        },
+    )
 
 
 def results_steps():
@@ -1109,52 +1720,125 @@ def results_steps():
     from xsim.teaching.stepper import Choice, Step
 
     return [
-        Step("§5.2", "落实情况公开", "村道 5 月 20 日完工。落实情况怎样公开？", [
-            Choice("5 月 28 日在村务公开栏和群工系统公开，接受群众监督", {},
-                   "在规定期限内、通过群众看得到的渠道公开。"),
-            Choice("等到年底（7 个月后）和其他事项一并公开", {"timeline.publicized": "2026-12-28"},
-                   "超过了规定期限（本工具默认 30 天，各地可另行规定）。"),
-            Choice("干部心里有数就行，不公开", {"timeline.publicized": None, "results.channels": []},
-                   "落实情况要公开，接受群众监督（§5.2）。"),
-        ], ("RES-PUBLICIZE",)),
-        Step("§4.4", "反馈落实情况", "落实情况向谁反馈？", [
-            Choice("向协商主体、利益相关方和全体村民反馈", {}, "三方都要反馈（§4.4）。"),
-            Choice("只告诉参加协商的代表", {"results.feedback_to": ["subjects"]},
-                   "利益相关方和村民也要知道落实情况。"),
-        ], ("RES-FEEDBACK",)),
-        Step("§5.3", "委托事项的报告和反馈", "这次协商是镇政府委托的。协商结果怎么处理？", [
-            Choice("及时书面报告镇政府，镇政府研究吸纳后答复村里", {}, "报告和反馈都做到了。"),
-            Choice("村里自己落实，不用报告", {"results.reported_to_commissioner": False,
-                                            "results.commissioner_responded": None},
-                   "受委托的协商事项，结果要及时向委托方报告。"),
-            Choice("报告了，但镇里一直没有回音", {"results.commissioner_responded": False},
-                   "乡镇（街道）和有关部门要认真研究吸纳，并以适当方式反馈。"),
-        ], ("RES-REPORT", "RES-RESPONSE")),
-        Step("§5.4", "对持不同意见的群众", "占地的 12 户农户仍有意见。怎么办？", [
-            Choice("村干部和老党员逐户上门，讲清补偿标准和依据", {}, "及时做好解释说明。"),
-            Choice("少数服从多数，不必解释", {"results.dissenters_explained": 0},
-                   "对持不同意见的群众，协商组织者要及时解释说明（§5.4）。"),
-            Choice("解释了 6 户，其余的“以后再说”", {"results.dissenters_explained": 6},
-                   "还有 6 户没有得到解释说明。"),
-        ], ("RES-EXPLAIN",)),
-        Step("§5.6", "违法的协商结果", "村务监督委员会发现：方案规定占用外嫁女的承包地不给补偿。怎么办？", [
-            Choice("依法纠正这一条，并开展法治宣传教育",
-                   {"results.violates_law": True, "results.corrected": True},
-                   "违反法律法规的协商结果要依法纠正（§5.6，组织法第二十七条）。"),
-            Choice("代表会议已经表决通过，维持不变",
-                   {"results.violates_law": True, "results.corrected": False},
-                   "表决通过不能让违法的内容变得合法。"),
-        ], ("RES-LEGAL",)),
-        Step("§6.4", "误工补贴", "几位村民受村委会委托组织协商，花了不少时间。误工补贴怎么发？", [
-            Choice("经村民代表会议讨论决定补贴标准，按村务公开要求公示后发放", {},
-                   "经会议决定、并公示（§6.4，组织法第二十四条）。"),
-            Choice("村支书签字，直接发放", {"subsidies": {"paid": True, "decided_by_meeting": False,
-                                                       "publicized": False}},
-                   "补贴人员和标准须经村民会议或代表会议讨论决定，并公示。"),
-            Choice("会议决定了，但不公示，免得别人眼红", {"subsidies": {
-                "paid": True, "decided_by_meeting": True, "publicized": False}},
-                   "误工补贴要按照村（居）务公开的要求予以公示。"),
-        ], ("GUAR-SUBSIDY",)),
+        Step(
+            "§5.2",
+            "落实情况公开",
+            "村道 5 月 20 日完工。落实情况怎样公开？",
+            [
+                Choice(
+                    "5 月 28 日在村务公开栏和群工系统公开，接受群众监督",
+                    {},
+                    "在规定期限内、通过群众看得到的渠道公开。",
+                ),
+                Choice(
+                    "等到年底（7 个月后）和其他事项一并公开",
+                    {"timeline.publicized": "2026-12-28"},
+                    "超过了规定期限（本工具默认 30 天，各地可另行规定）。",
+                ),
+                Choice(
+                    "干部心里有数就行，不公开",
+                    {"timeline.publicized": None, "results.channels": []},
+                    "落实情况要公开，接受群众监督（§5.2）。",
+                ),
+            ],
+            ("RES-PUBLICIZE",),
+        ),
+        Step(
+            "§4.4",
+            "反馈落实情况",
+            "落实情况向谁反馈？",
+            [
+                Choice("向协商主体、利益相关方和全体村民反馈", {}, "三方都要反馈（§4.4）。"),
+                Choice(
+                    "只告诉参加协商的代表",
+                    {"results.feedback_to": ["subjects"]},
+                    "利益相关方和村民也要知道落实情况。",
+                ),
+            ],
+            ("RES-FEEDBACK",),
+        ),
+        Step(
+            "§5.3",
+            "委托事项的报告和反馈",
+            "这次协商是镇政府委托的。协商结果怎么处理？",
+            [
+                Choice("及时书面报告镇政府，镇政府研究吸纳后答复村里", {}, "报告和反馈都做到了。"),
+                Choice(
+                    "村里自己落实，不用报告",
+                    {
+                        "results.reported_to_commissioner": False,
+                        "results.commissioner_responded": None,
+                    },
+                    "受委托的协商事项，结果要及时向委托方报告。",
+                ),
+                Choice(
+                    "报告了，但镇里一直没有回音",
+                    {"results.commissioner_responded": False},
+                    "乡镇（街道）和有关部门要认真研究吸纳，并以适当方式反馈。",
+                ),
+            ],
+            ("RES-REPORT", "RES-RESPONSE"),
+        ),
+        Step(
+            "§5.4",
+            "对持不同意见的群众",
+            "占地的 12 户农户仍有意见。怎么办？",
+            [
+                Choice("村干部和老党员逐户上门，讲清补偿标准和依据", {}, "及时做好解释说明。"),
+                Choice(
+                    "少数服从多数，不必解释",
+                    {"results.dissenters_explained": 0},
+                    "对持不同意见的群众，协商组织者要及时解释说明（§5.4）。",
+                ),
+                Choice(
+                    "解释了 6 户，其余的“以后再说”",
+                    {"results.dissenters_explained": 6},
+                    "还有 6 户没有得到解释说明。",
+                ),
+            ],
+            ("RES-EXPLAIN",),
+        ),
+        Step(
+            "§5.6",
+            "违法的协商结果",
+            "村务监督委员会发现：方案规定占用外嫁女的承包地不给补偿。怎么办？",
+            [
+                Choice(
+                    "依法纠正这一条，并开展法治宣传教育",
+                    {"results.violates_law": True, "results.corrected": True},
+                    "违反法律法规的协商结果要依法纠正（§5.6，组织法第二十七条）。",
+                ),
+                Choice(
+                    "代表会议已经表决通过，维持不变",
+                    {"results.violates_law": True, "results.corrected": False},
+                    "表决通过不能让违法的内容变得合法。",
+                ),
+            ],
+            ("RES-LEGAL",),
+        ),
+        Step(
+            "§6.4",
+            "误工补贴",
+            "几位村民受村委会委托组织协商，花了不少时间。误工补贴怎么发？",
+            [
+                Choice(
+                    "经村民代表会议讨论决定补贴标准，按村务公开要求公示后发放",
+                    {},
+                    "经会议决定、并公示（§6.4，组织法第二十四条）。",
+                ),
+                Choice(
+                    "村支书签字，直接发放",
+                    {"subsidies": {"paid": True, "decided_by_meeting": False, "publicized": False}},
+                    "补贴人员和标准须经村民会议或代表会议讨论决定，并公示。",
+                ),
+                Choice(
+                    "会议决定了，但不公示，免得别人眼红",
+                    {"subsidies": {"paid": True, "decided_by_meeting": True, "publicized": False}},
+                    "误工补贴要按照村（居）务公开的要求予以公示。",
+                ),
+            ],
+            ("GUAR-SUBSIDY",),
+        ),
     ]
 
 
@@ -1186,26 +1870,55 @@ class FormSituation:
     clause: str
 
 
-FORM_CHOICES = ("council", "board", "group_meeting", "compound", "owners", "hearing",
-                "special_council", "evaluation", "talk_day", "forum", "online",
-                "villagers_meeting", "representatives_meeting")
+FORM_CHOICES = (
+    "council",
+    "board",
+    "group_meeting",
+    "compound",
+    "owners",
+    "hearing",
+    "special_council",
+    "evaluation",
+    "talk_day",
+    "forum",
+    "online",
+    "villagers_meeting",
+    "representatives_meeting",
+)
 
 
 def form_situations() -> list[FormSituation]:
     return [
-        FormSituation("垃圾中转站选址：涉及全村，各组意见分歧大，关注度很高", ("hearing", "special_council"),
-                      "涉及面广、关注度高的事项，要经过专题议事会、民主听证会等程序进行协商。", "§4.5"),
-        FormSituation("小区楼道和架空层的公共部位怎样使用，只涉及本小区业主",
-                      ("owners", "compound"),
-                      "小区内部、业主共有部分的事，适合小区协商、业主协商；改变共有部分用途还须业主共同决定。",
-                      "§3.c"),
-        FormSituation("青壮年大多在外务工的村，想听听大家对村集体项目的看法",
-                      ("online", "forum"),
-                      "在外务工的村民难以到场，网络议事协商平台、网上征集社情民意可以让他们参与。", "§3.e"),
-        FormSituation("年底评一评村“两委”落实协商成果的情况", ("evaluation",),
-                      "对干部和工作的评价，适合民主评议。", "§3.c"),
-        FormSituation("每月固定一天，干部坐班听群众反映各种小事", ("talk_day", "forum"),
-                      "民情恳谈日、村（居）民论坛是日常收集意见的平台。", "§3.d"),
+        FormSituation(
+            "垃圾中转站选址：涉及全村，各组意见分歧大，关注度很高",
+            ("hearing", "special_council"),
+            "涉及面广、关注度高的事项，要经过专题议事会、民主听证会等程序进行协商。",
+            "§4.5",
+        ),
+        FormSituation(
+            "小区楼道和架空层的公共部位怎样使用，只涉及本小区业主",
+            ("owners", "compound"),
+            "小区内部、业主共有部分的事，适合小区协商、业主协商；改变共有部分用途还须业主共同决定。",
+            "§3.c",
+        ),
+        FormSituation(
+            "青壮年大多在外务工的村，想听听大家对村集体项目的看法",
+            ("online", "forum"),
+            "在外务工的村民难以到场，网络议事协商平台、网上征集社情民意可以让他们参与。",
+            "§3.e",
+        ),
+        FormSituation(
+            "年底评一评村“两委”落实协商成果的情况",
+            ("evaluation",),
+            "对干部和工作的评价，适合民主评议。",
+            "§3.c",
+        ),
+        FormSituation(
+            "每月固定一天，干部坐班听群众反映各种小事",
+            ("talk_day", "forum"),
+            "民情恳谈日、村（居）民论坛是日常收集意见的平台。",
+            "§3.d",
+        ),
     ]
 
 
@@ -1220,17 +1933,27 @@ class FormMatchExercise(TeachingWidget):
 
         self.situations = list(situations) if situations is not None else form_situations()
         options = [(FORM_ZH[f], f) for f in FORM_CHOICES]
-        self.pickers = [widgets.Dropdown(options=options, value=None, description="选用形式",
-                                         layout=widgets.Layout(width="24em"))
-                        for _ in self.situations]
+        self.pickers = [
+            widgets.Dropdown(
+                options=options,
+                value=None,
+                description="选用形式",
+                layout=widgets.Layout(width="24em"),
+            )
+            for _ in self.situations
+        ]
         self.marks = [widgets.HTML("") for _ in self.situations]
         self.submit = button("提交答案")
         self.submit.on_click(self._on_submit)
         rows = []
         for i, (s, p, m) in enumerate(zip(self.situations, self.pickers, self.marks, strict=True)):
             rows += [widgets.HTML(f"<b>情形 {i + 1}</b>　{esc(s.text)}"), p, m]
-        self.children = [widgets.HTML("<h4>练一练：什么事用什么形式</h4>"), *rows, self.submit,
-                         self.status]
+        self.children = [
+            widgets.HTML("<h4>练一练：什么事用什么形式</h4>"),
+            *rows,
+            self.submit,
+            self.status,
+        ]
 
     def choose(self, *forms: str) -> None:
         for p, f in zip(self.pickers, forms, strict=True):
@@ -1249,7 +1972,9 @@ class FormMatchExercise(TeachingWidget):
             right = p.value in s.fits
             self.results.append(right)
             fits = "、".join(FORM_ZH[f] for f in s.fits)
-            text = (f"✔ 合适。{s.why}" if right else f"✘ 更合适的是：{fits}。{s.why}") + f"（{s.clause}）"
+            text = (
+                f"✔ 合适。{s.why}" if right else f"✘ 更合适的是：{fits}。{s.why}"
+            ) + f"（{s.clause}）"
             m.value = ok_html(esc(text)) if right else bad_html(esc(text))
         self.show_note(f"答对 {sum(self.results)} / {len(self.situations)} 题。")
 
@@ -1263,18 +1988,26 @@ def scenario_intro(name: str) -> _Html:
     from xsim.scenario import load_scenario
 
     s = load_scenario(name)
-    rows = [[g.name, f"{100 * g.share:.0f}%", f"{g.stake.mean:+.1f}", f"{g.opinion.mean:+.1f}"]
-            for g in s.stakeholder_groups]
-    table = _table(["利益相关群体", "占住户", "利益（−1 受损 … +1 受益）", "最初态度（−1 反对 … +1 支持）"],
-                   rows)
+    rows = [
+        [g.name, f"{100 * g.share:.0f}%", f"{g.stake.mean:+.1f}", f"{g.opinion.mean:+.1f}"]
+        for g in s.stakeholder_groups
+    ]
+    table = _table(
+        ["利益相关群体", "占住户", "利益（−1 受损 … +1 受益）", "最初态度（−1 反对 … +1 支持）"],
+        rows,
+    )
     points = "".join(f"<li>{esc(p)}</li>" for p in s.teaching_points)
     adults = round(s.population.households * s.population.adults_per_household)
-    head = (f"<h4>{esc(s.title)}</h4><p>{esc(s.narrative)}</p>"
-            f"<p>约 {s.population.households} 户、{adults} 名成年人；"
-            f"议题：{esc(s.topic.title)}</p>")
+    head = (
+        f"<h4>{esc(s.title)}</h4><p>{esc(s.narrative)}</p>"
+        f"<p>约 {s.population.households} 户、{adults} 名成年人；"
+        f"议题：{esc(s.topic.title)}</p>"
+    )
     plain = "\n".join([s.title, s.narrative.strip(), table.plain, *s.teaching_points])
-    return _Html(head + table.html_text + (f"<p><b>教学要点</b></p><ul>{points}</ul>" if points else ""),
-                 plain)
+    return _Html(
+        head + table.html_text + (f"<p><b>教学要点</b></p><ul>{points}</ul>" if points else ""),
+        plain,
+    )
 
 
 def _story(model, outcome) -> list[str]:
@@ -1290,31 +2023,43 @@ def _story(model, outcome) -> list[str]:
     notice = f"提前 {days} 天通报" if days is not None else "没有事先通报"
     lines.append(f"第二步　确定主体：邀请 {outcome.invited} 人及相关组织，{notice}。")
     forms = "、".join(FORM_ZH.get(f, f) for f in r.consultation.forms)
-    lines.append(f"第三步　开展协商（{forms}）：到会 {outcome.attended} 人"
-                 f"（占成年村（居）民的 {100 * outcome.participation:.1f}%），"
-                 f"结果：{OUTCOME_ZH.get(r.consultation.outcome, r.consultation.outcome)}，"
-                 f"支持方案的占 {100 * outcome.support:.0f}%。")
+    lines.append(
+        f"第三步　开展协商（{forms}）：到会 {outcome.attended} 人"
+        f"（占成年村（居）民的 {100 * outcome.participation:.1f}%），"
+        f"结果：{OUTCOME_ZH.get(r.consultation.outcome, r.consultation.outcome)}，"
+        f"支持方案的占 {100 * outcome.support:.0f}%。"
+    )
     a = r.assembly
     if a is not None:
-        kinds = {"villagers_meeting": "村民会议", "residents_meeting": "居民会议",
-                 "representatives_meeting": "村（居）民代表会议", "owners_meeting": "业主大会"}
-        lines.append(f"提交{kinds.get(a.kind, a.kind)}决定：应到 {a.members}，实到 {a.present}，"
-                     f"同意 {a.yes}；方案{'通过' if r.results.adopted else '未通过'}。")
+        kinds = {
+            "villagers_meeting": "村民会议",
+            "residents_meeting": "居民会议",
+            "representatives_meeting": "村（居）民代表会议",
+            "owners_meeting": "业主大会",
+        }
+        lines.append(
+            f"提交{kinds.get(a.kind, a.kind)}决定：应到 {a.members}，实到 {a.present}，"
+            f"同意 {a.yes}；方案{'通过' if r.results.adopted else '未通过'}。"
+        )
     else:
         lines.append(f"没有提交会议决定；方案{'通过' if r.results.adopted else '未通过'}。")
     if r.results.violates_law:
         fixed = "监督发现后已依法纠正" if r.results.corrected else "没有人纠正"
         lines.append(f"方案内容违反法律法规：{fixed}。")
     if r.results.implemented:
-        pub = f"{(t.publicized - t.implemented).days} 天后公开" if t.publicized and t.implemented \
+        pub = (
+            f"{(t.publicized - t.implemented).days} 天后公开"
+            if t.publicized and t.implemented
             else "没有公开"
+        )
         lines.append(f"第四步　实施成果：已实施，{pub}。")
     lines.append(f"平均公平感 {outcome.fairness:.2f}；投入 {outcome.person_hours:,.0f} 人·小时。")
     return lines
 
 
-def one_run(scenario: str, seed: int = 0, form: str | None = None,
-            overrides: dict[str, Any] | None = None) -> _Html:
+def one_run(
+    scenario: str, seed: int = 0, form: str | None = None, overrides: dict[str, Any] | None = None
+) -> _Html:
     """One simulated consultation told step by step, with the rules engine's findings (static)."""
     from xsim.model import ConsultationModel
 
@@ -1330,15 +2075,26 @@ def one_run(scenario: str, seed: int = 0, form: str | None = None,
 # --------------------------------------------------------------------------------------------------
 # lesson 09: the capstone — the trainee organizes a whole consultation
 
-CHANNEL_ZH = {"bulletin": "公开栏", "publication": "社区刊物", "online_forum": "网络论坛",
-              "mass_work_system": "群工系统", "broadcast": "广播（大喇叭）", "door_to_door": "入户告知",
-              "wechat": "微信群", "meeting": "在会上宣布"}
+CHANNEL_ZH = {
+    "bulletin": "公开栏",
+    "publication": "社区刊物",
+    "online_forum": "网络论坛",
+    "mass_work_system": "群工系统",
+    "broadcast": "广播（大喇叭）",
+    "door_to_door": "入户告知",
+    "wechat": "微信群",
+    "meeting": "在会上宣布",
+}
 SUBSIDY_OPTIONS = [
     ("不发误工补贴", {"paid": False}),
-    ("经村（居）民会议或代表会议决定，并公示", {"paid": True, "decided_by_meeting": True,
-                                          "publicized": True, "yuan_per_person_day": 80}),
-    ("干部商量后直接发放，不公示", {"paid": True, "decided_by_meeting": False, "publicized": False,
-                                 "yuan_per_person_day": 80}),
+    (
+        "经村（居）民会议或代表会议决定，并公示",
+        {"paid": True, "decided_by_meeting": True, "publicized": True, "yuan_per_person_day": 80},
+    ),
+    (
+        "干部商量后直接发放，不公示",
+        {"paid": True, "decided_by_meeting": False, "publicized": False, "yuan_per_person_day": 80},
+    ),
 ]
 
 
@@ -1353,37 +2109,78 @@ class Capstone(TeachingWidget):
 
         self.scenarios = {s.name: s for s in list_scenarios()}
         style, lay = {"description_width": "13em"}, widgets.Layout(width="46em")
-        self.scenario = widgets.Dropdown(options=[(s.title, n) for n, s in self.scenarios.items()],
-                                         value=scenario, description="情景", style=style, layout=lay)
+        self.scenario = widgets.Dropdown(
+            options=[(s.title, n) for n, s in self.scenarios.items()],
+            value=scenario,
+            description="情景",
+            style=style,
+            layout=lay,
+        )
         self.form = widgets.Dropdown(description="协商形式", style=style, layout=lay)
-        self.solicit = widgets.Checkbox(value=True, indent=False, description="提出议题前充分征求意见（§4.1）")
-        self.groups = widgets.SelectMultiple(description="邀请的利益相关群体", rows=4, style=style,
-                                             layout=lay)
-        self.experts = widgets.Checkbox(value=True, indent=False, description="邀请专家、第三方论证（§2.d）")
-        self.respected = widgets.Checkbox(value=True, indent=False,
-                                          description="邀请威望高、办事公道的人士（§2.e）")
-        self.facilitated = widgets.Checkbox(value=True, indent=False,
-                                            description="安排主持人，保证各方轮流发言（§4.3）")
-        self.notice_days = widgets.IntSlider(value=7, min=0, max=14, description="提前几天通报（§4.2）",
-                                             style=style, layout=lay)
-        self.escalate = widgets.Checkbox(value=True, indent=False,
-                                         description="争议较大或法律规定须会议决定的，提交会议决定（§4.6）")
+        self.solicit = widgets.Checkbox(
+            value=True, indent=False, description="提出议题前充分征求意见（§4.1）"
+        )
+        self.groups = widgets.SelectMultiple(
+            description="邀请的利益相关群体", rows=4, style=style, layout=lay
+        )
+        self.experts = widgets.Checkbox(
+            value=True, indent=False, description="邀请专家、第三方论证（§2.d）"
+        )
+        self.respected = widgets.Checkbox(
+            value=True, indent=False, description="邀请威望高、办事公道的人士（§2.e）"
+        )
+        self.facilitated = widgets.Checkbox(
+            value=True, indent=False, description="安排主持人，保证各方轮流发言（§4.3）"
+        )
+        self.notice_days = widgets.IntSlider(
+            value=7, min=0, max=14, description="提前几天通报（§4.2）", style=style, layout=lay
+        )
+        self.escalate = widgets.Checkbox(
+            value=True,
+            indent=False,
+            description="争议较大或法律规定须会议决定的，提交会议决定（§4.6）",
+        )
         channels = [(CHANNEL_ZH.get(c, c), c) for c in CHANNELS]
-        self.publicity = widgets.SelectMultiple(options=channels, value=("bulletin", "wechat"),
-                                                description="公开落实情况的渠道（§5.2）", rows=4,
-                                                style=style, layout=lay)
-        self.publicize_days = widgets.IntSlider(value=7, min=0, max=90, description="实施后几天内公开",
-                                                style=style, layout=lay)
-        self.feedback = {k: widgets.Checkbox(value=True, indent=False, description=f"向{zh}反馈（§4.4）")
-                         for k, zh in (("subjects", "协商主体"), ("stakeholders", "利益相关方"),
-                                       ("residents", "村（居）民"))}
-        self.explain = widgets.Dropdown(options=[("全部解释说明", 1.0), ("解释一半", 0.5), ("不解释", 0.0)],
-                                        value=1.0, description="对持不同意见的人（§5.4）", style=style,
-                                        layout=lay)
-        self.subsidy = widgets.Dropdown(options=[(label, i) for i, (label, _) in enumerate(SUBSIDY_OPTIONS)],
-                                        value=0, description="误工补贴（§6.4）", style=style, layout=lay)
-        self.seed = widgets.Dropdown(options=[(f"第 {i} 个村（社区）", i) for i in range(1, 6)], value=seed,
-                                     description="模拟哪一个平行村（社区）", style=style, layout=lay)
+        self.publicity = widgets.SelectMultiple(
+            options=channels,
+            value=("bulletin", "wechat"),
+            description="公开落实情况的渠道（§5.2）",
+            rows=4,
+            style=style,
+            layout=lay,
+        )
+        self.publicize_days = widgets.IntSlider(
+            value=7, min=0, max=90, description="实施后几天内公开", style=style, layout=lay
+        )
+        self.feedback = {
+            k: widgets.Checkbox(value=True, indent=False, description=f"向{zh}反馈（§4.4）")
+            for k, zh in (
+                ("subjects", "协商主体"),
+                ("stakeholders", "利益相关方"),
+                ("residents", "村（居）民"),
+            )
+        }
+        self.explain = widgets.Dropdown(
+            options=[("全部解释说明", 1.0), ("解释一半", 0.5), ("不解释", 0.0)],
+            value=1.0,
+            description="对持不同意见的人（§5.4）",
+            style=style,
+            layout=lay,
+        )
+        self.subsidy = widgets.Dropdown(
+            options=[(label, i) for i, (label, _) in enumerate(SUBSIDY_OPTIONS)],
+            value=0,
+            description="误工补贴（§6.4）",
+            style=style,
+            layout=lay,
+        )
+        self.seed = widgets.Dropdown(
+            options=[(f"第 {i} 个村（社区）", i) for i in range(1, 6)],
+            value=seed,
+            description="模拟哪一个平行村（社区）",
+            style=style,
+            layout=lay,
+        )
         self.run_button = button("开始协商")
         self.run_button.on_click(self._on_run)
         self.story = widgets.HTML("")
@@ -1391,14 +2188,30 @@ class Capstone(TeachingWidget):
         self.scenario.observe(self._on_scenario, names="value")
         self._on_scenario()
         self.children = [
-            widgets.HTML("<h4>综合演练：由您组织一次完整的协商</h4>"), self.scenario, self.form,
-            widgets.HTML("<b>第一步　提出议题</b>"), self.solicit,
-            widgets.HTML("<b>第二步　确定主体并通报</b>"), self.groups, self.experts, self.respected,
+            widgets.HTML("<h4>综合演练：由您组织一次完整的协商</h4>"),
+            self.scenario,
+            self.form,
+            widgets.HTML("<b>第一步　提出议题</b>"),
+            self.solicit,
+            widgets.HTML("<b>第二步　确定主体并通报</b>"),
+            self.groups,
+            self.experts,
+            self.respected,
             self.notice_days,
-            widgets.HTML("<b>第三步　开展协商</b>"), self.facilitated, self.escalate,
-            widgets.HTML("<b>第四步　实施成果、公开和反馈</b>"), self.publicity, self.publicize_days,
-            widgets.HBox(list(self.feedback.values())), self.explain, self.subsidy,
-            self.seed, self.run_button, self.status, self.story, self.viewer_html,
+            widgets.HTML("<b>第三步　开展协商</b>"),
+            self.facilitated,
+            self.escalate,
+            widgets.HTML("<b>第四步　实施成果、公开和反馈</b>"),
+            self.publicity,
+            self.publicize_days,
+            widgets.HBox(list(self.feedback.values())),
+            self.explain,
+            self.subsidy,
+            self.seed,
+            self.run_button,
+            self.status,
+            self.story,
+            self.viewer_html,
         ]
 
     @safe_callback
@@ -1413,7 +2226,9 @@ class Capstone(TeachingWidget):
 
     def overrides(self) -> dict[str, Any]:
         if not self.groups.value:
-            raise InputError("综合演练", "", "invite at least one group", "请至少邀请一个利益相关群体")
+            raise InputError(
+                "综合演练", "", "invite at least one group", "请至少邀请一个利益相关群体"
+            )
         return {
             "organizer.solicit_opinions": bool(self.solicit.value),
             "organizer.invite_groups": list(self.groups.value),
@@ -1433,8 +2248,12 @@ class Capstone(TeachingWidget):
         """Run the consultation the widgets describe; returns (model, outcome)."""
         from xsim.model import ConsultationModel
 
-        model = ConsultationModel(self.scenario.value, form=self.form.value, rng=int(self.seed.value),
-                                  overrides=self.overrides())
+        model = ConsultationModel(
+            self.scenario.value,
+            form=self.form.value,
+            rng=int(self.seed.value),
+            overrides=self.overrides(),
+        )
         return model, model.run()
 
     @safe_callback
@@ -1446,8 +2265,13 @@ class Capstone(TeachingWidget):
         self.report = model.report
         lines = "".join(f"<li>{esc(x)}</li>" for x in _story(model, outcome))
         self.story.value = f"<h5>这次协商的经过</h5><ol>{lines}</ol>"
-        verdict = ok_html("✔ 规则引擎没有发现违规：这是一次合规的协商。") if model.report.compliant else \
-            bad_html(f"✘ 规则引擎发现 {len(model.report.violations)} 处违规。请对照下面的说明修改选择，再试一次。")
+        verdict = (
+            ok_html("✔ 规则引擎没有发现违规：这是一次合规的协商。")
+            if model.report.compliant
+            else bad_html(
+                f"✘ 规则引擎发现 {len(model.report.violations)} 处违规。请对照下面的说明修改选择，再试一次。"
+            )
+        )
         self.viewer_html.value = verdict + report_html(model.report)
 
 
@@ -1463,23 +2287,51 @@ class SpotExercise(TeachingWidget):
 
         self.name = [n for n in example_names() if n == name or n.startswith(f"{name}-")][0]
         record = load_record(_records_dir() / f"{self.name}.yaml")
-        self.truth = {f.code for f in check_dict(example_record(name)).findings
-                      if f.severity == "violation"}
-        self.codes = list(codes) if codes is not None else [
-            "TOPIC-JOINT", "TOPIC-SOLICIT", "SUBJ-LEAD", "SUBJ-MISSING", "PROC-NOTICE",
-            "PROC-ESCALATE", "PROC-ASSEMBLY-NOTICE", "PROC-QUORUM", "PROC-MAJORITY",
-            "RES-PUBLICIZE", "RES-EXPLAIN", "RES-LEGAL", "GUAR-SUBSIDY"]
-        self.boxes = [widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
-                                       description=f"{c}：{RULES[c].title_zh}") for c in self.codes]
+        self.truth = {
+            f.code for f in check_dict(example_record(name)).findings if f.severity == "violation"
+        }
+        self.codes = (
+            list(codes)
+            if codes is not None
+            else [
+                "TOPIC-JOINT",
+                "TOPIC-SOLICIT",
+                "SUBJ-LEAD",
+                "SUBJ-MISSING",
+                "PROC-NOTICE",
+                "PROC-ESCALATE",
+                "PROC-ASSEMBLY-NOTICE",
+                "PROC-QUORUM",
+                "PROC-MAJORITY",
+                "RES-PUBLICIZE",
+                "RES-EXPLAIN",
+                "RES-LEGAL",
+                "GUAR-SUBSIDY",
+            ]
+        )
+        self.boxes = [
+            widgets.Checkbox(
+                value=False,
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+                description=f"{c}：{RULES[c].title_zh}",
+            )
+            for c in self.codes
+        ]
         self.submit = button("提交答案")
         self.submit.on_click(self._on_submit)
         self.feedback = widgets.HTML("")
         text = esc(record_to_yaml(record))
         self.children = [
-            widgets.HTML(f"<h4>找问题：{esc(record.title)}</h4>"
-                         f"<details><summary>展开协商记录（YAML）</summary><pre>{text}</pre></details>"
-                         "<div>这份记录有哪些违规？勾选您发现的问题（可多选），点击“提交答案”。</div>"),
-            *self.boxes, self.submit, self.status, self.feedback,
+            widgets.HTML(
+                f"<h4>找问题：{esc(record.title)}</h4>"
+                f"<details><summary>展开协商记录（YAML）</summary><pre>{text}</pre></details>"
+                "<div>这份记录有哪些违规？勾选您发现的问题（可多选），点击“提交答案”。</div>"
+            ),
+            *self.boxes,
+            self.submit,
+            self.status,
+            self.feedback,
         ]
 
     def select(self, *codes: str) -> None:
@@ -1511,19 +2363,28 @@ class SpotExercise(TeachingWidget):
 # --------------------------------------------------------------------------------------------------
 # lesson 08: comparing policies with confidence intervals (xsim.experiments, in-process)
 
-POLICY_MEASURES = ["participation", "participation.age_old", "participation.age_young",
-                   "representativeness_groups", "fairness", "person_hours", "n_violations"]
+POLICY_MEASURES = [
+    "participation",
+    "participation.age_old",
+    "participation.age_young",
+    "representativeness_groups",
+    "fairness",
+    "person_hours",
+    "n_violations",
+]
 _STUDIES: dict[tuple, Any] = {}
 
 
 def policy_variants(kind: str) -> tuple[str, list[dict[str, Any]]]:
     """The scenario and variants of a comparison: ``"forms"`` or ``"notice"``."""
     if kind == "forms":
-        return "elevator_retrofit", [{"name": f, "form": f} for f in
-                                     ("owners", "compound", "hearing", "online")]
+        return "elevator_retrofit", [
+            {"name": f, "form": f} for f in ("owners", "compound", "hearing", "online")
+        ]
     if kind == "notice":
-        return "elevator_retrofit", [{"name": f"提前{d}天", "organizer.notice_days": d}
-                                     for d in (7, 3, 1)]
+        return "elevator_retrofit", [
+            {"name": f"提前{d}天", "organizer.notice_days": d} for d in (7, 3, 1)
+        ]
     raise InputError("<policy>", "kind", "forms or notice", "比较类型应为 forms 或 notice")
 
 
@@ -1534,8 +2395,9 @@ def policy_summary(kind: str = "forms", reps: int = 8, seed: int = 2026):
         from xsim.experiments import Study
 
         scenario, variants = policy_variants(kind)
-        result = Study(scenario, variants, reps=reps, seed=seed).run(executor="in-process",
-                                                                     progress=False)
+        result = Study(scenario, variants, reps=reps, seed=seed).run(
+            executor="in-process", progress=False
+        )
         _STUDIES[key] = result.summary(measures=POLICY_MEASURES, n_boot=1000, seed=seed)
     return _STUDIES[key]
 
@@ -1550,9 +2412,17 @@ def policy_figure(kind: str = "forms", reps: int = 8):
     """Bars with 95% CIs for the headline measures (a matplotlib Figure)."""
     from xsim.experiments.figures import comparison_figure
 
-    return comparison_figure(policy_summary(kind, reps),
-                             ["participation", "participation.age_old", "participation.age_young",
-                              "fairness", "person_hours", "representativeness_groups"])
+    return comparison_figure(
+        policy_summary(kind, reps),
+        [
+            "participation",
+            "participation.age_old",
+            "participation.age_young",
+            "fairness",
+            "person_hours",
+            "representativeness_groups",
+        ],
+    )
 
 
 class PredictionExercise(TeachingWidget):
@@ -1567,19 +2437,35 @@ class PredictionExercise(TeachingWidget):
 
         summary = policy_summary(kind, reps)
         questions = []
-        pairs = [("online", "participation.age_old"), ("online", "participation.age_young"),
-                 ("hearing", "participation")] if kind == "forms" else \
-                [("提前1天", "participation"), ("提前3天", "fairness")]
-        choices = ["明显更高（置信区间不含 0）", "明显更低（置信区间不含 0）", "看不出差别（置信区间含 0）"]
+        pairs = (
+            [
+                ("online", "participation.age_old"),
+                ("online", "participation.age_young"),
+                ("hearing", "participation"),
+            ]
+            if kind == "forms"
+            else [("提前1天", "participation"), ("提前3天", "fairness")]
+        )
+        choices = [
+            "明显更高（置信区间不含 0）",
+            "明显更低（置信区间不含 0）",
+            "看不出差别（置信区间含 0）",
+        ]
         for variant, measure in pairs:
             d = summary.difference(variant, measure)
             key = 2 if d["ci_low"] <= 0 <= d["ci_high"] else (0 if d["diff"] > 0 else 1)
-            questions.append(Question(
-                f"与「{variant_label(summary.baseline)}」相比，「{variant_label(variant)}」的"
-                f"“{measure_label(measure)}”会怎样？",
-                choices, correct=key,
-                explanation=(f"模拟结果：差值 {d['diff']:+.3f}，95% 置信区间 "
-                             f"[{d['ci_low']:.3f}, {d['ci_high']:.3f}]。")))
+            questions.append(
+                Question(
+                    f"与「{variant_label(summary.baseline)}」相比，「{variant_label(variant)}」的"
+                    f"“{measure_label(measure)}”会怎样？",
+                    choices,
+                    correct=key,
+                    explanation=(
+                        f"模拟结果：差值 {d['diff']:+.3f}，95% 置信区间 "
+                        f"[{d['ci_low']:.3f}, {d['ci_high']:.3f}]。"
+                    ),
+                )
+            )
         self.quiz = Quiz(questions, title="先预测，再看结果")
         self.children = [self.quiz, self.status]
 
@@ -1597,28 +2483,50 @@ class PolicyLab(TeachingWidget):
         self.scenario_name = scenario
         s = load_scenario(scenario)
         style, lay = {"description_width": "10em"}, widgets.Layout(width="40em")
-        self.forms = widgets.SelectMultiple(options=[(FORM_ZH.get(f, f), f) for f in s.forms],
-                                            value=tuple(s.forms[:2]), rows=len(s.forms),
-                                            description="比较哪些形式", style=style, layout=lay)
-        self.notice = widgets.IntSlider(value=s.organizer.notice_days, min=0, max=14,
-                                        description="提前几天通报", style=style, layout=lay)
-        self.reps = widgets.IntSlider(value=6, min=3, max=20, description="每种形式重复次数",
-                                      style=style, layout=lay)
+        self.forms = widgets.SelectMultiple(
+            options=[(FORM_ZH.get(f, f), f) for f in s.forms],
+            value=tuple(s.forms[:2]),
+            rows=len(s.forms),
+            description="比较哪些形式",
+            style=style,
+            layout=lay,
+        )
+        self.notice = widgets.IntSlider(
+            value=s.organizer.notice_days,
+            min=0,
+            max=14,
+            description="提前几天通报",
+            style=style,
+            layout=lay,
+        )
+        self.reps = widgets.IntSlider(
+            value=6, min=3, max=20, description="每种形式重复次数", style=style, layout=lay
+        )
         self.run_button = button("运行比较")
         self.run_button.on_click(self._on_run)
         self.result = widgets.HTML("")
-        self.children = [widgets.HTML(f"<h4>政策比较实验：{esc(s.title)}</h4>"), self.forms,
-                         self.notice, self.reps, self.run_button, self.status, self.result]
+        self.children = [
+            widgets.HTML(f"<h4>政策比较实验：{esc(s.title)}</h4>"),
+            self.forms,
+            self.notice,
+            self.reps,
+            self.run_button,
+            self.status,
+            self.result,
+        ]
 
     def summary(self):
         from xsim.experiments import Study
 
         if len(self.forms.value) < 2:
             raise InputError("政策比较", "", "at least two forms", "请至少选择两种形式进行比较")
-        variants = [{"name": f, "form": f, "organizer.notice_days": int(self.notice.value)}
-                    for f in self.forms.value]
+        variants = [
+            {"name": f, "form": f, "organizer.notice_days": int(self.notice.value)}
+            for f in self.forms.value
+        ]
         result = Study(self.scenario_name, variants, reps=int(self.reps.value), seed=2026).run(
-            executor="in-process", progress=False)
+            executor="in-process", progress=False
+        )
         return result.summary(measures=POLICY_MEASURES, n_boot=500, seed=2026)
 
     @safe_callback

@@ -57,11 +57,9 @@ def finding_html(f) -> str:
     text = esc(clause_text_zh(f.clause)).replace("\n", "<br>")
     kind = clause_kind_zh(f.clause)
     quote = (
-        f"<details><summary>{kind}（{esc(f.clause)}）</summary>「{text}」</details>"
-        if text
-        else ""
+        f"<details><summary>{kind}（{esc(f.clause)}）</summary>「{text}」</details>" if text else ""
     )
-    where = f'<br><small>记录位置：<code>{esc(f.where)}</code></small>' if f.where else ""
+    where = f"<br><small>记录位置：<code>{esc(f.where)}</code></small>" if f.where else ""
     return (
         f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0;line-height:1.6">'
         f"{badge} <b>{esc(f.code)}</b>　依据：{esc(f.clause)}<br>{esc(f.message_zh)}{where}{quote}</div>"
@@ -77,8 +75,11 @@ def report_html(report, steps: list[str] | None = None) -> str:
     n_v, n_w = len(report.violations), len(report.warnings)
     n_i = len(report.findings) - n_v - n_w
     head = f"共发现 {n_v} 处违规、{n_w} 处提醒、{n_i} 处提示。"
-    head_html = note_html(esc(head)) if report.compliant else (
-        f'<div style="color:#b71c1c;font-weight:bold;margin:4px 0">{esc(head)}</div>')
+    head_html = (
+        note_html(esc(head))
+        if report.compliant
+        else (f'<div style="color:#b71c1c;font-weight:bold;margin:4px 0">{esc(head)}</div>')
+    )
     parts = [head_html]
     for step, found in report.by_step().items():
         if not found or (steps is not None and step not in steps):
@@ -137,57 +138,92 @@ class RecordEditor(TeachingWidget):
         lay = widgets.Layout(width="28em")
         self.solicited = widgets.Checkbox(
             value=bool(get_path(record, "topic.opinions_solicited", False)),
-            description="提出议题前充分征求了意见", indent=False)
+            description="提出议题前充分征求了意见",
+            indent=False,
+        )
         self.notified = widgets.DatePicker(
-            value=_date(get_path(record, "timeline.notified", None)), description="通报日期",
-            style=wide, layout=lay)
+            value=_date(get_path(record, "timeline.notified", None)),
+            description="通报日期",
+            style=wide,
+            layout=lay,
+        )
         self.consulted = widgets.DatePicker(
-            value=_date(get_path(record, "timeline.consulted", None)), description="协商日期",
-            style=wide, layout=lay)
-        self.forms = CheckboxGroup([(zh, key) for key, zh in FORM_ZH.items()],
-                                   value=tuple(get_path(record, "consultation.forms")),
-                                   description="协商形式（可多选）")
+            value=_date(get_path(record, "timeline.consulted", None)),
+            description="协商日期",
+            style=wide,
+            layout=lay,
+        )
+        self.forms = CheckboxGroup(
+            [(zh, key) for key, zh in FORM_ZH.items()],
+            value=tuple(get_path(record, "consultation.forms")),
+            description="协商形式（可多选）",
+        )
         self.outcome = widgets.Dropdown(
             options=[(zh, key) for key, zh in OUTCOME_ZH.items()],
-            value=get_path(record, "consultation.outcome"), description="协商结果",
-            style=wide, layout=lay)
-        self.feedback = CheckboxGroup([(f"向{zh}反馈", key) for key, zh in FEEDBACK_ZH.items()],
-                                      value=tuple(get_path(record, "results.feedback_to", [])),
-                                      description="落实情况反馈给")
+            value=get_path(record, "consultation.outcome"),
+            description="协商结果",
+            style=wide,
+            layout=lay,
+        )
+        self.feedback = CheckboxGroup(
+            [(f"向{zh}反馈", key) for key, zh in FEEDBACK_ZH.items()],
+            value=tuple(get_path(record, "results.feedback_to", [])),
+            description="落实情况反馈给",
+        )
         self.dissenters = widgets.IntText(
-            value=get_path(record, "results.dissenters", 0), description="持不同意见人数",
-            style=wide, layout=lay)
+            value=get_path(record, "results.dissenters", 0),
+            description="持不同意见人数",
+            style=wide,
+            layout=lay,
+        )
         self.explained = widgets.IntText(
-            value=get_path(record, "results.dissenters_explained", 0), description="已解释说明人数",
-            style=wide, layout=lay)
+            value=get_path(record, "results.dissenters_explained", 0),
+            description="已解释说明人数",
+            style=wide,
+            layout=lay,
+        )
         self.publicized = widgets.DatePicker(
-            value=_date(get_path(record, "timeline.publicized", None)), description="公开日期",
-            style=wide, layout=lay)
+            value=_date(get_path(record, "timeline.publicized", None)),
+            description="公开日期",
+            style=wide,
+            layout=lay,
+        )
         self.check_button = button("重新检查")
         self.check_button.on_click(self._on_check)
         self.viewer = FindingsViewer(title="检查结果")
         self.children = [
             widgets.HTML(f"<h4>{esc(title)}</h4>"),
-            self.solicited, self.notified, self.consulted, self.forms, self.outcome,
+            self.solicited,
+            self.notified,
+            self.consulted,
+            self.forms,
+            self.outcome,
             self.feedback,
-            self.dissenters, self.explained, self.publicized,
-            self.check_button, self.status, self.viewer,
+            self.dissenters,
+            self.explained,
+            self.publicized,
+            self.check_button,
+            self.status,
+            self.viewer,
         ]
 
     def to_dict(self) -> dict[str, Any]:
         """The record dict described by the form's current values."""
         iso = lambda d: d.isoformat() if d is not None else None  # noqa: E731
-        return apply_patch(self.base, {
-            "topic.opinions_solicited": bool(self.solicited.value),
-            "timeline.notified": iso(self.notified.value),
-            "timeline.consulted": iso(self.consulted.value),
-            "timeline.publicized": iso(self.publicized.value),
-            "consultation.forms": list(self.forms.value),
-            "consultation.outcome": self.outcome.value,
-            "results.feedback_to": list(self.feedback.value),
-            "results.dissenters": self.dissenters.value,
-            "results.dissenters_explained": self.explained.value,
-        })
+        return apply_patch(
+            self.base,
+            {
+                "topic.opinions_solicited": bool(self.solicited.value),
+                "timeline.notified": iso(self.notified.value),
+                "timeline.consulted": iso(self.consulted.value),
+                "timeline.publicized": iso(self.publicized.value),
+                "consultation.forms": list(self.forms.value),
+                "consultation.outcome": self.outcome.value,
+                "results.feedback_to": list(self.feedback.value),
+                "results.dissenters": self.dissenters.value,
+                "results.dissenters_explained": self.explained.value,
+            },
+        )
 
     @safe_callback
     def _on_check(self, _button=None) -> None:
@@ -212,17 +248,25 @@ class RecordChecker(TeachingWidget):
         import yaml
 
         start = yaml.safe_dump(record, allow_unicode=True, sort_keys=False) if record else ""
-        self.text = widgets.Textarea(value=start, placeholder="在这里粘贴协商记录（YAML 格式）",
-                                     layout=widgets.Layout(width="100%", height="22em"))
-        self.upload = widgets.FileUpload(accept=".yaml,.yml", multiple=False,
-                                         description="上传记录文件")
+        self.text = widgets.Textarea(
+            value=start,
+            placeholder="在这里粘贴协商记录（YAML 格式）",
+            layout=widgets.Layout(width="100%", height="22em"),
+        )
+        self.upload = widgets.FileUpload(
+            accept=".yaml,.yml", multiple=False, description="上传记录文件"
+        )
         self.upload.observe(self._on_upload, names="value")
         self.check_button = button("检查记录")
         self.check_button.on_click(self._on_check)
         self.viewer = FindingsViewer(title="检查结果")
         self.children = [
-            widgets.HTML(f"<h4>{esc(title)}</h4>"), self.upload, self.text,
-            self.check_button, self.status, self.viewer,
+            widgets.HTML(f"<h4>{esc(title)}</h4>"),
+            self.upload,
+            self.text,
+            self.check_button,
+            self.status,
+            self.viewer,
         ]
 
     @safe_callback
@@ -235,7 +279,9 @@ class RecordChecker(TeachingWidget):
         try:
             self.text.value = content.decode("utf-8")
         except UnicodeDecodeError:
-            self.show_error(f"{name}：文件不是 UTF-8 编码的文本，请用记事本等另存为 UTF-8 后再上传。")
+            self.show_error(
+                f"{name}：文件不是 UTF-8 编码的文本，请用记事本等另存为 UTF-8 后再上传。"
+            )
             return
         self.show_note(f"已读入 {name}，点击「检查记录」。")
 

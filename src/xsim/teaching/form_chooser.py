@@ -58,21 +58,33 @@ class OrganizerOption:
         style = {"description_width": "10em"}
         if self.kind == "bool":
             return widgets.Checkbox(value=bool(value), description=self.label, indent=False)
-        return widgets.IntSlider(value=int(value), min=self.low, max=self.high,
-                                 description=self.label, style=style,
-                                 layout=widgets.Layout(width="32em"))
+        return widgets.IntSlider(
+            value=int(value),
+            min=self.low,
+            max=self.high,
+            description=self.label,
+            style=style,
+            layout=widgets.Layout(width="32em"),
+        )
 
 
 DEFAULT_OPTIONS = [
     OrganizerOption("organizer.notice_days", "提前通知天数", "int", 0, 14, unit="天"),
-    OrganizerOption("organizer.experts", "邀请专家、第三方论证（§2.d）", "bool",
-                    off_label="不请专家"),
-    OrganizerOption("organizer.invite_respected", "邀请威望高、办事公道的人（§2.e）", "bool",
-                    off_label="不请威望人士"),
-    OrganizerOption("organizer.facilitated", "有主持人保证各方轮流发言（§4.3）", "bool",
-                    off_label="无主持人"),
-    OrganizerOption("organizer.escalate", "争议较大时提交会议决定（§4.6）", "bool",
-                    off_label="不提交会议"),
+    OrganizerOption(
+        "organizer.experts", "邀请专家、第三方论证（§2.d）", "bool", off_label="不请专家"
+    ),
+    OrganizerOption(
+        "organizer.invite_respected",
+        "邀请威望高、办事公道的人（§2.e）",
+        "bool",
+        off_label="不请威望人士",
+    ),
+    OrganizerOption(
+        "organizer.facilitated", "有主持人保证各方轮流发言（§4.3）", "bool", off_label="无主持人"
+    ),
+    OrganizerOption(
+        "organizer.escalate", "争议较大时提交会议决定（§4.6）", "bool", off_label="不提交会议"
+    ),
 ]
 
 
@@ -99,8 +111,13 @@ class FormChooser(TeachingWidget):
 
     kind_zh = "协商形式与组织选择模拟"
 
-    def __init__(self, scenario="elevator_retrofit", seeds=range(5),
-                 options: list[OrganizerOption] | None = None, title: str | None = None):
+    def __init__(
+        self,
+        scenario="elevator_retrofit",
+        seeds=range(5),
+        options: list[OrganizerOption] | None = None,
+        title: str | None = None,
+    ):
         super().__init__()
         from xsim.forms import FORMS
         from xsim.scenario import load_scenario
@@ -112,8 +129,11 @@ class FormChooser(TeachingWidget):
         self.options = list(DEFAULT_OPTIONS if options is None else options)
         self.form = widgets.Dropdown(
             options=[(f"{FORMS[name].zh}（{name}）", name) for name in self.scenario.forms],
-            value=self.scenario.default_form, description="协商形式",
-            style={"description_width": "10em"}, layout=widgets.Layout(width="32em"))
+            value=self.scenario.default_form,
+            description="协商形式",
+            style={"description_width": "10em"},
+            layout=widgets.Layout(width="32em"),
+        )
         self.controls = {
             opt.path: opt.make_widget(_scenario_value(self.scenario, opt.path))
             for opt in self.options
@@ -126,8 +146,13 @@ class FormChooser(TeachingWidget):
         self._cache: dict[tuple, list[dict[str, Any]]] = {}
         heading = title or f"情景：{self.scenario.title}"
         self.children = [
-            widgets.HTML(f"<h4>{esc(heading)}</h4>"), self.form, *self.controls.values(),
-            self.run_button, self.status, self.summary, self.figure,
+            widgets.HTML(f"<h4>{esc(heading)}</h4>"),
+            self.form,
+            *self.controls.values(),
+            self.run_button,
+            self.status,
+            self.summary,
+            self.figure,
         ]
 
     # --- the simulation ---------------------------------------------------------------------
@@ -143,8 +168,9 @@ class FormChooser(TeachingWidget):
         key = (self.form.value, tuple(sorted(overrides.items())))
         if key not in self._cache:
             self._cache[key] = [
-                run_once(self.scenario, form=self.form.value, seed=seed,
-                         overrides=overrides).to_dict()
+                run_once(
+                    self.scenario, form=self.form.value, seed=seed, overrides=overrides
+                ).to_dict()
                 for seed in self.seeds
             ]
         return self._cache[key]
@@ -170,12 +196,16 @@ class FormChooser(TeachingWidget):
             return
         rows = self.simulate()
         entry = {"label": self.label(), "rows": rows, "summary": self._summarize(rows)}
-        self.history = [h for h in self.history if h["label"] != entry["label"]][-(MAX_HISTORY - 1):]
+        self.history = [h for h in self.history if h["label"] != entry["label"]][
+            -(MAX_HISTORY - 1) :
+        ]
         self.history.append(entry)
         self.summary.value = self._summary_html(entry["summary"])
         self.figure.value = self._figure_png()
-        self.show_note(f"已完成 {len(rows)} 次模拟（随机种子 {self.seeds[0]}…{self.seeds[-1]}）。"
-                       "改变选择后再点「运行模拟」，图中会与之前的选择并排比较。")
+        self.show_note(
+            f"已完成 {len(rows)} 次模拟（随机种子 {self.seeds[0]}…{self.seeds[-1]}）。"
+            "改变选择后再点「运行模拟」，图中会与之前的选择并排比较。"
+        )
 
     # --- presenting -------------------------------------------------------------------------
     def _summarize(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -196,8 +226,10 @@ class FormChooser(TeachingWidget):
             "violations": _mean([r["n_violations"] for r in rows]),
             "outcomes": {k: outcomes.get(k, 0) / n for k in OUTCOME_ZH},
             "codes": dict(codes),
-            "by_group": {name: _mean([r.get(f"participation.group.{gid}") for r in rows])
-                         for gid, name in groups.items()},
+            "by_group": {
+                name: _mean([r.get(f"participation.group.{gid}") for r in rows])
+                for gid, name in groups.items()
+            },
         }
 
     def _summary_html(self, s: dict[str, Any]) -> str:
@@ -213,11 +245,14 @@ class FormChooser(TeachingWidget):
             ("平均违规数", f"{s['violations']:.1f}"),
         ]
         rows += [(f"{name}参与率", pct(v)) for name, v in s["by_group"].items()]
-        table = "".join(f"<tr><td>{esc(a)}</td><td style='padding-left:1em'><b>{esc(b)}</b></td></tr>"
-                        for a, b in rows)
+        table = "".join(
+            f"<tr><td>{esc(a)}</td><td style='padding-left:1em'><b>{esc(b)}</b></td></tr>"
+            for a, b in rows
+        )
         if s["codes"]:
-            found = "；".join(f"{code}（{count}/{s['n']} 次）" for code, count in
-                             sorted(s["codes"].items()))
+            found = "；".join(
+                f"{code}（{count}/{s['n']} 次）" for code, count in sorted(s["codes"].items())
+            )
             rule_line = f"<div style='color:#b71c1c'>发现的规则问题：{esc(found)}</div>"
         else:
             rule_line = note_html("各次模拟均未发现规则问题。")
@@ -234,14 +269,25 @@ class FormChooser(TeachingWidget):
         left, right = fig.subplots(1, 2, width_ratios=[3, 2])
         labels = [h["label"] for h in self.history]
         x = list(range(len(labels)))
-        for offset, key, name, color in ((-0.2, "participation", "参与率", "#1565c0"),
-                                         (0.2, "fairness", "公平感", "#2e7d32")):
+        for offset, key, name, color in (
+            (-0.2, "participation", "参与率", "#1565c0"),
+            (0.2, "fairness", "公平感", "#2e7d32"),
+        ):
             vals = [[r[key] for r in h["rows"]] for h in self.history]
             means = [sum(v) / len(v) for v in vals]
-            err = [[m - min(v) for m, v in zip(means, vals, strict=True)],
-                   [max(v) - m for m, v in zip(means, vals, strict=True)]]
-            left.bar([i + offset for i in x], means, width=0.4, yerr=err, capsize=3,
-                     color=color, label=name)
+            err = [
+                [m - min(v) for m, v in zip(means, vals, strict=True)],
+                [max(v) - m for m, v in zip(means, vals, strict=True)],
+            ]
+            left.bar(
+                [i + offset for i in x],
+                means,
+                width=0.4,
+                yerr=err,
+                capsize=3,
+                color=color,
+                label=name,
+            )
         left.set_xticks(x, labels, rotation=20, ha="right", fontsize=8)
         left.set_ylim(0, 1)
         left.set_title("各次选择的比较（误差线：各随机种子的最小值—最大值）", fontsize=9)

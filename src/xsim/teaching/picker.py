@@ -74,8 +74,10 @@ def candidates_from_record(record: dict[str, Any]) -> list[Candidate]:
 def scenario_candidates(scenario) -> list[Candidate]:
     """Candidates for a scenario: each stakeholder group, each organization, an expert, a
     respected figure — and two people unrelated to the matter."""
-    out = [Candidate(f"{g.name}代表", {"role": "resident", "group": g.id, "count": 2})
-           for g in scenario.stakeholder_groups]
+    out = [
+        Candidate(f"{g.name}代表", {"role": "resident", "group": g.id, "count": 2})
+        for g in scenario.stakeholder_groups
+    ]
     for org in scenario.organizations:
         entry: dict[str, Any] = {"role": org.role}
         if org.group is not None:
@@ -95,16 +97,21 @@ class ParticipantPicker(TeachingWidget):
 
     kind_zh = "协商主体选择练习"
 
-    def __init__(self, record: dict[str, Any], candidates: list[Candidate] | None = None,
-                 title: str = "请选出应当参加协商的人员和组织"):
+    def __init__(
+        self,
+        record: dict[str, Any],
+        candidates: list[Candidate] | None = None,
+        title: str = "请选出应当参加协商的人员和组织",
+    ):
         super().__init__()
         self.base = record
         if candidates is None:
             candidates = candidates_from_record(record)
         self.candidates = list(candidates)
         self.boxes = [
-            widgets.Checkbox(value=False, description=c.label, indent=False,
-                             layout=widgets.Layout(width="auto"))
+            widgets.Checkbox(
+                value=False, description=c.label, indent=False, layout=widgets.Layout(width="auto")
+            )
             for c in self.candidates
         ]
         self.marks = [widgets.HTML("") for _ in self.candidates]
@@ -115,7 +122,10 @@ class ParticipantPicker(TeachingWidget):
         rows = [widgets.HBox([b, m]) for b, m in zip(self.boxes, self.marks, strict=True)]
         self.children = [
             widgets.HTML(f"<h4>{esc(title)}</h4><div>议题：{esc(record['topic']['title'])}</div>"),
-            *rows, self.check_button, self.status, self.result,
+            *rows,
+            self.check_button,
+            self.status,
+            self.result,
         ]
 
     @classmethod
@@ -168,11 +178,13 @@ class ParticipantPicker(TeachingWidget):
         if not found:
             self.result.value = ok_html(
                 "✔ 人选合适：利益相关各方都有人代表，没有无关人员，专业问题有专家论证，"
-                "也有威望高、办事公道的人参与。")
+                "也有威望高、办事公道的人参与。"
+            )
             return
         self.result.value = (
             f"<div style='margin:4px 0'><b>发现 {len(found)} 个问题：</b></div>"
-            + "".join(finding_html(f) for f in found))
+            + "".join(finding_html(f) for f in found)
+        )
 
     def _mark(self, chosen: list[Candidate], found) -> None:
         """Put the rule code next to each ticked candidate a finding points to."""

@@ -53,7 +53,9 @@ class Question:
         if len(self.choices) < 2 or len(self.choices) > len(LETTERS):
             raise InputError("<quiz>", "choices", "2 to 10 choices", "选项应为 2 到 10 个")
         if not right or any(i < 0 or i >= len(self.choices) for i in right):
-            raise InputError("<quiz>", "correct", "indices of existing choices", "正确答案须是已有选项的序号")
+            raise InputError(
+                "<quiz>", "correct", "indices of existing choices", "正确答案须是已有选项的序号"
+            )
 
     @property
     def correct_set(self) -> set[int]:
@@ -80,15 +82,17 @@ class QuestionCard(TeachingWidget):
         labels = [question.label(i) for i in range(len(question.choices))]
         if question.multiple:
             self.checkboxes = [
-                widgets.Checkbox(value=False, description=lab, indent=False,
-                                 layout=widgets.Layout(width="auto"))
+                widgets.Checkbox(
+                    value=False, description=lab, indent=False, layout=widgets.Layout(width="auto")
+                )
                 for lab in labels
             ]
             self.choice_box = widgets.VBox(self.checkboxes)
             hint = "（多选）"
         else:
-            self.radio = widgets.RadioButtons(options=labels, value=None,
-                                              layout=widgets.Layout(width="auto"))
+            self.radio = widgets.RadioButtons(
+                options=labels, value=None, layout=widgets.Layout(width="auto")
+            )
             self.choice_box = self.radio
             hint = "（单选）"
         self.prompt = widgets.HTML(f"<b>第 {number} 题{hint}</b>　{esc(question.prompt)}")
@@ -212,24 +216,39 @@ def load_quiz(path) -> Quiz:
             raise InputError(source, where, "a mapping of fields", "应为字段映射（键: 值）")
         unknown = sorted(set(item) - allowed)
         if unknown:
-            raise InputError(source, f"{where}.{unknown[0]}",
-                             f"unknown field; valid: {', '.join(sorted(allowed))}",
-                             f"未知字段；可用字段：{', '.join(sorted(allowed))}")
+            raise InputError(
+                source,
+                f"{where}.{unknown[0]}",
+                f"unknown field; valid: {', '.join(sorted(allowed))}",
+                f"未知字段；可用字段：{', '.join(sorted(allowed))}",
+            )
         for key, kind, zh in (("prompt", str, "文字"), ("choices", list, "列表")):
             if not isinstance(item.get(key), kind):
                 raise InputError(source, f"{where}.{key}", f"a {kind.__name__}", f"应为{zh}")
         correct = item.get("correct")
         ok = (isinstance(correct, int) and not isinstance(correct, bool)) or (
-            isinstance(correct, list) and all(isinstance(c, int) and not isinstance(c, bool)
-                                              for c in correct))
+            isinstance(correct, list)
+            and all(isinstance(c, int) and not isinstance(c, bool) for c in correct)
+        )
         if not ok:
-            raise InputError(source, f"{where}.correct", "an index or a list of indices",
-                             "应为选项序号（从0开始）或序号列表")
+            raise InputError(
+                source,
+                f"{where}.correct",
+                "an index or a list of indices",
+                "应为选项序号（从0开始）或序号列表",
+            )
         try:
-            questions.append(Question(str(item["prompt"]), [str(c) for c in item["choices"]],
-                                      correct, str(item.get("explanation", "")),
-                                      item.get("clause")))
+            questions.append(
+                Question(
+                    str(item["prompt"]),
+                    [str(c) for c in item["choices"]],
+                    correct,
+                    str(item.get("explanation", "")),
+                    item.get("clause"),
+                )
+            )
         except InputError as err:
-            raise InputError(source, f"{where}.{err.field}", err.expected_en,
-                             err.expected_zh) from None
+            raise InputError(
+                source, f"{where}.{err.field}", err.expected_en, err.expected_zh
+            ) from None
     return Quiz(questions, title=str(data.get("title", "自我检测")))

@@ -1,0 +1,318 @@
+"""The law as versioned data: official texts keyed by law, version and article.
+
+The texts live in ``src/xsim/data/law/*.md`` (copies of the official texts, public documents under
+Copyright Law art. 5; ``SHA256SUMS`` pins them). An article is every paragraph from a line starting
+``第N条`` up to the next article or heading. Every excerpt the kit quotes is taken from here, so a
+quote can never drift from the gazette text; citations are built here too, in Chinese for trainees
+(《村民委员会组织法》第二十六条（2025年修正）) and in English only on request.
+
+Light module: standard library only (the ``xsim check`` path imports it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+__all__ = [
+    "LAWS",
+    "Law",
+    "LawVersion",
+    "Article",
+    "article",
+    "quote",
+    "cite",
+    "version_in_force",
+    "chinese_numeral",
+    "parse_chinese_numeral",
+]
+
+
+@dataclass(frozen=True)
+class LawVersion:
+    """One text of a law: its file, the edition label used in citations, and when it was in force."""
+
+    key: str  # "2018", "2025", …
+    file: str
+    edition_zh: str | None  # "2025年修正"; None for a law never amended
+    edition_en: str | None
+    in_force_from: dt.date
+    in_force_until: dt.date | None = None  # last day in force; None = current
+
+
+@dataclass(frozen=True)
+class Law:
+    key: str
+    title_zh: str  # short title, as cited: 村民委员会组织法
+    title_en: str
+    versions: tuple[LawVersion, ...]
+
+    def version(self, key: str) -> LawVersion:
+        for v in self.versions:
+            if v.key == key:
+                return v
+        raise KeyError(
+            f"{self.key} has no version {key!r}; known: {[v.key for v in self.versions]}"
+        )
+
+
+_D = dt.date
+
+LAWS: dict[str, Law] = {
+    law.key: law
+    for law in (
+        Law(
+            "villagers_committees",
+            "村民委员会组织法",
+            "Organic Law of the Villagers' Committees",
+            (
+                LawVersion(
+                    "2018",
+                    "villagers-committees-organic-law-2018.md",
+                    "2018年修正",
+                    "2018 amendment",
+                    _D(2018, 12, 29),
+                    _D(2025, 12, 31),
+                ),
+                LawVersion(
+                    "2025",
+                    "villagers-committees-organic-law-2025.md",
+                    "2025年修正",
+                    "2025 amendment",
+                    _D(2026, 1, 1),
+                ),
+            ),
+        ),
+        Law(
+            "urban_residents_committees",
+            "城市居民委员会组织法",
+            "Organic Law of the Urban Residents' Committees",
+            (
+                LawVersion(
+                    "2018",
+                    "urban-residents-committees-organic-law-2018.md",
+                    "2018年修正",
+                    "2018 amendment",
+                    _D(2018, 12, 29),
+                    _D(2025, 12, 31),
+                ),
+                LawVersion(
+                    "2025",
+                    "urban-residents-committees-organic-law-2025.md",
+                    "2025年修订",
+                    "2025 revision",
+                    _D(2026, 1, 1),
+                ),
+            ),
+        ),
+        Law(
+            "rural_collective_economic_organizations",
+            "农村集体经济组织法",
+            "Law on Rural Collective Economic Organizations",
+            (
+                LawVersion(
+                    "2024",
+                    "rural-collective-economic-organizations-law-2024.md",
+                    None,
+                    None,
+                    _D(2025, 5, 1),
+                ),
+            ),
+        ),
+        Law(
+            "women_rights_protection",
+            "妇女权益保障法",
+            "Law on the Protection of Women's Rights and Interests",
+            (
+                LawVersion(
+                    "2022",
+                    "women-rights-protection-law-2022.md",
+                    "2022年修订",
+                    "2022 revision",
+                    _D(2023, 1, 1),
+                ),
+            ),
+        ),
+        Law(
+            "civil_code",
+            "民法典",
+            "Civil Code",
+            (LawVersion("2020", "civil-code-book2-property.md", None, None, _D(2021, 1, 1)),),
+        ),
+        Law(
+            "property_management_regulations",
+            "物业管理条例",
+            "Property Management Regulations",
+            (
+                LawVersion(
+                    "2018",
+                    "property-management-regulations-2018.md",
+                    "2018年修订",
+                    "2018 revision",
+                    _D(2018, 3, 19),
+                ),
+            ),
+        ),
+        Law(
+            "chongqing_villagers_committees_measures",
+            "重庆市实施《中华人民共和国村民委员会组织法》办法",
+            "Chongqing Measures implementing the Organic Law of the Villagers' Committees",
+            (
+                LawVersion(
+                    "2013",
+                    "chongqing-villagers-committees-measures-2013.md",
+                    "2013年修订",
+                    "2013 revision",
+                    _D(2013, 11, 1),
+                ),
+            ),
+        ),
+    )
+}
+
+# --- Chinese numerals ---------------------------------------------------------------------------
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 26 → 二十六, 105 → 一百零五, 278 → 二百七十八 (as article numbers are written)."""
+    if not 0 < n < 1000:
+        raise ValueError(f"article number out of range: {n}")
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    out = ""
+    if hundreds:
+        out += _DIGITS[hundreds] + "百"
+        if rest and tens == 0:
+            out += "零"
+    if tens:
+        out += ("" if (tens == 1 and not hundreds) else _DIGITS[tens]) + "十"
+    if ones:
+        out += _DIGITS[ones]
+    return out
+
+
+def parse_chinese_numeral(text: str) -> int:
+    """Inverse of :func:`chinese_numeral`."""
+    total, current = 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            current = _DIGITS.index(ch)
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += current * 100
+            current = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {text!r}")
+    return total + current
+
+
+# --- articles -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Article:
+    law: str
+    version: str
+    number: int
+    paragraphs: tuple[str, ...]  # the first starts with "第N条 " as in the official text
+
+    @property
+    def text(self) -> str:
+        """The whole article, paragraphs joined by newlines, without the leading 第N条 label."""
+        first = self.paragraphs[0].split(" ", 1)[1] if " " in self.paragraphs[0] else ""
+        return "\n".join((first, *self.paragraphs[1:])).strip()
+
+    def paragraph(self, index: int) -> str:
+        """Paragraph ``index`` (1-based, as lawyers count 款), without the article label."""
+        if index == 1:
+            return self.text.split("\n", 1)[0]
+        return self.paragraphs[index - 1]
+
+
+_ARTICLE_START = re.compile(r"^第([零一二三四五六七八九十百]+)条[ 　]")
+
+
+@cache
+def _articles(law_key: str, version_key: str) -> dict[int, Article]:
+    version = LAWS[law_key].version(version_key)
+    raw = resources.files("xsim.data").joinpath("law", version.file).read_text(encoding="utf-8")
+    articles: dict[int, list[str]] = {}
+    current: int | None = None
+    for line in raw.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("#") or line.startswith("<!--"):
+            current = None
+            continue
+        m = _ARTICLE_START.match(line)
+        if m:
+            current = parse_chinese_numeral(m.group(1))
+            articles[current] = [line]
+        elif current is not None:
+            articles[current].append(line)
+    return {n: Article(law_key, version_key, n, tuple(p)) for n, p in articles.items()}
+
+
+def article(law: str, version: str, number: int) -> Article:
+    """The article ``number`` of ``law`` in ``version``; KeyError naming what exists."""
+    arts = _articles(law, version)
+    if number not in arts:
+        raise KeyError(f"{law} ({version}) has no article {number}")
+    return arts[number]
+
+
+def quote(law: str, version: str, number: int, paragraph: int | None = None) -> str:
+    """The official wording of an article (or one paragraph of it)."""
+    art = article(law, version, number)
+    return art.text if paragraph is None else art.paragraph(paragraph)
+
+
+def version_in_force(law: str, on: dt.date) -> str:
+    """The version key of ``law`` in force on ``on``.
+
+    Before a law's first version came into force there is no text to apply: the earliest version is
+    returned only for laws the kit holds one text of (their date is then the caller's concern).
+    """
+    candidates = [
+        v
+        for v in LAWS[law].versions
+        if v.in_force_from <= on and (v.in_force_until is None or on <= v.in_force_until)
+    ]
+    if candidates:
+        return candidates[-1].key
+    return LAWS[law].versions[0].key
+
+
+def cite(
+    law: str,
+    number: int,
+    version: str | None = None,
+    *,
+    on: dt.date | None = None,
+    paragraph: int | None = None,
+    lang: str = "zh",
+) -> str:
+    """A citation: 《村民委员会组织法》第二十六条（2025年修正）, or in English on request.
+
+    Give ``version`` or a date ``on`` (the version in force that day); with neither, the current text.
+    """
+    entry = LAWS[law]
+    if version is None:
+        version = version_in_force(law, on) if on is not None else entry.versions[-1].key
+    v = entry.version(version)
+    article(law, version, number)  # a citation of an article that does not exist is a bug
+    if lang == "en":
+        para = f" para. {paragraph}" if paragraph else ""
+        edition = f" ({v.edition_en})" if v.edition_en else ""
+        return f"{entry.title_en}{edition}, art. {number}{para}"
+    para = f"第{chinese_numeral(paragraph)}款" if paragraph else ""
+    edition = f"（{v.edition_zh}）" if v.edition_zh else ""
+    return f"《{entry.title_zh}》第{chinese_numeral(number)}条{para}{edition}"

@@ -1,0 +1,101 @@
+"""The law as versioned data: the copies are the official texts, articles parse, citations read right."""
+
+import datetime as dt
+import hashlib
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from xsim import law
+
+LAW_DIR = resources.files("xsim.data").joinpath("law")
+SHARED_LAW = Path(__file__).resolve().parents[2] / "shared" / "law"
+
+
+def _pinned() -> dict[str, str]:
+    rows = LAW_DIR.joinpath("SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    return {name: digest for digest, name in (row.split() for row in rows if row.strip())}
+
+
+def test_copies_match_their_pinned_digests():
+    pinned = _pinned()
+    for version in (v for entry in law.LAWS.values() for v in entry.versions):
+        assert version.file in pinned, f"{version.file} not pinned in SHA256SUMS"
+    for name, digest in pinned.items():
+        data = LAW_DIR.joinpath(name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, f"{name} differs from its pinned text"
+    # Beside the steering repo the pinned texts must also be exactly the ones in shared/law. In a
+    # clean clone there is nothing beside it, and the pinned digests above are the whole check.
+    if SHARED_LAW.is_dir():
+        for name, digest in pinned.items():
+            shared = SHARED_LAW / name
+            assert shared.is_file(), f"{name} is no longer in shared/law"
+            assert hashlib.sha256(shared.read_bytes()).hexdigest() == digest, name
+
+
+@pytest.mark.parametrize(
+    ("key", "version", "count"),
+    [
+        ("villagers_committees", "2018", 41),
+        ("villagers_committees", "2025", 50),
+        ("urban_residents_committees", "2018", 23),
+        ("urban_residents_committees", "2025", 50),
+        ("rural_collective_economic_organizations", "2024", 67),
+    ],
+)
+def test_every_article_is_found_in_order(key, version, count):
+    numbers = sorted(law._articles(key, version))
+    assert numbers == list(range(1, count + 1))
+
+
+def test_known_wording():
+    assert law.quote("urban_residents_committees", "2025", 27) == (
+        "居民会议应当有全体十八周岁以上的本社区居民或者户的代表的过半数参加。"
+        "居民会议所作决定，应当经到会人员的过半数通过。"
+    )
+    assert law.quote("civil_code", "2020", 278, paragraph=1) == "下列事项由业主共同决定："
+    assert "临时通知" in law.quote("villagers_committees", "2025", 25)
+    assert "临时通知" not in law.quote("villagers_committees", "2018", 21)
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [
+        (1, "一"),
+        (10, "十"),
+        (11, "十一"),
+        (20, "二十"),
+        (26, "二十六"),
+        (100, "一百"),
+        (105, "一百零五"),
+        (110, "一百一十"),
+        (278, "二百七十八"),
+    ],
+)
+def test_chinese_numerals_round_trip(n, text):
+    assert law.chinese_numeral(n) == text
+    assert law.parse_chinese_numeral(text) == n
+
+
+def test_version_in_force_switches_on_new_year_2026():
+    key = "villagers_committees"
+    assert law.version_in_force(key, dt.date(2025, 12, 31)) == "2018"
+    assert law.version_in_force(key, dt.date(2026, 1, 1)) == "2025"
+
+
+def test_citations():
+    assert law.cite("villagers_committees", 26) == "《村民委员会组织法》第二十六条（2025年修正）"
+    assert law.cite("villagers_committees", 22, on=dt.date(2025, 6, 1)) == (
+        "《村民委员会组织法》第二十二条（2018年修正）"
+    )
+    assert (
+        law.cite("rural_collective_economic_organizations", 27)
+        == "《农村集体经济组织法》第二十七条"
+    )
+    assert law.cite("civil_code", 278, paragraph=1) == "《民法典》第二百七十八条第一款"
+    assert law.cite("villagers_committees", 26, lang="en") == (
+        "Organic Law of the Villagers' Committees (2025 amendment), art. 26"
+    )
+    with pytest.raises(KeyError):
+        law.cite("villagers_committees", 99)
