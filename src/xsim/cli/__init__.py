@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._module.run(args) or 0)
     except InputError as err:
-        print(err.message(args.lang), file=sys.stderr)
+        from xsim.cli._text import clean  # messages quote user input: no terminal escapes
+
+        print(clean(err.message(args.lang)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)

@@ -6,6 +6,13 @@ file that cannot be read gets its one-line message on stderr and the remaining f
 checked (their results go to stdout as usual; a bad file has no entry in the JSON output). Nothing is
 ever written to disk.
 
+Files: only regular files are read (a FIFO, a device such as /dev/zero or a directory gets its
+message without being read, so nothing blocks the batch), and only up to :data:`MAX_RECORD_BYTES`
+(1 MiB; a real record is a few KiB): a larger file is refused from its size before reading, and at
+most the limit plus one byte is ever read. Records are judged and printed one at a time, so a batch
+of any length holds one record in memory. Text output passes user text through
+:mod:`xsim.cli._text` (no terminal escapes can forge a verdict line); JSON output keeps it, escaped.
+
 This module must stay light: it imports the records and the rules engine only (no Mesa, pandas,
 matplotlib), so that one check takes well under half a second.
 """
@@ -14,8 +21,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
+import stat
 import sys
 
 # Pydantic scans every installed distribution's entry points for plugins the first time a model is
@@ -23,13 +30,18 @@ import sys
 # checker uses no pydantic plugins. A user who sets the variable keeps their own value.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+from xsim.cli._text import clean, one_line, to_json  # noqa: E402
 from xsim.errors import InputError  # noqa: E402
-from xsim.records import load_record  # noqa: E402
+from xsim.records import record_from_yaml  # noqa: E402
 from xsim.rules import STEPS, Report, check_record  # noqa: E402
 from xsim.rules.report import clause_label  # noqa: E402
 
 SEVERITY_ZH = {"violation": "违规", "warning": "提醒", "info": "提示"}
 MARK = {"violation": "✗", "warning": "!", "info": "i"}
+
+# The largest record file read (bytes). Real records are a few KiB; the limit keeps one check fast
+# (a 50 MB record took minutes and gigabytes) and bounds the memory of a batch.
+MAX_RECORD_BYTES = 1024 * 1024
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,31 +63,114 @@ def run(args: argparse.Namespace) -> int:
     lang = getattr(args, "lang", "zh")
     _tolerant_output()
     counts = {0: 0, 1: 0, 2: 0}  # compliant, not compliant, unreadable
-    results: list[dict] = []
-    texts: list[str] = []
+    as_list = args.format == "json" and len(args.files) > 1
+    printed = 0
+    if as_list:
+        print("[", end="")
     for path in args.files:
+        # One record at a time: read, judged, printed and released before the next is read.
         try:
-            report = check_record(load_record(path))
+            report = check_record(record_from_yaml(read_record_text(path), path))
         except InputError as err:
-            print(err.message(lang), file=sys.stderr)
+            print(clean(err.message(lang)), file=sys.stderr)
             counts[2] += 1
             continue
         counts[0 if report.compliant else 1] += 1
         if args.format == "json":
-            results.append({"file": path, **report.to_dict()})
+            body = to_json({"file": path, **report.to_dict()}, indent=2)
+            if as_list:  # the same text as json.dumps(list, indent=2), one item at a time
+                body = (
+                    ("," if printed else "")
+                    + "\n"
+                    + "\n".join("  " + line for line in body.splitlines())
+                )
+                print(body, end="")
+            else:
+                print(body)
         else:
-            texts.append(render_text(report, path, lang))
-    if args.format == "json":
-        if len(args.files) > 1:
-            print(json.dumps(results, ensure_ascii=False, indent=2))
-        elif results:
-            print(json.dumps(results[0], ensure_ascii=False, indent=2))
-    else:
-        if texts:
-            print("\n\n".join(texts))
-        if len(args.files) > 1:
-            print("\n" + summary(counts, lang))
+            print(("\n" if printed else "") + render_text(report, path, lang))
+        sys.stdout.flush()
+        printed += 1
+    if as_list:
+        print("\n]" if printed else "]")
+    if args.format != "json" and len(args.files) > 1:
+        print("\n" + summary(counts, lang))
     return max((code for code, n in counts.items() if n), default=0)
+
+
+def read_record_text(path: str) -> str:
+    """The text of a record file, refusing non-regular and oversized files before reading them."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise InputError(path, "", "an existing file", "文件不存在") from None
+    except OSError as exc:
+        raise InputError(
+            path, "", f"a readable file ({exc.strerror})", f"无法读取文件（{exc.strerror}）"
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(path, "", "a file, not a directory", "应为文件而不是目录")
+        if not stat.S_ISREG(info.st_mode):
+            kind_en, kind_zh = _file_kind(info.st_mode)
+            raise InputError(
+                path,
+                "",
+                f"a regular file; this is {kind_en}, which is not read",
+                f"应为普通文件；这是{kind_zh}，不予读取",
+            )
+        limit = MAX_RECORD_BYTES
+        if info.st_size > limit:
+            raise _too_large(path, info.st_size)
+        chunks, size = [], 0
+        while size <= limit:  # the size can change after fstat: never read more than limit + 1
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise _too_large(path, None)
+    except OSError as exc:
+        raise InputError(
+            path, "", f"a readable file ({exc.strerror})", f"无法读取文件（{exc.strerror}）"
+        ) from None
+    finally:
+        os.close(fd)
+    try:
+        return b"".join(chunks).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path,
+            "",
+            f"UTF-8 text (byte {exc.start} is not UTF-8)",
+            f"应为 UTF-8 编码的文本（第{exc.start}字节不是 UTF-8）",
+        ) from None
+
+
+def _too_large(path: str, size: int | None) -> InputError:
+    limit_kib = MAX_RECORD_BYTES // 1024
+    got_en = f" ({size} bytes)" if size is not None else ""
+    got_zh = f"（实际 {size} 字节）" if size is not None else ""
+    return InputError(
+        path,
+        "",
+        f"a record of at most {limit_kib} KiB{got_en}; larger files are not read",
+        f"记录文件不得超过 {limit_kib} KiB{got_zh}，更大的文件不予读取",
+    )
+
+
+def _file_kind(mode: int) -> tuple[str, str]:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)", "命名管道（FIFO）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device", "设备文件"
+    if stat.S_ISSOCK(mode):
+        return "a socket", "套接字"
+    return "not a regular file", "特殊文件"
 
 
 def _tolerant_output() -> None:
@@ -100,7 +195,9 @@ def render_text(report: Report, path: str, lang: str = "zh") -> str:
     """The report for a cadre: a verdict line, then the findings grouped by the procedure's steps."""
     n_v, n_w = len(report.violations), len(report.warnings)
     n_i = len(report.findings) - n_v - n_w
-    lines = [f"{path} — {report.case}"]
+    # User text (file name, title, messages that quote the record, field paths) is sanitised:
+    # it must not move the cursor, erase lines or start a line of its own.
+    lines = [f"{one_line(path)} — {one_line(report.case)}"]
     if lang == "en":
         verdict = "COMPLIANT" if report.compliant else "NOT COMPLIANT"
         lines.append(f"Verdict: {verdict} ({n_v} violations, {n_w} warnings, {n_i} notes)")
@@ -115,7 +212,8 @@ def render_text(report: Report, path: str, lang: str = "zh") -> str:
         for f in findings:
             sev = f.severity if lang == "en" else SEVERITY_ZH[f.severity]
             lines.append(
-                f"  {MARK[f.severity]} {sev} {f.code} [{clause_label(f.clause, lang)}] {f.message(lang)}"
+                f"  {MARK[f.severity]} {sev} {f.code} [{clause_label(f.clause, lang)}] "
+                f"{one_line(f.message(lang))}"
             )
-            lines.append(f"      {'at: ' if lang == 'en' else '位置：'}{f.where}")
+            lines.append(f"      {'at: ' if lang == 'en' else '位置：'}{one_line(f.where)}")
     return "\n".join(lines)
