@@ -15,13 +15,18 @@ import itertools
 import json
 import sys
 
+from xsim.cli._text import clean, one_line
 from xsim.errors import InputError
+from xsim.experiments.limits import MAX_BOOT, MAX_REPS, MIN_BOOT, check_whole
 from xsim.experiments.options import (
     add_execution_arguments,
+    announce,
     check_execution_arguments,
+    check_out_folder,
     load_runner,
     parse_assignment,
     parse_value,
+    report_quarantine,
     split_list,
 )
 
@@ -108,8 +113,8 @@ def run(args: argparse.Namespace) -> int:
     from xsim.scenario import load_scenario
 
     check_execution_arguments(args)
-    if args.reps < 1:
-        raise InputError("<options>", "--reps", "a positive whole number", "重复次数应为正整数")
+    check_whole(args.reps, "--reps", 1, MAX_REPS)
+    check_whole(args.boot, "--boot", MIN_BOOT, MAX_BOOT)
     scenario = _with_set(load_scenario(args.scenario), args.set_)
     forms = split_list(args.forms) or scenario_forms(scenario) or []
     study = Study(
@@ -131,10 +136,17 @@ def run(args: argparse.Namespace) -> int:
         study.check_measures(split_list(args.measures))
     from xsim.experiments.options import make_executor_from_args
 
+    check_out_folder(args, study, "compare")  # before any worker starts; nothing written
     executor = make_executor_from_args(args)  # a scheduler that does not answer fails here
     try:
+        announce(args, study, executor)
         result = study.run(
-            executor, out=args.out, resume=args.resume, progress=False if args.no_progress else None
+            executor,
+            out=args.out,
+            resume=args.resume,
+            progress=False if args.no_progress else None,
+            force=args.force,
+            kind="compare",
         )
     except RunFailed as err:
         hint = (
@@ -151,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         executor.close()
+    report_quarantine(args, result)
     frame = result.rows
     summary = result.summary(baseline=args.baseline, n_boot=args.boot, seed=args.seed)
     if args.out:
@@ -161,38 +174,38 @@ def run(args: argparse.Namespace) -> int:
         body["runs"] = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
         print(json.dumps(body, ensure_ascii=False, indent=2))
     else:
-        title = getattr(scenario, "title", scenario.name)
+        title = one_line(getattr(scenario, "title", scenario.name))
+        name = one_line(scenario.name)
         if args.lang == "en":
             print(
-                f"{scenario.name}: {len(study.variants)} variants × {args.reps} replications, "
-                f"seed {args.seed}"
+                f"{name}: {len(study.variants)} variants × {args.reps} replications, seed {args.seed}"
             )
         else:
             print(
-                f"{title}（{scenario.name}）：{len(study.variants)} 个方案 × {args.reps} 次重复，"
+                f"{title}（{name}）：{len(study.variants)} 个方案 × {args.reps} 次重复，"
                 f"随机种子 {args.seed}"
             )
-        print(summary.to_text(args.lang, measures=split_list(args.measures) or None))
+        print(clean(summary.to_text(args.lang, measures=split_list(args.measures) or None)))
         if args.out:
             note = (
                 f"results in {args.out} ({result.n_run} runs now, {result.n_skipped} resumed)"
                 if args.lang == "en"
                 else f"结果已写入 {args.out}（本次 {result.n_run} 次模拟，续用 {result.n_skipped} 次）"
             )
-            print(note, file=sys.stderr)
+            print(clean(note), file=sys.stderr)
     return 0
 
 
 def _write_outputs(args: argparse.Namespace, summary) -> None:
-    from pathlib import Path
+    from xsim.experiments.storage import figure_bytes, write_output
 
-    from xsim.experiments.storage import atomic_write_bytes
-
-    out = Path(args.out)
-    atomic_write_bytes(out / "summary.json", summary.to_json().encode("utf-8"))
+    # Through the manifest: listed as the study's own files, never over a file it did not write.
+    write_output(args.out, "summary.json", summary.to_json().encode("utf-8"))
     if not args.no_figure:
-        from xsim.experiments.figures import comparison_figure, participation_by_group, save_figure
+        from xsim.experiments.figures import comparison_figure, participation_by_group
 
-        save_figure(comparison_figure(summary, lang=args.lang), out / "comparison.png")
+        fig = comparison_figure(summary, lang=args.lang)
+        write_output(args.out, "comparison.png", figure_bytes(fig))
         if any(m.startswith("participation.") for m in summary.measures):
-            save_figure(participation_by_group(summary, lang=args.lang), out / "participation.png")
+            fig = participation_by_group(summary, lang=args.lang)
+            write_output(args.out, "participation.png", figure_bytes(fig))

@@ -14,8 +14,16 @@ import argparse
 import json
 import sys
 
-from xsim.errors import InputError
-from xsim.experiments.options import add_execution_arguments, check_execution_arguments, load_runner
+from xsim.cli._text import clean, one_line
+from xsim.experiments.limits import MAX_REPS, MAX_SAMPLES, MAX_STEPS, check_whole
+from xsim.experiments.options import (
+    add_execution_arguments,
+    announce,
+    check_execution_arguments,
+    check_out_folder,
+    load_runner,
+    report_quarantine,
+)
 
 METHODS = ("grid", "lhs", "sobol", "morris")
 
@@ -67,12 +75,9 @@ def run(args: argparse.Namespace) -> int:
     from xsim.scenario import load_scenario
 
     check_execution_arguments(args)
-    if args.reps < 1:
-        raise InputError("<options>", "--reps", "a positive whole number", "重复次数应为正整数")
-    if args.steps < 2:
-        raise InputError(
-            "<options>", "--steps", "at least 2 values per range", "每个范围至少取 2 个值"
-        )
+    check_whole(args.reps, "--reps", 1, MAX_REPS)
+    check_whole(args.n, "--n", 1, MAX_SAMPLES)
+    check_whole(args.steps, "--steps", 2, MAX_STEPS)
     scenario = load_scenario(args.scenario)
     params = [parse_parameter(p) for p in args.param]
     sweep = Sweep(
@@ -87,17 +92,24 @@ def run(args: argparse.Namespace) -> int:
         runner=load_runner(args.runner),
     )
     sweep.study.check_measures([args.outcome])
+    check_out_folder(args, sweep.study, "sweep")  # before any worker starts; nothing written
     executor = make_executor_from_args(args)
     try:
+        announce(args, sweep.study, executor)
         result = sweep.run(
-            executor, out=args.out, resume=args.resume, progress=False if args.no_progress else None
+            executor,
+            out=args.out,
+            resume=args.resume,
+            progress=False if args.no_progress else None,
+            force=args.force,
         )
     except RunFailed as err:
         head = "" if args.lang == "en" else "模拟出错："
-        print(f"{head}{err}", file=sys.stderr)
+        print(clean(f"{head}{err}"), file=sys.stderr)
         return 1
     finally:
         executor.close()
+    report_quarantine(args, result)
     frame = result.rows
     table = sweep.point_means(frame, args.outcome)
     indices = sweep.sensitivity(frame, args.outcome) if args.method in ("sobol", "morris") else None
@@ -117,19 +129,21 @@ def run(args: argparse.Namespace) -> int:
     from xsim.experiments.labels import measure_label
 
     en = args.lang == "en"
+    name, title = one_line(scenario.name), one_line(scenario.title)
     print(
-        f"{scenario.name}: {args.method}, {len(sweep.points)} points × {args.reps} replications"
+        f"{name}: {args.method}, {len(sweep.points)} points × {args.reps} replications"
         if en
-        else f"{scenario.title}（{scenario.name}）：{args.method}，{len(sweep.points)} 个抽样点 × "
-        f"{args.reps} 次重复"
+        else f"{title}（{name}）：{args.method}，{len(sweep.points)} 个抽样点 × {args.reps} 次重复"
     )
     if indices is None:
         shown = table.sort_values(args.outcome, ascending=False)
         with _pd_wide():
             print(
-                shown.rename(columns={args.outcome: measure_label(args.outcome, args.lang)})
-                .head(30)
-                .to_string(float_format=lambda v: f"{v:.3f}")
+                clean(
+                    shown.rename(columns={args.outcome: measure_label(args.outcome, args.lang)})
+                    .head(30)
+                    .to_string(float_format=lambda v: f"{v:.3f}")
+                )
             )
         if len(shown) > 30:
             print(
@@ -141,9 +155,9 @@ def run(args: argparse.Namespace) -> int:
         head = "sensitivity of" if en else "敏感性指数："
         print(f"{head} {measure_label(args.outcome, args.lang)}")
         with _pd_wide():
-            print(indices.to_string(float_format=lambda v: f"{v:.3f}"))
+            print(clean(indices.to_string(float_format=lambda v: f"{v:.3f}")))
         top = indices.index[int(np.nanargmax(indices.iloc[:, 2 if args.method == "sobol" else 0]))]
-        print(f"most influential: {top}" if en else f"影响最大的参数：{top}")
+        print(clean(f"most influential: {top}" if en else f"影响最大的参数：{top}"))
     return 0
 
 
@@ -159,23 +173,18 @@ class _pd_wide:
 
 
 def _write_outputs(args, sweep, frame, indices) -> None:
-    from pathlib import Path
+    from xsim.experiments.figures import sensitivity_figure, sweep_figure
+    from xsim.experiments.storage import figure_bytes, write_output
 
-    from xsim.experiments.figures import save_figure, sensitivity_figure, sweep_figure
-    from xsim.experiments.storage import atomic_write_bytes
-
-    out = Path(args.out)
+    # Through the manifest: listed as the study's own files, never over a file it did not write.
     if indices is not None:
-        atomic_write_bytes(
-            out / "sensitivity.json", indices.to_json(orient="index", indent=2).encode("utf-8")
+        write_output(
+            args.out, "sensitivity.json", indices.to_json(orient="index", indent=2).encode("utf-8")
         )
-        save_figure(
-            sensitivity_figure(indices, outcome=args.outcome, lang=args.lang),
-            out / "sensitivity.png",
-        )
+        fig = sensitivity_figure(indices, outcome=args.outcome, lang=args.lang)
+        write_output(args.out, "sensitivity.png", figure_bytes(fig))
     else:
         numeric = [p.name for p in sweep.params if p.is_range]
         if numeric:  # a plot against the first numeric parameter (lists may be form names)
-            save_figure(
-                sweep_figure(frame, numeric[0], args.outcome, lang=args.lang), out / "sweep.png"
-            )
+            fig = sweep_figure(frame, numeric[0], args.outcome, lang=args.lang)
+            write_output(args.out, "sweep.png", figure_bytes(fig))

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from xsim.errors import InputError
+from xsim.experiments.limits import MAX_WORKERS, check_whole
 
 
 def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +27,12 @@ def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
         "--out",
         metavar="DIR",
         help="结果文件夹（Parquet分片、清单、汇总、图）/ folder for the results",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="允许 --out 为已有其他文件的文件夹（不删除、不覆盖其中任何文件）"
+        " / use a non-empty --out folder (nothing in it is deleted or overwritten)",
     )
     parser.add_argument(
         "--resume",
@@ -70,10 +77,8 @@ def check_execution_arguments(args: argparse.Namespace) -> None:
         raise InputError(
             "<options>", "--seed", "a non-negative whole number", "随机种子应为非负整数"
         )
-    if args.workers is not None and args.workers < 1:
-        raise InputError(
-            "<options>", "--workers", "a positive whole number of workers", "工作进程数应为正整数"
-        )
+    if args.workers is not None:
+        check_whole(args.workers, "--workers", 1, MAX_WORKERS)
     if args.resume and not args.out:
         raise InputError(
             "<options>",
@@ -118,6 +123,47 @@ def parse_assignment(text: str, option: str) -> tuple[str, str]:
 
 def split_list(text: str | None) -> list[str]:
     return [item.strip() for item in (text or "").split(",") if item.strip()]
+
+
+def check_out_folder(args: argparse.Namespace, study, kind: str) -> None:
+    """Apply the ``--out`` folder policy before workers start (nothing is written here)."""
+    if not args.out:
+        return
+    from xsim.experiments.storage import ResultStore
+
+    ResultStore.check(
+        args.out,
+        study.manifest(),
+        study.fingerprint(),
+        resume=args.resume,
+        force=getattr(args, "force", False),
+        kind=kind,
+    )
+
+
+def announce(args: argparse.Namespace, study, executor) -> None:
+    """State the study's size (runs, workers, estimated time) on stderr before it starts."""
+    import sys
+
+    from xsim.cli._text import clean
+
+    study.probe()  # one run here: its duration gives the estimate
+    print(clean(study.size_text(executor.workers, args.lang)), file=sys.stderr)
+
+
+def report_quarantine(args: argparse.Namespace, result) -> None:
+    """One line per damaged part moved into quarantine/ on --resume (its runs were redone)."""
+    import sys
+
+    from xsim.cli._text import clean
+
+    for name, problem in result.quarantined:
+        text = (
+            f"{args.out}/{name}: damaged ({problem}); moved to quarantine/, its runs were redone"
+            if args.lang == "en"
+            else f"{args.out}/{name}：结果分片已损坏（{problem}），已移入 quarantine/，其中的模拟已重做"
+        )
+        print(clean(text), file=sys.stderr)
 
 
 def make_executor_from_args(args: argparse.Namespace):

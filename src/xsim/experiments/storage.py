@@ -1,17 +1,37 @@
 """Study results on disk: Parquet part files streamed as runs finish, and a manifest.
 
-A study folder holds ``manifest.json`` (the study's fingerprint: scenario content hash, variants,
-replications, root seed, runner, kit version) and ``part-NNNNN-XXXXXXXX.parquet`` files, one row per
-run. Every part is written to a hidden temporary file and renamed into place, so a study that is
-interrupted at any moment (Ctrl-C, a crash, a killed process) leaves only complete part files; stale
-temporary files are removed on resume. ``--resume`` reads the ``(variant_index, rep)`` columns of the
-parts and runs only what is missing; a folder that holds another study is refused.
+A study folder holds ``manifest.json`` and ``part-NNNNN-XXXXXXXX.parquet`` files, one row per run,
+plus what the command writes at the end (``summary.json``, figures). The manifest records the study's
+fingerprint (scenario content hash, variants, replications, root seed, runner, kit version), the kind
+of study (``compare``, ``sweep``, ``study``) and **every file the study wrote**, with its size and
+SHA-256 (and a part's row count).
+
+The folder policy (``--out``), so that a folder is never damaged:
+
+- a missing folder is created; a path under a regular file, on a read-only file system or anywhere
+  it cannot be created (``/proc``) is refused with one message, nothing written;
+- an empty folder or a folder of the same study (``--resume``) is used;
+- a non-empty folder that is not an xsim study (``--out .``, ``--out ~``) is refused unless
+  ``force``; even then nothing in it is deleted or overwritten: names the study would write
+  (:data:`RESERVED`) must be free, and only files listed in the manifest are ever replaced or moved;
+- a folder of another study, or of another kind of study, is refused (``force`` does not change that).
+
+Every file is written to a hidden temporary file in the same folder, flushed to disk (fsync) and
+renamed into place (``os.replace``); a part is listed in the manifest (with its checksum) before it is
+renamed into place, so a part on disk is either complete and listed or not there. On ``resume`` each
+listed part is checked (size, checksum, readable by pyarrow with the recorded row count); a damaged
+part is moved into ``quarantine/`` and its runs are done again, so that the finished study equals a
+fresh run. Reading results refuses a damaged part (and says to resume).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
+import re
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -20,25 +40,79 @@ from typing import Any
 from xsim.errors import InputError
 
 MANIFEST = "manifest.json"
+MANIFEST_FORMAT = "xsim-study/1"
+QUARANTINE = "quarantine"
 PART_PREFIX = "part-"
 TMP_SUFFIX = ".tmp"
+PART_NAME = re.compile(r"part-\d{5,}-[0-9a-f]{8}\.parquet")
+# ".NAME.XXXXXXXX.tmp" (and the older ".NAME.tmp"): a write in progress, or left by a killed process.
+TMP_NAME = re.compile(r"\.(?P<name>.+?)(?:\.[0-9a-f]{8})?\.tmp")
+# Names a study writes at fixed places: with ``force`` they must not already exist.
+RESERVED = (
+    MANIFEST,
+    QUARANTINE,
+    "summary.json",
+    "comparison.png",
+    "participation.png",
+    "sensitivity.json",
+    "sensitivity.png",
+    "sweep.png",
+)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename itself reaches the disk only when the folder's entry does (POSIX; not on Windows).
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{TMP_SUFFIX}")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{TMP_SUFFIX}")
+    """Write ``data`` to ``path`` through a flushed temporary file renamed into place."""
+    path = Path(path)
+    tmp = _temporary(path)
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        _fsync_folder(path.parent)
     finally:
         if tmp.exists():
             tmp.unlink()
 
 
-def part_files(folder: str | os.PathLike) -> list[Path]:
-    return sorted(p for p in Path(folder).glob(f"{PART_PREFIX}*.parquet") if p.is_file())
+def figure_bytes(fig, dpi: int = 150, fmt: str = "png") -> bytes:
+    """A matplotlib figure as bytes (to be written with :func:`write_output`)."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=dpi, format=fmt)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------
+# the manifest
+
+
+def _is_study_manifest(body: Any) -> bool:
+    return isinstance(body, dict) and isinstance(body.get("fingerprint"), str) and "study" in body
 
 
 def read_manifest(folder: str | os.PathLike) -> dict[str, Any] | None:
@@ -46,7 +120,7 @@ def read_manifest(folder: str | os.PathLike) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        body = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(
             str(path),
@@ -54,6 +128,51 @@ def read_manifest(folder: str | os.PathLike) -> dict[str, Any] | None:
             f"a readable study manifest (JSON): {exc}",
             f"应为可读取的研究清单（JSON）：{exc}",
         ) from None
+    if not _is_study_manifest(body):
+        raise InputError(
+            str(path),
+            "",
+            "an xsim study manifest; this manifest.json belongs to something else "
+            "(choose another --out folder)",
+            "应为 xsim 研究清单；该 manifest.json 不是 xsim 写的（请换一个 --out 文件夹）",
+        )
+    return body
+
+
+def _listed_parts(body: dict[str, Any], folder: Path) -> dict[str, dict[str, Any]]:
+    """The parts the manifest lists (a manifest without a file list: every part file, unchecked)."""
+    files = body.get("files")
+    if files is None:  # written before manifests listed their files
+        return {p.name: {} for p in sorted(folder.glob(f"{PART_PREFIX}*.parquet")) if p.is_file()}
+    return {name: info for name, info in sorted(files.items()) if PART_NAME.fullmatch(name)}
+
+
+def part_files(folder: str | os.PathLike) -> list[Path]:
+    """The study's part files (those its manifest lists and that exist)."""
+    folder = Path(folder)
+    body = read_manifest(folder) if (folder / MANIFEST).exists() else None
+    if body is None:
+        return []
+    return [folder / name for name in _listed_parts(body, folder) if (folder / name).is_file()]
+
+
+def part_problem(path: Path, info: dict[str, Any]) -> str | None:
+    """Why a part file is damaged (missing, size, checksum, unreadable, row count), or None."""
+    import pyarrow.parquet as pq
+
+    if not path.is_file():
+        return "missing"
+    if "bytes" in info and path.stat().st_size != info["bytes"]:
+        return f"{path.stat().st_size} bytes instead of {info['bytes']}"
+    if "sha256" in info and _sha256(path) != info["sha256"]:
+        return "checksum differs"
+    try:
+        table = pq.read_table(path, columns=["variant_index", "rep"])
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        return f"unreadable ({type(exc).__name__})"
+    if "rows" in info and table.num_rows != info["rows"]:
+        return f"{table.num_rows} rows instead of {info['rows']}"
+    return None
 
 
 def _differences(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
@@ -61,16 +180,117 @@ def _differences(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
     return [k for k in keys if stored.get(k) != current.get(k)]
 
 
+def _refuse(folder: Path, en: str, zh: str, field: str = "--out") -> InputError:
+    return InputError(str(folder), field, en, zh)
+
+
+def _existing_ancestor(folder: Path) -> Path:
+    ancestor = folder
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    return ancestor
+
+
+def _check_creatable(folder: Path) -> None:
+    """Refuse a folder that cannot be made: under a file, or on a read-only file system."""
+    ancestor = _existing_ancestor(folder)
+    if ancestor.exists() and not ancestor.is_dir():
+        raise _refuse(
+            folder,
+            f"a folder path; '{ancestor}' is a file, so no folder can be made under it",
+            f"应为文件夹路径；「{ancestor}」是文件，不能在其下建文件夹",
+        )
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise _refuse(
+            folder,
+            f"a writable place; '{ancestor}' cannot be written (read-only or no permission)",
+            f"应为可写入的位置；「{ancestor}」不可写（只读或无权限）",
+        )
+
+
+def _create_folder(folder: Path) -> bool:
+    """Create ``folder`` and its parents (True); on failure remove what was made and refuse."""
+    ancestor = _existing_ancestor(folder)
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        _remove_created(folder, ancestor)
+        raise _refuse(
+            folder,
+            f"a folder that can be created ({exc.strerror or type(exc).__name__})",
+            f"无法创建该文件夹（{exc.strerror or type(exc).__name__}）",
+        ) from None
+    return True
+
+
+def _remove_created(folder: Path, ancestor: Path) -> None:
+    """Remove the empty folders this call created (``folder`` up to, not including, ``ancestor``)."""
+    path = folder
+    while path != ancestor and path != path.parent:
+        with contextlib.suppress(OSError):
+            path.rmdir()
+        path = path.parent
+
+
 class ResultStore:
     """A study folder being written: buffered rows go to a new part file every few seconds."""
 
-    def __init__(self, folder: Path, *, flush_rows: int = 500, flush_seconds: float = 2.0) -> None:
-        self.folder = folder
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        body: dict[str, Any] | None = None,
+        flush_rows: int = 500,
+        flush_seconds: float = 2.0,
+    ) -> None:
+        self.folder = Path(folder)
         self.flush_rows = flush_rows
         self.flush_seconds = flush_seconds
+        self.body = body if body is not None else (read_manifest(self.folder) or {})
+        self.body.setdefault("files", {})
+        self.quarantined: list[tuple[str, str]] = []  # (name, problem) moved aside on resume
         self._buffer: list[dict[str, Any]] = []
         self._last_flush = time.monotonic()
-        self._next_part = len(part_files(folder))
+        listed = [int(n.split("-")[1]) for n in _listed_parts(self.body, self.folder)]
+        self._next_part = max(listed, default=-1) + 1
+
+    @classmethod
+    def check(
+        cls,
+        out: str | os.PathLike,
+        manifest: dict[str, Any],
+        fingerprint: str,
+        *,
+        resume: bool = False,
+        force: bool = False,
+        kind: str = "study",
+    ) -> dict[str, Any] | None:
+        """Apply the folder policy without writing anything; the stored manifest (None: new study).
+
+        The CLI calls this before it starts workers or connects to a scheduler.
+        """
+        folder = Path(out).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise _refuse(
+                folder,
+                "a folder for the study's results, not a file",
+                "应为存放结果的文件夹，而不是文件",
+            )
+        if not folder.exists():
+            _check_creatable(folder)
+            return None
+        stored = read_manifest(folder)
+        if stored is not None:
+            cls._check_same_study(folder, stored, manifest, fingerprint, kind, resume)
+        else:
+            cls._check_foreign_folder(folder, force)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise _refuse(
+                folder,
+                "a writable folder (read-only or no permission)",
+                "应为可写入的文件夹（只读或无权限）",
+            )
+        return stored
 
     @classmethod
     def open(
@@ -80,66 +300,144 @@ class ResultStore:
         fingerprint: str,
         *,
         resume: bool = False,
+        force: bool = False,
+        kind: str = "study",
         **kwargs,
     ) -> ResultStore:
-        folder = Path(out)
-        if folder.exists() and not folder.is_dir():
-            raise InputError(
-                str(folder),
-                "--out",
-                "a folder for the study's results, not a file",
-                "应为存放结果的文件夹，而不是文件",
-            )
-        stored = read_manifest(folder) if folder.exists() else None
-        parts = part_files(folder) if folder.exists() else []
-        if stored is not None:
-            if stored.get("fingerprint") != fingerprint:
-                changed = _differences(stored.get("study", {}), manifest)
-                raise InputError(
-                    str(folder / MANIFEST),
-                    ", ".join(changed) or "fingerprint",
-                    "results of the same study to resume; this folder holds a different study "
-                    f"(differs in: {', '.join(changed) or 'fingerprint'}); choose another --out folder",
-                    "应为同一研究的结果才能续算；该文件夹保存的是另一项研究"
-                    f"（不同之处：{'、'.join(changed) or '指纹'}），请换一个 --out 文件夹",
-                )
-            if not resume and parts:
-                raise InputError(
-                    str(folder),
-                    "--out",
-                    "an empty folder; this one already holds results of this study "
-                    "(use --resume to complete it, or choose another folder)",
-                    "应为空文件夹；该文件夹已有本研究的结果（用 --resume 续算，或换一个文件夹）",
-                )
-        elif parts:
-            raise InputError(
-                str(folder),
-                "--out",
-                "a study folder with a manifest; this one holds part files without one",
-                "应为带清单的研究文件夹；该文件夹有结果文件却没有 manifest.json",
-            )
-        folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob(f".*{TMP_SUFFIX}"):  # left by a process killed mid-write
-            stale.unlink()
+        """The study folder ``out`` following the folder policy of this module's docstring."""
+        folder = Path(out).expanduser()
+        stored = cls.check(folder, manifest, fingerprint, resume=resume, force=force, kind=kind)
+        created = False
+        if not folder.exists():
+            created = _create_folder(folder)
         if stored is None:
             body = {
+                "format": MANIFEST_FORMAT,
+                "kind": kind,
                 "fingerprint": fingerprint,
                 "study": manifest,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "files": {},
             }
-            atomic_write_bytes(
-                folder / MANIFEST,
-                json.dumps(body, ensure_ascii=False, indent=2, default=str).encode("utf-8"),
+            try:
+                atomic_write_bytes(folder / MANIFEST, _encode(body))
+            except OSError as exc:
+                if created:
+                    _remove_created(folder, folder.parent)
+                raise _refuse(
+                    folder,
+                    f"a folder the study can write to ({exc.strerror or type(exc).__name__})",
+                    f"无法写入该文件夹（{exc.strerror or type(exc).__name__}）",
+                ) from None
+            return cls(folder, body=body, **kwargs)
+        store = cls(folder, body=stored, **kwargs)
+        store._remove_stale_temporaries()
+        if resume:
+            store._quarantine_damaged_parts()
+        return store
+
+    @staticmethod
+    def _check_same_study(folder, stored, manifest, fingerprint, kind, resume) -> None:
+        stored_kind = stored.get("kind", kind)
+        if stored.get("fingerprint") != fingerprint or stored_kind != kind:
+            changed = _differences(stored.get("study", {}), manifest)
+            if stored_kind != kind:
+                changed.insert(0, f"kind ({stored_kind}, not {kind})")
+            what = ", ".join(changed) or "fingerprint"
+            raise InputError(
+                str(folder / MANIFEST),
+                ", ".join(changed) or "fingerprint",
+                "results of the same study to resume; this folder holds a different study "
+                f"(differs in: {what}); choose another --out folder",
+                "应为同一研究的结果才能续算；该文件夹保存的是另一项研究"
+                f"（不同之处：{'、'.join(changed) or '指纹'}），请换一个 --out 文件夹",
             )
-        return cls(folder, **kwargs)
+        if not resume and _listed_parts(stored, folder):
+            raise _refuse(
+                folder,
+                "an empty folder; this one already holds results of this study "
+                "(use --resume to complete it, or choose another folder)",
+                "应为空文件夹；该文件夹已有本研究的结果（用 --resume 续算，或换一个文件夹）",
+            )
+
+    @staticmethod
+    def _check_foreign_folder(folder: Path, force: bool) -> None:
+        try:
+            entries = sorted(p.name for p in folder.iterdir())
+        except OSError as exc:
+            raise _refuse(
+                folder,
+                f"a readable folder ({exc.strerror})",
+                f"无法读取该文件夹（{exc.strerror}）",
+            ) from None
+        if not entries:
+            return
+        if any(PART_NAME.fullmatch(name) for name in entries) and not force:
+            raise _refuse(
+                folder,
+                "a study folder with a manifest; this one holds part files without one",
+                "应为带清单的研究文件夹；该文件夹有结果文件却没有 manifest.json",
+            )
+        if not force:
+            shown = ", ".join(entries[:3]) + (", …" if len(entries) > 3 else "")
+            raise _refuse(
+                folder,
+                f"an empty folder or an xsim study folder; this one holds other files ({shown}); "
+                "choose another --out folder (or --force to add the study beside them: nothing "
+                "there is deleted or overwritten)",
+                f"应为空文件夹或 xsim 研究文件夹；该文件夹已有其他文件（{shown}），请换一个 --out "
+                "文件夹（或加 --force 把研究结果放在它们旁边：不会删除或覆盖已有文件）",
+            )
+        taken = [name for name in RESERVED if name in entries]
+        if taken:
+            raise _refuse(
+                folder,
+                f"a folder where the study's own file names are free; {', '.join(taken)} "
+                "already exist and are not this study's (--force never overwrites them)",
+                f"研究要写的文件名已被占用：{'、'.join(taken)}（--force 也不会覆盖不是本研究写的文件）",
+            )
+
+    def _remove_stale_temporaries(self) -> None:
+        """Temporary files of this study's own writes, left by a process killed mid-write."""
+        ours = set(self.body["files"]) | {MANIFEST}
+        for path in self.folder.glob(f".*{TMP_SUFFIX}"):
+            match = TMP_NAME.fullmatch(path.name)
+            if match and (match["name"] in ours or PART_NAME.fullmatch(match["name"])):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+    def _quarantine_damaged_parts(self) -> None:
+        """Move damaged listed parts into ``quarantine/`` and forget them: their runs are redone."""
+        for name, info in _listed_parts(self.body, self.folder).items():
+            path = self.folder / name
+            problem = part_problem(path, info)
+            if problem is None:
+                continue
+            if path.exists():
+                target_dir = self.folder / QUARANTINE
+                target_dir.mkdir(exist_ok=True)
+                target = target_dir / name
+                while target.exists():
+                    target = target_dir / f"{name}.{uuid.uuid4().hex[:8]}"
+                os.replace(path, target)
+            self.body["files"].pop(name, None)
+            self.quarantined.append((name, problem))
+        if self.quarantined:
+            self._save_manifest()
+
+    def _save_manifest(self) -> None:
+        atomic_write_bytes(self.folder / MANIFEST, _encode(self.body))
 
     def done(self) -> set[tuple[int, int]]:
         """The (variant_index, rep) pairs already stored."""
         import pyarrow.parquet as pq
 
         done: set[tuple[int, int]] = set()
-        for part in part_files(self.folder):
-            table = pq.read_table(part, columns=["variant_index", "rep"])
+        for name in _listed_parts(self.body, self.folder):
+            path = self.folder / name
+            if not path.is_file():
+                continue
+            table = pq.read_table(path, columns=["variant_index", "rep"])
             done.update(
                 zip(
                     table.column("variant_index").to_pylist(),
@@ -164,11 +462,24 @@ class ResultStore:
         import pyarrow.parquet as pq
 
         table = pa.Table.from_pylist(self._buffer)
-        name = f"{PART_PREFIX}{self._next_part:05d}-{uuid.uuid4().hex[:8]}.parquet"
-        tmp = self.folder / f".{name}{TMP_SUFFIX}"
+        while True:  # never replace a file the study did not write
+            name = f"{PART_PREFIX}{self._next_part:05d}-{uuid.uuid4().hex[:8]}.parquet"
+            if not (self.folder / name).exists():
+                break
+        tmp = _temporary(self.folder / name)
         try:
             pq.write_table(table, tmp)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            # Listed first, renamed second: a part on disk is always complete and listed.
+            self.body["files"][name] = {
+                "rows": table.num_rows,
+                "bytes": tmp.stat().st_size,
+                "sha256": _sha256(tmp),
+            }
+            self._save_manifest()
             os.replace(tmp, self.folder / name)
+            _fsync_folder(self.folder)
         finally:
             if tmp.exists():
                 tmp.unlink()
@@ -180,8 +491,37 @@ class ResultStore:
         self.flush()
 
 
+def _encode(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def write_output(folder: str | os.PathLike, name: str, data: bytes) -> Path:
+    """Write a result file (summary, figure) into a study folder and list it in the manifest.
+
+    Refuses to replace a file that the manifest does not list (one the study did not write).
+    """
+    folder = Path(folder)
+    body = read_manifest(folder)
+    if body is None:
+        raise _refuse(folder, "a study folder (with manifest.json)", "应为研究结果文件夹")
+    body.setdefault("files", {})
+    path = folder / name
+    if path.exists() and name not in body["files"]:
+        raise _refuse(
+            folder,
+            f"a free name for {name}; a file of that name exists and is not this study's",
+            f"{name} 已存在且不是本研究写的文件，不会覆盖",
+        )
+    atomic_write_bytes(path, data)
+    body["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    atomic_write_bytes(folder / MANIFEST, _encode(body))
+    return path
+
+
 class MemoryStore:
     """Rows kept in memory (a study run without ``out``)."""
+
+    quarantined: list[tuple[str, str]] = []
 
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
@@ -215,21 +555,54 @@ def rows_to_frame(rows: list[dict[str, Any]]):
 
 
 def load_results(folder: str | os.PathLike):
-    """All rows of a study folder as a pandas DataFrame, sorted by (variant_index, rep)."""
+    """All rows of a study folder as a pandas DataFrame, sorted by (variant_index, rep).
+
+    Every part is checked against the manifest first; a damaged one is refused (``--resume``
+    quarantines it and redoes its runs).
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if read_manifest(folder) is None:
+    folder = Path(folder)
+    body = read_manifest(folder)
+    if body is None:
         raise InputError(
             str(folder),
             "",
             "a study folder (with manifest.json)",
             "应为研究结果文件夹（含 manifest.json）",
         )
-    tables = [pq.read_table(p) for p in part_files(folder)]
+    tables = []
+    for name, info in _listed_parts(body, folder).items():
+        problem = part_problem(folder / name, info)
+        if problem is not None:
+            raise InputError(
+                str(folder / name),
+                "",
+                f"an intact result part ({problem}); run the study again with --resume to move it "
+                "into quarantine/ and redo its runs",
+                f"结果分片已损坏（{problem}）；请用 --resume 重新运行，损坏的分片会移入 quarantine/ "
+                "并重做其中的模拟",
+            )
+        tables.append(pq.read_table(folder / name))
     if not tables:
         import pandas as pd
 
         return pd.DataFrame(columns=["variant", "variant_index", "rep", "seed"])
     table = pa.concat_tables(tables, promote_options="permissive")
     return _tidy(table.to_pandas())
+
+
+def remove_study(folder: str | os.PathLike) -> None:
+    """Delete a study folder's own files (those its manifest lists, the manifest, quarantine/)
+    and the folder if that leaves it empty; anything else in it stays."""
+    folder = Path(folder)
+    body = read_manifest(folder)
+    if body is None:
+        return
+    for name in list(body.get("files") or {}) + [MANIFEST]:
+        with contextlib.suppress(FileNotFoundError):
+            (folder / name).unlink()
+    shutil.rmtree(folder / QUARANTINE, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()

@@ -15,15 +15,18 @@ cloudpickle (functions defined in a notebook are shipped by value).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from xsim.errors import InputError
+from xsim.experiments.limits import MAX_CHUNK, MAX_REPS, check_runs, check_whole
 
 Runner = Callable[..., Any]
 
@@ -307,6 +310,7 @@ class StudyResult:
     n_run: int
     n_skipped: int
     _rows: list[dict[str, Any]] | None = None
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (part, problem) redone
 
     @property
     def rows(self):
@@ -342,16 +346,14 @@ class Study:
         runner: Runner | None = None,
         validate: bool = True,
     ) -> None:
-        if isinstance(reps, bool) or not isinstance(reps, int | np.integer) or reps < 1:
-            raise InputError(
-                "<study>", "reps", "a positive whole number of replications", "重复次数应为正整数"
-            )
+        reps = check_whole(reps, "reps", 1, MAX_REPS, "<study>")
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
             raise InputError(
                 "<study>", "seed", "a non-negative whole number", "随机种子应为非负整数"
             )
-        self.scenario = _resolve_scenario(scenario)
         self.variants = make_variants(variants)
+        check_runs(len(self.variants), reps, "<study>")  # before loading or validating anything
+        self.scenario = _resolve_scenario(scenario)
         self.reps = int(reps)
         self.seed = int(seed)
         self.runner = runner if runner is not None else _default_runner()
@@ -400,18 +402,53 @@ class Study:
         return len(self.variants) * self.reps
 
     def tasks(self) -> list[Task]:
-        return [
-            (v, r, run_seed(self.seed, v, r))
-            for v in range(len(self.variants))
-            for r in range(self.reps)
-        ]
+        """Every run of the study as ``(variant_index, rep, seed)``."""
+        return list(self.iter_tasks())
+
+    def iter_tasks(self, skip: set[tuple[int, int]] | frozenset = frozenset()) -> Iterator[Task]:
+        """The runs not in ``skip``, lazily (a large study never holds its task list)."""
+        for v in range(len(self.variants)):
+            for r in range(self.reps):
+                if (v, r) not in skip:
+                    yield (v, r, run_seed(self.seed, v, r))
 
     def job(self) -> Job:
         return Job(self.runner, self.scenario, self.variants)
 
     def probe(self) -> dict[str, Any]:
-        """The row of run (0, 0), computed here: shows which measures the runner produces."""
-        return self.job().run(0, 0, run_seed(self.seed, 0, 0))
+        """The row of run (0, 0), computed here: shows which measures the runner produces.
+
+        Computed once; its duration (``probe_seconds``) gives :meth:`size_text` its estimate.
+        """
+        if getattr(self, "_probe_row", None) is None:
+            start = time.perf_counter()
+            self._probe_row = self.job().run(0, 0, run_seed(self.seed, 0, 0))
+            self.probe_seconds = time.perf_counter() - start
+        return self._probe_row
+
+    def size_text(self, workers: int = 1, lang: str = "zh", *, todo: int | None = None) -> str:
+        """The study's size, stated before it starts: runs, workers and (after :meth:`probe`) an
+        estimate of the wall time from the duration of one run."""
+        n = self.n_runs if todo is None else todo
+        seconds = getattr(self, "probe_seconds", None)
+        estimate = None
+        if seconds is not None:
+            total = seconds * n / max(workers, 1)
+            estimate = _duration(total, lang)
+        if lang == "en":
+            text = (
+                f"study size: {len(self.variants)} variants × {self.reps} replications = "
+                f"{self.n_runs} runs"
+            )
+            if todo is not None and todo != self.n_runs:
+                text += f" ({todo} still to run)"
+            text += f", {workers} worker(s)"
+            return text + (f", estimated ~{estimate}" if estimate else "")
+        text = f"研究规模：{len(self.variants)} 个方案 × {self.reps} 次重复 = {self.n_runs} 次模拟"
+        if todo is not None and todo != self.n_runs:
+            text += f"（尚需运行 {todo} 次）"
+        text += f"，{workers} 个工作进程"
+        return text + (f"，预计约 {estimate}" if estimate else "")
 
     def check_measures(self, measures: Iterable[str]) -> None:
         """Unknown outcome measures → InputError naming the valid ones (before anything runs)."""
@@ -438,6 +475,8 @@ class Study:
         progress: bool | None = None,
         workers: int | None = None,
         chunk_size: int | None = None,
+        force: bool = False,
+        kind: str = "study",
     ) -> StudyResult:
         """Run every (variant, rep) not yet stored in ``out`` and return the result.
 
@@ -445,28 +484,40 @@ class Study:
         ``"local"`` (a Dask LocalCluster) or ``"tcp://HOST:PORT"`` (an existing Dask scheduler).
         An executor created here is closed here; one passed in stays open for reuse.
         ``out``: a directory for Parquet part files (streamed as runs finish); ``None`` keeps rows in
-        memory. ``resume``: continue a study in ``out`` (refused if ``out`` holds another study).
+        memory. ``resume``: continue a study in ``out`` (refused if ``out`` holds another study;
+        damaged parts are quarantined and their runs redone). ``force``: use a non-empty folder that
+        is not a study (nothing in it is deleted or overwritten); ``kind``: the kind of study
+        (``compare``, ``sweep``) recorded in the manifest. See :mod:`xsim.experiments.storage`.
         ``progress``: a tqdm bar with ETA (``None``: when on a terminal or in a notebook; the bar
         appears only after two seconds).
         """
         from xsim.experiments.executors import make_executor
         from xsim.experiments.storage import MemoryStore, ResultStore
 
+        if chunk_size is not None:
+            chunk_size = check_whole(chunk_size, "chunk_size", 1, MAX_CHUNK, "<study>")
         owned = not hasattr(executor, "map_chunks")
         if owned:
             executor = make_executor(executor or "in-process", workers=workers)
         try:
             store = (
-                ResultStore.open(out, self.manifest(), self.fingerprint(), resume=resume)
+                ResultStore.open(
+                    out,
+                    self.manifest(),
+                    self.fingerprint(),
+                    resume=resume,
+                    force=force,
+                    kind=kind,
+                )
                 if out is not None
                 else MemoryStore()
             )
             done = store.done()
-            todo = [t for t in self.tasks() if (t[0], t[1]) not in done]
+            n_todo = self.n_runs - len(done)
             n_run = 0
-            size = chunk_size or _auto_chunk(len(todo), executor.workers)
-            chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-            bar = _progress_bar(len(todo), progress, self)
+            size = chunk_size or _auto_chunk(n_todo, executor.workers)
+            chunks = itertools.batched(self.iter_tasks(done), size)
+            bar = _progress_bar(n_todo, progress, self)
             try:
                 for rows in executor.map_chunks(execute_chunk, self.job(), chunks):
                     store.add(rows)
@@ -478,7 +529,17 @@ class Study:
         finally:
             if owned:
                 executor.close()
-        return StudyResult(self, out, n_run, len(done), getattr(store, "rows", None))
+        return StudyResult(
+            self, out, n_run, len(done), getattr(store, "rows", None), list(store.quarantined)
+        )
+
+
+def _duration(seconds: float, lang: str) -> str:
+    if seconds < 60:
+        return f"{max(seconds, 1):.0f} s" if lang == "en" else f"{max(seconds, 1):.0f} 秒"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min" if lang == "en" else f"{seconds / 60:.0f} 分钟"
+    return f"{seconds / 3600:.1f} h" if lang == "en" else f"{seconds / 3600:.1f} 小时"
 
 
 def _auto_chunk(n_tasks: int, workers: int) -> int:

@@ -17,6 +17,7 @@ before the model sees them; the sensitivity analysis uses the sampled values.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,6 +166,10 @@ class Sweep:
             raise InputError("<options>", "--param", "each parameter once", "每个参数只能出现一次")
         if self.n < 1:
             raise InputError("<options>", "--n", "a positive whole number", "--n 应为正整数")
+        from xsim.experiments.limits import check_runs
+
+        # The study's size is known before sampling: refuse an absurd one before building it.
+        check_runs(self.n_points(), self.reps)
         self.points = sample(self.params, self.method, self.n, self.seed, self.steps)
         variants = []
         for i, point in enumerate(self.points):
@@ -178,7 +183,15 @@ class Sweep:
 
         self.study = Study(self.scenario, variants, self.reps, self.seed, runner=self.runner)
 
+    def n_points(self) -> int:
+        """How many points the sampling method will give (computed without sampling)."""
+        d = len(self.params)
+        if self.method == "grid":
+            return math.prod(len(p.grid_values(self.steps)) for p in self.params)
+        return {"sobol": self.n * (d + 2), "morris": self.n * (d + 1)}.get(self.method, self.n)
+
     def run(self, executor: Any = None, out: str | None = None, **kwargs):
+        kwargs.setdefault("kind", "sweep")
         return self.study.run(executor, out, **kwargs)
 
     def point_means(self, frame, outcome: str):
