@@ -116,7 +116,7 @@ def _is_study_manifest(body: Any) -> bool:
 
 
 def read_manifest(folder: str | os.PathLike) -> dict[str, Any] | None:
-    path = Path(folder) / MANIFEST
+    path = Path(folder).expanduser() / MANIFEST
     if not path.exists():
         return None
     try:
@@ -149,7 +149,7 @@ def _listed_parts(body: dict[str, Any], folder: Path) -> dict[str, dict[str, Any
 
 def part_files(folder: str | os.PathLike) -> list[Path]:
     """The study's part files (those its manifest lists and that exist)."""
-    folder = Path(folder)
+    folder = Path(folder).expanduser()
     body = read_manifest(folder) if (folder / MANIFEST).exists() else None
     if body is None:
         return []
@@ -206,6 +206,10 @@ def _check_creatable(folder: Path) -> None:
             f"a writable place; '{ancestor}' cannot be written (read-only or no permission)",
             f"应为可写入的位置；「{ancestor}」不可写（只读或无权限）",
         )
+    # Some places refuse only when asked (/proc, /sys, a full or vanished disk): try, then remove
+    # what was made, so that a bad --out fails before any work and leaves nothing behind.
+    _create_folder(folder)
+    _remove_created(folder, ancestor)
 
 
 def _create_folder(folder: Path) -> bool:
@@ -500,7 +504,7 @@ def write_output(folder: str | os.PathLike, name: str, data: bytes) -> Path:
 
     Refuses to replace a file that the manifest does not list (one the study did not write).
     """
-    folder = Path(folder)
+    folder = Path(folder).expanduser()
     body = read_manifest(folder)
     if body is None:
         raise _refuse(folder, "a study folder (with manifest.json)", "应为研究结果文件夹")
@@ -563,7 +567,7 @@ def load_results(folder: str | os.PathLike):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    folder = Path(folder)
+    folder = Path(folder).expanduser()
     body = read_manifest(folder)
     if body is None:
         raise InputError(
