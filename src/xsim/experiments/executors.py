@@ -12,6 +12,9 @@ results in *completion* order (the study keys rows by (variant, rep), so order d
   As with any non-fork start method, a *script* that starts a study must guard it with
   ``if __name__ == "__main__":`` (the CLI, ``python -m`` modules and notebooks need nothing). Workers
   fork from the fork server, so they see the environment variables of its start (the first pool).
+  The fork server and the workers end with the process that started them, even when it is killed
+  (SIGKILL): on Linux each asks the kernel for SIGKILL when its parent dies (``PR_SET_PDEATHSIG``);
+  elsewhere a watchdog thread in each worker exits when its parent changes.
 - :class:`DaskExecutor` — ``"local"`` starts a LocalCluster of worker processes; ``"tcp://HOST:PORT"``
   connects to a running scheduler (the workers need xsim installed). Dask re-runs the tasks of a
   worker that dies (``distributed.scheduler.allowed-failures`` times).
@@ -23,13 +26,16 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from xsim.errors import InputError
+from xsim.experiments.limits import MAX_WORKERS, SCHEDULER_TIMEOUT
 
 ChunkFn = Callable[[Any, Sequence], Any]
 
@@ -47,11 +53,9 @@ def default_workers() -> int:
 def _check_workers(workers: int | None) -> int:
     if workers is None:
         return default_workers()
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InputError(
-            "<options>", "--workers", "a positive whole number of workers", "工作进程数应为正整数"
-        )
-    return workers
+    from xsim.experiments.limits import check_whole
+
+    return check_whole(workers, "--workers", 1, MAX_WORKERS)
 
 
 class Executor:
@@ -86,10 +90,65 @@ class InProcessExecutor(Executor):
 
 _WORKER_JOB: Any = None
 
+# Set (to the study process's pid) before the fork server starts; the fork server imports this
+# module (forkserver preload) and, seeing its parent's pid here, arranges to die with it.
+PARENT_ENV = "XSIM_STUDY_PARENT_PID"
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent() -> bool:
+    """Make the kernel SIGKILL this process when its parent exits (Linux); True if arranged.
+
+    Without it the fork server and the workers of a killed ``xsim compare`` live on (~430 MB):
+    they wait for work on pipes that they themselves keep open.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+    return True
+
+
+def _watch_parent(interval: float = 1.0) -> None:
+    """Where the kernel cannot do it: a daemon thread that ends the process when its parent goes."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="xsim-parent-watchdog", daemon=True).start()
+
+
+def _in_fork_server() -> bool:
+    return (
+        "multiprocessing.forkserver" in sys.modules
+        and os.environ.get(PARENT_ENV) == str(os.getppid())
+        and multiprocessing.parent_process() is None
+    )
+
+
+if _in_fork_server():  # imported by the fork server as a preload module
+    die_with_parent()
+
 
 def _init_worker(job_blob: bytes) -> None:
     import cloudpickle
 
+    # A worker's parent is the fork server (or, with "spawn", the study process itself).
+    if not die_with_parent():
+        _watch_parent()
     # Ctrl-C goes to the whole process group; only the parent decides what to do with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER_JOB
@@ -131,10 +190,14 @@ class ProcessExecutor(Executor):
         Without this every worker imports Mesa and the model itself (seconds). It only takes
         effect when this process starts its fork server, i.e. on the first pool.
         """
-        module = getattr(getattr(job, "runner", None), "__module__", None)
-        if self._context.get_start_method() != "forkserver" or not module or module == "__main__":
+        if self._context.get_start_method() != "forkserver":
             return
-        self._context.set_forkserver_preload(["__main__", module])
+        os.environ[PARENT_ENV] = str(os.getpid())  # seen by the fork server this process starts
+        module = getattr(getattr(job, "runner", None), "__module__", None)
+        preload = ["__main__", __name__]
+        if module and module != "__main__":
+            preload.append(module)
+        self._context.set_forkserver_preload(preload)
 
     def _pool(self, blob: bytes) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -223,7 +286,11 @@ class DaskExecutor(Executor):
     name = "dask"
 
     def __init__(
-        self, address: str = "local", workers: int | None = None, *, timeout: float = 5.0
+        self,
+        address: str = "local",
+        workers: int | None = None,
+        *,
+        timeout: float = SCHEDULER_TIMEOUT,
     ) -> None:
         import logging
 
@@ -251,16 +318,14 @@ class DaskExecutor(Executor):
                 )
             self.client = Client(self._cluster, set_as_default=False)
         elif address.startswith(("tcp://", "tls://", "ws://", "wss://", "inproc://")):
+            if address.startswith("tcp://"):
+                probe_scheduler(address, timeout)
             try:
                 self.client = Client(address, timeout=timeout, set_as_default=False)
             except (OSError, TimeoutError) as exc:
-                raise InputError(
-                    "<options>",
-                    "--scheduler",
-                    f"a Dask scheduler answering at {address}; none answered within "
-                    f"{timeout:g} s ({type(exc).__name__})",
-                    f"应为可连接的 Dask 调度器；{address} 在 {timeout:g} 秒内无应答",
-                ) from None
+                raise _no_answer(address, timeout, type(exc).__name__) from None
+            except Exception as exc:  # a peer that is not Dask: garbled frames, absurd sizes
+                raise _not_dask(address, type(exc).__name__) from None
         else:
             raise InputError(
                 "<options>",
@@ -317,6 +382,84 @@ class DaskExecutor(Executor):
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _no_answer(address: str, timeout: float, why: str) -> InputError:
+    return InputError(
+        "<options>",
+        "--scheduler",
+        f"a Dask scheduler answering at {address}; none answered within {timeout:g} s ({why})",
+        f"应为可连接的 Dask 调度器；{address} 在 {timeout:g} 秒内无应答（{why}）",
+    )
+
+
+def _not_dask(address: str, why: str) -> InputError:
+    return InputError(
+        "<options>",
+        "--scheduler",
+        f"the address of a Dask scheduler; the server at {address} does not speak Dask's "
+        f"protocol ({why})",
+        f"应为 Dask 调度器的地址；{address} 上的服务不是 Dask 调度器（{why}）",
+    )
+
+
+# A scheduler's first message (its handshake) is a few hundred bytes.
+_MAX_HANDSHAKE_BYTES = 1 << 20
+
+
+def probe_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
+    """Check, within ``timeout`` seconds in all, that a Dask scheduler listens at ``tcp://…``.
+
+    A Dask server sends its handshake as soon as it accepts a connection: an 8-byte length, then
+    that many bytes starting with a frame count and the frame lengths. Reading it here, bounded in
+    time and size, turns a silent server into "no answer" and a server of another protocol into
+    "not Dask" — distributed itself would wait past its timeout, or trust the first 8 bytes as a
+    length and try to allocate exabytes.
+    """
+    import socket
+    import struct
+    import time
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        host, port = parse_host_port(parse_address(address)[1])
+    except (ValueError, TypeError) as exc:
+        raise InputError(
+            "<options>",
+            "--scheduler",
+            f"an address such as tcp://HOST:PORT ({exc})",
+            f"应为形如 tcp://主机:端口 的地址（{exc}）",
+        ) from None
+    deadline = time.monotonic() + timeout
+
+    def receive(sock: socket.socket, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            sock.settimeout(left)
+            chunk = sock.recv(n - len(data))
+            if not chunk:
+                raise _not_dask(address, "connection closed before a handshake")
+            data += chunk
+        return data
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            (length,) = struct.unpack("Q", receive(sock, 8))
+            if not 16 <= length <= _MAX_HANDSHAKE_BYTES:
+                raise _not_dask(address, f"a first message of {length} bytes")
+            body = receive(sock, length)
+    except TimeoutError:
+        raise _no_answer(address, timeout, "TimeoutError") from None
+    except OSError as exc:
+        raise _no_answer(address, timeout, type(exc).__name__) from None
+    (n_frames,) = struct.unpack_from("Q", body)
+    header = 8 * (n_frames + 1)
+    if not 1 <= n_frames <= 64 or header > length:
+        raise _not_dask(address, "no Dask frames")
 
 
 def make_executor(
