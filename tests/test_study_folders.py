@@ -353,3 +353,22 @@ def test_the_manifest_records_kind_format_and_every_part(tmp_path):
     assert body["format"] == "xsim-study/1" and body["kind"] == "study"
     assert sorted(body["files"]) == sorted(p.name for p in part_files(out))
     assert sum(info["rows"] for info in body["files"].values()) == 10
+
+
+def test_a_manifest_written_before_file_lists_is_still_resumed(tmp_path, monkeypatch):
+    fresh = make_study().run(InProcessExecutor()).rows
+    _small_parts(monkeypatch)
+    out = tmp_path / "s"
+    study = make_study()
+    monkeypatch.setenv("XSIM_FAKE_FAIL_SEEDS", str(study.tasks()[7][2]))
+    with pytest.raises(Exception):  # noqa: B017 - the fake runner's failure
+        study.run(InProcessExecutor(), out=str(out), chunk_size=1)
+    monkeypatch.delenv("XSIM_FAKE_FAIL_SEEDS")
+    body = read_manifest(out)
+    legacy = {k: body[k] for k in ("fingerprint", "study", "created")}
+    (out / MANIFEST).write_text(json.dumps(legacy), encoding="utf-8")
+    kept = len(load_results(out))
+    assert kept == 7  # the runs before the failing one
+    result = make_study().run(InProcessExecutor(), out=str(out), resume=True)
+    assert (result.n_run, result.n_skipped) == (3, 7)
+    pd.testing.assert_frame_equal(load_results(out), fresh, check_dtype=False)

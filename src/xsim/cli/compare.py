@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 
-from xsim.cli._text import clean, one_line
+from xsim.cli._text import clean, one_line, to_json
 from xsim.errors import InputError
 from xsim.experiments.limits import MAX_BOOT, MAX_REPS, MIN_BOOT, check_whole
 from xsim.experiments.options import (
@@ -172,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
         body = summary.to_dict()
         body["study"] = study.manifest()
         body["runs"] = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
-        print(json.dumps(body, ensure_ascii=False, indent=2))
+        print(to_json(body, indent=2))
     else:
         title = one_line(getattr(scenario, "title", scenario.name))
         name = one_line(scenario.name)

@@ -14,7 +14,7 @@ import argparse
 import json
 import sys
 
-from xsim.cli._text import clean, one_line
+from xsim.cli._text import clean, one_line, to_json
 from xsim.experiments.limits import MAX_REPS, MAX_SAMPLES, MAX_STEPS, check_whole
 from xsim.experiments.options import (
     add_execution_arguments,
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
             "points": json.loads(table.to_json(orient="records")),
             "sensitivity": None if indices is None else json.loads(indices.to_json(orient="index")),
         }
-        print(json.dumps(body, ensure_ascii=False, indent=2))
+        print(to_json(body, indent=2))
         return 0
     from xsim.experiments.labels import measure_label
 

@@ -251,7 +251,8 @@ class ResultStore:
         self.flush_rows = flush_rows
         self.flush_seconds = flush_seconds
         self.body = body if body is not None else (read_manifest(self.folder) or {})
-        self.body.setdefault("files", {})
+        if "files" not in self.body:  # a manifest from before file lists: adopt its parts
+            self.body["files"] = dict(_listed_parts(self.body, self.folder))
         self.quarantined: list[tuple[str, str]] = []  # (name, problem) moved aside on resume
         self._buffer: list[dict[str, Any]] = []
         self._last_flush = time.monotonic()
