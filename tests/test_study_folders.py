@@ -372,3 +372,21 @@ def test_a_manifest_written_before_file_lists_is_still_resumed(tmp_path, monkeyp
     result = make_study().run(InProcessExecutor(), out=str(out), resume=True)
     assert (result.n_run, result.n_skipped) == (3, 7)
     pd.testing.assert_frame_equal(load_results(out), fresh, check_dtype=False)
+
+
+def test_sweep_out_follows_the_same_folder_policy(home_like, capsys):
+    before = snapshot(home_like)
+    argv = ["sweep", "elevator_retrofit", "--param", "organizer.notice_days=1:5", "--n", "2"]
+    argv += ["--reps", "1", "--executor", "in-process", "--no-progress", "--out", str(home_like)]
+    assert xsim_main(argv) == 2 and "--force" in capsys.readouterr().err
+    assert snapshot(home_like) == before
+
+
+def test_remove_study_deletes_only_what_the_study_wrote(home_like):
+    from xsim.experiments.storage import remove_study
+
+    before = snapshot(home_like)
+    make_study().run(InProcessExecutor(), out=str(home_like), force=True)
+    assert len(snapshot(home_like)) > len(before)
+    remove_study(home_like)
+    assert snapshot(home_like) == before
