@@ -1,0 +1,253 @@
+"""The statistics behind a study's summary: intervals that behave at the edges, paired differences.
+
+- a **proportion** (every value 0 or 1: adopted, escalated, consensus) gets a Wilson score interval
+  (``scipy.stats.binomtest(...).proportion_ci(method="wilson")``): it stays inside [0, 1] and is not
+  empty at 0 of n or n of n, unlike the percentile bootstrap;
+- any other **mean** gets a BCa bootstrap interval (``scipy.stats.bootstrap(method="BCa")``), falling
+  back to the percentile interval where BCa is undefined (few distinct values);
+- a measure whose values are **all equal** gets the zero-width interval [x, x]: there is nothing to
+  resample, and it is reported as such (``method = "constant"``), never as evidence of anything;
+- a **difference** between two variants is **paired** when both were run on the same seeds for the
+  same replications (common random numbers, see :func:`xsim.experiments.study.run_seed`): the interval
+  is then the BCa interval of the mean of the per-replication differences, which removes the noise the
+  two variants share (population, network, schedule). Otherwise the two samples are resampled
+  independently. A difference whose per-replication values are all equal is never "significant";
+- each difference has an **effect size** beside it: Cohen's *d* (difference over the average of the
+  two standard deviations, ``d_av`` in Cumming 2012) for measures on a continuous scale, Cohen's *h*
+  (``2·asin√p₁ − 2·asin√p₂``) for proportions;
+- each difference has a **p value** (paired t test, or the exact McNemar test for paired proportions;
+  Welch's t test or Fisher's exact test when unpaired) so that many measures compared at once can be
+  adjusted: :func:`adjust_benjamini_hochberg` (``scipy.stats.false_discovery_control``).
+
+Everything random comes from the ``numpy.random.Generator`` passed in.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+# Floating-point noise: an interval [1e-17, 2e-17] does not "exclude 0".
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate with its interval, how it was computed, and the sample size."""
+
+    estimate: float
+    low: float
+    high: float
+    n: int
+    method: str  # "wilson", "bca", "percentile", "constant", "none"
+
+    @property
+    def half_width(self) -> float:
+        return (self.high - self.low) / 2
+
+    @property
+    def degenerate(self) -> bool:
+        """Zero width: every value (or every paired difference) was the same."""
+        return self.method == "constant"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """``variant − baseline`` for one measure."""
+
+    interval: Interval
+    paired: bool
+    effect_size: float
+    effect_kind: str  # "d" (Cohen's d_av) or "h" (Cohen's h, proportions)
+    p_value: float
+
+    @property
+    def excludes_zero(self) -> bool:
+        """The interval lies on one side of 0 — never for a zero-width (all-equal) difference."""
+        i = self.interval
+        if i.degenerate or np.isnan(i.low) or np.isnan(i.high):
+            return False
+        return bool(i.low > TOLERANCE or i.high < -TOLERANCE)
+
+
+def _clean(values) -> np.ndarray:
+    x = np.asarray(values, dtype=float).ravel()
+    return x[~np.isnan(x)]
+
+
+def is_proportion(values) -> bool:
+    """Every (non-missing) value is 0 or 1."""
+    x = _clean(values)
+    return x.size > 0 and bool(np.isin(x, (0.0, 1.0)).all())
+
+
+def _all_equal(x: np.ndarray) -> bool:
+    return x.size > 0 and bool(np.ptp(x) <= TOLERANCE * max(1.0, float(np.abs(x).max())))
+
+
+def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion ``successes / n``."""
+    if n <= 0:
+        return (math.nan, math.nan)
+    ci = stats.binomtest(int(successes), int(n)).proportion_ci(
+        confidence_level=level, method="wilson"
+    )
+    return (float(ci.low), float(ci.high))
+
+
+def _bootstrap(data: tuple[np.ndarray, ...], statistic, level: float, n_boot: int, rng, paired):
+    """BCa interval, or the percentile interval where BCa is undefined; ``(low, high, method)``."""
+    for method in ("BCa", "percentile"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # degenerate-data and BCa-instability warnings
+            try:
+                res = stats.bootstrap(
+                    data,
+                    statistic,
+                    n_resamples=n_boot,
+                    confidence_level=level,
+                    method=method,
+                    paired=paired,
+                    vectorized=True,
+                    rng=rng,
+                )
+            except ValueError:
+                continue
+        low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
+        if np.isfinite(low) and np.isfinite(high):
+            return low, high, method.lower()
+    return math.nan, math.nan, "none"
+
+
+def _mean(x, axis=-1):
+    return np.mean(x, axis=axis)
+
+
+def _mean_difference(x, y, axis=-1):
+    return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+
+
+def mean_interval(
+    values, level: float = 0.95, n_boot: int = 2000, rng: np.random.Generator | None = None
+) -> Interval:
+    """The mean of ``values`` (NaN = missing) with a Wilson, BCa or zero-width interval."""
+    x = _clean(values)
+    n = int(x.size)
+    if n == 0:
+        return Interval(math.nan, math.nan, math.nan, 0, "none")
+    mean = float(x.mean())
+    if _all_equal(x):
+        return Interval(mean, mean, mean, n, "constant")
+    if is_proportion(x):
+        low, high = wilson_interval(int(x.sum()), n, level)
+        return Interval(mean, low, high, n, "wilson")
+    if n < 3:
+        return Interval(mean, math.nan, math.nan, n, "none")
+    low, high, method = _bootstrap((x,), _mean, level, n_boot, _rng(rng), paired=False)
+    return Interval(mean, low, high, n, method)
+
+
+def _rng(rng):
+    return rng if rng is not None else np.random.default_rng(0)
+
+
+def effect_size(x, y) -> tuple[float, str]:
+    """Cohen's h for two proportions, otherwise Cohen's d_av; NaN when both samples are constant."""
+    x, y = _clean(x), _clean(y)
+    if x.size == 0 or y.size == 0:
+        return math.nan, "d"
+    if is_proportion(x) and is_proportion(y):
+        h = 2 * math.asin(math.sqrt(x.mean())) - 2 * math.asin(math.sqrt(y.mean()))
+        return float(h), "h"
+    sx = x.std(ddof=1) if x.size > 1 else 0.0
+    sy = y.std(ddof=1) if y.size > 1 else 0.0
+    scale = math.sqrt((sx**2 + sy**2) / 2)
+    if scale <= TOLERANCE:
+        return math.nan, "d"
+    return float((x.mean() - y.mean()) / scale), "d"
+
+
+def _p_value(x: np.ndarray, y: np.ndarray, paired: bool) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if paired:
+            d = x - y
+            if _all_equal(d):
+                return 1.0 if abs(d[0]) <= TOLERANCE else math.nan
+            if is_proportion(x) and is_proportion(y):
+                only_x = int(((x == 1) & (y == 0)).sum())
+                only_y = int(((x == 0) & (y == 1)).sum())
+                if only_x + only_y == 0:
+                    return 1.0
+                return float(stats.binomtest(only_x, only_x + only_y).pvalue)  # exact McNemar
+            return float(stats.ttest_rel(x, y).pvalue)
+        if is_proportion(x) and is_proportion(y):
+            table = [[x.sum(), x.size - x.sum()], [y.sum(), y.size - y.sum()]]
+            return float(stats.fisher_exact(table).pvalue)
+        if _all_equal(x) and _all_equal(y):
+            return 1.0 if abs(x[0] - y[0]) <= TOLERANCE else math.nan
+        return float(stats.ttest_ind(x, y, equal_var=False).pvalue)
+
+
+def difference(
+    x,
+    y,
+    *,
+    paired: bool,
+    level: float = 0.95,
+    n_boot: int = 2000,
+    rng: np.random.Generator | None = None,
+) -> Difference:
+    """``mean(x) − mean(y)`` with its interval, effect size and p value.
+
+    ``paired``: ``x[i]`` and ``y[i]`` come from the same replication (same seed); pairs with a
+    missing value on either side are left out. Unpaired: NaNs are dropped from each side.
+    """
+    x = np.asarray(x, dtype=float).ravel()
+    y = np.asarray(y, dtype=float).ravel()
+    if paired:
+        if x.shape != y.shape:
+            raise ValueError("paired samples must have the same length")
+        keep = ~(np.isnan(x) | np.isnan(y))
+        x, y = x[keep], y[keep]
+    else:
+        x, y = _clean(x), _clean(y)
+    effect, kind = effect_size(x, y)
+    if x.size == 0 or y.size == 0:
+        return Difference(Interval(math.nan, math.nan, math.nan, 0, "none"), paired, effect, kind, math.nan)
+    estimate = float(x.mean() - y.mean())
+    n = int(x.size) if paired else int(min(x.size, y.size))
+    p = _p_value(x, y, paired)
+    if paired:
+        d = x - y
+        if _all_equal(d):
+            interval = Interval(estimate, estimate, estimate, n, "constant")
+        elif d.size < 3:
+            interval = Interval(estimate, math.nan, math.nan, n, "none")
+        else:
+            low, high, method = _bootstrap((d,), _mean, level, n_boot, _rng(rng), paired=False)
+            interval = Interval(estimate, low, high, n, method)
+    elif _all_equal(x) and _all_equal(y):
+        interval = Interval(estimate, estimate, estimate, n, "constant")
+    elif min(x.size, y.size) < 3:
+        interval = Interval(estimate, math.nan, math.nan, n, "none")
+    else:
+        low, high, method = _bootstrap(
+            (x, y), _mean_difference, level, n_boot, _rng(rng), paired=False
+        )
+        interval = Interval(estimate, low, high, n, method)
+    return Difference(interval, paired, effect, kind, p)
+
+
+def adjust_benjamini_hochberg(p_values) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p values (q values); NaN entries stay NaN and are not counted."""
+    p = np.asarray(p_values, dtype=float)
+    q = np.full(p.shape, np.nan)
+    valid = ~np.isnan(p)
+    if valid.any():
+        q[valid] = stats.false_discovery_control(np.clip(p[valid], 0.0, 1.0), method="bh")
+    return q
