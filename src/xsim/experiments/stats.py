@@ -5,8 +5,9 @@
   empty at 0 of n or n of n, unlike the percentile bootstrap;
 - any other **mean** gets a BCa bootstrap interval (``scipy.stats.bootstrap(method="BCa")``), falling
   back to the percentile interval where BCa is undefined (few distinct values);
-- a measure whose values are **all equal** gets the zero-width interval [x, x]: there is nothing to
-  resample, and it is reported as such (``method = "constant"``), never as evidence of anything;
+- any other measure whose values are **all equal** gets the zero-width interval [x, x]: there is
+  nothing to resample, and it is reported as such (``method = "constant"``), never as evidence of
+  anything;
 - a **difference** between two variants is **paired** when both were run on the same seeds for the
   same replications (common random numbers, see :func:`xsim.experiments.study.run_seed`): the interval
   is then the BCa interval of the mean of the per-replication differences, which removes the noise the
@@ -140,11 +141,11 @@ def mean_interval(
     if n == 0:
         return Interval(math.nan, math.nan, math.nan, 0, "none")
     mean = float(x.mean())
-    if _all_equal(x):
-        return Interval(mean, mean, mean, n, "constant")
-    if is_proportion(x):
+    if is_proportion(x):  # 0 of n is not certainty: the Wilson interval is not empty at the edges
         low, high = wilson_interval(int(x.sum()), n, level)
         return Interval(mean, low, high, n, "wilson")
+    if _all_equal(x):
+        return Interval(mean, mean, mean, n, "constant")
     if n < 3:
         return Interval(mean, math.nan, math.nan, n, "none")
     low, high, method = _bootstrap((x,), _mean, level, n_boot, _rng(rng), paired=False)
@@ -218,7 +219,9 @@ def difference(
         x, y = _clean(x), _clean(y)
     effect, kind = effect_size(x, y)
     if x.size == 0 or y.size == 0:
-        return Difference(Interval(math.nan, math.nan, math.nan, 0, "none"), paired, effect, kind, math.nan)
+        return Difference(
+            Interval(math.nan, math.nan, math.nan, 0, "none"), paired, effect, kind, math.nan
+        )
     estimate = float(x.mean() - y.mean())
     n = int(x.size) if paired else int(min(x.size, y.size))
     p = _p_value(x, y, paired)

@@ -264,8 +264,8 @@ def _cell(value: float, low: float, high: float, signed: bool = False) -> str:
 
 def _effect(size: float, kind: str) -> str:
     if size is None or np.isnan(size):
-        return f"{kind}  —  "
-    return f"{kind}{size:+.2f}"
+        return f"{kind}=—"
+    return f"{kind}={size:+.2f}"
 
 
 def _width(text: str) -> int:
@@ -345,7 +345,9 @@ def summarize(
         )
     index_of = dict(zip(order["variant"], order["variant_index"].astype(int), strict=True))
     by_rep = {
-        v: frame[frame.variant == v].sort_values("rep") if "rep" in frame else frame[frame.variant == v]
+        v: frame[frame.variant == v].sort_values("rep")
+        if "rep" in frame
+        else frame[frame.variant == v]
         for v in variants
     }
     records = []
@@ -417,7 +419,5 @@ def summarize(
     differences = pd.DataFrame(diffs, columns=columns)
     # Degenerate differences (no p value) do not count as comparisons.
     differences["q_value"] = adjust_benjamini_hochberg(differences["p_value"].to_numpy(float))
-    differences["significant"] = differences["excludes_zero"] & (
-        differences["q_value"] < 1 - level
-    )
+    differences["significant"] = differences["excludes_zero"] & (differences["q_value"] < 1 - level)
     return Summary(table, differences, variants, list(measures), baseline, level, n_boot, seed)
