@@ -226,7 +226,7 @@ class Summary:
                 f"* 表示区间不含 0，且经 Benjamini–Hochberg 多重比较校正（同时比较 {k} 个差值）后"
                 "仍显著；每次重复都相同的差值从不标 *",
             ]
-        lines = [title, *_table(head, rows)]
+        lines = [title, *text_table(head, rows)]
         if others:
             dhead = [measure_label("measure", lang)] + [variant_label(v, lang) for v in others]
             drows = []
@@ -240,7 +240,7 @@ class Summary:
                     cell = _cell(d["diff"], d["ci_low"], d["ci_high"], signed=True) + star
                     cells.append(f"{cell} {_effect(d['effect_size'], d['effect_kind'])}")
                 drows.append(cells)
-            lines += ["", dtitle, *_table(dhead, drows), *notes]
+            lines += ["", dtitle, *text_table(dhead, drows), *notes]
         return "\n".join(lines)
 
 
@@ -279,7 +279,8 @@ def _pad(text: str, width: int, right: bool) -> str:
     return space + text if right else text + space
 
 
-def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+def text_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    """Lines of a table whose columns align in display width (first column left, others right)."""
     widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
 
     def line(cells):
