@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -253,3 +254,29 @@ def test_compare_precision_bad_input_exits_2(extra, capsys):
     assert xsim_main(["compare", "elevator_retrofit", *FAKE, "--reps", "4", *extra]) == 2
     err = capsys.readouterr().err
     assert extra[-2] in err and "Traceback" not in err
+
+
+# -- the demo --------------------------------------------------------------------------------------
+
+CELL = re.compile(r"([+-]?[\d.]+) \[([+-]?[\d.]+), ([+-]?[\d.]+)\](\*?)")
+
+
+def test_demo_difference_table_stars_no_zero_width_interval_and_aligns():
+    # the demo's study and table (xsim.demo.compare_forms prints exactly this text), in-process
+    from xsim.demo import SCENARIO, SEED
+
+    study = Study.compare_forms(SCENARIO, reps=6, seed=SEED)
+    lines = study.run("in-process", progress=False).summary(seed=SEED).to_text("zh").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("与基准方案"))
+    table = []
+    for line in lines[start + 1 :]:
+        if not line.strip() or line.startswith(("按", "未配对", "*")):
+            break
+        table.append(line)
+    assert len(table) >= 5 and "按重复配对比较" in "\n".join(lines)
+    assert len({wcswidth(line) for line in table}) == 1  # aligned in display columns
+    cells = [m for line in table[2:] for m in CELL.finditer(line)]
+    assert cells
+    zero_width = [m for m in cells if float(m.group(2)) == float(m.group(3))]
+    assert zero_width  # the elevator scenario has measures that never differ
+    assert not [m.group(0) for m in zero_width if m.group(4)]

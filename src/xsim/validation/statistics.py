@@ -13,6 +13,7 @@ says why. ``fast`` uses fewer replications (``make test``); the full variant is 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -211,13 +212,23 @@ def _reps(fast: bool) -> int:
 def model_runs(
     scenario: str, forms: Sequence[str], reps: int, seed: int, overrides: dict | None = None
 ):
-    """Rows of a study of ``scenario`` × ``forms`` (one row per run; common random numbers)."""
+    """Rows of a study of ``scenario`` × ``forms`` (one row per run; common random numbers).
+
+    Studies are cached for the process: targets that read the same runs (owners and the old in
+    the same meetings) do not run them twice. Treat the rows as read-only.
+    """
+    key = tuple(sorted((overrides or {}).items()))
+    return _model_runs(scenario, tuple(forms), int(reps), int(seed), key)
+
+
+@functools.lru_cache(maxsize=64)
+def _model_runs(scenario: str, forms: tuple, reps: int, seed: int, overrides: tuple):
     from xsim.experiments.study import Study
     from xsim.scenario import load_scenario
 
     loaded = load_scenario(scenario)
     if overrides:
-        loaded = loaded.with_overrides(overrides, source="<validation>")
+        loaded = loaded.with_overrides(dict(overrides), source="<validation>")
     study = Study(loaded, [{"form": f} for f in forms], reps, seed)
     return study.run("in-process", progress=False).rows
 
