@@ -280,3 +280,18 @@ def test_demo_difference_table_stars_no_zero_width_interval_and_aligns():
     zero_width = [m for m in cells if float(m.group(2)) == float(m.group(3))]
     assert zero_width  # the elevator scenario has measures that never differ
     assert not [m.group(0) for m in zero_width if m.group(4)]
+
+
+def test_a_yes_no_measure_gets_wilson_even_when_constant_and_a_zero_count_does_not():
+    frame = frame_of({"a": np.zeros(20), "b": np.zeros(20)})
+    frame["flag"] = frame["rep"] < 0  # boolean, False in every run
+    frame["count"] = 0  # a count that never happens
+    frame["ratio"] = 1.0  # a ratio that is always 1
+    s = summarize(frame, seed=0, n_boot=199)
+    flag = s.table.set_index(["variant", "measure"]).loc[("a", "flag")]
+    assert flag["method"] == "wilson" and flag["ci_high"] > 0.1
+    for measure in ("count", "ratio"):
+        row = s.table.set_index(["variant", "measure"]).loc[("a", measure)]
+        assert row["method"] == "constant" and row["ci_low"] == row["ci_high"]
+    assert s.difference("b", "flag")["effect_kind"] == "h"
+    assert s.difference("b", "count")["effect_kind"] == "d"

@@ -3,8 +3,10 @@
     xsim compare elevator_retrofit --forms owners,hearing --reps 100 --seed 1 --out out/elevator
 
 One row per run is streamed to Parquet files in ``--out`` as runs finish; the table gives each
-variant's mean with a 95% bootstrap CI and the differences against the baseline (the first variant
-unless ``--baseline``). ``--vary organizer.notice_days=3,7`` crosses the forms with parameter values;
+variant's mean with a 95% interval (Wilson for proportions, BCa otherwise) and the differences
+against the baseline (the first variant unless ``--baseline``), paired by replication, with effect
+sizes (see :mod:`xsim.experiments.stats`). ``--precision 0.02 --max-reps 1000`` adds replications in
+batches until every reported interval is that narrow; ``--measures all`` shows every measure. ``--vary organizer.notice_days=3,7`` crosses the forms with parameter values;
 ``--set KEY=VALUE`` changes the scenario for every variant. Heavy imports happen inside ``run``.
 """
 

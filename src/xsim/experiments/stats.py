@@ -133,15 +133,27 @@ def _mean_difference(x, y, axis=-1):
 
 
 def mean_interval(
-    values, level: float = 0.95, n_boot: int = 2000, rng: np.random.Generator | None = None
+    values,
+    level: float = 0.95,
+    n_boot: int = 2000,
+    rng: np.random.Generator | None = None,
+    *,
+    proportion: bool | None = None,
 ) -> Interval:
-    """The mean of ``values`` (NaN = missing) with a Wilson, BCa or zero-width interval."""
+    """The mean of ``values`` (NaN = missing) with a Wilson, BCa or zero-width interval.
+
+    ``proportion``: whether the measure is a yes/no outcome (``None``: every value is 0 or 1). A
+    caller that knows the measure should say so: a count that is 0 in every run is not a
+    proportion, and a ratio that is 1 in every run is not one either.
+    """
     x = _clean(values)
     n = int(x.size)
     if n == 0:
         return Interval(math.nan, math.nan, math.nan, 0, "none")
     mean = float(x.mean())
-    if is_proportion(x):  # 0 of n is not certainty: the Wilson interval is not empty at the edges
+    if proportion is None:
+        proportion = is_proportion(x)
+    if proportion:  # 0 of n is not certainty: the Wilson interval is not empty at the edges
         low, high = wilson_interval(int(x.sum()), n, level)
         return Interval(mean, low, high, n, "wilson")
     if _all_equal(x):
@@ -156,12 +168,14 @@ def _rng(rng):
     return rng if rng is not None else np.random.default_rng(0)
 
 
-def effect_size(x, y) -> tuple[float, str]:
+def effect_size(x, y, proportion: bool | None = None) -> tuple[float, str]:
     """Cohen's h for two proportions, otherwise Cohen's d_av; NaN when both samples are constant."""
     x, y = _clean(x), _clean(y)
+    if proportion is None:
+        proportion = is_proportion(x) and is_proportion(y)
     if x.size == 0 or y.size == 0:
-        return math.nan, "d"
-    if is_proportion(x) and is_proportion(y):
+        return math.nan, "h" if proportion else "d"
+    if proportion:
         h = 2 * math.asin(math.sqrt(x.mean())) - 2 * math.asin(math.sqrt(y.mean()))
         return float(h), "h"
     sx = x.std(ddof=1) if x.size > 1 else 0.0
@@ -172,21 +186,21 @@ def effect_size(x, y) -> tuple[float, str]:
     return float((x.mean() - y.mean()) / scale), "d"
 
 
-def _p_value(x: np.ndarray, y: np.ndarray, paired: bool) -> float:
+def _p_value(x: np.ndarray, y: np.ndarray, paired: bool, proportion: bool) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if paired:
             d = x - y
             if _all_equal(d):
                 return 1.0 if abs(d[0]) <= TOLERANCE else math.nan
-            if is_proportion(x) and is_proportion(y):
+            if proportion:
                 only_x = int(((x == 1) & (y == 0)).sum())
                 only_y = int(((x == 0) & (y == 1)).sum())
                 if only_x + only_y == 0:
                     return 1.0
                 return float(stats.binomtest(only_x, only_x + only_y).pvalue)  # exact McNemar
             return float(stats.ttest_rel(x, y).pvalue)
-        if is_proportion(x) and is_proportion(y):
+        if proportion:
             table = [[x.sum(), x.size - x.sum()], [y.sum(), y.size - y.sum()]]
             return float(stats.fisher_exact(table).pvalue)
         if _all_equal(x) and _all_equal(y):
@@ -202,11 +216,13 @@ def difference(
     level: float = 0.95,
     n_boot: int = 2000,
     rng: np.random.Generator | None = None,
+    proportion: bool | None = None,
 ) -> Difference:
     """``mean(x) − mean(y)`` with its interval, effect size and p value.
 
     ``paired``: ``x[i]`` and ``y[i]`` come from the same replication (same seed); pairs with a
     missing value on either side are left out. Unpaired: NaNs are dropped from each side.
+    ``proportion``: as in :func:`mean_interval` (decides Cohen's h and the exact tests).
     """
     x = np.asarray(x, dtype=float).ravel()
     y = np.asarray(y, dtype=float).ravel()
@@ -217,14 +233,16 @@ def difference(
         x, y = x[keep], y[keep]
     else:
         x, y = _clean(x), _clean(y)
-    effect, kind = effect_size(x, y)
+    if proportion is None:
+        proportion = is_proportion(x) and is_proportion(y)
+    effect, kind = effect_size(x, y, proportion)
     if x.size == 0 or y.size == 0:
         return Difference(
             Interval(math.nan, math.nan, math.nan, 0, "none"), paired, effect, kind, math.nan
         )
     estimate = float(x.mean() - y.mean())
     n = int(x.size) if paired else int(min(x.size, y.size))
-    p = _p_value(x, y, paired)
+    p = _p_value(x, y, paired, proportion)
     if paired:
         d = x - y
         if _all_equal(d):

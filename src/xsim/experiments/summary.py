@@ -297,6 +297,15 @@ def _rng(seed: int, kind: int, variant_index: int, measure_index: int) -> np.ran
     )
 
 
+def _is_proportion_measure(column: pd.Series) -> bool:
+    """A yes/no outcome: a boolean column, or 0/1 values with both 0 and 1 somewhere in the study
+    (a count that is 0 in every run, or a ratio that is always 1, is not a proportion)."""
+    if pd.api.types.is_bool_dtype(column):
+        return True
+    values = pd.to_numeric(column, errors="coerce").dropna().unique()
+    return set(values.tolist()) == {0.0, 1.0}
+
+
 def _is_paired(frame: pd.DataFrame, variant: str, baseline: str) -> bool:
     """Same replications on the same seeds (common random numbers) in both variants."""
     if "seed" not in frame.columns or "rep" not in frame.columns:
@@ -351,12 +360,17 @@ def summarize(
         else frame[frame.variant == v]
         for v in variants
     }
+    proportions = {m: _is_proportion_measure(frame[m]) for m in measures}
     records = []
     for variant in variants:
         values = by_rep[variant][measures].astype(float).to_numpy()
         for j, m in enumerate(measures):
             est = mean_interval(
-                values[:, j], level, n_boot, _rng(seed, _ESTIMATE_KIND, index_of[variant], j)
+                values[:, j],
+                level,
+                n_boot,
+                _rng(seed, _ESTIMATE_KIND, index_of[variant], j),
+                proportion=proportions[m],
             )
             records.append(
                 {
@@ -386,6 +400,7 @@ def summarize(
                 level=level,
                 n_boot=n_boot,
                 rng=_rng(seed, _DIFFERENCE_KIND, index_of[variant], j),
+                proportion=proportions[m],
             )
             diffs.append(
                 {
