@@ -246,12 +246,20 @@ def test_compare_precision_adds_replications_until_the_target_and_stores_a_plain
 
 
 @pytest.mark.parametrize(
-    "extra", [["--precision", "-1"], ["--precision", "0.1", "--max-reps", "2"]]
+    "extra",
+    [
+        ["--precision", "-1"],
+        ["--precision", "0.1", "--max-reps", "2"],
+        ["--precision", "0.1", "--out", "FULL"],
+    ],
 )
-def test_compare_precision_bad_input_exits_2(extra, capsys):
+def test_compare_precision_bad_input_exits_2(extra, capsys, tmp_path):
     from xsim.cli import main as xsim_main
 
+    (tmp_path / "keep.txt").write_text("not a study")
+    extra = [str(tmp_path) if x == "FULL" else x for x in extra]
     assert xsim_main(["compare", "elevator_retrofit", *FAKE, "--reps", "4", *extra]) == 2
+    assert (tmp_path / "keep.txt").read_text() == "not a study"
     err = capsys.readouterr().err
     assert extra[-2] in err and "Traceback" not in err
 

@@ -185,6 +185,8 @@ def _shown_measures(option: str | None):
 
 def _run_to_precision(args, study, scenario, shown) -> int:
     """``--precision``: replications in batches until every reported interval is narrow enough."""
+    from pathlib import Path
+
     from xsim.experiments.options import make_executor_from_args
     from xsim.experiments.precision import run_to_precision, write_study_folder
 
@@ -197,6 +199,14 @@ def _run_to_precision(args, study, scenario, shown) -> int:
         )
     if args.precision <= 0:
         raise InputError("<options>", "--precision", "a positive number", "精度应为正数")
+    if args.out and Path(args.out).is_dir() and any(Path(args.out).iterdir()):
+        # checked before running: the rows are written to --out only once the target is reached
+        raise InputError(
+            args.out,
+            "--out",
+            "an empty or new folder (--precision writes the study when it is done)",
+            "应为空文件夹或新文件夹（--precision 在完成后写入结果）",
+        )
     executor = make_executor_from_args(args)
     try:
         run = run_to_precision(
