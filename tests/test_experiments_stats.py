@@ -303,3 +303,19 @@ def test_a_yes_no_measure_gets_wilson_even_when_constant_and_a_zero_count_does_n
         assert row["method"] == "constant" and row["ci_low"] == row["ci_high"]
     assert s.difference("b", "flag")["effect_kind"] == "h"
     assert s.difference("b", "count")["effect_kind"] == "d"
+
+
+def test_p_values_are_the_paired_t_test_and_the_exact_mcnemar_test():
+    from scipy import stats as scipy_stats
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(0, 1, 30)
+    y = x + rng.normal(0.2, 0.5, 30)
+    assert difference(x, y, paired=True).p_value == pytest.approx(
+        scipy_stats.ttest_rel(x, y).pvalue, rel=1e-9
+    )
+    a = (rng.random(40) < 0.5).astype(float)
+    b = (rng.random(40) < 0.3).astype(float)
+    only_a, only_b = int(((a == 1) & (b == 0)).sum()), int(((a == 0) & (b == 1)).sum())
+    expected = scipy_stats.binomtest(only_a, only_a + only_b).pvalue
+    assert difference(a, b, paired=True).p_value == pytest.approx(expected, rel=1e-9)

@@ -124,6 +124,49 @@ def _bootstrap(data: tuple[np.ndarray, ...], statistic, level: float, n_boot: in
     return math.nan, math.nan, "none"
 
 
+def column_intervals(
+    matrix: np.ndarray, level: float = 0.95, n_boot: int = 2000, rng=None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """BCa intervals of the mean of every column of a complete ``(n, k)`` matrix in one call.
+
+    Rows (replications) are resampled jointly for all columns, which is what a study is. A column
+    whose BCa interval is undefined falls back to its own percentile interval. Returns lows, highs
+    and the method of each column; the caller leaves out constant columns and missing values.
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    k = matrix.shape[1]
+    lows, highs = np.full(k, math.nan), np.full(k, math.nan)
+    methods = ["none"] * k
+    if k == 0 or matrix.shape[0] < 3:
+        return lows, highs, methods
+    rng = _rng(rng)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            res = stats.bootstrap(
+                (matrix,),
+                _mean,
+                n_resamples=n_boot,
+                confidence_level=level,
+                method="BCa",
+                axis=0,
+                vectorized=True,
+                rng=rng,
+            )
+            lows = np.asarray(res.confidence_interval.low, dtype=float).reshape(k)
+            highs = np.asarray(res.confidence_interval.high, dtype=float).reshape(k)
+        except ValueError:
+            pass
+    for j in range(k):
+        if np.isfinite(lows[j]) and np.isfinite(highs[j]):
+            methods[j] = "bca"
+        else:
+            lows[j], highs[j], methods[j] = _bootstrap(
+                (matrix[:, j],), _mean, level, n_boot, rng, paired=False
+            )
+    return lows, highs, methods
+
+
 def _mean(x, axis=-1):
     return np.mean(x, axis=axis)
 
@@ -139,12 +182,14 @@ def mean_interval(
     rng: np.random.Generator | None = None,
     *,
     proportion: bool | None = None,
+    bootstrapped: tuple[float, float, str] | None = None,
 ) -> Interval:
     """The mean of ``values`` (NaN = missing) with a Wilson, BCa or zero-width interval.
 
     ``proportion``: whether the measure is a yes/no outcome (``None``: every value is 0 or 1). A
     caller that knows the measure should say so: a count that is 0 in every run is not a
-    proportion, and a ratio that is 1 in every run is not one either.
+    proportion, and a ratio that is 1 in every run is not one either. ``bootstrapped``: the
+    (low, high, method) already computed by :func:`column_intervals` (used for a varying mean).
     """
     x = _clean(values)
     n = int(x.size)
@@ -160,7 +205,9 @@ def mean_interval(
         return Interval(mean, mean, mean, n, "constant")
     if n < 3:
         return Interval(mean, math.nan, math.nan, n, "none")
-    low, high, method = _bootstrap((x,), _mean, level, n_boot, _rng(rng), paired=False)
+    low, high, method = bootstrapped or _bootstrap(
+        (x,), _mean, level, n_boot, _rng(rng), paired=False
+    )
     return Interval(mean, low, high, n, method)
 
 
@@ -198,8 +245,15 @@ def _p_value(x: np.ndarray, y: np.ndarray, paired: bool, proportion: bool) -> fl
                 only_y = int(((x == 0) & (y == 1)).sum())
                 if only_x + only_y == 0:
                     return 1.0
-                return float(stats.binomtest(only_x, only_x + only_y).pvalue)  # exact McNemar
-            return float(stats.ttest_rel(x, y).pvalue)
+                # exact McNemar test: discordant pairs ~ Binomial(b + c, 1/2), two-sided
+                k = min(only_x, only_y)
+                return float(min(1.0, 2 * stats.binom.cdf(k, only_x + only_y, 0.5)))
+            # paired t test (as scipy.stats.ttest_rel, without its per-call overhead)
+            sd = d.std(ddof=1)
+            if sd == 0:
+                return 0.0
+            t = d.mean() / (sd / math.sqrt(d.size))
+            return float(2 * stats.t.sf(abs(t), d.size - 1))
         if proportion:
             table = [[x.sum(), x.size - x.sum()], [y.sum(), y.size - y.sum()]]
             return float(stats.fisher_exact(table).pvalue)
@@ -217,12 +271,15 @@ def difference(
     n_boot: int = 2000,
     rng: np.random.Generator | None = None,
     proportion: bool | None = None,
+    bootstrapped: tuple[float, float, str] | None = None,
 ) -> Difference:
     """``mean(x) − mean(y)`` with its interval, effect size and p value.
 
     ``paired``: ``x[i]`` and ``y[i]`` come from the same replication (same seed); pairs with a
     missing value on either side are left out. Unpaired: NaNs are dropped from each side.
     ``proportion``: as in :func:`mean_interval` (decides Cohen's h and the exact tests).
+    ``bootstrapped``: the (low, high, method) of the paired differences, already computed for many
+    measures at once by :func:`column_intervals` (used only when the differences vary).
     """
     x = np.asarray(x, dtype=float).ravel()
     y = np.asarray(y, dtype=float).ravel()
@@ -250,7 +307,9 @@ def difference(
         elif d.size < 3:
             interval = Interval(estimate, math.nan, math.nan, n, "none")
         else:
-            low, high, method = _bootstrap((d,), _mean, level, n_boot, _rng(rng), paired=False)
+            low, high, method = bootstrapped or _bootstrap(
+                (d,), _mean, level, n_boot, _rng(rng), paired=False
+            )
             interval = Interval(estimate, low, high, n, method)
     elif _all_equal(x) and _all_equal(y):
         interval = Interval(estimate, estimate, estimate, n, "constant")

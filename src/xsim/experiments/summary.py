@@ -7,9 +7,10 @@ ran on the same seeds (common random numbers — every study does, see
 :func:`xsim.experiments.study.run_seed`), with Cohen's d (or h for proportions) beside them. A
 difference is starred when its interval excludes 0 *and* it survives a Benjamini–Hochberg adjustment
 over every difference of the summary (many measures are compared at once); a difference whose
-per-replication values are all equal is never starred. The bootstrap generator of variant ``v``,
-measure ``j`` is seeded by ``SeedSequence(seed, spawn_key=(kind, v, j))``: the same rows give the same
-intervals.
+per-replication values are all equal is never starred. The measures of a variant that vary and
+have no missing value are bootstrapped together (one ``scipy.stats.bootstrap`` call, replications
+resampled jointly) from ``SeedSequence(seed, spawn_key=(kind, v, 0))``; any other measure ``j`` from
+``SeedSequence(seed, spawn_key=(kind, v, j))``: the same rows give the same intervals.
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from wcwidth import wcswidth
 
 from xsim.errors import InputError
 from xsim.experiments.labels import measure_label, variant_label
-from xsim.experiments.stats import adjust_benjamini_hochberg, difference, mean_interval
+from xsim.experiments.stats import (
+    TOLERANCE,
+    adjust_benjamini_hochberg,
+    column_intervals,
+    difference,
+    mean_interval,
+)
 
 RUN_COLUMNS = ("variant", "variant_index", "rep", "seed")
 
@@ -47,7 +54,9 @@ TEXT_MEASURES = (
     "n_violations",
 )
 
-_ESTIMATE_KIND, _DIFFERENCE_KIND = 0, 1
+# spawn keys of the bootstrap generators: (kind, variant_index, measure_index); the batch kinds
+# resample every varying, complete measure of a variant at once (replications jointly).
+_ESTIMATE_KIND, _DIFFERENCE_KIND, _ESTIMATE_BATCH, _DIFFERENCE_BATCH = 0, 1, 2, 3
 
 
 def measure_columns(frame: pd.DataFrame) -> list[str]:
@@ -297,6 +306,25 @@ def _rng(seed: int, kind: int, variant_index: int, measure_index: int) -> np.ran
     )
 
 
+def _batch_intervals(
+    values: np.ndarray, eligible: np.ndarray, level: float, n_boot: int, rng
+) -> dict[int, tuple[float, float, str]]:
+    """BCa intervals of the columns that vary and have no missing value, in one bootstrap call
+    (the rest — proportions, constants, columns with gaps — are left to their own method)."""
+    if values.shape[0] < 3:
+        return {}
+    complete = ~np.isnan(values).any(axis=0)
+    spread = np.zeros(values.shape[1])
+    spread[complete] = np.ptp(values[:, complete], axis=0)
+    scale = np.maximum(1.0, np.nan_to_num(np.abs(values)).max(axis=0))
+    columns = np.flatnonzero(eligible & complete & (spread > TOLERANCE * scale))
+    lows, highs, methods = column_intervals(values[:, columns], level, n_boot, rng)
+    return {
+        int(j): (float(lo), float(hi), method)
+        for j, lo, hi, method in zip(columns, lows, highs, methods, strict=True)
+    }
+
+
 def _is_proportion_measure(column: pd.Series) -> bool:
     """A yes/no outcome: a boolean column, or 0/1 values with both 0 and 1 somewhere in the study
     (a count that is 0 in every run, or a ratio that is always 1, is not a proportion)."""
@@ -361,9 +389,13 @@ def summarize(
         for v in variants
     }
     proportions = {m: _is_proportion_measure(frame[m]) for m in measures}
+    is_proportion = np.array([proportions[m] for m in measures], dtype=bool)
     records = []
     for variant in variants:
         values = by_rep[variant][measures].astype(float).to_numpy()
+        batch = _batch_intervals(
+            values, ~is_proportion, level, n_boot, _rng(seed, _ESTIMATE_BATCH, index_of[variant], 0)
+        )
         for j, m in enumerate(measures):
             est = mean_interval(
                 values[:, j],
@@ -371,6 +403,7 @@ def summarize(
                 n_boot,
                 _rng(seed, _ESTIMATE_KIND, index_of[variant], j),
                 proportion=proportions[m],
+                bootstrapped=batch.get(j),
             )
             records.append(
                 {
@@ -392,6 +425,17 @@ def summarize(
             continue
         paired = _is_paired(frame, variant, baseline)
         mine = by_rep[variant][measures].astype(float).to_numpy()
+        batch = (
+            _batch_intervals(
+                mine - base_values,
+                np.ones(len(measures), dtype=bool),
+                level,
+                n_boot,
+                _rng(seed, _DIFFERENCE_BATCH, index_of[variant], 0),
+            )
+            if paired
+            else {}
+        )
         for j, m in enumerate(measures):
             d = difference(
                 mine[:, j],
@@ -401,6 +445,7 @@ def summarize(
                 n_boot=n_boot,
                 rng=_rng(seed, _DIFFERENCE_KIND, index_of[variant], j),
                 proportion=proportions[m],
+                bootstrapped=batch.get(j),
             )
             diffs.append(
                 {
