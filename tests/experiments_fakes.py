@@ -2,7 +2,8 @@
 
 The runner is deterministic in its seed (a numpy Generator), has a known effect per form and per day of
 notice, and can be told through environment variables to misbehave on chosen seeds:
-``XSIM_FAKE_FAIL_SEEDS`` (comma-separated seeds) with ``XSIM_FAKE_FAIL_KIND`` = ``error`` |
+``XSIM_FAKE_FAIL_SEEDS`` (comma-separated seeds, or ``form@seed`` for one variant's run: every
+variant runs replication r on the same seed) with ``XSIM_FAKE_FAIL_KIND`` = ``error`` |
 ``interrupt``; ``XSIM_FAKE_EXIT_MARKER`` = a path: the first run that finds no file there creates it
 and kills its own process (``os._exit``), as a crashing worker would; ``XSIM_FAKE_DELAY`` seconds of
 sleep per run. The same keys (lower case, without the prefix) in ``FakeScenario.faults`` do the same:
@@ -55,7 +56,7 @@ def _fault(scenario, key: str, default: str = "") -> str:
     return str(faults.get(key, os.environ.get(f"XSIM_FAKE_{key.upper()}", default)))
 
 
-def _misbehave(seed: int, scenario) -> None:
+def _misbehave(seed: int, scenario, form: str | None = None) -> None:
     delay = float(_fault(scenario, "delay", "0") or 0)
     if delay:
         time.sleep(delay)
@@ -66,8 +67,8 @@ def _misbehave(seed: int, scenario) -> None:
         with open(marker, "w") as fh:
             fh.write(str(os.getpid()))
         os._exit(17)
-    fail = {int(s) for s in _fault(scenario, "fail_seeds").split(",") if s}
-    if seed in fail:
+    fail = {s.strip() for s in _fault(scenario, "fail_seeds").split(",") if s}
+    if str(seed) in fail or f"{form}@{seed}" in fail:
         if _fault(scenario, "fail_kind") == "interrupt":
             raise KeyboardInterrupt
         raise ValueError(f"fake failure on seed {seed}")
@@ -75,7 +76,7 @@ def _misbehave(seed: int, scenario) -> None:
 
 def fake_runner(scenario, form=None, rules=None, seed=0, overrides=None):
     """Pseudo-outcomes: participation = form effect + 0.02·notice days + noise (sd 0.05)."""
-    _misbehave(seed, scenario)
+    _misbehave(seed, scenario, form)
     sc = scenario.with_overrides(dict(overrides or {}))
     rng = np.random.default_rng(seed)
     if isinstance(sc, FakeScenario):

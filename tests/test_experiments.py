@@ -41,23 +41,24 @@ def reference() -> pd.DataFrame:
 # -- seeds ------------------------------------------------------------------------------------------
 
 
-def test_run_seed_is_the_spawned_grandchild_of_the_root():
-    root = np.random.SeedSequence(42)
-    children = root.spawn(3)
-    for v, child in enumerate(children):
-        for r, grandchild in enumerate(child.spawn(4)):
-            expected = int(grandchild.generate_state(1, np.uint64)[0] >> np.uint64(1))
-            assert run_seed(42, v, r) == expected
+def test_run_seed_is_the_spawned_child_of_the_root_and_the_same_in_every_variant():
+    for r, child in enumerate(np.random.SeedSequence(42).spawn(4)):
+        expected = int(child.generate_state(1, np.uint64)[0] >> np.uint64(1))
+        assert {run_seed(42, v, r) for v in range(3)} == {expected}
 
 
-def test_seeds_do_not_depend_on_study_size_and_are_distinct():
+def test_seeds_do_not_depend_on_study_size_and_pair_the_variants():
     small = make_study(reps=3).tasks()
     large = make_study(
         reps=10, variants=[*VARIANTS, "hearing_again" and {"form": "hearing", "name": "h2"}]
     ).tasks()
     assert set(small) <= set(large)
-    seeds = [s for _, _, s in large]
-    assert len(set(seeds)) == len(seeds)
+    by_rep: dict[int, set[int]] = {}
+    for _, r, s in large:
+        by_rep.setdefault(r, set()).add(s)
+    assert all(len(seeds) == 1 for seeds in by_rep.values())  # common random numbers
+    seeds = [next(iter(s)) for s in by_rep.values()]
+    assert len(set(seeds)) == len(seeds) == 10
     assert all(0 <= s < 2**63 for s in seeds)
 
 
@@ -226,8 +227,9 @@ def test_results_stream_to_parquet_parts_with_a_manifest(tmp_path, reference):
     pd.testing.assert_frame_equal(load_results(out), reference, check_dtype=False)
 
 
-def _seed_of(study: Study, variant: int, rep: int) -> int:
-    return run_seed(study.seed, variant, rep)
+def _seed_of(study: Study, variant: int, rep: int) -> str:
+    """The fake runner's failure key of one run (its form and seed: seeds are shared by variants)."""
+    return f"{study.variants[variant].form}@{run_seed(study.seed, variant, rep)}"
 
 
 @pytest.mark.parametrize("kind", ["interrupt", "error"])
@@ -251,7 +253,7 @@ def test_an_interrupted_study_keeps_finished_parts_and_resume_runs_only_the_rest
 
 
 def test_a_failing_run_in_a_worker_process_is_reported_with_its_identity(tmp_path):
-    study = make_study(scenario=FakeScenario(faults={"fail_seeds": run_seed(11, 2, 5)}))
+    study = make_study(scenario=FakeScenario(faults={"fail_seeds": f"online@{run_seed(11, 2, 5)}"}))
     with pytest.raises(RunFailed) as err:
         study.run(ProcessExecutor(2), out=str(tmp_path / "s"), chunk_size=1)
     assert "variant 'online organizer.notice_days=2', rep 5" in str(err.value)
@@ -365,7 +367,7 @@ def test_resume_after_a_crash_anywhere_gives_exactly_the_uninterrupted_rows(
     monkeypatch.setattr(ResultStore, "__init__", small_parts)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "study"
-        monkeypatch.setenv("XSIM_FAKE_FAIL_SEEDS", str(run_seed(study.seed, v, r)))
+        monkeypatch.setenv("XSIM_FAKE_FAIL_SEEDS", _seed_of(study, v, r))
         with pytest.raises(RunFailed):
             study.run(InProcessExecutor(), out=str(out), chunk_size=chunk)
         kept = len(load_results(out))

@@ -1,8 +1,11 @@
 """`make demo`: the kit's main job, run from a fresh clone.
 
 Compares the consultation forms of the elevator-retrofit scenario over 50 replications each on local
-worker processes, prints the table of means with 95% bootstrap CIs and the differences against the
-first form, and writes the figures to ``out/demo/``. If the model cannot be imported (a broken
+worker processes (every form on the same seeds), prints the table of means with 95% intervals
+(Wilson for proportions, BCa otherwise) and the paired differences against the first form with
+effect sizes — starred only when the interval excludes 0 after a Benjamini–Hochberg adjustment,
+never when the difference is the same in every replication — and writes the figures to
+``out/demo/``. If the model cannot be imported (a broken
 install), it falls back to checking the example case records.
 """
 

@@ -20,6 +20,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "run": ("xsim.cli.run", "simulate one consultation of a scenario", "模拟一个情景中的一次协商"),
     "scenarios": ("xsim.cli.scenarios", "list the bundled scenarios", "列出内置情景"),
     "compare": ("xsim.cli.compare", "compare forms over many replications", "多次重复比较协商形式"),
+    "validate": (
+        "xsim.cli.validate",
+        "compare the model with observed patterns",
+        "对照实证规律验证模型",
+    ),
     "sweep": (
         "xsim.cli.sweep",
         "parameter sweeps and sensitivity analysis",

@@ -3,8 +3,10 @@
     xsim compare elevator_retrofit --forms owners,hearing --reps 100 --seed 1 --out out/elevator
 
 One row per run is streamed to Parquet files in ``--out`` as runs finish; the table gives each
-variant's mean with a 95% bootstrap CI and the differences against the baseline (the first variant
-unless ``--baseline``). ``--vary organizer.notice_days=3,7`` crosses the forms with parameter values;
+variant's mean with a 95% interval (Wilson for proportions, BCa otherwise) and the differences
+against the baseline (the first variant unless ``--baseline``), paired by replication, with effect
+sizes (see :mod:`xsim.experiments.stats`). ``--precision 0.02 --max-reps 1000`` adds replications in
+batches until every reported interval is that narrow; ``--measures all`` shows every measure. ``--vary organizer.notice_days=3,7`` crosses the forms with parameter values;
 ``--set KEY=VALUE`` changes the scenario for every variant. Heavy imports happen inside ``run``.
 """
 
@@ -68,8 +70,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--measures",
         default=None,
-        help="文本表中的指标，逗号分隔（默认：主要指标和出现过的规则代码；JSON含全部）"
-        " / measures for the text table",
+        help="文本表中的指标，逗号分隔，或 all 表示全部（默认：主要指标；JSON含全部）"
+        " / measures for the text table, or all",
+    )
+    parser.add_argument(
+        "--precision",
+        type=float,
+        default=None,
+        metavar="HALF_WIDTH",
+        help="分批增加重复次数，直到每个区间的半宽不超过此值（0–1 的指标为绝对值，其余为相对均值）"
+        " / add replications until every interval's half-width is at most this",
+    )
+    parser.add_argument(
+        "--max-reps",
+        type=int,
+        default=1000,
+        help="配合 --precision：每个方案最多重复次数（默认1000）/ cap on replications with --precision",
     )
     parser.add_argument(
         "--boot", type=int, default=2000, help="自助法重抽样次数（默认2000）/ bootstrap resamples"
@@ -131,8 +147,11 @@ def run(args: argparse.Namespace) -> int:
             f"one of the study's variants: {', '.join(names)} (got '{args.baseline}')",
             f"应为本研究的方案之一：{'、'.join(names)}（实际为「{args.baseline}」）",
         )
-    if args.measures:
-        study.check_measures(split_list(args.measures))
+    shown = _shown_measures(args.measures)
+    if shown and shown != "all":
+        study.check_measures(shown)
+    if args.precision is not None:
+        return _run_to_precision(args, study, scenario, shown)
     from xsim.experiments.options import make_executor_from_args
 
     check_out_folder(args, study, "compare")  # before any worker starts; nothing written
@@ -165,34 +184,109 @@ def run(args: argparse.Namespace) -> int:
     report_quarantine(args, result)
     frame = result.rows
     summary = result.summary(baseline=args.baseline, n_boot=args.boot, seed=args.seed)
+    runs = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
+    _report(args, study, scenario, summary, shown, runs)
+    return 0
+
+
+def _shown_measures(option: str | None):
+    if option is None:
+        return None
+    return "all" if option.strip() == "all" else split_list(option)
+
+
+def _run_to_precision(args, study, scenario, shown) -> int:
+    """``--precision``: replications in batches until every reported interval is narrow enough."""
+    from pathlib import Path
+
+    from xsim.experiments.options import make_executor_from_args
+    from xsim.experiments.precision import run_to_precision, write_study_folder
+
+    if args.resume:
+        raise InputError(
+            "<options>",
+            "--resume",
+            "either --precision or --resume, not both",
+            "--precision 与 --resume 不能同时使用",
+        )
+    if args.precision <= 0:
+        raise InputError("<options>", "--precision", "a positive number", "精度应为正数")
+    if args.out and Path(args.out).is_dir() and any(Path(args.out).iterdir()):
+        # checked before running: the rows are written to --out only once the target is reached
+        raise InputError(
+            args.out,
+            "--out",
+            "an empty or new folder (--precision writes the study when it is done)",
+            "应为空文件夹或新文件夹（--precision 在完成后写入结果）",
+        )
+    executor = make_executor_from_args(args)
+    try:
+        run = run_to_precision(
+            study,
+            args.precision,
+            args.max_reps,
+            executor=executor,
+            measures=shown,
+            summary_options={"baseline": args.baseline, "n_boot": args.boot, "seed": args.seed},
+            progress=False if args.no_progress else None,
+        )
+    finally:
+        executor.close()
+    if args.out:
+        write_study_folder(run, args.out)
+    runs = {"total": int(len(run.rows)), "ran": int(len(run.rows)), "resumed": 0}
+    precision = {
+        "target": run.target,
+        "reached": run.reached,
+        "max_reps": args.max_reps,
+        "batches": run.history,
+    }
+    _report(args, run.study, scenario, run.summary, shown, runs, precision)
+    return 0
+
+
+def _report(args, study, scenario, summary, shown, runs, precision=None) -> None:
     if args.out:
         _write_outputs(args, summary)
     if args.format == "json":
         body = summary.to_dict()
         body["study"] = study.manifest()
-        body["runs"] = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
+        body["runs"] = runs
+        if precision is not None:
+            body["precision"] = precision
         print(to_json(body, indent=2))
     else:
         title = one_line(getattr(scenario, "title", scenario.name))
         name = one_line(scenario.name)
         if args.lang == "en":
             print(
-                f"{name}: {len(study.variants)} variants × {args.reps} replications, seed {args.seed}"
+                f"{name}: {len(study.variants)} variants × {study.reps} replications, "
+                f"seed {args.seed}"
             )
         else:
             print(
-                f"{title}（{name}）：{len(study.variants)} 个方案 × {args.reps} 次重复，"
+                f"{title}（{name}）：{len(study.variants)} 个方案 × {study.reps} 次重复，"
                 f"随机种子 {args.seed}"
             )
-        print(clean(summary.to_text(args.lang, measures=split_list(args.measures) or None)))
+        if precision is not None:
+            print(_precision_note(precision, study.reps, args.lang))
+        print(clean(summary.to_text(args.lang, measures=shown)))
         if args.out:
             note = (
-                f"results in {args.out} ({result.n_run} runs now, {result.n_skipped} resumed)"
+                f"results in {args.out} ({runs['ran']} runs now, {runs['resumed']} resumed)"
                 if args.lang == "en"
-                else f"结果已写入 {args.out}（本次 {result.n_run} 次模拟，续用 {result.n_skipped} 次）"
+                else f"结果已写入 {args.out}（本次 {runs['ran']} 次模拟，续用 {runs['resumed']} 次）"
             )
             print(clean(note), file=sys.stderr)
-    return 0
+
+
+def _precision_note(precision: dict, reps: int, lang: str) -> str:
+    target = precision["target"]
+    if lang == "en":
+        state = "reached" if precision["reached"] else f"NOT reached by --max-reps {reps}"
+        return f"precision ±{target:g}: {state} after {len(precision['batches'])} batches"
+    state = "已达到" if precision["reached"] else f"在最多 {reps} 次重复内未达到"
+    return f"精度 ±{target:g}：{state}（共 {len(precision['batches'])} 批）"
 
 
 def _write_outputs(args: argparse.Namespace, summary) -> None:

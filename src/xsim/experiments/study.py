@@ -1,10 +1,12 @@
 """A study: one scenario × variants × replications, with seeds that never depend on how it is run.
 
 Each run is identified by ``(variant_index, rep)``. Its seed is the first 63 bits of the state of
-``numpy.random.SeedSequence(seed, spawn_key=(variant_index, rep))`` — exactly the grandchild
-``SeedSequence(seed).spawn(V)[variant_index].spawn(R)[rep]`` — so it depends neither on the executor,
-the number of workers, the order in which runs finish, nor on how many variants or replications the
-study has (adding replications later keeps the earlier ones).
+``numpy.random.SeedSequence(seed, spawn_key=(rep,))`` — exactly the child
+``SeedSequence(seed).spawn(R)[rep]`` — so it depends neither on the executor, the number of workers,
+the order in which runs finish, nor on how many variants or replications the study has (adding
+replications later keeps the earlier ones). Replication ``rep`` has the same seed in every variant:
+the variants are compared under common random numbers (same population, network and chance events
+as far as the model's draws line up), and the summary pairs their differences by replication.
 
 A runner is any callable ``runner(scenario, form=None, rules=None, seed=0, overrides=None)`` that
 returns an object with ``to_dict()`` (``xsim.outcome.Outcome``) or a flat ``dict`` of measures; the
@@ -43,8 +45,12 @@ class RunFailed(RuntimeError):
 
 
 def run_seed(root: int, variant_index: int, rep: int) -> int:
-    """The seed of run ``(variant_index, rep)`` of a study with root seed ``root`` (a 63-bit int)."""
-    sequence = np.random.SeedSequence(root, spawn_key=(variant_index, rep))
+    """The seed of run ``(variant_index, rep)`` of a study with root seed ``root`` (a 63-bit int).
+
+    The same for every variant (common random numbers): it depends on ``rep`` only.
+    """
+    del variant_index  # kept in the signature: a run is still named by (variant_index, rep)
+    sequence = np.random.SeedSequence(root, spawn_key=(rep,))
     return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
