@@ -360,7 +360,8 @@ def test_a_manifest_written_before_file_lists_is_still_resumed(tmp_path, monkeyp
     _small_parts(monkeypatch)
     out = tmp_path / "s"
     study = make_study()
-    monkeypatch.setenv("XSIM_FAKE_FAIL_SEEDS", str(study.tasks()[7][2]))
+    v, _, seed = study.tasks()[7]  # seeds are shared by variants: name the form too
+    monkeypatch.setenv("XSIM_FAKE_FAIL_SEEDS", f"{study.variants[v].form}@{seed}")
     with pytest.raises(Exception):  # noqa: B017 - the fake runner's failure
         study.run(InProcessExecutor(), out=str(out), chunk_size=1)
     monkeypatch.delenv("XSIM_FAKE_FAIL_SEEDS")
