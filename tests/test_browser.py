@@ -19,6 +19,7 @@ Chromium it is skipped — unless ``CI`` is set, where it fails, so it cannot si
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -155,14 +156,9 @@ def _copy_without_outputs(src: Path, dst: Path) -> None:
     dst.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """A running JupyterLab (``make lab``'s settings) serving a copy of the 00 notebook;
-    yields (base_url, token)."""
-    _require_chromium()
-    root = tmp_path / "root"
-    root.mkdir()
-    _copy_without_outputs(NOTEBOOK, root / NOTEBOOK.name)
+@contextlib.contextmanager
+def _jupyterlab(tmp_path: Path, root: Path):
+    """JupyterLab with ``make lab``'s settings serving ``root``; yields (base_url, token)."""
     prefix, env = _install_settings(tmp_path)
     port, token = _free_port(), secrets.token_hex(16)
     log = tmp_path / "lab.log"
@@ -193,6 +189,18 @@ def lab(tmp_path):
     # the server itself fetched no news feed and checked no update (nothing left the machine)
     text = log.read_text(errors="replace")
     assert "jupyterlab.github.io" not in text and "pypi.org" not in text
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """A running JupyterLab (``make lab``'s settings) serving a copy of the 00 notebook;
+    yields (base_url, token)."""
+    _require_chromium()
+    root = tmp_path / "root"
+    root.mkdir()
+    _copy_without_outputs(NOTEBOOK, root / NOTEBOOK.name)
+    with _jupyterlab(tmp_path, root) as server:
+        yield server
 
 
 def _wait_for_kernel(page) -> None:
@@ -355,6 +363,155 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
             raise
         finally:
             browser.close()
+    assert offline.blocked == [], f"requests to the internet: {offline.blocked}"
+
+
+# -- the screen helpers (xsim.teaching.display) in a real browser --------------------------------
+DISPLAY_NOTEBOOK = "显示助手.ipynb"
+DISPLAY_CODE = """\
+import time
+import ipywidgets as w
+import pandas as pd
+from xsim.teaching.display import ScrollIntoView, html_table, on_click_busy
+
+runs = []
+button = w.Button(description="开始计算", button_style="primary")
+feedback = w.HTML("")
+scroll = ScrollIntoView()
+table = pd.DataFrame({"形式": ["村民议事会", "民主听证会"], "参与率": ["45.7%", "100.0%"],
+                      "人数": [1234567, 12]})
+narrow = w.Box([w.HTML(html_table(table))], layout=w.Layout(width="150px"))
+
+def work(_):
+    runs.append(1)
+    time.sleep(1.5)
+    feedback.value = f"<b>计算完成：第 {len(runs)} 次</b>"
+    scroll.show(feedback)
+
+on_click_busy(button, work)
+w.VBox([button, narrow, w.HTML('<div style="height:1600px">（上方的讲解）</div>'), feedback,
+        scroll])
+"""
+
+
+def _display_notebook(root: Path) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 显示助手"),
+        nbformat.v4.new_code_cell(DISPLAY_CODE),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, root / DISPLAY_NOTEBOOK)
+
+
+def _check_display_helpers(page, shot: str) -> None:
+    """Busy state and double click, feedback scrolled into view, numbers unwrapped."""
+    from playwright.sync_api import expect
+
+    button = page.locator("button.jupyter-button", has_text="开始计算")
+    expect(button).to_be_visible()
+    number = page.locator("table.xsim-table td.num", has_text="1234567")
+    assert number.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    # the number's text is on one line in a 150 px box (the Chinese cell beside it wraps)
+    lines = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"
+    assert number.evaluate(lines) == 1
+    assert page.locator("table.xsim-table td", has_text="村民议事会").evaluate(lines) > 1
+    button.dblclick()
+    busy = page.locator("button.jupyter-button", has_text="正在计算…")
+    expect(busy).to_be_visible(timeout=5_000)
+    expect(busy).to_be_disabled()
+    done = page.get_by_text("计算完成：第 1 次")
+    expect(done).to_be_in_viewport(timeout=20_000)
+    expect(button).to_be_enabled()
+    page.screenshot(path=str(ARTIFACTS / shot))
+    page.wait_for_timeout(2_500)  # the double click's second click would have finished by now
+    assert page.get_by_text("计算完成：第 2 次").count() == 0
+
+
+def test_screen_helpers_in_jupyterlab(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    _require_chromium()
+    root = tmp_path / "root"
+    root.mkdir()
+    _display_notebook(root)
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    offline = Offline()
+    with _jupyterlab(tmp_path, root) as (base, token), sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
+        )
+        try:
+            context = browser.new_context(viewport=VIEWPORT)
+            offline.attach(context)
+            page = context.new_page()
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            page.goto(f"{base}/lab/tree/{urllib.parse.quote(DISPLAY_NOTEBOOK)}?token={token}")
+            expect(page.locator(".jp-Notebook")).to_be_visible()
+            _wait_for_kernel(page)
+            page.locator(".lm-MenuBar-itemLabel", has_text="运行").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
+            _check_display_helpers(page, "lab-display-helpers.png")
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "lab-display-failure.png"))
+            raise
+        finally:
+            browser.close()
+    assert offline.blocked == [], f"requests to the internet: {offline.blocked}"
+
+
+def test_screen_helpers_in_voila(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    _require_chromium()
+    root = tmp_path / "root"
+    root.mkdir()
+    _display_notebook(root)
+    _, env = _install_settings(tmp_path)
+    port = _free_port()
+    log = tmp_path / "voila.log"
+    cmd = [
+        str(Path(sys.executable).with_name("voila")),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        str(root),
+    ]
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect.set_options(timeout=RUN_TIMEOUT_MS)
+    offline = Offline()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_server(f"{base}/", proc, log)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
+            )
+            try:
+                context = browser.new_context(viewport=VIEWPORT)
+                offline.attach(context)
+                page = context.new_page()
+                page.set_default_timeout(RUN_TIMEOUT_MS)
+                page.goto(f"{base}/voila/render/{urllib.parse.quote(DISPLAY_NOTEBOOK)}")
+                _check_display_helpers(page, "voila-display-helpers.png")
+            except Exception:
+                page.screenshot(path=str(ARTIFACTS / "voila-display-failure.png"))
+                raise
+            finally:
+                browser.close()
+    finally:
+        _stop(proc)
     assert offline.blocked == [], f"requests to the internet: {offline.blocked}"
 
 
