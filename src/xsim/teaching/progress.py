@@ -57,6 +57,7 @@ __all__ = [
     "Progress",
     "export",
     "load",
+    "lesson_sort_key",
     "load_export",
     "record_answer",
     "register_items",
@@ -114,7 +115,7 @@ class Progress:
 
     def lessons(self) -> list[str]:
         names = {a.lesson for a in self.attempts} | set(self.items)
-        return sorted(names, key=_lesson_sort_key)
+        return sorted(names, key=lesson_sort_key)
 
     def to_json(self, kind: str = STORE_FORMAT) -> dict[str, Any]:
         return {
@@ -443,7 +444,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _lesson_sort_key(lesson: str) -> tuple[int, str]:
+def lesson_sort_key(lesson: str) -> tuple[int, str]:
     """Lessons by their number when they start with one ("03", "03_协商形式"), then by name."""
     m = re.match(r"\d+", lesson)
     return (int(m.group()) if m else 10**6, lesson)
