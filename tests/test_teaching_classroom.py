@@ -125,3 +125,18 @@ def test_progress_objects_and_file_lists(tmp_path):
     assert class_summary([exported]).questions.loc[0, "条款"] == "—"
     data = json.loads(exported.read_text(encoding="utf-8"))
     assert data["trainee"] == "王五"
+
+
+def test_classroom_panel(room, tmp_path):
+    from xsim.teaching.classroom import classroom_panel
+
+    panel = classroom_panel(tmp_path / "不存在")
+    panel.run_button.click()
+    assert "找不到文件夹" in panel.status.value
+    panel.folder.value = str(room)
+    time.sleep(0.35)  # a click right after the last one would be taken for a double click
+    panel.run_button.click()
+    assert panel.status.value == ""
+    assert "各题常见错误" in panel.output.value and "C（2人）" in panel.output.value
+    assert (room.parent / "班级学习情况汇总.html").exists()
+    assert "data:application/octet-stream;base64," in panel.output.value

@@ -196,3 +196,32 @@ def test_load_export_rejects_other_files(tmp_path):
         P.load_export(bad)
     with pytest.raises(InputError):
         P.load_export(tmp_path / "missing.json")
+
+
+def test_progress_panel_shows_saves_and_exports(tmp_path):
+    panel = P.progress_panel(tmp_path / "out")
+    assert "还没有作答记录" in panel.table.value
+    P.register_items("01", ["q1"])
+    P.record_answer("01", "q1", correct=True, answer="A")
+    panel.refresh_button.click()
+    assert "<td" in panel.table.value and "是" in panel.table.value  # 已完成: 是
+    panel.name.value = "张\n三"
+    panel.save_name.click()
+    assert "姓名" in panel.status.value and P.load().trainee == ""
+    panel.name.value = " 张三 "
+    panel.save_name.click()
+    assert P.load().trainee == "张三" and panel.status.value == ""
+    (tmp_path / "out").mkdir()
+    panel.export_button.click()
+    exported = list((tmp_path / "out").glob("学习进度_张三_*.json"))
+    assert len(exported) == 1 and P.load_export(exported[0]).trainee == "张三"
+    assert "data:application/octet-stream;base64," in panel.result.value
+    assert panel.export_button.description == "导出进度文件" and not panel.export_button.disabled
+
+
+def test_progress_panel_export_to_a_missing_folder_is_a_chinese_message(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    panel = P.progress_panel(blocker / "sub")
+    panel.export_button.click()
+    assert "没能写入" in panel.status.value

@@ -229,3 +229,52 @@ def _display_names(room: list[Progress]) -> dict[str, str]:
             name = f"{p.trainee}（{p.trainee_id[:6]}）"
         names[p.trainee_id] = name
     return names
+
+
+def classroom_panel(folder: str | Path = "进度文件", report: str | Path | None = None):
+    """The trainer's panel: a folder of collected exports → the class summary on screen and a
+    Chinese HTML report (``report``, default ``班级学习情况汇总.html`` beside the folder) with a
+    download link."""
+    import ipywidgets as widgets
+
+    from xsim.teaching.common import TeachingWidget, bad_html, esc, ok_html, safe_callback
+    from xsim.teaching.display import on_click_busy
+    from xsim.teaching.progress import download_link_html
+
+    class ClassroomPanel(TeachingWidget):
+        kind_zh = "班级汇总"
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.folder = widgets.Text(value=str(folder), description="文件夹：")
+            self.run_button = widgets.Button(description="汇总全班进度", button_style="primary")
+            self.output = widgets.HTML("")
+            on_click_busy(self.run_button, self._on_run)
+            self.children = [
+                widgets.HTML("<b>班级汇总</b>：把学员导出的进度文件放进一个文件夹，再点按钮。"),
+                widgets.HBox([self.folder, self.run_button]),
+                self.status,
+                self.output,
+            ]
+
+        @safe_callback
+        def _on_run(self, _b=None) -> None:
+            self.clear_status()
+            where = Path(self.folder.value.strip() or ".")
+            if not where.is_dir():
+                self.status.value = bad_html(f"找不到文件夹「{esc(where)}」，请检查名称。")
+                return
+            summary = class_summary(where)
+            target = Path(report) if report is not None else where.parent / "班级学习情况汇总.html"
+            try:
+                summary.save_html(target)
+                saved = (
+                    f"报告已保存为 {esc(target.name)}，{download_link_html(target, '点这里下载')}。"
+                )
+            except OSError:
+                saved = "报告没能保存（文件夹不可写），下面的表格仍可查看。"
+            body = summary.to_html()
+            start, end = body.index("<body>") + len("<body>"), body.index("</body>")
+            self.output.value = ok_html(saved) + body[start:end]
+
+    return ClassroomPanel()
