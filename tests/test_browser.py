@@ -394,6 +394,14 @@ w.VBox([button, narrow, w.HTML('<div style="height:1600px">（上方的讲解）
 """
 
 
+VILLAGE_CODE = """\
+from xsim.model import ConsultationModel
+from xsim.teaching.village_view import VillageView, snapshot_from_model
+
+VillageView(snapshot_from_model(ConsultationModel("elevator_retrofit", rng=1)))
+"""
+
+
 def _display_notebook(root: Path) -> None:
     import nbformat
 
@@ -401,6 +409,7 @@ def _display_notebook(root: Path) -> None:
     nb.cells = [
         nbformat.v4.new_markdown_cell("# 显示助手"),
         nbformat.v4.new_code_cell(DISPLAY_CODE),
+        nbformat.v4.new_code_cell(VILLAGE_CODE),
     ]
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -434,6 +443,33 @@ def _check_display_helpers(page, shot: str) -> None:
     assert page.get_by_text("计算完成：第 2 次").count() == 0
 
 
+def _check_village_view(page, shot: str) -> float:
+    """The village picture redraws when the day slider moves; returns the redraw time (s)."""
+    from playwright.sync_api import expect
+
+    caption = page.get_by_text("第 0 天（征求意见、酝酿议题）")
+    caption.scroll_into_view_if_needed()
+    expect(caption).to_be_visible()
+    image = page.locator(".widget-image").first
+    before = image.get_attribute("src")
+    handle = page.locator(".widget-hslider .noUi-handle").last
+    started = time.monotonic()
+    handle.focus()
+    handle.press("End")  # the last day of the procedure
+    expect(
+        page.get_by_text("发出表决会议通知").or_(page.get_by_text("作出决定")).first
+    ).to_be_visible()
+    expect(page.get_by_text("第 0 天（征求意见").first).to_have_count(0)
+    expect(image).not_to_have_attribute("src", before or "")
+    redraw_s = time.monotonic() - started
+    page.locator(".widget-toggle-button", has_text="意见").first.click()
+    page.wait_for_timeout(1_500)
+    image.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / shot))
+    assert page.get_by_text("Error displaying widget").count() == 0
+    return redraw_s
+
+
 def test_screen_helpers_in_jupyterlab(tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
@@ -458,7 +494,11 @@ def test_screen_helpers_in_jupyterlab(tmp_path):
             _wait_for_kernel(page)
             page.locator(".lm-MenuBar-itemLabel", has_text="运行").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
+            expect(page.locator("button.jupyter-button", has_text="开始计算")).to_be_visible()
+            _wait_for_kernel(page)  # all cells done: clicks are answered at once
             _check_display_helpers(page, "lab-display-helpers.png")
+            redraw = _check_village_view(page, "lab-village-view.png")
+            print(f"village view redraw in JupyterLab: {redraw:.2f} s")
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "lab-display-failure.png"))
             raise
@@ -505,6 +545,8 @@ def test_screen_helpers_in_voila(tmp_path):
                 page.set_default_timeout(RUN_TIMEOUT_MS)
                 page.goto(f"{base}/voila/render/{urllib.parse.quote(DISPLAY_NOTEBOOK)}")
                 _check_display_helpers(page, "voila-display-helpers.png")
+                redraw = _check_village_view(page, "voila-village-view.png")
+                print(f"village view redraw in Voilà: {redraw:.2f} s")
             except Exception:
                 page.screenshot(path=str(ARTIFACTS / "voila-display-failure.png"))
                 raise

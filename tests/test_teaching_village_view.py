@@ -14,6 +14,7 @@ from xsim.teaching.village_view import (
     EVENT_ZH,
     NOT_REACHED,
     SPOKE,
+    VillagePicture,
     VillageSnapshot,
     VillageView,
     event_on,
@@ -112,6 +113,24 @@ def test_figure_renders_without_missing_glyphs(run, mode):
     assert missing == []
 
 
+def test_redrawn_pictures_match_fresh_ones_in_size_and_differ_by_day(run):
+    import io
+
+    from matplotlib.image import imread
+
+    _, snap = run
+    picture = VillagePicture(snap)
+    first = picture.png(0)
+    meeting = picture.png(snap.day_consulted)  # the same figure, recoloured
+    fresh = render_png(snap, snap.day_consulted)
+    assert meeting != first
+    shapes = {imread(io.BytesIO(png)).shape for png in (first, meeting, fresh)}
+    assert len(shapes) == 1
+    # the recoloured picture shows the same households in the same colours as a fresh one
+    a, b = imread(io.BytesIO(meeting)), imread(io.BytesIO(fresh))
+    assert np.mean(np.all(np.isclose(a, b, atol=0.02), axis=-1)) > 0.97
+
+
 def test_slider_and_mode_change_the_picture(run):
     _, snap = run
     view = VillageView(snap)
@@ -138,7 +157,7 @@ def test_view_errors_become_chinese_messages(run, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(vv, "render_png", broken)
+    monkeypatch.setattr(vv.VillagePicture, "png", broken)
     view.slider.value = int(snap.day_consulted)  # a state not drawn yet
     assert view.status.value and "boom" not in view.status.value
 

@@ -15,7 +15,16 @@ import numpy as np
 
 from xsim.fonts import FONT_FAMILY, LATIN_FAMILY, use_chinese_font
 
-__all__ = ["HOUSE_STYLE", "bar_with_ci", "style", "use_chinese_font", "village_figure"]
+__all__ = [
+    "HOUSE_STYLE",
+    "OPINION_CMAP",
+    "bar_with_ci",
+    "household_raster",
+    "opinion_rgba",
+    "style",
+    "use_chinese_font",
+    "village_figure",
+]
 
 use_chinese_font()
 
@@ -86,6 +95,31 @@ def bar_with_ci(
     return bars
 
 
+#: diverging colours of an opinion −1 (against, red) … 1 (for, blue)
+OPINION_CMAP = "RdYlBu"
+
+
+def opinion_rgba(values: np.ndarray) -> np.ndarray:
+    """RGBA colours of opinions in −1..1 on :data:`OPINION_CMAP`."""
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+
+    return colormaps[OPINION_CMAP](Normalize(-1.0, 1.0)(np.asarray(values, dtype=float)))
+
+
+def household_raster(x: np.ndarray, y: np.ndarray, rgba: np.ndarray, cell: int = 5) -> np.ndarray:
+    """The households as one RGBA picture: grid position (x, y) → a ``cell``×``cell`` pixel square
+    with a 1-pixel white margin (squares do not touch); white elsewhere."""
+    x, y = np.asarray(x, dtype=int), np.asarray(y, dtype=int)
+    width = (int(x.max()) + 1 if x.size else 1) + 1
+    height = (int(y.max()) + 1 if y.size else 1) + 1
+    picture = np.ones((height * cell, width * cell, 4))
+    for dy in range(1, cell):
+        for dx in range(1, cell):
+            picture[y * cell + dy, x * cell + dx] = rgba
+    return picture
+
+
 def village_figure(
     x: np.ndarray,
     y: np.ndarray,
@@ -118,19 +152,12 @@ def village_figure(
         raise ValueError("x and y must match, and exactly one of colors or values is needed")
     if x.size and (x.min() < 0 or y.min() < 0):
         raise ValueError("grid positions must be >= 0")
-    cmap, norm = colormaps["RdYlBu"], Normalize(-1.0, 1.0)
     if values is not None:
-        rgba = cmap(norm(np.asarray(values, dtype=float)))
+        rgba = opinion_rgba(values)
     else:
         rgba = to_rgba_array(list(colors)) if x.size else np.zeros((0, 4))
-    # Each household is a 5×5-pixel cell with a 1-pixel white margin (squares do not touch).
-    cell = 5
-    width = (int(x.max()) + 1 if x.size else 1) + 1
-    height = (int(y.max()) + 1 if y.size else 1) + 1
-    picture = np.ones((height * cell, width * cell, 4))
-    for dy in range(1, cell):
-        for dx in range(1, cell):
-            picture[y * cell + dy, x * cell + dx] = rgba
+    picture = household_raster(x, y, rgba)
+    height, width = picture.shape[0] // 5, picture.shape[1] // 5
     with style(**{"axes.grid": False}):
         fig = Figure(figsize=size, dpi=100, layout="constrained")
         ax = fig.add_subplot()
@@ -146,7 +173,8 @@ def village_figure(
         ax.set_aspect("equal")
         ax.set_axis_off()
         if values is not None:
-            bar = fig.colorbar(ScalarMappable(norm, cmap), ax=ax, shrink=0.7, pad=0.01)
+            mappable = ScalarMappable(Normalize(-1.0, 1.0), colormaps[OPINION_CMAP])
+            bar = fig.colorbar(mappable, ax=ax, shrink=0.7, pad=0.01)
             if value_labels:
                 bar.set_ticks([v for v, _ in value_labels], labels=[t for _, t in value_labels])
         elif legend:

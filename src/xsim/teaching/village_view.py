@@ -33,6 +33,7 @@ __all__ = [
     "PARTICIPATION_COLORS",
     "PARTICIPATION_ZH",
     "VillageSnapshot",
+    "VillagePicture",
     "VillageView",
     "event_on",
     "layout",
@@ -236,7 +237,7 @@ def village_figure_on(snap: VillageSnapshot, day: float, mode: str = "participat
     if mode not in MODES:
         raise ValueError(f"mode must be one of {list(MODES)}")
     where = where or layout(snap)
-    title = f"{snap.title} · 第 {int(day)} 天：{event_on(snap, day)}"
+    title = _title(snap, day)
     if mode == "participation":
         state = participation_on(snap, day)
         counts = np.bincount(state, minlength=4)
@@ -264,17 +265,65 @@ def village_figure_on(snap: VillageSnapshot, day: float, mode: str = "participat
     )
 
 
+def _title(snap: VillageSnapshot, day: float) -> str:
+    return f"{snap.title} · 第 {int(day)} 天：{event_on(snap, day)}"
+
+
 def _note(snap: VillageSnapshot) -> str:
     unit = "村民小组" if snap.setting == "village" else "楼栋"
     return f"每个小方块是一户（共 {snap.n_households} 户），按{unit}排列；同一{unit}内按利益群体排在一起。"
 
 
 def render_png(snap: VillageSnapshot, day: float, mode: str = "participation", where=None) -> bytes:
-    """The picture of ``day`` as PNG bytes."""
-    fig = village_figure_on(snap, day, mode, where)
+    """The picture of ``day`` as PNG bytes (a fresh figure; :class:`VillagePicture` redraws
+    faster when many days are shown)."""
+    return _png(village_figure_on(snap, day, mode, where))
+
+
+def _png(fig) -> bytes:
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=100)
+    # fast zlib level: the picture is flat colours, level 1 is nearly as small and much quicker
+    fig.savefig(out, format="png", dpi=100, pil_kwargs={"compress_level": 1})
     return out.getvalue()
+
+
+class VillagePicture:
+    """Draws the pictures of one snapshot: one figure per mode, made once (layout and texts
+    measured once) and then only recoloured, retitled and relabelled for each day."""
+
+    def __init__(self, snap: VillageSnapshot, where: Layout | None = None) -> None:
+        self.snap = snap
+        self.where = where or layout(snap)
+        self._figures: dict[str, Any] = {}
+
+    def png(self, day: float, mode: str = "participation") -> bytes:
+        fig = self._figures.get(mode)
+        if fig is None:
+            fig = village_figure_on(self.snap, day, mode, self.where)
+            first = _png(fig)
+            fig.set_layout_engine("none")  # keep the positions found for the first picture
+            self._figures[mode] = fig
+            return first
+        self._update(fig, day, mode)
+        return _png(fig)
+
+    def _update(self, fig, day: float, mode: str) -> None:
+        from matplotlib.colors import to_rgba_array
+
+        from xsim.plots import household_raster, opinion_rgba
+
+        snap, where = self.snap, self.where
+        ax = fig.axes[0]
+        if mode == "participation":
+            state = participation_on(snap, day)
+            rgba = to_rgba_array(PARTICIPATION_COLORS)[state]
+            counts = np.bincount(state, minlength=4)
+            for i, text in enumerate(ax.get_legend().get_texts()):
+                text.set_text(f"{PARTICIPATION_ZH[i]}（{counts[i]} 户）")
+        else:
+            rgba = opinion_rgba(opinion_on(snap, day))
+        ax.images[0].set_data(household_raster(where.x, where.y, rgba))
+        ax.set_title(_title(snap, day), fontsize=12)
 
 
 class VillageView(TeachingWidget):
@@ -290,7 +339,7 @@ class VillageView(TeachingWidget):
     def __init__(self, snapshot: VillageSnapshot, *, start_day: int | None = None):
         super().__init__()
         self.snapshot = snapshot
-        self._layout = layout(snapshot)
+        self._picture = VillagePicture(snapshot)
         self._cache: dict[tuple[str, bytes], bytes] = {}
         last = max(snapshot.last_day, 1)
         first = 0 if start_day is None else min(max(int(start_day), 0), last)
@@ -312,7 +361,11 @@ class VillageView(TeachingWidget):
             layout=widgets.Layout(width="60%"),
         )
         widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # drawn at 900 px wide: shown at that size (never blown up and blurred), narrower screens
+        # scale it down
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width="900px", max_width="100%", height="auto")
+        )
         self.caption = widgets.HTML("")
         self.slider.observe(self._on_change, names="value")
         self.mode.observe(self._on_change, names="value")
@@ -335,7 +388,7 @@ class VillageView(TeachingWidget):
         state = participation_on(snap, day) if mode == "participation" else opinion_on(snap, day)
         key = (mode, np.asarray(state).tobytes())
         if key not in self._cache:
-            self._cache[key] = render_png(snap, day, mode, self._layout)
+            self._cache[key] = self._picture.png(day, mode)
         self.image.value = self._cache[key]
         counts = np.bincount(participation_on(snap, day), minlength=4)
         reached = counts[INFORMED:].sum()
