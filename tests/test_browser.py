@@ -358,6 +358,22 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
             assert page.get_by_text("Error displaying widget").count() == 0
             page.get_by_text("回答正确").first.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "voila-00-quiz.png"))
+            # The projector: 1920×1080, 大字模式 zooms the lesson and is remembered.
+            page.set_viewport_size({"width": 1920, "height": 1080})
+            toggle = page.locator("#xsim-projector-toggle")
+            expect(toggle).to_have_text("大字模式")
+            toggle.click()
+            expect(toggle).to_have_text("正常字号")
+            zoom = "document.querySelector('#rendered_cells').currentCSSZoom"
+            assert page.evaluate(zoom) == pytest.approx(1.35)
+            page.reload()
+            expect(page.locator("#xsim-projector-toggle")).to_have_text("正常字号")
+            expect(page.get_by_text("00 导读").first).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "voila-00-projector-1920.png"))
+            # A page that does not exist: a Chinese message and the way back.
+            page.goto(f"{voila}/voila/render/no-such-lesson.ipynb")
+            expect(page.get_by_text("课程目录").first).to_be_visible()
+            assert page.get_by_text("does not exist").count() == 0
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "voila-00-failure.png"))
             raise
@@ -462,8 +478,9 @@ def _check_village_view(page, shot: str) -> float:
     expect(page.get_by_text("第 0 天（征求意见").first).to_have_count(0)
     expect(image).not_to_have_attribute("src", before or "")
     redraw_s = time.monotonic() - started
+    by_day = image.get_attribute("src")
     page.locator(".widget-toggle-button", has_text="意见").first.click()
-    page.wait_for_timeout(1_500)
+    expect(image).not_to_have_attribute("src", by_day or "")
     image.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / shot))
     assert page.get_by_text("Error displaying widget").count() == 0
