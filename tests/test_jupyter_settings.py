@@ -126,3 +126,15 @@ def test_make_present_installs_settings(tmp_path):
     out = _make_n("present", tmp_path)
     assert "tools/install-jupyter-settings" in out
     assert "bin/voila --strip_sources=True notebooks/" in out
+
+
+def test_the_venv_prefix_is_where_jupyter_looks():
+    """`make lab` installs into the venv's prefix: JupyterLab's overrides folder, Jupyter's config
+    path (server config, voila.json) and data path (Voilà templates) all include it."""
+    from jupyter_core.paths import jupyter_config_path, jupyter_path
+    from jupyterlab.labapp import LabApp
+
+    prefix = Path(sys.prefix)
+    assert Path(LabApp().app_settings_dir) == prefix / "share" / "jupyter" / "lab" / "settings"
+    assert prefix / "etc" / "jupyter" in map(Path, jupyter_config_path())
+    assert prefix / "share" / "jupyter" in map(Path, jupyter_path())
