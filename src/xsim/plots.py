@@ -107,10 +107,15 @@ def opinion_rgba(values: np.ndarray) -> np.ndarray:
     return colormaps[OPINION_CMAP](Normalize(-1.0, 1.0)(np.asarray(values, dtype=float)))
 
 
-def household_raster(x: np.ndarray, y: np.ndarray, rgba: np.ndarray, cell: int = 5) -> np.ndarray:
+def household_raster(x: np.ndarray, y: np.ndarray, rgba, cell: int = 5) -> np.ndarray:
     """The households as one RGBA picture: grid position (x, y) → a ``cell``×``cell`` pixel square
-    with a 1-pixel white margin (squares do not touch); white elsewhere."""
+    with a 1-pixel white margin (squares do not touch); white elsewhere. ``rgba``: an (n, 4) array
+    or n matplotlib colours ("#d4d4d4")."""
+    from matplotlib.colors import to_rgba_array
+
     x, y = np.asarray(x, dtype=int), np.asarray(y, dtype=int)
+    if not (isinstance(rgba, np.ndarray) and rgba.dtype.kind == "f"):
+        rgba = to_rgba_array(list(rgba)) if len(rgba) else np.zeros((0, 4))
     width = (int(x.max()) + 1 if x.size else 1) + 1
     height = (int(y.max()) + 1 if y.size else 1) + 1
     picture = np.ones((height * cell, width * cell, 4))

@@ -308,15 +308,13 @@ class VillagePicture:
         return _png(fig)
 
     def _update(self, fig, day: float, mode: str) -> None:
-        from matplotlib.colors import to_rgba_array
-
         from xsim.plots import household_raster, opinion_rgba
 
         snap, where = self.snap, self.where
         ax = fig.axes[0]
         if mode == "participation":
             state = participation_on(snap, day)
-            rgba = to_rgba_array(PARTICIPATION_COLORS)[state]
+            rgba = [PARTICIPATION_COLORS[k] for k in state]
             counts = np.bincount(state, minlength=4)
             for i, text in enumerate(ax.get_legend().get_texts()):
                 text.set_text(f"{PARTICIPATION_ZH[i]}（{counts[i]} 户）")
