@@ -134,7 +134,12 @@ def test_a_failed_write_leaves_the_old_store_intact(monkeypatch):
 def test_an_unwritable_store_does_not_stop_the_lesson(tmp_path):
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("x")
-    assert P.record_answer("01", "q", correct=True, answer="A", path=blocker / "p.json") is None
+    store = blocker / "p.json"
+    assert P.record_answer("01", "q", correct=True, answer="A", path=store) is None
+    assert P.register_items("01", ["q"], path=store) is False
+    assert P.load(store).attempts == [] and P.summary(P.load(store)).empty
+    panel = P.progress_panel(tmp_path, path=store)  # opens, shows an empty progress
+    assert "还没有作答记录" in panel.table.value
 
 
 def test_attempts_per_item_are_bounded_keeping_the_first():

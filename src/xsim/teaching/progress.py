@@ -178,8 +178,12 @@ def store_path() -> Path:
 def load(path: str | Path | None = None) -> Progress:
     """The stored progress (an empty one if there is none yet). A damaged store is moved aside."""
     path = Path(path) if path is not None else store_path()
-    with _locked(path):
-        return _read(path)
+    try:
+        with _locked(path):
+            return _read(path)
+    except OSError:  # an unreadable or unwritable data folder: show an empty progress, go on
+        log.warning("xsim progress store %s could not be read", path, exc_info=True)
+        return Progress()
 
 
 def record_answer(
@@ -236,8 +240,8 @@ def register_items(lesson: str, items: Sequence[str], *, path: str | Path | None
         known = progress.items.setdefault(lesson, [])
         known.extend(i for i in ids if i not in known)
 
-    current = _safe_load(path)
-    if current is not None and all(i in current.items.get(lesson, []) for i in ids):
+    current = load(path)
+    if all(i in current.items.get(lesson, []) for i in ids):
         return True
     return _update(path, change)
 
@@ -333,13 +337,6 @@ def _update(path: str | Path | None, change) -> bool:
         return False
 
 
-def _safe_load(path: str | Path | None) -> Progress | None:
-    try:
-        return load(path)
-    except OSError:
-        return None
-
-
 def _read(path: Path) -> Progress:
     if not path.exists():
         return Progress()
@@ -378,8 +375,13 @@ def _locked(path: Path) -> Iterator[None]:
     except ImportError:  # Windows: one kernel at a time is the common case
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as lock:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - closed below
+    except OSError:  # a read-only folder: reading needs no lock, writing will fail and say so
+        yield
+        return
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
