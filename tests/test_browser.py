@@ -344,6 +344,13 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
             assert page.locator(".voila-notebooks a", has_text="README").count() == 0
             assert page.get_by_text("Select items").count() == 0
             page.screenshot(path=str(ARTIFACTS / "voila-start.png"))
+            # A lesson folder, and the way back up.
+            page.locator(".voila-notebooks a", has_text="02_示例文件夹").click()
+            up = page.locator(".voila-notebooks a", has_text="上一级")
+            expect(up).to_have_count(1)
+            up.click()
+            lesson = page.locator(".voila-notebooks a", has_text=NOTEBOOK.stem)
+            expect(lesson).to_have_count(1)
             # The lesson, opened from the start page in the same tab.
             lesson.click()
             expect(page.get_by_text("00 导读").first).to_be_visible()
