@@ -10,7 +10,11 @@ tests assert that none was attempted (no fonts, icons or widget JavaScript from 
 The JupyterLab test opens a copy of the 00 notebook (the stored notebook is never touched; outputs
 stripped, so all it sees is live), runs all cells through the 运行 menu, answers the quiz and checks
 the Chinese feedback. The Voilà test opens the Chinese start page, then the lesson, and answers the
-quiz. Screenshots at 1366×768 go to ``tests/artifacts/``. Every wait is bounded.
+quiz, then switches to 大字模式 at 1920×1080. Two more tests run a generated notebook in both:
+the screen helpers of ``xsim.teaching.display`` (a busy button that ignores a double click,
+feedback scrolled into view, numbers that do not wrap) and the village view (the picture changes
+with the day slider; the redraw time is printed). Screenshots at 1366×768 go to
+``tests/artifacts/``. Every wait is bounded.
 
 It never downloads a browser (no ``playwright install``): it drives ``/usr/bin/chromium``. Without
 Chromium it is skipped — unless ``CI`` is set, where it fails, so it cannot silently skip in CI

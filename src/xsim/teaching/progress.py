@@ -28,7 +28,8 @@ most :data:`MAX_ATTEMPTS` per item) so a trainer sees whether a mistake was corr
 
 Other functions: :func:`load` (the :class:`Progress`), :func:`summary` (a table per lesson:
 answered, right first time, score, finished), :func:`set_trainee` (the name shown to the trainer),
-:func:`export` (one file a trainer collects) and :func:`store_path`.
+:func:`export` (one file a trainer collects), :func:`store_path`, and :func:`progress_panel` (the
+widget for the course home page: name, the table, export with a download link).
 """
 
 from __future__ import annotations
@@ -55,10 +56,12 @@ __all__ = [
     "STORE_FORMAT",
     "Attempt",
     "Progress",
+    "download_link_html",
     "export",
     "load",
     "lesson_sort_key",
     "load_export",
+    "progress_panel",
     "record_answer",
     "register_items",
     "set_trainee",
