@@ -6,6 +6,8 @@ PY      := $(VENV)/bin/python
 XSIM    := $(VENV)/bin/xsim
 STAMP_BASE := $(VENV)/.stamp-base
 STAMP_TEST := $(VENV)/.stamp-test
+STAMP_JUPYTER := $(VENV)/.stamp-jupyter
+JUPYTER_SETTINGS := $(shell find etc/jupyter share/jupyter -type f 2>/dev/null)
 
 .PHONY: demo test lab present lint bench setup clean
 
@@ -35,12 +37,27 @@ test: $(STAMP_TEST)
 	  $(PY) -m pytest --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:randomly -q; \
 	fi
 
-lab: $(STAMP_BASE)
-	$(VENV)/bin/jupyter lab notebooks/
+## Jupyter settings of this environment (zh-CN interface, no news or update checks, Voilà's Chinese
+## offline template), from etc/jupyter and share/jupyter into .venv — never the user's home.
+$(STAMP_JUPYTER): tools/install-jupyter-settings $(JUPYTER_SETTINGS) | $(PY)
+	@$(PY) tools/install-jupyter-settings $(VENV)
+	@touch $@
 
-## Presentation mode: a notebook as an app, without code, for a projector.
-## `make present` lists the notebooks; `make present NB=notebooks/00_导读.ipynb` opens one directly.
-present: $(STAMP_TEST)
+## Jupyter refuses to run as root without --allow-root; containers and training-room servers often
+## run as root, so it is added only then, with a note.
+IS_ROOT    = $(shell [ "$$(id -u)" = 0 ] && echo yes)
+ROOT_NOTE  = 注意：正在以 root 身份运行，已加 --allow-root。培训教室的服务器请尽量用普通账号。 / Note: running as root (--allow-root); prefer an ordinary account on a shared server.
+## The course home page, if there is one: opened first by `make lab`.
+COURSE_HOME = $(firstword $(wildcard notebooks/index.ipynb notebooks/首页.ipynb notebooks/00_*.ipynb notebooks/00_*/*.ipynb))
+
+## The course in JupyterLab (Chinese interface), opening the course home page.
+lab: $(STAMP_BASE) $(STAMP_JUPYTER)
+	@$(if $(IS_ROOT),echo "$(ROOT_NOTE)",true)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(IS_ROOT),--allow-root) $(if $(COURSE_HOME),"$(abspath $(COURSE_HOME))")
+
+## Presentation mode: a notebook as an app, without code, for a projector (Voilà, Chinese template).
+## `make present` lists the lessons; `make present NB=notebooks/00_导读.ipynb` opens one directly.
+present: $(STAMP_TEST) $(STAMP_JUPYTER)
 	$(VENV)/bin/voila --strip_sources=True $(if $(NB),"$(NB)",notebooks/)
 
 lint: $(STAMP_TEST)

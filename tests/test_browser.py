@@ -1,11 +1,20 @@
-"""End-to-end: the 00 notebook in JupyterLab (Chinese UI) in headless Debian Chromium via Playwright.
+"""End-to-end: the 00 notebook in JupyterLab and Voilà in headless Debian Chromium via Playwright.
 
-Starts JupyterLab from this venv on a free localhost port with a random token and the zh-CN language
-pack selected (a user-settings override in a temporary ``JUPYTERLAB_SETTINGS_DIR``), opens a copy of
-``notebooks/00_导读.ipynb`` (the stored notebook is never touched; outputs stripped, so all it sees
-is live), runs all cells through the 运行 menu, answers the quiz and checks the Chinese feedback,
-checks the menu bar is Chinese, saves a screenshot to ``tests/artifacts/`` and shuts the server
-down. A second test does the same in Voilà (``make present``). Every wait is bounded.
+Both servers run from this venv on a free localhost port with the Jupyter settings ``make lab`` and
+``make present`` install (``tools/install-jupyter-settings``, here into a temporary prefix that the
+servers are pointed at): the test never selects the language itself, so the zh-CN interface, the
+absence of the news pop-up and Voilà's Chinese start page are what a trainee gets. The browser is
+offline: every request to a host other than 127.0.0.1/localhost is aborted and recorded, and the
+tests assert that none was attempted (no fonts, icons or widget JavaScript from a CDN).
+
+The JupyterLab test opens a copy of the 00 notebook (the stored notebook is never touched; outputs
+stripped, so all it sees is live), runs all cells through the 运行 menu, answers the quiz and checks
+the Chinese feedback. The Voilà test opens the Chinese start page, then the lesson, and answers the
+quiz, then switches to 大字模式 at 1920×1080. Two more tests run a generated notebook in both:
+the screen helpers of ``xsim.teaching.display`` (a busy button that ignores a double click,
+feedback scrolled into view, numbers that do not wrap) and the village view (the picture changes
+with the day slider; the redraw time is printed). Screenshots at 1366×768 go to
+``tests/artifacts/``. Every wait is bounded.
 
 It never downloads a browser (no ``playwright install``): it drives ``/usr/bin/chromium``. Without
 Chromium it is skipped — unless ``CI`` is set, where it fails, so it cannot silently skip in CI
@@ -14,6 +23,7 @@ Chromium it is skipped — unless ``CI`` is set, where it fails, so it cannot si
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -32,7 +42,17 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "00_导读.ipynb"
+# The 00 lesson: at the top of notebooks/ or in its own lesson folder.
+NOTEBOOK = next(
+    iter(
+        sorted(ROOT.glob("notebooks/00_导读*.ipynb"))
+        + sorted(ROOT.glob("notebooks/*/00_导读*.ipynb"))
+    ),
+    ROOT / "notebooks" / "00_导读.ipynb",
+)
+INSTALL_SETTINGS = ROOT / "tools" / "install-jupyter-settings"
+VIEWPORT = {"width": 1366, "height": 768}  # the training room's laptops
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -63,19 +83,41 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _write_settings(settings_dir: Path) -> None:
-    """User settings: Chinese UI, no news or update checks (no network, no toasts)."""
-    files = {
-        "@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "zh_CN"},
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-            "fetchNews": "false",
-            "checkForUpdates": False,
-        },
-    }
-    for rel, content in files.items():
-        path = settings_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(content), encoding="utf-8")
+def _install_settings(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """What ``make lab``/``make present`` install into .venv, installed into a temporary prefix;
+    returns the prefix and the environment that points Jupyter at it (and at an empty user
+    settings folder, so nothing of the machine's user selects the language instead)."""
+    prefix = tmp_path / "prefix"
+    prefix.mkdir()
+    subprocess.run([sys.executable, str(INSTALL_SETTINGS), str(prefix)], check=True, timeout=60)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_PATH=str(prefix / "etc" / "jupyter"),
+        JUPYTER_PATH=str(prefix / "share" / "jupyter"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
+    return prefix, env
+
+
+class Offline:
+    """Abort every browser request that would leave the machine, and remember it."""
+
+    def __init__(self) -> None:
+        self.blocked: list[str] = []
+
+    def attach(self, context) -> None:
+        context.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        host = urllib.parse.urlsplit(url).hostname
+        if host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("internetdisconnected")
 
 
 def _wait_for_server(url: str, proc: subprocess.Popen, log: Path) -> None:
@@ -118,22 +160,11 @@ def _copy_without_outputs(src: Path, dst: Path) -> None:
     dst.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """A running JupyterLab serving a copy of the 00 notebook; yields (base_url, token)."""
-    _require_chromium()
-    root = tmp_path / "root"
-    root.mkdir()
-    _copy_without_outputs(NOTEBOOK, root / NOTEBOOK.name)
-    settings = tmp_path / "settings"
-    _write_settings(settings)
+@contextlib.contextmanager
+def _jupyterlab(tmp_path: Path, root: Path):
+    """JupyterLab with ``make lab``'s settings serving ``root``; yields (base_url, token)."""
+    prefix, env = _install_settings(tmp_path)
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(
-        os.environ,
-        JUPYTERLAB_SETTINGS_DIR=str(settings),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-    )
     log = tmp_path / "lab.log"
     cmd = [
         str(Path(sys.executable).with_name("jupyter")),
@@ -144,9 +175,10 @@ def lab(tmp_path):
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # where `make lab` puts the overrides for .venv: <prefix>/share/jupyter/lab/settings
+        f"--LabApp.app_settings_dir={prefix / 'share' / 'jupyter' / 'lab' / 'settings'}",
     ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # as `make lab` does for root
         cmd.append("--allow-root")
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -158,6 +190,21 @@ def lab(tmp_path):
         yield base, token
     finally:
         _stop(proc)
+    # the server itself fetched no news feed and checked no update (nothing left the machine)
+    text = log.read_text(errors="replace")
+    assert "jupyterlab.github.io" not in text and "pypi.org" not in text
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """A running JupyterLab (``make lab``'s settings) serving a copy of the 00 notebook;
+    yields (base_url, token)."""
+    _require_chromium()
+    root = tmp_path / "root"
+    root.mkdir()
+    _copy_without_outputs(NOTEBOOK, root / NOTEBOOK.name)
+    with _jupyterlab(tmp_path, root) as server:
+        yield server
 
 
 def _wait_for_kernel(page) -> None:
@@ -187,6 +234,7 @@ def test_quiz_in_chinese_jupyterlab(lab):
     base, token = lab
     url = f"{base}/lab/tree/{urllib.parse.quote(NOTEBOOK.name)}?token={token}"
     ARTIFACTS.mkdir(exist_ok=True)
+    offline = Offline()
     expect.set_options(timeout=UI_TIMEOUT_MS)  # expect() has its own 5 s default
     started = time.monotonic()
     with sync_playwright() as p:
@@ -194,12 +242,17 @@ def test_quiz_in_chinese_jupyterlab(lab):
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
         )
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+            # locale en-US: the Chinese interface comes from the installed settings, not from
+            # the browser's language
+            context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+            offline.attach(context)
+            page = context.new_page()
             page.set_default_timeout(UI_TIMEOUT_MS)
             page.goto(url, timeout=UI_TIMEOUT_MS)
-            # The UI is Chinese: the menu bar says 文件 / 运行.
+            # The UI is Chinese without the test choosing it: the menu bar says 文件 / 运行.
             menubar = page.locator(".lm-MenuBar-itemLabel")
             expect(menubar.filter(has_text="文件").first).to_be_visible()
+            assert menubar.filter(has_text="File").count() == 0
             expect(page.locator(".jp-Notebook")).to_be_visible()
             # Wait for the kernel to be ready, then run all cells through the 运行 menu.
             _wait_for_kernel(page)
@@ -224,22 +277,29 @@ def test_quiz_in_chinese_jupyterlab(lab):
             expect(page.get_by_text("还不对").first).to_be_visible()
             expect(page.get_by_text("得分：1 / 2").first).to_be_visible()
             assert page.get_by_text("Error displaying widget").count() == 0
+            # no news pop-up (nor any other notification toast)
+            assert page.locator(".Toastify__toast").count() == 0
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "browser-00-failure.png"))
             (ARTIFACTS / "browser-00-failure.html").write_text(page.content(), encoding="utf-8")
             raise
         finally:
             browser.close()
+    assert offline.blocked == [], f"requests to the internet: {offline.blocked}"
     assert time.monotonic() - started < 300
 
 
 @pytest.fixture
 def voila(tmp_path):
-    """``make present``'s command (Voilà, sources stripped) serving a copy of notebooks/."""
+    """``make present``'s command (Voilà, sources stripped, xsim's settings) serving a copy of
+    the 00 notebook and a lesson folder."""
     _require_chromium()
     root = tmp_path / "root"
     root.mkdir()
     shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+    (root / "02_示例文件夹").mkdir()
+    (root / "README.md").write_text("不应列出", encoding="utf-8")
+    _, env = _install_settings(tmp_path)
     port = _free_port()
     log = tmp_path / "voila.log"
     cmd = [
@@ -252,11 +312,7 @@ def voila(tmp_path):
     ]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            cmd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "rt")),
-            start_new_session=True,
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -266,21 +322,43 @@ def voila(tmp_path):
         _stop(proc)
 
 
-def test_presentation_mode_shows_the_quiz_without_code(voila):
+def test_presentation_mode_in_chinese_offline_without_code(voila):
     from playwright.sync_api import expect, sync_playwright
 
-    url = f"{voila}/voila/render/{urllib.parse.quote(NOTEBOOK.name)}"
     ARTIFACTS.mkdir(exist_ok=True)
     expect.set_options(timeout=RUN_TIMEOUT_MS)
+    offline = Offline()
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
         )
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+            offline.attach(context)
+            page = context.new_page()
             page.set_default_timeout(RUN_TIMEOUT_MS)
-            page.goto(url, timeout=RUN_TIMEOUT_MS)
+            # The start page: Chinese, lessons by name (no extension), no helper files.
+            page.goto(f"{voila}/", timeout=RUN_TIMEOUT_MS)
+            expect(page.get_by_text("课程目录").first).to_be_visible()
+            assert page.title() == "课程目录"
+            lesson = page.locator(".voila-notebooks a", has_text=NOTEBOOK.stem)
+            expect(lesson).to_have_count(1)
+            assert ".ipynb" not in lesson.inner_text()
+            expect(page.locator(".voila-notebooks a", has_text="02_示例文件夹")).to_have_count(1)
+            assert page.locator(".voila-notebooks a", has_text="README").count() == 0
+            assert page.get_by_text("Select items").count() == 0
+            page.screenshot(path=str(ARTIFACTS / "voila-start.png"))
+            # A lesson folder, and the way back up.
+            page.locator(".voila-notebooks a", has_text="02_示例文件夹").click()
+            up = page.locator(".voila-notebooks a", has_text="上一级")
+            expect(up).to_have_count(1)
+            up.click()
+            lesson = page.locator(".voila-notebooks a", has_text=NOTEBOOK.stem)
+            expect(lesson).to_have_count(1)
+            # The lesson, opened from the start page in the same tab.
+            lesson.click()
             expect(page.get_by_text("00 导读").first).to_be_visible()
+            assert page.evaluate("document.documentElement.lang") == "zh-CN"
             answer = page.locator(".widget-radio-box label", has_text="B. 提出协商议题")
             answer.scroll_into_view_if_needed()
             answer.click()
@@ -291,11 +369,220 @@ def test_presentation_mode_shows_the_quiz_without_code(voila):
             assert page.get_by_text("Error displaying widget").count() == 0
             page.get_by_text("回答正确").first.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "voila-00-quiz.png"))
+            # The projector: 1920×1080, 大字模式 zooms the lesson and is remembered.
+            page.set_viewport_size({"width": 1920, "height": 1080})
+            toggle = page.locator("#xsim-projector-toggle")
+            expect(toggle).to_have_text("大字模式")
+            toggle.click()
+            expect(toggle).to_have_text("正常字号")
+            zoom = "document.querySelector('#rendered_cells').currentCSSZoom"
+            assert page.evaluate(zoom) == pytest.approx(1.35)
+            page.reload()
+            expect(page.locator("#xsim-projector-toggle")).to_have_text("正常字号")
+            expect(page.get_by_text("00 导读").first).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "voila-00-projector-1920.png"))
+            # A page that does not exist: a Chinese message and the way back.
+            page.goto(f"{voila}/voila/render/no-such-lesson.ipynb")
+            expect(page.get_by_text("课程目录").first).to_be_visible()
+            assert page.get_by_text("does not exist").count() == 0
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "voila-00-failure.png"))
             raise
         finally:
             browser.close()
+    assert offline.blocked == [], f"requests to the internet: {offline.blocked}"
+
+
+# -- the screen helpers (xsim.teaching.display) in a real browser --------------------------------
+DISPLAY_NOTEBOOK = "显示助手.ipynb"
+DISPLAY_CODE = """\
+import time
+import ipywidgets as w
+import pandas as pd
+from xsim.teaching.display import ScrollIntoView, html_table, on_click_busy
+
+runs = []
+button = w.Button(description="开始计算", button_style="primary")
+feedback = w.HTML("")
+scroll = ScrollIntoView()
+table = pd.DataFrame({"形式": ["村民议事会", "民主听证会"], "参与率": ["45.7%", "100.0%"],
+                      "人数": [1234567, 12]})
+narrow = w.Box([w.HTML(html_table(table))], layout=w.Layout(width="150px"))
+
+def work(_):
+    runs.append(1)
+    time.sleep(1.5)
+    feedback.value = f"<b>计算完成：第 {len(runs)} 次</b>"
+    scroll.show(feedback)
+
+on_click_busy(button, work)
+w.VBox([button, narrow, w.HTML('<div style="height:1600px">（上方的讲解）</div>'), feedback,
+        scroll])
+"""
+
+
+VILLAGE_CODE = """\
+from xsim.model import ConsultationModel
+from xsim.teaching.village_view import VillageView, snapshot_from_model
+
+VillageView(snapshot_from_model(ConsultationModel("elevator_retrofit", rng=1)))
+"""
+
+
+def _display_notebook(root: Path) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 显示助手"),
+        nbformat.v4.new_code_cell(DISPLAY_CODE),
+        nbformat.v4.new_code_cell(VILLAGE_CODE),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, root / DISPLAY_NOTEBOOK)
+
+
+def _check_display_helpers(page, shot: str) -> None:
+    """Busy state and double click, feedback scrolled into view, numbers unwrapped."""
+    from playwright.sync_api import expect
+
+    button = page.locator("button.jupyter-button", has_text="开始计算")
+    expect(button).to_be_visible()
+    number = page.locator("table.xsim-table td.num", has_text="1234567")
+    assert number.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    # the number's text is on one line in a 150 px box (the Chinese cell beside it wraps)
+    lines = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"
+    assert number.evaluate(lines) == 1
+    assert page.locator("table.xsim-table td", has_text="村民议事会").evaluate(lines) > 1
+    button.dblclick()
+    busy = page.locator("button.jupyter-button", has_text="正在计算…")
+    expect(busy).to_be_visible(timeout=5_000)
+    expect(busy).to_be_disabled()
+    done = page.get_by_text("计算完成：第 1 次")
+    expect(done).to_be_in_viewport(timeout=20_000)
+    expect(button).to_be_enabled()
+    page.screenshot(path=str(ARTIFACTS / shot))
+    page.wait_for_timeout(2_500)  # the double click's second click would have finished by now
+    assert page.get_by_text("计算完成：第 2 次").count() == 0
+
+
+def _check_village_view(page, shot: str) -> float:
+    """The village picture redraws when the day slider moves; returns the redraw time (s)."""
+    from playwright.sync_api import expect
+
+    caption = page.get_by_text("第 0 天（征求意见、酝酿议题）")
+    caption.scroll_into_view_if_needed()
+    expect(caption).to_be_visible()
+    image = page.locator(".widget-image").first
+    before = image.get_attribute("src")
+    handle = page.locator(".widget-hslider .noUi-handle").last
+    started = time.monotonic()
+    handle.focus()
+    handle.press("End")  # the last day of the procedure
+    expect(
+        page.get_by_text("发出表决会议通知").or_(page.get_by_text("作出决定")).first
+    ).to_be_visible()
+    expect(page.get_by_text("第 0 天（征求意见").first).to_have_count(0)
+    expect(image).not_to_have_attribute("src", before or "")
+    redraw_s = time.monotonic() - started
+    by_day = image.get_attribute("src")
+    page.locator(".widget-toggle-button", has_text="意见").first.click()
+    expect(image).not_to_have_attribute("src", by_day or "")
+    image.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / shot))
+    assert page.get_by_text("Error displaying widget").count() == 0
+    return redraw_s
+
+
+def test_screen_helpers_in_jupyterlab(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    _require_chromium()
+    root = tmp_path / "root"
+    root.mkdir()
+    _display_notebook(root)
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    offline = Offline()
+    with _jupyterlab(tmp_path, root) as (base, token), sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
+        )
+        try:
+            context = browser.new_context(viewport=VIEWPORT)
+            offline.attach(context)
+            page = context.new_page()
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            page.goto(f"{base}/lab/tree/{urllib.parse.quote(DISPLAY_NOTEBOOK)}?token={token}")
+            expect(page.locator(".jp-Notebook")).to_be_visible()
+            _wait_for_kernel(page)
+            page.locator(".lm-MenuBar-itemLabel", has_text="运行").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
+            expect(page.locator("button.jupyter-button", has_text="开始计算")).to_be_visible()
+            _wait_for_kernel(page)  # all cells done: clicks are answered at once
+            _check_display_helpers(page, "lab-display-helpers.png")
+            redraw = _check_village_view(page, "lab-village-view.png")
+            print(f"village view redraw in JupyterLab: {redraw:.2f} s")
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "lab-display-failure.png"))
+            raise
+        finally:
+            browser.close()
+    assert offline.blocked == [], f"requests to the internet: {offline.blocked}"
+
+
+def test_screen_helpers_in_voila(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    _require_chromium()
+    root = tmp_path / "root"
+    root.mkdir()
+    _display_notebook(root)
+    _, env = _install_settings(tmp_path)
+    port = _free_port()
+    log = tmp_path / "voila.log"
+    cmd = [
+        str(Path(sys.executable).with_name("voila")),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        str(root),
+    ]
+    ARTIFACTS.mkdir(exist_ok=True)
+    expect.set_options(timeout=RUN_TIMEOUT_MS)
+    offline = Offline()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_server(f"{base}/", proc, log)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
+            )
+            try:
+                context = browser.new_context(viewport=VIEWPORT)
+                offline.attach(context)
+                page = context.new_page()
+                page.set_default_timeout(RUN_TIMEOUT_MS)
+                page.goto(f"{base}/voila/render/{urllib.parse.quote(DISPLAY_NOTEBOOK)}")
+                _check_display_helpers(page, "voila-display-helpers.png")
+                redraw = _check_village_view(page, "voila-village-view.png")
+                print(f"village view redraw in Voilà: {redraw:.2f} s")
+            except Exception:
+                page.screenshot(path=str(ARTIFACTS / "voila-display-failure.png"))
+                raise
+            finally:
+                browser.close()
+    finally:
+        _stop(proc)
+    assert offline.blocked == [], f"requests to the internet: {offline.blocked}"
 
 
 def test_missing_chromium_fails_in_ci_and_skips_elsewhere(monkeypatch, tmp_path):

@@ -15,7 +15,16 @@ import numpy as np
 
 from xsim.fonts import FONT_FAMILY, LATIN_FAMILY, use_chinese_font
 
-__all__ = ["HOUSE_STYLE", "bar_with_ci", "style", "use_chinese_font"]
+__all__ = [
+    "HOUSE_STYLE",
+    "OPINION_CMAP",
+    "bar_with_ci",
+    "household_raster",
+    "opinion_rgba",
+    "style",
+    "use_chinese_font",
+    "village_figure",
+]
 
 use_chinese_font()
 
@@ -84,3 +93,100 @@ def bar_with_ci(
                 fontsize="small",
             )
     return bars
+
+
+#: diverging colours of an opinion −1 (against, red) … 1 (for, blue)
+OPINION_CMAP = "RdYlBu"
+
+
+def opinion_rgba(values: np.ndarray) -> np.ndarray:
+    """RGBA colours of opinions in −1..1 on :data:`OPINION_CMAP`."""
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+
+    return colormaps[OPINION_CMAP](Normalize(-1.0, 1.0)(np.asarray(values, dtype=float)))
+
+
+def household_raster(x: np.ndarray, y: np.ndarray, rgba, cell: int = 5) -> np.ndarray:
+    """The households as one RGBA picture: grid position (x, y) → a ``cell``×``cell`` pixel square
+    with a 1-pixel white margin (squares do not touch); white elsewhere. ``rgba``: an (n, 4) array
+    or n matplotlib colours ("#d4d4d4")."""
+    from matplotlib.colors import to_rgba_array
+
+    x, y = np.asarray(x, dtype=int), np.asarray(y, dtype=int)
+    if not (isinstance(rgba, np.ndarray) and rgba.dtype.kind == "f"):
+        rgba = to_rgba_array(list(rgba)) if len(rgba) else np.zeros((0, 4))
+    width = (int(x.max()) + 1 if x.size else 1) + 1
+    height = (int(y.max()) + 1 if y.size else 1) + 1
+    picture = np.ones((height * cell, width * cell, 4))
+    for dy in range(1, cell):
+        for dx in range(1, cell):
+            picture[y * cell + dy, x * cell + dx] = rgba
+    return picture
+
+
+def village_figure(
+    x: np.ndarray,
+    y: np.ndarray,
+    blocks: Sequence[tuple[float, float, float, float, str]],
+    *,
+    colors: Sequence[str] | None = None,
+    values: np.ndarray | None = None,
+    legend: Sequence[tuple[str, str]] = (),
+    value_labels: Sequence[tuple[float, str]] = (),
+    title: str = "",
+    note: str = "",
+    size: tuple[float, float] = (9.0, 5.4),
+):
+    """A map of households: one square per household at integer grid position (x, y), inside
+    labelled blocks (villager groups or buildings) given as (x0, y0, width, height, label).
+
+    Colour either by ``colors`` (one colour per household, with ``legend`` entries (label, colour))
+    or by ``values`` in −1..1 on a diverging scale (``value_labels``: colour-bar ticks). The
+    squares are one raster image (fast enough to redraw on every day of a slider). Returns a
+    matplotlib ``Figure`` (not registered with pyplot: nothing leaks between redraws).
+    """
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize, to_rgba_array
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch, Rectangle
+
+    x, y = np.asarray(x, dtype=int), np.asarray(y, dtype=int)
+    if x.shape != y.shape or (colors is None) == (values is None):
+        raise ValueError("x and y must match, and exactly one of colors or values is needed")
+    if x.size and (x.min() < 0 or y.min() < 0):
+        raise ValueError("grid positions must be >= 0")
+    if values is not None:
+        rgba = opinion_rgba(values)
+    else:
+        rgba = to_rgba_array(list(colors)) if x.size else np.zeros((0, 4))
+    picture = household_raster(x, y, rgba)
+    height, width = picture.shape[0] // 5, picture.shape[1] // 5
+    with style(**{"axes.grid": False}):
+        fig = Figure(figsize=size, dpi=100, layout="constrained")
+        ax = fig.add_subplot()
+        extent = (-0.5, width - 0.5, height - 0.5, -0.5)
+        ax.imshow(picture, extent=extent, interpolation="nearest", origin="upper")
+        for x0, y0, w, h, label in blocks:
+            ax.add_patch(Rectangle((x0, y0), w, h, fill=False, lw=0.8, ec="#8a8a8a"))
+            ax.text(x0 + w / 2, y0 - 0.3, label, ha="center", va="bottom", fontsize=9)
+        if blocks:
+            ax.set_xlim(min(b[0] for b in blocks) - 0.5, max(b[0] + b[2] for b in blocks) + 0.5)
+            # the first block at the top left, as one reads (y grows downwards)
+            ax.set_ylim(max(b[1] + b[3] for b in blocks) + 0.5, min(b[1] for b in blocks) - 1.8)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        if values is not None:
+            mappable = ScalarMappable(Normalize(-1.0, 1.0), colormaps[OPINION_CMAP])
+            bar = fig.colorbar(mappable, ax=ax, shrink=0.7, pad=0.01)
+            if value_labels:
+                bar.set_ticks([v for v, _ in value_labels], labels=[t for _, t in value_labels])
+        elif legend:
+            handles = [Patch(color=c, label=t) for t, c in legend]
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        if title:
+            ax.set_title(title, fontsize=12)
+        if note:
+            fig.text(0.01, 0.01, note, fontsize=9, color="#555555", ha="left", va="bottom")
+    return fig

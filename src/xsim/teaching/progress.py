@@ -1,0 +1,551 @@
+"""A trainee's progress that survives kernel restarts: answers and scores in a small local store.
+
+Where: ``<Jupyter data folder>/xsim/progress.json`` (``jupyter_core.paths.jupyter_data_dir()``,
+which follows ``JUPYTER_DATA_DIR``; e.g. ``~/.local/share/jupyter`` on Linux). One JSON file per
+user account, written atomically (a temporary file in the same folder, then ``os.replace``) under
+a lock, so two open lessons never lose each other's answers and a crash never leaves half a file.
+A store that cannot be read (damaged, hand-edited, another program's file) is moved aside to
+``progress.json.damaged-<time>`` — never deleted — and a fresh one is started.
+
+API for the teaching widgets (call after each submitted answer; never raises for a store
+problem — progress is a convenience, the lesson must go on; it logs and returns ``None``)::
+
+    from xsim.teaching import progress
+    progress.register_items("03", ["q1", "q2", "q3"])     # the lesson's items (once, when shown)
+    progress.record_answer("03", "q1", correct=False, answer="B. 村民会议", clause="§4.2")
+    progress.record_answer("03", "q1", correct=True, answer="A. 村民议事会")
+
+- ``lesson``: the lesson's number or short name as the course shows it (``"03"``);
+  ``item``: the question's id, stable between runs (``"q1"``, ``"stepper.notice"``);
+- ``correct``: whether this attempt is right; ``answer``: what the trainee chose (text or a list of
+  texts — stored as text, at most :data:`MAX_ANSWER_CHARS` characters);
+- ``points`` (default: ``max_points`` if correct, else 0) out of ``max_points`` (default 1);
+- ``clause``: the clause of the notice or law the item is about (e.g. ``"§4.2"``), used by the
+  trainer's class summary (:mod:`xsim.teaching.classroom`) to group mistakes.
+
+As in the quizzes, the **first** attempt at an item is what scores; later attempts are kept (at
+most :data:`MAX_ATTEMPTS` per item) so a trainer sees whether a mistake was corrected.
+
+Other functions: :func:`load` (the :class:`Progress`), :func:`summary` (a table per lesson:
+answered, right first time, score, finished), :func:`set_trainee` (the name shown to the trainer),
+:func:`export` (one file a trainer collects), :func:`store_path`, and :func:`progress_panel` (the
+widget for the course home page: name, the table, export with a download link).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xsim.errors import InputError
+
+__all__ = [
+    "EXPORT_FORMAT",
+    "MAX_ANSWER_CHARS",
+    "MAX_ATTEMPTS",
+    "STORE_FORMAT",
+    "Attempt",
+    "Progress",
+    "download_link_html",
+    "export",
+    "load",
+    "lesson_sort_key",
+    "load_export",
+    "progress_panel",
+    "record_answer",
+    "register_items",
+    "set_trainee",
+    "store_path",
+    "summary",
+]
+
+log = logging.getLogger("xsim.teaching")
+
+STORE_FORMAT = "xsim-progress"
+EXPORT_FORMAT = "xsim-progress-export"
+VERSION = 1
+MAX_ANSWER_CHARS = 500
+MAX_ATTEMPTS = 20  # per item: the first, and the latest 19
+MAX_NAME_CHARS = 40
+MAX_ID_CHARS = 80
+MAX_STORE_BYTES = 20_000_000  # a store larger than this is not one xsim wrote
+
+SUMMARY_COLUMNS = ["课次", "已答题数", "题目总数", "首次答对", "得分", "满分", "已完成"]
+
+
+@dataclass
+class Attempt:
+    """One submitted answer."""
+
+    lesson: str
+    item: str
+    correct: bool
+    answer: str
+    points: float
+    max_points: float
+    at: str  # ISO 8601 time, UTC
+    clause: str = ""
+
+
+@dataclass
+class Progress:
+    """Everything stored for one trainee (one user account)."""
+
+    trainee_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    trainee: str = ""
+    attempts: list[Attempt] = field(default_factory=list)
+    #: lesson → the ids of its items, as the lesson registered them
+    items: dict[str, list[str]] = field(default_factory=dict)
+    updated: str = ""
+
+    # -- derived views ------------------------------------------------------------------------
+    def first_attempts(self) -> dict[tuple[str, str], Attempt]:
+        """The scoring attempt of each (lesson, item)."""
+        first: dict[tuple[str, str], Attempt] = {}
+        for a in self.attempts:
+            first.setdefault((a.lesson, a.item), a)
+        return first
+
+    def lessons(self) -> list[str]:
+        names = {a.lesson for a in self.attempts} | set(self.items)
+        return sorted(names, key=lesson_sort_key)
+
+    def to_json(self, kind: str = STORE_FORMAT) -> dict[str, Any]:
+        return {
+            "format": kind,
+            "version": VERSION,
+            "trainee_id": self.trainee_id,
+            "trainee": self.trainee,
+            "updated": self.updated,
+            "items": self.items,
+            "attempts": [asdict(a) for a in self.attempts],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, source: str, kind: str = STORE_FORMAT) -> Progress:
+        """Parse and validate; raises :class:`InputError` naming what is wrong."""
+        if not isinstance(data, dict) or data.get("format") != kind:
+            raise InputError(
+                source,
+                "format",
+                f"not an xsim progress file (format {kind!r} expected)",
+                "这不是本课程的学习进度文件",
+            )
+        if data.get("version") != VERSION:
+            raise InputError(
+                source,
+                "version",
+                f"unsupported version {data.get('version')!r} (expected {VERSION})",
+                f"进度文件版本 {data.get('version')!r} 无法识别（应为 {VERSION}）",
+            )
+        try:
+            attempts = [_attempt_from_json(a) for a in data.get("attempts", [])]
+            items = {
+                _text(k, MAX_ID_CHARS): [_text(i, MAX_ID_CHARS) for i in v]
+                for k, v in dict(data.get("items", {})).items()
+            }
+            return cls(
+                trainee_id=_text(data["trainee_id"], MAX_ID_CHARS),
+                trainee=_text(data.get("trainee", ""), MAX_NAME_CHARS),
+                attempts=attempts,
+                items=items,
+                updated=_text(data.get("updated", ""), 40),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(
+                source,
+                "attempts",
+                f"damaged progress file ({exc.__class__.__name__})",
+                "进度文件内容已损坏",
+            ) from None
+
+
+# -- the store ------------------------------------------------------------------------------------
+def store_path() -> Path:
+    """``<Jupyter data folder>/xsim/progress.json`` (follows ``JUPYTER_DATA_DIR``)."""
+    from jupyter_core.paths import jupyter_data_dir
+
+    return Path(jupyter_data_dir()) / "xsim" / "progress.json"
+
+
+def load(path: str | Path | None = None) -> Progress:
+    """The stored progress (an empty one if there is none yet). A damaged store is moved aside."""
+    path = Path(path) if path is not None else store_path()
+    try:
+        with _locked(path):
+            return _read(path)
+    except OSError:  # an unreadable or unwritable data folder: show an empty progress, go on
+        log.warning("xsim progress store %s could not be read", path, exc_info=True)
+        return Progress()
+
+
+def record_answer(
+    lesson: str,
+    item: str,
+    *,
+    correct: bool,
+    answer: Any,
+    points: float | None = None,
+    max_points: float = 1.0,
+    clause: str = "",
+    path: str | Path | None = None,
+) -> Attempt | None:
+    """Save one submitted answer at once. Returns the stored :class:`Attempt`, or ``None`` if the
+    store could not be written (logged; the lesson goes on). Bad arguments from a widget author
+    (empty ids, points outside 0..max_points) raise :class:`InputError`."""
+    lesson, item = _identifier(lesson, "lesson"), _identifier(item, "item")
+    max_points = float(max_points)
+    if not max_points > 0:
+        raise InputError("<record_answer>", "max_points", "must be > 0", "满分必须大于 0")
+    points = (max_points if correct else 0.0) if points is None else float(points)
+    if not 0.0 <= points <= max_points:
+        raise InputError(
+            "<record_answer>",
+            "points",
+            f"must be between 0 and max_points={max_points}",
+            f"得分必须在 0 和满分 {max_points} 之间",
+        )
+    attempt = Attempt(
+        lesson=lesson,
+        item=item,
+        correct=bool(correct),
+        answer=_answer_text(answer),
+        points=points,
+        max_points=max_points,
+        at=_now(),
+        clause=_text(clause, MAX_ID_CHARS),
+    )
+
+    def change(progress: Progress) -> None:
+        progress.attempts.append(attempt)
+        _trim_attempts(progress, lesson, item)
+
+    return attempt if _update(path, change) else None
+
+
+def register_items(lesson: str, items: Sequence[str], *, path: str | Path | None = None) -> bool:
+    """Tell the store which items a lesson has, so that :func:`summary` knows when it is finished.
+    Writes only when something changed. Returns False if the store could not be written."""
+    lesson = _identifier(lesson, "lesson")
+    ids = [_identifier(i, "item") for i in items]
+
+    def change(progress: Progress) -> None:
+        known = progress.items.setdefault(lesson, [])
+        known.extend(i for i in ids if i not in known)
+
+    current = load(path)
+    if all(i in current.items.get(lesson, []) for i in ids):
+        return True
+    return _update(path, change)
+
+
+def set_trainee(name: str, *, path: str | Path | None = None) -> str:
+    """Set the name a trainer sees in the class summary (1–40 characters, no line breaks)."""
+    clean = str(name).strip()
+    if not clean or len(clean) > MAX_NAME_CHARS or any(ord(c) < 32 for c in clean):
+        raise InputError(
+            "<trainee>",
+            "trainee",
+            f"a name of 1 to {MAX_NAME_CHARS} characters without line breaks",
+            f"请填写 1 到 {MAX_NAME_CHARS} 个字的姓名（不要换行）",
+        )
+
+    def change(progress: Progress) -> None:
+        progress.trainee = clean
+
+    if not _update(path, change):
+        raise InputError("<trainee>", "trainee", "could not save the name", "姓名未能保存")
+    return clean
+
+
+def summary(progress: Progress | None = None) -> Any:
+    """Per lesson: items answered, total items (as registered), right first time, score, maximum
+    and whether finished (every registered item answered). A pandas DataFrame, Chinese headers."""
+    import pandas as pd
+
+    progress = load() if progress is None else progress
+    first = progress.first_attempts()
+    rows = []
+    for lesson in progress.lessons():
+        mine = [a for (ls, _), a in first.items() if ls == lesson]
+        registered = progress.items.get(lesson, [])
+        answered = {a.item for a in mine}
+        total = len(set(registered) | answered)
+        rows.append(
+            {
+                "课次": lesson,
+                "已答题数": len(answered),
+                "题目总数": total,
+                "首次答对": sum(a.correct for a in mine),
+                "得分": round(sum(a.points for a in mine), 2),
+                "满分": round(sum(a.max_points for a in mine), 2),
+                "已完成": bool(registered) and set(registered) <= answered,
+            }
+        )
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def export(path: str | Path, *, progress: Progress | None = None) -> Path:
+    """Write the trainee's progress to one file a trainer collects; return its path.
+
+    ``path`` may be a folder: the file is then named ``学习进度_<姓名>_<日期>.json`` in it."""
+    progress = load() if progress is None else progress
+    target = Path(path)
+    if target.is_dir():
+        who = re.sub(r'[\\/:*?"<>|\s]+', "_", progress.trainee) or progress.trainee_id[:8]
+        target = target / f"学习进度_{who}_{dt.date.today():%Y%m%d}.json"
+    data = progress.to_json(EXPORT_FORMAT)
+    data["exported"] = _now()
+    _atomic_write(target, data)
+    return target
+
+
+def load_export(path: str | Path) -> Progress:
+    """Read an exported file (raises :class:`InputError` for anything else)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_STORE_BYTES:
+            raise InputError(str(path), "", "file too large", "文件过大，不是学习进度文件")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(
+            str(path), "", f"cannot read ({exc.__class__.__name__})", "文件无法读取"
+        ) from None
+    return Progress.from_json(data, str(path), EXPORT_FORMAT)
+
+
+# -- internals ------------------------------------------------------------------------------------
+def _update(path: str | Path | None, change) -> bool:
+    """Read, change and write back the store under its lock; False (logged) if it failed."""
+    target = Path(path) if path is not None else store_path()
+    try:
+        with _locked(target):
+            progress = _read(target)
+            change(progress)
+            progress.updated = _now()
+            _atomic_write(target, progress.to_json())
+        return True
+    except OSError:
+        log.warning("xsim progress store %s could not be written", target, exc_info=True)
+        return False
+
+
+def _read(path: Path) -> Progress:
+    if not path.exists():
+        return Progress()
+    try:
+        if path.stat().st_size > MAX_STORE_BYTES:
+            raise ValueError("too large")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Progress.from_json(data, str(path))
+    except (ValueError, UnicodeDecodeError, InputError):
+        aside = path.with_name(f"{path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
+        os.replace(path, aside)
+        log.warning("xsim progress store %s was damaged; kept as %s, starting anew", path, aside)
+        return Progress()
+
+
+def _atomic_write(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False, indent=1)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock beside the store (POSIX ``flock``; elsewhere no lock)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: one kernel at a time is the common case
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - closed below
+    except OSError:  # a read-only folder: reading needs no lock, writing will fail and say so
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _trim_attempts(progress: Progress, lesson: str, item: str) -> None:
+    """Keep the first and the latest attempts of an item (bounded store)."""
+    idx = [i for i, a in enumerate(progress.attempts) if (a.lesson, a.item) == (lesson, item)]
+    if len(idx) > MAX_ATTEMPTS:
+        drop = set(idx[1 : len(idx) - (MAX_ATTEMPTS - 1)])
+        progress.attempts = [a for i, a in enumerate(progress.attempts) if i not in drop]
+
+
+def _attempt_from_json(a: dict[str, Any]) -> Attempt:
+    max_points = float(a["max_points"])
+    points = float(a["points"])
+    if not (max_points > 0 and 0 <= points <= max_points):
+        raise ValueError("points out of range")
+    return Attempt(
+        lesson=_text(a["lesson"], MAX_ID_CHARS),
+        item=_text(a["item"], MAX_ID_CHARS),
+        correct=bool(a["correct"]),
+        answer=_text(a.get("answer", ""), MAX_ANSWER_CHARS),
+        points=points,
+        max_points=max_points,
+        at=_text(a.get("at", ""), 40),
+        clause=_text(a.get("clause", ""), MAX_ID_CHARS),
+    )
+
+
+def _identifier(value: Any, name: str) -> str:
+    text = str(value).strip()
+    if not text or len(text) > MAX_ID_CHARS or any(ord(c) < 32 for c in text):
+        raise InputError(
+            "<record_answer>",
+            name,
+            f"a non-empty id of at most {MAX_ID_CHARS} characters",
+            f"「{name}」应为不超过 {MAX_ID_CHARS} 个字符的非空标识",
+        )
+    return text
+
+
+def _answer_text(answer: Any) -> str:
+    if isinstance(answer, str):
+        text = answer
+    elif isinstance(answer, Iterable) and not isinstance(answer, (bytes, dict)):
+        text = "；".join(str(x) for x in answer)
+    else:
+        text = str(answer)
+    return text[:MAX_ANSWER_CHARS]
+
+
+def _text(value: Any, limit: int) -> str:
+    if not isinstance(value, str):
+        raise TypeError("text expected")
+    return value[:limit]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def lesson_sort_key(lesson: str) -> tuple[int, str]:
+    """Lessons by their number when they start with one ("03", "03_协商形式"), then by name."""
+    m = re.match(r"\d+", lesson)
+    return (int(m.group()) if m else 10**6, lesson)
+
+
+# -- the trainee's panel (for the course home page) -----------------------------------------------
+def download_link_html(path: Path, text: str = "下载") -> str:
+    """A link that downloads ``path``'s bytes from the page itself (a data URI): works offline,
+    in JupyterLab and in Voilà (which serves no JSON files)."""
+    import base64
+    import html as _html
+
+    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    return (
+        f'<a download="{_html.escape(Path(path).name)}" '
+        f'href="data:application/octet-stream;base64,{data}">{_html.escape(text)}</a>'
+    )
+
+
+def progress_panel(folder: str | Path | None = None, *, path: str | Path | None = None):
+    """The trainee's progress for the course home page: name, a table per lesson, refresh and
+    export (a file in ``folder`` — default: the current folder — and a download link)."""
+    import ipywidgets as widgets
+
+    from xsim.teaching.common import (
+        TeachingWidget,
+        bad_html,
+        esc,
+        note_html,
+        ok_html,
+        safe_callback,
+    )
+    from xsim.teaching.display import html_table, on_click_busy
+
+    class ProgressPanel(TeachingWidget):
+        kind_zh = "学习进度"
+
+        def __init__(self) -> None:
+            super().__init__()
+            progress = load(path)
+            self.name = widgets.Text(
+                value=progress.trainee, placeholder="请输入姓名", description="姓名："
+            )
+            self.save_name = widgets.Button(description="保存姓名")
+            self.refresh_button = widgets.Button(description="刷新进度")
+            self.export_button = widgets.Button(description="导出进度文件", button_style="primary")
+            self.table = widgets.HTML("")
+            self.result = widgets.HTML("")
+            self.save_name.on_click(self._on_save_name)
+            on_click_busy(self.refresh_button, self._on_refresh)
+            on_click_busy(self.export_button, self._on_export)
+            self.children = [
+                widgets.HTML("<b>我的学习进度</b>（每次提交答案都会自动保存在本机）"),
+                widgets.HBox([self.name, self.save_name]),
+                self.table,
+                widgets.HBox([self.refresh_button, self.export_button]),
+                self.result,
+                self.status,
+            ]
+            self.refresh()
+
+        def refresh(self) -> None:
+            table = summary(load(path))
+            if table.empty:
+                self.table.value = note_html(
+                    "还没有作答记录。学完一讲、做完练习后，这里会显示进度。"
+                )
+            else:
+                self.table.value = html_table(table)
+
+        @safe_callback
+        def _on_save_name(self, _b=None) -> None:
+            self.clear_status()
+            try:
+                self.name.value = set_trainee(self.name.value, path=path)
+            except InputError as err:
+                self.status.value = bad_html(esc(err.expected_zh))
+                return
+            self.result.value = ok_html(f"姓名已保存：{esc(self.name.value)}")
+
+        @safe_callback
+        def _on_refresh(self, _b=None) -> None:
+            self.refresh()
+
+        @safe_callback
+        def _on_export(self, _b=None) -> None:
+            self.clear_status()
+            target = Path(folder) if folder is not None else Path.cwd()
+            try:
+                written = export(target, progress=load(path))
+            except OSError:
+                self.status.value = bad_html("进度文件没能写入这个文件夹，请请培训老师帮助。")
+                return
+            self.result.value = ok_html(
+                f"已导出：{esc(written.name)}（在 {esc(written.parent)} 文件夹）。"
+                f"{download_link_html(written, '点这里下载')}，交给培训老师即可。"
+            )
+
+    return ProgressPanel()

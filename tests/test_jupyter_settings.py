@@ -1,0 +1,140 @@
+"""The Jupyter settings ``make lab`` / ``make present`` install into the environment (headless).
+
+The browser test (tests/test_browser.py) shows their effect in Chromium; these check the files,
+the installer and the Makefile's commands without starting a server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTALL = ROOT / "tools" / "install-jupyter-settings"
+LAB_SCHEMAS = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas"
+
+
+def _install(prefix: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(INSTALL), str(prefix)], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_installer_writes_into_the_prefix_only(tmp_path):
+    prefix = tmp_path / "venv"
+    prefix.mkdir()
+    assert _install(prefix).returncode == 0
+    written = sorted(p.relative_to(prefix).as_posix() for p in prefix.rglob("*") if p.is_file())
+    assert "share/jupyter/lab/settings/overrides.d/xsim.json" in written
+    assert "etc/jupyter/jupyter_server_config.d/xsim.json" in written
+    assert "etc/jupyter/voila.json" in written
+    assert "share/jupyter/voila/templates/xsim-zh/tree.html" in written
+    assert all(w.startswith(("etc/jupyter/", "share/jupyter/")) for w in written)
+    # again: same files, same content (idempotent)
+    before = {w: (prefix / w).read_bytes() for w in written}
+    assert _install(prefix).returncode == 0
+    assert {w: (prefix / w).read_bytes() for w in written} == before
+
+
+@pytest.mark.parametrize("args", [[], ["a", "b"], ["/no/such/prefix"]])
+def test_installer_refuses_bad_arguments(args):
+    done = subprocess.run(
+        [sys.executable, str(INSTALL), *args], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_lab_overrides_select_chinese_and_no_news_against_the_installed_schemas():
+    overrides = json.loads(
+        (ROOT / "share/jupyter/lab/settings/overrides.d/xsim.json").read_text(encoding="utf-8")
+    )
+    assert overrides["@jupyterlab/translation-extension:plugin"]["locale"] == "zh_CN"
+    if not LAB_SCHEMAS.is_dir():
+        pytest.skip("JupyterLab schemas not installed")
+    for plugin_id, values in overrides.items():
+        package, plugin = plugin_id.split(":")
+        schema = json.loads((LAB_SCHEMAS / package / f"{plugin}.json").read_text("utf-8"))
+        for key, value in values.items():
+            spec = schema["properties"][key]  # KeyError: a misspelt setting
+            allowed = spec.get("enum")
+            assert allowed is None or value in allowed, (plugin_id, key, value)
+    # the zh_CN language pack this selects is installed
+    from importlib.metadata import distribution
+
+    assert distribution("jupyterlab-language-pack-zh-CN")
+
+
+def test_server_config_fetches_nothing():
+    config = json.loads(
+        (ROOT / "etc/jupyter/jupyter_server_config.d/xsim.json").read_text(encoding="utf-8")
+    )
+    assert config["LabApp"]["news_url"] is None
+    assert config["LabApp"]["check_for_updates_class"] == "jupyterlab.NeverCheckForUpdate"
+
+
+def test_voila_template_has_no_internet_address():
+    template = ROOT / "share/jupyter/voila/templates/xsim-zh"
+    for path in template.iterdir():
+        text = path.read_text(encoding="utf-8")
+        for scheme in ("http://", "https://", "//cdn"):
+            # the spinner's SVG carries XML namespace names, never fetched
+            lines = [ln for ln in text.splitlines() if scheme in ln and "xmlns" not in ln]
+            assert not lines, (path.name, lines)
+    voila = json.loads((ROOT / "etc/jupyter/voila.json").read_text(encoding="utf-8"))
+    assert voila["VoilaConfiguration"]["template"] == template.name
+
+
+def _make_n(target: str, tmp_path: Path) -> str:
+    if shutil.which("make") is None:
+        pytest.skip("make not installed")
+    done = subprocess.run(
+        ["make", "-n", target, f"VENV={tmp_path / 'venv'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_lab_installs_settings_and_allows_root_only_as_root(tmp_path):
+    out = _make_n("lab", tmp_path)
+    assert "tools/install-jupyter-settings" in out
+    lab_line = next(ln for ln in out.splitlines() if "bin/jupyter lab" in ln)
+    assert "--ServerApp.root_dir=notebooks" in lab_line
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    assert ("--allow-root" in lab_line) == as_root
+    assert ("root 身份" in out) == as_root
+    nb = ROOT / "notebooks"
+    homes = [
+        *(p for p in (nb / "index.ipynb", nb / "首页.ipynb") if p.exists()),
+        *sorted(nb.glob("00_*.ipynb")),
+        *sorted(nb.glob("00_*/*.ipynb")),
+    ]
+    if homes:  # the course home page opens first
+        assert f'"{homes[0]}"' in lab_line
+
+
+def test_make_present_installs_settings(tmp_path):
+    out = _make_n("present", tmp_path)
+    assert "tools/install-jupyter-settings" in out
+    assert "bin/voila --strip_sources=True notebooks/" in out
+
+
+def test_the_venv_prefix_is_where_jupyter_looks():
+    """`make lab` installs into the venv's prefix: JupyterLab's overrides folder, Jupyter's config
+    path (server config, voila.json) and data path (Voilà templates) all include it."""
+    from jupyter_core.paths import jupyter_config_path, jupyter_path
+    from jupyterlab.labapp import LabApp
+
+    prefix = Path(sys.prefix)
+    assert Path(LabApp().app_settings_dir) == prefix / "share" / "jupyter" / "lab" / "settings"
+    assert prefix / "etc" / "jupyter" in map(Path, jupyter_config_path())
+    assert prefix / "share" / "jupyter" in map(Path, jupyter_path())

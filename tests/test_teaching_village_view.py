@@ -1,0 +1,178 @@
+"""The village/compound picture (xsim.teaching.village_view), headless, on real model runs."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from xsim.model import ConsultationModel
+from xsim.teaching.village_view import (
+    ATTENDED,
+    EVENT_ZH,
+    NOT_REACHED,
+    SPOKE,
+    VillagePicture,
+    VillageSnapshot,
+    VillageView,
+    event_on,
+    layout,
+    opinion_on,
+    participation_on,
+    render_png,
+    snapshot_from_model,
+)
+
+SCENARIOS = {"village_road": "village", "elevator_retrofit": "community"}
+
+
+def _run(name: str, seed: int) -> ConsultationModel:
+    model = ConsultationModel(name, rng=seed)
+    model.run()
+    return model
+
+
+@pytest.fixture(scope="module", params=sorted(SCENARIOS))
+def run(request):
+    model = _run(request.param, 3)
+    return model, snapshot_from_model(model)
+
+
+def _households_of(model, adults: np.ndarray) -> set[int]:
+    return set(model.pop.household[adults].tolist())
+
+
+def test_adapter_on_a_real_run(run):
+    model, snap = run
+    n_hh = model.pop.n_households
+    assert snap.n_households == n_hh and snap.setting == SCENARIOS[model.spec.name]
+    assert len(snap.unit_names) == model.spec.population.units
+    assert snap.group_names == tuple(g.name for g in model.spec.stakeholder_groups)
+    assert set(np.flatnonzero(snap.attended)) == _households_of(model, model.attended)
+    rows = model.trace.voices["resident"]
+    spoke = rows[model.trace.speaking & (rows >= 0)]
+    assert set(np.flatnonzero(snap.spoke)) == set(model.pop.household[spoke].tolist())
+    reached = np.isfinite(snap.day_notified)
+    assert np.all(snap.day_notified[reached] >= model.notified_day)
+    assert snap.day_consulted == model.trace.day["consulted"]
+    assert [d for d, _ in snap.events] == sorted(d for d, _ in snap.events)
+    assert {k for _, k in snap.events} <= set(EVENT_ZH)
+    assert np.all(np.abs(snap.opinion_after) <= 1.0) and np.all(np.abs(snap.opinion_before) <= 1.0)
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_patterns_over_30_seeds(name):
+    """Who attended and spoke is the model's; a household's state never goes back in time."""
+    some_attended = 0
+    for seed in range(30):
+        model = _run(name, seed)
+        snap = snapshot_from_model(model)
+        assert set(np.flatnonzero(snap.attended)) == _households_of(model, model.attended)
+        assert not np.any(snap.spoke & ~snap.attended)
+        days = range(0, snap.last_day + 1)
+        states = np.array([participation_on(snap, d) for d in days])
+        assert np.all(np.diff(states, axis=0) >= 0)
+        assert np.all(states[0] == NOT_REACHED) or snap.events[0][0] == 0
+        final = states[-1]
+        assert np.array_equal(final >= ATTENDED, snap.attended)
+        assert np.array_equal(final == SPOKE, snap.spoke)
+        some_attended += int(snap.attended.any())
+    assert some_attended >= 25  # the picture has something to show in most runs
+
+
+def test_opinion_changes_only_from_the_meeting(run):
+    _, snap = run
+    before, after = snap.day_consulted - 1, snap.day_consulted
+    assert opinion_on(snap, before) is snap.opinion_before
+    assert opinion_on(snap, after) is snap.opinion_after
+    assert event_on(snap, after) == "召开协商会议"
+    assert event_on(snap, -1) == "征求意见、酝酿议题"
+
+
+def test_layout_puts_every_household_in_its_own_square_inside_its_block(run):
+    _, snap = run
+    where = layout(snap)
+    cells = set(zip(where.x.tolist(), where.y.tolist(), strict=True))
+    assert len(cells) == snap.n_households
+    for h in range(snap.n_households):
+        x0, y0, w, h_, label = where.blocks[snap.household_unit[h]]
+        assert x0 < where.x[h] < x0 + w and y0 < where.y[h] < y0 + h_
+        assert label == snap.unit_names[snap.household_unit[h]]
+
+
+@pytest.mark.parametrize("mode", ["participation", "opinion"])
+def test_figure_renders_without_missing_glyphs(run, mode):
+    _, snap = run
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = render_png(snap, snap.day_consulted, mode)
+    assert png.startswith(b"\x89PNG")
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
+
+
+def test_redrawn_pictures_match_fresh_ones_in_size_and_differ_by_day(run):
+    import io
+
+    from matplotlib.image import imread
+
+    _, snap = run
+    picture = VillagePicture(snap)
+    first = picture.png(0)
+    meeting = picture.png(snap.day_consulted)  # the same figure, recoloured
+    fresh = render_png(snap, snap.day_consulted)
+    assert meeting != first
+    shapes = {imread(io.BytesIO(png)).shape for png in (first, meeting, fresh)}
+    assert len(shapes) == 1
+    # the recoloured picture shows the same households in the same colours as a fresh one
+    a, b = imread(io.BytesIO(meeting)), imread(io.BytesIO(fresh))
+    assert np.mean(np.all(np.isclose(a, b, atol=0.02), axis=-1)) > 0.97
+
+
+def test_slider_and_mode_change_the_picture(run):
+    _, snap = run
+    view = VillageView(snap)
+    assert view.slider.max == snap.last_day and view.play.max == snap.last_day
+    start = view.image.value
+    assert "已获知 0 户" in view.caption.value
+    view.slider.value = int(snap.day_consulted)
+    meeting = view.image.value
+    assert meeting != start and "召开协商会议" in view.caption.value
+    assert f"到会 {int(snap.attended.sum())} 户" in view.caption.value
+    view.mode.value = "opinion"
+    assert view.image.value not in (start, meeting)
+    drawn = len(view._cache)
+    view.mode.value = "participation"
+    assert view.image.value == meeting and len(view._cache) == drawn  # from the cache
+    assert view.status.value == ""
+
+
+def test_view_errors_become_chinese_messages(run, monkeypatch):
+    _, snap = run
+    view = VillageView(snap)
+    import xsim.teaching.village_view as vv
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(vv.VillagePicture, "png", broken)
+    view.slider.value = int(snap.day_consulted)  # a state not drawn yet
+    assert view.status.value and "boom" not in view.status.value
+
+
+def test_snapshot_validates_its_arrays(run):
+    _, snap = run
+    with pytest.raises(ValueError):
+        replace(snap, attended=snap.attended[:-1])
+    with pytest.raises(ValueError):
+        replace(snap, spoke=np.ones_like(snap.spoke), attended=np.zeros_like(snap.attended))
+    with pytest.raises(ValueError):
+        replace(snap, household_unit=snap.household_unit + len(snap.unit_names))
+
+
+def test_adapter_runs_a_model_not_yet_run():
+    model = ConsultationModel("elevator_retrofit", rng=1)
+    snap = snapshot_from_model(model)
+    assert isinstance(snap, VillageSnapshot) and snap.attended.any()
