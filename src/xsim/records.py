@@ -19,8 +19,10 @@ from typing import Annotated, Any, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from xsim import vocabulary as V
 from xsim.io import load_yaml_file, load_yaml_text, validate
 from xsim.rules.rulebook import RulebookOverrides
+from xsim.vocabulary import keys
 
 __all__ = [
     "CaseRecord",
@@ -44,72 +46,18 @@ Text = Annotated[str, Field(strict=True, min_length=1)]
 Area = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
 """A floor area in m² ≥ 0, written as a number (quoted text and booleans are rejected)."""
 
-Setting = Literal["village", "community"]
-Scope = Literal["whole", "group", "cross_community"]
-Lead = Literal["party_branch", "committee", "township", "other"]
-Category = Literal[
-    "law_required",
-    "policy_implementation",
-    "planning",
-    "infrastructure",
-    "major_activity",
-    "large_fund",
-    "rights_policy",
-    "charter_rules",
-    "dispute",
-    "joint_proposal",
-    "other_public",
-    "subject_request",
-]
-ProposerKind = Literal[
-    "committee", "party_branch", "joint_residents", "joint_representatives", "subject", "township"
-]
-Role = Literal[
-    "resident",
-    "representative",
-    "party_branch",
-    "committee",
-    "supervision_committee",
-    "villager_group",
-    "resident_unit",
-    "social_org",
-    "owners_committee",
-    "collective_economy",
-    "cooperative",
-    "property_company",
-    "township",
-    "expert",
-    "third_party",
-    "deputy",
-    "veteran",
-    "social_worker",
-    "mass_org",
-    "other",
-]
-ConsultForm = Literal[
-    "villagers_meeting",
-    "residents_meeting",
-    "representatives_meeting",
-    "council",
-    "board",
-    "group_meeting",
-    "compound",
-    "owners",
-    "hearing",
-    "special_council",
-    "evaluation",
-    "talk_day",
-    "forum",
-    "online",
-]
-Outcome = Literal["consensus", "majority", "disputed"]
-AssemblyKind = Literal[
-    "villagers_meeting", "residents_meeting", "representatives_meeting", "owners_meeting"
-]
-Channel = Literal[
-    "bulletin", "publication", "online_forum", "mass_work_system", "meeting", "wechat", "other"
-]
-FeedbackTarget = Literal["subjects", "stakeholders", "residents"]
+# The coded values come from the one vocabulary (keys and their Chinese/English names).
+Setting = Literal[keys(V.SETTINGS)]
+Scope = Literal[keys(V.SCOPES)]
+Lead = Literal[keys(V.LEADS)]
+Category = Literal[keys(V.TOPIC_CATEGORIES)]
+ProposerKind = Literal[keys(V.PROPOSERS)]
+Role = Literal[keys(V.ROLES)]
+ConsultForm = Literal[keys(V.FORMS)]
+Outcome = Literal[keys(V.OUTCOMES)]
+AssemblyKind = Literal[keys(V.MEETINGS)]
+Channel = Literal[V.RECORD_CHANNELS]
+FeedbackTarget = Literal[keys(V.FEEDBACK_TARGETS)]
 
 CATEGORIES: tuple[str, ...] = Category.__args__
 ROLES: tuple[str, ...] = Role.__args__
