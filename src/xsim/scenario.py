@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
+from xsim import vocabulary as V
 from xsim.errors import InputError
 from xsim.forms import FORMS
 from xsim.io import (
@@ -90,9 +91,6 @@ class _Strict(BaseModel):
     # strict: a number is a number (``true`` is not 1, ``"3"`` is not 3, 3.5 is not a whole
     # number); dates are the one exception (text in YAML, see ``start_date``).
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
-
-_SETTING_ZH = {"village": "农村", "community": "城市社区"}
 
 
 ScenarioProblem = FieldProblem
@@ -401,7 +399,7 @@ class Scenario(_Strict):
                     ("forms", k),
                     f"form {name!r} is not used in a {self.setting}; forms for a {self.setting}: "
                     f"{fits}",
-                    f"「{name}」（{FORMS[name].zh}）不适用于{_SETTING_ZH[self.setting]}；"
+                    f"「{name}」（{V.label(V.FORMS, name)}）不适用于{V.label(V.SETTINGS, self.setting)}；"
                     f"可选：{fits}",
                 )
         if self.organizer.form is not None and self.organizer.form not in self.forms:
