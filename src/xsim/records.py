@@ -11,7 +11,6 @@ not a boolean), dates kept as text so that an impossible date such as ``2026-02-
 against its field, no duplicate keys, anchors, aliases or tags, and a size limit.
 """
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -20,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xsim import vocabulary as V
-from xsim.io import load_yaml_file, load_yaml_text, validate
+from xsim.io import Date, load_yaml_file, load_yaml_text, validate
 from xsim.rules.rulebook import RulebookOverrides
 from xsim.vocabulary import keys
 
@@ -108,13 +107,13 @@ class Participant(_Part):
 
 
 class Timeline(_Part):
-    topic_proposed: dt.date
-    notified: dt.date | None = None
-    consulted: dt.date
-    assembly_notified: dt.date | None = None
-    assembly_held: dt.date | None = None
-    implemented: dt.date | None = None
-    publicized: dt.date | None = None
+    topic_proposed: Date
+    notified: Date | None = None
+    consulted: Date
+    assembly_notified: Date | None = None
+    assembly_held: Date | None = None
+    implemented: Date | None = None
+    publicized: Date | None = None
 
 
 class Consultation(_Part):

@@ -22,12 +22,13 @@ import difflib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xsim import vocabulary as V
 from xsim.errors import InputError
 from xsim.forms import FORMS
 from xsim.io import (
+    Date,
     FieldProblem,
     format_path,
     load_yaml_file,
@@ -340,9 +341,7 @@ class Scenario(_Strict):
     teaching_points: list[str] = []
     sources: dict[str, str] = {}  # where each figure comes from, or "illustrative"
     # lax: a date is written as text (YYYY-MM-DD) in YAML and on the command line
-    start_date: Annotated[dt.date, Strict(False), Field(ge=FIRST_DATE, le=LAST_DATE)] = dt.date(
-        2026, 3, 2
-    )
+    start_date: Annotated[Date, Field(ge=FIRST_DATE, le=LAST_DATE)] = dt.date(2026, 3, 2)
     scope: Literal["whole", "group", "cross_community"] = "whole"
     lead: Literal["party_branch", "committee", "township", "other"] = "committee"
     population: Population
@@ -575,7 +574,7 @@ def scenario_path(name_or_path: str | Path) -> Path:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """A bundled scenario by name (``"elevator_retrofit"``) or any scenario YAML file by path."""
     path = scenario_path(name_or_path)
-    if not path.is_file():
+    if not path.exists():  # anything else that exists is judged by the reader (a FIFO, a folder)
         names = ", ".join(bundled_names()) or "(none)"
         raise InputError(
             str(name_or_path),
