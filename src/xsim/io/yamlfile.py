@@ -107,8 +107,20 @@ def load_yaml_text(
     ``root`` is prepended to every field path (used when the text is the value of a field, as in
     ``--set organizer.notice_days=3``). Every problem raises :class:`InputError`.
     """
-    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise _too_large(source, str(len(text.encode("utf-8", "surrogatepass"))), max_bytes)
+    if len(text) > max_bytes:  # a character is at least one byte: no need to encode
+        raise _too_large(source, f"≥ {len(text)}", max_bytes)
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:  # a lone surrogate, from Python code or a widget
+        raise InputError(
+            source,
+            format_path(root),
+            f"valid Unicode text (character {exc.start} is a lone surrogate)",
+            f"文字中有无效字符（第{exc.start}个字符）",
+            text.count("\n", 0, exc.start) + 1,
+        ) from None
+    if size > max_bytes:
+        raise _too_large(source, str(size), max_bytes)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputError(
