@@ -106,11 +106,6 @@ def test_huge_numbers_are_refused_at_once_with_the_range(capsys, setting, field,
     assert seconds < 1.0
 
 
-def test_units_cannot_exceed_households(capsys):
-    code, _, err, _, _ = _run(capsys, "elevator_retrofit", "--set", f"population.units={MAX_UNITS}")
-    assert code == 2 and "population.units" in err
-
-
 def _is_number(annotation) -> bool:
     from typing import get_args
 

@@ -356,14 +356,6 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        if self.population.units > self.population.households:
-            raise ScenarioProblem(
-                ("population", "units"),
-                f"population.units ({self.population.units}) cannot exceed population.households "
-                f"({self.population.households})",
-                f"楼栋或村民小组数（{self.population.units}）不能多于户数"
-                f"（{self.population.households}）",
-            )
         total = sum(g.share for g in self.stakeholder_groups)
         if abs(total - 1.0) > 1e-6:
             parts = " + ".join(f"{g.id} {g.share:g}" for g in self.stakeholder_groups)
