@@ -159,3 +159,12 @@ def test_vocabulary_is_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_scenario_codes_are_vocabulary_keys():
+    from xsim import scenario
+
+    assert set(scenario.ORGANIZATION_ROLES) <= set(V.ROLES)
+    assert set(scenario.CHANNELS) <= set(V.CHANNELS)
+    assert set(scenario.ASSEMBLIES) - {"auto"} == set(V.MEETINGS)
+    assert set(scenario.FEEDBACK_TARGETS) == set(V.FEEDBACK_TARGETS)
