@@ -162,13 +162,13 @@ FORMS = _table(
     ("evaluation", "民主评议", "democratic evaluation"),
     ("talk_day", "民情恳谈日", "open talk day"),
     ("forum", "村（居）民论坛", "residents' forum"),
-    ("online", "网络议事协商平台", "online consultation platform"),
+    ("online", "网络议事平台", "online consultation platform"),
 )
 
 OUTCOMES = _table(
-    ("consensus", "达成共识", "consensus"),
-    ("majority", "形成多数意见", "majority view"),
-    ("disputed", "分歧较大", "disputed"),
+    ("consensus", "协商一致", "consensus"),  # the notice's words (§4, §4.6)
+    ("majority", "多数同意", "majority view"),
+    ("disputed", "存在较大争议", "disputed"),  # the notice's words (§4.6)
 )
 
 MEETINGS = _table(
@@ -213,9 +213,9 @@ FEEDBACK_TARGETS = _table(
 # -- who: reporting groups of the population (outcome measures ``participation.<group>``) ----------
 
 GROUPS = _table(
-    ("age_young", "18–39岁", "aged 18–39"),
-    ("age_middle", "40–59岁", "aged 40–59"),
-    ("age_old", "60岁及以上", "aged 60+"),
+    ("age_young", "青年", "aged 18–39"),  # 18–39
+    ("age_middle", "中年", "aged 40–59"),  # 40–59
+    ("age_old", "老年", "aged 60+"),  # 60 and over
     ("registered", "户籍居民", "registered residents"),
     ("nonregistered", "非户籍居民", "non-registered residents"),
     ("female", "女性", "women"),
@@ -248,7 +248,7 @@ MEASURES = _table(
     ("opinion_spread", "意见离散度", "opinion spread"),
     ("polarization", "极化程度", "polarization"),
     ("support", "支持率", "support"),
-    ("consensus", "是否达成共识", "consensus reached"),
+    ("consensus", "达成共识", "consensus reached"),
     ("escalated", "提交决策会议", "escalated"),
     ("adopted", "方案通过", "adopted"),
     ("implemented", "得到落实", "implemented"),
