@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from xsim.cli import main
-from xsim.cli._text import clean, one_line, to_json
 from xsim.cli.check import MAX_RECORD_BYTES
+from xsim.io.terminal import clean, one_line, to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples" / "records"

@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._module.run(args) or 0)
     except InputError as err:
-        from xsim.cli._text import clean  # messages quote user input: no terminal escapes
+        from xsim.io.terminal import clean  # messages quote user input: no terminal escapes
 
         print(clean(err.message(args.lang)), file=sys.stderr)
         return 2

@@ -11,7 +11,7 @@ message without being read, so nothing blocks the batch), and only up to :data:`
 (1 MiB; a real record is a few KiB): a larger file is refused from its size before reading, and at
 most the limit plus one byte is ever read. Records are judged and printed one at a time, so a batch
 of any length holds one record in memory. Text output passes user text through
-:mod:`xsim.cli._text` (no terminal escapes can forge a verdict line); JSON output keeps it, escaped.
+:mod:`xsim.io.terminal` (no terminal escapes can forge a verdict line); JSON output keeps it, escaped.
 
 This module must stay light: it imports the records and the rules engine only (no Mesa, pandas,
 matplotlib), so that one check takes well under half a second.
@@ -30,8 +30,8 @@ import sys
 # checker uses no pydantic plugins. A user who sets the variable keeps their own value.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from xsim.cli._text import clean, one_line, to_json  # noqa: E402
 from xsim.errors import InputError  # noqa: E402
+from xsim.io.terminal import clean, one_line, to_json  # noqa: E402
 from xsim.records import record_from_yaml  # noqa: E402
 from xsim.rules import STEPS, Report, check_record  # noqa: E402
 from xsim.rules.report import clause_label  # noqa: E402

@@ -16,7 +16,6 @@ import argparse
 import itertools
 import sys
 
-from xsim.cli._text import clean, one_line, to_json
 from xsim.errors import InputError
 from xsim.experiments.limits import MAX_BOOT, MAX_REPS, MIN_BOOT, check_whole
 from xsim.experiments.options import (
@@ -30,6 +29,7 @@ from xsim.experiments.options import (
     report_quarantine,
     split_list,
 )
+from xsim.io.terminal import clean, one_line, to_json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

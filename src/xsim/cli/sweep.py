@@ -14,7 +14,6 @@ import argparse
 import json
 import sys
 
-from xsim.cli._text import clean, one_line, to_json
 from xsim.experiments.limits import MAX_REPS, MAX_SAMPLES, MAX_STEPS, check_whole
 from xsim.experiments.options import (
     add_execution_arguments,
@@ -24,6 +23,7 @@ from xsim.experiments.options import (
     load_runner,
     report_quarantine,
 )
+from xsim.io.terminal import clean, one_line, to_json
 
 METHODS = ("grid", "lhs", "sobol", "morris")
 

@@ -143,7 +143,7 @@ def announce(args: argparse.Namespace, study, executor) -> None:
     """State the study's size (runs, workers, estimated time) on stderr before it starts."""
     import sys
 
-    from xsim.cli._text import clean
+    from xsim.io.terminal import clean
 
     study.probe()  # one run here: its duration gives the estimate
     print(clean(study.size_text(executor.workers, args.lang)), file=sys.stderr)
@@ -153,7 +153,7 @@ def report_quarantine(args: argparse.Namespace, result) -> None:
     """One line per damaged part moved into quarantine/ on --resume (its runs were redone)."""
     import sys
 
-    from xsim.cli._text import clean
+    from xsim.io.terminal import clean
 
     for name, problem in result.quarantined:
         text = (
