@@ -270,6 +270,25 @@ SEVERITIES = _table(
     ("info", "提示", "note"),
 )
 
+# -- the procedure's steps as a run traces them (the village view plays through them) ----------------
+
+PROCEDURE_EVENTS = _table(
+    ("topic_proposed", "提出协商议题", "topic proposed"),
+    ("notified", "发出协商通知", "participants notified"),
+    ("consulted", "召开协商会议", "consultation held"),
+    ("assembly_notified", "发出表决会议通知", "deciding meeting notified"),
+    ("assembly_held", "召开表决会议", "deciding meeting held"),
+    ("decided", "作出决定", "decided"),
+    ("implemented", "组织实施", "implemented"),
+    ("publicized", "公示协商结果", "results made public"),
+)
+
+#: what the village view colours households by (view options, not coded names of records or runs)
+VIEW_MODES = _table(
+    ("participation", "参与情况", "who was reached, came and spoke"),
+    ("opinion", "意见", "opinion"),
+)
+
 TABLES: MappingProxyType[str, MappingProxyType[str, Term]] = MappingProxyType(
     {
         "settings": SETTINGS,
@@ -286,6 +305,7 @@ TABLES: MappingProxyType[str, MappingProxyType[str, Term]] = MappingProxyType(
         "groups": GROUPS,
         "measures": MEASURES,
         "severities": SEVERITIES,
+        "procedure_events": PROCEDURE_EVENTS,
     }
 )
 """Every table by name (for docs tables and the duplicate-name test)."""

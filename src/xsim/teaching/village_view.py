@@ -27,6 +27,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from xsim.teaching.common import TeachingWidget, safe_callback
+from xsim.vocabulary import PROCEDURE_EVENTS, VIEW_MODES
 
 __all__ = [
     "EVENT_ZH",
@@ -45,20 +46,11 @@ __all__ = [
 ]
 
 #: the procedure's steps as trace keys → what a trainee reads
-EVENT_ZH: dict[str, str] = {
-    "topic_proposed": "提出协商议题",
-    "notified": "发出协商通知",
-    "consulted": "召开协商会议",
-    "assembly_notified": "发出表决会议通知",
-    "assembly_held": "召开表决会议",
-    "decided": "作出决定",
-    "implemented": "组织实施",
-    "publicized": "公示协商结果",
-}
+EVENT_ZH: dict[str, str] = {key: term.zh for key, term in PROCEDURE_EVENTS.items()}
 NOT_REACHED, INFORMED, ATTENDED, SPOKE = 0, 1, 2, 3
 PARTICIPATION_ZH = ("未获知", "已获知", "到会", "发言")
 PARTICIPATION_COLORS = ("#d4d4d4", "#9ecae1", "#2b7bba", "#e6550d")
-MODES = {"participation": "参与情况", "opinion": "意见"}
+MODES = {key: term.zh for key, term in VIEW_MODES.items()}
 
 
 @dataclass(frozen=True, eq=False)
