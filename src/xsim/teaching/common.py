@@ -235,3 +235,33 @@ class CheckboxGroup(widgets.VBox):
     def value(self, keys) -> None:
         for key, box in self.boxes.items():
             box.value = key in keys
+
+
+class HtmlBlock:
+    """An HTML block for a notebook cell with a stable plain-text form (nbval compares it)."""
+
+    def __init__(self, html_text: str, plain: str):
+        self.html_text = html_text
+        self.plain = plain
+
+    def _repr_html_(self) -> str:
+        return self.html_text
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
+def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> HtmlBlock:
+    head = "".join(f"<th style='text-align:left;padding:4px 8px'>{esc(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td style='text-align:left;padding:4px 8px'>{esc(c)}</td>" for c in r)
+        + "</tr>"
+        for r in rows
+    )
+    plain = "\n".join(" | ".join(map(str, r)) for r in [header, *rows])
+    return HtmlBlock(
+        f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>",
+        plain,
+    )
