@@ -7,7 +7,7 @@ XSIM    := $(VENV)/bin/xsim
 STAMP_BASE := $(VENV)/.stamp-base
 STAMP_TEST := $(VENV)/.stamp-test
 
-.PHONY: demo test lab present lint bench setup clean
+.PHONY: demo test lab present lint bench setup clean notebooks handouts
 
 $(PY):
 	@PYTHON_BIN=$$(tools/find-python) && echo "using $$PYTHON_BIN" && "$$PYTHON_BIN" -m venv $(VENV)
@@ -42,6 +42,14 @@ lab: $(STAMP_BASE)
 ## `make present` lists the notebooks; `make present NB=notebooks/00_导读.ipynb` opens one directly.
 present: $(STAMP_TEST)
 	$(VENV)/bin/voila --strip_sources=True $(if $(NB),"$(NB)",notebooks/)
+
+## The course (course/): execute every lesson into notebooks/*.ipynb; `make notebooks L="01 04"` for some.
+notebooks: $(STAMP_TEST)
+	$(PY) tools/build_course.py $(L)
+
+## Printable PDFs in Chinese (lessons, trainer edition, notice, glossary, role cards) into build/handouts/.
+handouts: $(STAMP_TEST)
+	$(PY) tools/build_handouts.py
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check src tests benchmarks
