@@ -108,6 +108,33 @@ def quote(*clause_ids: str) -> _Html:
     return _Html("".join(parts), plain)
 
 
+def law(*citations: str) -> _Html:
+    """The current official text of articles, cited as a trainee reads them::
+
+        course.law("《村民委员会组织法》第二十五条", "《农村集体经济组织法》第二十七条")
+
+    Texts come from :mod:`xsim.law` (the gazette texts pinned in the package), never from memory.
+    """
+    from xsim.law import LAWS, cite
+    from xsim.law import quote as law_text
+    from xsim.teaching.common import law_quote_html, law_reference
+
+    refs = []
+    for c in citations:
+        ref = law_reference(c)
+        if ref is None:
+            raise InputError(
+                "<law>", "citation", f"a citation such as 《村民委员会组织法》第二十五条, not {c!r}",
+                f"无法识别的法律条文：{c}（应写成《村民委员会组织法》第二十五条这样的形式）",
+            )
+        refs.append(ref)
+    html_text = "".join(law_quote_html(k, n) for k, n in refs)
+    plain = "\n".join(
+        f"{cite(k, n)}：{law_text(k, LAWS[k].versions[-1].key, n)}" for k, n in refs
+    )
+    return _Html(html_text, plain)
+
+
 # --------------------------------------------------------------------------------------------------
 # example records
 

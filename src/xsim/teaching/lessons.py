@@ -113,6 +113,8 @@ class QuizQuestion(_Strict):
             if a not in texts:
                 where = "answer" if isinstance(self.answer, str) else f"answer:{i}"
                 raise ValueError(f"answer_not_choice:{where}")
+        if self.clause is not None and not _known_reference(self.clause):
+            raise ValueError("unknown_clause:clause")
         return self
 
     @property
@@ -217,7 +219,22 @@ class StepsFile(_Strict):
 
 # --- reading ---------------------------------------------------------------------------------------
 
+def _known_reference(text: str) -> bool:
+    """A notice clause id (``§1.f``) or a citation of an existing article (《…》第N条)."""
+    from xsim.rules.clauses import CLAUSES
+    from xsim.teaching.common import law_reference
+
+    return all(
+        part.strip() in CLAUSES or law_reference(part) is not None for part in text.split(";")
+    )
+
+
 _RULES: dict[str, tuple[str, str]] = {
+    "unknown_clause": (
+        "a notice clause id such as §1.f or a citation such as 《村民委员会组织法》第二十五条",
+        "应为《通知》条款编号（如 §1.f）或法律条文（如《村民委员会组织法》第二十五条），"
+        "且该条文存在",
+    ),
     "answer_not_choice": (
         "the answer must be the text of one of the choices",
         "答案必须与某个选项的文字完全相同",
