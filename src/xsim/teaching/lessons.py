@@ -292,11 +292,27 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
     return current if isinstance(current, type) else None
 
 
+def _clean_loc(model: type[BaseModel], loc: tuple[Any, ...], unknown_key: bool) -> tuple[Any, ...]:
+    """Drop pydantic's union-member tags (``constrained-str``, ``QuizChoice``) from a location;
+    ``unknown_key``: the last part is a key the trainer wrote (an unknown field), keep it."""
+    out: list[Any] = []
+    for i, part in enumerate(loc):
+        if isinstance(part, int) or (unknown_key and i == len(loc) - 1):
+            out.append(part)
+            continue
+        parent = _model_at(model, tuple(out))
+        if parent is not None and part in parent.model_fields:
+            out.append(part)
+        elif parent is None or not isinstance(part, str):
+            out.append(part)  # inside a free mapping (a lab's ``set``): the trainer's own keys
+    return tuple(out)
+
+
 def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, tuple[Any, ...]]:
     from xsim.records import _describe as describe_record_error
 
     kind = err["type"]
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+    loc = _clean_loc(model, tuple(err["loc"]), kind == "extra_forbidden")
     if kind == "value_error":
         code, *rest = str((err.get("ctx") or {}).get("error", "")).split(":")
         if code in _RULES:

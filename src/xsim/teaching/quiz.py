@@ -163,9 +163,9 @@ class QuestionCard(TeachingWidget):
             notes.append(f"还漏选了 {len(missed)} 个正确选项。")
         head = "✘ 还不对。"
         if q.clause:
-            head += "再读一读下面的条款，改选后再提交一次（第二次提交后显示正确答案）。"
+            head += "再读一读下面的条款，改选后再提交一次（再答错一次将显示答案）。"
         else:
-            head += "想一想，改选后再提交一次（第二次提交后显示正确答案）。"
+            head += "想一想，改选后再提交一次（再答错一次将显示答案）。"
         return head + "<br>" + "<br>".join(notes)
 
 
