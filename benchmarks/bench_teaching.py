@@ -21,8 +21,9 @@ def timed(label: str, fn, repeat: int = 1) -> float:
 
 def main() -> None:
     print(f"load average: {os.getloadavg()[0]:.2f} (2 cores shared with other jobs inflate these)")
-    from xsim.teaching.cases import elevator_record
     from xsim.teaching.form_chooser import FormChooser
+
+    from xsim.teaching.cases import elevator_record
     from xsim.teaching.picker import ParticipantPicker, elevator_candidates
     from xsim.teaching.stepper import ProcedureStepper
 

@@ -122,7 +122,9 @@ def test_every_best_choice_complies_and_every_other_breaks_a_rule_of_its_step(le
             stepper._render()
             stepper.choose(j)
             stepper.confirm.click()
-            complies = "符合" in stepper.feedback.value and "这样做有问题" not in stepper.feedback.value
+            complies = (
+                "符合" in stepper.feedback.value and "这样做有问题" not in stepper.feedback.value
+            )
             assert complies is choice.best, (lesson, step.clause, choice.label)
         stepper.choose(next(k for k, c in enumerate(step.choices) if c.best))
         stepper.confirm.click()

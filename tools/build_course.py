@@ -73,8 +73,8 @@ def execute(nb: nbformat.NotebookNode, name: str, timeout: int = 600) -> float:
     return time.perf_counter() - start
 
 
-def build_lesson(entry, toc: Toc, out_dir: Path) -> tuple[str, float]:
-    nb = lesson_notebook(entry, toc, "trainee", COURSE)
+def build_lesson(entry, toc: Toc, out_dir: Path, course: Path = COURSE) -> tuple[str, float]:
+    nb = lesson_notebook(entry, toc, "trainee", course)
     seconds = execute(nb, entry.folder)
     keep_outputs(nb)
     nbformat.validate(nb)
@@ -130,9 +130,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("lessons", nargs="*", help="lesson numbers (default: all)")
     parser.add_argument("--check", action="store_true", help="validate the course files only")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--course", type=Path, default=COURSE, help="course folder (tests)")
+    parser.add_argument("--out", type=Path, default=NOTEBOOKS, help="output folder (tests)")
     args = parser.parse_args(argv)
+    course, out = args.course.resolve(), args.out.resolve()
+    os.environ["XSIM_COURSE"] = str(course)  # the kernels read this course's YAML files
     try:
-        toc = validate_course(COURSE)
+        toc = validate_course(course)
     except InputError as err:
         print(f"课程文件有误：{err.message('zh')}", file=sys.stderr)
         return 2
@@ -145,19 +149,20 @@ def main(argv: list[str]) -> int:
         print(f"课程目录中没有这些讲次：{'、'.join(unknown)}", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=".build-", dir=NOTEBOOKS) as tmp:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=out) as tmp:
         out_dir = Path(tmp)
         try:
             with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-                done = list(pool.map(lambda e: build_lesson(e, toc, out_dir), entries))
+                done = list(pool.map(lambda e: build_lesson(e, toc, out_dir, course), entries))
         except (BuildError, InputError) as err:
             msg = err.message("zh") if isinstance(err, InputError) else str(err)
             print(f"构建失败，笔记本未改动：{msg}", file=sys.stderr)
             return 1
         (out_dir / "README.md").write_text(readme_text(toc), encoding="utf-8")
         for entry in entries:  # every lesson built: now move them into place
-            os.replace(out_dir / notebook_name(entry), NOTEBOOKS / notebook_name(entry))
-        shutil.move(str(out_dir / "README.md"), NOTEBOOKS / "README.md")
+            os.replace(out_dir / notebook_name(entry), out / notebook_name(entry))
+        shutil.move(str(out_dir / "README.md"), out / "README.md")
     for name, seconds in done:
         print(f"{name}: executed in {seconds:.1f} s")
     print(f"built {len(done)} notebooks in {time.perf_counter() - start:.1f} s")

@@ -8,12 +8,11 @@ Chinese apology (the traceback goes to the ``xsim.teaching`` logger at DEBUG lev
 
 from __future__ import annotations
 
-import re
-
 import functools
 import html
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets

@@ -38,11 +38,13 @@ import ipywidgets as widgets
 from xsim.errors import InputError
 from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
+    HtmlBlock,
     TeachingWidget,
     bad_html,
     button,
     clause_quote_html,
     esc,
+    html_table,
     note_html,
     ok_html,
     safe_callback,
@@ -58,7 +60,6 @@ __all__ = [
     "PolicyLab",
     "PredictionExercise",
     "QuorumCalculator",
-    "ScenarioLab",
     "SpotExercise",
     "ThresholdExercise",
     "case_report",
@@ -87,11 +88,7 @@ __all__ = [
 # quotes
 
 
-from xsim.teaching.common import HtmlBlock as _Html  # noqa: E402
-from xsim.teaching.common import html_table as _table  # noqa: E402
-
-
-def quote(*clause_ids: str) -> _Html:
+def quote(*clause_ids: str) -> HtmlBlock:
     """The Chinese original of each clause (``"§1.f"``, ``"Organic Law art. 22"``) as quote boxes."""
     from xsim.rules.clauses import CLAUSES
 
@@ -105,10 +102,10 @@ def quote(*clause_ids: str) -> _Html:
         )
     parts = [clause_quote_html(c, CLAUSES[c].title_zh) for c in clause_ids]
     plain = "\n".join(f"{c} {CLAUSES[c].title_zh}：{CLAUSES[c].text_zh}" for c in clause_ids)
-    return _Html("".join(parts), plain)
+    return HtmlBlock("".join(parts), plain)
 
 
-def law(*citations: str) -> _Html:
+def law(*citations: str) -> HtmlBlock:
     """The current official text of articles, cited as a trainee reads them::
 
         course.law("《村民委员会组织法》第二十五条", "《农村集体经济组织法》第二十七条")
@@ -124,15 +121,15 @@ def law(*citations: str) -> _Html:
         ref = law_reference(c)
         if ref is None:
             raise InputError(
-                "<law>", "citation", f"a citation such as 《村民委员会组织法》第二十五条, not {c!r}",
+                "<law>",
+                "citation",
+                f"a citation such as 《村民委员会组织法》第二十五条, not {c!r}",
                 f"无法识别的法律条文：{c}（应写成《村民委员会组织法》第二十五条这样的形式）",
             )
         refs.append(ref)
     html_text = "".join(law_quote_html(k, n) for k, n in refs)
-    plain = "\n".join(
-        f"{cite(k, n)}：{law_text(k, LAWS[k].versions[-1].key, n)}" for k, n in refs
-    )
-    return _Html(html_text, plain)
+    plain = "\n".join(f"{cite(k, n)}：{law_text(k, LAWS[k].versions[-1].key, n)}" for k, n in refs)
+    return HtmlBlock(html_text, plain)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -717,7 +714,7 @@ def _category_names(categories: Sequence[str]) -> str:
     return "、".join(names.get(c, c) for c in categories) or "不属于任何一类"
 
 
-def topic_table(matters: Sequence[Matter] | None = None) -> _Html:
+def topic_table(matters: Sequence[Matter] | None = None) -> HtmlBlock:
     """Lesson 01's three matters, their §1 categories and the engine's topic findings."""
     matters = (
         list(matters)
@@ -745,7 +742,7 @@ def topic_table(matters: Sequence[Matter] | None = None) -> _Html:
         found = [f for f in check_dict(data).findings if f.code.startswith("TOPIC-")]
         verdict = "；".join(f"{f.code}：{f.message_zh}" for f in found) or "可以作为协商事项"
         rows.append([m.text, _category_names(data["topic"]["categories"]), verdict])
-    return _table(["事项", "属于第一部分哪一类", "规则引擎的判断"], rows)
+    return html_table(["事项", "属于第一部分哪一类", "规则引擎的判断"], rows)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -768,7 +765,7 @@ def lab(lab_id: str, **kwargs: Any):
     return ScenarioLab.from_spec(find_lab(lab_id), **kwargs)
 
 
-def lab_table(lab_id: str, control: int = 0) -> _Html:
+def lab_table(lab_id: str, control: int = 0) -> HtmlBlock:
     """A static table: every option of one control of a simulation, side by side."""
     return lab(lab_id).compare_options(control)
 
@@ -784,13 +781,13 @@ def _steps(lesson: str):
 # shortcuts to the other widgets, so that a cell is one short call
 
 
-def case_report(name: str) -> _Html:
+def case_report(name: str) -> HtmlBlock:
     """The engine's report on one example record (static: its text is compared by nbval)."""
     record = example_record(name)
     report = check_dict(record, source=f"{name}.yaml")
     lines = [f"{record['title']}：" + ("符合要求" if report.compliant else "不符合要求")]
     lines += [f"{f.severity} {f.code} [{f.clause}] {f.message_zh}" for f in report.findings]
-    return _Html(note_html(esc(_case_summary(record))) + report_html(report), "\n".join(lines))
+    return HtmlBlock(note_html(esc(_case_summary(record))) + report_html(report), "\n".join(lines))
 
 
 def picker():
@@ -972,7 +969,7 @@ class FormMatchExercise(TeachingWidget):
 # a scenario's story and one consultation from start to end
 
 
-def scenario_intro(name: str) -> _Html:
+def scenario_intro(name: str) -> HtmlBlock:
     """A scenario's title, narrative, stakeholder groups and teaching points (static)."""
     from xsim.scenario import load_scenario
 
@@ -981,7 +978,7 @@ def scenario_intro(name: str) -> _Html:
         [g.name, f"{100 * g.share:.0f}%", f"{g.stake.mean:+.1f}", f"{g.opinion.mean:+.1f}"]
         for g in s.stakeholder_groups
     ]
-    table = _table(
+    table = html_table(
         ["利益相关群体", "占住户", "利益（−1 受损 … +1 受益）", "最初态度（−1 反对 … +1 支持）"],
         rows,
     )
@@ -993,7 +990,7 @@ def scenario_intro(name: str) -> _Html:
         f"议题：{esc(s.topic.title)}</p>"
     )
     plain = "\n".join([s.title, s.narrative.strip(), table.plain, *s.teaching_points])
-    return _Html(
+    return HtmlBlock(
         head + table.html_text + (f"<p><b>教学要点</b></p><ul>{points}</ul>" if points else ""),
         plain,
     )
@@ -1048,7 +1045,7 @@ def _story(model, outcome) -> list[str]:
 
 def one_run(
     scenario: str, seed: int = 0, form: str | None = None, overrides: dict[str, Any] | None = None
-) -> _Html:
+) -> HtmlBlock:
     """One simulated consultation told step by step, with the rules engine's findings (static)."""
     from xsim.model import ConsultationModel
 
@@ -1058,7 +1055,7 @@ def one_run(
     story = "".join(f"<li>{esc(line)}</li>" for line in lines)
     report = model.report
     plain = "\n".join(lines + [f"{f.code} {f.message_zh}" for f in report.findings])
-    return _Html(f"<ol>{story}</ol>" + report_html(report), plain)
+    return HtmlBlock(f"<ol>{story}</ol>" + report_html(report), plain)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1391,10 +1388,10 @@ def policy_summary(kind: str = "forms", reps: int = 8, seed: int = 2026):
     return _STUDIES[key]
 
 
-def policy_table(kind: str = "forms", reps: int = 8) -> _Html:
+def policy_table(kind: str = "forms", reps: int = 8) -> HtmlBlock:
     """The summary table (means, 95% CIs, differences vs the first variant) as text."""
     text = policy_summary(kind, reps).to_text(lang="zh", measures=POLICY_MEASURES)
-    return _Html(f"<pre style='line-height:1.4'>{esc(text)}</pre>", text)
+    return HtmlBlock(f"<pre style='line-height:1.4'>{esc(text)}</pre>", text)
 
 
 def policy_figure(kind: str = "forms", reps: int = 8):

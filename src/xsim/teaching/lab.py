@@ -129,9 +129,7 @@ class ScenarioLab(TeachingWidget):
 
         self.scenario = load_scenario(scenario)
         self.controls = list(controls)
-        self.measures = [
-            m for m in measures if known_measure(m)
-        ]
+        self.measures = [m for m in measures if known_measure(m)]
         self.seeds = seeds
         self.form = form
         self.base = dict(base or {})

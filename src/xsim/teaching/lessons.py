@@ -70,7 +70,9 @@ class TocLesson(_Strict):
     title: Text
     summary: Text
     minutes: Annotated[int, Field(gt=0, le=600)]
-    clauses: dict[str, Text] = Field(default_factory=dict)  # clause id → what the lesson does with it
+    clauses: dict[str, Text] = Field(
+        default_factory=dict
+    )  # clause id → what the lesson does with it
 
 
 class Toc(_Strict):
@@ -153,7 +155,9 @@ class LabOption(_Strict):
 class LabControl(_Strict):
     label: Text
     options: list[LabOption] | None = None
-    forms: list[Text] | None = None  # shorthand: one option per form, labelled with its Chinese name
+    forms: list[Text] | None = (
+        None  # shorthand: one option per form, labelled with its Chinese name
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> LabControl:
@@ -218,6 +222,7 @@ class StepsFile(_Strict):
 
 
 # --- reading ---------------------------------------------------------------------------------------
+
 
 def _known_reference(text: str) -> bool:
     """A notice clause id (``§1.f``) or a citation of an existing article (《…》第N条)."""

@@ -150,7 +150,6 @@ class QuestionCard(TeachingWidget):
             html_text += clause_quote_html(q.clause)
         return html_text
 
-
     def _why_wrong_text(self) -> str:
         q = self.question
         chosen = self.selected()
@@ -221,9 +220,7 @@ def load_quiz(path) -> Quiz:
 
     data = load_quiz_file(path)
     questions = [
-        Question(
-            q.prompt, q.choice_texts, q.correct, q.explanation, q.clause, why=q.why
-        )
+        Question(q.prompt, q.choice_texts, q.correct, q.explanation, q.clause, why=q.why)
         for q in data.questions
     ]
     return Quiz(questions, title=data.title)

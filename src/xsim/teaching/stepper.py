@@ -77,7 +77,6 @@ def elevator_steps() -> list[Step]:
     return steps_from_spec(load_steps_file(lesson_folder("04") / "steps.yaml"))
 
 
-
 class ProcedureStepper(TeachingWidget):
     """Walks a trainee through the steps; each choice is checked by the rules engine at once."""
 
