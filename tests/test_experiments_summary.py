@@ -170,7 +170,7 @@ def test_comparison_and_group_figures_render_chinese_without_missing_glyphs(stud
     assert "参与率" in titles
     fig = _no_glyph_warnings(lambda: participation_by_group(study_summary))
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert ticks == ["青年", "老年"]
+    assert ticks == ["18–39岁", "60岁及以上"]  # group names from xsim.vocabulary
 
 
 def test_opinion_trajectories_of_the_real_model_render(tmp_path):

@@ -76,7 +76,7 @@ def _error(tmp_path: Path, name: str, text: str, loader) -> InputError:
             10,
             "未知字段",
         ),
-        ("- label: 提前 7 天", "- label: 7", "labs[0].controls[0].options[0].label", 7, "非空文字"),
+        ("- label: 提前 7 天", "- label: 7", "labs[0].controls[0].options[0].label", 7, "应为文字"),
         (
             "    forms: [council, hearing]",
             "    forms: [council, hearing]\n    options: []",

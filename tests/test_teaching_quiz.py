@@ -142,7 +142,7 @@ def test_quiz_from_yaml_and_its_bad_files(tmp_path):
     cases = {
         "questions: [\n": ("", "YAML", None),
         head + "    answer: 丙\n": ("questions[0].answer", "答案必须与某个选项的文字完全相同", 4),
-        head + "    answer: 3\n": ("questions[0].answer", "非空文字", 4),
+        head + "    answer: 3\n": ("questions[0].answer", "应为文字", 4),
         head + "    answer: 甲\n    anwser: 乙\n": ("questions[0].anwser", "是否应为“answer”", 5),
         head + "    answer: 甲\n    clause: §9.z\n": ("questions[0].clause", "条款编号", 5),
         head + "    answer: 甲\n    clause: 《村民委员会组织法》第九十九条\n": (

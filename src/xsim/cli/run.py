@@ -14,14 +14,20 @@ import json
 import sys
 from typing import Any
 
+from xsim import vocabulary as V
 from xsim.errors import InputError
-from xsim.scenario import yaml_value
+from xsim.io import parse_assignments
+
+MAX_SEED = 2**63 - 1
+"""Seeds are whole numbers 0..2⁶³−1 (what numpy's seed sequence and the study seeds accept)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", help="bundled scenario name or path to a scenario YAML file")
     parser.add_argument("--form", default=None, help="consultation form (default: the scenario's)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--seed", default="0", help=f"random seed, a whole number 0..{MAX_SEED} (default 0)"
+    )
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--record", metavar="FILE", help="write the run's case record (YAML)")
     parser.add_argument(
@@ -34,38 +40,62 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        if "=" not in item:
-            raise InputError(
-                "--set",
-                item,
-                "expected PATH=VALUE, e.g. organizer.notice_days=3",
-                "格式应为 参数路径=取值，例如 organizer.notice_days=3",
-            )
-        path, raw = item.split("=", 1)
-        out[path.strip()] = yaml_value(raw)
-    return out
+    """``--set PATH=VALUE`` items as scenario overrides (values read like scenario YAML)."""
+    return parse_assignments(items, "--set")
+
+
+def parse_seed(text: str | int) -> int:
+    """A seed given on the command line: a whole number 0..MAX_SEED, else ``InputError``."""
+    raw = str(text).strip()
+    if raw.isascii() and raw.isdigit() and int(raw) <= MAX_SEED:
+        return int(raw)
+    raise InputError(
+        "--seed",
+        "",
+        f"a whole number from 0 to {MAX_SEED}; got {raw[:40]!r}",
+        f"随机种子应为 0 到 {MAX_SEED} 之间的整数；实际为 {raw[:40]!r}",
+    )
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by ``None`` (JSON has no NaN)."""
+    import math
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        return json_safe(value.item())
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
+    from xsim.scenario import load_scenario
+
+    seed = parse_seed(args.seed)
+    overrides = parse_overrides(args.set)
+    # validated before the simulator is imported, and reported against "--set"
+    spec = load_scenario(args.scenario).with_overrides(overrides, "--set")
     from xsim.model import ConsultationModel
     from xsim.records import dump_record
 
-    overrides = parse_overrides(args.set)
-    model = ConsultationModel(args.scenario, form=args.form, rng=args.seed, overrides=overrides)
+    model = ConsultationModel(spec, form=args.form, rng=seed)
     outcome = model.run()
     if args.format == "json":
         payload = {
             "scenario": model.spec.name,
             "form": model.form.name,
-            "seed": args.seed,
+            "seed": seed,
             "outcome": outcome.to_dict(),
             "findings": [f.to_dict() for f in model.report.findings],
         }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        # strict JSON: a measure that is undefined (e.g. fairness with nobody present) is null
+        print(json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False))
     else:
-        print(render_text(model, args.seed, args.lang))
+        print(render_text(model, seed, args.lang))
     if args.record:
         try:
             dump_record(model.record, args.record)
@@ -81,44 +111,6 @@ def run(args: argparse.Namespace) -> int:
 
 # -- text ------------------------------------------------------------------------------------------
 
-OUTCOME_ZH = {"consensus": "达成共识", "majority": "形成多数意见", "disputed": "分歧较大"}
-ASSEMBLY_ZH = {
-    "villagers_meeting": "村民会议",
-    "residents_meeting": "居民会议",
-    "representatives_meeting": "村（居）民代表会议",
-    "owners_meeting": "业主大会（共同决定）",
-}
-CATEGORY_ZH = {
-    "registered": "户籍居民",
-    "nonregistered": "非户籍居民",
-    "female": "女性",
-    "male": "男性",
-    "owner": "业主",
-    "tenant": "租户",
-    "stake_pos": "受益者",
-    "stake_neg": "受损者",
-    "digital": "会上网者",
-    "nodigital": "不会上网者",
-    "age_young": "18–39岁",
-    "age_middle": "40–59岁",
-    "age_old": "60岁及以上",
-}
-CATEGORY_EN = {
-    "registered": "registered",
-    "nonregistered": "non-registered",
-    "female": "women",
-    "male": "men",
-    "owner": "owners",
-    "tenant": "tenants",
-    "stake_pos": "who gain",
-    "stake_neg": "who lose",
-    "digital": "online",
-    "nodigital": "offline",
-    "age_young": "aged 18–39",
-    "age_middle": "aged 40–59",
-    "age_old": "aged 60+",
-}
-
 
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.0f}%"
@@ -133,13 +125,15 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     lines: list[str] = []
     add = lines.append
     if en:
-        add(f"{spec.title} — form: {form.name} ({form.zh}), seed {seed}")
+        add(f"{spec.title} — form: {form.name} ({V.label(V.FORMS, form.name, 'en')}), seed {seed}")
         add(
             f"Who came: {o.attended} of {o.residents} adults ({_pct(o.participation)}); "
             f"informed in time {_pct(o.informed_in_time)}"
         )
     else:
-        add(f"{spec.title} —— 协商形式：{form.zh}（{form.name}），随机种子 {seed}")
+        add(
+            f"{spec.title} —— 协商形式：{V.label(V.FORMS, form.name)}（{form.name}），随机种子 {seed}"
+        )
         add(
             f"谁来了：{o.residents} 名成年居民中到场 {o.attended} 人（{_pct(o.participation)}）；"
             f"及时获知通知 {_pct(o.informed_in_time)}"
@@ -166,11 +160,14 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
         "digital",
         "nodigital",
     ]
-    label = CATEGORY_EN if en else CATEGORY_ZH
+
+    def label(group: str) -> str:
+        return V.label(V.GROUPS, group, lang)
+
     add(
         ("  by group: " if en else "  分人群：")
         + ("; " if en else "；").join(
-            f"{label[k]} {_pct(d.get('participation.' + k))}" for k in demo
+            f"{label(k)} {_pct(d.get('participation.' + k))}" for k in demo
         )
     )
     left_out = [gid for gid in spec.group_ids if not d.get(f"participation.group.{gid}")]
@@ -186,10 +183,10 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     ]
     if scarce and o.participation > 0:
         listed = ("; " if en else "、").join(
-            f"{label[k]} {_pct(d['participation.' + k])}" for k in scarce
+            f"{label(k)} {_pct(d['participation.' + k])}" for k in scarce
         )
         add(f"Under-represented: {listed}" if en else f"参与明显偏少：{listed}")
-    outcome = trace.outcome if en else OUTCOME_ZH[trace.outcome]
+    outcome = V.label(V.OUTCOMES, trace.outcome, lang)
     if en:
         add(
             f"Concluded: {outcome} (support {_pct(o.support)}); voice dominance {o.voice_dominance:.2f}"
@@ -200,7 +197,7 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
         )
     if trace.assembly:
         a = trace.assembly
-        kind = a["kind"] if en else ASSEMBLY_ZH[a["kind"]]
+        kind = V.label(V.MEETINGS, a["kind"], lang)
         if en:
             add(f"Decided by: {kind} — {a['present']} of {a['members']} present, {a['yes']} yes")
         else:

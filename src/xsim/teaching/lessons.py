@@ -27,7 +27,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from xsim.errors import InputError, field_path
+from xsim.errors import InputError
+from xsim.io import format_path as field_path
 
 __all__ = [
     "Toc",
@@ -314,7 +315,7 @@ def _clean_loc(model: type[BaseModel], loc: tuple[Any, ...], unknown_key: bool) 
 
 
 def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, tuple[Any, ...]]:
-    from xsim.records import _describe as describe_record_error
+    from xsim.io.validation import describe
 
     kind = err["type"]
     loc = _clean_loc(model, tuple(err["loc"]), kind == "extra_forbidden")
@@ -339,26 +340,18 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, tu
     if kind == "string_pattern_mismatch":
         pattern = (err.get("ctx") or {}).get("pattern", "")
         return f"text matching {pattern}", f"格式不对（应符合 {pattern}）", loc
-    return describe_record_error({**err, "loc": loc})
+    return describe({**err, "loc": loc}, model, {})
 
 
 def _read(path: Path, model: type[BaseModel]) -> Any:
-    from xsim.records import _line_for, _line_map, _parse_yaml
+    """One course file through the kit's input layer (:mod:`xsim.io`), validated by ``model``."""
+    from xsim.io import line_of, load_yaml_file
 
-    source = str(path)
+    doc = load_yaml_file(path)  # safe YAML 1.2, bounded; every problem is an InputError
+    if doc.data is None:
+        raise InputError(str(path), "", "content; the file is empty", "文件是空的")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(source, "", "an existing file", "文件不存在") from None
-    except UnicodeDecodeError:
-        raise InputError(source, "", "UTF-8 text", "文件应为 UTF-8 编码的文本") from None
-    except OSError as exc:
-        raise InputError(source, "", f"a readable file ({exc})", "无法读取该文件") from None
-    data = _parse_yaml(text, source)
-    if data is None:
-        raise InputError(source, "", "content; the file is empty", "文件是空的")
-    try:
-        return model.model_validate(data)
+        return model.model_validate(doc.data)
     except ValidationError as exc:
         # A misspelt key shows up as unknown and as missing: name the typo first.
         errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
@@ -367,7 +360,7 @@ def _read(path: Path, model: type[BaseModel]) -> Any:
         if more:
             en += f" (and {more} more problem{'s' if more > 1 else ''})"
             zh += f"（另有{more}处问题）"
-        raise InputError(source, field_path(loc), en, zh, _line_for(_line_map(text), loc)) from None
+        raise InputError(str(path), field_path(loc), en, zh, line_of(doc.lines, loc)) from None
 
 
 def load_toc(folder: Path | None = None) -> Toc:
@@ -419,15 +412,13 @@ def _scenario_names() -> tuple[str, ...]:
 def _check_labs(path: Path, labs: LabsFile) -> None:
     """Names a YAML schema cannot know: scenarios, forms and measures."""
     from xsim.forms import FORMS
+    from xsim.io import line_of, load_yaml_file
     from xsim.teaching.lab import known_measure
 
-    text = path.read_text(encoding="utf-8")
-    from xsim.records import _line_for, _line_map
-
-    lines = _line_map(text)
+    lines = load_yaml_file(path).lines
 
     def fail(loc: tuple[Any, ...], en: str, zh: str) -> None:
-        raise InputError(str(path), field_path(loc), en, zh, _line_for(lines, loc))
+        raise InputError(str(path), field_path(loc), en, zh, line_of(lines, loc))
 
     def did_you_mean(value: str, names: list[str]) -> str:
         close = difflib.get_close_matches(value, names, n=1)
