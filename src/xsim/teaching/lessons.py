@@ -50,6 +50,8 @@ __all__ = [
     "load_labs_file",
     "load_steps_file",
     "find_lab",
+    "load_roles_file",
+    "load_glossary_file",
     "validate_course",
 ]
 
@@ -220,6 +222,44 @@ class StepSpec(_Strict):
 class StepsFile(_Strict):
     record: Annotated[str, Field(pattern=r"^(elevator|results|village)$")]
     steps: Annotated[list[StepSpec], Field(min_length=1)]
+
+
+# --- handouts: role cards and the glossary ---------------------------------------------------------
+
+
+class RoleCard(_Strict):
+    name: Text
+    situation: Text
+    concerns: Text
+    task: Text
+
+
+class RolesFile(_Strict):
+    """``roles.yaml`` of a role-play lesson: the cards printed for the participants."""
+
+    title: Text
+    roles: Annotated[list[RoleCard], Field(min_length=2)]
+
+
+class GlossaryTerm(_Strict):
+    term: Text
+    meaning: Text
+    example: Text
+
+
+class GlossaryFile(_Strict):
+    """``course/handouts/glossary.yaml``: the one-page glossary with worked numbers."""
+
+    title: Text
+    terms: Annotated[list[GlossaryTerm], Field(min_length=1)]
+
+
+def load_roles_file(path: Path) -> RolesFile:
+    return _read(Path(path), RolesFile)
+
+
+def load_glossary_file(path: Path) -> GlossaryFile:
+    return _read(Path(path), GlossaryFile)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -481,4 +521,8 @@ def validate_course(folder: Path | None = None) -> Toc:
             load_labs_file(here / "labs.yaml")
         if (here / "steps.yaml").exists():
             load_steps_file(here / "steps.yaml")
+        if (here / "roles.yaml").exists():
+            load_roles_file(here / "roles.yaml")
+    if (folder / "handouts" / "glossary.yaml").exists():
+        load_glossary_file(folder / "handouts" / "glossary.yaml")
     return toc
