@@ -6,7 +6,8 @@ comes from the real rules engine (:func:`xsim.rules.check_record` through
 :func:`xsim.teaching.findings.check_dict`) — the exercises build a case record from the trainee's
 choices and read the findings; no rule is re-implemented here.
 
-- :func:`quote` — the notice's Chinese original for clause ids, as an HTML block.
+- :func:`quote` — the notice's Chinese original for clause ids, as an HTML block; :func:`law` —
+  the current official text of law articles (from :mod:`xsim.law`), cited in Chinese.
 - :func:`case_report`, :class:`ExampleCases`, :func:`editor`, :class:`SpotExercise` — the example
   case records (``examples/records``), their findings, fixing them, finding their faults.
 - :class:`ThresholdExercise`, :class:`JointProposalChecker`, :func:`topic_table` — §1 (lesson 01).
@@ -14,15 +15,19 @@ choices and read the findings; no rule is re-implemented here.
 - :class:`FormMatchExercise`, :func:`form_chooser` — §3, which form fits which matter (03).
 - :func:`stepper`, :class:`QuorumCalculator` — §4, the procedure and the meetings' quorum (04, 06, 07).
 - :func:`results_stepper` — §4.4, §5 and §6.4 after the consultation (05).
-- :class:`ScenarioLab` (:func:`lab`, :func:`lab_table`), :func:`one_run`, :func:`scenario_intro` —
+- :func:`lab`, :func:`lab_table` (:class:`xsim.teaching.lab.ScenarioLab`), :func:`one_run`,
+  :func:`scenario_intro` —
   simulations with the model whose outcome the trainee changes through choices.
 - :func:`policy_table`, :func:`policy_figure`, :class:`PredictionExercise`, :class:`PolicyLab` —
   comparisons with bootstrap confidence intervals through ``xsim.experiments`` (08).
 - :class:`Capstone` — the trainee organizes a whole consultation and gets the findings (09).
 
-Lesson content (quiz questions, simulation settings) is kept here too, keyed by lesson number
-(``quiz("01")``, ``lab("04")``), so that a trainer changes a question in one place. Figures and
-texts the notebooks show are computed at build time with fixed seeds (``tools/build_notebooks.py``).
+Lesson content is data in ``course/NN_名称/`` (``quiz.yaml``, ``labs.yaml``, ``steps.yaml``), read by
+:mod:`xsim.teaching.lessons`: ``quiz("01")``, ``lab("04")``, :func:`stepper` load it, so that a
+trainer changes a question without Python. Figures and texts the notebooks show are computed at build
+time with fixed seeds (``tools/build_course.py``, ``make notebooks``). Still Python literals here
+(to move to data next): the worked matters of lesson 01, the lead cases of 02, the form situations of
+03, the quorum calculator's meetings and the capstone's options.
 """
 
 from __future__ import annotations
