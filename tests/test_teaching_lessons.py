@@ -171,3 +171,17 @@ def test_make_notebooks_check_mode_accepts_the_shipped_course():
         timeout=120,
     )
     assert proc.returncode == 0 and "检查通过" in proc.stdout, proc.stderr
+
+
+def test_exercise_data_mistakes(tmp_path):
+    from xsim.teaching.lessons import load_exercises_file
+
+    text = (COURSE / "03_协商形式" / "exercises.yaml").read_text(encoding="utf-8")
+    err = _error(tmp_path, "ex.yaml", text.replace("- hearing", "- hearng", 1), load_exercises_file)
+    assert err.field == "form_situations[0].fits[0]" and "没有这种协商形式" in err.message("zh")
+    text = (COURSE / "02_协商主体" / "exercises.yaml").read_text(encoding="utf-8")
+    err = _error(
+        tmp_path, "ex2.yaml", text.replace("scope: group", "scope: 小组"), load_exercises_file
+    )
+    assert err.field == "lead_cases[0].scope" and "cross_community" in err.message("zh")
+    assert err.line is not None

@@ -22,12 +22,13 @@ choices and read the findings; no rule is re-implemented here.
   comparisons with bootstrap confidence intervals through ``xsim.experiments`` (08).
 - :class:`Capstone` — the trainee organizes a whole consultation and gets the findings (09).
 
-Lesson content is data in ``course/NN_名称/`` (``quiz.yaml``, ``labs.yaml``, ``steps.yaml``), read by
+Lesson content is data in ``course/NN_名称/`` (``quiz.yaml``, ``labs.yaml``, ``steps.yaml``,
+``exercises.yaml``: the matters of 01, the lead cases of 02, the form situations of 03), read by
 :mod:`xsim.teaching.lessons`: ``quiz("01")``, ``lab("04")``, :func:`stepper` load it, so that a
 trainer changes a question without Python. Figures and texts the notebooks show are computed at build
 time with fixed seeds (``tools/build_course.py``, ``make notebooks``). Still Python literals here
-(to move to data next): the worked matters of lesson 01, the lead cases of 02, the form situations of
-03, the quorum calculator's meetings and the capstone's options.
+(to move to data next): the quorum calculator's meetings, the capstone's options and the policy
+comparison's variants.
 """
 
 from __future__ import annotations
@@ -456,15 +457,11 @@ class LeadExercise(TeachingWidget):
 
     def __init__(self, cases: Sequence[LeadCase] | None = None):
         super().__init__()
-        self.cases = (
-            list(cases)
-            if cases is not None
-            else [
-                LeadCase("石坝村三组修一条只通本组的便道", "group"),
-                LeadCase("全村修订村规民约", "whole"),
-                LeadCase("龙泉、石桥两村共用灌溉渠清淤，两村说法不一", "cross_community"),
-            ]
-        )
+        if cases is None:  # lesson 02's exercises.yaml
+            from xsim.teaching.lessons import lesson_exercises
+
+            cases = [LeadCase(c.text, c.scope) for c in lesson_exercises("02").lead_cases or []]
+        self.cases = list(cases)
         self.pickers = [
             widgets.Dropdown(
                 options=LEADS,
@@ -721,26 +718,10 @@ def _category_names(categories: Sequence[str]) -> str:
 
 def topic_table(matters: Sequence[Matter] | None = None) -> HtmlBlock:
     """Lesson 01's three matters, their §1 categories and the engine's topic findings."""
-    matters = (
-        list(matters)
-        if matters is not None
-        else [
-            Matter(
-                "通组公路硬化：确定线路、筹资筹劳",
-                {"topic.categories": ["policy_implementation", "infrastructure", "large_fund"]},
-            ),
-            Matter(
-                "三组45户联名：调整集体林地收益分配",
-                {
-                    "population.residents": 863,
-                    "population.representatives": 27,
-                    "topic.categories": ["rights_policy", "joint_proposal"],
-                    "topic.proposed_by": {"kind": "joint_residents", "signatures": 45},
-                },
-            ),
-            Matter("邻居的狗半夜叫", {"topic.categories": []}),
-        ]
-    )
+    if matters is None:  # lesson 01's exercises.yaml
+        from xsim.teaching.lessons import lesson_exercises
+
+        matters = [Matter(m.text, dict(m.set)) for m in lesson_exercises("01").matters or []]
     rows = []
     for m in matters:
         data = apply_patch(village_record(), {"topic.title": m.text, **m.patch})
@@ -879,37 +860,12 @@ FORM_CHOICES = (
 
 
 def form_situations() -> list[FormSituation]:
+    """Lesson 03's situations (its exercises.yaml)."""
+    from xsim.teaching.lessons import lesson_exercises
+
     return [
-        FormSituation(
-            "垃圾中转站选址：涉及全村，各组意见分歧大，关注度很高",
-            ("hearing", "special_council"),
-            "涉及面广、关注度高的事项，要经过专题议事会、民主听证会等程序进行协商。",
-            "§4.5",
-        ),
-        FormSituation(
-            "小区楼道和架空层的公共部位怎样使用，只涉及本小区业主",
-            ("owners", "compound"),
-            "小区内部、业主共有部分的事，适合小区协商、业主协商；改变共有部分用途还须业主共同决定。",
-            "§3.c",
-        ),
-        FormSituation(
-            "青壮年大多在外务工的村，想听听大家对村集体项目的看法",
-            ("online", "forum"),
-            "在外务工的村民难以到场，网络议事协商平台、网上征集社情民意可以让他们参与。",
-            "§3.e",
-        ),
-        FormSituation(
-            "年底评一评村“两委”落实协商成果的情况",
-            ("evaluation",),
-            "对干部和工作的评价，适合民主评议。",
-            "§3.c",
-        ),
-        FormSituation(
-            "每月固定一天，干部坐班听群众反映各种小事",
-            ("talk_day", "forum"),
-            "民情恳谈日、村（居）民论坛是日常收集意见的平台。",
-            "§3.d",
-        ),
+        FormSituation(x.text, tuple(x.fits), x.why, x.clause)
+        for x in lesson_exercises("03").form_situations or []
     ]
 
 

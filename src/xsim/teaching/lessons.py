@@ -23,7 +23,7 @@ import difflib
 import os
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -51,6 +51,8 @@ __all__ = [
     "load_steps_file",
     "find_lab",
     "load_roles_file",
+    "load_exercises_file",
+    "lesson_exercises",
     "load_glossary_file",
     "validate_course",
 ]
@@ -224,6 +226,55 @@ class StepsFile(_Strict):
     steps: Annotated[list[StepSpec], Field(min_length=1)]
 
 
+# --- exercise data (exercises.yaml) ---------------------------------------------------------------
+
+
+class Matter(_Strict):
+    text: Text
+    set: dict[str, Any] = Field(default_factory=dict)  # patch on the lesson's village record
+
+
+class LeadCaseData(_Strict):
+    text: Text
+    scope: Literal["group", "whole", "cross_community"]
+
+
+class FormSituationData(_Strict):
+    text: Text
+    fits: Annotated[list[Text], Field(min_length=1)]
+    why: Text
+    clause: Text
+
+    @model_validator(mode="after")
+    def _known(self) -> FormSituationData:
+        from xsim.forms import FORMS
+
+        for i, form in enumerate(self.fits):
+            if form not in FORMS:
+                raise ValueError(f"unknown_form:fits:{i}")
+        if not _known_reference(self.clause):
+            raise ValueError("unknown_clause:clause")
+        return self
+
+
+class ExercisesFile(_Strict):
+    """``exercises.yaml``: the data of a lesson's exercise widgets (each key optional)."""
+
+    matters: list[Matter] | None = None
+    lead_cases: list[LeadCaseData] | None = None
+    form_situations: list[FormSituationData] | None = None
+
+
+def load_exercises_file(path: Path) -> ExercisesFile:
+    return _read(Path(path), ExercisesFile)
+
+
+def lesson_exercises(lesson: str) -> ExercisesFile:
+    """The exercise data of lesson ``"NN"`` (empty when it has no exercises.yaml)."""
+    path = lesson_folder(lesson) / "exercises.yaml"
+    return load_exercises_file(path) if path.exists() else ExercisesFile()
+
+
 # --- handouts: role cards and the glossary ---------------------------------------------------------
 
 
@@ -276,6 +327,7 @@ def _known_reference(text: str) -> bool:
 
 
 _RULES: dict[str, tuple[str, str]] = {
+    "unknown_form": ("a consultation form of xsim.forms", "没有这种协商形式"),
     "unknown_clause": (
         "a notice clause id such as §1.f or a citation such as 《村民委员会组织法》第二十五条",
         "应为《通知》条款编号（如 §1.f）或法律条文（如《村民委员会组织法》第二十五条），"
@@ -521,6 +573,8 @@ def validate_course(folder: Path | None = None) -> Toc:
             load_labs_file(here / "labs.yaml")
         if (here / "steps.yaml").exists():
             load_steps_file(here / "steps.yaml")
+        if (here / "exercises.yaml").exists():
+            load_exercises_file(here / "exercises.yaml")
         if (here / "roles.yaml").exists():
             load_roles_file(here / "roles.yaml")
     if (folder / "handouts" / "glossary.yaml").exists():
