@@ -185,3 +185,34 @@ def test_exercise_data_mistakes(tmp_path):
     )
     assert err.field == "lead_cases[0].scope" and "cross_community" in err.message("zh")
     assert err.line is not None
+
+
+def test_a_lesson_that_fails_to_run_leaves_the_stored_notebooks_as_they_were(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(COURSE, course)
+    lesson = course / "00_导读" / "lesson.md"
+    lesson.write_text(
+        lesson.read_text(encoding="utf-8") + '\n```{code-cell}\nraise ValueError("坏了")\n```\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "00_导读.ipynb").write_text("previous build", encoding="utf-8")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "build_course.py"),
+            "--course",
+            str(course),
+            "--out",
+            str(out),
+            "00",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "构建失败，笔记本未改动" in proc.stderr and "00_导读" in proc.stderr
+    assert (out / "00_导读.ipynb").read_text(encoding="utf-8") == "previous build"
+    assert sorted(p.name for p in out.iterdir()) == ["00_导读.ipynb"]  # no temporary folder left
