@@ -25,28 +25,37 @@ from xsim.teaching.common import (
     safe_callback,
 )
 
-#: Outcome measures shown to trainees: key of ``Outcome.to_dict()`` → (Chinese label, format).
-MEASURES: dict[str, tuple[str, str]] = {
-    "participation": ("参与率", "pct"),
-    "informed_in_time": ("受邀者按时知情", "pct"),
-    "representativeness_groups": ("代表性偏差（越小越好）", "num"),
-    "voice_dominance": ("发言集中度（越接近1越均衡）", "num"),
-    "support": ("支持方案的比例", "pct"),
-    "consultation_outcome": ("协商结果", "text"),
-    "escalated": ("提交会议决定", "bool"),
-    "adopted": ("方案通过", "bool"),
-    "result_informed": ("知晓结果的村（居）民", "pct"),
-    "fairness": ("平均公平感（0—1）", "num"),
-    "days_to_decision": ("到作出决定的天数", "int"),
-    "person_hours": ("投入工时（人·小时）", "int"),
-    "money_yuan": ("费用（元）", "int"),
-    "n_violations": ("违规数", "num"),
+#: Outcome measures a lab can show: key of ``Outcome.to_dict()`` → (format, reading hint). Their
+#: Chinese names come from :data:`xsim.vocabulary.MEASURES` (one name for one thing).
+MEASURE_FORMATS: dict[str, tuple[str, str]] = {
+    "participation": ("pct", ""),
+    "informed_in_time": ("pct", ""),
+    "representativeness_groups": ("num", "（越小越好）"),
+    "voice_dominance": ("num", "（越接近1越均衡）"),
+    "support": ("pct", ""),
+    "consultation_outcome": ("text", ""),
+    "escalated": ("bool", ""),
+    "adopted": ("bool", ""),
+    "result_informed": ("pct", ""),
+    "fairness": ("num", "（0—1）"),
+    "days_to_decision": ("int", ""),
+    "person_hours": ("int", ""),
+    "money_yuan": ("int", ""),
+    "n_violations": ("num", ""),
 }
+
+
+def measure_label(key: str) -> str:
+    from xsim import vocabulary
+
+    if key == "consultation_outcome":
+        return "协商结果"
+    return vocabulary.label(vocabulary.MEASURES, key) + MEASURE_FORMATS[key][1]
 
 
 def known_measure(key: str) -> bool:
     """Whether ``key`` is an outcome measure a lab can show (a labs.yaml check)."""
-    return key in MEASURES or key.startswith(("participation.", "fairness."))
+    return key in MEASURE_FORMATS or key.startswith(("participation.", "fairness."))
 
 
 def _fmt(value: Any, kind: str) -> str:
@@ -225,26 +234,22 @@ class ScenarioLab(TeachingWidget):
     def _kind(self, key: str) -> str:
         if key.startswith("fairness."):
             return "num"
-        return MEASURES.get(key, ("", "pct"))[1]
+        return MEASURE_FORMATS.get(key, ("pct", ""))[0]
 
     def _label(self, key: str) -> str:
-        if key in MEASURES:
-            return MEASURES[key][0]
+        from xsim import vocabulary
+
+        if key in MEASURE_FORMATS:
+            return measure_label(key)
         prefix, _, group = key.partition(".")
         names = {g.id: g.name for g in self.scenario.stakeholder_groups}
-        what = "参与率" if prefix == "participation" else "公平感"
-        sub = names.get(
-            group.removeprefix("group."),
-            {
-                "nonregistered": "非户籍居民",
-                "registered": "户籍居民",
-                "tenant": "租户",
-                "owner": "业主",
-                "age_old": "60岁以上",
-                "age_young": "18—39岁",
-                "nodigital": "不上网的人",
-            }.get(group, group),
-        )
+        what = vocabulary.label(vocabulary.MEASURES, prefix)
+        if group.startswith("group."):
+            sub = names.get(group.removeprefix("group."), group)
+        else:
+            sub = (
+                vocabulary.label(vocabulary.GROUPS, group) if group in vocabulary.GROUPS else group
+            )
         return f"{sub}{what}"
 
     def header(self) -> list[str]:
