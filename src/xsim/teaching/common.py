@@ -292,8 +292,9 @@ class HtmlBlock:
 
 
 def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> HtmlBlock:
+    """A table as HTML, one row per line: a stored notebook's diff then shows the rows that changed."""
     head = "".join(f"<th style='text-align:left;padding:4px 8px'>{esc(h)}</th>" for h in header)
-    body = "".join(
+    body = "\n".join(
         "<tr>"
         + "".join(f"<td style='text-align:left;padding:4px 8px'>{esc(c)}</td>" for c in r)
         + "</tr>"
@@ -301,7 +302,7 @@ def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> HtmlBloc
     )
     plain = "\n".join(" | ".join(map(str, r)) for r in [header, *rows])
     return HtmlBlock(
-        f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table>",
+        f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>\n"
+        f"<tbody>\n{body}\n</tbody></table>",
         plain,
     )
