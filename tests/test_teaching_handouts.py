@@ -6,6 +6,7 @@ edition has them. Needs ``chromium`` and ``pdftotext`` (CI installs both: ``.ci/
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -40,6 +41,7 @@ def handouts(tmp_path_factory) -> Path:
             "notice",
             "glossary",
             "roles",
+            "--html",
         ],
         capture_output=True,
         text=True,
@@ -49,15 +51,35 @@ def handouts(tmp_path_factory) -> Path:
     return out
 
 
-def text(pdf: Path) -> str:
+def text(pdf: Path, *options: str) -> str:
     return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", *options, "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 
 def pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     return int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+
+
+def missing_text(pdf: Path) -> list[str]:
+    """Chinese text of the handout's HTML that the PDF does not contain: cut off at a page edge,
+    hidden (a folded <details>) or lost. Whitespace is ignored (line breaks differ)."""
+    source = pdf.with_suffix(".html").read_text(encoding="utf-8")
+    source = re.sub(r"<head>.*?</head>|<img[^>]*>", "", source, flags=re.S)
+    printed = re.sub(r"\s+", "", text(pdf, "-raw"))
+    out = []
+    for node in re.split(r"<[^>]+>", source):
+        node = html.unescape(node)
+        if (
+            len(re.findall(r"[\u4e00-\u9fff]", node)) >= 4
+            and re.sub(r"\s+", "", node) not in printed
+        ):
+            out.append(node.strip()[:80])
+    return out
 
 
 def words_outside_the_page(pdf: Path) -> list[str]:
@@ -96,6 +118,20 @@ def test_every_handout_is_written(handouts):
     assert not list(handouts.glob(".handouts-*")), "temporary folder left behind"
 
 
+def test_the_text_check_notices_a_line_cut_off_at_the_page_edge(tmp_path):
+    """The check can fail: one line too wide for the page loses most of its text."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import build_handouts
+
+    page = tmp_path / "wide.html"
+    page.write_text(
+        build_handouts.page("宽", '<p style="white-space:nowrap">' + "城乡社区协商" * 60 + "</p>"),
+        encoding="utf-8",
+    )
+    build_handouts.render(page, tmp_path / "wide.pdf", build_handouts.chromium())
+    assert missing_text(tmp_path / "wide.pdf")
+
+
 def test_lesson_handout_has_the_chinese_text_exercises_and_no_answers(handouts):
     pdf = handouts / "讲义_04_协商程序.pdf"
     body = text(pdf)
@@ -113,6 +149,7 @@ def test_lesson_handout_has_the_chinese_text_exercises_and_no_answers(handouts):
         assert expected in body, expected
     assert "参考答案" not in body and "培训者版" not in body
     assert not words_outside_the_page(pdf)
+    assert not missing_text(pdf), missing_text(pdf)[:3]
 
 
 def test_trainer_edition_has_answers_and_timing(handouts):
@@ -122,6 +159,7 @@ def test_trainer_edition_has_answers_and_timing(handouts):
     assert "程序演练参考做法" in body
     assert pages(pdf) > 5
     assert not words_outside_the_page(pdf)
+    assert not missing_text(pdf), missing_text(pdf)[:3]
 
 
 def test_notice_glossary_and_role_cards(handouts):
@@ -135,6 +173,7 @@ def test_notice_glossary_and_role_cards(handouts):
     assert "外嫁女代表" in cards and "会上的任务" in cards
     for pdf in handouts.glob("*.pdf"):
         assert not words_outside_the_page(pdf), pdf.name
+        assert not missing_text(pdf), (pdf.name, missing_text(pdf)[:3])
 
 
 def test_fonts_are_embedded(handouts):

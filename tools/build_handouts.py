@@ -61,6 +61,7 @@ body { margin: 0; color: #111; }
 h1 { font-size: 18pt; margin: 0 0 8pt; } h2 { font-size: 14pt; margin: 14pt 0 6pt; }
 h3 { font-size: 12pt; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; margin: 6pt 0; }
+tr { break-inside: avoid; }
 th, td { border: 1px solid #999; padding: 3pt 5pt; vertical-align: top;
          overflow-wrap: anywhere; word-break: break-word; font-size: 9.5pt; }
 img { max-width: 100%; height: auto; }
@@ -122,7 +123,8 @@ def _outputs_html(cell: dict, here: Path, trainer: bool) -> str:
             parts.append(f'<img src="data:image/png;base64,{png.strip()}" alt="">')
         elif "text/html" in data:
             value = data["text/html"]
-            parts.append("".join(value) if isinstance(value, list) else value)
+            value = "".join(value) if isinstance(value, list) else value
+            parts.append(value.replace("<details>", "<details open>"))  # paper cannot unfold
         else:
             plain = _plain(out).strip()
             if plain.startswith("<") and plain.endswith(">"):
