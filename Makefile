@@ -9,7 +9,7 @@ STAMP_TEST := $(VENV)/.stamp-test
 STAMP_JUPYTER := $(VENV)/.stamp-jupyter
 JUPYTER_SETTINGS := $(shell find etc/jupyter share/jupyter -type f 2>/dev/null)
 
-.PHONY: demo test lab present lint bench setup clean
+.PHONY: demo test lab present lint bench setup clean notebooks handouts
 
 $(PY):
 	@PYTHON_BIN=$$(tools/find-python) && echo "using $$PYTHON_BIN" && "$$PYTHON_BIN" -m venv $(VENV)
@@ -61,6 +61,14 @@ lab: $(STAMP_BASE) $(STAMP_JUPYTER)
 ## `make present` lists the lessons; `make present NB=notebooks/00_导读.ipynb` opens one directly.
 present: $(STAMP_TEST) $(STAMP_JUPYTER)
 	$(VENV)/bin/voila --strip_sources=True $(if $(NB),"$(NB)",notebooks/)
+
+## The course (course/): execute every lesson into notebooks/*.ipynb; `make notebooks L="01 04"` for some.
+notebooks: $(STAMP_TEST)
+	$(PY) tools/build_course.py $(L)
+
+## Printable PDFs in Chinese (lessons, trainer edition, notice, glossary, role cards) into build/handouts/.
+handouts: $(STAMP_TEST)
+	$(PY) tools/build_handouts.py
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check src tests benchmarks

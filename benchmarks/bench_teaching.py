@@ -1,6 +1,6 @@
 """Classroom speed of the teaching widgets: what a trainee waits for after a click.
 
-Target (issue 6): a FormChooser run answers within a few seconds; rule-checking widgets at once.
+Target (issue 6): a form_chooser (ScenarioLab) run answers within a few seconds; rule-checking widgets at once.
 Prints seconds per action; run with `.venv/bin/python benchmarks/bench_teaching.py`.
 """
 
@@ -22,30 +22,22 @@ def timed(label: str, fn, repeat: int = 1) -> float:
 def main() -> None:
     print(f"load average: {os.getloadavg()[0]:.2f} (2 cores shared with other jobs inflate these)")
     from xsim.teaching.cases import elevator_record
-    from xsim.teaching.form_chooser import FormChooser
+    from xsim.teaching.lab import form_chooser
     from xsim.teaching.picker import ParticipantPicker, elevator_candidates
     from xsim.teaching.stepper import ProcedureStepper
 
     holder = {}
     timed(
-        "FormChooser construction (imports model, matplotlib)",
-        lambda: holder.setdefault("fc", FormChooser("elevator_retrofit", seeds=range(5))),
+        "form_chooser construction (imports model)",
+        lambda: holder.setdefault("fc", form_chooser("elevator_retrofit", seeds=5)),
     )
     fc = holder["fc"]
-    timed("FormChooser first run (5 seeds + figure)", fc.run_button.click)
-    notice = fc.controls["organizer.notice_days"]
-
-    def new_choice():
-        notice.value = (notice.value + 1) % 15
-        fc.run_button.click()
-
-    timed("FormChooser new choice (5 seeds + figure)", new_choice, repeat=5)
-    timed("FormChooser repeated choice (cached, figure only)", fc.run_button.click, repeat=5)
-    for form in fc.scenario.forms:
-        fc.form.value = form
-        timed(f"  form {form}", fc.run_button.click)
-    village = FormChooser("village_road", seeds=range(5))
-    timed("FormChooser village_road first run", village.run_button.click)
+    timed("form_chooser first run (5 seeds)", fc.run_button.click)
+    for i in range(len(fc.dropdowns[0].options)):
+        fc.choose(i)
+        timed(f"  form option {i}", fc.run_button.click)
+    village = form_chooser("village_road", seeds=5)
+    timed("form_chooser village_road first run", village.run_button.click)
 
     p = ParticipantPicker(elevator_record(), elevator_candidates())
     p.select(*[c.label for c in p.candidates[:6]])

@@ -1,11 +1,12 @@
 """The course covers the whole notice, and every lesson notebook has the parts a lesson needs.
 
-- ``notebooks/README.md`` has a table mapping every clause id of the package's own notice data
-  (``xsim.rules.clauses.CLAUSES``, the ``§`` ids) to the notebooks that teach it; every notebook
-  named there exists and really mentions the clause.
+- ``course/toc.yaml`` maps every clause id of the package's own notice data
+  (``xsim.rules.clauses.CLAUSES``, the ``§`` ids) to the lessons that teach it (the source of
+  ``notebooks/README.md``'s table); every lesson named there exists and really mentions the clause.
 - Each lesson notebook (``01_*`` … ``09_*``) opens with its learning goals (``## 本讲目标``), quotes
   the notice in Chinese (a stored output carries the exact text of a clause), has an exercise widget,
-  a simulation, a self-check quiz, folded solutions and ends with a summary (``## 小结``).
+  a simulation, a self-check quiz, reference answers (trainer edition only) and ends with a summary
+  (``## 小结``) followed by the navigation line.
 - Notebooks are stored with outputs, without errors or stderr, and with the venv's ``python3`` kernel.
 """
 
@@ -24,7 +25,6 @@ NOTEBOOKS = ROOT / "notebooks"
 README = NOTEBOOKS / "README.md"
 LESSONS = [f"{n:02d}" for n in range(1, 10)]
 NOTICE_IDS = sorted(cid for cid in CLAUSES if cid.startswith("§"))
-ROW = re.compile(r"^\|\s*(§[0-9.a-h]+)\s*\|(.*)\|\s*$")
 
 #: plain-text forms of the widgets (``TeachingWidget.__repr__``) that are not exercises
 QUIZ_REPR = "<自测题>"
@@ -58,9 +58,13 @@ def outputs_text(cell: dict) -> list[str]:
     return out
 
 
+WIDGET_REPR = re.compile(r"^<[^<>\s]+>$")  # TeachingWidget.__repr__: <测验题>, <模拟实验> …
+
+
 def has_widget(cell: dict) -> bool:
+    """A widget's plain-text form is stored (its view and state are not)."""
     return any(
-        "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+        WIDGET_REPR.match("".join(o.get("data", {}).get("text/plain", "")).strip())
         for o in cell.get("outputs", [])
     )
 
@@ -84,37 +88,53 @@ def section_cells(nb: dict, word: str) -> list[dict]:
     return [c for title, cells in sections(nb).items() if word in title for c in cells]
 
 
-def readme_table() -> dict[str, list[str]]:
-    """Clause id → notebook numbers named in its row."""
+def clause_map() -> dict[str, list[str]]:
+    """Clause id → lesson numbers that teach it (course/toc.yaml)."""
+    from xsim.teaching.lessons import load_toc
+
     table: dict[str, list[str]] = {}
-    for line in README.read_text(encoding="utf-8").splitlines():
-        m = ROW.match(line)
-        if m:
-            cells = [c.strip() for c in m.group(2).split("|")]
-            table[m.group(1)] = re.findall(r"(?<![\d.§])(\d{2})(?![\d.])", cells[-1])
+    for entry in load_toc(ROOT / "course").lessons:
+        for cid in entry.clauses:
+            table.setdefault(cid, []).append(entry.id)
     return table
 
 
 # --------------------------------------------------------------------------------------------------
-# README coverage
+# coverage of the notice
 
 
-def test_readme_maps_every_clause_of_the_notice():
-    table = readme_table()
+def test_toc_maps_every_clause_of_the_notice():
+    table = clause_map()
     missing = [cid for cid in NOTICE_IDS if cid not in table]
-    assert not missing, f"clauses without a row in notebooks/README.md: {missing}"
+    assert not missing, f"clauses no lesson of course/toc.yaml teaches: {missing}"
     unknown = [cid for cid in table if cid not in CLAUSES]
-    assert not unknown, f"README rows name clause ids the notice data does not have: {unknown}"
+    assert not unknown, f"course/toc.yaml names clause ids the notice data does not have: {unknown}"
+
+
+def test_readme_table_is_generated_from_the_toc():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_course import readme_text
+
+    from xsim.teaching.lessons import load_toc
+
+    assert README.read_text(encoding="utf-8") == readme_text(load_toc(ROOT / "course")), (
+        "notebooks/README.md differs from course/toc.yaml: run `make notebooks`"
+    )
 
 
 @pytest.mark.parametrize("clause_id", NOTICE_IDS)
 def test_each_clause_is_taught_by_existing_notebooks_that_mention_it(clause_id):
-    numbers = readme_table().get(clause_id, [])
-    assert numbers, f"{clause_id}: no notebook named in its README row"
+    numbers = clause_map().get(clause_id, [])
+    assert numbers, f"{clause_id}: no lesson in course/toc.yaml teaches it"
     for number in numbers:
         path = lesson_path(number)
         assert path is not None, f"{clause_id}: notebook {number} is listed but does not exist"
-        text = path.read_text(encoding="utf-8")
+        # the trainee's notebook, or the lesson's sources (answers belong to the trainer edition)
+        text = path.read_text(encoding="utf-8") + "".join(
+            f.read_text(encoding="utf-8") for f in (ROOT / "course" / path.stem).iterdir()
+        )
         # "§1" must be mentioned as itself, not only as the prefix of "§1.a"
         mention = re.compile(re.escape(clause_id) + r"(?![.\w])")
         assert mention.search(text), f"{clause_id}: listed for {path.name}, which never mentions it"
@@ -137,10 +157,11 @@ def test_learning_goals_come_first(lesson):
     assert first["cell_type"] == "markdown" and "## 本讲目标" in source(first), name
 
 
-def test_summary_comes_last(lesson):
+def test_summary_comes_last_then_the_navigation(lesson):
     name, nb = lesson
-    last_md = [c for c in nb["cells"] if c["cell_type"] == "markdown"][-1]
-    assert source(last_md).lstrip().startswith("## 小结"), name
+    *_, summary, navigation = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+    assert source(summary).lstrip().startswith("## 小结"), name
+    assert "课程目录" in source(navigation) and "上一讲" in source(navigation), name
 
 
 def test_quotes_the_notice_in_chinese(lesson):
@@ -163,11 +184,11 @@ def test_has_an_exercise_widget_and_folded_solutions(lesson):
         and not any(t.strip() in (QUIZ_REPR, *SIMULATION_REPRS) for t in outputs_text(c))
     ]
     assert widgets, f"{name}: no exercise widget under a 练习 heading"
-    assert any(
-        "<details><summary>参考答案</summary>" in source(c)
-        for c in nb["cells"]
-        if c["cell_type"] == "markdown"
-    ), f"{name}: no folded solution"
+    lesson_md = (ROOT / "course" / Path(name).stem / "lesson.md").read_text(encoding="utf-8")
+    assert '+++ {"tags": ["answer"]}' in lesson_md, f"{name}: no reference answer in its source"
+    assert "参考答案" not in "".join(source(c) for c in nb["cells"]), (
+        f"{name}: the trainee's notebook shows reference answers"
+    )
 
 
 def test_has_a_simulation(lesson):

@@ -6,20 +6,29 @@ import pytest
 
 from xsim.teaching.stepper import ProcedureStepper, elevator_steps
 
-# For each default step: the index of a right choice, and (wrong choice, the code it must raise).
+# For each default step (course/04_协商程序/steps.yaml): a wrong choice (by its label) and its code.
 WRONG = [
-    (1, "TOPIC-SOLICIT"),
-    (1, "PROC-NOTICE"),
-    (1, "PROC-HEARD"),
-    (2, "PROC-HEARING"),
-    (1, "PROC-ESCALATE"),
-    (1, "RES-FEEDBACK"),
+    ("居委会主任觉得该装", "TOPIC-SOLICIT"),
+    ("提前1天", "PROC-NOTICE"),
+    ("只让支持加装的高层住户发言", "PROC-HEARD"),
+    ("不必另开会", "PROC-HEARING"),
+    ("按多数意见直接实施", "PROC-ESCALATE"),
+    ("只告诉参加协商的人", "RES-FEEDBACK"),
 ]
+
+
+def _index(stepper: ProcedureStepper, label_part: str) -> int:
+    labels = [c.label for c in stepper.step.choices]
+    return next(i for i, label in enumerate(labels) if label_part in label)
+
+
+def _best(stepper: ProcedureStepper) -> int:
+    return next(i for i, c in enumerate(stepper.step.choices) if c.best)
 
 
 def _go_to(stepper: ProcedureStepper, index: int) -> None:
     while stepper.index < index:
-        stepper.choose(0)
+        stepper.choose(_best(stepper))
         stepper.confirm.click()
         stepper.next.click()
 
@@ -32,7 +41,7 @@ def test_right_path_is_compliant_at_every_step_and_at_the_end():
     s = ProcedureStepper()
     for i in range(len(s.steps)):
         assert s.index == i
-        s.choose(0)
+        s.choose(_best(s))
         s.confirm.click()
         assert "符合《通知》要求" in s.feedback.value, s.steps[i].clause
         s.next.click()
@@ -45,7 +54,7 @@ def test_each_wrong_choice_raises_its_code(step):
     s = ProcedureStepper()
     _go_to(s, step)
     wrong, code = WRONG[step]
-    s.choose(wrong)
+    s.choose(_index(s, wrong))
     s.confirm.click()
     assert "这样做有问题" in s.feedback.value
     assert code in s.feedback.value
@@ -53,7 +62,7 @@ def test_each_wrong_choice_raises_its_code(step):
 
 def test_third_choice_of_step_one_is_a_joint_proposal_below_one_tenth():
     s = ProcedureStepper()
-    s.choose(2)
+    s.choose(_index(s, "5名住户联名"))
     s.confirm.click()
     assert "TOPIC-JOINT" in s.feedback.value
 
@@ -61,7 +70,7 @@ def test_third_choice_of_step_one_is_a_joint_proposal_below_one_tenth():
 def test_quorum_failure_at_the_owners_meeting():
     s = ProcedureStepper()
     _go_to(s, 4)
-    s.choose(2)
+    s.choose(_index(s, "只有20户参加"))
     s.confirm.click()
     assert "PROC-QUORUM" in s.feedback.value
 
@@ -81,11 +90,11 @@ def test_confirm_without_choice_and_next_before_confirm_give_chinese_messages():
 
 def test_going_back_and_changing_a_choice_changes_the_final_report():
     s = ProcedureStepper()
-    s.choose(1)  # skip soliciting opinions
+    s.choose(_index(s, "居委会主任觉得该装"))  # skip soliciting opinions
     s.confirm.click()
     s.next.click()
     _go_to(s, 5)
-    s.choose(0)
+    s.choose(_best(s))
     s.confirm.click()
     assert s.viewer.report.codes() == {"TOPIC-SOLICIT"}
     summary = s.choices_html.value
@@ -93,8 +102,29 @@ def test_going_back_and_changing_a_choice_changes_the_final_report():
     assert "✘</span> 第一步　提出协商议题：居委会主任觉得该装" in summary
     for _ in range(5):
         s.back.click()
-    assert s.index == 0 and s.options.value.startswith("B.")
-    s.choose(0)
+    letter = "ABCDEFGHIJ"[_index(s, "居委会主任觉得该装")]
+    assert s.index == 0 and s.options.value.startswith(f"{letter}.")
+    s.choose(_best(s))
     s.confirm.click()
     assert s.record_dict()["topic"]["opinions_solicited"] is True
     assert "符合《通知》要求" in s.feedback.value
+
+
+@pytest.mark.parametrize("lesson", ["04", "05"])
+def test_every_best_choice_complies_and_every_other_breaks_a_rule_of_its_step(lesson):
+    """The ``best`` marks in steps.yaml agree with the rules engine (the trainer edition shows them)."""
+    from xsim.teaching import course
+
+    stepper = course.stepper() if lesson == "04" else course.results_stepper()
+    for i, step in enumerate(stepper.steps):
+        for j, choice in enumerate(step.choices):
+            stepper.index = i
+            stepper._render()
+            stepper.choose(j)
+            stepper.confirm.click()
+            complies = (
+                "符合" in stepper.feedback.value and "这样做有问题" not in stepper.feedback.value
+            )
+            assert complies is choice.best, (lesson, step.clause, choice.label)
+        stepper.choose(next(k for k, c in enumerate(step.choices) if c.best))
+        stepper.confirm.click()

@@ -30,7 +30,6 @@ STILL_DEFINING: set[str] = {
     "teaching/common.py",  # ROLE_ZH, FORM_ZH, OUTCOME_ZH, SEVERITY_ZH
     "teaching/course.py",  # assembly options, CHANNEL_ZH, meeting names, measure names
     "teaching/findings.py",  # FEEDBACK_ZH
-    "teaching/form_chooser.py",  # measure names in the chart ("参与率", "公平感")
     "cli/check.py",  # SEVERITY_ZH: use vocabulary.SEVERITIES
     # STEPS: the procedure step "subjects" shares its key with the feedback target "subjects";
     # move the step names into the vocabulary (or rename the key) when the rules are merged

@@ -5,11 +5,12 @@ Widgets (each is an ``ipywidgets.VBox``; leave it as the last expression of a ce
 - :class:`Quiz` / :class:`Question` — self-check with immediate feedback and a score (``quiz``)
 - :class:`ProcedureStepper` / :class:`Step` / :class:`Choice` — the §4 procedure, step by step
 - :class:`ParticipantPicker` / :class:`Candidate` — who takes part, judged by the rules engine
-- :class:`FormChooser` — choose a form and organizer options, see simulated consequences
+- :class:`ScenarioLab` / :func:`form_chooser` — choose a form and organizer options, simulate
+- :mod:`xsim.teaching.lessons` — the course's YAML files (toc, quiz, labs, steps), validated
 - :class:`FindingsViewer` / :class:`RecordEditor` — findings grouped by step; edit and re-check
 - :class:`RecordChecker` — paste or upload a whole YAML case record and check it
 
-See ``docs/teaching.md`` for notebook authors. Submodules are imported lazily so that a notebook
+Lesson content is data in ``course/`` (see ``docs/teaching.md``). Submodules are imported lazily so that a notebook
 that only shows a quiz does not import the model.
 """
 
@@ -30,8 +31,10 @@ _LAZY = {
     "Candidate": "xsim.teaching.picker",
     "elevator_candidates": "xsim.teaching.picker",
     "scenario_candidates": "xsim.teaching.picker",
-    "FormChooser": "xsim.teaching.form_chooser",
-    "OrganizerOption": "xsim.teaching.form_chooser",
+    "ScenarioLab": "xsim.teaching.lab",
+    "form_chooser": "xsim.teaching.lab",
+    "load_toc": "xsim.teaching.lessons",
+    "validate_course": "xsim.teaching.lessons",
     "FindingsViewer": "xsim.teaching.findings",
     "RecordEditor": "xsim.teaching.findings",
     "RecordChecker": "xsim.teaching.findings",

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import html
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -124,10 +125,49 @@ def clause_kind_zh(clause_id: str) -> str:
     return "法律条文" if clause is not None and clause.is_law else "通知原文"
 
 
+_LAW_REFERENCE = re.compile(r"^《(?P<title>[^》]+)》第(?P<article>[零一二三四五六七八九十百]+)条$")
+
+
+def law_reference(text: str) -> tuple[str, int] | None:
+    """``《村民委员会组织法》第二十五条`` → ``("villagers_committees", 25)``; None if not a law
+    citation of a law in :data:`xsim.law.LAWS`. The article must exist in the current text."""
+    from xsim.law import LAWS, article, parse_chinese_numeral
+
+    m = _LAW_REFERENCE.match(text.strip())
+    if not m:
+        return None
+    keys = [k for k, law in LAWS.items() if law.title_zh == m.group("title")]
+    if not keys:
+        return None
+    number = parse_chinese_numeral(m.group("article"))
+    try:
+        article(keys[0], LAWS[keys[0]].versions[-1].key, number)
+    except KeyError:
+        return None
+    return keys[0], number
+
+
+def law_quote_html(law: str, number: int) -> str:
+    """A quote box with the current official text of one article, cited in Chinese."""
+    from xsim.law import LAWS, cite, quote
+
+    text = quote(law, LAWS[law].versions[-1].key, number)
+    body = "<br>".join(f"「{esc(line)}」" for line in text.splitlines() if line.strip())
+    return box(f"<b>法律条文　{esc(cite(law, number))}</b><br>{body}", "#6d4c41", "#fbf7f2")
+
+
 def clause_quote_html(clause_id: str, title: str = "") -> str:
-    """A quote box per referenced clause: 通知原文 (notice) or 法律条文 (law), with its text."""
+    """A quote box per referenced clause: 通知原文 (notice) or 法律条文 (law), with its text.
+
+    ``clause_id``: notice clause ids (``§1.f``) or law citations (``《村民委员会组织法》第二十五条``),
+    several separated by ``;``.
+    """
     parts = []
     for cid in (p.strip() for p in clause_id.split(";")):
+        ref = law_reference(cid)
+        if ref is not None:
+            parts.append(law_quote_html(*ref))
+            continue
         clause = _clause(cid)
         head = title or clause_kind_zh(cid)
         body = f"<br>「{esc(clause.text_zh)}」" if clause is not None else ""
@@ -235,3 +275,34 @@ class CheckboxGroup(widgets.VBox):
     def value(self, keys) -> None:
         for key, box in self.boxes.items():
             box.value = key in keys
+
+
+class HtmlBlock:
+    """An HTML block for a notebook cell with a stable plain-text form (nbval compares it)."""
+
+    def __init__(self, html_text: str, plain: str):
+        self.html_text = html_text
+        self.plain = plain
+
+    def _repr_html_(self) -> str:
+        return self.html_text
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
+def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> HtmlBlock:
+    """A table as HTML, one row per line: a stored notebook's diff then shows the rows that changed."""
+    head = "".join(f"<th style='text-align:left;padding:4px 8px'>{esc(h)}</th>" for h in header)
+    body = "\n".join(
+        "<tr>"
+        + "".join(f"<td style='text-align:left;padding:4px 8px'>{esc(c)}</td>" for c in r)
+        + "</tr>"
+        for r in rows
+    )
+    plain = "\n".join(" | ".join(map(str, r)) for r in [header, *rows])
+    return HtmlBlock(
+        f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>\n"
+        f"<tbody>\n{body}\n</tbody></table>",
+        plain,
+    )

@@ -6,7 +6,8 @@ comes from the real rules engine (:func:`xsim.rules.check_record` through
 :func:`xsim.teaching.findings.check_dict`) — the exercises build a case record from the trainee's
 choices and read the findings; no rule is re-implemented here.
 
-- :func:`quote` — the notice's Chinese original for clause ids, as an HTML block.
+- :func:`quote` — the notice's Chinese original for clause ids, as an HTML block; :func:`law` —
+  the current official text of law articles (from :mod:`xsim.law`), cited in Chinese.
 - :func:`case_report`, :class:`ExampleCases`, :func:`editor`, :class:`SpotExercise` — the example
   case records (``examples/records``), their findings, fixing them, finding their faults.
 - :class:`ThresholdExercise`, :class:`JointProposalChecker`, :func:`topic_table` — §1 (lesson 01).
@@ -14,15 +15,20 @@ choices and read the findings; no rule is re-implemented here.
 - :class:`FormMatchExercise`, :func:`form_chooser` — §3, which form fits which matter (03).
 - :func:`stepper`, :class:`QuorumCalculator` — §4, the procedure and the meetings' quorum (04, 06, 07).
 - :func:`results_stepper` — §4.4, §5 and §6.4 after the consultation (05).
-- :class:`ScenarioLab` (:func:`lab`, :func:`lab_table`), :func:`one_run`, :func:`scenario_intro` —
+- :func:`lab`, :func:`lab_table` (:class:`xsim.teaching.lab.ScenarioLab`), :func:`one_run`,
+  :func:`scenario_intro` —
   simulations with the model whose outcome the trainee changes through choices.
 - :func:`policy_table`, :func:`policy_figure`, :class:`PredictionExercise`, :class:`PolicyLab` —
   comparisons with bootstrap confidence intervals through ``xsim.experiments`` (08).
 - :class:`Capstone` — the trainee organizes a whole consultation and gets the findings (09).
 
-Lesson content (quiz questions, simulation settings) is kept here too, keyed by lesson number
-(``quiz("01")``, ``lab("04")``), so that a trainer changes a question in one place. Figures and
-texts the notebooks show are computed at build time with fixed seeds (``tools/build_notebooks.py``).
+Lesson content is data in ``course/NN_名称/`` (``quiz.yaml``, ``labs.yaml``, ``steps.yaml``,
+``exercises.yaml``: the matters of 01, the lead cases of 02, the form situations of 03), read by
+:mod:`xsim.teaching.lessons`: ``quiz("01")``, ``lab("04")``, :func:`stepper` load it, so that a
+trainer changes a question without Python. Figures and texts the notebooks show are computed at build
+time with fixed seeds (``tools/build_course.py``, ``make notebooks``). Still Python literals here
+(to move to data next): the quorum calculator's meetings, the capstone's options and the policy
+comparison's variants.
 """
 
 from __future__ import annotations
@@ -38,11 +44,13 @@ import ipywidgets as widgets
 from xsim.errors import InputError
 from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
+    HtmlBlock,
     TeachingWidget,
     bad_html,
     button,
     clause_quote_html,
     esc,
+    html_table,
     note_html,
     ok_html,
     safe_callback,
@@ -58,7 +66,6 @@ __all__ = [
     "PolicyLab",
     "PredictionExercise",
     "QuorumCalculator",
-    "ScenarioLab",
     "SpotExercise",
     "ThresholdExercise",
     "case_report",
@@ -87,21 +94,7 @@ __all__ = [
 # quotes
 
 
-class _Html:
-    """An HTML block for a notebook cell with a stable plain-text form (nbval compares it)."""
-
-    def __init__(self, html_text: str, plain: str):
-        self.html_text = html_text
-        self.plain = plain
-
-    def _repr_html_(self) -> str:
-        return self.html_text
-
-    def __repr__(self) -> str:
-        return self.plain
-
-
-def quote(*clause_ids: str) -> _Html:
+def quote(*clause_ids: str) -> HtmlBlock:
     """The Chinese original of each clause (``"§1.f"``, ``"Organic Law art. 22"``) as quote boxes."""
     from xsim.rules.clauses import CLAUSES
 
@@ -115,7 +108,34 @@ def quote(*clause_ids: str) -> _Html:
         )
     parts = [clause_quote_html(c, CLAUSES[c].title_zh) for c in clause_ids]
     plain = "\n".join(f"{c} {CLAUSES[c].title_zh}：{CLAUSES[c].text_zh}" for c in clause_ids)
-    return _Html("".join(parts), plain)
+    return HtmlBlock("".join(parts), plain)
+
+
+def law(*citations: str) -> HtmlBlock:
+    """The current official text of articles, cited as a trainee reads them::
+
+        course.law("《村民委员会组织法》第二十五条", "《农村集体经济组织法》第二十七条")
+
+    Texts come from :mod:`xsim.law` (the gazette texts pinned in the package), never from memory.
+    """
+    from xsim.law import LAWS, cite
+    from xsim.law import quote as law_text
+    from xsim.teaching.common import law_quote_html, law_reference
+
+    refs = []
+    for c in citations:
+        ref = law_reference(c)
+        if ref is None:
+            raise InputError(
+                "<law>",
+                "citation",
+                f"a citation such as 《村民委员会组织法》第二十五条, not {c!r}",
+                f"无法识别的法律条文：{c}（应写成《村民委员会组织法》第二十五条这样的形式）",
+            )
+        refs.append(ref)
+    html_text = "".join(law_quote_html(k, n) for k, n in refs)
+    plain = "\n".join(f"{cite(k, n)}：{law_text(k, LAWS[k].versions[-1].key, n)}" for k, n in refs)
+    return HtmlBlock(html_text, plain)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -437,15 +457,11 @@ class LeadExercise(TeachingWidget):
 
     def __init__(self, cases: Sequence[LeadCase] | None = None):
         super().__init__()
-        self.cases = (
-            list(cases)
-            if cases is not None
-            else [
-                LeadCase("石坝村三组修一条只通本组的便道", "group"),
-                LeadCase("全村修订村规民约", "whole"),
-                LeadCase("龙泉、石桥两村共用灌溉渠清淤，两村说法不一", "cross_community"),
-            ]
-        )
+        if cases is None:  # lesson 02's exercises.yaml
+            from xsim.teaching.lessons import lesson_exercises
+
+            cases = [LeadCase(c.text, c.scope) for c in lesson_exercises("02").lead_cases or []]
+        self.cases = list(cases)
         self.pickers = [
             widgets.Dropdown(
                 options=LEADS,
@@ -700,981 +716,64 @@ def _category_names(categories: Sequence[str]) -> str:
     return "、".join(names.get(c, c) for c in categories) or "不属于任何一类"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> _Html:
-    head = "".join(f"<th style='text-align:left;padding:4px 8px'>{esc(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td style='text-align:left;padding:4px 8px'>{esc(c)}</td>" for c in r)
-        + "</tr>"
-        for r in rows
-    )
-    plain = "\n".join(" | ".join(map(str, r)) for r in [header, *rows])
-    return _Html(
-        f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table>",
-        plain,
-    )
-
-
-def topic_table(matters: Sequence[Matter] | None = None) -> _Html:
+def topic_table(matters: Sequence[Matter] | None = None) -> HtmlBlock:
     """Lesson 01's three matters, their §1 categories and the engine's topic findings."""
-    matters = (
-        list(matters)
-        if matters is not None
-        else [
-            Matter(
-                "通组公路硬化：确定线路、筹资筹劳",
-                {"topic.categories": ["policy_implementation", "infrastructure", "large_fund"]},
-            ),
-            Matter(
-                "三组45户联名：调整集体林地收益分配",
-                {
-                    "population.residents": 863,
-                    "population.representatives": 27,
-                    "topic.categories": ["rights_policy", "joint_proposal"],
-                    "topic.proposed_by": {"kind": "joint_residents", "signatures": 45},
-                },
-            ),
-            Matter("邻居的狗半夜叫", {"topic.categories": []}),
-        ]
-    )
+    if matters is None:  # lesson 01's exercises.yaml
+        from xsim.teaching.lessons import lesson_exercises
+
+        matters = [Matter(m.text, dict(m.set)) for m in lesson_exercises("01").matters or []]
     rows = []
     for m in matters:
         data = apply_patch(village_record(), {"topic.title": m.text, **m.patch})
         found = [f for f in check_dict(data).findings if f.code.startswith("TOPIC-")]
         verdict = "；".join(f"{f.code}：{f.message_zh}" for f in found) or "可以作为协商事项"
         rows.append([m.text, _category_names(data["topic"]["categories"]), verdict])
-    return _table(["事项", "属于第一部分哪一类", "规则引擎的判断"], rows)
+    return html_table(["事项", "属于第一部分哪一类", "规则引擎的判断"], rows)
 
 
 # --------------------------------------------------------------------------------------------------
-# quizzes, one list of questions per lesson
-
-
-def _questions(lesson: str):
-    from xsim.teaching.quiz import Question as Q
-
-    bank = {
-        "01": [
-            Q(
-                "某村有 18 周岁以上村民 500 人。以村民联名方式提出协商事项，至少需要多少人？",
-                ["40 人", "50 人", "51 人", "100 人"],
-                correct=1,
-                explanation="十分之一以上，“以上”含本数：500 × 1/10 = 50，50 人即可。",
-                clause="§1.f",
-            ),
-            Q(
-                "某村有村民代表 27 人，以代表联名方式提出，至少需要多少名代表？",
-                ["5 名", "6 名", "9 名", "14 名"],
-                correct=1,
-                explanation="五分之一以上：27 × 1/5 = 5.4，不足一人按一人算，至少 6 名。",
-                clause="§1.f",
-            ),
-            Q(
-                "下列哪些事项属于《通知》规定的协商内容？（多选）",
-                [
-                    "村集体 100 万元修路资金的使用",
-                    "修改村规民约",
-                    "两户村民之间的私人借款纠纷",
-                    "业主委员会提出的小区停车协商需求",
-                ],
-                correct=[0, 1, 3],
-                explanation="大额资金使用（§1.c）、修改村规民约（§1.d）、协商主体提出需求的事项（§1.h）"
-                "都是协商内容；私人借款纠纷不涉及公共事务，应通过调解或诉讼解决。",
-            ),
-            Q(
-                "“党和政府重点工作部署在村里的落实”要不要协商？",
-                ["不用，上级已经定了", "要，它是第一部分列明的协商内容", "只有村民联名才协商"],
-                correct=1,
-                explanation="§1.b 把方针政策、重点工作部署在村（社区）的落实列为协商内容。",
-                clause="§1.b",
-            ),
-        ],
-        "02": [
-            Q(
-                "涉及两个以上村（社区）的重要事项，单靠某一村无法开展协商时，由谁牵头？",
-                ["村（社区）党组织", "村（居）民委员会", "乡镇（街道）党（工）委", "县民政局"],
-                correct=2,
-                explanation="见第二部分：由乡镇（街道）党（工）委牵头组织开展协商。",
-                clause="§2.c",
-            ),
-            Q(
-                "下列哪些可以作为协商主体？（多选）",
-                ["非户籍居民代表", "物业服务企业", "与事项无关的外村商户", "业主委员会"],
-                correct=[0, 1, 3],
-                explanation="非户籍居民代表、物业服务企业、业主委员会都在 §2.a 之列；与事项不相关的人员"
-                "或组织不应纳入协商（§2.b）。",
-                clause="§2.a",
-            ),
-            Q(
-                "加装电梯涉及结构安全，属于专业性、技术性较强的事项，应当怎样做？",
-                [
-                    "由居委会主任拍板",
-                    "邀请专家学者、专业技术人员或第三方机构论证评估",
-                    "交给电梯销售公司决定",
-                ],
-                correct=1,
-                clause="§2.d",
-                explanation="专业性、技术性较强的事项，可以邀请专家、技术人员、第三方机构论证评估。",
-            ),
-            Q(
-                "协商中应当重视吸纳哪些人参与？（多选）",
-                [
-                    "威望高、办事公道的老党员、老干部",
-                    "人大代表、政协委员",
-                    "社会工作者",
-                    "想承接工程的开发商",
-                ],
-                correct=[0, 1, 2],
-                clause="§2.e",
-                explanation="§2.e 列举了老党员、老干部、群众代表、党代表、人大代表、政协委员、"
-                "群团组织负责人、社会工作者；开发商与工程有利害关系，不属于此列。",
-            ),
-        ],
-        "04": [
-            Q(
-                "《通知》规定的协商基本程序，正确的顺序是：",
-                [
-                    "确定主体—提出议题—开展协商—实施成果",
-                    "提出议题—确定主体—开展协商—实施成果",
-                    "提出议题—开展协商—确定主体—实施成果",
-                ],
-                correct=1,
-                clause="§4",
-                explanation="一是提出协商议题，二是确定协商主体，三是组织开展协商，四是实施协商成果。",
-            ),
-            Q(
-                "涉及面广、关注度高的事项，要经过什么程序进行协商？",
-                ["村干部碰头会", "专题议事会、民主听证会等", "网上投票即可"],
-                correct=1,
-                explanation="§4.5：要经过专题议事会、民主听证会等程序进行协商。",
-                clause="§4.5",
-            ),
-            Q(
-                "召集村民会议，应当提前几天通知村民？",
-                ["3 天", "5 天", "7 天", "10 天"],
-                correct=3,
-                explanation="村民委员会组织法第二十一条：应当提前十天通知村民。",
-                clause="Organic Law art. 21",
-            ),
-            Q(
-                "村民代表会议有 30 名组成人员，至少多少人参加方可召开？",
-                ["16 人", "20 人", "21 人", "30 人"],
-                correct=1,
-                explanation="组织法第二十六条：三分之二以上的组成人员参加方可召开，30 × 2/3 = 20。",
-                clause="Organic Law art. 26",
-            ),
-            Q(
-                "协商后仍存在较大争议的事项，应当怎么办？",
-                [
-                    "按多数意见直接实施",
-                    "提交村（居）民会议或村（居）民代表会议决定",
-                    "暂时搁置，不再过问",
-                ],
-                correct=1,
-                clause="§4.6",
-                explanation="§4.6：应当提交村（居）民会议或代表会议决定。",
-            ),
-            Q(
-                "跨村（社区）协商的程序由谁研究确定？",
-                ["各村自己定", "乡镇（街道）党（工）委", "县民政局"],
-                correct=1,
-                clause="§4.7",
-                explanation="§4.7：由乡镇（街道）党（工）委根据基本程序研究确定。",
-            ),
-        ],
-        "05": [
-            Q(
-                "协商成果的落实情况，要在规定期限内通过哪些渠道公开？（多选）",
-                [
-                    "村（居）务公开栏",
-                    "社区刊物",
-                    "村（社区）网络论坛、群工系统",
-                    "只口头告诉村干部",
-                ],
-                correct=[0, 1, 2],
-                clause="§5.2",
-                explanation="§5.2 列举了公开栏、社区刊物、网络论坛、群工系统等渠道，并要接受群众监督。",
-            ),
-            Q(
-                "受乡镇委托开展的协商，协商结果应当：",
-                [
-                    "由村里自行处理，不必上报",
-                    "及时向乡镇（街道）或有关部门报告，由其研究吸纳并反馈",
-                    "只在村民微信群里公布",
-                ],
-                correct=1,
-                clause="§5.3",
-                explanation="§5.3：及时报告；乡镇和有关部门要认真研究吸纳，并以适当方式反馈。",
-            ),
-            Q(
-                "对协商中持不同意见的群众，协商组织者应当：",
-                ["少数服从多数，不必理会", "及时做好解释说明工作", "请派出所出面"],
-                correct=1,
-                clause="§5.4",
-                explanation="§5.4：协商组织者要及时做好解释说明工作。",
-            ),
-            Q(
-                "村规民约规定“外嫁女不得参与集体收益分配”，并经村民代表会议通过。正确的处理是：",
-                [
-                    "会议通过了就有效",
-                    "违反村民委员会组织法第二十七条，要依法纠正并做好法治宣传教育",
-                    "由外嫁女自己去法院起诉，村里不管",
-                ],
-                correct=1,
-                clause="§5.6",
-                explanation="村规民约和会议决定不得侵犯村民的合法财产权利（组织法第二十七条）；"
-                "协商结果违法的要依法纠正（§5.6）。",
-            ),
-            Q(
-                "给受村委会委托组织群众协商的人员发放误工补贴，需要满足哪些条件？（多选）",
-                [
-                    "经村（居）民会议或村（居）民代表会议讨论决定",
-                    "按村（居）务公开的要求公示",
-                    "村支书签字即可",
-                ],
-                correct=[0, 1],
-                clause="§6.4",
-                explanation="§6.4：经会议讨论决定，制定实施办法，并按村（居）务公开要求公示。",
-            ),
-        ],
-    }
-    bank.update(_more_questions(Q))
-    if lesson not in bank:
-        raise InputError(
-            "<quiz>", "lesson", f"one of {sorted(bank)}", f"没有第 {lesson} 讲的自测题"
-        )
-    return bank[lesson]
-
-
-def _more_questions(Q) -> dict[str, list]:
-    """Questions of the lessons on forms, cases, policy comparison and the capstone."""
-    return {
-        "03": [
-            Q(
-                "《通知》要求坚持并规范哪两项会议制度？",
-                ["党员大会和支委会", "村（居）民会议和村（居）民代表会议", "业主大会和业委会"],
-                correct=1,
-                clause="§3.b",
-                explanation="§3.b：坚持村（居）民会议、村（居）民代表会议制度，规范议事规程。",
-            ),
-            Q(
-                "下列哪些是《通知》列举的协商形式？（多选）",
-                ["村（居）民议事会", "小区协商、业主协商", "民主评议", "领导批示"],
-                correct=[0, 1, 2],
-                clause="§3.c",
-                explanation="§3.c 列举了议事会、理事会、小组会、小区协商、业主协商、决策听证、民主评议等形式。",
-            ),
-            Q(
-                "青壮年多在外务工的村，想让他们也参与协商，最适合借助：",
-                ["只在白天开村民大会", "网络议事协商平台、网上征集意见", "只请在家的老人"],
-                correct=1,
-                clause="§3.e",
-                explanation="§3.e：搭建网络议事协商平台；模拟也显示网络平台明显提高了年轻人的参与。",
-            ),
-            Q(
-                "模拟显示，只用网络议事平台时，哪类人参与明显偏少？",
-                ["18—39岁的年轻人", "60岁以上的老年人", "没有差别"],
-                correct=1,
-                explanation="不上网的老年人难以参加网上协商，需要配合入户、恳谈日等线下形式。",
-            ),
-            Q(
-                "城乡社区协商要坚持哪些原则？（多选）",
-                ["党的领导", "依法协商", "民主集中制", "因地制宜", "少数服从领导"],
-                correct=[0, 1, 2, 3],
-                clause="§3.a",
-                explanation="§3.a：坚持党的领导、基层群众自治制度、依法协商、民主集中制和因地制宜原则。",
-            ),
-        ],
-        "06": [
-            Q(
-                "加装电梯由业主共同决定时，参与表决的业主须达到：",
-                ["人数过半", "专有部分面积和人数都占三分之二以上", "面积占一半以上即可"],
-                correct=1,
-                clause="Civil Code art. 278",
-                explanation="民法典第二百七十八条：“双三分之二”参与表决。",
-            ),
-            Q(
-                "参与表决 30 户，面积 2400 ㎡。加装电梯至少需要多少户、多少面积同意？",
-                ["16 户、1201 ㎡", "20 户、1600 ㎡", "23 户、1800 ㎡"],
-                correct=2,
-                clause="Civil Code art. 278",
-                explanation="改建属于第一款第八项：同意的须达参与表决人数和面积的四分之三以上：30×3/4=22.5→23 户，2400×3/4=1800 ㎡。",
-            ),
-            Q(
-                "一楼住户人少、反对，居委会为了“顺利通过”不请他们参加协商。规则引擎会报告：",
-                ["SUBJ-MISSING（利益相关群体无人代表）", "PROC-NOTICE", "不会报告问题"],
-                correct=0,
-                clause="§2.b",
-                explanation="受影响的群体必须有人代表（§2.b、§4.2）。",
-            ),
-            Q(
-                "加装电梯涉及结构安全，协商时应当：",
-                ["请专家或第三方论证评估", "听电梯销售公司的", "不用管，装了再说"],
-                correct=0,
-                clause="§2.d",
-                explanation="专业性、技术性较强的事项，请专家、专业技术人员、第三方机构论证评估。",
-            ),
-        ],
-        "07": [
-            Q(
-                "使用村集体经济收入硬化村道，协商之后还要怎样决定？",
-                [
-                    "村“两委”决定即可",
-                    "提交村民会议或经授权的村民代表会议讨论决定",
-                    "报乡镇批准即可",
-                ],
-                correct=1,
-                clause="Organic Law art. 24",
-                explanation="组织法第二十四条：集体经济所得收益的使用、公益事业的兴办和筹资筹劳方案须经村民会议讨论决定，村民会议可以授权村民代表会议。",
-            ),
-            Q(
-                "征地补偿费的分配方案存在较大争议，村民议事会“拍板”了。这样做：",
-                [
-                    "可以，议事会也是协商形式",
-                    "不可以，须提交村民会议或村民代表会议决定",
-                    "可以，只要公示",
-                ],
-                correct=1,
-                clause="§4.6",
-                explanation="争议较大、法律规定须会议决定的事项都要提交会议决定（§4.6）。",
-            ),
-            Q(
-                "村规民约规定户口未迁出的外嫁女不参加集体收益分配，并经会议通过。这一条：",
-                ["会议通过即有效", "违反组织法第二十七条，须依法纠正", "只要外嫁女没意见就有效"],
-                correct=1,
-                clause="Organic Law art. 27",
-                explanation="村规民约和会议决定不得侵犯村民的人身权利、民主权利和合法财产权利。",
-            ),
-            Q(
-                "被占地的农户只占 8%，不请他们参加协商，会怎样？（多选）",
-                ["规则引擎报告 SUBJ-MISSING", "他们的公平感明显下降", "什么也不会发生"],
-                correct=[0, 1],
-                clause="§2.b",
-                explanation="少数人的利益受损最大，更要请他们的代表参加。",
-            ),
-        ],
-        "08": [
-            Q(
-                "“95% 置信区间不含 0”在本课程的比较表中表示：",
-                [
-                    "两个方案一定完全不同",
-                    "在这些模拟中，差异不太可能只是随机波动",
-                    "差异很大、很重要",
-                ],
-                correct=1,
-                explanation="置信区间描述的是统计上的不确定性；差异是否重要，还要结合实际判断。",
-            ),
-            Q(
-                "模拟重复次数从 8 次增加到 80 次，置信区间通常会：",
-                ["变宽", "变窄", "不变"],
-                correct=1,
-                explanation="重复次数越多，均值的估计越精确，区间越窄。",
-            ),
-            Q(
-                "比较“提前 7 天”与“提前 1 天”通报，除了参与率，还应该看哪些指标？（多选）",
-                ["不同年龄段的参与率", "公平感", "规则引擎发现的违规", "会场的座位颜色"],
-                correct=[0, 1, 2],
-                explanation="政策比较要看谁来了（代表性）、群众怎么看（公平感）和是否合规。",
-            ),
-            Q(
-                "模拟结果可以怎样使用？",
-                [
-                    "直接当作某个真实村的预测",
-                    "比较不同做法的方向和大小，启发讨论和政策设计",
-                    "代替实地调研",
-                ],
-                correct=1,
-                explanation="模拟的参数多为示意性假设（见情景文件的 sources），适合比较做法、启发讨论，不能代替调查研究。",
-            ),
-        ],
-        "09": [
-            Q(
-                "《通知》要求加强哪方面的教育培训？",
-                ["乡镇（街道）干部以及村、社区工作者", "只培训村支书", "只培训志愿者"],
-                correct=0,
-                clause="§6.3",
-                explanation="§6.3：强化乡镇（街道）干部以及村、社区工作者的协商理念和工作水平。",
-            ),
-            Q(
-                "谁负责监督协商依法有序开展？",
-                ["村（居）务监督委员会等", "物业公司", "开发商"],
-                correct=0,
-                clause="§6.2",
-                explanation="§6.2：区县制定实施办法，村（居）务监督委员会监督协商依法有序开展。",
-            ),
-            Q(
-                "综合演练中，怎样一次消除多数违规？（多选）",
-                [
-                    "充分征求意见后提出议题",
-                    "邀请全部利益相关群体",
-                    "提前足够天数通报",
-                    "只发微信群通知",
-                ],
-                correct=[0, 1, 2],
-                explanation="四个步骤每一步都有要求，缺一步就会被规则引擎指出。",
-            ),
-            Q(
-                "村（社区）党组织在协商工作中的角色是：",
-                ["加强组织领导，研究解决协商中的困难和问题", "不参与", "代替群众作决定"],
-                correct=0,
-                clause="§6.1",
-                explanation="§6.1：村（社区）党组织要加强对协商工作的组织领导。",
-            ),
-        ],
-    }
+# the lesson's data files (course/NN_名称/*.yaml), read through xsim.teaching.lessons
 
 
 def quiz(lesson: str):
-    """The self-check quiz of a lesson (``"01"`` …)."""
-    from xsim.teaching.quiz import Quiz
+    """The self-check quiz of a lesson (``"01"`` …), from its ``quiz.yaml``."""
+    from xsim.teaching.lessons import lesson_folder
+    from xsim.teaching.quiz import load_quiz
 
-    return Quiz(_questions(lesson), title=f"自测：第 {lesson} 讲")
-
-
-# --------------------------------------------------------------------------------------------------
-# simulations the trainee steers
-
-#: Outcome measures shown to trainees: key of ``Outcome.to_dict()`` → (Chinese label, format).
-MEASURES: dict[str, tuple[str, str]] = {
-    "participation": ("参与率", "pct"),
-    "informed_in_time": ("受邀者按时知情", "pct"),
-    "representativeness_groups": ("代表性偏差（越小越好）", "num"),
-    "voice_dominance": ("发言集中度（越接近1越均衡）", "num"),
-    "support": ("支持方案的比例", "pct"),
-    "consultation_outcome": ("协商结果", "text"),
-    "escalated": ("提交会议决定", "bool"),
-    "adopted": ("方案通过", "bool"),
-    "result_informed": ("知晓结果的村（居）民", "pct"),
-    "fairness": ("平均公平感（0—1）", "num"),
-    "days_to_decision": ("到作出决定的天数", "int"),
-    "person_hours": ("投入工时（人·小时）", "int"),
-    "money_yuan": ("费用（元）", "int"),
-    "n_violations": ("违规数", "num"),
-}
+    return load_quiz(lesson_folder(lesson) / "quiz.yaml")
 
 
-def _fmt(value: Any, kind: str) -> str:
-    if value is None:
-        return "—"
-    if kind == "pct":
-        return f"{100 * float(value):.1f}%"
-    if kind == "num":
-        return f"{float(value):.2f}"
-    if kind == "int":
-        return f"{float(value):,.0f}"
-    if kind == "bool":
-        return f"{100 * float(value):.0f}%"
-    if kind == "text":
-        from xsim.teaching.common import OUTCOME_ZH
+def lab(lab_id: str, **kwargs: Any):
+    """The simulation widget ``lab_id`` (``"04"``, ``"03b"``) from its lesson's ``labs.yaml``."""
+    from xsim.teaching.lab import ScenarioLab
+    from xsim.teaching.lessons import find_lab
 
-        return OUTCOME_ZH.get(str(value), str(value))
-    return str(value)
+    return ScenarioLab.from_spec(find_lab(lab_id), **kwargs)
 
 
-@dataclass
-class Control:
-    """A choice in a :class:`ScenarioLab`: a Chinese label and options, each a set of overrides.
-
-    An option's overrides are dotted scenario paths (``organizer.notice_days``) or the special key
-    ``form`` (the consultation form to run).
-    """
-
-    label: str
-    options: list[tuple[str, dict[str, Any]]]
+def lab_table(lab_id: str, control: int = 0) -> HtmlBlock:
+    """A static table: every option of one control of a simulation, side by side."""
+    return lab(lab_id).compare_options(control)
 
 
-@dataclass
-class LabRun:
-    """The result of one setting of the controls: labels chosen, runs, findings counts."""
+def _steps(lesson: str):
+    from xsim.teaching.lessons import lesson_folder, load_steps_file
+    from xsim.teaching.stepper import steps_from_spec
 
-    choice: list[str]
-    rows: list[dict[str, Any]]
-
-    def mean(self, key: str) -> float | None:
-        values = [r[key] for r in self.rows if r.get(key) is not None]
-        if not values:
-            return None
-        if isinstance(values[0], str):  # the most frequent text value
-            return max(set(values), key=values.count)
-        return sum(float(v) for v in values) / len(values)
-
-    def codes(self) -> dict[str, int]:
-        """Rule code → in how many runs it fired."""
-        out: dict[str, int] = {}
-        for r in self.rows:
-            for k, v in r.items():
-                if k.startswith("findings.") and v:
-                    code = k.removeprefix("findings.")
-                    out[code] = out.get(code, 0) + 1
-        return dict(sorted(out.items()))
-
-
-class ScenarioLab(TeachingWidget):
-    """Choose the organizer's options, click 运行模拟; the model runs a few seeded replications.
-
-    Every click adds a row to the comparison table, so that trainees compare their choices. The
-    seeds are fixed (``range(seeds)``): the same choices always give the same numbers.
-    """
-
-    kind_zh = "模拟实验"
-
-    def __init__(
-        self,
-        scenario: str,
-        controls: Sequence[Control],
-        measures: Sequence[str],
-        seeds: int = 4,
-        form: str | None = None,
-        base: dict[str, Any] | None = None,
-        title: str = "模拟实验",
-    ):
-        super().__init__()
-        from xsim.scenario import load_scenario
-
-        self.scenario = load_scenario(scenario)
-        self.controls = list(controls)
-        self.measures = [
-            m for m in measures if m in MEASURES or m.startswith(("participation.", "fairness."))
-        ]
-        self.seeds = seeds
-        self.form = form
-        self.base = dict(base or {})
-        self.history: list[LabRun] = []
-        self.dropdowns = [
-            widgets.Dropdown(
-                options=[(label, i) for i, (label, _) in enumerate(c.options)],
-                value=0,
-                description=c.label,
-                style={"description_width": "12em"},
-                layout=widgets.Layout(width="44em"),
-            )
-            for c in self.controls
-        ]
-        self.run_button = button("运行模拟")
-        self.run_button.on_click(self._on_run)
-        self.clear_button = button("清空比较表", style="")
-        self.clear_button.on_click(self._on_clear)
-        self.result = widgets.HTML("")
-        self.table = widgets.HTML("")
-        self.children = [
-            widgets.HTML(
-                f"<h4>{esc(title)}：{esc(self.scenario.title)}</h4>"
-                f"<div>每次模拟 {seeds} 个平行的村（社区），随机种子固定，结果可重复。</div>"
-            ),
-            *self.dropdowns,
-            widgets.HBox([self.run_button, self.clear_button]),
-            self.status,
-            self.result,
-            self.table,
-        ]
-
-    def choose(self, *indices: int) -> None:
-        for d, i in zip(self.dropdowns, indices, strict=False):
-            d.value = i
-
-    def settings(self, indices: Sequence[int]) -> tuple[str | None, dict[str, Any], list[str]]:
-        """The form, the overrides and the chosen labels for these option indices."""
-        form, overrides, labels = self.form, dict(self.base), []
-        for c, i in zip(self.controls, indices, strict=True):
-            label, ov = c.options[i]
-            labels.append(label)
-            ov = dict(ov)
-            form = ov.pop("form", form)
-            overrides.update(ov)
-        return form, overrides, labels
-
-    def simulate(self, indices: Sequence[int]) -> LabRun:
-        """Run the model for these option indices, ``self.seeds`` replications."""
-        from xsim.model import run_once
-
-        form, overrides, labels = self.settings(indices)
-        rows = [
-            run_once(self.scenario, form=form, seed=seed, overrides=overrides).to_dict()
-            for seed in range(self.seeds)
-        ]
-        return LabRun(labels, rows)
-
-    def _row(self, run: LabRun) -> list[str]:
-        codes = run.codes()
-        found = "、".join(f"{c}（{n}/{len(run.rows)}）" for c, n in codes.items()) or "无"
-        return (
-            ["；".join(run.choice)]
-            + [_fmt(run.mean(m), self._kind(m)) for m in self.measures]
-            + [found]
-        )
-
-    def _kind(self, key: str) -> str:
-        if key.startswith("fairness."):
-            return "num"
-        return MEASURES.get(key, ("", "pct"))[1]
-
-    def _label(self, key: str) -> str:
-        if key in MEASURES:
-            return MEASURES[key][0]
-        prefix, _, group = key.partition(".")
-        names = {g.id: g.name for g in self.scenario.stakeholder_groups}
-        what = "参与率" if prefix == "participation" else "公平感"
-        sub = names.get(
-            group.removeprefix("group."),
-            {
-                "nonregistered": "非户籍居民",
-                "registered": "户籍居民",
-                "tenant": "租户",
-                "owner": "业主",
-                "age_old": "60岁以上",
-                "age_young": "18—39岁",
-                "nodigital": "不上网的人",
-            }.get(group, group),
-        )
-        return f"{sub}{what}"
-
-    def header(self) -> list[str]:
-        return [
-            "你的选择",
-            *[self._label(m) for m in self.measures],
-            "规则引擎发现的问题（出现次数）",
-        ]
-
-    def comparison(self, runs: Sequence[LabRun]) -> _Html:
-        """A table of several runs (one row each)."""
-        return _table(self.header(), [self._row(r) for r in runs])
-
-    def compare_options(self, control: int = 0) -> _Html:
-        """Every option of one control (others at their first option), as a static table."""
-        runs = []
-        for i in range(len(self.controls[control].options)):
-            indices = [0] * len(self.controls)
-            indices[control] = i
-            runs.append(self.simulate(indices))
-        return self.comparison(runs)
-
-    @safe_callback
-    def _on_run(self, _button=None) -> None:
-        self.clear_status()
-        run = self.simulate([d.value for d in self.dropdowns])
-        self.history.append(run)
-        self.last = run
-        codes = run.codes()
-        if codes:
-            self.result.value = bad_html(
-                "规则引擎在模拟中发现了问题："
-                + esc("、".join(codes))
-                + "。看看下表，想想是哪个选择造成的。"
-            )
-        else:
-            self.result.value = ok_html("✔ 这组选择下，模拟的协商没有发现违反《通知》的问题。")
-        self.table.value = self.comparison(self.history[-6:])._repr_html_()
-
-    @safe_callback
-    def _on_clear(self, _button=None) -> None:
-        self.history.clear()
-        self.table.value = ""
-        self.result.value = ""
-
-
-def _lab_config(lesson: str) -> dict[str, Any]:
-    joint = {"kind": "joint_residents"}
-    proposal = Control(
-        "议题怎样提出",
-        [
-            ("320 名居民联名提出", {}),
-            ("230 名居民联名提出", {"topic.proposed_by": {**joint, "signatures": 230}}),
-            ("200 名居民联名提出", {"topic.proposed_by": {**joint, "signatures": 200}}),
-            ("居委会充分征求意见后提出", {"topic.proposed_by": {"kind": "committee"}}),
-            (
-                "居委会不征求意见，直接定下议题",
-                {"topic.proposed_by": {"kind": "committee"}, "organizer.solicit_opinions": False},
-            ),
-        ],
-    )
-    invite = Control(
-        "邀请哪些群体",
-        [
-            ("所有利益相关群体", {"organizer.invite_groups": "all"}),
-            ("不请一楼住户（“他们肯定反对”）", {"organizer.invite_groups": ["upper", "middle"]}),
-        ],
-    )
-    experts = Control(
-        "专家论证",
-        [
-            ("邀请结构、电梯专家", {"organizer.experts": True}),
-            ("不请专家", {"organizer.experts": False}),
-        ],
-    )
-    respected = Control(
-        "威望高的人士",
-        [
-            ("邀请老党员、楼栋长", {"organizer.invite_respected": True}),
-            ("不邀请", {"organizer.invite_respected": False}),
-        ],
-    )
-    notice = Control(
-        "提前几天通知", [(f"提前 {d} 天", {"organizer.notice_days": d}) for d in (7, 3, 1)]
-    )
-    facilitate = Control(
-        "会场组织",
-        [
-            ("有主持人，按组轮流发言", {"organizer.facilitated": True}),
-            ("不组织，谁嗓门大谁说", {"organizer.facilitated": False}),
-        ],
-    )
-    escalate = Control(
-        "协商之后",
-        [
-            ("提交村民会议决定（依法须会议决定）", {"organizer.escalate": True}),
-            ("议事会说了算，直接实施", {"organizer.escalate": False}),
-        ],
-    )
-    publicity = Control(
-        "落实情况怎样公开",
-        [
-            (
-                "公开栏 + 微信群，7天内",
-                {
-                    "organizer.publicity_channels": ["bulletin", "wechat"],
-                    "organizer.publicize_days": 7,
-                },
-            ),
-            ("只发微信群", {"organizer.publicity_channels": ["wechat"]}),
-            (
-                "公开栏，但拖到60天后",
-                {"organizer.publicity_channels": ["bulletin"], "organizer.publicize_days": 60},
-            ),
-            ("不公开", {"organizer.publicity_channels": []}),
-        ],
-    )
-    explain = Control(
-        "对反对的农户",
-        [
-            ("逐户解释说明", {"organizer.explain_dissenters": 1.0}),
-            ("解释一半", {"organizer.explain_dissenters": 0.5}),
-            ("不解释", {"organizer.explain_dissenters": 0.0}),
-        ],
-    )
-    subsidy = Control(
-        "组织协商人员的误工补贴",
-        [
-            ("不发", {"organizer.subsidies": {"paid": False}}),
-            (
-                "经村民代表会议决定并公示后发放",
-                {
-                    "organizer.subsidies": {
-                        "paid": True,
-                        "decided_by_meeting": True,
-                        "publicized": True,
-                        "yuan_per_person_day": 80,
-                    }
-                },
-            ),
-            (
-                "村干部商量后直接发，不公示",
-                {
-                    "organizer.subsidies": {
-                        "paid": True,
-                        "decided_by_meeting": False,
-                        "publicized": False,
-                        "yuan_per_person_day": 80,
-                    }
-                },
-            ),
-        ],
-    )
-    configs = {
-        "01": dict(
-            scenario="garbage_station",
-            controls=[proposal],
-            measures=["participation", "support", "consultation_outcome", "fairness"],
-        ),
-        "02": dict(
-            scenario="elevator_retrofit",
-            controls=[invite, experts, respected],
-            measures=[
-                "participation",
-                "participation.group.ground",
-                "representativeness_groups",
-                "support",
-                "fairness.group.ground",
-            ],
-        ),
-        "04": dict(
-            scenario="village_road",
-            controls=[notice, facilitate, escalate],
-            measures=[
-                "informed_in_time",
-                "participation",
-                "voice_dominance",
-                "escalated",
-                "days_to_decision",
-            ],
-        ),
-        "05": dict(
-            scenario="village_road",
-            controls=[publicity, explain, subsidy],
-            measures=["fairness", "person_hours", "n_violations"],
-        ),
-    }
-    configs.update(_more_labs())
-    if lesson not in configs:
-        raise InputError(
-            "<lab>", "lesson", f"one of {sorted(configs)}", f"没有第 {lesson} 讲的模拟"
-        )
-    return configs[lesson]
-
-
-def _more_labs() -> dict[str, dict[str, Any]]:
-    """Simulations of the case lessons (03, 06, 07)."""
-    from xsim.forms import FORMS
-
-    def forms(names):
-        return Control("协商形式", [(FORMS[f].zh, {"form": f}) for f in names])
-
-    plan = Control(
-        "分配方案",
-        [
-            ("外嫁女及其子女不参与分配", {}),
-            (
-                "外嫁女及其子女与其他村民平等分配",
-                {
-                    "topic.violates_law": False,
-                    "topic.merit": 0.3,
-                    "topic.title": "征地补偿款分配方案（全体集体经济组织成员平等分配）",
-                    "stakeholder_groups.married_out.stake.mean": 0.3,
-                    "stakeholder_groups.married_out.opinion.mean": 0.6,
-                },
-            ),
-        ],
-    )
-    invite_women = Control(
-        "邀请哪些群体",
-        [
-            ("所有利益相关群体（含外嫁女）", {"organizer.invite_groups": "all"}),
-            (
-                "不请外嫁女（“她们已经嫁出去了”）",
-                {"organizer.invite_groups": ["villagers", "landless"]},
-            ),
-        ],
-    )
-    invite = Control(
-        "邀请哪些群体",
-        [
-            ("所有利益相关群体", {"organizer.invite_groups": "all"}),
-            ("不请一楼住户", {"organizer.invite_groups": ["upper", "middle"]}),
-        ],
-    )
-    notice = Control(
-        "提前几天通报", [(f"提前 {d} 天", {"organizer.notice_days": d}) for d in (7, 3, 1)]
-    )
-    facilitate = Control(
-        "会场组织",
-        [
-            ("有主持人，按组轮流发言", {"organizer.facilitated": True}),
-            ("不组织，谁嗓门大谁说", {"organizer.facilitated": False}),
-        ],
-    )
-    return {
-        "03": dict(
-            scenario="village_road",
-            seeds=3,
-            controls=[
-                forms(
-                    [
-                        "villagers_meeting",
-                        "group_meeting",
-                        "talk_day",
-                        "online",
-                        "council",
-                        "representatives_meeting",
-                    ]
-                ),
-                facilitate,
-            ],
-            measures=[
-                "participation",
-                "participation.age_old",
-                "participation.age_young",
-                "representativeness_groups",
-                "voice_dominance",
-                "person_hours",
-            ],
-        ),
-        "03c": dict(
-            scenario="online_talk_day",
-            controls=[forms(["online", "talk_day", "compound", "forum"])],
-            measures=[
-                "participation",
-                "participation.age_old",
-                "participation.age_young",
-                "participation.nodigital",
-                "representativeness_groups",
-                "fairness",
-            ],
-        ),
-        "03b": dict(
-            scenario="elevator_retrofit",
-            controls=[forms(["owners", "compound", "hearing", "council", "online"])],
-            measures=[
-                "participation",
-                "participation.age_old",
-                "participation.age_young",
-                "representativeness_groups",
-                "fairness",
-                "money_yuan",
-            ],
-        ),
-        "06": dict(
-            scenario="elevator_retrofit",
-            controls=[forms(["owners", "compound", "hearing", "online"]), invite, notice],
-            measures=[
-                "participation",
-                "participation.group.ground",
-                "support",
-                "adopted",
-                "fairness.group.ground",
-                "fairness",
-            ],
-        ),
-        "07": dict(
-            scenario="land_compensation",
-            seeds=3,
-            controls=[
-                plan,
-                invite_women,
-                forms(["hearing", "villagers_meeting", "representatives_meeting", "council"]),
-            ],
-            measures=[
-                "participation.group.married_out",
-                "fairness.group.married_out",
-                "fairness",
-                "support",
-                "adopted",
-            ],
-        ),
-    }
-
-
-def lab(lesson: str, **kwargs: Any) -> ScenarioLab:
-    """The simulation widget of a lesson (``"01"`` …)."""
-    config = {**_lab_config(lesson), **kwargs}
-    return ScenarioLab(title=f"模拟实验（第 {lesson} 讲）", **config)
-
-
-def lab_table(lesson: str, control: int = 0) -> _Html:
-    """A static table: every option of one control of a lesson's simulation, side by side."""
-    return lab(lesson).compare_options(control)
+    return steps_from_spec(load_steps_file(lesson_folder(lesson) / "steps.yaml"))
 
 
 # --------------------------------------------------------------------------------------------------
 # shortcuts to the other widgets, so that a cell is one short call
 
 
-def case_report(name: str) -> _Html:
+def case_report(name: str) -> HtmlBlock:
     """The engine's report on one example record (static: its text is compared by nbval)."""
     record = example_record(name)
     report = check_dict(record, source=f"{name}.yaml")
     lines = [f"{record['title']}：" + ("符合要求" if report.compliant else "不符合要求")]
     lines += [f"{f.severity} {f.code} [{f.clause}] {f.message_zh}" for f in report.findings]
-    return _Html(note_html(esc(_case_summary(record))) + report_html(report), "\n".join(lines))
+    return HtmlBlock(note_html(esc(_case_summary(record))) + report_html(report), "\n".join(lines))
 
 
 def picker():
@@ -1687,17 +786,17 @@ def picker():
 
 
 def form_chooser(scenario: str = "online_talk_day"):
-    """Lesson 03: the form chooser (``xsim.teaching.form_chooser``) on a scenario."""
-    from xsim.teaching.form_chooser import FormChooser
+    """A simulation with one choice, the consultation form (:func:`xsim.teaching.lab.form_chooser`)."""
+    from xsim.teaching.lab import form_chooser as chooser
 
-    return FormChooser(scenario)
+    return chooser(scenario)
 
 
 def stepper():
     """Lesson 04: the §4 procedure on the elevator case, one choice per step."""
     from xsim.teaching.stepper import ProcedureStepper
 
-    return ProcedureStepper()
+    return ProcedureStepper(elevator_record(), _steps("04"))
 
 
 def results_record() -> dict[str, Any]:
@@ -1715,138 +814,11 @@ def results_record() -> dict[str, Any]:
     )
 
 
-def results_steps():
-    """Lesson 05's steps: what happens after the consultation (§4.4, §5, §6.4)."""
-    from xsim.teaching.stepper import Choice, Step
-
-    return [
-        Step(
-            "§5.2",
-            "落实情况公开",
-            "村道 5 月 20 日完工。落实情况怎样公开？",
-            [
-                Choice(
-                    "5 月 28 日在村务公开栏和群工系统公开，接受群众监督",
-                    {},
-                    "在规定期限内、通过群众看得到的渠道公开。",
-                ),
-                Choice(
-                    "等到年底（7 个月后）和其他事项一并公开",
-                    {"timeline.publicized": "2026-12-28"},
-                    "超过了规定期限（本工具默认 30 天，各地可另行规定）。",
-                ),
-                Choice(
-                    "干部心里有数就行，不公开",
-                    {"timeline.publicized": None, "results.channels": []},
-                    "落实情况要公开，接受群众监督（§5.2）。",
-                ),
-            ],
-            ("RES-PUBLICIZE",),
-        ),
-        Step(
-            "§4.4",
-            "反馈落实情况",
-            "落实情况向谁反馈？",
-            [
-                Choice("向协商主体、利益相关方和全体村民反馈", {}, "三方都要反馈（§4.4）。"),
-                Choice(
-                    "只告诉参加协商的代表",
-                    {"results.feedback_to": ["subjects"]},
-                    "利益相关方和村民也要知道落实情况。",
-                ),
-            ],
-            ("RES-FEEDBACK",),
-        ),
-        Step(
-            "§5.3",
-            "委托事项的报告和反馈",
-            "这次协商是镇政府委托的。协商结果怎么处理？",
-            [
-                Choice("及时书面报告镇政府，镇政府研究吸纳后答复村里", {}, "报告和反馈都做到了。"),
-                Choice(
-                    "村里自己落实，不用报告",
-                    {
-                        "results.reported_to_commissioner": False,
-                        "results.commissioner_responded": None,
-                    },
-                    "受委托的协商事项，结果要及时向委托方报告。",
-                ),
-                Choice(
-                    "报告了，但镇里一直没有回音",
-                    {"results.commissioner_responded": False},
-                    "乡镇（街道）和有关部门要认真研究吸纳，并以适当方式反馈。",
-                ),
-            ],
-            ("RES-REPORT", "RES-RESPONSE"),
-        ),
-        Step(
-            "§5.4",
-            "对持不同意见的群众",
-            "占地的 12 户农户仍有意见。怎么办？",
-            [
-                Choice("村干部和老党员逐户上门，讲清补偿标准和依据", {}, "及时做好解释说明。"),
-                Choice(
-                    "少数服从多数，不必解释",
-                    {"results.dissenters_explained": 0},
-                    "对持不同意见的群众，协商组织者要及时解释说明（§5.4）。",
-                ),
-                Choice(
-                    "解释了 6 户，其余的“以后再说”",
-                    {"results.dissenters_explained": 6},
-                    "还有 6 户没有得到解释说明。",
-                ),
-            ],
-            ("RES-EXPLAIN",),
-        ),
-        Step(
-            "§5.6",
-            "违法的协商结果",
-            "村务监督委员会发现：方案规定占用外嫁女的承包地不给补偿。怎么办？",
-            [
-                Choice(
-                    "依法纠正这一条，并开展法治宣传教育",
-                    {"results.violates_law": True, "results.corrected": True},
-                    "违反法律法规的协商结果要依法纠正（§5.6，组织法第二十七条）。",
-                ),
-                Choice(
-                    "代表会议已经表决通过，维持不变",
-                    {"results.violates_law": True, "results.corrected": False},
-                    "表决通过不能让违法的内容变得合法。",
-                ),
-            ],
-            ("RES-LEGAL",),
-        ),
-        Step(
-            "§6.4",
-            "误工补贴",
-            "几位村民受村委会委托组织协商，花了不少时间。误工补贴怎么发？",
-            [
-                Choice(
-                    "经村民代表会议讨论决定补贴标准，按村务公开要求公示后发放",
-                    {},
-                    "经会议决定、并公示（§6.4，组织法第二十四条）。",
-                ),
-                Choice(
-                    "村支书签字，直接发放",
-                    {"subsidies": {"paid": True, "decided_by_meeting": False, "publicized": False}},
-                    "补贴人员和标准须经村民会议或代表会议讨论决定，并公示。",
-                ),
-                Choice(
-                    "会议决定了，但不公示，免得别人眼红",
-                    {"subsidies": {"paid": True, "decided_by_meeting": True, "publicized": False}},
-                    "误工补贴要按照村（居）务公开的要求予以公示。",
-                ),
-            ],
-            ("GUAR-SUBSIDY",),
-        ),
-    ]
-
-
 def results_stepper():
-    """Lesson 05: the stepper over :func:`results_steps`."""
+    """Lesson 05: what happens after the consultation (§4.4, §5, §6.4), from its ``steps.yaml``."""
     from xsim.teaching.stepper import ProcedureStepper
 
-    return ProcedureStepper(results_record(), results_steps(), title="协商之后：你来落实成果")
+    return ProcedureStepper(results_record(), _steps("05"), title="协商之后：你来落实成果")
 
 
 def editor(name: str = "06"):
@@ -1888,37 +860,12 @@ FORM_CHOICES = (
 
 
 def form_situations() -> list[FormSituation]:
+    """Lesson 03's situations (its exercises.yaml)."""
+    from xsim.teaching.lessons import lesson_exercises
+
     return [
-        FormSituation(
-            "垃圾中转站选址：涉及全村，各组意见分歧大，关注度很高",
-            ("hearing", "special_council"),
-            "涉及面广、关注度高的事项，要经过专题议事会、民主听证会等程序进行协商。",
-            "§4.5",
-        ),
-        FormSituation(
-            "小区楼道和架空层的公共部位怎样使用，只涉及本小区业主",
-            ("owners", "compound"),
-            "小区内部、业主共有部分的事，适合小区协商、业主协商；改变共有部分用途还须业主共同决定。",
-            "§3.c",
-        ),
-        FormSituation(
-            "青壮年大多在外务工的村，想听听大家对村集体项目的看法",
-            ("online", "forum"),
-            "在外务工的村民难以到场，网络议事协商平台、网上征集社情民意可以让他们参与。",
-            "§3.e",
-        ),
-        FormSituation(
-            "年底评一评村“两委”落实协商成果的情况",
-            ("evaluation",),
-            "对干部和工作的评价，适合民主评议。",
-            "§3.c",
-        ),
-        FormSituation(
-            "每月固定一天，干部坐班听群众反映各种小事",
-            ("talk_day", "forum"),
-            "民情恳谈日、村（居）民论坛是日常收集意见的平台。",
-            "§3.d",
-        ),
+        FormSituation(x.text, tuple(x.fits), x.why, x.clause)
+        for x in lesson_exercises("03").form_situations or []
     ]
 
 
@@ -1983,7 +930,7 @@ class FormMatchExercise(TeachingWidget):
 # a scenario's story and one consultation from start to end
 
 
-def scenario_intro(name: str) -> _Html:
+def scenario_intro(name: str) -> HtmlBlock:
     """A scenario's title, narrative, stakeholder groups and teaching points (static)."""
     from xsim.scenario import load_scenario
 
@@ -1992,7 +939,7 @@ def scenario_intro(name: str) -> _Html:
         [g.name, f"{100 * g.share:.0f}%", f"{g.stake.mean:+.1f}", f"{g.opinion.mean:+.1f}"]
         for g in s.stakeholder_groups
     ]
-    table = _table(
+    table = html_table(
         ["利益相关群体", "占住户", "利益（−1 受损 … +1 受益）", "最初态度（−1 反对 … +1 支持）"],
         rows,
     )
@@ -2004,7 +951,7 @@ def scenario_intro(name: str) -> _Html:
         f"议题：{esc(s.topic.title)}</p>"
     )
     plain = "\n".join([s.title, s.narrative.strip(), table.plain, *s.teaching_points])
-    return _Html(
+    return HtmlBlock(
         head + table.html_text + (f"<p><b>教学要点</b></p><ul>{points}</ul>" if points else ""),
         plain,
     )
@@ -2059,7 +1006,7 @@ def _story(model, outcome) -> list[str]:
 
 def one_run(
     scenario: str, seed: int = 0, form: str | None = None, overrides: dict[str, Any] | None = None
-) -> _Html:
+) -> HtmlBlock:
     """One simulated consultation told step by step, with the rules engine's findings (static)."""
     from xsim.model import ConsultationModel
 
@@ -2069,7 +1016,7 @@ def one_run(
     story = "".join(f"<li>{esc(line)}</li>" for line in lines)
     report = model.report
     plain = "\n".join(lines + [f"{f.code} {f.message_zh}" for f in report.findings])
-    return _Html(f"<ol>{story}</ol>" + report_html(report), plain)
+    return HtmlBlock(f"<ol>{story}</ol>" + report_html(report), plain)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2402,10 +1349,10 @@ def policy_summary(kind: str = "forms", reps: int = 8, seed: int = 2026):
     return _STUDIES[key]
 
 
-def policy_table(kind: str = "forms", reps: int = 8) -> _Html:
+def policy_table(kind: str = "forms", reps: int = 8) -> HtmlBlock:
     """The summary table (means, 95% CIs, differences vs the first variant) as text."""
     text = policy_summary(kind, reps).to_text(lang="zh", measures=POLICY_MEASURES)
-    return _Html(f"<pre style='line-height:1.4'>{esc(text)}</pre>", text)
+    return HtmlBlock(f"<pre style='line-height:1.4'>{esc(text)}</pre>", text)
 
 
 def policy_figure(kind: str = "forms", reps: int = 8):

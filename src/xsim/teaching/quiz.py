@@ -45,6 +45,7 @@ class Question:
     correct: int | list[int]
     explanation: str = ""
     clause: str | None = None
+    why: list[str] = field(default_factory=list)  # per choice: why it is wrong ("" = no note)
     multiple: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -135,6 +136,10 @@ class QuestionCard(TeachingWidget):
 
     def _feedback_html(self, right: bool) -> str:
         q = self.question
+        if not right and self.attempts == 1:
+            # First a reason to think again; the right answer only after a second try.
+            hint = clause_quote_html(q.clause) if q.clause else ""
+            return bad_html(self._why_wrong_text()) + hint
         text = "✔ 回答正确！" if right else f"✘ 还不对。正确答案是：{esc(q.right_answer_text())}。"
         if q.explanation:
             text += f"<br>解析：{esc(q.explanation)}"
@@ -144,6 +149,23 @@ class QuestionCard(TeachingWidget):
         if q.clause:
             html_text += clause_quote_html(q.clause)
         return html_text
+
+    def _why_wrong_text(self) -> str:
+        q = self.question
+        chosen = self.selected()
+        notes = []
+        for i in sorted(chosen - q.correct_set):
+            reason = q.why[i] if i < len(q.why) else ""
+            notes.append(f"{esc(q.label(i))}：{esc(reason) or '这个选项不对。'}")
+        missed = q.correct_set - chosen
+        if missed and q.multiple:
+            notes.append(f"还漏选了 {len(missed)} 个正确选项。")
+        head = "✘ 还不对。"
+        if q.clause:
+            head += "再读一读下面的条款，改选后再提交一次（再答错一次将显示答案）。"
+        else:
+            head += "想一想，改选后再提交一次（再答错一次将显示答案）。"
+        return head + "<br>" + "<br>".join(notes)
 
 
 class Quiz(TeachingWidget):
@@ -179,65 +201,26 @@ class Quiz(TeachingWidget):
 
 
 def load_quiz(path) -> Quiz:
-    """A :class:`Quiz` from a YAML file, so that trainers can adapt questions without Python::
+    """A :class:`Quiz` from a lesson's ``quiz.yaml`` (format: :mod:`xsim.teaching.lessons`)::
 
         title: 自我检测
         questions:
           - prompt: 联名提出协商事项，至少需要多少村民？
-            choices: [十分之一以上, 五分之一以上, 过半数]
-            correct: 0            # or a list such as [0, 1] for multiple choice
+            choices:
+              - 十分之一以上
+              - {text: 五分之一以上, why: 五分之一是村民代表联名的门槛。}
+              - 过半数
+            answer: 十分之一以上          # the text of the right choice; a list for multiple choice
             explanation: 十分之一以上村（居）民联名……
-            clause: §1.f          # optional
+            clause: §1.f                  # optional
 
-    Bad files raise :class:`InputError` naming the file and the field (``questions[2].correct``).
+    Bad files raise :class:`InputError` naming the file, line and field (``questions[2].answer``).
     """
-    from xsim.io import load_yaml_file
+    from xsim.teaching.lessons import load_quiz_file
 
-    source = str(path)
-    data = load_yaml_file(path).data  # plain YAML 1.2 data; every problem is an InputError
-    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
-        raise InputError(source, "questions", "a list of questions", "应有 questions 列表")
-    allowed = {"prompt", "choices", "correct", "explanation", "clause"}
-    questions = []
-    for i, item in enumerate(data["questions"]):
-        where = f"questions[{i}]"
-        if not isinstance(item, dict):
-            raise InputError(source, where, "a mapping of fields", "应为字段映射（键: 值）")
-        unknown = sorted(set(item) - allowed)
-        if unknown:
-            raise InputError(
-                source,
-                f"{where}.{unknown[0]}",
-                f"unknown field; valid: {', '.join(sorted(allowed))}",
-                f"未知字段；可用字段：{', '.join(sorted(allowed))}",
-            )
-        for key, kind, zh in (("prompt", str, "文字"), ("choices", list, "列表")):
-            if not isinstance(item.get(key), kind):
-                raise InputError(source, f"{where}.{key}", f"a {kind.__name__}", f"应为{zh}")
-        correct = item.get("correct")
-        ok = (isinstance(correct, int) and not isinstance(correct, bool)) or (
-            isinstance(correct, list)
-            and all(isinstance(c, int) and not isinstance(c, bool) for c in correct)
-        )
-        if not ok:
-            raise InputError(
-                source,
-                f"{where}.correct",
-                "an index or a list of indices",
-                "应为选项序号（从0开始）或序号列表",
-            )
-        try:
-            questions.append(
-                Question(
-                    str(item["prompt"]),
-                    [str(c) for c in item["choices"]],
-                    correct,
-                    str(item.get("explanation", "")),
-                    item.get("clause"),
-                )
-            )
-        except InputError as err:
-            raise InputError(
-                source, f"{where}.{err.field}", err.expected_en, err.expected_zh
-            ) from None
-    return Quiz(questions, title=str(data.get("title", "自我检测")))
+    data = load_quiz_file(path)
+    questions = [
+        Question(q.prompt, q.choice_texts, q.correct, q.explanation, q.clause, why=q.why)
+        for q in data.questions
+    ]
+    return Quiz(questions, title=data.title)

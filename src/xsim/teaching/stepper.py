@@ -42,6 +42,7 @@ class Choice:
     label: str
     patch: dict[str, Any] = field(default_factory=dict)
     explanation: str = ""
+    best: bool = False  # the reference choice (shown in the trainer edition)
 
 
 @dataclass
@@ -55,150 +56,25 @@ class Step:
     codes: tuple[str, ...]
 
 
-def elevator_steps() -> list[Step]:
-    """The default steps, on :func:`~xsim.teaching.cases.elevator_record`."""
+def steps_from_spec(spec) -> list[Step]:
+    """The steps a :class:`xsim.teaching.lessons.StepsFile` (a lesson's steps.yaml) describes."""
     return [
         Step(
-            "§4.1",
-            "第一步　提出协商议题",
-            "3号楼加装电梯，议题应当怎样提出？",
-            [
-                Choice(
-                    "社区党组织、居委会先入户走访、设意见箱，充分征求意见后研究提出议题",
-                    {"topic.opinions_solicited": True},
-                    "议题要在充分征求意见的基础上提出，群众关心什么、担心什么先摸清楚。",
-                ),
-                Choice(
-                    "居委会主任觉得该装，直接定下议题",
-                    {"topic.opinions_solicited": False},
-                    "没有征求意见就定议题，违反第四部分第一项。",
-                ),
-                Choice(
-                    "由5名住户联名提出（小区共有420名居民），居委会照此立项",
-                    {"topic.proposed_by": {"kind": "joint_residents", "signatures": 5}},
-                    "联名提出须有十分之一以上居民（420人中至少42人），5人联名不够。",
-                ),
-            ],
-            ("TOPIC-SOLICIT", "TOPIC-JOINT", "TOPIC-SCOPE"),
-        ),
-        Step(
-            "§4.2",
-            "第二步　确定协商主体并通报",
-            "协商定在3月10日，什么时候把方案告诉参与者？",
-            [
-                Choice(
-                    "3月3日（提前7天）把方案、费用分摊和图纸送到参与者手中",
-                    {"timeline.notified": "2026-03-03"},
-                    "预留了充分时间，参与者可以看图纸、算费用、和家人商量。",
-                ),
-                Choice(
-                    "3月9日晚在业主群里发一条通知（提前1天）",
-                    {"timeline.notified": "2026-03-09"},
-                    "提前1天太仓促，参与者来不及了解内容，不符合“预留充分时间”。",
-                ),
-                Choice(
-                    "为了省事，不提前通知，开会时当场介绍",
-                    {"timeline.notified": None},
-                    "没有事先通报，参与者无法准备，不符合第四部分第二项。",
-                ),
-            ],
-            ("PROC-NOTICE",),
-        ),
-        Step(
-            "§4.3",
-            "第三步　组织开展协商",
-            "会上时间有限，怎样安排发言？",
-            [
-                Choice(
-                    "按楼层分组，一楼住户（受影响最大）先讲，每组都有人发言",
-                    {},
-                    "确保各类主体充分发表意见，尤其是利益受损的一方。",
-                ),
-                Choice(
-                    "只让支持加装的高层住户发言，一楼住户会后再说",
-                    {"participants[4].spoke": False},
-                    "一楼住户没能发表意见，违反“确保各类主体充分发表意见建议”。",
-                ),
-            ],
-            ("PROC-HEARD",),
-        ),
-        Step(
-            "§4.5",
-            "特殊情形　涉及面广、关注度高的事项",
-            "加装电梯关注度很高，要不要走专门程序？",
-            [
-                Choice(
-                    "召开专题议事会，邀请各方再议",
-                    {"consultation.forms": ["owners", "special_council"]},
-                    "涉及面广、关注度高的事项，要经过专题议事会、民主听证会等程序。",
-                ),
-                Choice(
-                    "召开民主听证会，公开听取意见",
-                    {"consultation.forms": ["owners", "hearing"]},
-                    "民主听证会同样符合第四部分的要求。",
-                ),
-                Choice(
-                    "不必另开会，业主协商一次就够了",
-                    {"consultation.forms": ["owners"]},
-                    "关注度高的事项只协商一次、不经专题议事会或听证会，不符合要求。",
-                ),
-            ],
-            ("PROC-HEARING",),
-        ),
-        Step(
-            "§4.6",
-            "特殊情形　存在较大争议",
-            "协商后一楼住户仍强烈反对，争议较大，怎么办？",
-            [
-                Choice(
-                    "提交业主大会表决（36户中30户参加，26户同意）",
-                    {"consultation.outcome": "disputed"},
-                    "存在较大争议的事项应提交会议决定；加装电梯须经参与表决的四分之三以上业主同意。",
-                ),
-                Choice(
-                    "争议虽大，居委会按多数意见直接实施",
-                    {"consultation.outcome": "disputed", "assembly": None},
-                    "较大争议的事项没有提交会议决定，违反第四部分。",
-                ),
-                Choice(
-                    "提交业主大会，但只有20户参加",
-                    {
-                        "consultation.outcome": "disputed",
-                        "assembly.present": 20,
-                        "assembly.yes": 18,
-                        "assembly.area_present": 1600.0,
-                        "assembly.area_yes": 1440.0,
-                    },
-                    "参与表决的业主不足三分之二（民法典第二百七十八条），表决无效。",
-                ),
-            ],
-            ("PROC-ESCALATE", "PROC-QUORUM", "PROC-MAJORITY"),
-        ),
-        Step(
-            "§4.4",
-            "第四步　实施协商成果并反馈",
-            "电梯装好以后，还要做什么？",
-            [
-                Choice(
-                    "8天内在公开栏和业主群公开，向协商主体、利益相关方和全体居民反馈，"
-                    "并上门向反对的4户解释",
-                    {},
-                    "落实情况要公开、要反馈，对持不同意见的群众要解释说明。",
-                ),
-                Choice(
-                    "只告诉参加协商的人",
-                    {"results.feedback_to": ["subjects"]},
-                    "还应向利益相关方和村（居）民反馈落实情况。",
-                ),
-                Choice(
-                    "公开并反馈，但反对的4户就不去解释了",
-                    {"results.dissenters_explained": 0},
-                    "对持不同意见的群众，协商组织者要及时做好解释说明（第五部分）。",
-                ),
-            ],
-            ("RES-FEEDBACK", "RES-PUBLICIZE", "RES-EXPLAIN", "RES-IMPLEMENT"),
-        ),
+            s.clause,
+            s.title,
+            s.question,
+            [Choice(c.label, dict(c.set), c.explanation, c.best) for c in s.choices],
+            tuple(s.codes),
+        )
+        for s in spec.steps
     ]
+
+
+def elevator_steps() -> list[Step]:
+    """Lesson 04's steps on the elevator case (``course/04_协商程序/steps.yaml``)."""
+    from xsim.teaching.lessons import lesson_folder, load_steps_file
+
+    return steps_from_spec(load_steps_file(lesson_folder("04") / "steps.yaml"))
 
 
 class ProcedureStepper(TeachingWidget):
