@@ -51,5 +51,6 @@ def test_any_choices_give_a_valid_record_and_exact_findings(case):
     if invited != "all" and set(invited) != set(scenario.group_ids):
         assert "SUBJ-MISSING" in codes  # a group left out is never spoken for
     if m.trace.assembly is None:
-        needs = scenario.topic.law_reserved or out.consultation_outcome == "disputed"
+        reserved = scenario.topic.law_reserved or scenario.topic.owners_matter
+        needs = reserved or out.consultation_outcome == "disputed"
         assert ("PROC-ESCALATE" in codes) == needs

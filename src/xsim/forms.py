@@ -43,6 +43,7 @@ class Form:
     settings: tuple[str, ...] = ("village", "community")
     group_size: int = 8  # people per table (small groups)
     built_in_turn_taking: bool = False  # the procedure itself gives every side a turn
+    public_audience: bool = False  # anyone addressed may attend and listen; invitees testify
 
 
 FORMS: dict[str, Form] = {
@@ -179,6 +180,7 @@ FORMS: dict[str, Form] = {
             rounds=3,
             money_yuan=3000.0,
             built_in_turn_taking=True,
+            public_audience=True,
         ),
         Form(
             "special_council",
@@ -266,14 +268,22 @@ def speakers(
     group: np.ndarray,
     facilitated: bool,
     rng: np.random.Generator,
+    can_speak: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boolean mask of the voices that get a speaking turn.
 
     Unfacilitated: turns go to whoever claims them, with chances growing with voice squared
     (high-status voices speak first and longest). Facilitated, or a hearing (whose procedure gives
     each side its turn): the moderator shares turns out equally between the groups present, then
-    in random order within a group.
+    in random order within a group. ``can_speak`` (default all) excludes voices that only listen
+    (a hearing's public audience).
     """
+    if can_speak is not None and not can_speak.all():
+        mask = np.zeros(voice.size, dtype=bool)
+        idx = np.flatnonzero(can_speak)
+        if idx.size:
+            mask[idx] = speakers(form, voice[idx], group[idx], facilitated, rng)
+        return mask
     n = voice.size
     turns = min(form.turns, n)
     if turns >= n:
