@@ -148,7 +148,7 @@ class Resident(mesa.Agent):
 
     @classmethod
     def decide_attendance(
-        cls, model: ConsultationModel, p: np.ndarray, eligible: np.ndarray
+        cls, model: ConsultationModel, p: np.ndarray, eligible: np.ndarray, online: bool = False
     ) -> np.ndarray:
         """Who comes: own propensity, then a Granovetter cascade within each unit.
 
@@ -160,6 +160,8 @@ class Resident(mesa.Agent):
         u = rng.random(pop.n)
         going = np.zeros(pop.n, dtype=bool)
         theta = np.where(u < p, 0.0, (u - p) / max(b.cascade, 1e-9))
+        if not online:  # neighbours going do not bring back someone working far away
+            theta = np.where(pop.away & (u >= p), np.inf, theta)
         for unit in range(model.spec.population.units):
             members = np.flatnonzero(eligible & (pop.unit == unit))
             if members.size == 0:
@@ -236,11 +238,17 @@ class Expert(mesa.Agent):
         self.role = role
 
     def brief(self, opinion: np.ndarray, knowledge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Opinions move toward the merit in proportion to what people did not yet know."""
+        """Information, not persuasion of the room into one view: each listener moves toward the
+        merit by ``expert_pull`` · (what they did not yet know) of the gap between the room's mean
+        and the merit, so the room's mean moves while the differences between people stay
+        (deliberative polls: informed opinion changes without homogenizing, Luskin, Fishkin &
+        Jowell 2002). Knowledge closes ``expert_knowledge`` of its gap."""
         b = self.model.behaviour
+        if opinion.size == 0:
+            return opinion, knowledge
         pull = b.expert_pull * (1.0 - knowledge)
         return (
-            opinion + pull * (self.merit - opinion),
+            np.clip(opinion + pull * (self.merit - opinion.mean()), -1.0, 1.0),
             knowledge + b.expert_knowledge * (1.0 - knowledge),
         )
 

@@ -388,7 +388,7 @@ class ConsultationModel(mesa.Model):
             others = p if form.public_audience else 0.0
             p = np.where(asked, np.maximum(p, b.rep_attend * feasible), others)
         eligible = self.invited & (p > 0)
-        self.attended = Resident.decide_attendance(self, p, eligible) & eligible
+        self.attended = Resident.decide_attendance(self, p, eligible, form.online) & eligible
         addressed = np.isfinite(self.learned)
         in_time = self.learned <= notice - 1
         self.trace.informed_in_time = float(in_time[addressed].mean()) if addressed.any() else 0.0

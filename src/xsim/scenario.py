@@ -312,7 +312,7 @@ class Behaviour(_Strict):
     #: are over-represented at local meetings).
     tenant_offset: Annotated[float, Field(ge=-3.0, le=3.0)] = -0.6
     #: Logit offset of taking part online at all (−5..3): interest, not only access (ASSUMPTION).
-    online_offset: Annotated[float, Field(ge=-5.0, le=3.0)] = -1.2
+    online_offset: Annotated[float, Field(ge=-5.0, le=3.0)] = -0.8
     #: Women's claim on speaking turns relative to men's when unmoderated (0..1; Karpowitz,
     #: Mendelberg & Shaker 2012: women speak less under majority rule unless numerous).
     female_voice: Annotated[float, Field(ge=0.0, le=1.0)] = 0.7
