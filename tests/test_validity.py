@@ -117,9 +117,13 @@ def test_expert_briefing_informs_without_erasing_disagreement():
     gap_without = np.array([abs(merit - m.trace.final.mean()) for m in without])
     assert gap_with.mean() < gap_without.mean()
     residents = [m.trace.voices["resident"] >= 0 for m in with_expert]
-    spread_with = np.mean([m.trace.final[r].std() for m, r in zip(with_expert, residents)])
+    spread_with = np.mean(
+        [m.trace.final[r].std() for m, r in zip(with_expert, residents, strict=True)]
+    )
     residents = [m.trace.voices["resident"] >= 0 for m in without]
-    spread_without = np.mean([m.trace.final[r].std() for m, r in zip(without, residents)])
+    spread_without = np.mean(
+        [m.trace.final[r].std() for m, r in zip(without, residents, strict=True)]
+    )
     assert spread_with > 0.8 * spread_without
 
 
@@ -136,7 +140,10 @@ def test_a_group_heard_gets_an_amendment_a_group_left_out_does_not():
         "elevator_retrofit", "owners", {"organizer.invite_groups": ["upper", "middle"]}
     )
     gain = np.array(
-        [_group_opinion(a, "ground") - _group_opinion(b, "ground") for a, b in zip(heard, left_out)]
+        [
+            _group_opinion(a, "ground") - _group_opinion(b, "ground")
+            for a, b in zip(heard, left_out, strict=True)
+        ]
     )
     assert (gain > 0.05).mean() > 0.9
     assert np.mean(["ground" in m.trace.amended for m in heard]) > 0.8
