@@ -13,6 +13,7 @@ files' own sizes, where every teaching-point test passes too (about 2 minutes).
 from __future__ import annotations
 
 import json
+import re
 import math
 import os
 from functools import cache
@@ -839,3 +840,39 @@ def test_square_5_plot_households_heard():
     heard, left = heard_vs_left_out("village_square", "plot", ["near", "remote"])
     assert amended(heard, "plot") >= 0.8 and amended(left, "plot") == 0.0
     assert fairness_gain(heard, left, "plot").mean() > 0.1
+
+
+# -- the law the scenarios cite -------------------------------------------------------------------
+
+CITED = re.compile(r"《([^》]+)》(第[一二三四五六七八九十百零]+条)[^（《]*?（(\d{4})年修正）")
+
+
+def test_scenarios_cite_the_current_village_law_in_chinese():
+    from xsim import law
+
+    titles = {"村民委员会组织法": "villagers_committees"}
+    for s in list_scenarios():
+        texts = [s.narrative, *s.teaching_points, *s.sources.values()]
+        for text in texts:
+            assert "Organic Law" not in text, s.name  # cite in Chinese, by the current numbering
+            assert not re.search(r"(?<!》)村民委员会组织法第", text), (s.name, text)
+            for title, first, year in CITED.findall(text):
+                if title not in titles:
+                    continue
+                assert year == "2025", (s.name, text)
+                known = {
+                    law.cite(titles[title], n, version="2025"): n
+                    for n in range(1, 60)
+                    if _has_article(titles[title], n)
+                }
+                assert f"《{title}》{first}（2025年修正）" in known, (s.name, first)
+
+
+def _has_article(key: str, n: int) -> bool:
+    from xsim import law
+
+    try:
+        law.quote(key, "2025", n)
+    except Exception:
+        return False
+    return True
