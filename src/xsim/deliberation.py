@@ -558,13 +558,19 @@ def persuasive_arguments(
     splits (Mäs & Flache 2013). The functional form is an ASSUMPTION of this kit.
     """
     xl = _as_opinions(x)
-    xs = _as_opinions(sources_x)
+    xs = np.asarray(sources_x, dtype=float)
     if xl.size == 0 or xs.size == 0:
         return xl.copy()
-    w = np.ones(xs.size) if sources_weight is None else np.asarray(sources_weight, dtype=float)
+    # sources shared by every listener (1-D) or one row of sources per listener (2-D, NaN = none)
+    xs = xs[None, :] if xs.ndim == 1 else xs
+    w = np.ones(xs.shape) if sources_weight is None else np.asarray(sources_weight, dtype=float)
+    w = np.where(np.isnan(xs), 0.0, np.broadcast_to(w, xs.shape))
+    xs = np.nan_to_num(xs)
     side = np.clip(xs / max(conviction, 1e-9), -1.0, 1.0)
-    sim = 1.0 - np.abs(xl[:, None] - xs[None, :]) / 2.0
-    weight = w[None, :] * np.power(np.maximum(sim, 0.0), homophily)
+    sim = 1.0 - np.abs(xl[:, None] - xs) / 2.0
+    weight = w * np.power(np.maximum(sim, 0.0), homophily)
     total = weight.sum(axis=1)
-    balance = np.where(total > 0, (weight @ side) / np.where(total > 0, total, 1.0), 0.0)
+    balance = np.where(
+        total > 0, (weight * side).sum(axis=1) / np.where(total > 0, total, 1.0), 0.0
+    )
     return np.clip(xl + rate * balance * (1.0 - np.abs(xl)), -1.0, 1.0)

@@ -333,6 +333,31 @@ def broadcast_round(
     return susceptibility * heard + (1.0 - susceptibility) * x0
 
 
+def audience_equilibrium(
+    x0: np.ndarray,
+    speakers_x: np.ndarray,
+    speakers_voice: np.ndarray,
+    epsilon: float,
+    susceptibility: np.ndarray,
+    self_weight: float,
+) -> np.ndarray:
+    """Friedkin–Johnsen equilibrium of listeners who hear fixed speakers and are not heard back.
+
+    With the speakers' final positions fixed, each listener's equilibrium solves
+    x = s·(self·x + P)/(self + W) + (1 − s)·x0, P and W the voice-weighted sum and total of the
+    speakers within ε of the listener's first view; so x = (s·P/(self + W) + (1 − s)·x0) /
+    (1 − s·self/(self + W)). O(listeners · speakers), instead of inverting the whole room.
+    """
+    close = np.abs(x0[:, None] - speakers_x[None, :]) <= epsilon + 1e-12
+    total = close @ speakers_voice
+    pull = close @ (speakers_voice * speakers_x)
+    denom = self_weight + total
+    keep = 1.0 - susceptibility * self_weight / denom
+    safe = np.where(keep > 1e-12, keep, 1.0)
+    x = (susceptibility * pull / denom + (1.0 - susceptibility) * x0) / safe
+    return np.clip(np.where(total > 0, x, x0), -1.0, 1.0)  # hearing no one within ε: unmoved
+
+
 def seated_weights(x: np.ndarray, voice: np.ndarray, epsilon: float, self_weight: float):
     """Row-stochastic influence matrix of a seated body: voice-weighted, bounded confidence."""
     close = np.abs(x[:, None] - x[None, :]) <= epsilon + 1e-12

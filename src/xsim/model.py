@@ -509,9 +509,12 @@ class ConsultationModel(mesa.Model):
         rep_spoke = np.zeros(len(self.representatives), dtype=bool)
         is_rep = v["rep"] >= 0
         rep_spoke[v["rep"][is_rep & speaking]] = True
-        for r, said in zip(self.representatives, rep_spoke, strict=True):
-            if said:
-                self.represented[np.isin(self.pop.household, r.households)] = True
+        if rep_spoke.any():
+            spoken_for = np.zeros(self.pop.n_households, dtype=bool)
+            for r, said in zip(self.representatives, rep_spoke, strict=True):
+                if said:
+                    spoken_for[r.households] = True
+            self.represented |= spoken_for[self.pop.household]
 
     def _talk_plenary(self, v, x0):
         b, x = self.behaviour, x0.copy()
@@ -535,8 +538,19 @@ class ConsultationModel(mesa.Model):
             self.rng,
             can_speak=v["can_speak"],
         )
-        w = F.seated_weights(x0, v["voice"] * speaking, b.epsilon, b.self_weight)
-        x = np.clip(friedkin_johnsen(w, x0, v["susceptibility"]), -1.0, 1.0)
+        body = v["can_speak"]
+        x = x0.copy()
+        w = F.seated_weights(x0[body], v["voice"][body] * speaking[body], b.epsilon, b.self_weight)
+        x[body] = np.clip(friedkin_johnsen(w, x0[body], v["susceptibility"][body]), -1.0, 1.0)
+        if not body.all():  # a hearing's audience: listens to the speakers, is not heard back
+            x[~body] = F.audience_equilibrium(
+                x0[~body],
+                x[speaking],
+                v["voice"][speaking],
+                b.epsilon,
+                v["susceptibility"][~body],
+                b.self_weight,
+            )
         return x, speaking, np.zeros(x0.size, dtype=int)
 
     def _talk_small_groups(self, v, x0):
@@ -568,20 +582,27 @@ class ConsultationModel(mesa.Model):
             return x
         moderated = self.organizer.choices.facilitated or self.form.built_in_turn_taking
         homophily = HOMOPHILY * ((1.0 - b.facilitation) if moderated else 1.0)
-        listens = v["susceptibility"] > 0  # organizations and experts hold their positions
+        listens = np.flatnonzero(v["susceptibility"] > 0)  # organizations, experts hold firm
+        # each room's sources, padded into one table (rooms × most sources in a room)
+        src = np.flatnonzero(speaking)
+        if self.form.online and src.size > ONLINE_POSTS:
+            src = np.sort(self.rng.choice(src, ONLINE_POSTS, replace=False))
+        room_ids, room_of = np.unique(rooms, return_inverse=True)
+        src = src[np.argsort(room_of[src], kind="stable")]
+        per_room = np.bincount(room_of[src], minlength=room_ids.size)
+        slot = np.arange(src.size) - np.repeat(np.cumsum(per_room) - per_room, per_room)
+        table = np.full((room_ids.size, max(int(per_room.max()), 1)), -1, dtype=np.int64)
+        table[room_of[src], slot] = src
+        cand = table[room_of[listens]]
+        heard_x = np.where(cand >= 0, x[np.maximum(cand, 0)], np.nan)
+        heard_w = np.where(cand >= 0, v["voice"][np.maximum(cand, 0)], 0.0)
+        y = x[listens]
+        for _ in range(self.form.rounds):
+            y = persuasive_arguments(
+                y, heard_x, sources_weight=heard_w, homophily=homophily, rate=rate
+            )
         out = x.copy()
-        for room in np.unique(rooms):
-            here = rooms == room
-            src = np.flatnonzero(here & speaking)
-            if self.form.online and src.size > ONLINE_POSTS:
-                src = self.rng.choice(src, ONLINE_POSTS, replace=False)
-            who = np.flatnonzero(here & listens)
-            y = x[who]
-            for _ in range(self.form.rounds):
-                y = persuasive_arguments(
-                    y, x[src], sources_weight=v["voice"][src], homophily=homophily, rate=rate
-                )
-            out[who] = x[who] + v["susceptibility"][who] * (y - x[who])
+        out[listens] = x[listens] + v["susceptibility"][listens] * (y - x[listens])
         return out
 
     def _speakers_by_room(self, v, facilitated: bool) -> np.ndarray:
