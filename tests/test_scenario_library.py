@@ -13,9 +13,9 @@ files' own sizes, where every teaching-point test passes too (about 2 minutes).
 from __future__ import annotations
 
 import json
-import re
 import math
 import os
+import re
 from functools import cache
 
 import numpy as np
