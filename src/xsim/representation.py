@@ -85,7 +85,7 @@ def choose_representatives(
         if seats[g] == 0:
             continue
         mine = np.flatnonzero(pop.household_group == g)  # in unit order: blocks stay local
-        for block in np.array_split(mine, seats[g]):
+        for block in np.array_split(mine, min(int(seats[g]), mine.size)):
             hh = block[rng.integers(block.size)]
             resident = pop.household_start[hh] + rng.integers(size[hh])
             out.append(Seat(int(resident), block, g))
