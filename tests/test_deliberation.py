@@ -358,3 +358,69 @@ def test_clusters_and_measures():
     assert esteban_ray(two_poles) > esteban_ray(np.r_[np.zeros(90), np.ones(10)])
     assert bimodality_coefficient(two_poles) > 5 / 9
     assert bimodality_coefficient(np.random.default_rng(0).normal(size=2000)) < 5 / 9
+
+
+# -- two-camp polarization and persuasive arguments (issue 10) ---------------------------------
+
+
+def test_two_camp_polarization_ranks_known_distributions():
+    from xsim.deliberation import two_camp_polarization as pol
+
+    rng = np.random.default_rng(0)
+    bimodal = np.clip(np.r_[rng.normal(-0.8, 0.1, 500), rng.normal(0.8, 0.1, 500)], -1, 1)
+    uniform = rng.uniform(-1, 1, 1000)
+    narrow = np.clip(rng.normal(0, 0.2, 1000), -1, 1)
+    assert pol(bimodal) > pol(uniform) > pol(narrow)
+    assert pol(np.zeros(10)) == 0.0
+    assert pol(np.r_[-np.ones(50), np.ones(50)]) == pytest.approx(1.0)
+    # falls as opinions converge (every step pulls each halfway to the mean)
+    x, last = uniform.copy(), pol(uniform)
+    for _ in range(5):
+        x = x + 0.5 * (x.mean() - x)
+        assert pol(x) < last
+        last = pol(x)
+    # an even split is more polarized than a lopsided one at the same distance
+    assert pol(np.r_[-np.ones(50), np.ones(50)]) > pol(np.r_[-np.ones(10), np.ones(90)])
+
+
+def _room(rng, mean_a, mean_b, n=8):
+    half = n // 2
+    return np.clip(np.r_[rng.normal(mean_a, 0.2, half), rng.normal(mean_b, 0.2, n - half)], -1, 1)
+
+
+def _talk(x, homophily, rounds=3):
+    from xsim.deliberation import persuasive_arguments
+
+    y = x.copy()
+    for _ in range(rounds):
+        y = persuasive_arguments(y, y, homophily=homophily, rate=0.12)
+    return y
+
+
+def test_like_minded_groups_polarize():
+    # Schkade, Sunstein & Hastie (2007): like-minded groups end more extreme and more uniform
+    shifts = []
+    for seed in range(30):
+        x = _room(np.random.default_rng(seed), 0.4, 0.4)
+        shifts.append(_talk(x, 2.0).mean() - x.mean())
+    assert np.mean(shifts) > 0.05 and (np.array(shifts) > 0).all()
+
+
+def test_mixed_moderated_groups_neither_homogenize_nor_polarize():
+    ratios, moves = [], []
+    for seed in range(30):
+        x = _room(np.random.default_rng(seed), 0.5, -0.5)
+        y = _talk(x, 0.4)
+        ratios.append(y.std() / x.std())
+        moves.append(abs(y.mean() - x.mean()))
+    assert 0.9 < np.mean(ratios) < 1.15
+    assert np.mean(moves) < 0.05
+
+
+def test_homophily_splits_a_mixed_group():
+    # Mäs & Flache (2013): bi-polarization needs homophily
+    split = []
+    for seed in range(30):
+        x = _room(np.random.default_rng(seed), 0.5, -0.5)
+        split.append(_talk(x, 4.0).std() - _talk(x, 0.0).std())
+    assert np.mean(split) > 0.02

@@ -142,10 +142,20 @@ def test_owners_consultation_invites_owners_only():
 
 
 def test_delegate_bodies_seat_a_few_per_invited_group():
-    m = ConsultationModel("elevator_retrofit", form="hearing", rng=5)
+    m = ConsultationModel("elevator_retrofit", form="council", rng=5)
     m.run()
     per_group = np.bincount(m.pop.group[m.invited], minlength=3)
+    assert per_group.tolist() == [F.FORMS["council"].seats_per_group] * 3
+
+
+def test_a_hearing_is_public_but_only_its_delegates_testify():
+    m = ConsultationModel("elevator_retrofit", form="hearing", rng=5)
+    m.run()
+    per_group = np.bincount(m.pop.group[m.delegates], minlength=3)
     assert per_group.tolist() == [F.FORMS["hearing"].seats_per_group] * 3
+    assert m.invited.sum() > m.delegates.sum()  # the public may come and listen
+    assert (m.attended & ~m.delegates).any()
+    assert not (m.spoke & ~m.delegates).any()  # … but the audience does not take the floor
 
 
 def test_representatives_meeting_seats_representatives_only():

@@ -32,6 +32,7 @@ CHANNEL_REACH = {
     "broadcast": 0.3,  # village loudspeaker; 0.05 in a community
     "door_to_door": 0.5,  # grid worker / building head knocks; misses those away
 }
+TALKERS = 0.3  # share of adults who pass news of a notice on to acquaintances (ASSUMPTION)
 DIGITAL_CHANNELS = {"online_forum", "wechat", "mass_work_system"}
 # The record's ``results.channels`` vocabulary; other channels are recorded as "other".
 RECORD_CHANNELS = {
@@ -79,7 +80,7 @@ class Resident(mesa.Agent):
         Each channel reaches a person at a constant daily rate, so the first contact is
         exponential; then news spreads one step through households (next day) and contacts.
         """
-        pop, rng, b = model.pop, model.rng, model.b
+        pop, rng, b = model.pop, model.rng, model.behaviour
         home = ~pop.away
         rate = np.zeros(pop.n)
         for ch in dict.fromkeys(channels):
@@ -97,7 +98,9 @@ class Resident(mesa.Agent):
         household_first = np.minimum.reduceat(days, pop.household_start)[pop.household]
         days = np.minimum(days, household_first + 1.0)
         if pop.contacts.shape[1] and b.word_of_mouth > 0:
-            via_contacts = days[pop.contacts].min(axis=1)
+            # only some adults pass news on to acquaintances at all (TALKERS, ASSUMPTION)
+            talks = rng.random(pop.n) < TALKERS
+            via_contacts = np.where(talks[pop.contacts], days[pop.contacts], np.inf).min(axis=1)
             delay = rng.exponential(1.0 / b.word_of_mouth, pop.n)
             days = np.minimum(days, via_contacts + delay)
         return days
@@ -111,17 +114,23 @@ class Resident(mesa.Agent):
         ``boost`` is added to the logit: a deciding meeting is mobilized harder (door-to-door,
         group heads) than an ordinary consultation.
         """
-        pop, b = model.pop, model.b
+        pop, b = model.pop, model.behaviour
         band = pop.age
         if form.online:
             hour_weight = np.array([0.3, 0.3, 0.3])[band]  # a phone in the evening
-            age_term = np.array(
-                [b.online_affinity.young, b.online_affinity.middle, b.online_affinity.old]
-            )[band]
+            age_term = (
+                np.array(
+                    [b.online_affinity.young, b.online_affinity.middle, b.online_affinity.old]
+                )[band]
+                + b.online_offset
+            )
         else:
             w = b.work_cost if form.daytime else b.evening_cost
             hour_weight = np.array([w.young, w.middle, w.old])[band]
             age_term = np.array([b.age_offset.young, b.age_offset.middle, b.age_offset.old])[band]
+            age_term = age_term + b.tenant_offset * ~pop.owner
+            if model.spec.setting == "village":
+                age_term = age_term + b.female_offset * pop.female
         logit = (
             b.attend_base
             + b.attend_stake * np.abs(pop.stake)
@@ -139,7 +148,7 @@ class Resident(mesa.Agent):
 
     @classmethod
     def decide_attendance(
-        cls, model: ConsultationModel, p: np.ndarray, eligible: np.ndarray
+        cls, model: ConsultationModel, p: np.ndarray, eligible: np.ndarray, online: bool = False
     ) -> np.ndarray:
         """Who comes: own propensity, then a Granovetter cascade within each unit.
 
@@ -147,10 +156,12 @@ class Resident(mesa.Agent):
         θᵢ = (uᵢ − pᵢ) / cascade — the lower their own wish, the more neighbours they need to see
         going. ``threshold_cascade`` gives how many end up going; they are the lowest thresholds.
         """
-        pop, rng, b = model.pop, model.rng, model.b
+        pop, rng, b = model.pop, model.rng, model.behaviour
         u = rng.random(pop.n)
         going = np.zeros(pop.n, dtype=bool)
         theta = np.where(u < p, 0.0, (u - p) / max(b.cascade, 1e-9))
+        if not online:  # neighbours going do not bring back someone working far away
+            theta = np.where(pop.away & (u >= p), np.inf, theta)
         for unit in range(model.spec.population.units):
             members = np.flatnonzero(eligible & (pop.unit == unit))
             if members.size == 0:
@@ -164,14 +175,17 @@ class Resident(mesa.Agent):
 
 
 class Representative(mesa.Agent):
-    """A villagers' / residents' representative or building head who speaks for households."""
+    """A villagers' / residents' representative or building head who speaks for households.
 
-    def __init__(self, model, index, first_household, last_household, group, kind, voice):
+    ``households`` are the households that chose them (a block of one stakeholder group, see
+    :func:`xsim.representation.choose_representatives`); ``index`` is the resident who serves.
+    """
+
+    def __init__(self, model, index, households, group, kind, voice):
         super().__init__(model)
         self.index = int(index)  # the resident who serves as representative
-        self.first_household = int(first_household)
-        self.last_household = int(last_household)  # exclusive
-        self.group = int(group)  # stakeholder group most of its households belong to
+        self.households = np.asarray(households, dtype=np.int64)
+        self.group = int(group)  # stakeholder group of the households it speaks for
         self.kind = kind
         self.voice = float(voice)
 
@@ -181,20 +195,18 @@ class Representative(mesa.Agent):
 
     @classmethod
     def positions(cls, model: ConsultationModel, reps) -> np.ndarray:
-        """Positions of many representatives at once (block means by prefix sums)."""
+        """Positions of many representatives at once (block means by one bincount)."""
         pop = model.pop
         if not len(reps):
             return np.zeros(0)
-        first = np.array([r.first_household for r in reps])
-        last = np.array([r.last_household for r in reps])
-        lo = pop.household_start[first]
-        hi = np.where(
-            last < pop.n_households,
-            pop.household_start[np.minimum(last, pop.n_households - 1)],
-            pop.n,
-        )
-        csum = np.concatenate(([0.0], np.cumsum(pop.opinion)))
-        block_mean = (csum[hi] - csum[lo]) / (hi - lo)
+        block = np.full(pop.n_households, -1, dtype=np.int64)
+        for k, r in enumerate(reps):
+            block[r.households] = k
+        of_resident = block[pop.household]
+        mine = of_resident >= 0
+        sums = np.bincount(of_resident[mine], weights=pop.opinion[mine], minlength=len(reps))
+        counts = np.bincount(of_resident[mine], minlength=len(reps))
+        block_mean = sums / np.maximum(counts, 1)
         own = pop.opinion[np.array([r.index for r in reps])]
         return 0.5 * own + 0.5 * block_mean
 
@@ -226,11 +238,17 @@ class Expert(mesa.Agent):
         self.role = role
 
     def brief(self, opinion: np.ndarray, knowledge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Opinions move toward the merit in proportion to what people did not yet know."""
-        b = self.model.b
+        """Information, not persuasion of the room into one view: each listener moves toward the
+        merit by ``expert_pull`` · (what they did not yet know) of the gap between the room's mean
+        and the merit, so the room's mean moves while the differences between people stay
+        (deliberative polls: informed opinion changes without homogenizing, Luskin, Fishkin &
+        Jowell 2002). Knowledge closes ``expert_knowledge`` of its gap."""
+        b = self.model.behaviour
+        if opinion.size == 0:
+            return opinion, knowledge
         pull = b.expert_pull * (1.0 - knowledge)
         return (
-            opinion + pull * (self.merit - opinion),
+            np.clip(opinion + pull * (self.merit - opinion.mean()), -1.0, 1.0),
             knowledge + b.expert_knowledge * (1.0 - knowledge),
         )
 

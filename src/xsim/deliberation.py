@@ -10,6 +10,8 @@ Sources
 - Deffuant, Neau, Amblard & Weisbuch (2000), Adv. Complex Syst. 3; Weisbuch et al. (2002),
   Complexity 7 (about 1/(2 epsilon) clusters).
 - Esteban & Ray (1994), Econometrica 62 (polarization index).
+- Mäs & Flache (2013), PLoS ONE 8(11) e74516 (argument communication: like-minded groups polarize,
+  mixed groups keep their diversity); Vinokur & Burnstein (1974), JPSP 29 (persuasive arguments).
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ __all__ = [
     "friedkin_johnsen",
     "hegselmann_krause",
     "hk_step",
+    "persuasive_arguments",
     "spread",
+    "two_camp_polarization",
     "variance",
 ]
 
@@ -503,3 +507,70 @@ def bimodality_coefficient(opinions) -> float:
     skew = g1 * np.sqrt(n * (n - 1)) / (n - 2)
     kurt = ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3))
     return float((skew**2 + 1) / (kurt + 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))))
+
+
+def two_camp_polarization(opinions) -> float:
+    """Polarization as the distance between two camps, weighted by how evenly they split (0..1).
+
+    The opinions are split into the two camps that best explain them (the 1-D two-means split,
+    found exactly by trying every cut of the sorted opinions); the index is
+    ``(c_high − c_low) / 2 · 2·sqrt(p·(1 − p))`` with c the camps' means and p a camp's share — half
+    the gap between camps on the −1..1 scale, times 1 for an even split and less for a lopsided one.
+    It is 0 at consensus, 1 for two equal camps at −1 and +1, orders a bimodal spread above a
+    uniform one above a narrow normal one, and falls as opinions converge (an ASSUMPTION of this
+    kit in the spirit of Esteban & Ray 1994 and DiMaggio, Evans & Bryson 1996: bimodality times
+    distance, not spread alone).
+    """
+    x = np.sort(_as_opinions(opinions))
+    n = x.size
+    if n < 2 or x[-1] - x[0] < 1e-12:
+        return 0.0
+    csum = np.cumsum(x)
+    k = np.arange(1, n)  # size of the low camp
+    low_mean = csum[:-1] / k
+    high_mean = (csum[-1] - csum[:-1]) / (n - k)
+    between = k * (n - k) * (high_mean - low_mean) ** 2  # ∝ between-camp sum of squares
+    best = int(np.argmax(between))
+    p = (best + 1) / n
+    gap = high_mean[best] - low_mean[best]
+    return float(gap / 2.0 * 2.0 * np.sqrt(p * (1.0 - p)))
+
+
+def persuasive_arguments(
+    x,
+    sources_x,
+    *,
+    sources_weight=None,
+    homophily: float = 0.0,
+    rate: float = 0.1,
+    conviction: float = 0.5,
+) -> np.ndarray:
+    """One round of persuasive arguments: each listener moves toward the side whose arguments
+    they heard more of; returns the new opinions (−1..1).
+
+    A source j states arguments for its side, side_j = clip(x_j / conviction, −1, 1). Listener i
+    weighs them by w_j · similarity^homophily (similarity = 1 − |x_i − x_j| / 2: one listens more
+    to those who think alike) and moves by ``rate · balance_i · (1 − |x_i|)``, where balance_i ∈
+    [−1, 1] is the weighted mean side heard. The step shifts a room rather than pulling it
+    together: a like-minded room hears one side only and moves toward its pole (group
+    polarization, Vinokur & Burnstein 1974; Schkade, Sunstein & Hastie 2007), a balanced room
+    hears both and stays put, and homophily lets each camp hear its own side so a mixed room
+    splits (Mäs & Flache 2013). The functional form is an ASSUMPTION of this kit.
+    """
+    xl = _as_opinions(x)
+    xs = np.asarray(sources_x, dtype=float)
+    if xl.size == 0 or xs.size == 0:
+        return xl.copy()
+    # sources shared by every listener (1-D) or one row of sources per listener (2-D, NaN = none)
+    xs = xs[None, :] if xs.ndim == 1 else xs
+    w = np.ones(xs.shape) if sources_weight is None else np.asarray(sources_weight, dtype=float)
+    w = np.where(np.isnan(xs), 0.0, np.broadcast_to(w, xs.shape))
+    xs = np.nan_to_num(xs)
+    side = np.clip(xs / max(conviction, 1e-9), -1.0, 1.0)
+    sim = 1.0 - np.abs(xl[:, None] - xs) / 2.0
+    weight = w * np.power(np.maximum(sim, 0.0), homophily)
+    total = weight.sum(axis=1)
+    balance = np.where(
+        total > 0, (weight * side).sum(axis=1) / np.where(total > 0, total, 1.0), 0.0
+    )
+    return np.clip(xl + rate * balance * (1.0 - np.abs(xl)), -1.0, 1.0)

@@ -43,6 +43,7 @@ class Form:
     settings: tuple[str, ...] = ("village", "community")
     group_size: int = 8  # people per table (small groups)
     built_in_turn_taking: bool = False  # the procedure itself gives every side a turn
+    public_audience: bool = False  # anyone addressed may attend and listen; invitees testify
 
 
 FORMS: dict[str, Form] = {
@@ -179,6 +180,7 @@ FORMS: dict[str, Form] = {
             rounds=3,
             money_yuan=3000.0,
             built_in_turn_taking=True,
+            public_audience=True,
         ),
         Form(
             "special_council",
@@ -266,14 +268,22 @@ def speakers(
     group: np.ndarray,
     facilitated: bool,
     rng: np.random.Generator,
+    can_speak: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boolean mask of the voices that get a speaking turn.
 
     Unfacilitated: turns go to whoever claims them, with chances growing with voice squared
     (high-status voices speak first and longest). Facilitated, or a hearing (whose procedure gives
     each side its turn): the moderator shares turns out equally between the groups present, then
-    in random order within a group.
+    in random order within a group. ``can_speak`` (default all) excludes voices that only listen
+    (a hearing's public audience).
     """
+    if can_speak is not None and not can_speak.all():
+        mask = np.zeros(voice.size, dtype=bool)
+        idx = np.flatnonzero(can_speak)
+        if idx.size:
+            mask[idx] = speakers(form, voice[idx], group[idx], facilitated, rng)
+        return mask
     n = voice.size
     turns = min(form.turns, n)
     if turns >= n:
@@ -321,6 +331,31 @@ def broadcast_round(
     pull = close @ (ws * xs)
     heard = (self_weight * x + pull) / (self_weight + wsum)
     return susceptibility * heard + (1.0 - susceptibility) * x0
+
+
+def audience_equilibrium(
+    x0: np.ndarray,
+    speakers_x: np.ndarray,
+    speakers_voice: np.ndarray,
+    epsilon: float,
+    susceptibility: np.ndarray,
+    self_weight: float,
+) -> np.ndarray:
+    """Friedkin–Johnsen equilibrium of listeners who hear fixed speakers and are not heard back.
+
+    With the speakers' final positions fixed, each listener's equilibrium solves
+    x = s·(self·x + P)/(self + W) + (1 − s)·x0, P and W the voice-weighted sum and total of the
+    speakers within ε of the listener's first view; so x = (s·P/(self + W) + (1 − s)·x0) /
+    (1 − s·self/(self + W)). O(listeners · speakers), instead of inverting the whole room.
+    """
+    close = np.abs(x0[:, None] - speakers_x[None, :]) <= epsilon + 1e-12
+    total = close @ speakers_voice
+    pull = close @ (speakers_voice * speakers_x)
+    denom = self_weight + total
+    keep = 1.0 - susceptibility * self_weight / denom
+    safe = np.where(keep > 1e-12, keep, 1.0)
+    x = (susceptibility * pull / denom + (1.0 - susceptibility) * x0) / safe
+    return np.clip(np.where(total > 0, x, x0), -1.0, 1.0)  # hearing no one within ε: unmoved
 
 
 def seated_weights(x: np.ndarray, voice: np.ndarray, epsilon: float, self_weight: float):

@@ -25,15 +25,25 @@ from mesa.agent import AgentSet
 
 from xsim import forms as F
 from xsim.agents import Expert, Organization, Organizer, Representative, Resident
-from xsim.deliberation import deffuant, friedkin_johnsen, hegselmann_krause
+from xsim.deliberation import (
+    deffuant,
+    friedkin_johnsen,
+    hegselmann_krause,
+    persuasive_arguments,
+)
 from xsim.errors import InputError
 from xsim.outcome import Outcome, measure
 from xsim.population import build_population
+from xsim.representation import choose_representatives
 from xsim.rules import Rulebook, check_record
 from xsim.scenario import Scenario, load_scenario
 from xsim.trace import Trace, case_record
 
 NEUTRAL = -1  # "group" of voices that speak for no stakeholder group (committee, experts)
+HOMOPHILY = 2.0  # listeners' preference for like-minded arguments, unmoderated (ASSUMPTION)
+ONLINE_POSTS = 30  # posts a reader of an online thread meets (ASSUMPTION)
+RESULT_DAYS = 7  # days a posted result is noticed by those it reaches (ASSUMPTION)
+COMMITTEE_WEIGHT = 0.5  # weight of the committee's own view when it decides on an opinion
 EXPERT_VOICE = 2.0  # an expert's weight in discussion relative to a resident (ASSUMPTION)
 
 
@@ -56,7 +66,7 @@ class ConsultationModel(mesa.Model):
         self.form = _choose_form(spec, form)
         # The scenario's local rules, then the caller's: an explicit ``rules=`` is the more specific.
         self.rulebook = _rulebook(rules, base=Rulebook().merged(spec.rules))
-        self.b = spec.behaviour
+        self.behaviour = spec.behaviour
         self.trace = Trace(form=self.form.name)
         self.pop = build_population(spec, self.rng)
         n = self.pop.n
@@ -74,7 +84,12 @@ class ConsultationModel(mesa.Model):
         self.attended = np.zeros(n, dtype=bool)
         self.heard = np.zeros(n, dtype=bool)
         self.told_result = np.zeros(n, dtype=bool)
+        self.spoke = np.zeros(n, dtype=bool)  # had a speaking turn themselves
+        self.explained = np.zeros(n, dtype=bool)  # a dissenter the organizer explained to
+        self.represented = np.zeros(n, dtype=bool)  # their household's representative spoke
+        self.amended = np.zeros(len(spec.group_ids), dtype=bool)  # groups the plan was amended for
         self.notified_day: float | None = None
+        self.delegates = np.zeros(n, dtype=bool)  # residents asked in person to sit or testify
         self.datacollector = mesa.DataCollector(
             model_reporters={"informed": _informed_share, "attended": _attended_share},
             tables={"deliberation": ["round", "mean", "spread", "structure"]},
@@ -84,26 +99,17 @@ class ConsultationModel(mesa.Model):
 
     # -- construction ---------------------------------------------------------------------------
     def _make_representatives(self) -> AgentSet:
-        """Representatives for blocks of consecutive households (mostly one unit each)."""
-        reps, pop = self.spec.representatives, self.pop
-        count = min(reps.count, pop.n_households)
-        if count == 0:
-            return AgentSet([], random=self.random)
-        bounds = np.linspace(0, pop.n_households, count + 1).astype(int)
-        first, last = bounds[:-1], bounds[1:]
-        serving = self.rng.integers(first, last)
-        block = np.repeat(np.arange(count), last - first)
-        per_group = np.zeros((count, len(self.spec.group_ids)), dtype=int)
-        np.add.at(per_group, (block, pop.household_group), 1)
-        return Representative.create_agents(
-            self,
-            count,
-            pop.household_start[serving],
-            first,
-            last,
-            per_group.argmax(axis=1),
-            reps.kind,
-            reps.voice,
+        """Representatives chosen by the law's rule (:mod:`xsim.representation`)."""
+        seats = choose_representatives(self.spec, self.pop, self.rng)
+        reps = self.spec.representatives
+        return AgentSet(
+            [
+                Representative(
+                    self, seat.resident, seat.households, seat.group, reps.kind, reps.voice
+                )
+                for seat in seats
+            ],
+            random=self.random,
         )
 
     # -- the procedure (each an event on the schedule) ------------------------------------------
@@ -135,6 +141,13 @@ class ConsultationModel(mesa.Model):
         self.learned = np.where(
             addressed, Resident.learn_days(self, self.organizer.choices.notice_channels), np.inf
         )
+        if self.form.deciding is not None:
+            # A deciding meeting belongs to everyone entitled: a group the notice skipped still
+            # hears of it from acquaintances who were told, and may come.
+            pop, wom = self.pop, self.behaviour.word_of_mouth
+            if pop.contacts.shape[1] and wom > 0:
+                via = self.learned[pop.contacts].min(axis=1) + self.rng.exponential(1 / wom, pop.n)
+                self.learned = np.where(addressed, self.learned, via)
         self.notified_day = self.time
         self.trace.day["notified"] = self.time
         self.schedule_event(self.consult, after=self.organizer.choices.notice_days)
@@ -148,21 +161,120 @@ class ConsultationModel(mesa.Model):
         self.schedule_event(self.conclude, after=self.form.duration_days - 1)
 
     def conclude(self) -> None:
-        """The consultation opinion; §4.6 escalation when disputed or reserved by law."""
-        trace, b = self.trace, self.b
+        """The consultation opinion; the plan amended for objections heard; report-back; §4.6
+        escalation when disputed or reserved by law."""
+        trace, b = self.trace, self.behaviour
         trace.share_for = F.support_share(trace.final, trace.vote_weight, b.abstain)
         trace.outcome = F.conclusion(self.form, trace.share_for, b.consensus_share, b.dispute_band)
-        self._spread_by_word_of_mouth()
+        self._amend()
+        self._report_back()
+        self._update_trust()
         topic = self.spec.topic
         if self.form.deciding is not None:
             self._hold_assembly(self.form.deciding, same_meeting=True)
             return
-        needs = topic.law_reserved or trace.outcome == "disputed" or topic.owners_matter
-        if needs and self.organizer.choices.escalate:
+        reserved = topic.law_reserved or topic.owners_matter
+        if (reserved or trace.outcome == "disputed") and self.organizer.choices.escalate:
             self.schedule_event(self.notify_assembly, after=2)
             return
-        trace.adopted = trace.outcome != "disputed" and trace.share_for > 0.5
+        if reserved:
+            # The law reserves the decision for a meeting: without one nothing is lawfully
+            # adopted (the record shows PROC-ESCALATE); a shortcut is never rewarded.
+            trace.void = True
+            trace.adopted = False
+        elif self.form.conclude == "opinion":
+            trace.adopted = trace.outcome != "disputed" and self._committee_adopts()
+        else:
+            trace.adopted = trace.outcome != "disputed" and trace.share_for > 0.5
         self.decide()
+
+    def _committee_adopts(self) -> bool:
+        """An "opinion" is advisory: the committee decides afterwards, weighing the opinion's
+        support (2·share − 1) and its own position (``COMMITTEE_WEIGHT``, ASSUMPTION)."""
+        own = [o.position for o in self.organizations if o.role == self.spec.lead]
+        position = own[0] if own else 0.0
+        lean = 2.0 * self.trace.share_for - 1.0
+        return bool((1 - COMMITTEE_WEIGHT) * lean + COMMITTEE_WEIGHT * position > 0)
+
+    def _amend(self) -> None:
+        """Objections voiced change the plan: a group whose voices present (residents,
+        representatives, or an organization speaking for it) spoke and objected on average gets
+        an amendment — compensation, cost-sharing, a changed route — worth up to
+        ``topic.amend_room`` on the opinion scale, stronger the stronger the objection. Groups
+        absent or unheard get none. The amendment costs the other groups a fifth of it, spread
+        over their households (ASSUMPTION; responsiveness as in Fung 2006)."""
+        room = self.spec.topic.amend_room
+        v, trace = self.trace.voices, self.trace
+        if room <= 0 or not v or not trace.speaking.any():
+            return
+        n_g = len(self.spec.group_ids)
+        said = trace.speaking & (v["group"] >= 0)
+        g = v["group"][said]
+        counts = np.bincount(g, minlength=n_g)
+        mean = np.bincount(g, weights=trace.final[said], minlength=n_g) / np.maximum(counts, 1)
+        objecting = (counts > 0) & (mean < -self.behaviour.abstain)
+        if not objecting.any():
+            return
+        self.amended = objecting
+        gain = np.where(objecting, room * np.minimum(1.0, -mean / 0.5), 0.0)
+        hh_share = np.bincount(self.pop.household_group, minlength=n_g) / self.pop.n_households
+        cost = 0.2 * float((gain * hh_share).sum()) / max(float(hh_share[~objecting].sum()), 1e-9)
+        shift = np.where(objecting, gain, -cost)
+        pop = self.pop
+        pop.opinion = np.clip(pop.opinion + shift[pop.group], -1.0, 1.0)
+        pop.stake = np.clip(pop.stake + shift[pop.group], -1.0, 1.0)
+        trace.amended = [self.spec.group_ids[k] for k in np.flatnonzero(objecting)]
+
+    def _report_back(self) -> None:
+        """Those present tell their households and acquaintances; representatives report to the
+        households that chose them. A non-attendee moves toward the mean view of the attendees
+        among their household and acquaintances, with weight ``report_back`` · susceptibility ·
+        k/(k+1) for k reporters; a household moves toward its representative's final position
+        with weight ``rep_report`` · susceptibility. Those told also learn something of the matter
+        (+10 % of the knowledge gap). ASSUMPTION (two-step flow, Katz & Lazarsfeld 1955)."""
+        pop, b, att = self.pop, self.behaviour, self.attended
+        x = pop.opinion
+        hh_sum = np.add.reduceat(np.where(att, x, 0.0), pop.household_start)[pop.household]
+        hh_cnt = np.add.reduceat(att.astype(float), pop.household_start)[pop.household]
+        if pop.contacts.shape[1]:
+            c_att = att[pop.contacts]
+            hh_sum = hh_sum + (x[pop.contacts] * c_att).sum(axis=1)
+            hh_cnt = hh_cnt + c_att.sum(axis=1)
+        told = ~att & (hh_cnt > 0)
+        heard_view = hh_sum / np.maximum(hh_cnt, 1.0)
+        w = b.report_back * b.susceptibility * hh_cnt / (hh_cnt + 1.0)
+        new = np.where(told, (1.0 - w) * x + w * heard_view, x)
+        v = self.trace.voices
+        if v and (v["rep"] >= 0).any():
+            is_rep = v["rep"] >= 0
+            rep_final = np.full(len(self.representatives), np.nan)
+            rep_final[v["rep"][is_rep]] = self.trace.final[is_rep]
+            block = np.full(pop.n_households, -1, dtype=np.int64)
+            for k, r in enumerate(self.representatives):
+                if np.isfinite(rep_final[k]):
+                    block[r.households] = k
+            mine = block[pop.household]
+            reported = (mine >= 0) & ~att
+            a = b.rep_report * b.susceptibility
+            target = rep_final[np.maximum(mine, 0)]
+            new = np.where(reported, (1.0 - a) * new + a * target, new)
+            told |= reported
+        pop.opinion = new
+        pop.knowledge = np.where(told, pop.knowledge + 0.1 * (1 - pop.knowledge), pop.knowledge)
+
+    def _update_trust(self) -> None:
+        """How the consultation treated one changes trust in the committee (ASSUMPTION, after
+        Tyler 1990: voice and respect build legitimacy): heard +``conduct_trust``, present but
+        unheard −½, left out (group not invited) −1, amended for +½ of it."""
+        pop, d = self.pop, self.behaviour.conduct_trust
+        invited_group = self.organizer.invites(self.spec.group_ids)[pop.group]
+        delta = (
+            d * (self.heard | self.represented)
+            - 0.5 * d * (self.attended & ~self.heard)
+            - d * ~invited_group
+            + 0.5 * d * self.amended[pop.group]
+        )
+        pop.trust = np.clip(pop.trust + delta, 0.0, 1.0)
 
     def notify_assembly(self) -> None:
         self.trace.day["assembly_notified"] = self.time
@@ -202,7 +314,7 @@ class ConsultationModel(mesa.Model):
     def publicize(self) -> None:
         self.trace.day["publicized"] = self.time
         channels = self.organizer.choices.publicity_channels or ["bulletin"]
-        self.told_result |= Resident.learn_days(self, channels) <= 14
+        self.told_result |= Resident.learn_days(self, channels) <= RESULT_DAYS
         self.schedule_event(self.feedback, after=1)
 
     def feedback(self) -> None:
@@ -219,9 +331,9 @@ class ConsultationModel(mesa.Model):
         if "stakeholders" in targets:
             self.told_result |= affected & self.invited
         if "residents" in targets and trace.day.get("publicized") is None:
-            self.told_result |= Resident.learn_days(self, ["bulletin"]) <= 14
+            self.told_result |= Resident.learn_days(self, ["bulletin"]) <= RESULT_DAYS
         side = 1.0 if trace.adopted else -1.0
-        dissent = self.attended & (side * self.pop.opinion < -self.b.abstain)
+        dissent = self.attended & (side * self.pop.opinion < -self.behaviour.abstain)
         trace.dissenters = int(dissent.sum())
         trace.explained = self.organizer.explained(trace.dissenters)
         if trace.explained < trace.dissenters and self._supervision_notices():
@@ -229,6 +341,7 @@ class ConsultationModel(mesa.Model):
         if trace.explained:
             order = np.flatnonzero(dissent)[: trace.explained]
             self.told_result[order] = True
+            self.explained[order] = True
         self.running = False
 
     # -- helpers for the steps ------------------------------------------------------------------
@@ -237,6 +350,8 @@ class ConsultationModel(mesa.Model):
         group_ok = self.organizer.invites(self.spec.group_ids)[pop.group]
         if form.invite == "owners":
             return group_ok & pop.owner
+        if form.deciding is not None and form.invite == "adults":
+            return np.ones(pop.n, dtype=bool)  # the electorate is everyone entitled
         if form.invite in ("adults", "open", "units"):
             return group_ok.copy()
         if form.invite == "representatives":
@@ -248,22 +363,35 @@ class ConsultationModel(mesa.Model):
         starts = np.searchsorted(pop.group[order], pop.group[order], side="left")
         rank = np.arange(pop.n) - starts
         chosen[order[rank < form.seats_per_group]] = True
-        return chosen & group_ok
+        self.delegates = chosen & group_ok
+        if form.public_audience:  # a hearing is public: anyone addressed may come and listen
+            return group_ok.copy()
+        return self.delegates
 
     def _attend(self) -> None:
-        """Who comes: the form's invitees, by notice received, propensity and neighbours."""
-        form = self.form
-        slack = self.organizer.choices.notice_days - self.learned
+        """Who comes: the form's invitees, by notice received, propensity and neighbours.
+
+        An online platform stays open ``duration_days``: one can join on any of them, so the slack
+        is the notice plus the days it is open. Delegates are asked in person (they know at once)
+        and come as often as the notice lets them arrange it (``rep_attend`` × feasibility).
+        """
+        form, choices, b = self.form, self.organizer.choices, self.behaviour
+        notice = float(choices.notice_days)
+        slack = notice - self.learned
+        if form.online:
+            slack = slack + form.duration_days - 1
+        asked = self.delegates
+        slack = np.where(asked, notice, slack)
+        p = Resident.propensity(self, form, slack, b.assembly_base if form.deciding else 0.0)
         if form.invite == "delegates":
-            # Delegates are asked in person, so they know at once.
-            slack = np.where(self.invited, float(self.organizer.choices.notice_days), slack)
-        p = Resident.propensity(self, form, slack, self.b.assembly_base if form.deciding else 0.0)
-        if form.invite == "delegates":
-            p = np.where(self.invited, np.maximum(p, self.b.rep_attend * (slack > 0)), 0.0)
+            feasible = 1.0 - np.exp(-notice / b.rep_plan_days) if notice > 0 else 0.0
+            others = p if form.public_audience else 0.0
+            p = np.where(asked, np.maximum(p, b.rep_attend * feasible), others)
         eligible = self.invited & (p > 0)
-        self.attended = Resident.decide_attendance(self, p, eligible) & eligible
-        in_time = self.learned <= self.organizer.choices.notice_days - 1
-        self.trace.informed_in_time = float(in_time.mean())
+        self.attended = Resident.decide_attendance(self, p, eligible, form.online) & eligible
+        addressed = np.isfinite(self.learned)
+        in_time = self.learned <= notice - 1
+        self.trace.informed_in_time = float(in_time[addressed].mean()) if addressed.any() else 0.0
         self.trace.reps_present = self._reps_present()
         self.datacollector.collect(self)
 
@@ -272,9 +400,11 @@ class ConsultationModel(mesa.Model):
             return np.zeros(len(self.representatives), dtype=bool)
         invited = self.organizer.invites(self.spec.group_ids)
         slack = float(self.organizer.choices.notice_days)
-        feasible = 1.0 - np.exp(-slack / self.b.rep_plan_days) if slack > 0 else 0.0
+        feasible = 1.0 - np.exp(-slack / self.behaviour.rep_plan_days) if slack > 0 else 0.0
         ok = invited[np.array(self.representatives.get("group"), dtype=int)]
-        return ok & (self.rng.random(len(self.representatives)) < self.b.rep_attend * feasible)
+        return ok & (
+            self.rng.random(len(self.representatives)) < self.behaviour.rep_attend * feasible
+        )
 
     def _voices(self) -> dict[str, np.ndarray]:
         """Everyone who speaks or listens at the consultation, as arrays (one entry per voice).
@@ -282,7 +412,7 @@ class ConsultationModel(mesa.Model):
         Attending residents first (after the expert briefing), then representatives,
         organizations and experts. ``resident`` is the row in ``pop`` (−1 for the others).
         """
-        pop, b, form = self.pop, self.b, self.form
+        pop, b, form = self.pop, self.behaviour, self.form
         who = np.flatnonzero(self.attended)
         premium = self._status_premium()
         x, know = pop.opinion[who].copy(), pop.knowledge[who].copy()
@@ -295,20 +425,29 @@ class ConsultationModel(mesa.Model):
         orgs = self._organizations_present()
         self.trace.orgs_present = orgs
         rep_x = Representative.positions(self, reps)
-        # x, voice, group, high status, susceptibility, vote weight
+        rep_number = [k for k, here in enumerate(self.trace.reps_present) if here]
+        # x, voice, group, high status, susceptibility, vote weight, representative number
         others = (
             [
-                (x_r, r.voice * (1 + premium), r.group, 1, b.susceptibility / 2, 1)
-                for x_r, r in zip(rep_x, reps, strict=True)
+                (x_r, r.voice * (1 + premium), r.group, 1, b.susceptibility / 2, 1, k)
+                for x_r, r, k in zip(rep_x, reps, rep_number, strict=True)
             ]
-            + [(o.position, o.voice, self._group_index(o.group), 1, 0, 1) for o in orgs]
-            + [(e.merit, EXPERT_VOICE, NEUTRAL, 0, 0, 0) for e in self.experts]
+            + [(o.position, o.voice, self._group_index(o.group), 1, 0, 1, -1) for o in orgs]
+            + [(e.merit, EXPERT_VOICE, NEUTRAL, 0, 0, 0, -1) for e in self.experts]
         )
-        cols = np.array(others, dtype=float).reshape(-1, 6).T
+        cols = np.array(others, dtype=float).reshape(-1, 7).T
         room = pop.unit[who] if form.invite == "units" else np.zeros(who.size, dtype=int)
+        voice = 1.0 + premium * pop.status[who]
+        if premium >= b.dominance - 1.0 - 1e-12 and not form.online:
+            # unmoderated, women claim fewer turns (Karpowitz, Mendelberg & Shaker 2012)
+            voice = np.where(pop.female[who], voice * max(b.female_voice, 1e-6), voice)
+        # a hearing's public audience listens; only the parties it invited testify
+        can_speak = self._invitees_who_speak()[who]
         return {
             "x": np.concatenate([x, cols[0]]),
-            "voice": np.concatenate([1.0 + premium * pop.status[who], cols[1]]),
+            "voice": np.concatenate([voice, cols[1]]),
+            "can_speak": np.concatenate([can_speak, np.ones(len(others), dtype=bool)]),
+            "rep": np.concatenate([np.full(who.size, -1), cols[6]]).astype(int),
             "group": np.concatenate([pop.group[who], cols[2]]).astype(int),
             "status": np.concatenate([pop.status[who], cols[3] > 0]),
             "susceptibility": np.concatenate([np.full(who.size, b.susceptibility), cols[4]]),
@@ -317,9 +456,15 @@ class ConsultationModel(mesa.Model):
             "resident": np.concatenate([who, np.full(len(others), -1)]),
         }
 
+    def _invitees_who_speak(self) -> np.ndarray:
+        """Residents who may take the floor: all attendees, except a hearing's public audience."""
+        if self.form.public_audience:
+            return self.delegates
+        return np.ones(self.pop.n, dtype=bool)
+
     def _status_premium(self) -> float:
         """Extra voice of a high-status resident: cut by a moderator or a hearing, none online."""
-        b, form = self.b, self.form
+        b, form = self.behaviour, self.form
         if form.online:
             return 0.0
         premium = b.dominance - 1.0
@@ -343,50 +488,122 @@ class ConsultationModel(mesa.Model):
         return NEUTRAL if group_id is None else self.spec.group_ids.index(group_id)
 
     def _deliberate(self, v: dict[str, np.ndarray]) -> None:
-        form, b, rng, trace = self.form, self.b, self.rng, self.trace
+        """Talk under the form's structure (``DELIBERATION``), then persuasive arguments."""
+        form, trace = self.form, self.trace
         x0 = v["x"].copy()
-        x = x0.copy()
-        n = x.size
+        n = x0.size
         trace.initial, trace.vote_weight, trace.voices = x0, v["vote"], v
+        self._record_round(0, x0)
         if n == 0:
-            trace.final, trace.speaking = x, np.zeros(0, dtype=bool)
-            self._record_round(0, x)
+            trace.final, trace.speaking = x0.copy(), np.zeros(0, dtype=bool)
             return
-        facilitated = self.organizer.choices.facilitated
-        self._record_round(0, x)
-        speaking = np.zeros(n, dtype=bool)
-        if form.structure in ("plenary",):
-            for r in range(1, form.rounds + 1):
-                now = self._speakers_by_room(v, facilitated)
-                speaking |= now
-                x = F.broadcast_round(
-                    x, x0, now, v["voice"], b.epsilon, v["susceptibility"], b.self_weight
-                )
-                self._record_round(r, x)
-        elif form.structure in ("seated", "hearing"):
-            speaking = F.speakers(form, v["voice"], v["group"], facilitated, rng)
-            w = F.seated_weights(x0, v["voice"] * speaking, b.epsilon, b.self_weight)
-            x = np.clip(friedkin_johnsen(w, x0, v["susceptibility"]), -1.0, 1.0)
-            self._record_round(1, x)
-        elif form.structure == "small_groups":
-            speaking[:] = True
-            tables = F.table_offsets(n, form.group_size, rng)
-            moved, _ = hegselmann_krause(x0 + 3.0 * tables, b.epsilon, max_steps=form.rounds)
-            hk = moved - 3.0 * tables
-            x = v["susceptibility"] * hk + (1.0 - v["susceptibility"]) * x0
-            self._record_round(1, x)
-        else:  # threads
-            speaking[:] = True
-            moved = deffuant(
-                x0, b.epsilon, b.deffuant_mu, rng=rng, steps=form.rounds, schedule="matching"
-            )
-            x = v["susceptibility"] * moved + (1.0 - v["susceptibility"]) * x0
-            self._record_round(1, x)
+        x, speaking, rooms = DELIBERATION[form.structure](self, v, x0)
+        x = self._argue(x, v, speaking, rooms)
+        self._record_round(form.rounds + 1, x)
         trace.final, trace.speaking = x, speaking
         residents = v["resident"] >= 0
         self.pop.opinion[v["resident"][residents]] = x[residents]
         spoke_groups = np.unique(v["group"][speaking & (v["group"] >= 0)])
         self.heard = self.attended & np.isin(self.pop.group, spoke_groups)
+        self.spoke[v["resident"][residents & speaking]] = True
+        rep_spoke = np.zeros(len(self.representatives), dtype=bool)
+        is_rep = v["rep"] >= 0
+        rep_spoke[v["rep"][is_rep & speaking]] = True
+        if rep_spoke.any():
+            spoken_for = np.zeros(self.pop.n_households, dtype=bool)
+            for r, said in zip(self.representatives, rep_spoke, strict=True):
+                if said:
+                    spoken_for[r.households] = True
+            self.represented |= spoken_for[self.pop.household]
+
+    def _talk_plenary(self, v, x0):
+        b, x = self.behaviour, x0.copy()
+        speaking = np.zeros(x0.size, dtype=bool)
+        for r in range(1, self.form.rounds + 1):
+            now = self._speakers_by_room(v, self.organizer.choices.facilitated)
+            speaking |= now
+            x = F.broadcast_round(
+                x, x0, now, v["voice"], b.epsilon, v["susceptibility"], b.self_weight
+            )
+            self._record_round(r, x)
+        return x, speaking, v["room"]
+
+    def _talk_seated(self, v, x0):
+        b = self.behaviour
+        speaking = F.speakers(
+            self.form,
+            v["voice"],
+            v["group"],
+            self.organizer.choices.facilitated,
+            self.rng,
+            can_speak=v["can_speak"],
+        )
+        body = v["can_speak"]
+        x = x0.copy()
+        w = F.seated_weights(x0[body], v["voice"][body] * speaking[body], b.epsilon, b.self_weight)
+        x[body] = np.clip(friedkin_johnsen(w, x0[body], v["susceptibility"][body]), -1.0, 1.0)
+        if not body.all():  # a hearing's audience: listens to the speakers, is not heard back
+            x[~body] = F.audience_equilibrium(
+                x0[~body],
+                x[speaking],
+                v["voice"][speaking],
+                b.epsilon,
+                v["susceptibility"][~body],
+                b.self_weight,
+            )
+        return x, speaking, np.zeros(x0.size, dtype=int)
+
+    def _talk_small_groups(self, v, x0):
+        b = self.behaviour
+        tables = F.table_offsets(x0.size, self.form.group_size, self.rng)
+        moved, _ = hegselmann_krause(x0 + 3.0 * tables, b.epsilon, max_steps=self.form.rounds)
+        hk = moved - 3.0 * tables
+        x = v["susceptibility"] * hk + (1.0 - v["susceptibility"]) * x0
+        return x, np.ones(x0.size, dtype=bool), tables
+
+    def _talk_threads(self, v, x0):
+        b = self.behaviour
+        moved = deffuant(
+            x0, b.epsilon, b.deffuant_mu, rng=self.rng, steps=self.form.rounds, schedule="matching"
+        )
+        x = v["susceptibility"] * moved + (1.0 - v["susceptibility"]) * x0
+        return x, np.ones(x0.size, dtype=bool), np.zeros(x0.size, dtype=int)
+
+    def _argue(self, x, v, speaking, rooms) -> np.ndarray:
+        """Persuasive arguments (``deliberation.persuasive_arguments``) heard in each room.
+
+        Those who spoke state arguments; everyone in the room listens. Unmoderated, listeners
+        attend to those who think alike (``homophily``); a moderator (or a hearing's procedure)
+        makes them engage with the other side's arguments too (homophily × (1 − facilitation)).
+        Online, a reader meets at most ``ONLINE_POSTS`` posts.
+        """
+        b, rate = self.behaviour, self.behaviour.argument_rate
+        if rate <= 0 or not speaking.any():
+            return x
+        moderated = self.organizer.choices.facilitated or self.form.built_in_turn_taking
+        homophily = HOMOPHILY * ((1.0 - b.facilitation) if moderated else 1.0)
+        listens = np.flatnonzero(v["susceptibility"] > 0)  # organizations, experts hold firm
+        # each room's sources, padded into one table (rooms × most sources in a room)
+        src = np.flatnonzero(speaking)
+        if self.form.online and src.size > ONLINE_POSTS:
+            src = np.sort(self.rng.choice(src, ONLINE_POSTS, replace=False))
+        room_ids, room_of = np.unique(rooms, return_inverse=True)
+        src = src[np.argsort(room_of[src], kind="stable")]
+        per_room = np.bincount(room_of[src], minlength=room_ids.size)
+        slot = np.arange(src.size) - np.repeat(np.cumsum(per_room) - per_room, per_room)
+        table = np.full((room_ids.size, max(int(per_room.max()), 1)), -1, dtype=np.int64)
+        table[room_of[src], slot] = src
+        cand = table[room_of[listens]]
+        heard_x = np.where(cand >= 0, x[np.maximum(cand, 0)], np.nan)
+        heard_w = np.where(cand >= 0, v["voice"][np.maximum(cand, 0)], 0.0)
+        y = x[listens]
+        for _ in range(self.form.rounds):
+            y = persuasive_arguments(
+                y, heard_x, sources_weight=heard_w, homophily=homophily, rate=rate
+            )
+        out = x.copy()
+        out[listens] = x[listens] + v["susceptibility"][listens] * (y - x[listens])
+        return out
 
     def _speakers_by_room(self, v, facilitated: bool) -> np.ndarray:
         rooms = v["room"]
@@ -394,7 +611,12 @@ class ConsultationModel(mesa.Model):
         for room in np.unique(rooms):  # one per villager group at most
             here = np.flatnonzero(rooms == room)
             mask[here] = F.speakers(
-                self.form, v["voice"][here], v["group"][here], facilitated, self.rng
+                self.form,
+                v["voice"][here],
+                v["group"][here],
+                facilitated,
+                self.rng,
+                can_speak=v["can_speak"][here],
             )
         return mask
 
@@ -408,15 +630,6 @@ class ConsultationModel(mesa.Model):
                 "structure": self.form.structure,
             },
         )
-
-    def _spread_by_word_of_mouth(self) -> None:
-        """Those who stayed away hear from acquaintances who went (one Friedkin–Johnsen step)."""
-        pop = self.pop
-        if pop.contacts.shape[1] == 0:
-            return
-        heard = pop.opinion[pop.contacts].mean(axis=1)
-        a = 0.3 * self.b.susceptibility
-        pop.opinion = np.where(self.attended, pop.opinion, (1 - a) * pop.opinion + a * heard)
 
     def _assembly_kind(self) -> str:
         chosen = self.organizer.choices.assembly
@@ -444,13 +657,14 @@ class ConsultationModel(mesa.Model):
             "representatives_meeting": self._representatives_meeting,
             "owners_meeting": self._owners_meeting,
         }[kind]
-        numbers, quorum, consent = meeting(same_meeting)
+        numbers = meeting(same_meeting)
+        quorum, consent = meeting_decision(kind, numbers)
         trace.assembly = {"kind": kind, **numbers}
         trace.quorum, trace.consent = bool(quorum), bool(consent)
         trace.adopted = trace.quorum and trace.consent
         self.decide()
 
-    def _villagers_meeting(self, same_meeting: bool) -> tuple[dict, bool, bool]:
+    def _villagers_meeting(self, same_meeting: bool) -> dict:
         """Organic Law art. 22: more than half of adults, or ⅔ of households; > ½ of those present."""
         pop = self.pop
         present = self.attended.copy() if same_meeting else self._assembly_turnout()
@@ -458,47 +672,43 @@ class ConsultationModel(mesa.Model):
         a = {
             "members": pop.n,
             "present": int(present.sum()),
-            "yes": int((present & (pop.opinion > self.b.abstain)).sum()),
+            "yes": int((present & (pop.opinion > self.behaviour.abstain)).sum()),
             "households_total": pop.n_households,
             "households_present": int(households.sum()),
         }
-        quorum = 2 * a["present"] > a["members"] or (
-            3 * a["households_present"] >= 2 * a["households_total"]
-        )
-        return a, quorum, 2 * a["yes"] > a["present"]
+        return a
 
-    def _residents_meeting(self, same_meeting: bool) -> tuple[dict, bool, bool]:
+    def _residents_meeting(self, same_meeting: bool) -> dict:
         """Residents' Committees Law art. 9, household route: > ½ present, > ½ of them agree."""
         pop = self.pop
         present = self.attended.copy() if same_meeting else self._assembly_turnout()
         households = np.maximum.reduceat(present, pop.household_start)
-        agree = pop.household_mean(pop.opinion) > self.b.abstain
+        agree = pop.household_mean(pop.opinion) > self.behaviour.abstain
         a = {
             "members": pop.n_households,
             "present": int(households.sum()),
             "yes": int((households & agree).sum()),
         }
-        return a, 2 * a["present"] > a["members"], 2 * a["yes"] > a["present"]
+        return a
 
-    def _representatives_meeting(self, same_meeting: bool) -> tuple[dict, bool, bool]:
+    def _representatives_meeting(self, same_meeting: bool) -> dict:
         """Organic Law art. 26: sits with ≥ ⅔ of members; > ½ of those present agree."""
         reps = self.representatives
         present = self.trace.reps_present if same_meeting else self._assembly_reps()
-        agree = Representative.positions(self, reps) > self.b.abstain
+        agree = Representative.positions(self, reps) > self.behaviour.abstain
         a = {
             "members": len(reps),
             "present": int(present.sum()),
             "yes": int((present & agree).sum()),
         }
-        quorum = a["members"] > 0 and 3 * a["present"] >= 2 * a["members"]
-        return a, quorum, 2 * a["yes"] > a["present"]
+        return a
 
-    def _owners_meeting(self, same_meeting: bool) -> tuple[dict, bool, bool]:
+    def _owners_meeting(self, same_meeting: bool) -> dict:
         """Civil Code art. 278: ⅔ of area and of owners vote; special ¾ / ordinary > ½ of both."""
         pop = self.pop
         owners = pop.household_owner
         voting = owners & self._assembly_turnout_households(canvass=True)
-        agree = voting & (pop.household_mean(pop.opinion) > self.b.abstain)
+        agree = voting & (pop.household_mean(pop.opinion) > self.behaviour.abstain)
         a = {
             "members": int(owners.sum()),
             "present": int(voting.sum()),
@@ -508,16 +718,7 @@ class ConsultationModel(mesa.Model):
             "area_yes": round(float(pop.area[agree].sum()), 1),
             "matter": "special" if self.spec.topic.special_matter else "ordinary",
         }
-        quorum = (
-            3 * a["present"] >= 2 * a["members"] and 3 * a["area_present"] >= 2 * a["area_total"]
-        )
-        if a["matter"] == "special":
-            consent = (
-                4 * a["yes"] >= 3 * a["present"] and 4 * a["area_yes"] >= 3 * a["area_present"]
-            )
-        else:
-            consent = 2 * a["yes"] > a["present"] and 2 * a["area_yes"] > a["area_present"]
-        return a, quorum and a["present"] > 0, consent
+        return a
 
     def _assembly_turnout(self) -> np.ndarray:
         form = F.FORMS[
@@ -526,21 +727,21 @@ class ConsultationModel(mesa.Model):
         slack = self.organizer.choices.assembly_notice_days - Resident.learn_days(
             self, self.organizer.choices.notice_channels
         )
-        p = Resident.propensity(self, form, slack, self.b.assembly_base)
-        everyone = self.organizer.invites(self.spec.group_ids)[self.pop.group]
-        return Resident.decide_attendance(self, p, everyone & (p > 0)) | self.attended
+        p = Resident.propensity(self, form, slack, self.behaviour.assembly_base)
+        # The electorate is everyone entitled, whoever was invited to the consultation.
+        return Resident.decide_attendance(self, p, p > 0) | self.attended
 
     def _assembly_turnout_households(self, canvass: bool) -> np.ndarray:
         present = self._assembly_turnout()
         hh = np.maximum.reduceat(present, self.pop.household_start)
         if canvass:
-            hh |= self.rng.random(hh.size) < self.b.owners_canvass
+            hh |= self.rng.random(hh.size) < self.behaviour.owners_canvass
         return hh
 
     def _assembly_reps(self) -> np.ndarray:
         slack = float(self.organizer.choices.assembly_notice_days)
-        feasible = 1.0 - np.exp(-slack / self.b.rep_plan_days) if slack > 0 else 0.0
-        return self.rng.random(len(self.representatives)) < self.b.rep_attend * feasible
+        feasible = 1.0 - np.exp(-slack / self.behaviour.rep_plan_days) if slack > 0 else 0.0
+        return self.rng.random(len(self.representatives)) < self.behaviour.rep_attend * feasible
 
     def _supervision_notices(self) -> bool:
         committees = self.organizations.select(lambda o: o.role == "supervision_committee")
@@ -582,6 +783,41 @@ class ConsultationModel(mesa.Model):
 
     def date(self, day: float | None) -> dt.date | None:
         return None if day is None else self.spec.start_date + dt.timedelta(days=int(day))
+
+
+def meeting_decision(kind: str, a: dict[str, Any]) -> tuple[bool, bool]:
+    """The law's quorum and majority for a deciding meeting: (quorum reached, consent reached).
+
+    ``a`` holds the meeting's numbers as the record's ``assembly`` block does. This is the ONE
+    place the model applies the meeting laws (swap it for the rules engine's shared functions):
+    - villagers' meeting (《村民委员会组织法》第二十六条（2025年修正）): present > ½ of adults or
+      present households ≥ ⅔ of households; yes > ½ of those present;
+    - residents' meeting (household route of the residents' committees law): households present
+      > ½; yes > ½ of those present;
+    - representatives' meeting (第二十九条、第三十条): present ≥ ⅔ of members; yes > ½ present;
+    - owners' meeting (《民法典》第二百七十八条): owners and area voting ≥ ⅔; special matters yes ≥ ¾
+      of voting owners and area, ordinary > ½ of both.
+    """
+    present, members, yes = a["present"], a["members"], a["yes"]
+    if kind == "villagers_meeting":
+        quorum = 2 * present > members or 3 * a["households_present"] >= 2 * a["households_total"]
+        return quorum, 2 * yes > present
+    if kind == "residents_meeting":
+        return 2 * present > members, 2 * yes > present
+    if kind == "representatives_meeting":
+        return members > 0 and 3 * present >= 2 * members, 2 * yes > present
+    if kind == "owners_meeting":
+        quorum = (
+            present > 0
+            and 3 * present >= 2 * members
+            and 3 * a["area_present"] >= 2 * a["area_total"]
+        )
+        if a["matter"] == "special":
+            consent = 4 * yes >= 3 * present and 4 * a["area_yes"] >= 3 * a["area_present"]
+        else:
+            consent = 2 * yes > present and 2 * a["area_yes"] > a["area_present"]
+        return quorum, consent
+    raise ValueError(f"unknown deciding meeting {kind!r}")
 
 
 @contextlib.contextmanager
@@ -657,3 +893,14 @@ def run_once(
 ) -> Outcome:
     """One run, as experiments call it in worker processes (picklable arguments only)."""
     return ConsultationModel(scenario, form=form, rules=rules, rng=seed, overrides=overrides).run()
+
+
+#: How talk is organized, by ``Form.structure``: each returns (opinions after talk, who spoke,
+#: the room each voice listens in). Add a structure here and in ``xsim.forms.Structure``.
+DELIBERATION = {
+    "plenary": ConsultationModel._talk_plenary,
+    "seated": ConsultationModel._talk_seated,
+    "hearing": ConsultationModel._talk_seated,
+    "small_groups": ConsultationModel._talk_small_groups,
+    "threads": ConsultationModel._talk_threads,
+}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from xsim.deliberation import esteban_ray
+from xsim.deliberation import two_camp_polarization
 from xsim.population import AGE_BANDS
 from xsim.rules import RULES
 
@@ -30,7 +30,7 @@ class Outcome:
     households: int
     invited: int
     attended: int
-    participation: float  # attended / adults in scope
+    participation: float  # took part in person or through a representative present / adults
     participation_by: dict[
         str, float | None
     ]  # per category (None: nobody in it): attended / adults of that category
@@ -43,7 +43,7 @@ class Outcome:
     opinion_after: float  # … after deliberation
     opinion_change: float  # mean |change| of those present
     opinion_spread: float  # standard deviation of opinions present, after
-    polarization: float  # Esteban–Ray (α = 1.6) on opinions present rounded to 0.1
+    polarization: float  # two-camp polarization of opinions present, after (0..1)
     support: float  # share for the proposal among those taking a side
     consultation_outcome: str  # consensus | majority | disputed
     consensus: bool
@@ -56,6 +56,8 @@ class Outcome:
     result_informed: float  # adults told the result (publicity, feedback, explanations)
     fairness: float  # mean perceived fairness of adults, 0..1
     fairness_by: dict[str, float | None]
+    complaints: float  # adults likely to complain later: lost, unheard, not explained to
+    decision_quality: float  # 1 − |decision − merit| / 2, decision +1 adopted / −1 not
     person_hours: float
     money_yuan: float
     subsidies_yuan: float
@@ -114,22 +116,89 @@ def total_variation(p: np.ndarray, q: np.ndarray) -> float:
     return float(0.5 * np.abs(p / p.sum() - q / q.sum()).sum())
 
 
+#: Weights of the components of perceived procedural fairness (ASSUMPTION; the components are
+#: those of procedural-justice research: voice, consideration, neutrality and respect, information,
+#: explanation — Thibaut & Walker 1975, Lind & Tyler 1988, Tyler 1990 — plus outcome favourability).
+FAIRNESS_WEIGHTS = {
+    "voice": 0.2,
+    "consideration": 0.15,
+    "neutrality": 0.15,
+    "represented": 0.1,
+    "information": 0.15,
+    "explanation": 0.1,
+    "outcome": 0.15,
+}
+
+
+def lost(model: ConsultationModel) -> np.ndarray:
+    """Adults whose view is opposite to the decision (beyond the abstention band)."""
+    side = 1.0 if model.trace.adopted else -1.0
+    return side * model.pop.opinion < -model.behaviour.abstain
+
+
+def fairness_components(model: ConsultationModel) -> dict[str, np.ndarray]:
+    """Per adult, each component of perceived fairness in 0..1 (see ``FAIRNESS_WEIGHTS``)."""
+    pop, trace = model.pop, model.trace
+    invited_group = model.organizer.invites(model.spec.group_ids)[pop.group]
+    had_voice = model.heard | model.spoke | model.represented
+    moderated = model.organizer.choices.facilitated or model.form.built_in_turn_taking
+    took_part = model.attended | model.represented
+    result = 1.0 if trace.adopted else -1.0
+    lose = lost(model)
+    side_won = ~lose
+    return {
+        "voice": np.where(had_voice, 1.0, np.where(model.invited, 0.3, 0.0)),
+        "consideration": (model.amended[pop.group] | (side_won & had_voice)).astype(float),
+        "neutrality": np.where(
+            took_part, 1.0 if moderated else 0.4, np.where(invited_group, 0.5, 0.0)
+        ),
+        "represented": (took_part | _group_seated(model)[pop.group]).astype(float),
+        "information": model.told_result.astype(float),
+        "explanation": (~lose | model.explained).astype(float),
+        "outcome": 1.0 - np.abs(result - pop.opinion) / 2.0,
+    }
+
+
+def _group_seated(model: ConsultationModel) -> np.ndarray:
+    """Per stakeholder group: someone of the group (resident or representative) was present."""
+    n_g = len(model.spec.group_ids)
+    seated = np.bincount(model.pop.group[model.attended], minlength=n_g) > 0
+    for r, here in zip(model.representatives, model.trace.reps_present, strict=True):
+        if here:
+            seated[r.group] = True
+    return seated
+
+
 def perceived_fairness(model: ConsultationModel) -> np.ndarray:
-    """Per adult, 0..1: invited, heard, told the result, and the result near one's view (¼ each)."""
-    pop = model.pop
-    result = 1.0 if model.trace.adopted else -1.0
-    near = 1.0 - np.abs(result - pop.opinion) / 2.0
-    return (
-        0.25 * (model.invited | model.attended)
-        + 0.25 * model.heard
-        + 0.25 * model.told_result
-        + 0.25 * near
-    )
+    """Per adult, 0..1: the weighted procedural-justice components of what happened to them."""
+    parts = fairness_components(model)
+    return sum(FAIRNESS_WEIGHTS[k] * parts[k] for k in FAIRNESS_WEIGHTS)
+
+
+def complaints(model: ConsultationModel) -> np.ndarray:
+    """Adults likely to complain later (信访, petitions): they lost, had no voice (neither heard nor
+    represented), were not explained to, and have a real stake (|stake| ≥ 0.3). ASSUMPTION after
+    Tyler (1990): people accept losing after a fair hearing."""
+    voice = model.heard | model.spoke | model.represented
+    return lost(model) & ~voice & ~model.explained & (np.abs(model.pop.stake) >= 0.3)
+
+
+def took_part(model: ConsultationModel) -> np.ndarray:
+    """Adults who took part in person or through a representative present (a seated body speaks
+    for the households that chose its members)."""
+    out = model.attended.copy()
+    if model.form.with_representatives:
+        block = np.zeros(model.pop.n_households, dtype=bool)
+        for r, here in zip(model.representatives, model.trace.reps_present, strict=True):
+            if here:
+                block[r.households] = True
+        out |= block[model.pop.household]
+    return out
 
 
 def measure(model: ConsultationModel) -> Outcome:
-    pop, trace, form, b = model.pop, model.trace, model.form, model.b
-    att = model.attended
+    pop, trace, form, b = model.pop, model.trace, model.form, model.behaviour
+    att = took_part(model)
     cats = categories(model)
     n_groups = len(model.spec.group_ids)
     cell = pop.group * 0 + (pop.age * 2 + pop.registered) * 2 + pop.owner
@@ -153,7 +222,8 @@ def measure(model: ConsultationModel) -> Outcome:
     ):
         doors += pop.n_households * ("door_to_door" in chans)
     hours = (
-        (int(att.sum()) + reps + len(trace.orgs_present) + len(model.experts)) * form.hours
+        (int(model.attended.sum()) + reps + len(trace.orgs_present) + len(model.experts))
+        * form.hours
         + (assembly.get("present", 0) * 2.5 if trace.escalated else 0.0)
         + doors * b.door_hours
         + trace.explained * b.explain_hours
@@ -175,7 +245,7 @@ def measure(model: ConsultationModel) -> Outcome:
         residents=int(pop.n),
         households=int(pop.n_households),
         invited=int(model.invited.sum()),
-        attended=int(att.sum()),
+        attended=int(model.attended.sum()),
         participation=float(att.mean()) if pop.n else 0.0,
         participation_by={k: _rate(m, att) for k, m in cats.items()},
         informed_in_time=float(trace.informed_in_time),
@@ -196,12 +266,14 @@ def measure(model: ConsultationModel) -> Outcome:
         opinion_after=float(present.mean()) if present.size else 0.0,
         opinion_change=float(np.abs(present - trace.initial).mean()) if present.size else 0.0,
         opinion_spread=float(present.std()) if present.size else 0.0,
-        polarization=esteban_ray(np.round(present, 1)) if present.size else 0.0,
+        polarization=two_camp_polarization(present) if present.size else 0.0,
         support=float(trace.share_for),
         consultation_outcome=trace.outcome,
         consensus=trace.outcome == "consensus",
         escalated=bool(trace.escalated),
-        decided=trace.assembly is not None or trace.outcome != "disputed",
+        decided=bool(trace.quorum)
+        if trace.assembly is not None
+        else (trace.outcome != "disputed" and not trace.void),
         assembly_kind=str(assembly.get("kind", "")),
         adopted=bool(trace.adopted),
         implemented="implemented" in trace.day,
@@ -209,6 +281,8 @@ def measure(model: ConsultationModel) -> Outcome:
         result_informed=float(model.told_result.mean()) if pop.n else 0.0,
         fairness=float(fair.mean()) if pop.n else 0.0,
         fairness_by={k: _rate(m, fair) for k, m in cats.items()},
+        complaints=float(complaints(model).mean()) if pop.n else 0.0,
+        decision_quality=1.0 - abs((1.0 if trace.adopted else -1.0) - model.spec.topic.merit) / 2,
         person_hours=round(float(hours), 2),
         money_yuan=round(float(money), 2),
         subsidies_yuan=round(float(subsidies_yuan), 2),

@@ -129,7 +129,7 @@ def build_population(scenario: Scenario, rng: np.random.Generator) -> Population
         age=age,
         female=female,
         digital=rng.random(n) < digital_p[age],
-        away=(age < OLD) & (rng.random(n) < pop.away_share * 1.25),
+        away=_away(rng, scenario, group, age),
         stake=stake,
         opinion=opinion.copy(),
         opinion0=opinion,
@@ -142,6 +142,20 @@ def build_population(scenario: Scenario, rng: np.random.Generator) -> Population
         household_owner=hh_owner,
         area=np.round(area, 1),
     )
+
+
+def _away(rng, scenario: Scenario, group: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Adults living away: ``away_share`` among working-age adults (× 1.25 under 60, so the share
+    over all adults stays near ``away_share``); a group in ``away_by_group`` (e.g. married-out
+    women living in their husbands' villages) has its own share at every age."""
+    pop = scenario.population
+    u = rng.random(group.size)
+    away = (age < OLD) & (u < pop.away_share * 1.25)
+    for k, g in enumerate(scenario.stakeholder_groups):
+        if g.id in pop.away_by_group:
+            mine = group == k
+            away = np.where(mine, u < pop.away_by_group[g.id], away)
+    return away
 
 
 def _draw_age(rng, n: int, pop, old_override: np.ndarray) -> np.ndarray:

@@ -167,6 +167,9 @@ class Population(_Strict):
     ties: Annotated[int, Field(ge=0, le=50)] = 6  # acquaintances outside one's household
     area_m2: Spread = Spread(mean=70.0, sd=15.0)  # floor area per owner household (Civil Code 278)
     away_share: Share = 0.0  # adults working away (外出务工) who rarely hear or attend
+    #: Share of a stakeholder group's adults living away, replacing ``away_share`` for that group
+    #: (e.g. married-out women 外嫁女 who live in their husbands' villages). Each value 0..1.
+    away_by_group: dict[str, Share] = {}
 
 
 class StakeholderGroup(_Strict):
@@ -222,6 +225,9 @@ class Topic(_Strict):
     violates_law: bool = False  # the proposal itself breaks the law (Organic Law art. 27)
     budget_yuan: Yuan = 0.0
     implement_days: Annotated[int, Field(ge=1, le=MAX_DAYS)] = 60
+    #: How far an amendment (compensation, cost-sharing, a changed route) can move a group whose
+    #: objection was voiced, on the −1..1 opinion scale (0: the plan cannot be amended). ASSUMPTION.
+    amend_room: Annotated[float, Field(ge=0.0, le=1.0)] = 0.3
 
 
 class Subsidies(_Strict):
@@ -301,6 +307,26 @@ class Behaviour(_Strict):
     explain_hours: Hours = 0.5  # organizer hours per dissenter explained to
     door_hours: Hours = 0.25  # organizer hours per household visited door to door
     expert_fee_yuan: Yuan = 2000.0
+    #: Pull toward the side of the arguments heard, per round (persuasive arguments; 0..1).
+    argument_rate: Annotated[float, Field(ge=0.0, le=1.0)] = 0.12
+    #: Weight a non-attendee gives to what attending household members and contacts report (0..1).
+    report_back: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+    #: Weight households give to the report of their representative who attended (0..1).
+    rep_report: Annotated[float, Field(ge=0.0, le=1.0)] = 0.3
+    #: Logit offset of women attending in person in a village (−3..3; Karpowitz et al. 2012 and
+    #: village practice: men speak for the household).
+    female_offset: Annotated[float, Field(ge=-3.0, le=3.0)] = -0.3
+    #: Logit offset of tenants attending in person (−3..3; Einstein, Palmer & Glick 2019: owners
+    #: are over-represented at local meetings).
+    tenant_offset: Annotated[float, Field(ge=-3.0, le=3.0)] = -0.6
+    #: Logit offset of taking part online at all (−5..3): interest, not only access (ASSUMPTION).
+    online_offset: Annotated[float, Field(ge=-5.0, le=3.0)] = -0.8
+    #: Women's claim on speaking turns relative to men's when unmoderated (0..1; Karpowitz,
+    #: Mendelberg & Shaker 2012: women speak less under majority rule unless numerous).
+    female_voice: Annotated[float, Field(ge=0.0, le=1.0)] = 0.7
+    #: Change of trust in the committee from how the consultation treated one (0..1): heard +,
+    #: left out or unheard −.
+    conduct_trust: Annotated[float, Field(ge=0.0, le=1.0)] = 0.15
 
 
 class Scenario(_Strict):

@@ -45,6 +45,8 @@ class Trace:
     dissenters: int = 0
     explained: int = 0
     noticed: int = 0  # breaches the supervision committee noticed and had put right
+    amended: list[str] = field(default_factory=list)  # groups the plan was amended for
+    void: bool = False  # a decision the law reserves for a meeting was taken without one
 
 
 def case_record(model: ConsultationModel) -> CaseRecord:
@@ -75,7 +77,8 @@ def record_dict(model: ConsultationModel) -> dict[str, Any]:
             "opinions_solicited": bool(choices.solicit_opinions),
             "technical": topic.technical,
             "wide_impact": topic.wide_impact,
-            "law_reserved": topic.law_reserved,
+            # an owners' matter is reserved by Civil Code art. 278 for the owners' joint decision
+            "law_reserved": topic.law_reserved or topic.owners_matter,
             "commissioned_by": topic.commissioned_by,
         },
         "stakeholder_groups": [{"id": g.id, "name": g.name} for g in spec.stakeholder_groups],

@@ -1,0 +1,210 @@
+"""Every measure of ``Outcome.to_dict()`` moves under at least one documented choice.
+
+``MOVES`` lists, for each measure, a choice (two variants of one scenario and form, same 30 seeds)
+and the least difference of means it must make. Rule-finding counts (``findings.<CODE>``) move
+under the shortcuts of ``tests/test_model.py::test_each_shortcut_gives_its_code`` and the boundary
+tests of the rules engine; the per-category families (``participation.<category>``,
+``fairness.<category>``) are represented by one member each here and by the patterns of
+``tests/test_validity.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import numpy as np
+import pytest
+
+from xsim.model import run_once
+
+SEEDS = range(30)
+HH = {"population.households": 60}
+
+
+@cache
+def _rows(name: str, form: str, overrides_json: str) -> tuple[dict, ...]:
+    ov = {**HH, **json.loads(overrides_json)}
+    return tuple(run_once(name, form, seed=s, overrides=ov).to_dict() for s in SEEDS)
+
+
+def mean_of(name, form, overrides, key) -> float:
+    rows = _rows(name, form, json.dumps(overrides, sort_keys=True))
+    values = [r[key] for r in rows if r[key] is not None]
+    if isinstance(values[0], str):
+        values = [v == STRING_REFERENCE[key] for v in values]
+    return float(np.mean(values))
+
+
+# text measures are compared as the share of runs with this value
+STRING_REFERENCE = {"assembly_kind": "", "consultation_outcome": "consensus"}
+
+# measure: (scenario, form, variant A, variant B, least |mean(B) − mean(A)|); measured in comments
+MOVES = {
+    "residents": ("village_road", "council", {}, {"population.households": 90}, 50),
+    "households": ("village_road", "council", {}, {"population.households": 90}, 29),
+    "invited": ("village_road", "talk_day", {"organizer.invite_groups": ["along"]}, {}, 20),
+    "attended": ("elevator_retrofit", "owners", {"organizer.notice_days": 1}, {}, 5),
+    "participation": ("elevator_retrofit", "owners", {"organizer.notice_days": 1}, {}, 0.1),
+    "participation.age_old": ("village_road", "online", {}, {"organizer.form": "talk_day"}, 0),
+    "informed_in_time": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.notice_days": 1, "organizer.notice_channels": ["bulletin"]},
+        {},
+        0.2,
+    ),
+    "representativeness_groups": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.invite_groups": ["upper"]},
+        {},
+        0.1,
+    ),
+    "representativeness_demographic": ("village_road", "online", {}, {}, 0),
+    "representativeness_stake": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.invite_groups": ["upper"]},
+        {},
+        0.1,
+    ),
+    "voice_dominance": (
+        "village_square",
+        "villagers_meeting",
+        {"organizer.facilitated": False},
+        {},
+        0.5,
+    ),
+    "opinion_before": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.invite_groups": ["upper"]},
+        {},
+        0.2,
+    ),
+    "opinion_after": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.invite_groups": ["upper"]},
+        {},
+        0.2,
+    ),
+    "opinion_change": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.invite_groups": ["upper"]},
+        {},
+        0.01,
+    ),
+    "opinion_spread": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.invite_groups": ["upper"]},
+        {},
+        0.05,
+    ),
+    "polarization": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.invite_groups": ["upper"]},
+        {},
+        0.05,
+    ),
+    "support": ("elevator_retrofit", "owners", {"organizer.invite_groups": ["upper"]}, {}, 0.05),
+    "consultation_outcome": (
+        "irrigation_canal",
+        "special_council",
+        {"organizer.invite_groups": ["upstream", "land"]},
+        {},
+        0.1,
+    ),
+    "consensus": (
+        "irrigation_canal",
+        "special_council",
+        {"organizer.invite_groups": ["upstream", "land"]},
+        {},
+        0.1,
+    ),
+    "escalated": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 0.9),
+    "decided": ("township_waste_fee", "villagers_meeting", {}, {"organizer.form": "council"}, 0),
+    "assembly_kind": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 0.9),
+    "adopted": ("elevator_retrofit", "owners", {"organizer.escalate": False}, {}, 0.1),
+    "implemented": ("pocket_park", "compound", {"organizer.implement": False}, {}, 0.9),
+    "days_to_decision": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 5),
+    "result_informed": (
+        "pocket_park",
+        "compound",
+        {"organizer.feedback_to": [], "organizer.publicity_channels": []},
+        {},
+        0.1,
+    ),
+    "fairness": (
+        "pocket_park",
+        "compound",
+        {"organizer.feedback_to": [], "organizer.publicity_channels": []},
+        {},
+        0.03,
+    ),
+    "fairness.group.ground": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.invite_groups": ["upper", "middle"]},
+        {},
+        0.2,
+    ),
+    "complaints": (
+        "pocket_park",
+        "compound",
+        {"organizer.invite_groups": ["nearby", "others"], "organizer.explain_dissenters": 0.0},
+        {},
+        0.005,
+    ),
+    "decision_quality": ("elevator_retrofit", "owners", {"organizer.escalate": False}, {}, 0.05),
+    "person_hours": ("pocket_park", "compound", {"organizer.explain_dissenters": 0.0}, {}, 0.5),
+    "money_yuan": ("elevator_retrofit", "owners", {"organizer.experts": False}, {}, 1000),
+    "subsidies_yuan": (
+        "township_waste_fee",
+        "council",
+        {"organizer.subsidies.paid": False},
+        {},
+        10,
+    ),
+    "supervision_noticed": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.explain_dissenters": 0.0},
+        {},
+        0.1,
+    ),
+    "n_violations": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 0.9),
+    "n_warnings": ("village_square", "council", {"organizer.invite_respected": False}, {}, 0.9),
+    "compliant": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 0.9),
+}
+# Variants that differ in the form rather than an organizer's choice of the same form.
+FORM_CHOICE = {"participation.age_old", "decided"}
+# Measures compared across forms (the choice is the form): variant B's form.
+SAME = {"representativeness_demographic": "talk_day"}
+
+
+def test_every_measure_is_listed():
+    row = run_once("village_road", "council", seed=0, overrides=HH).to_dict()
+    plain = {
+        k
+        for k in row
+        if not k.startswith(("findings.", "participation.", "fairness."))
+        and k not in ("scenario", "form")
+    }
+    assert plain <= set(MOVES), sorted(plain - set(MOVES))
+
+
+@pytest.mark.parametrize("key", sorted(MOVES))
+def test_measure_moves_under_its_choice(key):
+    name, form, a, b, least = MOVES[key]
+    form_b = b.pop("organizer.form", form) if "organizer.form" in b else SAME.get(key, form)
+    b = {k: v for k, v in b.items() if k != "organizer.form"}
+    moved = abs(mean_of(name, form_b, b, key) - mean_of(name, form, a, key))
+    if key in FORM_CHOICE or key in SAME:
+        assert moved > 0.05, (key, moved)
+    else:
+        assert moved >= least, (key, moved)
