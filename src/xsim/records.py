@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from xsim.errors import InputError, field_path
-from xsim.rules.rulebook import RulebookOverrides
+from xsim.local_rules import RulebookOverrides
 
 __all__ = [
     "CaseRecord",
@@ -104,8 +104,27 @@ ConsultForm = Literal[
 ]
 Outcome = Literal["consensus", "majority", "disputed"]
 AssemblyKind = Literal[
-    "villagers_meeting", "residents_meeting", "representatives_meeting", "owners_meeting"
+    "villagers_meeting",
+    "residents_meeting",
+    "representatives_meeting",
+    "owners_meeting",
+    "members_meeting",
+    "members_representatives_meeting",
 ]
+CollectiveMatter = Literal[
+    "charter",
+    "membership",
+    "contracting_homestead",
+    "income_distribution",
+    "land_compensation",
+    "investment",
+    "merger",
+    "other",
+]
+"""Matters of a rural collective economic organization (农村集体经济组织法 art. 26 para. 1 items 1,
+3, 8, 7, 10, 11, 12; ``other`` for the rest)."""
+OwnersMatter = Literal["special", "ordinary"]
+"""Owners' joint decisions (民法典 art. 278): ``special`` = para. 1 items 6–8, ``ordinary`` = the rest."""
 Channel = Literal[
     "bulletin", "publication", "online_forum", "mass_work_system", "meeting", "wechat", "other"
 ]
@@ -127,6 +146,16 @@ class Population(_Part):
     residents: Count  # adults on the roll (villagers / residents aged 18+)
     households: Count
     representatives: Count = 0
+    owners: Count | None = None  # all owners of the compound (owners' meeting electorate)
+    collective_members: Count | None = None  # all members of the collective economic organization
+    collective_organization: Flag = False  # a collective economic organization is established
+    away_unreachable: Count | None = None  # adults away and unreachable (Chongqing measures art. 7)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.away_unreachable is not None and self.away_unreachable > self.residents:
+            raise ValueError("away_gt_residents")
+        return self
 
 
 class ProposedBy(_Part):
@@ -143,6 +172,8 @@ class Topic(_Part):
     wide_impact: Flag = False
     law_reserved: Flag = False
     commissioned_by: Literal["township", "department"] | None = None
+    collective_matter: CollectiveMatter | None = None
+    owners_matter: OwnersMatter | None = None
 
 
 class StakeholderGroup(_Part):
@@ -165,6 +196,7 @@ class Timeline(_Part):
     consulted: dt.date
     assembly_notified: dt.date | None = None
     assembly_held: dt.date | None = None
+    representatives_notified: dt.date | None = None
     implemented: dt.date | None = None
     publicized: dt.date | None = None
 
@@ -184,7 +216,8 @@ class Assembly(_Part):
     area_total: Area | None = None
     area_present: Area | None = None
     area_yes: Area | None = None
-    matter: Literal["special", "ordinary"] | None = None
+    matter: OwnersMatter | None = None
+    urgent_reason: Text | None = None  # "遇有特殊情况的，可以临时通知" (2025 texts)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -197,7 +230,7 @@ class Assembly(_Part):
         if self.households_total is not None and self.households_present > self.households_total:
             raise ValueError("households_present_gt_total")
         if self.kind == "owners_meeting":
-            if None in (self.area_total, self.area_present, self.area_yes, self.matter):
+            if None in (self.area_total, self.area_present, self.area_yes):
                 raise ValueError("owners_fields")
             if self.area_present > self.area_total:
                 raise ValueError("area_present_gt_total")
@@ -217,6 +250,7 @@ class Results(_Part):
     dissenters_explained: Count = 0
     violates_law: Flag = False
     corrected: Flag | None = None
+    posted_days: Count | None = None  # days the results stayed posted (village / community affairs)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -251,6 +285,16 @@ class CaseRecord(_Part):
 
     @model_validator(mode="after")
     def _groups_exist(self) -> Self:
+        if self.setting == "community" and self.topic.collective_matter is not None:
+            raise ValueError("collective_in_community")
+        a = self.assembly
+        if (
+            a is not None
+            and a.kind == "owners_meeting"
+            and a.matter is None
+            and self.topic.owners_matter is None
+        ):
+            raise ValueError("owners_matter_missing")
         ids = [g.id for g in self.stakeholder_groups]
         if len(set(ids)) != len(ids):
             raise ValueError("duplicate_group_id")
@@ -286,9 +330,24 @@ _CONSISTENCY: dict[str, tuple[str, str, str]] = {
     ),
     "owners_fields": (
         "kind",
-        "an owners' meeting needs area_total, area_present, area_yes and matter "
-        "(special | ordinary)",
-        "业主大会须填写 area_total、area_present、area_yes 和 matter（special 或 ordinary）",
+        "an owners' meeting needs area_total, area_present and area_yes",
+        "业主大会须填写 area_total、area_present 和 area_yes",
+    ),
+    "owners_matter_missing": (
+        "assembly.matter",
+        "an owners' meeting needs assembly.matter or topic.owners_matter (special | ordinary)",
+        "业主大会须填写 assembly.matter 或 topic.owners_matter（special 或 ordinary）",
+    ),
+    "collective_in_community": (
+        "topic.collective_matter",
+        "no collective_matter in a community record (collective economic organizations are "
+        "rural: setting village)",
+        "社区记录不能填写 collective_matter（农村集体经济组织事项仅适用于 setting: village）",
+    ),
+    "away_gt_residents": (
+        "away_unreachable",
+        "'away_unreachable' cannot exceed 'residents'",
+        "外出无法联系人数（away_unreachable）不能超过村民总数（residents）",
     ),
     "area_present_gt_total": (
         "area_present",

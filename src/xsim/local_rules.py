@@ -1,0 +1,382 @@
+"""Local settings (the rulebook) and local rule profiles: schemas at the bottom layer.
+
+The notice fixes the procedure but not every number: it asks for "enough time" (预留充分时间) to
+inform participants before a consultation (§4.2) and for the implementation to be made public "within
+the set period" (在规定期限内, §5.2) without saying how many days. Those numbers belong to the county's
+implementation rules (§6.2). The defaults below are **assumptions of this kit, not law**, chosen so a
+check says something useful when a county has set nothing; a case record's or scenario's ``rules:``
+block, or a local *profile* (``rules: {profile: chongqing}`` or ``xsim check --profile FILE``),
+overrides them.
+
+``assembly_notice_days`` is a floor set by law (10 days: villagers' meeting, and from 2026-01-01 the
+residents' meeting; the members' meeting of a collective economic organization); a local rule may ask
+for more, never less. Settings that are ``None`` / ``False`` by default exist only in local rules.
+
+This module sits beside the record schema (``xsim.records`` imports it) and imports nothing from
+``xsim.rules``: the rules engine is the layer above.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "Rulebook",
+    "RulebookOverrides",
+    "SETTINGS",
+    "Profile",
+    "ProfileSetting",
+    "LawSource",
+    "DocumentSource",
+    "load_profile",
+    "profile_from_dict",
+    "builtin_profiles",
+]
+
+Days = Annotated[int, Field(strict=True, ge=0, le=366)]
+AssemblyDays = Annotated[int, Field(strict=True, ge=10, le=366)]
+PostedDays = Annotated[int, Field(strict=True, ge=1, le=366)]
+Flag = Annotated[bool, Field(strict=True)]
+ProfileName = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+
+
+class Rulebook(BaseModel):
+    """Local settings with documented defaults (see the module docstring for which are law)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    notice_days: Days = Field(
+        3,
+        description=(
+            "Days between notifying participants and the consultation (§4.2 '预留充分时间'). "
+            "Default 3 is an ASSUMPTION of this kit, not law: set your county's number."
+        ),
+    )
+    publicize_within_days: Days = Field(
+        30,
+        description=(
+            "Days after implementation by which it must be made public (§5.2 '在规定期限内'). "
+            "Default 30 is an ASSUMPTION of this kit (village-affairs openness is commonly monthly), "
+            "not law: set your county's number."
+        ),
+    )
+    assembly_notice_days: AssemblyDays = Field(
+        10,
+        description=(
+            "Days of notice before a villagers' meeting (and, from 2026-01-01, a residents' "
+            "meeting; a members' meeting). 10 is LAW (villagers' law 2018 art. 21 / 2025 art. 25; "
+            "urban law 2025 art. 26; collective economic organizations law art. 27); a local rule "
+            "may ask for more, never fewer."
+        ),
+    )
+    representatives_notice_days: Days | None = Field(
+        None,
+        description=(
+            "Days before a villagers' representatives' meeting by which its members are told the "
+            "agenda (timeline.representatives_notified). None: no national rule; a LOCAL rule "
+            "(Chongqing measures art. 12: 3 days)."
+        ),
+    )
+    posted_days: PostedDays | None = Field(
+        None,
+        description=(
+            "Least days a disclosure stays posted (results.posted_days). The LAW sets 15 from "
+            "2026-01-01 (villagers' law 2025 art. 35, urban law 2025 art. 34); a LOCAL rule may set "
+            "its own (Chongqing measures art. 30: 10); the stricter of the two applies."
+        ),
+    )
+    away_unreachable_excluded: Flag = Field(
+        False,
+        description=(
+            "Villagers away and unreachable (population.away_unreachable) are left out of the "
+            "villagers' meeting quorum base. A LOCAL rule (Chongqing measures art. 7); off by default."
+        ),
+    )
+    bulletin_required: Flag = Field(
+        False,
+        description=(
+            "Village results must be posted on the fixed village-affairs bulletin board (`bulletin` "
+            "among results.channels). A LOCAL rule (Chongqing measures art. 28); off by default."
+        ),
+    )
+
+    def merged(self, overrides: RulebookOverrides | dict[str, Any] | None) -> Rulebook:
+        """This rulebook with the settings that ``overrides`` gives replaced (``profile`` is a
+        reference resolved by the rules engine, not a setting, and is ignored here)."""
+        if overrides is None:
+            return self
+        if isinstance(overrides, dict):
+            overrides = RulebookOverrides.model_validate(overrides)
+        changes = overrides.model_dump(exclude_none=True, exclude={"profile"})
+        return self.model_copy(update=changes) if changes else self
+
+
+class RulebookOverrides(BaseModel):
+    """The ``rules:`` block of a record or scenario: a profile name and/or any of the settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    profile: ProfileName | None = None
+    notice_days: Days | None = None
+    publicize_within_days: Days | None = None
+    assembly_notice_days: AssemblyDays | None = None
+    representatives_notice_days: Days | None = None
+    posted_days: PostedDays | None = None
+    away_unreachable_excluded: Flag | None = None
+    bulletin_required: Flag | None = None
+
+
+# setting -> (default, is it law?, Chinese explanation)
+SETTINGS: dict[str, tuple[Any, bool, str]] = {
+    "notice_days": (
+        3,
+        False,
+        "协商前通报的提前天数（通知第四部分“预留充分时间”；默认3天为本工具默认规则，非通知或法律规定）",
+    ),
+    "publicize_within_days": (
+        30,
+        False,
+        "成果落实后公开的期限（通知第五部分“在规定期限内”；默认30天为本工具默认规则，非通知或法律规定）",
+    ),
+    "assembly_notice_days": (
+        10,
+        True,
+        "召集村民会议（2026年1月1日起还有居民会议）、成员大会应提前通知的天数（法律规定10日，地方可更长）",
+    ),
+    "representatives_notice_days": (
+        None,
+        False,
+        "村民代表会议召开前告知议题的天数（地方规定，如重庆市办法第十二条：3日）",
+    ),
+    "posted_days": (
+        None,
+        False,
+        "公开事项至少保留的天数（2026年1月1日起法律规定不少于15日；地方规定如重庆市办法第三十条：10日）",
+    ),
+    "away_unreachable_excluded": (
+        False,
+        False,
+        "外出且无法联系的村民不计入村民会议人数基数（地方规定，如重庆市办法第七条）",
+    ),
+    "bulletin_required": (
+        False,
+        False,
+        "村务须在固定村务公开栏公布（地方规定，如重庆市办法第二十八条）",
+    ),
+}
+
+
+# --- profiles ---------------------------------------------------------------------------------
+
+
+class LawSource(BaseModel):
+    """A setting's source in a law text the kit holds (quoted through :mod:`xsim.law`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    law: Annotated[str, Field(strict=True, min_length=1)]
+    version: Annotated[str, Field(strict=True, min_length=1)]
+    article: Annotated[int, Field(strict=True, ge=1, le=999)]
+    paragraph: Annotated[int, Field(strict=True, ge=1, le=50)] | None = None
+
+    @model_validator(mode="after")
+    def _exists(self) -> LawSource:
+        from xsim import law
+
+        if self.law not in law.LAWS:
+            raise ValueError(f"unknown_law:{self.law}")
+        try:
+            art = law.article(self.law, self.version, self.article)
+            if self.paragraph is not None:
+                art.paragraph(self.paragraph)
+        except KeyError:
+            raise ValueError("unknown_article") from None
+        return self
+
+    def citation(self, lang: str = "zh") -> str:
+        from xsim import law
+
+        return law.cite(self.law, self.article, self.version, paragraph=self.paragraph, lang=lang)
+
+    def quote(self) -> str:
+        from xsim import law
+
+        return law.quote(self.law, self.version, self.article, self.paragraph)
+
+
+class DocumentSource(BaseModel):
+    """A setting's source in a local document the kit does not hold (a county's own rules)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    document: Annotated[str, Field(strict=True, min_length=1, max_length=200)]
+    article: Annotated[str, Field(strict=True, min_length=1, max_length=40)] | None = None
+    text: Annotated[str, Field(strict=True, min_length=1, max_length=2000)] | None = None
+
+    def citation(self, lang: str = "zh") -> str:
+        return f"《{self.document}》{self.article or ''}"
+
+    def quote(self) -> str | None:
+        return self.text
+
+
+class ProfileSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    value: Any
+    source: LawSource | DocumentSource
+
+
+class Profile(BaseModel):
+    """A local rule profile: named settings, each with the source it comes from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ProfileName
+    title_zh: Annotated[str, Field(strict=True, min_length=1, max_length=200)]
+    settings: dict[str, ProfileSetting] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _settings_valid(self) -> Profile:
+        for key, setting in self.settings.items():
+            if key not in Rulebook.model_fields:
+                raise ValueError(f"unknown_setting:{key}")
+            try:
+                RulebookOverrides.model_validate({key: setting.value})
+            except ValidationError as exc:
+                raise ValueError(f"bad_value:{key}:{exc.errors()[0]['msg']}") from None
+        return self
+
+    def overrides(self) -> RulebookOverrides:
+        return RulebookOverrides.model_validate({k: s.value for k, s in self.settings.items()})
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    """A validated profile and where it was read from (the ``file`` findings cite)."""
+
+    profile: Profile
+    file: str
+
+
+_PROFILE_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+
+
+def builtin_profiles() -> list[str]:
+    """Names of the profiles shipped in ``xsim/data/profiles``."""
+    folder = resources.files("xsim.data").joinpath("profiles")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def _errors(source: str, exc: ValidationError, lines: dict | None = None) -> Exception:
+    from xsim.errors import InputError, field_path
+
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+    msg = str((err.get("ctx") or {}).get("error", err.get("msg", "")))
+    code, _, rest = msg.partition(":")
+    valid = ", ".join(Rulebook.model_fields)
+    if err["type"] == "value_error" and code == "unknown_setting":
+        loc = (*loc, "settings", rest)
+        en, zh = f"one of the settings {valid}", f"应为以下设置之一：{valid}"
+    elif err["type"] == "value_error" and code == "bad_value":
+        key, _, why = rest.partition(":")
+        loc = (*loc, "settings", key, "value")
+        en, zh = f"a valid value for {key} ({why})", f"{key} 的取值无效（{why}）"
+    elif err["type"] == "value_error" and code in ("unknown_law", "unknown_article"):
+        from xsim import law
+
+        en = f"a law and article the kit holds (laws: {', '.join(law.LAWS)})"
+        zh = f"应为本工具收录的法律及其条文（法律：{'、'.join(law.LAWS)}）"
+    elif err["type"] == "extra_forbidden":
+        en, zh = "a known field (unknown field; a typo?)", "未知字段（是否拼写错误？）"
+    elif err["type"] == "missing":
+        en, zh = "required field is missing", "缺少必填字段"
+    else:
+        en, zh = f"a valid value ({err.get('msg')})", f"取值无效（{err.get('msg')}）"
+    line = None
+    if lines:
+        for n in range(len(loc), -1, -1):
+            if loc[:n] in lines:
+                line = lines[loc[:n]]
+                break
+    return InputError(source, field_path(loc), en, zh, line)
+
+
+def profile_from_dict(data: Any, source: str = "<profile>", lines: dict | None = None) -> Profile:
+    """Validate plain data into a :class:`Profile`; every problem raises ``InputError``."""
+    from xsim.errors import InputError
+
+    if not isinstance(data, dict):
+        raise InputError(
+            source,
+            "",
+            "a local rule profile (name:, title_zh:, settings:)",
+            "应为地方规则文件（name:、title_zh:、settings:）",
+        )
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        raise _errors(source, exc, lines) from None
+
+
+MAX_PROFILE_BYTES = 1_000_000
+
+
+def _read_profile_file(source: str) -> str:
+    # TODO(lead): route through xsim.io's reader once branch h1 is merged (one input layer).
+    from xsim.errors import InputError
+
+    path = Path(source)
+    try:
+        if not path.is_file():
+            raise InputError(source, "", "an existing profile file", "地方规则文件不存在或不是文件")
+        if path.stat().st_size > MAX_PROFILE_BYTES:
+            raise InputError(
+                source, "", f"a file under {MAX_PROFILE_BYTES} bytes", "文件过大（应小于1MB）"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            source, "", f"a readable file ({exc.strerror})", f"无法读取文件（{exc.strerror}）"
+        ) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            source, "", f"UTF-8 text (byte {exc.start})", f"应为 UTF-8 编码的文本（第{exc.start}字节）"
+        ) from None
+
+
+def load_profile(ref: str | os.PathLike[str]) -> LoadedProfile:
+    """A profile by built-in name (``chongqing``) or by file path; ``InputError`` when unknown or
+    invalid (naming the file, the line and the field)."""
+    from xsim.errors import InputError
+
+    text_ref = str(ref)
+    if _PROFILE_KEY.match(text_ref) and not Path(text_ref).exists():
+        if text_ref not in builtin_profiles():
+            names = ", ".join(builtin_profiles())
+            raise InputError(
+                "rules.profile",
+                "",
+                f"a built-in profile ({names}) or a profile file; got {text_ref!r}",
+                f"应为内置地方规则（{names}）或地方规则文件；实际为“{text_ref}”",
+            )
+        path = resources.files("xsim.data").joinpath("profiles", f"{text_ref}.yaml")
+        text = path.read_text(encoding="utf-8")
+        source = f"xsim/data/profiles/{text_ref}.yaml"
+    else:
+        source = text_ref
+        text = _read_profile_file(source)
+    from xsim.records import _line_map, _parse_yaml
+
+    data = _parse_yaml(text, source)
+    return LoadedProfile(profile_from_dict(data, source, _line_map(text)), source)
