@@ -115,8 +115,10 @@ def test_notice_message_has_the_numbers():
     data = with_(rules={"notice_days": 5})
     data["timeline"]["notified"] = add_days(data["timeline"]["consulted"], -2)
     [f] = findings(data)
-    assert f.message_zh.startswith("提前2天通知，应至少提前5天")
+    assert "提前2天通知，应至少提前5天" in f.message_zh
+    assert f.message_zh.startswith("按本记录填写的地方规定（rules.notice_days）")
     assert f.message_en.startswith("Notified 2 days ahead; at least 5 required")
+    assert (f.basis.kind, f.basis.setting) == ("local", "notice_days")
     assert (f.where, f.clause, f.step, f.severity) == (
         "timeline.notified",
         "§4.2",

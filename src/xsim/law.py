@@ -160,7 +160,7 @@ LAWS: dict[str, Law] = {
         ),
         Law(
             "chongqing_villagers_committees_measures",
-            "重庆市实施《中华人民共和国村民委员会组织法》办法",
+            "重庆市实施〈中华人民共和国村民委员会组织法〉办法",
             "Chongqing Measures implementing the Organic Law of the Villagers' Committees",
             (
                 LawVersion(
@@ -250,7 +250,9 @@ class Article:
         lead sentence only, without the article label."""
         kuan = self._kuan()
         if not 1 <= index <= len(kuan):
-            raise KeyError(f"{self.law} ({self.version}) art. {self.number} has no paragraph {index}")
+            raise KeyError(
+                f"{self.law} ({self.version}) art. {self.number} has no paragraph {index}"
+            )
         return kuan[index - 1][0]
 
     def item(self, index: int, paragraph: int = 1) -> str:

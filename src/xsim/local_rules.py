@@ -351,7 +351,10 @@ def _read_profile_file(source: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            source, "", f"UTF-8 text (byte {exc.start})", f"应为 UTF-8 编码的文本（第{exc.start}字节）"
+            source,
+            "",
+            f"UTF-8 text (byte {exc.start})",
+            f"应为 UTF-8 编码的文本（第{exc.start}字节）",
         ) from None
 
 

@@ -66,6 +66,18 @@ def check_record(
         case=record.title,
         findings=run_checks(record, ctx),
         law_as_of=ctx.as_of,
-        law_versions=dict(ctx.laws),
+        law_versions=_relevant_laws(record, ctx),
         profile=ctx.profile_file,
     )
+
+
+def _relevant_laws(record: CaseRecord, ctx: Context) -> dict[str, str]:
+    """The laws a report names: those that can apply to a record of this setting."""
+    keep = {"civil_code", "women_rights_protection"}
+    if record.setting == "village":
+        keep |= {"villagers_committees", "rural_collective_economic_organizations"}
+    else:
+        keep |= {"urban_residents_committees"}
+    if ctx.profile_file is not None and "chongqing" in ctx.profile_file:
+        keep.add("chongqing_villagers_committees_measures")
+    return {k: v for k, v in ctx.laws.items() if k in keep}

@@ -124,9 +124,25 @@ def local_prefix(basis: Basis) -> tuple[str, str]:
             "按本工具默认规则（可由地方规定调整）：",
             "By this kit's default (a local rule may change it): ",
         )
+    if basis.kind == "local" and basis.file == "rules:":
+        return (
+            f"按本记录填写的地方规定（rules.{basis.setting}）：",
+            f"By the local rule the record gives (rules.{basis.setting}): ",
+        )
     if basis.kind == "local":
-        return f"按地方规定（{basis.source}）：", f"By local rule ({basis.file}): "
+        return f"按地方规定（{basis.source}）：", f"By local rule ({basis.source}, {basis.file}): "
     return "", ""
+
+
+def source_en(basis: Basis) -> str:
+    """'by local rule (…)' for an English message that starts with the facts."""
+    if basis.kind == "default":
+        return "by this kit's default (a local rule may change it)"
+    if basis.kind == "local" and basis.file == "rules:":
+        return f"by the local rule the record gives (rules.{basis.setting})"
+    if basis.kind == "local":
+        return f"by local rule ({basis.file})"
+    return ""
 
 
 def _need(total: int, num: int, den: int) -> int:
@@ -287,7 +303,7 @@ def check_subj_lead(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
                 "lead",
                 f"跨村（社区）事项由{LEAD_ZH[rec.lead]}牵头，应由乡镇（街道）党（工）委牵头。",
                 f"A cross-community matter was led by '{rec.lead}'; the township must lead it.",
-                clause="§2.c",
+                Basis("notice", clause="§2.c"),
             )
     elif rec.lead not in ("party_branch", "committee"):
         yield finding(
@@ -472,8 +488,8 @@ def check_proc_notice(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
                 f"{t.consulted} 协商）。"
             )
             en = (
-                f"Notified {days} days ahead; at least {need} required (notified {t.notified}, "
-                f"consulted {t.consulted}). {pre_en.strip()}"
+                f"Notified {days} days ahead; at least {need} required {source_en(basis)} "
+                f"(notified {t.notified}, consulted {t.consulted})."
             )
         yield finding("PROC-NOTICE", "timeline.notified", zh, en, basis)
 
@@ -729,8 +745,7 @@ def check_proc_body(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
         yield finding(
             "PROC-BODY",
             "assembly.kind",
-            "村民自治章程、村规民约应由村民会议制定和修改，村民代表会议无权决定（"
-            "重庆市实施办法第十条也未允许授权代表会议）。",
+            "村民自治章程、村规民约应由村民会议制定和修改，村民代表会议无权决定。",
             "Village rules and the self-governance charter are made by the villagers' meeting; a "
             "representatives' meeting has no power to adopt them.",
             law_basis(cite),

@@ -162,3 +162,38 @@ class Report:
             "profile": self.profile,
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+def law_line(report: Report, lang: str = "zh") -> str:
+    """One line naming the law applied: the date and the versions of the Organic Laws."""
+    from xsim import law
+
+    day = report.law_as_of
+    if day is None:
+        return ""
+    names = []
+    for key in ("villagers_committees", "urban_residents_committees"):
+        version = report.law_versions.get(key)
+        if version is None:
+            continue
+        entry = law.LAWS[key]
+        v = entry.version(version)
+        names.append(
+            f"{entry.title_en} ({v.edition_en})"
+            if lang == "en"
+            else f"《{entry.title_zh}》（{v.edition_zh}）"
+        )
+    collective = "rural_collective_economic_organizations" in report.law_versions
+    if lang == "en":
+        text = f"Law applied: as in force on {day}: " + "; ".join(names)
+        if collective:
+            text += "; Law on Rural Collective Economic Organizations"
+        if report.profile:
+            text += f"; local profile {report.profile}"
+        return text
+    text = f"适用法律：按{day}施行的法律判断：" + "、".join(names)
+    if collective:
+        text += "、《农村集体经济组织法》"
+    if report.profile:
+        text += f"；地方规则：{report.profile}"
+    return text
