@@ -54,7 +54,11 @@ def test_known_wording():
         "居民会议应当有全体十八周岁以上的本社区居民或者户的代表的过半数参加。"
         "居民会议所作决定，应当经到会人员的过半数通过。"
     )
-    assert law.quote("civil_code", "2020", 278, paragraph=1) == "下列事项由业主共同决定："
+    para1 = law.quote("civil_code", "2020", 278, paragraph=1)
+    assert para1.startswith("下列事项由业主共同决定：\n（一）制定和修改业主大会议事规则；")
+    assert para1.endswith("（九）有关共有和共同管理权利的其他重大事项。")
+    assert law.quote("civil_code", "2020", 278, paragraph=2).startswith("业主共同决定事项，应当由")
+    assert law.quote_item("civil_code", "2020", 278, 7) == "（七）改建、重建建筑物及其附属设施；"
     assert "临时通知" in law.quote("villagers_committees", "2025", 25)
     assert "临时通知" not in law.quote("villagers_committees", "2018", 21)
 

@@ -246,14 +246,14 @@ class Article:
         return out
 
     def paragraph(self, index: int) -> str:
-        """Paragraph ``index`` (1-based, as lawyers count 款: items belong to their paragraph), its
-        lead sentence only, without the article label."""
+        """Paragraph ``index`` (1-based, as lawyers count 款: its items （一）… belong to it, one per
+        line), without the article label."""
         kuan = self._kuan()
         if not 1 <= index <= len(kuan):
             raise KeyError(
                 f"{self.law} ({self.version}) art. {self.number} has no paragraph {index}"
             )
-        return kuan[index - 1][0]
+        return "\n".join(kuan[index - 1])
 
     def item(self, index: int, paragraph: int = 1) -> str:
         """Item ``index`` (项, 1-based) of ``paragraph``, as printed: （七）改建、重建建筑物……"""

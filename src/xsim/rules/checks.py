@@ -165,7 +165,7 @@ def describe(
         zh = f"{what_zh}{c}{unit_zh}，未超过{of_zh}{b}{unit_zh}的半数（应至少{n}{unit_zh}）"
     else:
         zh = f"{what_zh}{c}{unit_zh}，不足{of_zh}{b}{unit_zh}的{test.share_zh[:-2]}（应至少{n}{unit_zh}）"
-    en = f"{what_en} {c}, not {test.share_en} of {b} {of_en} ({n} needed)"
+    en = f"{c} {what_en}, which is not {test.share_en} of the {b} {of_en} ({n} needed)"
     if test.base == 0:
         zh += "；人数基数为0，会议无法依法作出决定"
         en += "; with a base of 0 nobody can lawfully decide"
@@ -1004,13 +1004,13 @@ def check_proc_assembly_notice(rec: CaseRecord, ctx: Context) -> Iterator[Findin
 
 # (field, what_zh, of_zh, unit_zh, what_en, of_en) for each threshold a judgement tests
 Labels = tuple[str, str, str, str, str, str]
-PEOPLE_PRESENT: Labels = ("assembly.present", "到会", "应到", "人", "present:", "members")
+PEOPLE_PRESENT: Labels = ("assembly.present", "到会", "应到", "人", "present", "members")
 HOUSEHOLDS_PRESENT: Labels = (
     "assembly.households_present",
     "到会户代表",
     "总户数",
     "户",
-    "households represented:",
+    "households represented",
     "households",
 )
 
@@ -1060,7 +1060,7 @@ def _quorum_judgement(rec: CaseRecord, ctx: Context):
         j = mt.villagers_meeting_quorum(
             ctx.village, base, a.present, a.households_total, a.households_present
         )
-        labels = [("assembly.present", "到会", "18周岁以上村民", "人", "present:", "adults")]
+        labels = [("assembly.present", "到会", "18周岁以上村民", "人", "present", "adults")]
         return j, labels + [HOUSEHOLDS_PRESENT] * (len(j.tests) - 1), None, note_zh, note_en
     if a.kind == "residents_meeting":
         j = mt.residents_meeting_quorum(
@@ -1068,7 +1068,7 @@ def _quorum_judgement(rec: CaseRecord, ctx: Context):
         )
         return j, [PEOPLE_PRESENT] + [HOUSEHOLDS_PRESENT] * (len(j.tests) - 1), None, "", ""
     if a.kind == "representatives_meeting":
-        labels = [("assembly.present", "到会", "组成人员", "人", "present:", "members")]
+        labels = [("assembly.present", "到会", "组成人员", "人", "present", "members")]
         if rec.setting == "village":
             return (
                 mt.village_representatives_quorum(ctx.village, a.members, a.present),
@@ -1092,8 +1092,15 @@ def _quorum_judgement(rec: CaseRecord, ctx: Context):
     if a.kind == "owners_meeting":
         j = mt.owners_meeting_quorum(a.members, a.present, a.area_total, a.area_present)
         labels = [
-            ("assembly.area_present", "参与表决的专有部分面积", "总面积", "㎡", "m² voting:", "m²"),
-            ("assembly.present", "参与表决业主", "业主总数", "人", "owners voting:", "owners"),
+            (
+                "assembly.area_present",
+                "参与表决的专有部分面积",
+                "总面积",
+                "㎡",
+                "m² voting",
+                "m² in all",
+            ),
+            ("assembly.present", "参与表决业主", "业主总数", "人", "owners voting", "owners"),
         ]
         return j, labels, None, "", ""
     if a.kind == "members_meeting" and ctx.collective_law:
@@ -1181,8 +1188,8 @@ def check_proc_majority(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
     if a is None or not rec.results.adopted:
         return
     name_zh, name_en = MEETING_ZH[a.kind], MEETING_EN[a.kind]
-    yes_present: Labels = ("assembly.yes", "赞成", "到会", "人", "in favour:", "present")
-    yes_all: Labels = ("assembly.yes", "同意", "全体", "人", "in favour:", "members in all")
+    yes_present: Labels = ("assembly.yes", "赞成", "到会", "人", "in favour", "present")
+    yes_all: Labels = ("assembly.yes", "同意", "全体", "人", "in favour", "members in all")
     note_zh = note_en = ""
     basis = None
     if a.kind in ("villagers_meeting", "representatives_meeting") and _collective_route(rec, ctx):
@@ -1211,8 +1218,8 @@ def check_proc_majority(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
         matter = a.matter or rec.topic.owners_matter
         j = mt.owners_meeting_majority(matter, a.present, a.yes, a.area_present, a.area_yes)
         labels = [
-            ("assembly.yes", "同意业主", "参与表决", "人", "owners in favour:", "voting"),
-            ("assembly.area_yes", "同意面积", "参与表决面积", "㎡", "m² in favour:", "m² voting"),
+            ("assembly.yes", "同意业主", "参与表决", "人", "owners in favour", "owners voting"),
+            ("assembly.area_yes", "同意面积", "参与表决面积", "㎡", "m² in favour", "m² voting"),
         ]
         if matter == "special":
             name_zh += "重大事项（筹集维修资金、改建重建、改变共有部分用途等）"
