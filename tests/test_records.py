@@ -145,7 +145,7 @@ BAD = {
     ),
     "python_tag": (
         'title: !!python/object/apply:os.system ["echo pwned > PWNED"]\n',
-        "",
+        "title",
         "no tags",
         "标签",
     ),
@@ -177,7 +177,7 @@ BAD = {
         "stakeholder_groups",
         "stakeholder_groups",
     ),
-    "duplicate_key": (GOOD + "title: 又一个标题\n", "", "only once", "重复"),
+    "duplicate_key": (GOOD + "title: 又一个标题\n", "title", "only once", "重复"),
     "unknown_rule_key": (
         GOOD.replace("notice_days: 5,", "notice_dayz: 5,"),
         "rules.notice_dayz",
@@ -187,8 +187,8 @@ BAD = {
     "rule_below_law": (
         GOOD.replace("notice_days: 5,", "assembly_notice_days: 7,"),
         "rules.assembly_notice_days",
-        "≥ 10",
-        "不小于10",
+        "from 10 to 366",
+        "10 到 366",
     ),
     "owners_without_area": (
         GOOD.replace("  area_total: 3240.0\n", ""),
@@ -207,7 +207,7 @@ BAD = {
         "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
         + "title: *a8\n",
-        "",
+        "a0",  # refused at the first anchor, before any alias is read
         "aliases",
         "别名",
     ),

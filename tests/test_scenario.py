@@ -171,13 +171,14 @@ def test_impossible_date_and_duplicate_key_are_input_errors(tmp_path):
 
 
 def test_command_line_values_are_read_like_scenario_yaml():
-    from xsim.scenario import yaml_value
+    from xsim.io import parse_value
 
-    assert yaml_value("3") == 3
-    assert yaml_value("[upper, middle]") == ["upper", "middle"]
-    assert yaml_value("false") is False
-    assert yaml_value("2026-04-31") == "2026-04-31"  # left to the schema to refuse
-    assert yaml_value("[unclosed") == "[unclosed"
-    assert (
-        yaml_value("!!python/object/apply:os.system [ls]") == "!!python/object/apply:os.system [ls]"
-    )
+    assert parse_value("3") == 3
+    assert parse_value("[upper, middle]") == ["upper", "middle"]
+    assert parse_value("false") is False
+    assert parse_value("2026-04-31") == "2026-04-31"  # left to the schema to refuse
+    assert parse_value("[unclosed") == "[unclosed"
+    # a tag is refused (and never executed), naming the field
+    with pytest.raises(InputError) as err:
+        parse_value("!!python/object/apply:os.system [ls]", "narrative")
+    assert err.value.field == "narrative" and "tag" in err.value.expected_en

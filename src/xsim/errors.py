@@ -3,12 +3,15 @@
 Every error a user can cause is an :class:`InputError`: it names the file, the field path inside
 it (and the YAML line when known) and what was expected, in Chinese and in English. The CLI prints
 ``error.message(lang)`` on stderr and exits with code 2; widgets show ``error.message("zh")``.
+Library code only raises these; turning them into messages and exit codes is the CLI's job.
+
+Field paths are written by :func:`xsim.io.format_path` (``participants[2].count``); input is read
+and validated by :mod:`xsim.io`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass
@@ -41,15 +44,3 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return self.message("en")
-
-
-def field_path(loc: tuple[Any, ...]) -> str:
-    """A pydantic error location as a user reads it: ``("participants", 2, "count")`` →
-    ``participants[2].count``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out

@@ -33,8 +33,7 @@ __all__ = [
     "SETTINGS",
     "Profile",
     "ProfileSetting",
-    "LawSource",
-    "DocumentSource",
+    "Source",
     "load_profile",
     "profile_from_dict",
     "builtin_profiles",
@@ -176,62 +175,90 @@ SETTINGS: dict[str, tuple[Any, bool, str]] = {
 # --- profiles ---------------------------------------------------------------------------------
 
 
-class LawSource(BaseModel):
-    """A setting's source in a law text the kit holds (quoted through :mod:`xsim.law`)."""
+class Source(BaseModel):
+    """Where a profile setting comes from: a law text the kit holds (``law``, ``version``,
+    ``article`` and optionally ``paragraph``: quoted through :mod:`xsim.law`), or a local document
+    the kit does not hold (``document``, optionally ``article`` as written and ``text``)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    law: Annotated[str, Field(strict=True, min_length=1)]
-    version: Annotated[str, Field(strict=True, min_length=1)]
-    article: Annotated[int, Field(strict=True, ge=1, le=999)]
+    law: Annotated[str, Field(strict=True, min_length=1)] | None = None
+    version: Annotated[str, Field(strict=True, min_length=1)] | None = None
+    article: (
+        Annotated[int, Field(strict=True, ge=1, le=999)]
+        | Annotated[str, Field(strict=True, min_length=1, max_length=40)]
+        | None
+    ) = None
     paragraph: Annotated[int, Field(strict=True, ge=1, le=50)] | None = None
+    document: Annotated[str, Field(strict=True, min_length=1, max_length=200)] | None = None
+    text: Annotated[str, Field(strict=True, min_length=1, max_length=2000)] | None = None
 
     @model_validator(mode="after")
-    def _exists(self) -> LawSource:
+    def _exists(self) -> Source:
         from xsim import law
+        from xsim.io import FieldProblem
 
+        if self.document is not None:
+            if self.law is not None or self.version is not None or self.paragraph is not None:
+                raise FieldProblem(
+                    ("document",),
+                    "either a law (law, version, article) or a document, not both",
+                    "来源应为法律（law、version、article）或文件（document）之一，不能同时填写",
+                )
+            return self
+        if self.law is None:
+            raise FieldProblem(
+                ("law",),
+                "a law (law, version, article) or a document (document: …)",
+                "应填写法律（law、version、article）或文件（document: …）",
+            )
         if self.law not in law.LAWS:
-            raise ValueError(f"unknown_law:{self.law}")
+            raise FieldProblem(
+                ("law",),
+                f"a law the kit holds ({', '.join(law.LAWS)})",
+                f"应为本工具收录的法律（{'、'.join(law.LAWS)}）",
+            )
+        versions = [v.key for v in law.LAWS[self.law].versions]
+        if self.version not in versions:
+            raise FieldProblem(
+                ("version",),
+                f"a version of {self.law}: {', '.join(versions)}",
+                f"应为 {self.law} 的版本之一：{'、'.join(versions)}",
+            )
         try:
+            if not isinstance(self.article, int):
+                raise KeyError(self.article)
             art = law.article(self.law, self.version, self.article)
             if self.paragraph is not None:
                 art.paragraph(self.paragraph)
         except KeyError:
-            raise ValueError("unknown_article") from None
+            raise FieldProblem(
+                ("article",),
+                f"an article number (and paragraph) of {self.law} ({self.version})",
+                f"应为 {self.law}（{self.version}）中存在的条款编号",
+            ) from None
         return self
 
     def citation(self, lang: str = "zh") -> str:
         from xsim import law
 
+        if self.document is not None:
+            return f"《{self.document}》{self.article or ''}"
         return law.cite(self.law, self.article, self.version, paragraph=self.paragraph, lang=lang)
 
-    def quote(self) -> str:
+    def quote(self) -> str | None:
         from xsim import law
 
+        if self.document is not None:
+            return self.text
         return law.quote(self.law, self.version, self.article, self.paragraph)
-
-
-class DocumentSource(BaseModel):
-    """A setting's source in a local document the kit does not hold (a county's own rules)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    document: Annotated[str, Field(strict=True, min_length=1, max_length=200)]
-    article: Annotated[str, Field(strict=True, min_length=1, max_length=40)] | None = None
-    text: Annotated[str, Field(strict=True, min_length=1, max_length=2000)] | None = None
-
-    def citation(self, lang: str = "zh") -> str:
-        return f"《{self.document}》{self.article or ''}"
-
-    def quote(self) -> str | None:
-        return self.text
 
 
 class ProfileSetting(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     value: Any
-    source: LawSource | DocumentSource
+    source: Source
 
 
 class Profile(BaseModel):
@@ -245,13 +272,23 @@ class Profile(BaseModel):
 
     @model_validator(mode="after")
     def _settings_valid(self) -> Profile:
+        from xsim.io import FieldProblem
+
+        valid = ", ".join(k for k in Rulebook.model_fields)
         for key, setting in self.settings.items():
             if key not in Rulebook.model_fields:
-                raise ValueError(f"unknown_setting:{key}")
+                raise FieldProblem(
+                    ("settings", key), f"one of the settings {valid}", f"应为以下设置之一：{valid}"
+                )
             try:
                 RulebookOverrides.model_validate({key: setting.value})
             except ValidationError as exc:
-                raise ValueError(f"bad_value:{key}:{exc.errors()[0]['msg']}") from None
+                why = exc.errors()[0]["msg"]
+                raise FieldProblem(
+                    ("settings", key, "value"),
+                    f"a valid value for {key} ({why})",
+                    f"{key} 的取值无效（{why}）",
+                ) from None
         return self
 
     def overrides(self) -> RulebookOverrides:
@@ -275,93 +312,28 @@ def builtin_profiles() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def _errors(source: str, exc: ValidationError, lines: dict | None = None) -> Exception:
-    from xsim.errors import InputError, field_path
-
-    err = exc.errors(include_url=False)[0]
-    loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-    msg = str((err.get("ctx") or {}).get("error", err.get("msg", "")))
-    code, _, rest = msg.partition(":")
-    valid = ", ".join(Rulebook.model_fields)
-    if err["type"] == "value_error" and code == "unknown_setting":
-        loc = (*loc, "settings", rest)
-        en, zh = f"one of the settings {valid}", f"应为以下设置之一：{valid}"
-    elif err["type"] == "value_error" and code == "bad_value":
-        key, _, why = rest.partition(":")
-        loc = (*loc, "settings", key, "value")
-        en, zh = f"a valid value for {key} ({why})", f"{key} 的取值无效（{why}）"
-    elif err["type"] == "value_error" and code in ("unknown_law", "unknown_article"):
-        from xsim import law
-
-        en = f"a law and article the kit holds (laws: {', '.join(law.LAWS)})"
-        zh = f"应为本工具收录的法律及其条文（法律：{'、'.join(law.LAWS)}）"
-    elif err["type"] == "extra_forbidden":
-        en, zh = "a known field (unknown field; a typo?)", "未知字段（是否拼写错误？）"
-    elif err["type"] == "missing":
-        en, zh = "required field is missing", "缺少必填字段"
-    else:
-        en, zh = f"a valid value ({err.get('msg')})", f"取值无效（{err.get('msg')}）"
-    line = None
-    if lines:
-        for n in range(len(loc), -1, -1):
-            if loc[:n] in lines:
-                line = lines[loc[:n]]
-                break
-    return InputError(source, field_path(loc), en, zh, line)
-
-
 def profile_from_dict(data: Any, source: str = "<profile>", lines: dict | None = None) -> Profile:
-    """Validate plain data into a :class:`Profile`; every problem raises ``InputError``."""
-    from xsim.errors import InputError
+    """Validate plain data (or an :class:`xsim.io.YamlDocument`) into a :class:`Profile`; every
+    problem raises ``InputError`` naming the file, the field and the line."""
+    from xsim.io import validate
 
-    if not isinstance(data, dict):
-        raise InputError(
-            source,
-            "",
+    return validate(
+        Profile,
+        data,
+        source,
+        lines,
+        what=(
             "a local rule profile (name:, title_zh:, settings:)",
-            "应为地方规则文件（name:、title_zh:、settings:）",
-        )
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as exc:
-        raise _errors(source, exc, lines) from None
-
-
-MAX_PROFILE_BYTES = 1_000_000
-
-
-def _read_profile_file(source: str) -> str:
-    # TODO(lead): route through xsim.io's reader once branch h1 is merged (one input layer).
-    from xsim.errors import InputError
-
-    path = Path(source)
-    try:
-        if not path.is_file():
-            raise InputError(source, "", "an existing profile file", "地方规则文件不存在或不是文件")
-        if path.stat().st_size > MAX_PROFILE_BYTES:
-            raise InputError(
-                source, "", f"a file under {MAX_PROFILE_BYTES} bytes", "文件过大（应小于1MB）"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            source, "", f"a readable file ({exc.strerror})", f"无法读取文件（{exc.strerror}）"
-        ) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            source,
-            "",
-            f"UTF-8 text (byte {exc.start})",
-            f"应为 UTF-8 编码的文本（第{exc.start}字节）",
-        ) from None
+            "地方规则文件（name:、title_zh:、settings:）",
+        ),
+    )
 
 
 def load_profile(ref: str | os.PathLike[str]) -> LoadedProfile:
     """A profile by built-in name (``chongqing``) or by file path; ``InputError`` when unknown or
-    invalid (naming the file, the line and the field)."""
+    invalid (naming the file, the line and the field). Files are read by :mod:`xsim.io`."""
     from xsim.errors import InputError
+    from xsim.io import load_yaml_file, load_yaml_text
 
     text_ref = str(ref)
     if _PROFILE_KEY.match(text_ref) and not Path(text_ref).exists():
@@ -374,12 +346,9 @@ def load_profile(ref: str | os.PathLike[str]) -> LoadedProfile:
                 f"应为内置地方规则（{names}）或地方规则文件；实际为“{text_ref}”",
             )
         path = resources.files("xsim.data").joinpath("profiles", f"{text_ref}.yaml")
-        text = path.read_text(encoding="utf-8")
         source = f"xsim/data/profiles/{text_ref}.yaml"
+        document = load_yaml_text(path.read_text(encoding="utf-8"), source)
     else:
         source = text_ref
-        text = _read_profile_file(source)
-    from xsim.records import _line_map, _parse_yaml
-
-    data = _parse_yaml(text, source)
-    return LoadedProfile(profile_from_dict(data, source, _line_map(text)), source)
+        document = load_yaml_file(ref)
+    return LoadedProfile(profile_from_dict(document, source), source)

@@ -8,7 +8,11 @@ team's variant is just an override: ``scenario.with_overrides({"organizer.notice
 
 Bad input never raises a pydantic or YAML traceback: :func:`load_scenario` raises
 :class:`xsim.errors.InputError` naming the file, the field path, the YAML line and the valid
-choices.
+choices. Files are read by the one input layer (:mod:`xsim.io`: YAML 1.2 core types, no anchors,
+aliases or tags, a size limit). Every number has a documented range, enforced here (the bound
+types below; :func:`scenario_ranges` lists them all): numbers are numbers (``true`` is not 1,
+``"3"`` is not 3), NaN and infinity are refused, and no value can make a run step through a
+billion days or units.
 """
 
 from __future__ import annotations
@@ -18,19 +22,49 @@ import difflib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
-from xsim.errors import InputError, field_path
+from xsim.errors import InputError
 from xsim.forms import FORMS
+from xsim.io import (
+    FieldProblem,
+    format_path,
+    load_yaml_file,
+    parse_path,
+    validate,
+)
+from xsim.io.validation import field_range, inner_model
 from xsim.rules.rulebook import RulebookOverrides
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "data" / "scenarios"
 
+# -- documented ranges ----------------------------------------------------------------------------
+# Every number a scenario (or ``--set``) accepts has one of these ranges or its own bound below.
+# The bounds are generous for real villages and communities and tight enough that a run stays
+# bounded in time and memory (the model steps through every day and every unit).
+
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+"""A share or probability, 0..1."""
 Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
+"""A position on the −1..1 opinion/stake scale."""
+Weight = Annotated[float, Field(gt=0.0, le=100.0)]
+"""A positive weight or multiplier (voice, dominance), at most 100."""
+Logit = Annotated[float, Field(ge=-20.0, le=20.0)]
+"""A logit coefficient or offset, −20..20 (beyond ±20 a probability is 0 or 1 to 9 digits)."""
+Hours = Annotated[float, Field(ge=0.0, le=24.0)]
+"""Hours per person or household, 0..24."""
+Yuan = Annotated[float, Field(ge=0.0, le=1e9)]
+"""Money in yuan, 0..10⁹."""
+MAX_DAYS = 730
+"""Longest implementation period simulated (two years): the model steps through every day."""
+MAX_UNITS = 2_000
+"""Most villager groups or buildings: the model loops over every unit."""
+MAX_HOUSEHOLDS = 200_000
+MAX_PEOPLE = 100_000
+"""Most representatives, respected persons or signatures counted in one scenario."""
+FIRST_DATE = dt.date(2000, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+"""Start dates a scenario may have (the calendar must hold every day of the run)."""
 
 CHANNELS = (
     "bulletin",  # 公开栏 — notice boards people pass by (§5.2)
@@ -53,34 +87,31 @@ ASSEMBLIES = (
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a number is a number (``true`` is not 1, ``"3"`` is not 3, 3.5 is not a whole
+    # number); dates are the one exception (text in YAML, see ``start_date``).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 _SETTING_ZH = {"village": "农村", "community": "城市社区"}
 
 
-class ScenarioProblem(ValueError):
-    """A problem a validator finds across fields: where it is (``loc`` inside the model that
-    raised it) and what was expected, in English and Chinese — so the loader can name the field
-    path and the YAML line instead of pointing at the whole file."""
-
-    def __init__(self, loc: tuple, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.loc, self.en, self.zh = tuple(loc), en, zh
+ScenarioProblem = FieldProblem
+"""A problem a validator finds across fields (``loc`` inside the model that raised it, en, zh):
+the loader names the field path and the YAML line instead of pointing at the whole file."""
 
 
 class Spread(_Strict):
     """A quantity drawn per person: normal(mean, sd), clipped to its range."""
 
-    mean: float
-    sd: NonNeg = 0.0
+    mean: Annotated[float, Field(ge=-10_000.0, le=10_000.0)]
+    sd: Annotated[float, Field(ge=0.0, le=10_000.0)] = 0.0
 
 
 class SignedSpread(_Strict):
     """A position drawn per person on the −1..1 scale: normal(mean, sd), clipped."""
 
     mean: Signed
-    sd: NonNeg = 0.0
+    sd: Annotated[float, Field(ge=0.0, le=2.0)] = 0.0
 
 
 class AgeShares(_Strict):
@@ -113,15 +144,17 @@ class BandShares(_Strict):
 class BandValues(_Strict):
     """A number per age band (any sign), e.g. a logit offset or an hour weight."""
 
-    young: float
-    middle: float
-    old: float
+    young: Logit
+    middle: Logit
+    old: Logit
 
 
 class Population(_Strict):
-    households: Annotated[int, Field(ge=1, le=200_000)]
+    households: Annotated[int, Field(ge=1, le=MAX_HOUSEHOLDS)]
     adults_per_household: Annotated[float, Field(ge=1.0, le=6.0)] = 2.4
-    units: Annotated[int, Field(ge=1)] = 6  # villager groups (村民小组) or buildings (楼栋)
+    units: Annotated[int, Field(ge=1, le=MAX_UNITS)] = (
+        6  # villager groups (村民小组) or buildings (楼栋)
+    )
     registered_share: Share = 0.85  # 户籍 adults; the rest live there without hukou
     owner_share: Share = 0.75  # households that own their home (tenants otherwise)
     female_share: Share = 0.5
@@ -162,17 +195,19 @@ class Organization(_Strict):
     ]
     name: str = ""
     position: Signed = 0.0  # interest position on the proposal
-    voice: Positive = 1.5  # weight of what it says relative to a resident
+    voice: Weight = 1.5  # weight of what it says relative to a resident
     group: str | None = None  # stakeholder group it speaks for, if any
     detect: Share = 0.0  # supervision committee: chance it notices a breach
     relevant: bool = True  # false: unrelated to the matter (brought in against §2.b)
 
 
 class Representatives(_Strict):
-    count: Annotated[int, Field(ge=0)] = 0  # 村（居）民代表 / 楼栋长
+    count: Annotated[int, Field(ge=0, le=MAX_PEOPLE)] = 0  # 村（居）民代表 / 楼栋长
     kind: Literal["villager_rep", "resident_rep", "building_head"] = "resident_rep"
-    voice: Positive = 2.0
-    respected: Annotated[int, Field(ge=0)] = 1  # veterans, deputies … available to invite (§2.e)
+    voice: Weight = 2.0
+    respected: Annotated[int, Field(ge=0, le=MAX_PEOPLE)] = (
+        1  # veterans, deputies … available to invite (§2.e)
+    )
 
 
 class ProposedBy(_Strict):
@@ -184,7 +219,7 @@ class ProposedBy(_Strict):
         "subject",
         "township",
     ] = "committee"
-    signatures: Annotated[int, Field(ge=0)] | None = None
+    signatures: Annotated[int, Field(ge=0, le=MAX_PEOPLE)] | None = None
 
 
 CATEGORIES = Literal[
@@ -216,15 +251,15 @@ class Topic(_Strict):
     owners_matter: bool = False  # a Civil Code art. 278 matter decided by the owners
     special_matter: bool = False  # art. 278 items 6–8 (e.g. an elevator): double 3/4
     violates_law: bool = False  # the proposal itself breaks the law (Organic Law art. 27)
-    budget_yuan: NonNeg = 0.0
-    implement_days: Annotated[int, Field(ge=1)] = 60
+    budget_yuan: Yuan = 0.0
+    implement_days: Annotated[int, Field(ge=1, le=MAX_DAYS)] = 60
 
 
 class Subsidies(_Strict):
     paid: bool = False
     decided_by_meeting: bool | None = None
     publicized: bool | None = None
-    yuan_per_person_day: NonNeg = 0.0
+    yuan_per_person_day: Annotated[float, Field(ge=0.0, le=10_000.0)] = 0.0
 
 
 class Organizer(_Strict):
@@ -259,11 +294,11 @@ class Behaviour(_Strict):
     with the turnout figures reported for urban residents' meetings in China (illustrative).
     """
 
-    attend_base: float = -2.2  # logit intercept
-    attend_stake: float = 2.2  # per unit of |stake|: those with more at stake come (Olson)
-    attend_trust: float = 1.0  # per unit of (trust − 0.5)·2: trust in the committee
-    attend_knowledge: float = 0.8  # per unit of knowledge of the matter
-    attend_cost: float = 0.35  # per hour of effective time cost
+    attend_base: Logit = -2.2  # logit intercept
+    attend_stake: Logit = 2.2  # per unit of |stake|: those with more at stake come (Olson)
+    attend_trust: Logit = 1.0  # per unit of (trust − 0.5)·2: trust in the committee
+    attend_knowledge: Logit = 0.8  # per unit of knowledge of the matter
+    attend_cost: Logit = 0.35  # per hour of effective time cost
     work_cost: BandValues = BandValues(young=1.0, middle=0.9, old=0.35)  # hour weight, daytime
     evening_cost: BandValues = BandValues(young=0.6, middle=0.6, old=0.5)  # hour weight, evening
     online_affinity: BandValues = BandValues(young=0.8, middle=0.2, old=-0.8)  # logit, online
@@ -273,13 +308,17 @@ class Behaviour(_Strict):
     # days of slack that make attending 63 % feasible (1 − e^{−1}), per age band; equal by default,
     # a scenario may make working adults slower to arrange leave than retirees
     plan_days: BandValues = BandValues(young=2.0, middle=2.0, old=2.0)
-    rep_plan_days: Positive = 2.0  # … for representatives and other members asked in person
+    rep_plan_days: Annotated[float, Field(gt=0.0, le=365.0)] = (
+        2.0  # … for representatives and other members asked in person
+    )
     cascade: Share = 0.3  # scale of Granovetter thresholds (share of one's unit that must go)
-    epsilon: Positive = 0.5  # confidence bound (opinion scale −1..1, i.e. 0.25 on 0..1)
+    epsilon: Annotated[float, Field(gt=0.0, le=2.0)] = (
+        0.5  # confidence bound (opinion scale −1..1, i.e. 0.25 on 0..1)
+    )
     susceptibility: Share = 0.6  # Friedkin–Johnsen weight on others vs. one's first view
-    self_weight: Positive = 1.0  # weight a listener gives to their own current view
+    self_weight: Weight = 1.0  # weight a listener gives to their own current view
     deffuant_mu: Share = 0.3  # convergence parameter of online pairwise exchanges
-    dominance: Positive = 3.0  # voice multiplier of high-status residents, unfacilitated
+    dominance: Weight = 3.0  # voice multiplier of high-status residents, unfacilitated
     facilitation: Share = 0.8  # share of the status premium a moderator removes
     expert_pull: Share = 0.3  # pull of an expert briefing toward the assessed merit
     expert_knowledge: Share = 0.4  # share of the knowledge gap an expert briefing closes
@@ -288,11 +327,11 @@ class Behaviour(_Strict):
     dispute_band: Annotated[float, Field(ge=0.0, lt=0.5)] = 0.1
     abstain: Share = 0.05  # |opinion| below which one takes no side
     rep_attend: Share = 0.85  # representatives attend a meeting they sit in
-    assembly_base: float = 1.2  # logit bonus: a deciding meeting / vote is mobilized harder
+    assembly_base: Logit = 1.2  # logit bonus: a deciding meeting / vote is mobilized harder
     owners_canvass: Share = 0.35  # extra owners reached by door-to-door ballots (owners' meeting)
-    explain_hours: NonNeg = 0.5  # organizer hours per dissenter explained to
-    door_hours: NonNeg = 0.25  # organizer hours per household visited door to door
-    expert_fee_yuan: NonNeg = 2000.0
+    explain_hours: Hours = 0.5  # organizer hours per dissenter explained to
+    door_hours: Hours = 0.25  # organizer hours per household visited door to door
+    expert_fee_yuan: Yuan = 2000.0
 
 
 class Scenario(_Strict):
@@ -302,7 +341,10 @@ class Scenario(_Strict):
     narrative: str = ""
     teaching_points: list[str] = []
     sources: dict[str, str] = {}  # where each figure comes from, or "illustrative"
-    start_date: dt.date = dt.date(2026, 3, 2)
+    # lax: a date is written as text (YYYY-MM-DD) in YAML and on the command line
+    start_date: Annotated[dt.date, Strict(False), Field(ge=FIRST_DATE, le=LAST_DATE)] = dt.date(
+        2026, 3, 2
+    )
     scope: Literal["whole", "group", "cross_community"] = "whole"
     lead: Literal["party_branch", "committee", "township", "other"] = "committee"
     population: Population
@@ -317,6 +359,14 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
+        if self.population.units > self.population.households:
+            raise ScenarioProblem(
+                ("population", "units"),
+                f"population.units ({self.population.units}) cannot exceed population.households "
+                f"({self.population.households})",
+                f"楼栋或村民小组数（{self.population.units}）不能多于户数"
+                f"（{self.population.households}）",
+            )
         total = sum(g.share for g in self.stakeholder_groups)
         if abs(total - 1.0) > 1e-6:
             parts = " + ".join(f"{g.id} {g.share:g}" for g in self.stakeholder_groups)
@@ -395,33 +445,49 @@ class Scenario(_Strict):
         return self.group_ids if invited == "all" else list(invited)
 
     def with_overrides(self, overrides: dict[str, Any] | None, source: str = "<overrides>"):
-        """A copy with dotted-path values replaced, validated like a file.
+        """A copy with field-path values replaced, validated like a file.
 
-        ``{"organizer.notice_days": 3, "stakeholder_groups.ground.share": 0.2}`` — list items are
-        addressed by index or by ``id``. An unknown path raises ``InputError`` naming the valid
-        choices at the point where the path went wrong.
+        ``{"organizer.notice_days": 3, "stakeholder_groups.ground.share": 0.2}`` — paths use the
+        one path syntax of :mod:`xsim.io.paths` (``organizations.0.voice`` or
+        ``organizations[0].voice``); list items are addressed by index or by ``id``. An unknown path
+        raises ``InputError`` naming the valid choices at the point where the path went wrong.
+        Tuples count as lists and numpy scalars as plain numbers (widgets and sweeps give them).
         """
         if not overrides:
             return self
         data = self.model_dump(mode="json")
         for path, value in overrides.items():
-            _set_dotted(data, str(path), value, source)
+            _set_path(data, str(path), _plain(value), source)
         return scenario_from_dict(data, source=source)
 
 
-# -- dotted overrides ---------------------------------------------------------------------------
+# -- overrides ------------------------------------------------------------------------------------
 
 
-def _set_dotted(data: dict, path: str, value: Any, source: str) -> None:
-    parts = path.split(".")
+def _plain(value: Any) -> Any:
+    """Plain data for validation: tuples → lists, numpy scalars → Python numbers."""
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _set_path(data: dict, path: str, value: Any, source: str) -> None:
+    parts = parse_path(path, source)
     node: Any = data
     for i, part in enumerate(parts):
-        here = ".".join(parts[: i + 1])
+        here = format_path(parts[: i + 1])
         last = i == len(parts) - 1
         if isinstance(node, dict):
-            choices = _choices_at(parts[:i], node)
+            # model_dump lists every field of a model, so the keys are the valid names here
+            choices = [str(k) for k in node]
             if part not in choices:
-                _unknown(source, here, part, choices)
+                _unknown(source, here, str(part), choices)
             if last:
                 node[part] = value
             else:
@@ -434,46 +500,21 @@ def _set_dotted(data: dict, path: str, value: Any, source: str) -> None:
                 ids = [str(k) for k in range(len(node))] + [
                     str(item["id"]) for item in node if isinstance(item, dict) and "id" in item
                 ]
-                _unknown(source, here, part, ids)
+                _unknown(source, here, str(part), ids)
             if last:
                 node[idx] = value
             else:
                 node = node[idx]
         else:
-            _unknown(source, here, part, [])
+            _unknown(source, here, str(part), [])
 
 
-def _list_index(node: list, part: str) -> int | None:
-    if part.isdigit() and int(part) < len(node):
-        return int(part)
+def _list_index(node: list, part: str | int) -> int | None:
+    if isinstance(part, int):
+        return part if part < len(node) else None
     for k, item in enumerate(node):
         if isinstance(item, dict) and item.get("id") == part:
             return k
-    return None
-
-
-def _choices_at(parent_parts: list[str], node: dict) -> list[str]:
-    """Field names valid at a path: the schema's fields when known, else the keys present."""
-    model: Any = Scenario
-    for part in parent_parts:
-        if model is None:
-            break
-        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
-        model = _inner_model(field.annotation) if field is not None else None
-    if model is not None and hasattr(model, "model_fields"):
-        return list(model.model_fields)
-    return list(node)
-
-
-def _inner_model(annotation: Any) -> Any:
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
     return None
 
 
@@ -493,167 +534,37 @@ def _unknown(source: str, field: str, part: str, choices: list[str]) -> None:
 # -- loading --------------------------------------------------------------------------------------
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that remembers the line of every node by its path in the document.
-
-    Dates stay text (pydantic validates them, so an impossible date such as 2026-02-30 is reported
-    against its field) and a key given twice is refused instead of silently overwritten.
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.lines: dict[tuple, int] = {}
-
-    def construct_document(self, node):  # noqa: D102 — yaml API
-        self._remember(node, ())
-        return super().construct_document(node)
-
-    def _remember(self, node, path: tuple) -> None:
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                kpath = (*path, key.value)
-                self._remember(value, kpath)
-                self.lines[kpath] = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self._remember(item, (*path, i))
-
-    def construct_mapping(self, node, deep=False):  # noqa: D102 — yaml API
-        seen = set()
-        for key_node, _ in node.value:
-            key = key_node.value
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
-    loader = _LineLoader(text)
-    try:
-        data = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(
-            source, "", f"not valid YAML: {problem}", f"不是有效的 YAML：{problem}", line
-        ) from None
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise InputError(source, "", f"not valid YAML: {exc}", f"不是有效的 YAML：{exc}") from None
-    finally:
-        loader.dispose()
-    return data, loader.lines
-
-
-def yaml_value(text: str) -> Any:
-    """A value typed on a command line (``3``, ``false``, ``[a, b]``), read like scenario YAML.
-
-    Text that is not valid YAML is kept as text; the scenario's validation then judges it.
-    """
-    loader = _LineLoader(text)
-    try:
-        return loader.get_single_data()
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
-        return text
-    finally:
-        loader.dispose()
-
-
 def scenario_from_dict(
     data: Any, source: str = "<dict>", lines: dict[tuple, int] | None = None
 ) -> Scenario:
-    """Validate a scenario given as plain data; every problem becomes one ``InputError``."""
-    if not isinstance(data, dict):
-        raise InputError(
-            source, "", "a scenario must be a YAML mapping", "情景文件必须是 YAML 映射"
-        )
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise _input_error(exc, source, lines or {}) from None
+    """Validate a scenario given as plain data (or an :class:`xsim.io.YamlDocument`); every
+    problem becomes one ``InputError``."""
+    return validate(
+        Scenario,
+        data,
+        source,
+        lines,
+        what=("a scenario: a mapping of fields (name: …, title: …)", "情景的字段映射"),
+    )
 
 
-def _input_error(exc: ValidationError, source: str, lines: dict[tuple, int]) -> InputError:
-    errors = exc.errors()
-    # A misspelt key is both "unknown" and "missing": name the unknown one, it has the hint.
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    problem = (err.get("ctx") or {}).get("error")
-    if isinstance(problem, ScenarioProblem):
-        loc = loc + problem.loc
-    field = field_path(loc)
-    line = None
-    for k in range(len(loc), -1, -1):
-        if loc[:k] in lines:
-            line = lines[loc[:k]]
-            break
-    kind = err["type"]
-    msg = err["msg"].removeprefix("Value error, ")
-    if isinstance(problem, ScenarioProblem):
-        return InputError(source, field, problem.en, problem.zh, line)
-    bound = _bound_zh(kind, err.get("ctx") or {})
-    if bound:
-        return InputError(source, field, msg, f"数值超出范围：{bound}", line)
-    if kind == "extra_forbidden":
-        parent_fields = _fields_for_loc(loc[:-1])
-        choices = ", ".join(parent_fields)
-        near = difflib.get_close_matches(str(loc[-1]), parent_fields, n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        return InputError(
-            source,
-            field,
-            f"unknown field{hint}; valid fields: {choices}",
-            f"未知字段{('（是否应为「' + near[0] + '」？）') if near else ''}；可用字段：{choices}",
-            line,
-        )
-    if kind == "missing":
-        return InputError(source, field, "required field is missing", "缺少必填字段", line)
-    zh = {
-        "literal_error": "取值无效，",
-        "less_than_equal": "数值超出范围，",
-        "greater_than_equal": "数值超出范围，",
-        "greater_than": "数值超出范围，",
-        "int_parsing": "应为整数，",
-        "float_parsing": "应为数字，",
-        "bool_parsing": "应为 true 或 false，",
-        "date_from_datetime_parsing": "应为日期 YYYY-MM-DD，",
-        "string_pattern_mismatch": "只能用小写英文字母、数字和下划线，",
-    }.get(kind, "")
-    return InputError(source, field, msg, f"{zh}{msg}", line)
+def scenario_ranges() -> list[tuple[str, Any, Any]]:
+    """(field path, lowest, highest) of every bounded number of a scenario, from the schema: the
+    documented ranges (``None`` = no bound on that side)."""
+    out: list[tuple[str, Any, Any]] = []
 
+    def walk(model: type[BaseModel], loc: tuple) -> None:
+        for name, info in model.model_fields.items():
+            inner = inner_model(info.annotation)
+            if inner is not None and inner is not model:
+                walk(inner, (*loc, name))
+                continue
+            lo, hi = field_range(model, (name,))
+            if lo is not None or hi is not None:
+                out.append((format_path((*loc, name)), lo, hi))
 
-def _bound_zh(kind: str, ctx: dict) -> str:
-    """The bound a number broke, in Chinese ("应大于或等于 -1")."""
-    words = {
-        "less_than_equal": ("le", "应小于或等于"),
-        "greater_than_equal": ("ge", "应大于或等于"),
-        "greater_than": ("gt", "应大于"),
-        "less_than": ("lt", "应小于"),
-    }
-    if kind not in words or words[kind][0] not in ctx:
-        return ""
-    key, text = words[kind]
-    return f"{text} {ctx[key]}"
-
-
-def _fields_for_loc(loc: tuple) -> list[str]:
-    model: Any = Scenario
-    for part in loc:
-        if isinstance(part, int) or model is None:
-            continue
-        field = model.model_fields.get(str(part))
-        model = _inner_model(field.annotation) if field is not None else None
-    return list(model.model_fields) if model is not None else []
+    walk(Scenario, ())
+    return out
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
@@ -674,14 +585,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             f"no such scenario; bundled scenarios: {names}",
             f"找不到该情景；内置情景：{names}",
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            str(path), "", f"cannot read file: {exc}", f"无法读取文件：{exc}"
-        ) from None
-    data, lines = _parse_yaml(text, str(path))
-    return scenario_from_dict(data, source=str(path), lines=lines)
+    return scenario_from_dict(load_yaml_file(path), source=str(path))
 
 
 def bundled_names() -> list[str]:

@@ -15,13 +15,18 @@ import sys
 from typing import Any
 
 from xsim.errors import InputError
-from xsim.scenario import yaml_value
+from xsim.io import parse_assignments
+
+MAX_SEED = 2**63 - 1
+"""Seeds are whole numbers 0..2⁶³−1 (what numpy's seed sequence and the study seeds accept)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", help="bundled scenario name or path to a scenario YAML file")
     parser.add_argument("--form", default=None, help="consultation form (default: the scenario's)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--seed", default="0", help=f"random seed, a whole number 0..{MAX_SEED} (default 0)"
+    )
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--record", metavar="FILE", help="write the run's case record (YAML)")
     parser.add_argument(
@@ -34,38 +39,62 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        if "=" not in item:
-            raise InputError(
-                "--set",
-                item,
-                "expected PATH=VALUE, e.g. organizer.notice_days=3",
-                "格式应为 参数路径=取值，例如 organizer.notice_days=3",
-            )
-        path, raw = item.split("=", 1)
-        out[path.strip()] = yaml_value(raw)
-    return out
+    """``--set PATH=VALUE`` items as scenario overrides (values read like scenario YAML)."""
+    return parse_assignments(items, "--set")
+
+
+def parse_seed(text: str | int) -> int:
+    """A seed given on the command line: a whole number 0..MAX_SEED, else ``InputError``."""
+    raw = str(text).strip()
+    if raw.isascii() and raw.isdigit() and int(raw) <= MAX_SEED:
+        return int(raw)
+    raise InputError(
+        "--seed",
+        "",
+        f"a whole number from 0 to {MAX_SEED}; got {raw[:40]!r}",
+        f"随机种子应为 0 到 {MAX_SEED} 之间的整数；实际为 {raw[:40]!r}",
+    )
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by ``None`` (JSON has no NaN)."""
+    import math
+
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        return json_safe(value.item())
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
+    from xsim.scenario import load_scenario
+
+    seed = parse_seed(args.seed)
+    overrides = parse_overrides(args.set)
+    # validated before the simulator is imported, and reported against "--set"
+    spec = load_scenario(args.scenario).with_overrides(overrides, "--set")
     from xsim.model import ConsultationModel
     from xsim.records import dump_record
 
-    overrides = parse_overrides(args.set)
-    model = ConsultationModel(args.scenario, form=args.form, rng=args.seed, overrides=overrides)
+    model = ConsultationModel(spec, form=args.form, rng=seed)
     outcome = model.run()
     if args.format == "json":
         payload = {
             "scenario": model.spec.name,
             "form": model.form.name,
-            "seed": args.seed,
+            "seed": seed,
             "outcome": outcome.to_dict(),
             "findings": [f.to_dict() for f in model.report.findings],
         }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        # strict JSON: a measure that is undefined (e.g. fairness with nobody present) is null
+        print(json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False))
     else:
-        print(render_text(model, args.seed, args.lang))
+        print(render_text(model, seed, args.lang))
     if args.record:
         try:
             dump_record(model.record, args.record)

@@ -191,21 +191,10 @@ def load_quiz(path) -> Quiz:
 
     Bad files raise :class:`InputError` naming the file and the field (``questions[2].correct``).
     """
-    from pathlib import Path
-
-    import yaml
+    from xsim.io import load_yaml_file
 
     source = str(path)
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError:
-        raise InputError(source, "", "a readable quiz file", "无法读取该测验文件") from None
-    except UnicodeDecodeError:
-        raise InputError(source, "", "UTF-8 text", "文件应为 UTF-8 编码的文本") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(source, "", "valid YAML", "YAML 格式有误", line) from None
+    data = load_yaml_file(path).data  # plain YAML 1.2 data; every problem is an InputError
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
         raise InputError(source, "questions", "a list of questions", "应有 questions 列表")
     allowed = {"prompt", "choices", "correct", "explanation", "clause"}

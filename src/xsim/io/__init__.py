@@ -1,0 +1,102 @@
+"""The one input layer: every file or value a user gives xsim is read here.
+
+Public API (stable; records, scenarios, rulebooks and profiles, lesson YAML and ``--set`` use it):
+
+Reading YAML (:mod:`xsim.io.yamlfile`) — YAML 1.2 core types only, plain data, no anchors,
+aliases or object tags, no duplicate keys, dates kept as text, NaN/infinity refused, a size limit
+checked before parsing, and a map field path → line:
+
+- :func:`load_yaml_file` (path) / :func:`load_yaml_bytes` / :func:`load_yaml_text` →
+  :class:`YamlDocument` (``.data``, ``.lines``, ``.line_of(loc)``);
+- :data:`MAX_YAML_BYTES` (1 MiB, override with ``max_bytes=``), :data:`MAX_DEPTH`;
+- :func:`read_bytes`: a regular file's bytes, bounded (no FIFOs, devices or directories).
+
+Validating (:mod:`xsim.io.validation`):
+
+- :func:`input_error_from_validation` (pydantic ``ValidationError`` → :class:`InputError`, with
+  field path, line, range, choices and did-you-mean in Chinese and English);
+- :class:`FieldProblem`: raise it from a model validator to point at a field with a message.
+- :func:`validate`: ``model.model_validate`` of a :class:`YamlDocument` or plain data, errors
+  translated.
+
+Field paths (:mod:`xsim.io.paths`): :func:`parse_path` (``a.0.b`` or ``a[0].b`` → tuple),
+:func:`format_path` (tuple → ``a[0].b``).
+
+Command-line values (:mod:`xsim.io.values`): :func:`parse_value`, :func:`parse_assignment`
+(``PATH=VALUE``), :func:`parse_assignments`.
+
+Every problem raises :class:`xsim.errors.InputError` (file, field, line, expected in zh and en).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from xsim.errors import InputError
+from xsim.io.paths import format_path, parse_path
+from xsim.io.validation import FieldProblem, input_error_from_validation
+from xsim.io.values import MAX_VALUE_BYTES, parse_assignment, parse_assignments, parse_value
+from xsim.io.yamlfile import (
+    MAX_DEPTH,
+    MAX_YAML_BYTES,
+    YamlDocument,
+    line_of,
+    load_yaml_bytes,
+    load_yaml_file,
+    load_yaml_text,
+    read_bytes,
+)
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_VALUE_BYTES",
+    "MAX_YAML_BYTES",
+    "FieldProblem",
+    "InputError",
+    "YamlDocument",
+    "format_path",
+    "input_error_from_validation",
+    "line_of",
+    "load_yaml_bytes",
+    "load_yaml_file",
+    "load_yaml_text",
+    "parse_assignment",
+    "parse_assignments",
+    "parse_path",
+    "parse_value",
+    "read_bytes",
+    "validate",
+]
+
+
+def validate[M: BaseModel](
+    model: type[M],
+    data: Any,
+    source: str = "<data>",
+    lines: dict[tuple[Any, ...], int] | None = None,
+    *,
+    codes: dict[str, tuple[str, str, str]] | None = None,
+    what: tuple[str, str] = ("a mapping of fields", "字段映射"),
+) -> M:
+    """``model.model_validate(data)``; a :class:`YamlDocument` may be given as ``data`` (its lines
+    are used). Any problem raises one :class:`InputError`: an empty file or a top level that is
+    not a mapping is named as such (``what`` = (en, zh) of what the file should hold)."""
+    if isinstance(data, YamlDocument):
+        data, lines, source = data.data, data.lines, data.source
+    if data is None:
+        raise InputError(source, "", f"{what[0]}; the file is empty", f"应为{what[1]}；文件是空的")
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        raise InputError(
+            source,
+            "",
+            f"{what[0]} at the top level (key: value); got a {kind}",
+            f"顶层应为{what[1]}（键: 值）；实际为 {kind}",
+            1 if lines else None,
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise input_error_from_validation(exc, source, lines, model=model, codes=codes) from None
