@@ -27,7 +27,7 @@ EXPECTED = {
     "04-compensation-not-escalated.yaml": {"PROC-ESCALATE"},
     "05-villagers-meeting-no-quorum.yaml": {"PROC-QUORUM"},
     "06-park-never-publicized.yaml": {"RES-PUBLICIZE"},
-    "07-married-out-women.yaml": {"RES-LEGAL"},
+    "07-married-out-women.yaml": {"PROC-BODY", "RES-LEGAL"},
     "08-canal-cross-village-compliant.yaml": set(),
 }
 
@@ -55,8 +55,10 @@ def test_examples_give_their_findings_and_exit_code(name, capsys):
 def test_json_object_has_the_spec_keys(capsys):
     code, out, _ = run(capsys, "check", LATE, "--format", "json")
     result = json.loads(out)
-    assert {"case", "compliant", "findings"} <= set(result)
+    assert {"case", "compliant", "findings", "law_as_of"} <= set(result)
     assert result["case"] == "石坝村三组通组公路硬化协商"
+    assert result["law_as_of"] == "2026-04-10"  # the consultation date: no deciding meeting
+    assert result["law_versions"]["villagers_committees"] == "2025"
     [f] = result["findings"]
     assert {"code", "severity", "clause", "message_zh", "message_en", "where"} <= set(f)
     assert f == {
@@ -67,6 +69,12 @@ def test_json_object_has_the_spec_keys(capsys):
         "severity": "violation",
     }
     assert "提前2天通知，应至少提前5天" in f["message_zh"]
+    assert f["basis"] == {
+        "kind": "local",
+        "file": "rules:",
+        "source": "本记录 rules.notice_days",
+        "setting": "notice_days",
+    }
 
 
 def test_several_files_give_a_list_and_the_worst_exit_code(capsys):
@@ -103,14 +111,21 @@ def test_text_output_for_a_cadre(capsys):
     assert positions == sorted(positions)
     [finding] = [ln for ln in lines if "PROC-QUORUM" in ln]
     assert lines.index(finding) > positions[2] and lines.index(finding) < positions[3]
-    assert "村委会组织法第22条" in finding and "470" in finding and "491" in finding
+    assert "《村民委员会组织法》第二十六条第一款（2025年修正）" in finding
+    assert "470" in finding and "491" in finding
+    assert "Organic Law" not in out  # trainee-facing text cites in Chinese
+    assert lines[2].startswith("适用法律：按2026-01-25施行的法律判断：《村民委员会组织法》（2025年修正）")
 
 
 def test_text_output_in_english(capsys):
     code, out, _ = run(capsys, "check", LATE, "--lang", "en")
     assert code == 1
     assert "Verdict: NOT COMPLIANT (1 violations" in out
-    assert "PROC-NOTICE [§4.2] Notified 2 days ahead; at least 5 required" in out
+    assert (
+        "PROC-NOTICE [local rule given in the record (rules.notice_days)] Notified 2 days ahead; "
+        "at least 5 required" in out
+    )
+    assert "Law applied: as in force on 2026-04-10" in out
     assert "3. Holding the consultation" in out
 
 
@@ -225,7 +240,11 @@ def test_rules_code_explains_with_the_clause_text(capsys):
     assert out.startswith("PROC-NOTICE")
     assert CLAUSES["§4.2"].text_zh in out
     code, out, _ = run(capsys, "rules", "PROC-QUORUM", "--lang", "en")
-    assert "more than half" in out and CLAUSES["Organic Law art. 22"].text_zh in out
+    assert "> half of adults" in out and "≥ 2/3 of the owners" in out
+    assert CLAUSES["villagers_committees@2025 art. 26 para. 1"].text_zh in out
+    assert "Organic Law of the Villagers' Committees (2025 amendment), art. 26 para. 1" in out
+    code, out, _ = run(capsys, "rules", "PROC-QUORUM")
+    assert "《村民委员会组织法》第二十六条第一款（2025年修正）" in out and "Organic Law" not in out
 
 
 def test_rules_unknown_code_exit_2_with_valid_codes(capsys):
