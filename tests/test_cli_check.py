@@ -114,7 +114,9 @@ def test_text_output_for_a_cadre(capsys):
     assert "《村民委员会组织法》第二十六条第一款（2025年修正）" in finding
     assert "470" in finding and "491" in finding
     assert "Organic Law" not in out  # trainee-facing text cites in Chinese
-    assert lines[2].startswith("适用法律：按2026-01-25施行的法律判断：《村民委员会组织法》（2025年修正）")
+    assert lines[2].startswith(
+        "适用法律：按2026-01-25施行的法律判断：《村民委员会组织法》（2025年修正）"
+    )
 
 
 def test_text_output_in_english(capsys):
@@ -251,3 +253,104 @@ def test_rules_unknown_code_exit_2_with_valid_codes(capsys):
     code, out, err = run(capsys, "rules", "PROC-NOTIS")
     assert code == 2 and out == ""
     assert "PROC-NOTIS" in err and all(c in err for c in RULES)
+
+
+# --- --as-of and --profile -------------------------------------------------------------------------
+
+
+def test_as_of_switches_the_law_applied(capsys):
+    code, out, _ = run(capsys, "check", LATE, "--as-of", "2025-12-20", "--format", "json")
+    result = json.loads(out)
+    assert result["law_as_of"] == "2025-12-20"
+    assert result["law_versions"]["villagers_committees"] == "2018"
+    _, out, _ = run(capsys, "check", LATE, "--as-of", "2025-12-20")
+    assert "适用法律：按2025-12-20施行的法律判断：《村民委员会组织法》（2018年修正）" in out
+
+
+def test_profile_by_name_and_by_file(capsys, tmp_path):
+    code, out, _ = run(capsys, "check", CLEAN, "--profile", "chongqing", "--format", "json")
+    assert json.loads(out)["profile"] == "xsim/data/profiles/chongqing.yaml"
+    mine = tmp_path / "county.yaml"
+    mine.write_text(
+        "name: county\ntitle_zh: 某县\nsettings:\n  notice_days:\n    value: 9\n"
+        "    source: {document: 某县城乡社区协商实施办法, article: 第五条}\n",
+        encoding="utf-8",
+    )
+    record = tmp_path / "r.yaml"
+    record.write_text(
+        GOOD.replace("rules: {notice_days: 5, publicize_within_days: 30}", ""), "utf-8"
+    )
+    code, out, _ = run(capsys, "check", str(record), "--profile", str(mine))
+    assert code == 1 and "按地方规定（《某县城乡社区协商实施办法》第五条）" in out
+
+
+BAD_PROFILES = {
+    "wrong_type.yaml": (
+        "name: county\ntitle_zh: 某县\nsettings:\n  notice_days:\n    value: five\n"
+        "    source: {document: 某县办法}\n",
+        "settings.notice_days.value",
+    ),
+    "unknown_key.yaml": (
+        "name: county\ntitle_zh: 某县\nsettings:\n  notice_dayz:\n    value: 5\n"
+        "    source: {document: 某县办法}\n",
+        "settings.notice_dayz",
+    ),
+    "unknown_article.yaml": (
+        "name: county\ntitle_zh: 某县\nsettings:\n  notice_days:\n    value: 5\n"
+        "    source: {law: civil_code, version: '2020', article: 999}\n",
+        "settings.notice_days.source.article",
+    ),
+    "not_a_mapping.yaml": ("- a\n- b\n", ""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_PROFILES))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bad_profile_exit_2_one_message_nothing_written(name, lang, tmp_path, monkeypatch, capsys):
+    text, field = BAD_PROFILES[name]
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", CLEAN, "--profile", name, "--lang", lang)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(name) and "Traceback" not in err
+    if field:
+        assert (f"'{field}'" if lang == "en" else f"「{field}」") in err
+    assert sorted(os.listdir(tmp_path)) == [name]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--as-of", "2026-02-30"],
+        ["--as-of", "yesterday"],
+        ["--profile", "atlantis"],
+        ["--profile", "missing.yaml"],
+    ],
+)
+def test_bad_options_exit_2_one_message(argv, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "check", CLEAN, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert os.listdir(tmp_path) == []
+
+
+def test_record_naming_an_unknown_profile_exit_2(tmp_path, capsys):
+    bad = tmp_path / "r.yaml"
+    bad.write_text(
+        GOOD.replace("rules: {notice_days: 5", "rules: {profile: atlantis, notice_days: 5"), "utf-8"
+    )
+    code, out, err = run(capsys, "check", str(bad))
+    assert code == 2 and out == "" and err.count("\n") == 1 and "atlantis" in err
+    assert err.startswith(str(bad)) and "「rules.profile」" in err
+
+
+def test_collective_matter_on_a_community_record_exit_2(tmp_path, capsys):
+    bad = tmp_path / "r.yaml"
+    bad.write_text(
+        GOOD.replace(
+            "  law_reserved: false\n", "  law_reserved: false\n  collective_matter: charter\n", 1
+        ),
+        "utf-8",
+    )
+    code, out, err = run(capsys, "check", str(bad), "--lang", "en")
+    assert code == 2 and out == "" and "'topic.collective_matter'" in err

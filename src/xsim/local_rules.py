@@ -329,9 +329,12 @@ def profile_from_dict(data: Any, source: str = "<profile>", lines: dict | None =
     )
 
 
-def load_profile(ref: str | os.PathLike[str]) -> LoadedProfile:
+def load_profile(
+    ref: str | os.PathLike[str], named_in: tuple[str, str] = ("--profile", "")
+) -> LoadedProfile:
     """A profile by built-in name (``chongqing``) or by file path; ``InputError`` when unknown or
-    invalid (naming the file, the line and the field). Files are read by :mod:`xsim.io`."""
+    invalid (naming the file, the line and the field). Files are read by :mod:`xsim.io`.
+    ``named_in`` is (file, field) where the reference was written, for an unknown name."""
     from xsim.errors import InputError
     from xsim.io import load_yaml_file, load_yaml_text
 
@@ -340,8 +343,8 @@ def load_profile(ref: str | os.PathLike[str]) -> LoadedProfile:
         if text_ref not in builtin_profiles():
             names = ", ".join(builtin_profiles())
             raise InputError(
-                "rules.profile",
-                "",
+                named_in[0],
+                named_in[1],
                 f"a built-in profile ({names}) or a profile file; got {text_ref!r}",
                 f"应为内置地方规则（{names}）或地方规则文件；实际为“{text_ref}”",
             )

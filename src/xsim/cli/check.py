@@ -96,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             report = check_record(load_record(path), profile=profile, as_of=as_of)
         except InputError as err:
+            if err.file == "<record>":  # a problem the record's rules: block names
+                err.file = path
             print(err.message(lang), file=sys.stderr)
             counts[2] += 1
             continue

@@ -61,6 +61,10 @@ def record_law_date(record: CaseRecord) -> dt.date:
     return record.timeline.consulted
 
 
+def _record_profile(record: CaseRecord) -> str | None:
+    return record.rules.profile if record.rules is not None else None
+
+
 def make_context(
     record: CaseRecord,
     rulebook: Rulebook | None = None,
@@ -78,7 +82,11 @@ def make_context(
             provenance[name] = Basis("local", file="rulebook", source="调用方设置", setting=name)
     if profile is None and record.rules is not None and record.rules.profile is not None:
         profile = record.rules.profile
-    loaded = load_profile(profile) if isinstance(profile, str) else profile
+    if isinstance(profile, str):
+        named_in = ("<record>", "rules.profile") if profile == _record_profile(record) else None
+        loaded = load_profile(profile, named_in) if named_in else load_profile(profile)
+    else:
+        loaded = profile
     if loaded is not None:
         base = base.merged(loaded.profile.overrides())
         for name, setting in loaded.profile.settings.items():
