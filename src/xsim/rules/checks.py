@@ -1029,8 +1029,13 @@ def _judged(
         return
     parts = [(t, lab) for t, lab in zip(judgement.tests, labels, strict=True) if not t.met]
     texts = [describe(t, lab[1], lab[2], lab[3], lab[4], lab[5]) for t, lab in parts]
-    joiner_zh = "；也" if judgement.combine == "any" else "；"
-    joiner_en = "; nor " if judgement.combine == "any" else "; "
+    if judgement.combine == "any":  # every route failed: "…；到会户代表200户，也不足…"
+        texts = [texts[0]] + [
+            (z.replace("，未超过", "，也未超过", 1).replace("，不足", "，也不足", 1), e)
+            for z, e in texts[1:]
+        ]
+    joiner_zh = "；"
+    joiner_en = "; and " if judgement.combine == "any" else "; "
     yield finding(
         code,
         parts[0][1][0],
