@@ -354,3 +354,16 @@ def test_collective_matter_on_a_community_record_exit_2(tmp_path, capsys):
     )
     code, out, err = run(capsys, "check", str(bad), "--lang", "en")
     assert code == 2 and out == "" and "'topic.collective_matter'" in err
+
+
+def test_readme_shows_the_real_json_output(capsys):
+    """The README's `--format json` example (with law_as_of and basis) is what the command prints."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ xsim check --format json examples/records/05-villagers-meeting-no-quorum.yaml\n"
+    block = readme.split(command, 1)[1].split("```", 1)[0]
+    shown = json.loads(block)
+    assert "law_as_of" in shown and all("basis" in f for f in shown["findings"])
+    _, out, _ = run(
+        capsys, "check", "--format", "json", "examples/records/05-villagers-meeting-no-quorum.yaml"
+    )
+    assert json.loads(out) == shown
