@@ -538,3 +538,24 @@ def test_an_unknown_profile_is_an_input_error():
     with pytest.raises(InputError) as e:
         report(data)
     assert "chongqing" in e.value.message("zh")
+
+
+def test_a_profile_named_in_rules_sets_the_rulebook_and_record_settings_win():
+    from xsim.rules import Rulebook
+
+    rb = Rulebook().merged({"profile": "chongqing", "notice_days": 6})
+    assert (rb.representatives_notice_days, rb.publicize_within_days, rb.notice_days) == (3, 10, 6)
+    assert rb.away_unreachable_excluded and rb.bulletin_required
+
+
+def test_a_scenario_profile_reaches_the_simulated_record():
+    from xsim.model import ConsultationModel
+    from xsim.scenario import load_scenario
+
+    scenario = load_scenario("village_road").with_overrides({"rules.profile": "chongqing"})
+    model = ConsultationModel(scenario, form="council", rng=1)
+    model.run()
+    assert model.record.rules.representatives_notice_days == 3
+    assert model.record.rules.bulletin_required is True
+    with pytest.raises(InputError):
+        load_scenario("village_road").with_overrides({"rules.profile": "atlantis"})

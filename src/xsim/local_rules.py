@@ -106,15 +106,21 @@ class Rulebook(BaseModel):
         ),
     )
 
-    def merged(self, overrides: RulebookOverrides | dict[str, Any] | None) -> Rulebook:
-        """This rulebook with the settings that ``overrides`` gives replaced (``profile`` is a
-        reference resolved by the rules engine, not a setting, and is ignored here)."""
+    def merged(
+        self, overrides: RulebookOverrides | dict[str, Any] | None, *, with_profile: bool = True
+    ) -> Rulebook:
+        """This rulebook with the settings that ``overrides`` gives replaced; a ``profile`` it
+        names is applied first (so a scenario's ``rules: {profile: chongqing}`` reaches the model),
+        unless ``with_profile`` is false (the rules engine applies profiles itself, with sources)."""
         if overrides is None:
             return self
         if isinstance(overrides, dict):
             overrides = RulebookOverrides.model_validate(overrides)
+        base = self
+        if with_profile and overrides.profile is not None:
+            base = self.merged(load_profile(overrides.profile).profile.overrides())
         changes = overrides.model_dump(exclude_none=True, exclude={"profile"})
-        return self.model_copy(update=changes) if changes else self
+        return base.model_copy(update=changes) if changes else base
 
 
 class RulebookOverrides(BaseModel):
@@ -122,7 +128,7 @@ class RulebookOverrides(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    profile: ProfileName | None = None
+    profile: ProfileName | None = None  # a built-in profile (xsim/data/profiles/NAME.yaml)
     notice_days: Days | None = None
     publicize_within_days: Days | None = None
     assembly_notice_days: AssemblyDays | None = None
@@ -130,6 +136,21 @@ class RulebookOverrides(BaseModel):
     posted_days: PostedDays | None = None
     away_unreachable_excluded: Flag | None = None
     bulletin_required: Flag | None = None
+
+    @model_validator(mode="after")
+    def _known_profile(self) -> RulebookOverrides:
+        if self.profile is not None and self.profile not in builtin_profiles():
+            from xsim.io import FieldProblem
+
+            names = ", ".join(builtin_profiles())
+            raise FieldProblem(
+                ("profile",),
+                f"a built-in profile ({names}), not {self.profile!r}; a county's own file is "
+                "given with --profile FILE",
+                f"应为内置地方规则（{names}），不是“{self.profile}”；区县自己的地方规则文件请用 "
+                "--profile FILE 指定",
+            )
+        return self
 
 
 # setting -> (default, is it law?, Chinese explanation)

@@ -94,7 +94,7 @@ def make_context(
                 "local", file=loaded.file, source=setting.source.citation(), setting=name
             )
     if record.rules is not None:
-        base = base.merged(record.rules)
+        base = base.merged(record.rules, with_profile=False)
         for name in record.rules.model_dump(exclude_none=True, exclude={"profile"}):
             provenance[name] = Basis(
                 "local", file="rules:", source=f"本记录 rules.{name}", setting=name

@@ -58,7 +58,9 @@ def finding_html(f) -> str:
     text = esc(clause_text_zh(f.clause)).replace("\n", "<br>")
     kind = clause_kind_zh(f.clause)
     quote = (
-        f"<details><summary>{kind}（{esc(clause_label(f.clause))}）</summary>「{text}」</details>" if text else ""
+        f"<details><summary>{kind}（{esc(clause_label(f.clause))}）</summary>「{text}」</details>"
+        if text
+        else ""
     )
     where = f"<br><small>记录位置：<code>{esc(f.where)}</code></small>" if f.where else ""
     return (
