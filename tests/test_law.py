@@ -103,3 +103,32 @@ def test_citations():
     )
     with pytest.raises(KeyError):
         law.cite("villagers_committees", 99)
+
+
+def test_laws_in_force_on_a_date():
+    before = law.laws_in_force(dt.date(2025, 4, 30))
+    assert "rural_collective_economic_organizations" not in before
+    assert before["villagers_committees"] == "2018"
+    after = law.laws_in_force(dt.date(2026, 1, 1))
+    assert after["villagers_committees"] == after["urban_residents_committees"] == "2025"
+    assert after["rural_collective_economic_organizations"] == "2024"
+
+
+def test_paragraphs_count_as_lawyers_do_items_belong_to_their_paragraph():
+    art = law.article("rural_collective_economic_organizations", "2024", 28)
+    assert art.paragraph(4).startswith("成员代表大会按照农村集体经济组织章程规定行使")
+    assert art.paragraph(5).startswith("成员代表大会实行一人一票")
+    assert law.quote_item("rural_collective_economic_organizations", "2024", 26, 10) == (
+        "（十）决定土地补偿费等的分配、使用办法；"
+    )
+    assert (
+        law.cite("civil_code", 278, paragraph=1, item=7) == "《民法典》第二百七十八条第一款第七项"
+    )
+    with pytest.raises(KeyError):
+        art.paragraph(6)
+
+
+def test_a_title_inside_a_title_uses_inner_brackets():
+    assert law.cite("chongqing_villagers_committees_measures", 7) == (
+        "《重庆市实施〈中华人民共和国村民委员会组织法〉办法》第七条（2013年修订）"
+    )

@@ -1,6 +1,6 @@
 """Case records: what happened in one consultation, as a validated pydantic model.
 
-The format is fixed by ``../shared/spec/case-record.md``. Township cadres write these YAML files about
+The format is documented in ``docs/case-record.md``. Township cadres write these YAML files about
 real consultations; the simulator writes one for every run; :func:`xsim.rules.check_record` judges
 both. Unknown fields are errors (``extra="forbid"``): a typo must not pass silently.
 
