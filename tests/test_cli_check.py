@@ -268,8 +268,10 @@ def test_as_of_switches_the_law_applied(capsys):
 
 
 def test_profile_by_name_and_by_file(capsys, tmp_path):
-    code, out, _ = run(capsys, "check", CLEAN, "--profile", "chongqing", "--format", "json")
+    code, out, _ = run(capsys, "check", LATE, "--profile", "chongqing", "--format", "json")
     assert json.loads(out)["profile"] == "xsim/data/profiles/chongqing.yaml"
+    code, out, _ = run(capsys, "check", CLEAN, "--profile", "chongqing", "--format", "json")
+    assert json.loads(out)["profile"] is None  # village measures: not applied to a community
     mine = tmp_path / "county.yaml"
     mine.write_text(
         "name: county\ntitle_zh: 某县\nsettings:\n  notice_days:\n    value: 9\n"

@@ -559,3 +559,11 @@ def test_a_scenario_profile_reaches_the_simulated_record():
     assert model.record.rules.bulletin_required is True
     with pytest.raises(InputError):
         load_scenario("village_road").with_overrides({"rules.profile": "atlantis"})
+
+
+def test_the_chongqing_village_measures_do_not_apply_to_a_community():
+    data = community_meeting()
+    data["results"]["channels"] = ["wechat"]
+    data["results"]["posted_days"] = 15
+    r = report(data, profile="chongqing")
+    assert r.codes() == set() and r.profile is None

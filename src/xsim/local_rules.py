@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -289,6 +289,7 @@ class Profile(BaseModel):
 
     name: ProfileName
     title_zh: Annotated[str, Field(strict=True, min_length=1, max_length=200)]
+    setting: Literal["village", "community"] | None = None  # records it applies to (None: all)
     settings: dict[str, ProfileSetting] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -87,6 +87,8 @@ def make_context(
         loaded = load_profile(profile, named_in) if named_in else load_profile(profile)
     else:
         loaded = profile
+    if loaded is not None and loaded.profile.setting not in (None, record.setting):
+        loaded = None  # e.g. the Chongqing villagers' committees measures on a community record
     if loaded is not None:
         base = base.merged(loaded.profile.overrides())
         for name, setting in loaded.profile.settings.items():
