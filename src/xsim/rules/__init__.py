@@ -78,6 +78,5 @@ def _relevant_laws(record: CaseRecord, ctx: Context) -> dict[str, str]:
         keep |= {"villagers_committees", "rural_collective_economic_organizations"}
     else:
         keep |= {"urban_residents_committees"}
-    if ctx.profile_file is not None and "chongqing" in ctx.profile_file:
-        keep.add("chongqing_villagers_committees_measures")
+    keep |= ctx.profile_laws
     return {k: v for k, v in ctx.laws.items() if k in keep}

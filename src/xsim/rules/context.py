@@ -35,6 +35,7 @@ class Context:
     laws: dict[str, str]  # law key -> version in force on as_of
     provenance: dict[str, Basis] = field(default_factory=dict)  # setting -> local basis
     profile_file: str | None = None
+    profile_laws: frozenset[str] = frozenset()  # laws the applied profile's settings cite
 
     @property
     def village(self) -> str:
@@ -101,10 +102,16 @@ def make_context(
             provenance[name] = Basis(
                 "local", file="rules:", source=f"本记录 rules.{name}", setting=name
             )
+    cited = frozenset(
+        s.source.law
+        for s in (loaded.profile.settings.values() if loaded is not None else ())
+        if s.source.law is not None
+    )
     return Context(
         base,
         day,
         law.laws_in_force(day),
         provenance,
         loaded.file if loaded is not None else None,
+        cited,
     )
