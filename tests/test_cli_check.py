@@ -29,6 +29,7 @@ EXPECTED = {
     "06-park-never-publicized.yaml": {"RES-PUBLICIZE"},
     "07-married-out-women.yaml": {"PROC-BODY", "RES-LEGAL"},
     "08-canal-cross-village-compliant.yaml": set(),
+    "09-land-compensation-members-meeting.yaml": {"PROC-MAJORITY"},
 }
 
 
