@@ -226,7 +226,8 @@ def compliant_records(draw) -> dict:
     if draw(st.booleans()):
         rules["assembly_notice_days"] = draw(st.integers(10, 20))
     notice = rules.get("notice_days", 3)
-    limit = rules.get("publicize_within_days", 10 if rules.get("profile") else 30)
+    chongqing = rules.get("profile") == "chongqing" and setting == "village"
+    limit = rules.get("publicize_within_days", 10 if chongqing else 30)
     assembly_days = rules.get("assembly_notice_days", 10)
     d0 = D(2025, 1, 1) + dt.timedelta(days=draw(st.integers(0, 700)))  # both law versions
     notified = d0 + dt.timedelta(days=draw(st.integers(0, 10)))
@@ -518,7 +519,8 @@ def b_res_implement(d, draw):
 
 def b_res_publicize(d, draw):
     _adopt(d)
-    profile = (d.get("rules") or {}).get("profile")
+    # the Chongqing measures apply to village records only
+    profile = (d.get("rules") or {}).get("profile") and d["setting"] == "village"
     limit = _effective(d, "publicize_within_days", 10 if profile else 30)
     t = d["timeline"]
     need = 15 if _law_date(d) >= NEW_LAW else (10 if profile else None)
