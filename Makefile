@@ -30,6 +30,8 @@ demo: $(STAMP_BASE)
 ## The whole test suite: unit, property, literature and validity tests, then the notebooks (nbval).
 test: $(STAMP_TEST)
 	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks tools
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
 	  $(PY) -m pytest --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:randomly -q; \

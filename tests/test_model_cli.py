@@ -40,7 +40,7 @@ def test_run_prints_chinese_summary_with_findings(capsys):
 def test_run_in_english(capsys):
     assert main(["run", "village_road", "--form", "online", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "Who came" in out and "Decided by: villagers_meeting" in out
+    assert "Who came" in out and "Decided by: villagers' meeting" in out
 
 
 def test_run_json_has_outcome_and_findings(capsys):

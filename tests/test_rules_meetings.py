@@ -175,3 +175,9 @@ def test_collective_matters_name_the_right_items_of_art_26(matter, words):
 
     item = mt.COLLECTIVE_MATTER_ITEMS[matter]
     assert words in law.quote_item("rural_collective_economic_organizations", "2024", 26, item)
+
+
+def test_collective_matters_are_the_vocabularys():
+    from xsim import vocabulary as V
+
+    assert set(mt.COLLECTIVE_MATTER_ITEMS) == set(V.COLLECTIVE_MATTERS)

@@ -11,7 +11,6 @@ not a boolean), dates kept as text so that an impossible date such as ``2026-02-
 against its field, no duplicate keys, anchors, aliases or tags, and a size limit.
 """
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -19,8 +18,10 @@ from typing import Annotated, Any, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from xsim.io import FieldProblem, load_yaml_file, load_yaml_text, validate
+from xsim import vocabulary as V
+from xsim.io import Date, FieldProblem, load_yaml_file, load_yaml_text, validate
 from xsim.local_rules import RulebookOverrides
+from xsim.vocabulary import keys
 
 __all__ = [
     "CaseRecord",
@@ -44,91 +45,23 @@ Text = Annotated[str, Field(strict=True, min_length=1)]
 Area = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
 """A floor area in m² ≥ 0, written as a number (quoted text and booleans are rejected)."""
 
-Setting = Literal["village", "community"]
-Scope = Literal["whole", "group", "cross_community"]
-Lead = Literal["party_branch", "committee", "township", "other"]
-Category = Literal[
-    "law_required",
-    "policy_implementation",
-    "planning",
-    "infrastructure",
-    "major_activity",
-    "large_fund",
-    "rights_policy",
-    "charter_rules",
-    "dispute",
-    "joint_proposal",
-    "other_public",
-    "subject_request",
-]
-ProposerKind = Literal[
-    "committee", "party_branch", "joint_residents", "joint_representatives", "subject", "township"
-]
-Role = Literal[
-    "resident",
-    "representative",
-    "party_branch",
-    "committee",
-    "supervision_committee",
-    "villager_group",
-    "resident_unit",
-    "social_org",
-    "owners_committee",
-    "collective_economy",
-    "cooperative",
-    "property_company",
-    "township",
-    "expert",
-    "third_party",
-    "deputy",
-    "veteran",
-    "social_worker",
-    "mass_org",
-    "other",
-]
-ConsultForm = Literal[
-    "villagers_meeting",
-    "residents_meeting",
-    "representatives_meeting",
-    "council",
-    "board",
-    "group_meeting",
-    "compound",
-    "owners",
-    "hearing",
-    "special_council",
-    "evaluation",
-    "talk_day",
-    "forum",
-    "online",
-]
-Outcome = Literal["consensus", "majority", "disputed"]
-AssemblyKind = Literal[
-    "villagers_meeting",
-    "residents_meeting",
-    "representatives_meeting",
-    "owners_meeting",
-    "members_meeting",
-    "members_representatives_meeting",
-]
-CollectiveMatter = Literal[
-    "charter",
-    "membership",
-    "contracting_homestead",
-    "income_distribution",
-    "land_compensation",
-    "investment",
-    "merger",
-    "other",
-]
+# The coded values come from the one vocabulary (keys and their Chinese/English names).
+Setting = Literal[keys(V.SETTINGS)]
+Scope = Literal[keys(V.SCOPES)]
+Lead = Literal[keys(V.LEADS)]
+Category = Literal[keys(V.TOPIC_CATEGORIES)]
+ProposerKind = Literal[keys(V.PROPOSERS)]
+Role = Literal[keys(V.ROLES)]
+ConsultForm = Literal[keys(V.FORMS)]
+Outcome = Literal[keys(V.OUTCOMES)]
+AssemblyKind = Literal[(*keys(V.MEETINGS), *keys(V.COLLECTIVE_MEETINGS))]
+CollectiveMatter = Literal[keys(V.COLLECTIVE_MATTERS)]
 """Matters of a rural collective economic organization (农村集体经济组织法 art. 26 para. 1 items 1,
 3, 8, 7, 10, 11, 12; ``other`` for the rest)."""
-OwnersMatter = Literal["special", "ordinary"]
+OwnersMatter = Literal[keys(V.OWNERS_MATTERS)]
 """Owners' joint decisions (民法典 art. 278): ``special`` = para. 1 items 6–8, ``ordinary`` = the rest."""
-Channel = Literal[
-    "bulletin", "publication", "online_forum", "mass_work_system", "meeting", "wechat", "other"
-]
-FeedbackTarget = Literal["subjects", "stakeholders", "residents"]
+Channel = Literal[V.RECORD_CHANNELS]
+FeedbackTarget = Literal[keys(V.FEEDBACK_TARGETS)]
 
 CATEGORIES: tuple[str, ...] = Category.__args__
 ROLES: tuple[str, ...] = Role.__args__
@@ -191,14 +124,14 @@ class Participant(_Part):
 
 
 class Timeline(_Part):
-    topic_proposed: dt.date
-    notified: dt.date | None = None
-    consulted: dt.date
-    assembly_notified: dt.date | None = None
-    assembly_held: dt.date | None = None
-    representatives_notified: dt.date | None = None
-    implemented: dt.date | None = None
-    publicized: dt.date | None = None
+    topic_proposed: Date
+    notified: Date | None = None
+    consulted: Date
+    assembly_notified: Date | None = None
+    assembly_held: Date | None = None
+    representatives_notified: Date | None = None  # representatives told the agenda (local rule)
+    implemented: Date | None = None
+    publicized: Date | None = None
 
 
 class Consultation(_Part):

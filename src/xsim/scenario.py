@@ -22,11 +22,13 @@ import difflib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from xsim import vocabulary as V
 from xsim.errors import InputError
 from xsim.forms import FORMS
 from xsim.io import (
+    Date,
     FieldProblem,
     format_path,
     load_yaml_file,
@@ -35,6 +37,7 @@ from xsim.io import (
 )
 from xsim.io.validation import field_range, inner_model
 from xsim.rules.rulebook import RulebookOverrides
+from xsim.vocabulary import keys
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "data" / "scenarios"
 
@@ -66,33 +69,32 @@ FIRST_DATE = dt.date(2000, 1, 1)
 LAST_DATE = dt.date(2100, 12, 31)
 """Start dates a scenario may have (the calendar must hold every day of the run)."""
 
-CHANNELS = (
-    "bulletin",  # 公开栏 — notice boards people pass by (§5.2)
-    "publication",  # 社区刊物 / 村务公开栏报 (§5.2)
-    "online_forum",  # 网络论坛 / 微信群 — only residents with digital access (§5.2)
-    "mass_work_system",  # 群工系统 — phone/app based mass-work system (§3.e, §5.2)
-    "broadcast",  # 村广播 / 大喇叭 — villages
-    "door_to_door",  # 入户告知 by grid workers / building heads — reaches everyone, costs hours
-    "wechat",  # 微信群 of a building or villager group — digital access only
-    "meeting",  # announced at another meeting
+# Coded values and their names come from the one vocabulary.
+CHANNELS: tuple[str, ...] = tuple(c for c in V.CHANNELS if c != "other")
+"""Channels an organizer uses to notify and publicize (§4.2, §5.2); ``other`` is only for records."""
+FEEDBACK_TARGETS: tuple[str, ...] = keys(V.FEEDBACK_TARGETS)
+ASSEMBLIES: tuple[str, ...] = ("auto", *keys(V.MEETINGS))
+ORGANIZATION_ROLES: tuple[str, ...] = (
+    "party_branch",
+    "committee",
+    "supervision_committee",
+    "owners_committee",
+    "property_company",
+    "collective_economy",
+    "cooperative",
+    "social_org",
+    "resident_unit",
+    "township",
+    "villager_group",
+    "mass_org",
 )
-FEEDBACK_TARGETS = ("subjects", "stakeholders", "residents")
-ASSEMBLIES = (
-    "auto",
-    "villagers_meeting",
-    "residents_meeting",
-    "representatives_meeting",
-    "owners_meeting",
-)
+"""Roles (:data:`xsim.vocabulary.ROLES`) an organization of a scenario may have."""
 
 
 class _Strict(BaseModel):
     # strict: a number is a number (``true`` is not 1, ``"3"`` is not 3, 3.5 is not a whole
     # number); dates are the one exception (text in YAML, see ``start_date``).
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
-
-_SETTING_ZH = {"village": "农村", "community": "城市社区"}
 
 
 ScenarioProblem = FieldProblem
@@ -179,20 +181,7 @@ class StakeholderGroup(_Strict):
 
 
 class Organization(_Strict):
-    role: Literal[
-        "party_branch",
-        "committee",
-        "supervision_committee",
-        "owners_committee",
-        "property_company",
-        "collective_economy",
-        "cooperative",
-        "social_org",
-        "resident_unit",
-        "township",
-        "villager_group",
-        "mass_org",
-    ]
+    role: Literal[ORGANIZATION_ROLES]
     name: str = ""
     position: Signed = 0.0  # interest position on the proposal
     voice: Weight = 1.5  # weight of what it says relative to a resident
@@ -211,31 +200,11 @@ class Representatives(_Strict):
 
 
 class ProposedBy(_Strict):
-    kind: Literal[
-        "committee",
-        "party_branch",
-        "joint_residents",
-        "joint_representatives",
-        "subject",
-        "township",
-    ] = "committee"
+    kind: Literal[keys(V.PROPOSERS)] = "committee"
     signatures: Annotated[int, Field(ge=0, le=MAX_PEOPLE)] | None = None
 
 
-CATEGORIES = Literal[
-    "law_required",
-    "policy_implementation",
-    "planning",
-    "infrastructure",
-    "major_activity",
-    "large_fund",
-    "rights_policy",
-    "charter_rules",
-    "dispute",
-    "joint_proposal",
-    "other_public",
-    "subject_request",
-]
+CATEGORIES = Literal[keys(V.TOPIC_CATEGORIES)]
 
 
 class Topic(_Strict):
@@ -337,16 +306,14 @@ class Behaviour(_Strict):
 class Scenario(_Strict):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     title: str
-    setting: Literal["village", "community"]
+    setting: Literal[keys(V.SETTINGS)]
     narrative: str = ""
     teaching_points: list[str] = []
     sources: dict[str, str] = {}  # where each figure comes from, or "illustrative"
     # lax: a date is written as text (YYYY-MM-DD) in YAML and on the command line
-    start_date: Annotated[dt.date, Strict(False), Field(ge=FIRST_DATE, le=LAST_DATE)] = dt.date(
-        2026, 3, 2
-    )
-    scope: Literal["whole", "group", "cross_community"] = "whole"
-    lead: Literal["party_branch", "committee", "township", "other"] = "committee"
+    start_date: Annotated[Date, Field(ge=FIRST_DATE, le=LAST_DATE)] = dt.date(2026, 3, 2)
+    scope: Literal[keys(V.SCOPES)] = "whole"
+    lead: Literal[keys(V.LEADS)] = "committee"
     population: Population
     stakeholder_groups: Annotated[list[StakeholderGroup], Field(min_length=1)]
     organizations: list[Organization] = []
@@ -359,14 +326,6 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        if self.population.units > self.population.households:
-            raise ScenarioProblem(
-                ("population", "units"),
-                f"population.units ({self.population.units}) cannot exceed population.households "
-                f"({self.population.households})",
-                f"楼栋或村民小组数（{self.population.units}）不能多于户数"
-                f"（{self.population.households}）",
-            )
         total = sum(g.share for g in self.stakeholder_groups)
         if abs(total - 1.0) > 1e-6:
             parts = " + ".join(f"{g.id} {g.share:g}" for g in self.stakeholder_groups)
@@ -401,7 +360,7 @@ class Scenario(_Strict):
                     ("forms", k),
                     f"form {name!r} is not used in a {self.setting}; forms for a {self.setting}: "
                     f"{fits}",
-                    f"「{name}」（{FORMS[name].zh}）不适用于{_SETTING_ZH[self.setting]}；"
+                    f"「{name}」（{V.label(V.FORMS, name)}）不适用于{V.label(V.SETTINGS, self.setting)}；"
                     f"可选：{fits}",
                 )
         if self.organizer.form is not None and self.organizer.form not in self.forms:
@@ -577,7 +536,7 @@ def scenario_path(name_or_path: str | Path) -> Path:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """A bundled scenario by name (``"elevator_retrofit"``) or any scenario YAML file by path."""
     path = scenario_path(name_or_path)
-    if not path.is_file():
+    if not path.exists():  # anything else that exists is judged by the reader (a FIFO, a folder)
         names = ", ".join(bundled_names()) or "(none)"
         raise InputError(
             str(name_or_path),

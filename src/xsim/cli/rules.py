@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from xsim import vocabulary as V
 from xsim.rules import RULES, STEPS
 from xsim.rules.clauses import CLAUSES
 from xsim.rules.report import clause_label
-
-SEVERITY_ZH = {"violation": "违规", "warning": "提醒", "info": "提示"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     lang = getattr(args, "lang", "zh")
     if not args.code:
         for rule in RULES.values():
-            sev = rule.severity if lang == "en" else SEVERITY_ZH[rule.severity]
+            sev = rule.severity if lang == "en" else V.label(V.SEVERITIES, rule.severity)
             title = rule.title_en if lang == "en" else rule.title_zh
             print(f"{rule.code:<21} {sev:<9} {clause_label(rule.clause, lang)}  {title}")
         return 0
@@ -54,7 +53,7 @@ def explain(code: str, lang: str = "zh") -> str:
     else:
         lines = [
             f"{r.code} — {r.title_zh}",
-            f"严重程度：{SEVERITY_ZH[r.severity]}　步骤：{step_zh}　依据：{clause_label(r.clause)}",
+            f"严重程度：{V.label(V.SEVERITIES, r.severity)}　步骤：{step_zh}　依据：{clause_label(r.clause)}",
             "",
             f"检查内容：{r.checks_zh}",
             f"理由：{r.why_zh}",

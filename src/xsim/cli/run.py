@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from xsim import vocabulary as V
 from xsim.errors import InputError
 from xsim.io import parse_assignments
 
@@ -110,44 +111,6 @@ def run(args: argparse.Namespace) -> int:
 
 # -- text ------------------------------------------------------------------------------------------
 
-OUTCOME_ZH = {"consensus": "达成共识", "majority": "形成多数意见", "disputed": "分歧较大"}
-ASSEMBLY_ZH = {
-    "villagers_meeting": "村民会议",
-    "residents_meeting": "居民会议",
-    "representatives_meeting": "村（居）民代表会议",
-    "owners_meeting": "业主大会（共同决定）",
-}
-CATEGORY_ZH = {
-    "registered": "户籍居民",
-    "nonregistered": "非户籍居民",
-    "female": "女性",
-    "male": "男性",
-    "owner": "业主",
-    "tenant": "租户",
-    "stake_pos": "受益者",
-    "stake_neg": "受损者",
-    "digital": "会上网者",
-    "nodigital": "不会上网者",
-    "age_young": "18–39岁",
-    "age_middle": "40–59岁",
-    "age_old": "60岁及以上",
-}
-CATEGORY_EN = {
-    "registered": "registered",
-    "nonregistered": "non-registered",
-    "female": "women",
-    "male": "men",
-    "owner": "owners",
-    "tenant": "tenants",
-    "stake_pos": "who gain",
-    "stake_neg": "who lose",
-    "digital": "online",
-    "nodigital": "offline",
-    "age_young": "aged 18–39",
-    "age_middle": "aged 40–59",
-    "age_old": "aged 60+",
-}
-
 
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.0f}%"
@@ -162,13 +125,15 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     lines: list[str] = []
     add = lines.append
     if en:
-        add(f"{spec.title} — form: {form.name} ({form.zh}), seed {seed}")
+        add(f"{spec.title} — form: {form.name} ({V.label(V.FORMS, form.name, 'en')}), seed {seed}")
         add(
             f"Who came: {o.attended} of {o.residents} adults ({_pct(o.participation)}); "
             f"informed in time {_pct(o.informed_in_time)}"
         )
     else:
-        add(f"{spec.title} —— 协商形式：{form.zh}（{form.name}），随机种子 {seed}")
+        add(
+            f"{spec.title} —— 协商形式：{V.label(V.FORMS, form.name)}（{form.name}），随机种子 {seed}"
+        )
         add(
             f"谁来了：{o.residents} 名成年居民中到场 {o.attended} 人（{_pct(o.participation)}）；"
             f"及时获知通知 {_pct(o.informed_in_time)}"
@@ -195,11 +160,14 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
         "digital",
         "nodigital",
     ]
-    label = CATEGORY_EN if en else CATEGORY_ZH
+
+    def label(group: str) -> str:
+        return V.label(V.GROUPS, group, lang)
+
     add(
         ("  by group: " if en else "  分人群：")
         + ("; " if en else "；").join(
-            f"{label[k]} {_pct(d.get('participation.' + k))}" for k in demo
+            f"{label(k)} {_pct(d.get('participation.' + k))}" for k in demo
         )
     )
     left_out = [gid for gid in spec.group_ids if not d.get(f"participation.group.{gid}")]
@@ -215,10 +183,10 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     ]
     if scarce and o.participation > 0:
         listed = ("; " if en else "、").join(
-            f"{label[k]} {_pct(d['participation.' + k])}" for k in scarce
+            f"{label(k)} {_pct(d['participation.' + k])}" for k in scarce
         )
         add(f"Under-represented: {listed}" if en else f"参与明显偏少：{listed}")
-    outcome = trace.outcome if en else OUTCOME_ZH[trace.outcome]
+    outcome = V.label(V.OUTCOMES, trace.outcome, lang)
     if en:
         add(
             f"Concluded: {outcome} (support {_pct(o.support)}); voice dominance {o.voice_dominance:.2f}"
@@ -229,7 +197,7 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
         )
     if trace.assembly:
         a = trace.assembly
-        kind = a["kind"] if en else ASSEMBLY_ZH[a["kind"]]
+        kind = V.label(V.MEETINGS, a["kind"], lang)
         if en:
             add(f"Decided by: {kind} — {a['present']} of {a['members']} present, {a['yes']} yes")
         else:

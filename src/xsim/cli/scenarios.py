@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from xsim.forms import FORMS
+from xsim import vocabulary as V
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,10 +34,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     en = args.lang == "en"
-    setting_zh = {"village": "农村", "community": "城市社区"}
     for row in rows:
-        forms = ", ".join(row["forms"]) if en else "、".join(FORMS[f].zh for f in row["forms"])
-        setting = row["setting"] if en else setting_zh[row["setting"]]
+        forms = (
+            ", ".join(row["forms"]) if en else "、".join(V.label(V.FORMS, f) for f in row["forms"])
+        )
+        setting = V.label(V.SETTINGS, row["setting"], args.lang)
         print(f"{row['name']}  {row['title']}  [{setting}]")
         print(f"  {'forms' if en else '协商形式'}: {forms}")
         for point in row["teaching_points"]:

@@ -1,6 +1,6 @@
 """Command-line options shared by ``xsim compare`` and ``xsim sweep`` (parsing and checking).
 
-Only the standard library and PyYAML are imported here: building the ``xsim`` parser must stay cheap.
+Only the standard library and xsim.errors are imported here: building the ``xsim`` parser must stay cheap.
 """
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ from __future__ import annotations
 import argparse
 import importlib
 from typing import Any
-
-import yaml
 
 from xsim.errors import InputError
 
@@ -99,12 +97,12 @@ def load_runner(spec: str | None):
         ) from None
 
 
-def parse_value(text: str) -> Any:
-    """A command-line value as YAML scalar/list: ``3`` → 3, ``true`` → True, ``[a, b]`` → list."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
+def parse_value(text: str, field: str = "") -> Any:
+    """A command-line value read like scenario YAML (the one parser, :func:`xsim.io.parse_value`):
+    ``3`` → 3, ``true`` → True, ``[a, b]`` → list; aliases, tags and NaN raise ``InputError``."""
+    from xsim.io import parse_value as read_value
+
+    return read_value(text, field)
 
 
 def parse_assignment(text: str, option: str) -> tuple[str, str]:

@@ -19,6 +19,8 @@ Validating (:mod:`xsim.io.validation`):
 - :func:`validate`: ``model.model_validate`` of a :class:`YamlDocument` or plain data, errors
   translated.
 
+Field types (:mod:`xsim.io.types`): :data:`Date` (``YYYY-MM-DD`` only; not seconds since 1970).
+
 Field paths (:mod:`xsim.io.paths`): :func:`parse_path` (``a.0.b`` or ``a[0].b`` → tuple),
 :func:`format_path` (tuple → ``a[0].b``).
 
@@ -36,6 +38,7 @@ from pydantic import BaseModel, ValidationError
 
 from xsim.errors import InputError
 from xsim.io.paths import format_path, parse_path
+from xsim.io.types import Date
 from xsim.io.validation import FieldProblem, input_error_from_validation
 from xsim.io.values import MAX_VALUE_BYTES, parse_assignment, parse_assignments, parse_value
 from xsim.io.yamlfile import (
@@ -53,6 +56,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_VALUE_BYTES",
     "MAX_YAML_BYTES",
+    "Date",
     "FieldProblem",
     "InputError",
     "YamlDocument",

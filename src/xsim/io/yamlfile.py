@@ -56,6 +56,7 @@ _NONFINITE = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _STR_TAGS = frozenset({None, "!", "tag:yaml.org,2002:str"})
 _MAP_TAGS = frozenset({None, "!", "tag:yaml.org,2002:map"})
 _SEQ_TAGS = frozenset({None, "!", "tag:yaml.org,2002:seq"})
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")  # first characters of null/bool/number
 _INT_LIMIT = 2**63  # larger whole numbers are refused: no field of ours needs them
 
 
@@ -107,8 +108,20 @@ def load_yaml_text(
     ``root`` is prepended to every field path (used when the text is the value of a field, as in
     ``--set organizer.notice_days=3``). Every problem raises :class:`InputError`.
     """
-    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise _too_large(source, str(len(text.encode("utf-8", "surrogatepass"))), max_bytes)
+    if len(text) > max_bytes:  # a character is at least one byte: no need to encode
+        raise _too_large(source, f"≥ {len(text)}", max_bytes)
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:  # a lone surrogate, from Python code or a widget
+        raise InputError(
+            source,
+            format_path(root),
+            f"valid Unicode text (character {exc.start} is a lone surrogate)",
+            f"文字中有无效字符（第{exc.start}个字符）",
+            text.count("\n", 0, exc.start) + 1,
+        ) from None
+    if size > max_bytes:
+        raise _too_large(source, str(size), max_bytes)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputError(
@@ -246,13 +259,20 @@ class _Builder:
         return YamlDocument(self.result, self.lines, self.source)
 
     def _event(self, event: Any) -> None:
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            self._fail(
-                event,
-                "plain YAML data: anchors and aliases (&name, *name) are not allowed",
-                "不允许使用锚点和别名（&名称、*名称）",
-            )
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)  # exact types: the parser makes no subclasses; scalars first (most)
+        if kind is yaml.ScalarEvent:
+            if event.anchor:
+                self._alias_refused(event)
+            self._scalar(event)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.stack.pop()
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor:
+                self._alias_refused(event)
+            self._start(event)
+        elif kind is yaml.AliasEvent:
+            self._alias_refused(event)
+        elif kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
                 self._fail(
@@ -260,12 +280,13 @@ class _Builder:
                     "a single YAML document (found a second '---')",
                     "只能有一个 YAML 文档（发现了第二个 ---）",
                 )
-        elif isinstance(event, yaml.ScalarEvent):
-            self._scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            self._start(event)
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            self.stack.pop()
+
+    def _alias_refused(self, event: Any) -> None:
+        self._fail(
+            event,
+            "plain YAML data: anchors and aliases (&name, *name) are not allowed",
+            "不允许使用锚点和别名（&名称、*名称）",
+        )
 
     def _start(self, event: Any) -> None:
         is_map = isinstance(event, yaml.MappingStartEvent)
@@ -338,6 +359,8 @@ class _Builder:
 
     def _resolve(self, event: Any) -> Any:
         text = event.value
+        if text and text[0] not in _MAYBE_NOT_TEXT:  # ordinary words: text at once
+            return text
         if text in _NULL:
             return None
         if text in _TRUE:

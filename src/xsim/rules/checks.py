@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 from math import ceil
 
+from xsim import vocabulary as V
 from xsim.records import CaseRecord
 from xsim.rules import meetings as mt
 from xsim.rules.catalogue import RULES, rule
@@ -50,44 +51,14 @@ CHECKS: dict[str, Check] = _Checks()
 RESPECTED_ROLES = {"deputy", "veteran", "social_worker", "mass_org"}
 EXPERT_ROLES = {"expert", "third_party"}
 HEARING_FORMS = {"hearing", "special_council"}
-MEETING_ZH = {
-    "villagers_meeting": "村民会议",
-    "residents_meeting": "居民会议",
-    "representatives_meeting": "村（居）民代表会议",
-    "owners_meeting": "业主大会",
-    "members_meeting": "集体经济组织成员大会",
-    "members_representatives_meeting": "集体经济组织成员代表大会",
-}
-MEETING_EN = {
-    "villagers_meeting": "villagers' meeting",
-    "residents_meeting": "residents' meeting",
-    "representatives_meeting": "representatives' meeting",
-    "owners_meeting": "owners' meeting",
-    "members_meeting": "members' meeting",
-    "members_representatives_meeting": "members' representatives' meeting",
-}
-COLLECTIVE_MATTER_ZH = {
-    "charter": "制定、修改集体经济组织章程",
-    "membership": "确认集体经济组织成员",
-    "contracting_homestead": "农村土地承包、宅基地使用等方案",
-    "income_distribution": "收益分配方案",
-    "land_compensation": "土地补偿费的分配、使用办法",
-    "investment": "投资等重大事项",
-    "merger": "合并、分立等重大事项",
-    "other": "其他集体财产和成员权益事项",
-}
-FEEDBACK_ZH = {"subjects": "协商主体", "stakeholders": "利益相关方", "residents": "村（居）民"}
-LEAD_ZH = {
-    "party_branch": "村（社区）党组织",
-    "committee": "村（居）民委员会",
-    "township": "乡镇（街道）",
-    "other": "其他主体",
-}
-SCOPE_ZH = {
-    "whole": "全村（社区）事项",
-    "group": "村（居）民小组或部分群众事项",
-    "cross_community": "跨村（社区）事项",
-}
+# Names a reader sees come from the one vocabulary (xsim.vocabulary).
+_MEETINGS = {**V.MEETINGS, **V.COLLECTIVE_MEETINGS}
+MEETING_ZH = {key: term.zh for key, term in _MEETINGS.items()}
+MEETING_EN = {key: term.en for key, term in _MEETINGS.items()}
+COLLECTIVE_MATTER_ZH = {key: term.zh for key, term in V.COLLECTIVE_MATTERS.items()}
+FEEDBACK_ZH = {key: term.zh for key, term in V.FEEDBACK_TARGETS.items()}
+LEAD_ZH = {key: term.zh for key, term in V.LEADS.items()}
+SCOPE_ZH = {key: term.zh for key, term in V.SCOPES.items()}
 
 
 def finding(
@@ -855,7 +826,7 @@ def check_proc_electorate(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
         entitled, who_zh, who_en = pop.residents, "本社区18周岁以上居民", "adult residents"
         cite = mt.Citation("urban_residents_committees", "2025", 26, 1)
     elif a.kind == "owners_meeting" and pop.owners is not None:
-        entitled, who_zh, who_en = pop.owners, "全体业主", "owners"
+        entitled, who_zh, who_en = pop.owners, "全体业主", "owners in all"
         cite = mt.Citation("civil_code", "2020", 278, 1)
     elif a.kind == "members_meeting" and pop.collective_members is not None and ctx.collective_law:
         entitled, who_zh, who_en = pop.collective_members, "全体成员", "members"

@@ -1,0 +1,327 @@
+"""The one vocabulary: every coded name a user reads, with its Chinese and English label.
+
+Forms, roles, channels, meetings (assembly kinds), population groups, outcomes, measures and the
+other coded values of records and scenarios are defined here once. The record schema's literal
+types (:mod:`xsim.records`), the forms table of the model, the CLI, the summaries, the widgets and
+the docs tables take their keys and labels from here; ``tests/test_vocabulary.py`` fails when a
+module defines a Chinese label for one of these keys itself.
+
+Chinese names follow the notice (``/work/shared/seed/notice-zh.txt``) and the laws it cites where
+they name the thing; the English names are this kit's. This module is light on purpose (standard
+library only): ``xsim check`` and the CLI import it.
+
+Each table maps key → :class:`Term`; :func:`label` gives the label in a language and falls back to
+the key for an unknown one (a user's own stakeholder-group id, say).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+__all__ = [
+    "Term",
+    "label",
+    "keys",
+    "SETTINGS",
+    "SCOPES",
+    "LEADS",
+    "TOPIC_CATEGORIES",
+    "PROPOSERS",
+    "ROLES",
+    "FORMS",
+    "OUTCOMES",
+    "MEETINGS",
+    "COLLECTIVE_MEETINGS",
+    "COLLECTIVE_MATTERS",
+    "OWNERS_MATTERS",
+    "CHANNELS",
+    "RECORD_CHANNELS",
+    "FEEDBACK_TARGETS",
+    "GROUPS",
+    "MEASURES",
+    "SEVERITIES",
+    "TABLES",
+]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A coded name (``key``) and what a reader sees: ``zh`` (default) and ``en``."""
+
+    key: str
+    zh: str
+    en: str
+
+    def label(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+Table = MappingProxyType  # key -> Term, read-only
+
+
+def _table(*rows: tuple[str, str, str]) -> MappingProxyType[str, Term]:
+    out: dict[str, Term] = {}
+    for key, zh, en in rows:
+        if key in out:
+            raise ValueError(f"vocabulary key {key!r} defined twice")
+        out[key] = Term(key, zh, en)
+    return MappingProxyType(out)
+
+
+def keys(table: MappingProxyType[str, Term]) -> tuple[str, ...]:
+    """The keys of a table in their defined order (for ``Literal[...]`` and choice lists)."""
+    return tuple(table)
+
+
+def label(table: MappingProxyType[str, Term], key: str, lang: str = "zh") -> str:
+    """The label of ``key`` in ``lang`` (``"zh"`` or ``"en"``); the key itself when unknown."""
+    term = table.get(key)
+    return key if term is None else term.label(lang)
+
+
+# -- a consultation and its matter (case-record spec: setting, scope, lead, topic) ------------------
+
+SETTINGS = _table(
+    ("village", "农村", "village"),
+    ("community", "城市社区", "urban community"),
+)
+
+SCOPES = _table(
+    ("whole", "全村（社区）事项", "matter of the whole village (community)"),
+    ("group", "村（居）民小组或部分群众事项", "matter of a group or part of the residents"),
+    ("cross_community", "跨村（社区）事项", "cross-community matter"),
+)
+
+LEADS = _table(
+    ("party_branch", "村（社区）党组织", "village (community) Party organization"),
+    ("committee", "村（居）民委员会", "villagers' (residents') committee"),
+    ("township", "乡镇（街道）", "township (sub-district)"),
+    ("other", "其他主体", "another body"),
+)
+
+TOPIC_CATEGORIES = _table(
+    ("law_required", "法律法规和政策明确要求协商的事项", "required by law or policy"),
+    ("policy_implementation", "方针政策、重点工作部署的落实", "implementing a policy"),
+    ("planning", "发展建设规划", "development planning"),
+    ("infrastructure", "基础设施建设", "infrastructure"),
+    ("major_activity", "重大活动开展", "major activity"),
+    ("large_fund", "大额资金使用", "large expenditure"),
+    ("rights_policy", "涉及村（居）民权益政策措施的制定和调整", "policy on residents' rights"),
+    ("charter_rules", "自治章程、村（居）规民约的制定和修改", "charter and village rules"),
+    ("dispute", "实际困难问题和矛盾纠纷", "pressing problem or dispute"),
+    ("joint_proposal", "村（居）民或代表联名提出的事项", "jointly proposed matter"),
+    ("other_public", "其他重要公共事务和公益事业", "other public affairs"),
+    ("subject_request", "协商主体提出协商需求的事项", "requested by a party to the consultation"),
+)
+
+PROPOSERS = _table(
+    ("committee", "村（居）民委员会", "the committee"),
+    ("party_branch", "村（社区）党组织", "the Party organization"),
+    ("joint_residents", "村（居）民联名", "residents jointly"),
+    ("joint_representatives", "村（居）民代表联名", "representatives jointly"),
+    ("subject", "协商主体", "a party to the consultation"),
+    ("township", "乡镇（街道）", "the township"),
+)
+
+# -- who takes part (case-record spec: participants[].role; scenario organizations) -----------------
+
+ROLES = _table(
+    ("resident", "村（居）民", "resident"),
+    ("representative", "村（居）民代表", "representative"),
+    ("party_branch", "村（社区）党组织", "Party organization"),
+    ("committee", "村（居）民委员会", "villagers' (residents') committee"),
+    ("supervision_committee", "村（居）务监督委员会", "supervision committee"),
+    ("villager_group", "村（居）民小组", "villager (resident) group"),
+    ("resident_unit", "驻村（社区）单位", "unit based in the village (community)"),
+    ("social_org", "社区社会组织", "community social organization"),
+    ("owners_committee", "业主委员会", "owners' committee"),
+    ("collective_economy", "农村集体经济组织", "rural collective economic organization"),
+    ("cooperative", "农民合作组织", "farmers' cooperative"),
+    ("property_company", "物业服务企业", "property management company"),
+    ("township", "乡镇（街道）", "township (sub-district)"),
+    ("expert", "专家学者、专业技术人员", "expert"),
+    ("third_party", "第三方机构", "third-party institution"),
+    ("deputy", "党代表、人大代表、政协委员", "deputy (Party congress, people's congress, CPPCC)"),
+    ("veteran", "老党员、老干部", "veteran Party member or cadre"),
+    ("social_worker", "社会工作者", "social worker"),
+    ("mass_org", "群团组织负责人", "head of a mass organization"),
+    ("other", "其他", "other"),
+)
+
+# -- how (notice §3; case-record spec: consultation.forms, consultation.outcome) ----------------
+
+FORMS = _table(
+    ("villagers_meeting", "村民会议", "villagers' meeting"),
+    ("residents_meeting", "居民会议", "residents' meeting"),
+    ("representatives_meeting", "村（居）民代表会议", "representatives' meeting"),
+    ("council", "村（居）民议事会", "residents' council"),
+    ("board", "村（居）民理事会", "residents' board"),
+    ("group_meeting", "村（居）民小组会", "group meeting"),
+    ("compound", "小区协商", "compound consultation"),
+    ("owners", "业主协商", "owners' consultation"),
+    ("hearing", "决策听证会", "decision hearing"),
+    ("special_council", "专题议事会", "special council"),
+    ("evaluation", "民主评议", "democratic evaluation"),
+    ("talk_day", "民情恳谈日", "open talk day"),
+    ("forum", "村（居）民论坛", "residents' forum"),
+    ("online", "网络议事平台", "online consultation platform"),
+)
+
+OUTCOMES = _table(
+    ("consensus", "协商一致", "consensus"),  # the notice's words (§4, §4.6)
+    ("majority", "多数同意", "majority view"),
+    ("disputed", "存在较大争议", "disputed"),  # the notice's words (§4.6)
+)
+
+MEETINGS = _table(
+    ("villagers_meeting", "村民会议", "villagers' meeting"),
+    ("residents_meeting", "居民会议", "residents' meeting"),
+    ("representatives_meeting", "村（居）民代表会议", "representatives' meeting"),
+    ("owners_meeting", "业主大会", "owners' meeting"),
+)
+"""Deciding meetings (assembly kinds): ``assembly.kind`` of a record."""
+
+COLLECTIVE_MEETINGS = _table(
+    ("members_meeting", "集体经济组织成员大会", "members' meeting"),
+    (
+        "members_representatives_meeting",
+        "集体经济组织成员代表大会",
+        "members' representatives' meeting",
+    ),
+)
+"""Deciding meetings of a rural collective economic organization (农村集体经济组织法 arts. 26–28):
+also ``assembly.kind`` values of a record; kept apart from :data:`MEETINGS` until the model can
+hold them (``scenario.ASSEMBLIES`` is built from ``MEETINGS``)."""
+
+COLLECTIVE_MATTERS = _table(
+    ("charter", "制定、修改集体经济组织章程", "the organization's charter"),
+    ("membership", "确认集体经济组织成员", "confirming membership"),
+    ("contracting_homestead", "农村土地承包、宅基地使用等方案", "land contracting and homesteads"),
+    ("income_distribution", "收益分配方案", "distribution of income"),
+    ("land_compensation", "土地补偿费的分配、使用办法", "land compensation"),
+    ("investment", "投资等重大事项", "investment"),
+    ("merger", "合并、分立等重大事项", "merger or division"),
+    ("other", "其他集体财产和成员权益事项", "other collective matters"),
+)
+"""``topic.collective_matter`` of a record (农村集体经济组织法 art. 26 para. 1)."""
+
+OWNERS_MATTERS = _table(
+    ("special", "重大事项（第二百七十八条第一款第六至八项）", "special matter (items 6–8)"),
+    ("ordinary", "一般事项", "ordinary matter"),
+)
+"""``topic.owners_matter`` / ``assembly.matter`` of a record (民法典 art. 278)."""
+
+# -- telling people (notice §4.2, §5.2; records: results.channels; scenarios: organizer channels) ---
+
+CHANNELS = _table(
+    ("bulletin", "公开栏", "notice board"),
+    ("publication", "社区刊物", "community publication"),
+    ("online_forum", "网络论坛", "online forum"),
+    ("mass_work_system", "群工系统", "mass-work system"),
+    ("broadcast", "广播（大喇叭）", "village broadcast"),
+    ("door_to_door", "入户告知", "door to door"),
+    ("wechat", "微信群", "WeChat group"),
+    ("meeting", "在会上宣布", "announced at a meeting"),
+    ("other", "其他渠道", "another channel"),
+)
+
+RECORD_CHANNELS: tuple[str, ...] = (
+    "bulletin",
+    "publication",
+    "online_forum",
+    "mass_work_system",
+    "meeting",
+    "wechat",
+    "other",
+)
+"""The channels a case record may name for publicity (``results.channels``, case-record spec)."""
+
+FEEDBACK_TARGETS = _table(
+    ("subjects", "协商主体", "parties to the consultation"),
+    ("stakeholders", "利益相关方", "stakeholders"),
+    ("residents", "村（居）民", "residents"),
+)
+
+# -- who: reporting groups of the population (outcome measures ``participation.<group>``) ----------
+
+GROUPS = _table(
+    ("age_young", "青年", "aged 18–39"),  # 18–39
+    ("age_middle", "中年", "aged 40–59"),  # 40–59
+    ("age_old", "老年", "aged 60+"),  # 60 and over
+    ("registered", "户籍居民", "registered residents"),
+    ("nonregistered", "非户籍居民", "non-registered residents"),
+    ("female", "女性", "women"),
+    ("male", "男性", "men"),
+    ("owner", "业主", "owners"),
+    ("tenant", "租户", "tenants"),
+    ("stake_pos", "受益方", "who gain"),
+    ("stake_neg", "受损方", "who lose"),
+    ("digital", "能上网者", "online"),
+    ("nodigital", "不能上网者", "offline"),
+)
+
+# -- what came of it: the outcome measures (``xsim.outcome.Outcome.to_dict()``) -------------------
+
+MEASURES = _table(
+    ("measure", "指标", "measure"),
+    ("residents", "居民人数", "residents"),
+    ("households", "户数", "households"),
+    ("invited", "受邀人数", "invited"),
+    ("attended", "参与人数", "attended"),
+    ("participation", "参与率", "participation"),
+    ("informed_in_time", "及时获知比例", "informed in time"),
+    ("representativeness_groups", "群体构成偏差", "group composition gap"),
+    ("representativeness_demographic", "人口构成偏差", "demographic composition gap"),
+    ("representativeness_stake", "利益构成偏差", "stake composition gap"),
+    ("voice_dominance", "强势发言倍数", "voice dominance"),
+    ("opinion_before", "协商前平均意见", "mean opinion before"),
+    ("opinion_after", "协商后平均意见", "mean opinion after"),
+    ("opinion_change", "意见变化幅度", "opinion change"),
+    ("opinion_spread", "意见离散度", "opinion spread"),
+    ("polarization", "极化程度", "polarization"),
+    ("support", "支持率", "support"),
+    ("consensus", "达成共识", "consensus reached"),
+    ("escalated", "提交决策会议", "escalated"),
+    ("adopted", "方案通过", "adopted"),
+    ("implemented", "得到落实", "implemented"),
+    ("days_to_decision", "决定用时（天）", "days to decision"),
+    ("result_informed", "知晓结果比例", "told the result"),
+    ("fairness", "感知公平", "perceived fairness"),
+    ("person_hours", "投入工时（人·小时）", "person-hours"),
+    ("money_yuan", "费用（元）", "money (yuan)"),
+    ("subsidies_yuan", "误工补贴（元）", "subsidies (yuan)"),
+    ("supervision_noticed", "监督发现次数", "noticed by supervision"),
+    ("n_violations", "违规项数", "violations"),
+    ("n_warnings", "提示项数", "warnings"),
+    ("compliant", "合规", "compliant"),
+)
+
+SEVERITIES = _table(
+    ("violation", "违规", "violation"),
+    ("warning", "提醒", "warning"),
+    ("info", "提示", "note"),
+)
+
+TABLES: MappingProxyType[str, MappingProxyType[str, Term]] = MappingProxyType(
+    {
+        "settings": SETTINGS,
+        "scopes": SCOPES,
+        "leads": LEADS,
+        "topic_categories": TOPIC_CATEGORIES,
+        "proposers": PROPOSERS,
+        "roles": ROLES,
+        "forms": FORMS,
+        "outcomes": OUTCOMES,
+        "meetings": MEETINGS,
+        "collective_meetings": COLLECTIVE_MEETINGS,
+        "collective_matters": COLLECTIVE_MATTERS,
+        "owners_matters": OWNERS_MATTERS,
+        "channels": CHANNELS,
+        "feedback_targets": FEEDBACK_TARGETS,
+        "groups": GROUPS,
+        "measures": MEASURES,
+        "severities": SEVERITIES,
+    }
+)
+"""Every table by name (for docs tables and the duplicate-name test)."""
