@@ -351,7 +351,7 @@ def test_collective_matter_on_a_community_record_exit_2(tmp_path, capsys):
     bad = tmp_path / "r.yaml"
     bad.write_text(
         GOOD.replace(
-            "  law_reserved: false\n", "  law_reserved: false\n  collective_matter: charter\n", 1
+            "  wide_impact: false\n", "  wide_impact: false\n  collective_matter: charter\n", 1
         ),
         "utf-8",
     )
