@@ -15,6 +15,12 @@ from math import ceil, floor
 from hypothesis import strategies as st
 
 from xsim.records import CATEGORIES
+from xsim.rules.meetings import COLLECTIVE_MATTER_ITEMS, NON_DELEGABLE_COLLECTIVE_MATTERS
+
+COLLECTIVE_MATTERS = sorted(COLLECTIVE_MATTER_ITEMS)
+NON_DELEGABLE = NON_DELEGABLE_COLLECTIVE_MATTERS
+COLLECTIVE_LAW = dt.date(2025, 5, 1)  # 农村集体经济组织法 in force
+NEW_LAW = dt.date(2026, 1, 1)  # the 2025 texts of the Organic Laws in force
 
 D = dt.date
 
@@ -101,6 +107,18 @@ def _assembly(draw, kind: str, pop: dict) -> dict:
         members = pop["representatives"]
         present = draw(st.integers(ceil(2 * members / 3), members))
         a = {"kind": kind, "members": members, "present": present}
+    elif kind in ("members_meeting", "members_representatives_meeting", "collective_villagers"):
+        # 2/3 of all members present and in favour (农村集体经济组织法 arts. 27–28)
+        if kind == "members_representatives_meeting":
+            members = draw(st.integers(21, 80))
+        elif kind == "collective_villagers":
+            members = pop["residents"]
+        else:
+            members = pop.get("collective_members") or pop["residents"]
+        yes = draw(st.integers(ceil(2 * members / 3), members))
+        present = draw(st.integers(yes, members))
+        real = "villagers_meeting" if kind == "collective_villagers" else kind
+        return {"kind": real, "members": members, "present": present, "yes": yes}
     else:
         members = draw(st.integers(1, 400))
         present = draw(st.integers(ceil(2 * members / 3), members))
@@ -127,9 +145,12 @@ def _assembly(draw, kind: str, pop: dict) -> dict:
     return a
 
 
-def _assembly_kinds(setting: str, pop: dict, law_reserved: bool) -> list[str]:
+def _assembly_kinds(
+    setting: str, pop: dict, law_reserved: bool, categories: tuple = ()
+) -> list[str]:
     kinds = ["villagers_meeting"] if setting == "village" else ["residents_meeting"]
-    if pop["representatives"] >= 1:
+    # village rules and charter are for the villagers' meeting only (PROC-BODY)
+    if pop["representatives"] >= 1 and not (setting == "village" and "charter_rules" in categories):
         kinds.append("representatives_meeting")
     if setting == "community" or not law_reserved:
         kinds.append("owners_meeting")
@@ -194,6 +215,10 @@ def compliant_records(draw) -> dict:
         {"role": "other", "respected": True} if respected == "flag" else {"role": respected}
     )
     rules: dict = {}
+    if draw(st.integers(0, 3)) == 0:
+        rules["profile"] = "chongqing"
+        if setting == "village" and draw(st.booleans()):
+            pop["away_unreachable"] = draw(st.integers(0, residents // 4))
     if draw(st.booleans()):
         rules["notice_days"] = draw(st.integers(0, 14))
     if draw(st.booleans()):
@@ -201,9 +226,10 @@ def compliant_records(draw) -> dict:
     if draw(st.booleans()):
         rules["assembly_notice_days"] = draw(st.integers(10, 20))
     notice = rules.get("notice_days", 3)
-    limit = rules.get("publicize_within_days", 30)
+    chongqing = rules.get("profile") == "chongqing" and setting == "village"
+    limit = rules.get("publicize_within_days", 10 if chongqing else 30)
     assembly_days = rules.get("assembly_notice_days", 10)
-    d0 = D(2026, 1, 1) + dt.timedelta(days=draw(st.integers(0, 300)))
+    d0 = D(2025, 1, 1) + dt.timedelta(days=draw(st.integers(0, 700)))  # both law versions
     notified = d0 + dt.timedelta(days=draw(st.integers(0, 10)))
     consulted = notified + dt.timedelta(days=notice + draw(st.integers(0, 10)))
     a_notified = consulted + dt.timedelta(days=draw(st.integers(0, 5)))
@@ -253,8 +279,36 @@ def compliant_records(draw) -> dict:
         "consultation": {"forms": forms, "outcome": outcome},
     }
     if outcome == "disputed" or reserved or draw(st.booleans()):
-        kind = draw(st.sampled_from(_assembly_kinds(setting, pop, reserved)))
+        kind = draw(st.sampled_from(_assembly_kinds(setting, pop, reserved, topic["categories"])))
         record["assembly"] = draw(_assembly(kind, pop))
+        a = record["assembly"]
+        if a["kind"] == "owners_meeting" and draw(st.booleans()):
+            pop["owners"] = a["members"]  # every owner counted (PROC-ELECTORATE)
+            if draw(st.booleans()):
+                topic["owners_matter"] = a.pop("matter")
+        if (
+            a["kind"] == "representatives_meeting"
+            and setting == "village"
+            and rules.get("profile") == "chongqing"
+        ):
+            record["timeline"]["representatives_notified"] = iso(
+                a_held - dt.timedelta(days=3 + draw(st.integers(0, 5)))
+            )
+    if setting == "village" and a_held >= COLLECTIVE_LAW and draw(st.integers(0, 3)) == 0:
+        # a collective economic organization's matter, decided by the body the law gives it
+        matter = draw(st.sampled_from(COLLECTIVE_MATTERS))
+        topic["collective_matter"] = matter
+        topic.pop("owners_matter", None)
+        org = draw(st.booleans())
+        pop["collective_organization"] = org
+        if org:
+            pop["collective_members"] = draw(st.integers(10, 3000))
+            kinds = ["members_meeting"]
+            if matter not in NON_DELEGABLE:
+                kinds.append("members_representatives_meeting")
+        else:
+            kinds = ["collective_villagers"]
+        record["assembly"] = draw(_assembly(draw(st.sampled_from(kinds)), pop))
     adopted = draw(st.booleans())
     dissenters = draw(st.integers(0, 50))
     violates = draw(st.booleans())
@@ -270,6 +324,8 @@ def compliant_records(draw) -> dict:
         "violates_law": violates,
         "corrected": True if violates else None,
     }
+    if draw(st.booleans()):
+        record["results"]["posted_days"] = draw(st.integers(15, 60))
     paid = draw(st.booleans())
     record["subsidies"] = {
         "paid": paid,
@@ -293,14 +349,40 @@ def _adopt(data: dict) -> None:
     data["results"]["implemented"] = True
 
 
+def _law_date(data: dict) -> dt.date:
+    t = data["timeline"]
+    day = t["assembly_held"] if data.get("assembly") and t.get("assembly_held") else t["consulted"]
+    return D.fromisoformat(day)
+
+
+def _collective_route(data: dict) -> bool:
+    """A collective matter decided by the villagers' meeting under the members' meeting rules."""
+    return (
+        data["setting"] == "village"
+        and data["topic"].get("collective_matter") is not None
+        and not data["population"].get("collective_organization")
+        and _law_date(data) >= COLLECTIVE_LAW
+    )
+
+
 def _ensure_assembly(data: dict, draw, kind: str | None = None) -> dict:
     a = data.get("assembly")
     if a is None or (kind is not None and a["kind"] != kind):
         pop = data["population"]
+        topic = data["topic"]
         kinds = (
-            [kind] if kind else _assembly_kinds(data["setting"], pop, data["topic"]["law_reserved"])
+            [kind]
+            if kind
+            else _assembly_kinds(data["setting"], pop, topic["law_reserved"], topic["categories"])
         )
         data["assembly"] = draw(_assembly(draw(st.sampled_from(kinds)), pop))
+        # a new deciding body: the matter is no longer an owners' or a collective one
+        topic.pop("owners_matter", None)
+        topic.pop("collective_matter", None)
+        pop["collective_organization"] = False
+        if data["assembly"]["kind"] == "representatives_meeting":
+            held = data["timeline"]["assembly_held"]
+            data["timeline"]["representatives_notified"] = add_days(held, -3)
     return data["assembly"]
 
 
@@ -394,8 +476,16 @@ def b_proc_assembly_notice(d, draw):
 
 def b_proc_quorum(d, draw):
     a = _ensure_assembly(d, draw)
+    if a["kind"] == "members_representatives_meeting":  # has no quorum rule of its own
+        a = d["assembly"] = draw(_assembly("members_meeting", d["population"]))
+    d["population"].pop("away_unreachable", None)
     p = a["present"]
-    if a["kind"] in ("villagers_meeting", "residents_meeting"):
+    if a["kind"] == "members_meeting" or _collective_route(d):
+        m = a["members"]
+        a["present"] = ceil(2 * m / 3) - 1  # one short of 2/3 of the members
+        a["yes"] = min(a["yes"], a["present"])
+        d["results"]["adopted"] = False  # 2/3 of all in favour is now impossible: not adopted
+    elif a["kind"] in ("villagers_meeting", "residents_meeting"):
         a["members"] = 2 * p  # exactly half present: not "more than half"
         a.pop("households_total", None)
         a.pop("households_present", None)
@@ -413,7 +503,10 @@ def b_proc_majority(d, draw):
     _adopt(d)
     a = _ensure_assembly(d, draw)
     p = a["present"]
-    if a["kind"] == "owners_meeting" and a["matter"] == "special":
+    matter = a.get("matter") or d["topic"].get("owners_matter")
+    if a["kind"] in ("members_meeting", "members_representatives_meeting") or _collective_route(d):
+        a["yes"] = ceil(2 * a["members"] / 3) - 1  # one short of 2/3 of ALL members
+    elif a["kind"] == "owners_meeting" and matter == "special":
         a["yes"] = ceil(3 * p / 4) - 1
     else:
         a["yes"] = p // 2  # exactly half (or less): not a majority
@@ -426,9 +519,70 @@ def b_res_implement(d, draw):
 
 def b_res_publicize(d, draw):
     _adopt(d)
-    limit = _effective(d, "publicize_within_days", 30)
+    # the Chongqing measures apply to village records only
+    profile = (d.get("rules") or {}).get("profile") and d["setting"] == "village"
+    limit = _effective(d, "publicize_within_days", 10 if profile else 30)
     t = d["timeline"]
-    t["publicized"] = None if draw(st.booleans()) else add_days(t["implemented"], limit + 1)
+    need = 15 if _law_date(d) >= NEW_LAW else (10 if profile else None)
+    way = draw(st.sampled_from(["never", "late", "posted"] if need else ["never", "late"]))
+    if way == "posted":
+        d["results"]["posted_days"] = need - 1  # taken down one day early
+    else:
+        t["publicized"] = None if way == "never" else add_days(t["implemented"], limit + 1)
+
+
+def b_proc_body(d, draw):
+    options = ["owners"]
+    if d["setting"] == "village" and d["population"]["representatives"] >= 1:
+        options.append("charter")
+    if d["setting"] == "village" and _law_date(d) >= COLLECTIVE_LAW:
+        options.append("collective")
+    way = draw(st.sampled_from(options))
+    if way == "owners":  # an owners' matter decided by the villagers' / residents' meeting
+        _ensure_assembly(
+            d, draw, "villagers_meeting" if d["setting"] == "village" else "residents_meeting"
+        )
+        d["topic"]["owners_matter"] = draw(st.sampled_from(["special", "ordinary"]))
+    elif way == "charter":  # village rules made by the representatives' meeting
+        _ensure_assembly(d, draw, "representatives_meeting")
+        if "charter_rules" not in d["topic"]["categories"]:
+            d["topic"]["categories"].append("charter_rules")
+    else:  # a collective matter decided by the villagers' meeting where an organization exists
+        a = _ensure_assembly(d, draw, "villagers_meeting")
+        a.pop("households_total", None)
+        a.pop("households_present", None)
+        if a["present"] * 2 <= a["members"] or a["yes"] * 2 <= a["present"]:
+            d["assembly"] = draw(_assembly("villagers_meeting", d["population"]))
+        d["population"]["collective_organization"] = True
+        d["population"]["collective_members"] = d["population"]["residents"]
+        d["topic"]["collective_matter"] = draw(st.sampled_from(COLLECTIVE_MATTERS))
+
+
+def b_proc_electorate(d, draw):
+    pop = d["population"]
+    a = _ensure_assembly(d, draw)
+    more = draw(st.integers(1, 50))
+    if a["kind"] == "owners_meeting":
+        pop["owners"] = a["members"] + more
+        return
+    if a["kind"] == "members_meeting":
+        pop["collective_members"] = a["members"] + more
+        return
+    if a["kind"] not in ("villagers_meeting", "residents_meeting") or (
+        a["kind"] == "residents_meeting" and _law_date(d) < NEW_LAW
+    ):
+        if d["setting"] == "village":
+            a = _ensure_assembly(d, draw, "villagers_meeting")
+        elif _law_date(d) >= NEW_LAW:
+            a = _ensure_assembly(d, draw, "residents_meeting")
+        else:  # the 2018 urban law let representatives form the residents' meeting
+            a = _ensure_assembly(d, draw, "owners_meeting")
+            pop["owners"] = a["members"] + more
+            return
+    pop["residents"] = a["members"] + more  # adults on the roll the meeting left out
+    by = d["topic"]["proposed_by"]
+    if by["kind"] == "joint_residents":
+        by["signatures"] = max(by["signatures"], ceil(pop["residents"] / 10))
 
 
 def b_res_feedback(d, draw):
@@ -479,6 +633,8 @@ BREAKERS = {
     "PROC-HEARD": b_proc_heard,
     "PROC-HEARING": b_proc_hearing,
     "PROC-ESCALATE": b_proc_escalate,
+    "PROC-BODY": b_proc_body,
+    "PROC-ELECTORATE": b_proc_electorate,
     "PROC-ASSEMBLY-NOTICE": b_proc_assembly_notice,
     "PROC-QUORUM": b_proc_quorum,
     "PROC-MAJORITY": b_proc_majority,

@@ -27,8 +27,9 @@ EXPECTED = {
     "04-compensation-not-escalated.yaml": {"PROC-ESCALATE"},
     "05-villagers-meeting-no-quorum.yaml": {"PROC-QUORUM"},
     "06-park-never-publicized.yaml": {"RES-PUBLICIZE"},
-    "07-married-out-women.yaml": {"RES-LEGAL"},
+    "07-married-out-women.yaml": {"PROC-BODY", "RES-LEGAL"},
     "08-canal-cross-village-compliant.yaml": set(),
+    "09-land-compensation-members-meeting.yaml": {"PROC-MAJORITY"},
 }
 
 
@@ -55,8 +56,10 @@ def test_examples_give_their_findings_and_exit_code(name, capsys):
 def test_json_object_has_the_spec_keys(capsys):
     code, out, _ = run(capsys, "check", LATE, "--format", "json")
     result = json.loads(out)
-    assert {"case", "compliant", "findings"} <= set(result)
+    assert {"case", "compliant", "findings", "law_as_of"} <= set(result)
     assert result["case"] == "石坝村三组通组公路硬化协商"
+    assert result["law_as_of"] == "2026-04-10"  # the consultation date: no deciding meeting
+    assert result["law_versions"]["villagers_committees"] == "2025"
     [f] = result["findings"]
     assert {"code", "severity", "clause", "message_zh", "message_en", "where"} <= set(f)
     assert f == {
@@ -67,6 +70,12 @@ def test_json_object_has_the_spec_keys(capsys):
         "severity": "violation",
     }
     assert "提前2天通知，应至少提前5天" in f["message_zh"]
+    assert f["basis"] == {
+        "kind": "local",
+        "file": "rules:",
+        "source": "本记录 rules.notice_days",
+        "setting": "notice_days",
+    }
 
 
 def test_several_files_give_a_list_and_the_worst_exit_code(capsys):
@@ -103,14 +112,23 @@ def test_text_output_for_a_cadre(capsys):
     assert positions == sorted(positions)
     [finding] = [ln for ln in lines if "PROC-QUORUM" in ln]
     assert lines.index(finding) > positions[2] and lines.index(finding) < positions[3]
-    assert "村委会组织法第22条" in finding and "470" in finding and "491" in finding
+    assert "《村民委员会组织法》第二十六条第一款（2025年修正）" in finding
+    assert "470" in finding and "491" in finding
+    assert "Organic Law" not in out  # trainee-facing text cites in Chinese
+    assert lines[2].startswith(
+        "适用法律：按2026-01-25施行的法律判断：《村民委员会组织法》（2025年修正）"
+    )
 
 
 def test_text_output_in_english(capsys):
     code, out, _ = run(capsys, "check", LATE, "--lang", "en")
     assert code == 1
     assert "Verdict: NOT COMPLIANT (1 violations" in out
-    assert "PROC-NOTICE [§4.2] Notified 2 days ahead; at least 5 required" in out
+    assert (
+        "PROC-NOTICE [local rule given in the record (rules.notice_days)] Notified 2 days ahead; "
+        "at least 5 required" in out
+    )
+    assert "Law applied: as in force on 2026-04-10" in out
     assert "3. Holding the consultation" in out
 
 
@@ -225,10 +243,130 @@ def test_rules_code_explains_with_the_clause_text(capsys):
     assert out.startswith("PROC-NOTICE")
     assert CLAUSES["§4.2"].text_zh in out
     code, out, _ = run(capsys, "rules", "PROC-QUORUM", "--lang", "en")
-    assert "more than half" in out and CLAUSES["Organic Law art. 22"].text_zh in out
+    assert "> half of adults" in out and "≥ 2/3 of the owners" in out
+    assert CLAUSES["villagers_committees@2025 art. 26 para. 1"].text_zh in out
+    assert "Organic Law of the Villagers' Committees (2025 amendment), art. 26 para. 1" in out
+    code, out, _ = run(capsys, "rules", "PROC-QUORUM")
+    assert "《村民委员会组织法》第二十六条第一款（2025年修正）" in out and "Organic Law" not in out
 
 
 def test_rules_unknown_code_exit_2_with_valid_codes(capsys):
     code, out, err = run(capsys, "rules", "PROC-NOTIS")
     assert code == 2 and out == ""
     assert "PROC-NOTIS" in err and all(c in err for c in RULES)
+
+
+# --- --as-of and --profile -------------------------------------------------------------------------
+
+
+def test_as_of_switches_the_law_applied(capsys):
+    code, out, _ = run(capsys, "check", LATE, "--as-of", "2025-12-20", "--format", "json")
+    result = json.loads(out)
+    assert result["law_as_of"] == "2025-12-20"
+    assert result["law_versions"]["villagers_committees"] == "2018"
+    _, out, _ = run(capsys, "check", LATE, "--as-of", "2025-12-20")
+    assert "适用法律：按2025-12-20施行的法律判断：《村民委员会组织法》（2018年修正）" in out
+
+
+def test_profile_by_name_and_by_file(capsys, tmp_path):
+    code, out, _ = run(capsys, "check", LATE, "--profile", "chongqing", "--format", "json")
+    assert json.loads(out)["profile"] == "xsim/data/profiles/chongqing.yaml"
+    code, out, _ = run(capsys, "check", CLEAN, "--profile", "chongqing", "--format", "json")
+    assert json.loads(out)["profile"] is None  # village measures: not applied to a community
+    mine = tmp_path / "county.yaml"
+    mine.write_text(
+        "name: county\ntitle_zh: 某县\nsettings:\n  notice_days:\n    value: 9\n"
+        "    source: {document: 某县城乡社区协商实施办法, article: 第五条}\n",
+        encoding="utf-8",
+    )
+    record = tmp_path / "r.yaml"
+    record.write_text(
+        GOOD.replace("rules: {notice_days: 5, publicize_within_days: 30}", ""), "utf-8"
+    )
+    code, out, _ = run(capsys, "check", str(record), "--profile", str(mine))
+    assert code == 1 and "按地方规定（《某县城乡社区协商实施办法》第五条）" in out
+
+
+BAD_PROFILES = {
+    "wrong_type.yaml": (
+        "name: county\ntitle_zh: 某县\nsettings:\n  notice_days:\n    value: five\n"
+        "    source: {document: 某县办法}\n",
+        "settings.notice_days.value",
+    ),
+    "unknown_key.yaml": (
+        "name: county\ntitle_zh: 某县\nsettings:\n  notice_dayz:\n    value: 5\n"
+        "    source: {document: 某县办法}\n",
+        "settings.notice_dayz",
+    ),
+    "unknown_article.yaml": (
+        "name: county\ntitle_zh: 某县\nsettings:\n  notice_days:\n    value: 5\n"
+        "    source: {law: civil_code, version: '2020', article: 999}\n",
+        "settings.notice_days.source.article",
+    ),
+    "not_a_mapping.yaml": ("- a\n- b\n", ""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_PROFILES))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bad_profile_exit_2_one_message_nothing_written(name, lang, tmp_path, monkeypatch, capsys):
+    text, field = BAD_PROFILES[name]
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", CLEAN, "--profile", name, "--lang", lang)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(name) and "Traceback" not in err
+    if field:
+        assert (f"'{field}'" if lang == "en" else f"「{field}」") in err
+    assert sorted(os.listdir(tmp_path)) == [name]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--as-of", "2026-02-30"],
+        ["--as-of", "yesterday"],
+        ["--profile", "atlantis"],
+        ["--profile", "missing.yaml"],
+    ],
+)
+def test_bad_options_exit_2_one_message(argv, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "check", CLEAN, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert os.listdir(tmp_path) == []
+
+
+def test_record_naming_an_unknown_profile_exit_2(tmp_path, capsys):
+    bad = tmp_path / "r.yaml"
+    bad.write_text(
+        GOOD.replace("rules: {notice_days: 5", "rules: {profile: atlantis, notice_days: 5"), "utf-8"
+    )
+    code, out, err = run(capsys, "check", str(bad))
+    assert code == 2 and out == "" and err.count("\n") == 1 and "atlantis" in err
+    assert err.startswith(str(bad)) and "「rules.profile」" in err
+
+
+def test_collective_matter_on_a_community_record_exit_2(tmp_path, capsys):
+    bad = tmp_path / "r.yaml"
+    bad.write_text(
+        GOOD.replace(
+            "  wide_impact: false\n", "  wide_impact: false\n  collective_matter: charter\n", 1
+        ),
+        "utf-8",
+    )
+    code, out, err = run(capsys, "check", str(bad), "--lang", "en")
+    assert code == 2 and out == "" and "'topic.collective_matter'" in err
+
+
+def test_readme_shows_the_real_json_output(capsys):
+    """The README's `--format json` example (with law_as_of and basis) is what the command prints."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ xsim check --format json examples/records/05-villagers-meeting-no-quorum.yaml\n"
+    block = readme.split(command, 1)[1].split("```", 1)[0]
+    shown = json.loads(block)
+    assert "law_as_of" in shown and all("basis" in f for f in shown["findings"])
+    _, out, _ = run(
+        capsys, "check", "--format", "json", "examples/records/05-villagers-meeting-no-quorum.yaml"
+    )
+    assert json.loads(out) == shown

@@ -54,7 +54,11 @@ def test_known_wording():
         "居民会议应当有全体十八周岁以上的本社区居民或者户的代表的过半数参加。"
         "居民会议所作决定，应当经到会人员的过半数通过。"
     )
-    assert law.quote("civil_code", "2020", 278, paragraph=1) == "下列事项由业主共同决定："
+    para1 = law.quote("civil_code", "2020", 278, paragraph=1)
+    assert para1.startswith("下列事项由业主共同决定：\n（一）制定和修改业主大会议事规则；")
+    assert para1.endswith("（九）有关共有和共同管理权利的其他重大事项。")
+    assert law.quote("civil_code", "2020", 278, paragraph=2).startswith("业主共同决定事项，应当由")
+    assert law.quote_item("civil_code", "2020", 278, 7) == "（七）改建、重建建筑物及其附属设施；"
     assert "临时通知" in law.quote("villagers_committees", "2025", 25)
     assert "临时通知" not in law.quote("villagers_committees", "2018", 21)
 
@@ -99,3 +103,32 @@ def test_citations():
     )
     with pytest.raises(KeyError):
         law.cite("villagers_committees", 99)
+
+
+def test_laws_in_force_on_a_date():
+    before = law.laws_in_force(dt.date(2025, 4, 30))
+    assert "rural_collective_economic_organizations" not in before
+    assert before["villagers_committees"] == "2018"
+    after = law.laws_in_force(dt.date(2026, 1, 1))
+    assert after["villagers_committees"] == after["urban_residents_committees"] == "2025"
+    assert after["rural_collective_economic_organizations"] == "2024"
+
+
+def test_paragraphs_count_as_lawyers_do_items_belong_to_their_paragraph():
+    art = law.article("rural_collective_economic_organizations", "2024", 28)
+    assert art.paragraph(4).startswith("成员代表大会按照农村集体经济组织章程规定行使")
+    assert art.paragraph(5).startswith("成员代表大会实行一人一票")
+    assert law.quote_item("rural_collective_economic_organizations", "2024", 26, 10) == (
+        "（十）决定土地补偿费等的分配、使用办法；"
+    )
+    assert (
+        law.cite("civil_code", 278, paragraph=1, item=7) == "《民法典》第二百七十八条第一款第七项"
+    )
+    with pytest.raises(KeyError):
+        art.paragraph(6)
+
+
+def test_a_title_inside_a_title_uses_inner_brackets():
+    assert law.cite("chongqing_villagers_committees_measures", 7) == (
+        "《重庆市实施〈中华人民共和国村民委员会组织法〉办法》第七条（2013年修订）"
+    )

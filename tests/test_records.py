@@ -287,3 +287,34 @@ def test_packaged_copy_of_the_examples_matches():
     assert sorted(p.name for p in packaged.glob("*.yaml")) == [p.name for p in EXAMPLES]
     for p in EXAMPLES:
         assert (packaged / p.name).read_bytes() == p.read_bytes(), f"copy {p.name} again"
+
+
+def test_records_do_not_import_the_rules_engine():
+    """The record schema sits below the rules engine: no records ↔ rules import loop."""
+    import subprocess
+    import sys
+
+    code = "import sys, xsim.records; print(sorted(m for m in sys.modules if m.startswith('xsim.rules')))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_new_fields_round_trip_and_validate():
+    from rules_factory import compliant_record
+
+    from xsim.records import record_from_dict, record_from_yaml, record_to_yaml
+
+    data = compliant_record()
+    data["population"].update(collective_organization=True, collective_members=900, owners=None)
+    data["population"]["away_unreachable"] = 12
+    data["topic"]["collective_matter"] = "land_compensation"
+    data["timeline"]["representatives_notified"] = "2026-03-18"
+    data["assembly"] = {"kind": "members_meeting", "members": 900, "present": 600, "yes": 600}
+    data["results"]["posted_days"] = 15
+    rec = record_from_dict(data)
+    assert record_from_yaml(record_to_yaml(rec)) == rec
+    data["population"]["away_unreachable"] = 981
+    with pytest.raises(InputError) as e:
+        record_from_dict(data, "r.yaml")
+    assert e.value.field == "population.away_unreachable"

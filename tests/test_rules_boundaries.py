@@ -115,8 +115,10 @@ def test_notice_message_has_the_numbers():
     data = with_(rules={"notice_days": 5})
     data["timeline"]["notified"] = add_days(data["timeline"]["consulted"], -2)
     [f] = findings(data)
-    assert f.message_zh.startswith("提前2天通知，应至少提前5天")
+    assert "提前2天通知，应至少提前5天" in f.message_zh
+    assert f.message_zh.startswith("按本记录填写的地方规定（rules.notice_days）")
     assert f.message_en.startswith("Notified 2 days ahead; at least 5 required")
+    assert (f.basis.kind, f.basis.setting) == ("local", "notice_days")
     assert (f.where, f.clause, f.step, f.severity) == (
         "timeline.notified",
         "§4.2",
@@ -188,6 +190,7 @@ def test_villagers_meeting_more_than_half(members, present, passes):
             "yes": present,
         }
     )
+    data["population"]["residents"] = members  # everyone entitled is a member (PROC-ELECTORATE)
     only(data, None if passes else "PROC-QUORUM")
 
 
@@ -222,7 +225,14 @@ def test_quorum_message_has_the_numbers():
     )
     [f] = findings(data)
     assert "470" in f.message_zh and "491" in f.message_zh and "220" in f.message_zh
-    assert f.clause == "Organic Law art. 22"
+    assert f.clause == "villagers_committees@2025 art. 26 para. 1"
+    assert f.cited() == "《村民委员会组织法》第二十六条第一款（2025年修正）"
+    assert (f.basis.kind, f.basis.law, f.basis.version, f.basis.article) == (
+        "law",
+        "villagers_committees",
+        "2025",
+        26,
+    )
 
 
 @pytest.mark.parametrize(
@@ -239,7 +249,7 @@ def test_residents_meeting_more_than_half(members, present, passes):
             "yes": present,
         },
     )
-    data["timeline"]["assembly_notified"] = None  # residents' meetings: no 10-day rule
+    data["population"]["residents"] = members
     only(data, None if passes else "PROC-QUORUM")
 
 

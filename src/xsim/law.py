@@ -26,6 +26,8 @@ __all__ = [
     "quote",
     "cite",
     "version_in_force",
+    "laws_in_force",
+    "quote_item",
     "chinese_numeral",
     "parse_chinese_numeral",
 ]
@@ -158,7 +160,7 @@ LAWS: dict[str, Law] = {
         ),
         Law(
             "chongqing_villagers_committees_measures",
-            "重庆市实施《中华人民共和国村民委员会组织法》办法",
+            "重庆市实施〈中华人民共和国村民委员会组织法〉办法",
             "Chongqing Measures implementing the Organic Law of the Villagers' Committees",
             (
                 LawVersion(
@@ -229,11 +231,42 @@ class Article:
         first = self.paragraphs[0].split(" ", 1)[1] if " " in self.paragraphs[0] else ""
         return "\n".join((first, *self.paragraphs[1:])).strip()
 
+    def _kuan(self) -> list[list[str]]:
+        """The article's paragraphs (款) as lawyers count them: a line ``（一）…`` is an item (项)
+        of the paragraph before it, not a paragraph of its own."""
+        lines = list(self.paragraphs)
+        first = lines[0].split(" ", 1)[1] if " " in lines[0] else ""
+        lines[0] = first.strip()
+        out: list[list[str]] = []
+        for line in lines:
+            if _ITEM_START.match(line) and out:
+                out[-1].append(line)
+            else:
+                out.append([line])
+        return out
+
     def paragraph(self, index: int) -> str:
-        """Paragraph ``index`` (1-based, as lawyers count 款), without the article label."""
-        if index == 1:
-            return self.text.split("\n", 1)[0]
-        return self.paragraphs[index - 1]
+        """Paragraph ``index`` (1-based, as lawyers count 款: its items （一）… belong to it, one per
+        line), without the article label."""
+        kuan = self._kuan()
+        if not 1 <= index <= len(kuan):
+            raise KeyError(
+                f"{self.law} ({self.version}) art. {self.number} has no paragraph {index}"
+            )
+        return "\n".join(kuan[index - 1])
+
+    def item(self, index: int, paragraph: int = 1) -> str:
+        """Item ``index`` (项, 1-based) of ``paragraph``, as printed: （七）改建、重建建筑物……"""
+        kuan = self._kuan()
+        items = kuan[paragraph - 1][1:] if 1 <= paragraph <= len(kuan) else []
+        if not 1 <= index <= len(items):
+            raise KeyError(
+                f"{self.law} ({self.version}) art. {self.number} para. {paragraph} has no item {index}"
+            )
+        return items[index - 1]
+
+
+_ITEM_START = re.compile(r"^（[零一二三四五六七八九十]+）")
 
 
 _ARTICLE_START = re.compile(r"^第([零一二三四五六七八九十百]+)条[ 　]")
@@ -291,6 +324,21 @@ def version_in_force(law: str, on: dt.date) -> str:
     return LAWS[law].versions[0].key
 
 
+def quote_item(law: str, version: str, number: int, item: int, paragraph: int = 1) -> str:
+    """The official wording of one item (项) of an article's paragraph."""
+    return article(law, version, number).item(item, paragraph)
+
+
+def laws_in_force(on: dt.date) -> dict[str, str]:
+    """Every law the kit holds that is in force on ``on``, with the version in force that day."""
+    out: dict[str, str] = {}
+    for key, entry in LAWS.items():
+        for v in entry.versions:
+            if v.in_force_from <= on and (v.in_force_until is None or on <= v.in_force_until):
+                out[key] = v.key
+    return out
+
+
 def cite(
     law: str,
     number: int,
@@ -298,6 +346,7 @@ def cite(
     *,
     on: dt.date | None = None,
     paragraph: int | None = None,
+    item: int | None = None,
     lang: str = "zh",
 ) -> str:
     """A citation: 《村民委员会组织法》第二十六条（2025年修正）, or in English on request.
@@ -311,8 +360,10 @@ def cite(
     article(law, version, number)  # a citation of an article that does not exist is a bug
     if lang == "en":
         para = f" para. {paragraph}" if paragraph else ""
+        para += f" item {item}" if item else ""
         edition = f" ({v.edition_en})" if v.edition_en else ""
         return f"{entry.title_en}{edition}, art. {number}{para}"
     para = f"第{chinese_numeral(paragraph)}款" if paragraph else ""
+    para += f"第{chinese_numeral(item)}项" if item else ""
     edition = f"（{v.edition_zh}）" if v.edition_zh else ""
     return f"《{entry.title_zh}》第{chinese_numeral(number)}条{para}{edition}"

@@ -1,6 +1,6 @@
 """Case records: what happened in one consultation, as a validated pydantic model.
 
-The format is fixed by ``../shared/spec/case-record.md``. Township cadres write these YAML files about
+The format is documented in ``docs/case-record.md``. Township cadres write these YAML files about
 real consultations; the simulator writes one for every run; :func:`xsim.rules.check_record` judges
 both. Unknown fields are errors (``extra="forbid"``): a typo must not pass silently.
 
@@ -19,8 +19,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xsim import vocabulary as V
-from xsim.io import Date, load_yaml_file, load_yaml_text, validate
-from xsim.rules.rulebook import RulebookOverrides
+from xsim.io import Date, FieldProblem, load_yaml_file, load_yaml_text, validate
+from xsim.local_rules import RulebookOverrides
 from xsim.vocabulary import keys
 
 __all__ = [
@@ -54,7 +54,12 @@ ProposerKind = Literal[keys(V.PROPOSERS)]
 Role = Literal[keys(V.ROLES)]
 ConsultForm = Literal[keys(V.FORMS)]
 Outcome = Literal[keys(V.OUTCOMES)]
-AssemblyKind = Literal[keys(V.MEETINGS)]
+AssemblyKind = Literal[(*keys(V.MEETINGS), *keys(V.COLLECTIVE_MEETINGS))]
+CollectiveMatter = Literal[keys(V.COLLECTIVE_MATTERS)]
+"""Matters of a rural collective economic organization (农村集体经济组织法 art. 26 para. 1 items 1,
+3, 8, 7, 10, 11, 12; ``other`` for the rest)."""
+OwnersMatter = Literal[keys(V.OWNERS_MATTERS)]
+"""Owners' joint decisions (民法典 art. 278): ``special`` = para. 1 items 6–8, ``ordinary`` = the rest."""
 Channel = Literal[V.RECORD_CHANNELS]
 FeedbackTarget = Literal[keys(V.FEEDBACK_TARGETS)]
 
@@ -74,6 +79,16 @@ class Population(_Part):
     residents: Count  # adults on the roll (villagers / residents aged 18+)
     households: Count
     representatives: Count = 0
+    owners: Count | None = None  # all owners of the compound (owners' meeting electorate)
+    collective_members: Count | None = None  # all members of the collective economic organization
+    collective_organization: Flag = False  # a collective economic organization is established
+    away_unreachable: Count | None = None  # adults away and unreachable (Chongqing measures art. 7)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.away_unreachable is not None and self.away_unreachable > self.residents:
+            raise ValueError("away_gt_residents")
+        return self
 
 
 class ProposedBy(_Part):
@@ -90,6 +105,8 @@ class Topic(_Part):
     wide_impact: Flag = False
     law_reserved: Flag = False
     commissioned_by: Literal["township", "department"] | None = None
+    collective_matter: CollectiveMatter | None = None
+    owners_matter: OwnersMatter | None = None
 
 
 class StakeholderGroup(_Part):
@@ -112,6 +129,7 @@ class Timeline(_Part):
     consulted: Date
     assembly_notified: Date | None = None
     assembly_held: Date | None = None
+    representatives_notified: Date | None = None  # representatives told the agenda (local rule)
     implemented: Date | None = None
     publicized: Date | None = None
 
@@ -131,7 +149,8 @@ class Assembly(_Part):
     area_total: Area | None = None
     area_present: Area | None = None
     area_yes: Area | None = None
-    matter: Literal["special", "ordinary"] | None = None
+    matter: OwnersMatter | None = None
+    urgent_reason: Text | None = None  # "遇有特殊情况的，可以临时通知" (2025 texts)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -144,7 +163,7 @@ class Assembly(_Part):
         if self.households_total is not None and self.households_present > self.households_total:
             raise ValueError("households_present_gt_total")
         if self.kind == "owners_meeting":
-            if None in (self.area_total, self.area_present, self.area_yes, self.matter):
+            if None in (self.area_total, self.area_present, self.area_yes):
                 raise ValueError("owners_fields")
             if self.area_present > self.area_total:
                 raise ValueError("area_present_gt_total")
@@ -164,6 +183,7 @@ class Results(_Part):
     dissenters_explained: Count = 0
     violates_law: Flag = False
     corrected: Flag | None = None
+    posted_days: Count | None = None  # days the results stayed posted (village / community affairs)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -198,6 +218,26 @@ class CaseRecord(_Part):
 
     @model_validator(mode="after")
     def _groups_exist(self) -> Self:
+        if self.setting == "community" and self.topic.collective_matter is not None:
+            raise FieldProblem(
+                ("topic", "collective_matter"),
+                "no collective_matter in a community record (collective economic organizations "
+                "are rural: setting village)",
+                "社区记录不能填写 collective_matter（农村集体经济组织事项仅适用于 setting: village）",
+            )
+        a = self.assembly
+        if (
+            a is not None
+            and a.kind == "owners_meeting"
+            and a.matter is None
+            and self.topic.owners_matter is None
+        ):
+            raise FieldProblem(
+                ("assembly", "matter"),
+                "an owners' meeting needs assembly.matter or topic.owners_matter "
+                "(special | ordinary)",
+                "业主大会须填写 assembly.matter 或 topic.owners_matter（special 或 ordinary）",
+            )
         ids = [g.id for g in self.stakeholder_groups]
         if len(set(ids)) != len(ids):
             raise ValueError("duplicate_group_id")
@@ -233,9 +273,13 @@ _CONSISTENCY: dict[str, tuple[str, str, str]] = {
     ),
     "owners_fields": (
         "kind",
-        "an owners' meeting needs area_total, area_present, area_yes and matter "
-        "(special | ordinary)",
-        "业主大会须填写 area_total、area_present、area_yes 和 matter（special 或 ordinary）",
+        "an owners' meeting needs area_total, area_present and area_yes",
+        "业主大会须填写 area_total、area_present 和 area_yes",
+    ),
+    "away_gt_residents": (
+        "away_unreachable",
+        "'away_unreachable' cannot exceed 'residents'",
+        "外出无法联系人数（away_unreachable）不能超过村民总数（residents）",
     ),
     "area_present_gt_total": (
         "area_present",

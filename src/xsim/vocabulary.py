@@ -32,6 +32,9 @@ __all__ = [
     "FORMS",
     "OUTCOMES",
     "MEETINGS",
+    "COLLECTIVE_MEETINGS",
+    "COLLECTIVE_MATTERS",
+    "OWNERS_MATTERS",
     "CHANNELS",
     "RECORD_CHANNELS",
     "FEEDBACK_TARGETS",
@@ -179,6 +182,36 @@ MEETINGS = _table(
 )
 """Deciding meetings (assembly kinds): ``assembly.kind`` of a record."""
 
+COLLECTIVE_MEETINGS = _table(
+    ("members_meeting", "集体经济组织成员大会", "members' meeting"),
+    (
+        "members_representatives_meeting",
+        "集体经济组织成员代表大会",
+        "members' representatives' meeting",
+    ),
+)
+"""Deciding meetings of a rural collective economic organization (农村集体经济组织法 arts. 26–28):
+also ``assembly.kind`` values of a record; kept apart from :data:`MEETINGS` until the model can
+hold them (``scenario.ASSEMBLIES`` is built from ``MEETINGS``)."""
+
+COLLECTIVE_MATTERS = _table(
+    ("charter", "制定、修改集体经济组织章程", "the organization's charter"),
+    ("membership", "确认集体经济组织成员", "confirming membership"),
+    ("contracting_homestead", "农村土地承包、宅基地使用等方案", "land contracting and homesteads"),
+    ("income_distribution", "收益分配方案", "distribution of income"),
+    ("land_compensation", "土地补偿费的分配、使用办法", "land compensation"),
+    ("investment", "投资等重大事项", "investment"),
+    ("merger", "合并、分立等重大事项", "merger or division"),
+    ("other", "其他集体财产和成员权益事项", "other collective matters"),
+)
+"""``topic.collective_matter`` of a record (农村集体经济组织法 art. 26 para. 1)."""
+
+OWNERS_MATTERS = _table(
+    ("special", "重大事项（第二百七十八条第一款第六至八项）", "special matter (items 6–8)"),
+    ("ordinary", "一般事项", "ordinary matter"),
+)
+"""``topic.owners_matter`` / ``assembly.matter`` of a record (民法典 art. 278)."""
+
 # -- telling people (notice §4.2, §5.2; records: results.channels; scenarios: organizer channels) ---
 
 CHANNELS = _table(
@@ -300,6 +333,9 @@ TABLES: MappingProxyType[str, MappingProxyType[str, Term]] = MappingProxyType(
         "forms": FORMS,
         "outcomes": OUTCOMES,
         "meetings": MEETINGS,
+        "collective_meetings": COLLECTIVE_MEETINGS,
+        "collective_matters": COLLECTIVE_MATTERS,
+        "owners_matters": OWNERS_MATTERS,
         "channels": CHANNELS,
         "feedback_targets": FEEDBACK_TARGETS,
         "groups": GROUPS,

@@ -8,6 +8,7 @@ import sys
 from xsim import vocabulary as V
 from xsim.rules import RULES, STEPS
 from xsim.rules.clauses import CLAUSES
+from xsim.rules.report import clause_label
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
         for rule in RULES.values():
             sev = rule.severity if lang == "en" else V.label(V.SEVERITIES, rule.severity)
             title = rule.title_en if lang == "en" else rule.title_zh
-            print(f"{rule.code:<21} {sev:<9} {rule.clause:<20} {title}")
+            print(f"{rule.code:<21} {sev:<9} {clause_label(rule.clause, lang)}  {title}")
         return 0
     code = args.code.strip().upper()
     if code not in RULES:
@@ -43,7 +44,7 @@ def explain(code: str, lang: str = "zh") -> str:
     if lang == "en":
         lines = [
             f"{r.code} — {r.title_en}",
-            f"severity: {r.severity}   step: {step_en}   clause: {r.clause}",
+            f"severity: {r.severity}   step: {step_en}   clause: {clause_label(r.clause, 'en')}",
             "",
             f"What it checks: {r.checks_en}",
             f"Why: {r.why_en}",
@@ -52,7 +53,7 @@ def explain(code: str, lang: str = "zh") -> str:
     else:
         lines = [
             f"{r.code} — {r.title_zh}",
-            f"严重程度：{V.label(V.SEVERITIES, r.severity)}　步骤：{step_zh}　依据：{r.clause}",
+            f"严重程度：{V.label(V.SEVERITIES, r.severity)}　步骤：{step_zh}　依据：{clause_label(r.clause)}",
             "",
             f"检查内容：{r.checks_zh}",
             f"理由：{r.why_zh}",
@@ -62,7 +63,11 @@ def explain(code: str, lang: str = "zh") -> str:
     lines.append("Clauses (original Chinese text):" if lang == "en" else "条款原文：")
     for cid in r.clauses:
         c = CLAUSES[cid]
-        lines.append(f"  {cid} {c.title_zh}" + (f" — {c.gloss_en}" if lang == "en" else ""))
-        lines.append(f"    「{c.text_zh}」")
-        lines.append(f"    ——{c.source_zh}")
+        if c.is_law:
+            lines.append(f"  {c.citation_en if lang == 'en' else c.source_zh}")
+        else:
+            lines.append(f"  {cid} {c.title_zh}" + (f" — {c.gloss_en}" if lang == "en" else ""))
+        lines.append(f"    「{' '.join(c.text_zh.split())}」")
+        if not c.is_law:
+            lines.append(f"    ——{c.source_zh}")
     return "\n".join(lines)

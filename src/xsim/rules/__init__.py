@@ -1,15 +1,19 @@
 """The procedure engine: the notice as data, the rule codes, the rulebook, and the checker.
 
-``check_record(record, rulebook=None) -> Report`` judges a :class:`xsim.records.CaseRecord` against
-every rule code of :data:`RULES`. Pure functions; no Mesa, pandas or matplotlib on this path.
+``check_record(record, rulebook=None, *, profile=None, as_of=None) -> Report`` judges a
+:class:`xsim.records.CaseRecord` against every rule code of :data:`RULES`, under the law in force on
+the record's date (or ``as_of``). Pure functions; no Mesa, pandas or matplotlib on this path.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
+from xsim.local_rules import LoadedProfile
 from xsim.rules.catalogue import RULES, Rule
-from xsim.rules.report import STEPS, Finding, Report
+from xsim.rules.context import Context, make_context, record_law_date
+from xsim.rules.report import STEPS, Basis, Finding, Report
 from xsim.rules.rulebook import Rulebook, RulebookOverrides, rulebook_from_dict
 
 if TYPE_CHECKING:
@@ -18,8 +22,12 @@ if TYPE_CHECKING:
 __all__ = [
     "check_record",
     "effective_rulebook",
+    "record_law_date",
+    "make_context",
+    "Context",
     "Report",
     "Finding",
+    "Basis",
     "Rulebook",
     "RulebookOverrides",
     "Rule",
@@ -29,15 +37,46 @@ __all__ = [
 ]
 
 
-def effective_rulebook(record: CaseRecord, rulebook: Rulebook | None = None) -> Rulebook:
-    """The rulebook a record is judged by: ``rulebook`` (or the defaults), then the record's ``rules:``."""
-    return (rulebook or Rulebook()).merged(record.rules)
+def effective_rulebook(
+    record: CaseRecord,
+    rulebook: Rulebook | None = None,
+    *,
+    profile: LoadedProfile | str | None = None,
+) -> Rulebook:
+    """The rulebook a record is judged by: ``rulebook`` (or the defaults), then the local profile
+    (``profile`` or the record's ``rules.profile``), then the record's own ``rules:`` settings."""
+    return make_context(record, rulebook, profile=profile).rb
 
 
-def check_record(record: CaseRecord, rulebook: Rulebook | None = None) -> Report:
-    """Judge one case record; the record's own ``rules:`` override ``rulebook``'s settings."""
+def check_record(
+    record: CaseRecord,
+    rulebook: Rulebook | None = None,
+    *,
+    profile: LoadedProfile | str | None = None,
+    as_of: dt.date | None = None,
+) -> Report:
+    """Judge one case record under the law in force on its date (``as_of`` overrides); a local
+    ``profile`` (a built-in name, a file, or a loaded profile) overrides the record's
+    ``rules.profile``; the record's own ``rules:`` settings override both. Raises
+    :class:`xsim.errors.InputError` for an unknown or invalid profile."""
     from xsim.rules.checks import run_checks
 
+    ctx = make_context(record, rulebook, profile=profile, as_of=as_of)
     return Report(
-        case=record.title, findings=run_checks(record, effective_rulebook(record, rulebook))
+        case=record.title,
+        findings=run_checks(record, ctx),
+        law_as_of=ctx.as_of,
+        law_versions=_relevant_laws(record, ctx),
+        profile=ctx.profile_file,
     )
+
+
+def _relevant_laws(record: CaseRecord, ctx: Context) -> dict[str, str]:
+    """The laws a report names: those that can apply to a record of this setting."""
+    keep = {"civil_code", "women_rights_protection"}
+    if record.setting == "village":
+        keep |= {"villagers_committees", "rural_collective_economic_organizations"}
+    else:
+        keep |= {"urban_residents_committees"}
+    keep |= ctx.profile_laws
+    return {k: v for k, v in ctx.laws.items() if k in keep}

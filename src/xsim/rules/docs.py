@@ -7,56 +7,17 @@ from __future__ import annotations
 
 import sys
 
+from xsim.local_rules import Rulebook, builtin_profiles, load_profile
 from xsim.rules.catalogue import RULES
-from xsim.rules.checks import CHECKS
 from xsim.rules.clauses import CLAUSES
 from xsim.rules.report import STEPS
-from xsim.rules.rulebook import Rulebook
 
-EXAMPLES: dict[str, str] = {
-    "TOPIC-SCOPE": "topic:\n  categories: []",
-    "TOPIC-JOINT": (
-        "population: {residents: 420, ...}\ntopic:\n  proposed_by: "
-        "{kind: joint_residents, signatures: 41}   # 42 needed; 42 passes"
-    ),
-    "TOPIC-SOLICIT": "topic:\n  opinions_solicited: false",
-    "SUBJ-LEAD": "scope: cross_community\nlead: committee      # must be township",
-    "SUBJ-MISSING": (
-        "stakeholder_groups:\n  - {id: vendors, name: 早市摊贩}\nparticipants:\n"
-        "  - {role: resident, group: nearby}   # nobody for vendors"
-    ),
-    "SUBJ-IRRELEVANT": "participants:\n  - {role: other, relevant: false}",
-    "SUBJ-EXPERT": "topic: {technical: true, ...}\nparticipants: [{role: committee}]   # no expert",
-    "SUBJ-RESPECTED": "participants: [{role: committee}, {role: resident, group: a}]",
-    "PROC-NOTICE": (
-        "timeline: {notified: 2026-04-08, consulted: 2026-04-10}\n"
-        "rules: {notice_days: 5}   # 2 days given, 5 required"
-    ),
-    "PROC-HEARD": "participants:\n  - {role: resident, group: ground, count: 3, spoke: false}",
-    "PROC-HEARING": "topic: {wide_impact: true, ...}\nconsultation: {forms: [council]}",
-    "PROC-ESCALATE": "consultation: {outcome: disputed}\n# and no assembly:",
-    "PROC-ASSEMBLY-NOTICE": (
-        "timeline: {assembly_notified: 2026-01-16, assembly_held: 2026-01-25}"
-        "   # 9 days\nassembly: {kind: villagers_meeting, ...}"
-    ),
-    "PROC-QUORUM": (
-        "assembly: {kind: villagers_meeting, members: 980, present: 490, yes: 400}   # 491 needed"
-    ),
-    "PROC-MAJORITY": (
-        "assembly: {kind: representatives_meeting, members: 30, present: 30, "
-        "yes: 15}   # exactly half fails"
-    ),
-    "RES-IMPLEMENT": "results: {adopted: true, implemented: false, ...}",
-    "RES-PUBLICIZE": "timeline: {implemented: 2026-06-15, publicized: null}",
-    "RES-FEEDBACK": "results: {implemented: true, feedback_to: [subjects, stakeholders], ...}",
-    "RES-REPORT": (
-        "topic: {commissioned_by: township, ...}\nresults: {reported_to_commissioner: false, ...}"
-    ),
-    "RES-RESPONSE": "results: {reported_to_commissioner: true, commissioner_responded: false}",
-    "RES-EXPLAIN": "results: {dissenters: 25, dissenters_explained: 24, ...}",
-    "RES-LEGAL": "results: {violates_law: true, corrected: false, ...}",
-    "GUAR-SUBSIDY": "subsidies: {paid: true, decided_by_meeting: false, publicized: true}",
-}
+EXAMPLES: dict[str, str] = {code: r.example for code, r in RULES.items()}
+
+
+def _label(cid: str) -> str:
+    c = CLAUSES.get(cid)
+    return c.source_zh if c is not None and c.is_law else cid
 
 
 def render() -> str:
@@ -71,16 +32,41 @@ def render() -> str:
         "missing; **info** — worth knowing. `xsim rules CODE` prints the same explanation with the",
         "clause's Chinese original in the terminal.",
         "",
+        "## The law applied: judged by the date",
+        "",
+        "A record is judged by the law in force on its date: the deciding meeting's date",
+        "(`timeline.assembly_held`) where there is one, otherwise the consultation date",
+        "(`timeline.consulted`): the 2018 texts of the two Organic Laws up to 2025-12-31, the 2025",
+        "texts from 2026-01-01; the 农村集体经济组织法 from 2025-05-01. `xsim check --as-of DATE`",
+        "overrides the date. Every finding carries its `basis`: `notice` (a clause of the notice),",
+        "`law` (law, version, article), `local` (a local rule: a profile or the record's `rules:`)",
+        "or `default` (this kit's assumption — never a requirement of the notice or the law).",
+        "",
         "## Local settings (the rulebook)",
         "",
         "The notice leaves some numbers to county implementation rules. A record's `rules:` block",
-        "overrides them. Defaults marked *assumption* are this kit's choice, **not law**.",
+        "or a local profile (`rules: {profile: chongqing}`, `xsim check --profile FILE`) sets them.",
+        "Defaults marked *assumption* are this kit's choice, **not law**.",
         "",
         "| setting | default | basis |",
         "|---|---|---|",
     ]
     for name, field in Rulebook.model_fields.items():
         out.append(f"| `{name}` | {field.default} | {field.description} |")
+    for name in builtin_profiles():
+        loaded = load_profile(name)
+        out += [
+            "",
+            f"### Profile `{name}` — {loaded.profile.title_zh}",
+            "",
+            "| setting | value | source |",
+            "|---|---|---|",
+        ]
+        for key, setting in loaded.profile.settings.items():
+            out.append(
+                f"| `{key}` | {setting.value} | {setting.source.citation()}："
+                f"「{setting.source.quote()}」 |"
+            )
     out += [
         "",
         "## Codes",
@@ -90,7 +76,7 @@ def render() -> str:
     ]
     for r in RULES.values():
         out.append(
-            f"| [{r.code}](#{r.code.lower()}) | {r.severity} | {r.step} | {r.clause} | "
+            f"| [{r.code}](#{r.code.lower()}) | {r.severity} | {r.step} | {_label(r.clause)} | "
             f"{r.title_en} |"
         )
     for r in RULES.values():
@@ -100,7 +86,7 @@ def render() -> str:
             "",
             f"**{r.title_en}** — {r.title_zh}",
             "",
-            f"Severity: `{r.severity}` · Step: {STEPS[r.step][1]} · Clause: {r.clause}",
+            f"Severity: `{r.severity}` · Step: {STEPS[r.step][1]} · Clause: {_label(r.clause)}",
             "",
             f"**What it checks.** {r.checks_en}",
             "",
@@ -110,13 +96,13 @@ def render() -> str:
             "",
             f"理由：{r.why_zh}",
             "",
-            f"**Check function.** `xsim.rules.checks.{CHECKS[r.code].__name__}` — "
-            f"{' '.join((CHECKS[r.code].__doc__ or '').split())}",
+            f"**Check function.** `xsim.rules.checks.{r.check.__name__}` — "
+            f"{' '.join((r.check.__doc__ or '').split())}",
             "",
             "**Example that fires it.**",
             "",
             "```yaml",
-            EXAMPLES[r.code],
+            r.example,
             "```",
             "",
             "**The clause.**",
@@ -124,8 +110,12 @@ def render() -> str:
         ]
         for cid in r.clauses:
             c = CLAUSES[cid]
-            out.append(f"> **{cid}** {c.title_zh} — {c.gloss_en}  ")
-            out.append(f"> 「{c.text_zh}」 ——{c.source_zh}")
+            if c.is_law:
+                out.append(f"> **{c.source_zh}** ({c.citation_en})  ")
+                out.append(f"> 「{' '.join(c.text_zh.split())}」")
+            else:
+                out.append(f"> **{cid}** {c.title_zh} — {c.gloss_en}  ")
+                out.append(f"> 「{c.text_zh}」 ——{c.source_zh}")
             out.append(">")
         out[-1] = ""
         while out and out[-1] == "":

@@ -19,6 +19,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from xsim.rules.report import clause_label
 from xsim.teaching.cases import apply_patch, get_path
 from xsim.teaching.common import (
     FORM_ZH,
@@ -57,7 +58,9 @@ def finding_html(f) -> str:
     text = esc(clause_text_zh(f.clause)).replace("\n", "<br>")
     kind = clause_kind_zh(f.clause)
     quote = (
-        f"<details><summary>{kind}（{esc(f.clause)}）</summary>「{text}」</details>" if text else ""
+        f"<details><summary>{kind}（{esc(clause_label(f.clause))}）</summary>「{text}」</details>"
+        if text
+        else ""
     )
     where = f"<br><small>记录位置：<code>{esc(f.where)}</code></small>" if f.where else ""
     return (
