@@ -8,6 +8,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xsim.errors import InputError
 from xsim.model import ConsultationModel
@@ -15,6 +17,7 @@ from xsim.scenario import load_scenario
 from xsim.teaching import course, progress
 from xsim.teaching.capstone import (
     DOCUMENTS,
+    MAX_TEXT_CHARS,
     MEETINGS_BY_SETTING,
     NO_MEETING,
     SUBSIDY_OPTIONS,
@@ -308,3 +311,30 @@ def test_a_download_is_a_whole_printable_offline_page():
 def test_lessons_03_04_06_show_a_village_run():
     view = course.village("village_road", seed=2)
     assert view.image.value and "户" in view.caption.value
+
+
+# -- bad input --------------------------------------------------------------------------------------
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_choices_and_texts_give_a_result_or_a_chinese_message(data):
+    cap = Capstone(seed=11)  # a fresh one: a busy button ignores clicks right after a run
+    for name, control in cap.controls.items():
+        if hasattr(control, "boxes"):
+            control.value = tuple(
+                k for k in control.boxes if data.draw(st.booleans(), label=f"{name}.{k}")
+            )
+        elif hasattr(control, "options"):
+            control.value = data.draw(st.sampled_from([v for _, v in control.options]), label=name)
+        else:
+            control.value = data.draw(st.booleans(), label=name)
+    for key, box in cap.texts.items():
+        box.value = data.draw(
+            st.one_of(st.text(max_size=60), st.just("协" * (MAX_TEXT_CHARS + 1))), label=key
+        )
+    cap.run_button.click()
+    assert MSG_INTERNAL not in cap.status.value
+    if cap.assessment is None:
+        flagged = [m.value for m in cap.messages.values() if m.value]
+        assert flagged and all(re.search(r"[\u4e00-\u9fff]", v) for v in flagged)
+    else:
+        assert "评分" in cap.result.value and "<script" not in cap.docs.value

@@ -55,6 +55,7 @@ __all__ = [
 
 PLEASE = "请选择"
 LESSON = "09"
+MAX_TEXT_CHARS = 2000  # per document: keeps the page and its download link small
 
 NOTICE_DAYS = (1, 3, 5, 7, 10, 15)
 PUBLICIZE_DAYS = (3, 7, 15, 30, 60)
@@ -208,6 +209,9 @@ class Plan:
             out["publicity_channels"] = "请至少选择一种公示渠道"
         if not self.feedback_to:
             out["feedback_to"] = "请至少选择一个反馈对象"
+        for key, text in self.texts.items():
+            if len(text or "") > MAX_TEXT_CHARS:
+                out[key] = f"最多写 {MAX_TEXT_CHARS} 个字，请删减"
         return out
 
     def overrides(self) -> dict[str, Any]:
@@ -311,7 +315,8 @@ def score(criterion: Criterion, plan: Plan, outcome: dict, report: Any) -> Crite
         why = (
             "规则引擎没有发现违规。"
             if not n
-            else f"规则引擎发现 {n} 处违规（{codes}），每处扣 {c.per_violation:g} 分。"
+            else f"规则引擎发现 {n} 处违规，每处扣 {c.per_violation:g} 分；详见下面的检查结果"
+            f"（编号：{codes}）。"
         )
         return CriterionScore(c, round(max(pts, 0.0), 1), why)
     if c.kind == "documents":
@@ -682,7 +687,7 @@ class Capstone(TeachingWidget):
         if missing:
             for name, msg in missing.items():
                 self.messages[name].value = bad_html(esc(msg))
-            self.show_error(f"还有 {len(missing)} 项没有选择，请看标红的提示。")
+            self.show_error(f"还有 {len(missing)} 项没有选择或需要修改，请看标红的提示。")
             self.scroll.show(self.status)
             return
         a = self.assessment = assess(self.scenario, self.seed, plan, self.rubric)
