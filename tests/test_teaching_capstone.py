@@ -138,6 +138,11 @@ def test_rubric_is_valid_and_can_be_passed(rubric):
             "",
         ),
         ("title: x\npass_points: 5\ncriteria: []\n", "criteria"),
+        (
+            "title: x\npass_points: 5\ncriteria:\n- {id: a, title: A, kind: measure, points: 10,"
+            " measures: [fairnes], full_at: 1, zero_at: 0}\n",
+            "",
+        ),
         ("title: x\npass_points: 5\ncritera: []\n", "critera"),
     ],
 )

@@ -125,6 +125,11 @@ class Criterion(_Strict):
                 raise ValueError("a measure criterion needs measures, full_at and zero_at")
             if self.full_at == self.zero_at:
                 raise ValueError("full_at and zero_at must differ")
+            # later names may be measures a newer model adds; one must be known today (typos)
+            if not any(m in V.MEASURES for m in self.measures):
+                raise ValueError(
+                    f"measures {self.measures} name no known measure; known: {', '.join(V.MEASURES)}"
+                )
         return self
 
 
