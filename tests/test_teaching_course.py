@@ -194,19 +194,6 @@ def test_scenario_lab_is_reproducible_and_shows_the_rule_broken():
     assert "PROC-NOTICE" in lab.result.value and "PROC-NOTICE" in lab.table.value
 
 
-def test_capstone_reports_the_trainees_mistakes():
-    cap = course.Capstone("elevator_retrofit", seed=1)
-    cap.notice_days.value = 1
-    cap.groups.value = tuple(g for g in cap.groups.value if g != "ground")
-    cap.run_button.click()
-    codes = {f.code for f in cap.report.findings}
-    assert {"PROC-NOTICE", "SUBJ-MISSING"} <= codes
-    assert "这次协商的经过" in cap.story.value
-    cap.groups.value = ()
-    cap.run_button.click()
-    assert "请至少邀请一个" in cap.status.value
-
-
 def test_every_lesson_has_a_quiz_and_unknown_lessons_are_refused():
     for lesson in [f"{n:02d}" for n in range(1, 10)]:
         assert course.quiz(lesson).cards

@@ -577,6 +577,10 @@ def validate_course(folder: Path | None = None) -> Toc:
             load_exercises_file(here / "exercises.yaml")
         if (here / "roles.yaml").exists():
             load_roles_file(here / "roles.yaml")
+        if (here / "rubric.yaml").exists():  # lesson 09's capstone
+            from xsim.teaching.capstone import load_rubric
+
+            load_rubric(here / "rubric.yaml")
     if (folder / "handouts" / "glossary.yaml").exists():
         load_glossary_file(folder / "handouts" / "glossary.yaml")
     return toc

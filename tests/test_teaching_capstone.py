@@ -1,0 +1,345 @@
+"""Lesson 09's capstone (xsim.teaching.capstone), headless: rubric, documents, one click cannot pass."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xsim.errors import InputError
+from xsim.model import ConsultationModel
+from xsim.scenario import load_scenario
+from xsim.teaching import course, progress
+from xsim.teaching.capstone import (
+    DOCUMENTS,
+    MAX_TEXT_CHARS,
+    MEETINGS_BY_SETTING,
+    NO_MEETING,
+    SUBSIDY_OPTIONS,
+    Capstone,
+    Plan,
+    assess,
+    documents,
+    download_link,
+    draw_scenario,
+    load_rubric,
+    score,
+)
+from xsim.teaching.common import MSG_INTERNAL
+
+TEXT = "本议题由群众多次反映提出，经村（居）两委研究，拟定初步方案如下，请大家讨论提出意见。"
+TEXTS = {k: TEXT for k in DOCUMENTS}
+SEEDS = range(30)
+
+
+@pytest.fixture(autouse=True)
+def _own_progress_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter"))
+
+
+@pytest.fixture(scope="module")
+def rubric():
+    return load_rubric()
+
+
+def meeting_of_default_run(name: str, seed: int) -> str:
+    """The deciding meeting the kit's own organizer takes the matter to (none if it needs none)."""
+    model = ConsultationModel(name, rng=seed)
+    model.run()
+    return model.record.assembly.kind if model.record.assembly is not None else NO_MEETING
+
+
+def good_plan(name: str, seed: int) -> Plan:
+    s = load_scenario(name)
+    return Plan(
+        lead=s.lead,
+        solicit=True,
+        groups=tuple(g.id for g in s.stakeholder_groups),
+        experts=True,
+        respected=True,
+        form=s.default_form,
+        notice_days=10,
+        notice_channels=("bulletin", "wechat", "door_to_door", "broadcast"),
+        facilitated=True,
+        meeting=meeting_of_default_run(name, seed),
+        meeting_notice_days=15,
+        amend=1.0,
+        publicity_channels=("bulletin", "wechat", "door_to_door"),
+        publicize_days=7,
+        feedback_to=("subjects", "stakeholders", "residents"),
+        subsidy=2,
+        texts=dict(TEXTS),
+    )
+
+
+def first_options_plan(cap: Capstone) -> Plan:
+    """The lazy trainee: the first option of every list, every box ticked, nothing written."""
+    c = cap.controls
+    plan = {}
+    for name, control in c.items():
+        if hasattr(control, "boxes"):
+            plan[name] = tuple(control.boxes)
+        elif hasattr(control, "options"):
+            plan[name] = control.options[1][1]
+        else:
+            plan[name] = True
+    return Plan(**plan)
+
+
+def scenario_defaults_plan(name: str, seed: int) -> Plan:
+    """The other lazy trainee: exactly the kit's default organizer, nothing written."""
+    s = load_scenario(name)
+    o = s.organizer
+    subsidy = next(i for i, (_, v) in enumerate(SUBSIDY_OPTIONS) if v["paid"] == o.subsidies.paid)
+    return Plan(
+        lead=s.lead,
+        solicit=o.solicit_opinions,
+        groups=tuple(g.id for g in s.stakeholder_groups),
+        experts=o.experts,
+        respected=o.invite_respected,
+        form=s.default_form,
+        notice_days=o.notice_days,
+        notice_channels=tuple(o.notice_channels),
+        facilitated=o.facilitated,
+        meeting=meeting_of_default_run(name, seed),
+        meeting_notice_days=o.assembly_notice_days,
+        amend=o.explain_dissenters,
+        publicity_channels=tuple(o.publicity_channels),
+        publicize_days=o.publicize_days,
+        feedback_to=tuple(o.feedback_to),
+        subsidy=subsidy,
+    )
+
+
+# -- the rubric -----------------------------------------------------------------------------------
+def test_rubric_is_valid_and_can_be_passed(rubric):
+    assert sum(c.points for c in rubric.criteria) >= rubric.pass_points
+    assert any(c.required and c.kind == "documents" for c in rubric.criteria)
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        (
+            "title: x\npass_points: 200\ncriteria:\n- {id: a, title: A, kind: rules, points: 10}\n",
+            "",
+        ),
+        (
+            "title: x\npass_points: 5\ncriteria:\n- {id: a, title: A, kind: vote, points: 10}\n",
+            "kind",
+        ),
+        (
+            "title: x\npass_points: 5\ncriteria:\n- {id: a, title: A, kind: measure, points: 10}\n",
+            "",
+        ),
+        ("title: x\npass_points: 5\ncriteria: []\n", "criteria"),
+        (
+            "title: x\npass_points: 5\ncriteria:\n- {id: a, title: A, kind: measure, points: 10,"
+            " measures: [fairnes], full_at: 1, zero_at: 0}\n",
+            "",
+        ),
+        ("title: x\npass_points: 5\ncritera: []\n", "critera"),
+    ],
+)
+def test_a_bad_rubric_is_refused_with_file_and_field(tmp_path, text, field):
+    path = tmp_path / "rubric.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_rubric(path)
+    assert "rubric.yaml" in str(err.value)
+    assert field in err.value.field
+    assert re.search(r"[\u4e00-\u9fff]", err.value.message("zh"))
+
+
+def test_a_measure_the_model_lacks_is_not_counted_and_extra_measures_do_no_harm(rubric):
+    a = assess("village_road", 3, good_plan("village_road", 3), rubric)
+    outcome = {k: v for k, v in a.outcome.items() if k != "fairness"} | {"new_measure": 0.5}
+    fairness = next(c for c in rubric.criteria if c.id == "fairness")
+    s = score(fairness, a.plan, outcome, a.report)
+    assert s.points is None and "不计分" in s.why
+    complaints = next(c for c in rubric.criteria if c.id == "complaints")
+    assert score(complaints, a.plan, outcome | {"complaints": 3}, a.report).points == 0
+    assert score(complaints, a.plan, outcome | {"complaints": 0}, a.report).points == 5
+
+
+def test_measure_points_are_linear_between_the_thresholds(rubric):
+    a = assess("village_road", 3, good_plan("village_road", 3), rubric)
+    informed = next(c for c in rubric.criteria if c.id == "informed")
+    mid = (informed.full_at + informed.zero_at) / 2
+    pts = [
+        score(informed, a.plan, {"informed_in_time": v}, a.report).points
+        for v in (informed.zero_at, mid, informed.full_at, 1.0)
+    ]
+    assert pts == [0, informed.points / 2, informed.points, informed.points]
+
+
+# -- one click cannot pass --------------------------------------------------------------------------
+def test_an_empty_submission_gets_chinese_messages_beside_the_controls_and_no_run():
+    cap = Capstone(seed=1)
+    cap.run_button.click()
+    assert cap.assessment is None
+    flagged = [k for k, m in cap.messages.items() if m.value]
+    assert set(Plan().missing()) == set(flagged)
+    for k in flagged:
+        assert re.search(r"请(至少)?选择|请至少邀请", cap.messages[k].value)
+    assert "没有选择" in cap.status.value and MSG_INTERNAL not in cap.status.value
+    assert "Traceback" not in cap.status.value
+    assert not progress.load().attempts
+
+
+def test_one_missing_choice_is_named_beside_that_control_only():
+    cap = Capstone(seed=2)
+    cap.choose(replace(good_plan(cap.scenario, cap.seed), notice_days=None))
+    cap.run_button.click()
+    assert cap.assessment is None
+    assert [k for k, m in cap.messages.items() if m.value] == ["notice_days"]
+    assert "提前几天通知" in cap.messages["notice_days"].value
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lazy_submissions_fail(seed, rubric):
+    cap = Capstone(seed=seed)
+    cap.choose(first_options_plan(cap))
+    cap.run_button.click()
+    assert cap.assessment is not None and not cap.assessment.passed
+    assert "未通过" in cap.result.value
+    assert "请写至少" in cap.messages["report"].value
+    lazy = scenario_defaults_plan(cap.scenario, cap.seed)
+    assert not assess(cap.scenario, cap.seed, lazy, rubric).passed
+
+
+def test_a_careless_plan_with_documents_fails_on_30_draws(rubric):
+    rng = np.random.default_rng(7)
+    failed = 0
+    for _ in SEEDS:
+        name, seed = draw_scenario(rng)
+        plan = replace(
+            good_plan(name, seed),
+            groups=(load_scenario(name).stakeholder_groups[0].id,),
+            notice_days=1,
+            notice_channels=("wechat",),
+            meeting=NO_MEETING,
+            amend=0.0,
+            publicity_channels=("meeting",),
+            publicize_days=60,
+            feedback_to=("subjects",),
+            subsidy=1,
+        )
+        failed += not assess(name, seed, plan, rubric).passed
+    assert failed == len(SEEDS)
+
+
+def test_a_well_made_plan_passes_on_30_draws_of_both_settings(rubric):
+    rng = np.random.default_rng(2026)
+    settings, points = set(), []
+    for _ in SEEDS:
+        name, seed = draw_scenario(rng)
+        settings.add(load_scenario(name).setting)
+        a = assess(name, seed, good_plan(name, seed), rubric)
+        assert a.passed, (name, seed, [(s.criterion.id, s.points, s.why) for s in a.scores])
+        points.append(a.points)
+    assert settings == set(MEETINGS_BY_SETTING)
+    assert min(points) >= rubric.pass_points
+
+
+# -- the widget end to end --------------------------------------------------------------------------
+def test_a_good_plan_through_the_widget_passes_shows_documents_village_and_is_recorded(tmp_path):
+    store = tmp_path / "progress.json"
+    cap = Capstone(seed=4, progress_path=store)
+    assert all(getattr(c, "value", None) in (None, (), False) for c in cap.controls.values())
+    cap.choose(good_plan(cap.scenario, cap.seed))
+    cap.run_button.click()
+    assert cap.assessment.passed, cap.result.value
+    assert "通过" in cap.result.value and "为什么" in cap.result.value
+    for title, _hint in DOCUMENTS.values():
+        assert title in cap.docs.value
+    assert cap.docs.value.count("data:text/html;charset=utf-8;base64,") == 4
+    assert cap.village_box.children  # the village picture of this run
+    attempt = progress.load(store).attempts[-1]
+    assert (attempt.lesson, attempt.item, attempt.correct) == ("09", "capstone", True)
+    # a new scenario starts from nothing again
+    cap.draw_button.click()
+    assert cap.assessment is None and cap.controls["lead"].value is None
+
+
+def test_the_widget_reports_the_trainees_mistakes():
+    cap = Capstone(seed=1)
+    plan = good_plan(cap.scenario, cap.seed)
+    groups = load_scenario(cap.scenario).stakeholder_groups
+    cap.choose(replace(plan, notice_days=1, groups=(groups[0].id,)))
+    cap.run_button.click()
+    codes = {f.code for f in cap.assessment.report.findings}
+    assert {"PROC-NOTICE", "SUBJ-MISSING"} <= codes
+    assert "PROC-NOTICE" in cap.result.value
+
+
+def test_draws_are_seeded_and_cover_both_settings():
+    a = [draw_scenario(np.random.default_rng(s)) for s in range(30)]
+    assert a == [draw_scenario(np.random.default_rng(s)) for s in range(30)]
+    assert {load_scenario(n).setting for n, _ in a} == {"village", "community"}
+    assert Capstone(seed=9).scenario == Capstone(seed=9).scenario
+
+
+# -- documents --------------------------------------------------------------------------------------
+def test_documents_are_filled_from_the_run_and_carry_the_trainees_text(rubric):
+    name, seed = "elevator_retrofit", 5
+    plan = good_plan(name, seed)
+    plan.texts["minutes"] = "根据一楼住户的意见，补偿标准提高到每户五千元。<script>x</script>"
+    a = assess(name, seed, plan, rubric)
+    docs = documents(a)
+    assert set(docs) == set(DOCUMENTS)
+    t = a.model.record.timeline
+    notified = f"{t.notified.year}年{t.notified.month}月{t.notified.day}日"
+    assert notified in docs["notice"]
+    assert "补偿标准提高到每户五千元" in docs["minutes"] and "<script>" not in docs["minutes"]
+    assert f"实到 {a.model.record.assembly.present}" in docs["minutes"]
+    assert "公示" in docs["publicity"] and TEXT in docs["publicity"]
+    for body in docs.values():
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", re.sub(r"<[^>]+>", "", body))  # no keys
+
+
+def test_a_download_is_a_whole_printable_offline_page():
+    link = download_link("协商通知", "<h1>协商通知</h1><p>内容</p>")
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)'", link).group(1)
+    page = base64.b64decode(data).decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "charset='utf-8'" in page
+    assert "@media print" in page and "内容" in page
+    assert "http" not in page  # nothing fetched: works in an offline training room
+    assert "download='协商通知.html'" in link
+
+
+def test_lessons_03_04_06_show_a_village_run():
+    view = course.village("village_road", seed=2)
+    assert view.image.value and "户" in view.caption.value
+
+
+# -- bad input --------------------------------------------------------------------------------------
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_choices_and_texts_give_a_result_or_a_chinese_message(data):
+    cap = Capstone(seed=11)  # a fresh one: a busy button ignores clicks right after a run
+    for name, control in cap.controls.items():
+        if hasattr(control, "boxes"):
+            control.value = tuple(
+                k for k in control.boxes if data.draw(st.booleans(), label=f"{name}.{k}")
+            )
+        elif hasattr(control, "options"):
+            control.value = data.draw(st.sampled_from([v for _, v in control.options]), label=name)
+        else:
+            control.value = data.draw(st.booleans(), label=name)
+    for key, box in cap.texts.items():
+        box.value = data.draw(
+            st.one_of(st.text(max_size=60), st.just("协" * (MAX_TEXT_CHARS + 1))), label=key
+        )
+    cap.run_button.click()
+    assert MSG_INTERNAL not in cap.status.value
+    if cap.assessment is None:
+        flagged = [m.value for m in cap.messages.values() if m.value]
+        assert flagged and all(re.search(r"[\u4e00-\u9fff]", v) for v in flagged)
+    else:
+        assert "评分" in cap.result.value and "<script" not in cap.docs.value
