@@ -7,7 +7,7 @@ XSIM    := $(VENV)/bin/xsim
 STAMP_BASE := $(VENV)/.stamp-base
 STAMP_TEST := $(VENV)/.stamp-test
 
-.PHONY: demo test lab present lint bench setup clean
+.PHONY: demo test lab present lint bench setup clean room room-proxy
 
 $(PY):
 	@PYTHON_BIN=$$(tools/find-python) && echo "using $$PYTHON_BIN" && "$$PYTHON_BIN" -m venv $(VENV)
@@ -42,6 +42,32 @@ lab: $(STAMP_BASE)
 ## `make present` lists the notebooks; `make present NB=notebooks/00_导读.ipynb` opens one directly.
 present: $(STAMP_TEST)
 	$(VENV)/bin/voila --strip_sources=True $(if $(NB),"$(NB)",notebooks/)
+
+## A training room: JupyterHub serving the course to each trainee's own account on this machine
+## (docs/room.md). Settings: room/room.toml (or ROOM=path). `make room` starts it, `make room STOP=1`
+## stops everything it started, `make room STOP=1 PURGE=1` also deletes the room's accounts.
+## The proxy (configurable-http-proxy, npm) is installed into .room/node_modules, never globally.
+ROOM       ?= room/room.toml
+ROOM_PROXY := .room/node_modules/.bin/configurable-http-proxy
+STAMP_ROOM := $(VENV)/.stamp-room
+
+$(ROOM_PROXY):
+	@command -v npm >/dev/null 2>&1 || { echo "需要 npm 来安装代理（apt-get install nodejs npm）/ npm is needed"; exit 2; }
+	npm install --prefix .room --no-audit --no-fund --loglevel=error configurable-http-proxy@4.6.3
+
+room-proxy: $(ROOM_PROXY)
+
+$(STAMP_ROOM): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[room]"
+	@touch $(STAMP_BASE) $@
+
+room: $(if $(STOP),,$(STAMP_ROOM) $(ROOM_PROXY))
+	@if [ -n "$(STOP)" ]; then \
+	  $(PY) room/roomctl.py stop --config "$(ROOM)" && \
+	  if [ -n "$(PURGE)" ]; then $(PY) room/roomctl.py remove --config "$(ROOM)"; fi; \
+	else \
+	  $(PY) room/roomctl.py start --config "$(ROOM)"; \
+	fi
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check src tests benchmarks
