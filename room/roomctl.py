@@ -32,6 +32,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -41,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from roomconfig import DEFAULT_CONFIG, REPO, Room, load_room  # noqa: E402
-from roompython import AccountPython, account_python  # noqa: E402
+from roompython import AccountPython, account_python, nogroup  # noqa: E402
 
 from xsim.errors import InputError  # noqa: E402
 
@@ -179,8 +180,8 @@ def preflight(room: Room) -> AccountPython:
             f"教室「{room.name}」已在运行（进程 {running}）。先用 make room STOP=1 停止。",
             f"room '{room.name}' is already running (pid {running})",
         )
-    check_proxy(room)
     check_ports(room)
+    check_proxy(room)
     check_root_and_tools()
     check_accounts(room)
     return check_python_for_others()
@@ -349,6 +350,32 @@ def write_lab_settings(room: Room) -> None:
     os.chmod(folder / "overrides.json", 0o644)
 
 
+def _readable_by_accounts(path: Path, python: AccountPython) -> bool:
+    """Can an unprivileged account (nobody) read ``path``? (The trainees' servers must.)"""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **python.environment}
+    try:
+        done = subprocess.run(
+            [
+                python.executable,
+                "-I",
+                "-S",
+                "-c",
+                "import sys; open(sys.argv[1]).close()",
+                str(path),
+            ],
+            user=pwd.getpwnam("nobody").pw_uid,
+            group=nogroup(),
+            extra_groups=[],
+            env=env,
+            cwd="/",
+            capture_output=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
 # ---------------------------------------------------------------- start / stop
 
 
@@ -362,14 +389,23 @@ def public_url(room: Room) -> str:
 
 
 def _wait_for_hub(room: Room, proc: subprocess.Popen) -> None:
+    """Until the hub answers through the proxy on the public port (routes are in place)."""
     section = room.settings.room
-    url = f"http://127.0.0.1:{section.hub_port}/hub/api/"
+    host = "127.0.0.1" if section.ip in ("", "0.0.0.0", "::") else section.ip
+    host = f"[{host}]" if ":" in host else host
+    scheme = "https" if room.paths.ssl_cert else "http"
+    url = f"{scheme}://{host}:{section.port}/hub/api/"
+    unverified = ssl.create_default_context()
+    unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE  # our own cert
     deadline = time.monotonic() + HUB_START_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"JupyterHub exited with status {proc.returncode}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=3) as resp:
-            if resp.status == 200 and _port_in_use(section.ip, section.port):
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(url, timeout=3, context=unverified) as resp,
+        ):
+            if resp.status == 200:
                 return
         time.sleep(0.3)
     raise RuntimeError(f"JupyterHub did not answer within {HUB_START_S}s")
@@ -393,6 +429,13 @@ def start(room: Room) -> int:
     if not proxy_token.is_file():
         _write_private(proxy_token, secrets.token_hex(32))
     write_lab_settings(room)
+    if not _readable_by_accounts(room.paths.lab_settings / "overrides.json", python):
+        _say(
+            f"学员账号读不到 {room.paths.lab_settings}：教室的状态文件夹（[room] state_dir）"
+            "及其上级文件夹必须允许其他用户进入（例如不要放在 /root 或权限为 0700 的文件夹下）。",
+            "room accounts cannot read the room's lab settings: choose a state_dir others can reach",
+        )
+        return 2
     _record_accounts(room)
     try:
         created = create_accounts(room, python, passwords)

@@ -40,7 +40,7 @@ class AccountPython:
     environment: dict[str, str] = field(default_factory=dict)
 
 
-def _nogroup() -> int:
+def nogroup() -> int:
     for name in ("nogroup", "nobody"):
         try:
             return grp.getgrnam(name).gr_gid
@@ -58,7 +58,7 @@ def probe(python: AccountPython) -> str:
         done = subprocess.run(
             [python.executable, "-c", PROBE],
             user=pwd.getpwnam("nobody").pw_uid,
-            group=_nogroup(),
+            group=nogroup(),
             extra_groups=[],
             env=env,
             cwd="/",
@@ -107,14 +107,19 @@ def _make_venv(runtime: Path, venv: Path) -> None:
     (staging / "bin" / "python").symlink_to("python3")
     site = Path(sysconfig.get_paths()["purelib"])
     (staging / "lib" / version / "site-packages").symlink_to(site)
+    # Jupyter reads sys.prefix/etc/jupyter (enabled server extensions such as JupyterLab) and
+    # sys.prefix/share/jupyter (the lab's assets, kernel specs): the same as this environment's.
+    for shared in ("etc", "share"):
+        if (Path(sys.prefix) / shared).is_dir():
+            (staging / shared).symlink_to(Path(sys.prefix) / shared)
     (staging / "pyvenv.cfg").write_text(
         f"home = {runtime / 'bin'}\ninclude-system-site-packages = false\n"
         f"version = {sys.version.split()[0]}\n",
         encoding="utf-8",
     )
-    for path in [staging, *staging.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(0o755 if path.is_dir() else 0o644)
+    for folder in (staging, staging / "bin", staging / "lib", staging / "lib" / version):
+        folder.chmod(0o755)
+    (staging / "pyvenv.cfg").chmod(0o644)
     staging.rename(venv)
 
 
@@ -134,7 +139,8 @@ def account_python(cache: Path) -> tuple[AccountPython | None, str]:
         folder.chmod(folder.stat().st_mode | 0o755)
     if not runtime.is_dir():
         _copy_runtime(Path(sys.base_prefix), runtime)
-    if not venv.is_dir():
+    if not (venv / "share").exists():  # absent, or made by an older version of this module
+        shutil.rmtree(venv, ignore_errors=True)
         _make_venv(runtime, venv)
     copy = AccountPython(str(venv / "bin" / "python3"), {"LD_LIBRARY_PATH": str(runtime / "lib")})
     again = probe(copy)
