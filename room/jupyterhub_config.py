@@ -50,6 +50,7 @@ c.JupyterHub.cookie_secret_file = str(paths.hub_dir / "jupyterhub_cookie_secret"
 c.JupyterHub.pid_file = str(paths.pid_file)
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.cleanup_proxy = True
+c.JupyterHub.template_paths = [str(HERE / "templates")]  # the login page in Chinese
 c.JupyterHub.template_vars = {
     "announcement_login": "请用培训班发给您的登录名和密码登录。",
 }

@@ -140,6 +140,16 @@ def _account_exists(login: str) -> bool:
     return True
 
 
+def _start_in_process(config: Path, capsys) -> subprocess.CompletedProcess:
+    """``roomctl.py start`` called in this process (the checks are the same; no interpreter
+    start-up per case)."""
+    import roomctl
+
+    code = roomctl.main(["start", "--config", str(config)])
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(["roomctl", "start"], code, out.out, out.err)
+
+
 def _assert_refused(done: subprocess.CompletedProcess, config: Path, *phrases: str) -> None:
     message = done.stdout + done.stderr
     assert done.returncode == 2, message
@@ -177,9 +187,9 @@ def _assert_refused(done: subprocess.CompletedProcess, config: Path, *phrases: s
         "empty",
     ],
 )
-def test_bad_trainee_list_is_refused_before_anything_starts(tmp_path, trainees, phrases):
+def test_bad_trainee_list_is_refused_before_anything_starts(tmp_path, capsys, trainees, phrases):
     config = _write_room(tmp_path / "room", trainees)
-    done = _roomctl("start", config)
+    done = _start_in_process(config, capsys)
     _assert_refused(done, config, "教室配置有误", *phrases)
     for line in trainees.splitlines():
         login = line.split(" ")[0]
@@ -195,40 +205,47 @@ def test_bad_trainee_list_is_refused_before_anything_starts(tmp_path, trainees, 
     ],
     ids=["unknown-key", "half-https"],
 )
-def test_bad_config_is_refused(tmp_path, extra, phrases):
+def test_bad_config_is_refused(tmp_path, capsys, extra, phrases):
     config = _write_room(tmp_path / "room", "xsrtcfg 甲\n", extra=extra)
-    _assert_refused(_roomctl("start", config), config, "教室配置有误", *phrases)
+    _assert_refused(_start_in_process(config, capsys), config, "教室配置有误", *phrases)
 
 
-def test_port_in_use_is_refused(tmp_path):
+def test_the_command_line_exits_2_on_bad_input(tmp_path):
+    config = _write_room(tmp_path / "room", "xsrtcli 甲\nxsrtcli 乙\n")
+    _assert_refused(_roomctl("start", config), config, "重复")
+
+
+def test_port_in_use_is_refused(tmp_path, capsys):
     ports = _free_ports(4)
     with socket.socket() as busy:
         busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         busy.bind(("127.0.0.1", ports[0]))
         busy.listen()
         config = _write_room(tmp_path / "room", "xsrtport 甲\n", ports=ports)
-        done = _roomctl("start", config)
+        done = _start_in_process(config, capsys)
     _assert_refused(done, config, f"127.0.0.1:{ports[0]}", "已被占用")
     assert not _account_exists("xsrtport")
 
 
-def test_same_port_twice_is_refused(tmp_path):
+def test_same_port_twice_is_refused(tmp_path, capsys):
     port, hub, _, collect = _free_ports(4)
     config = _write_room(tmp_path / "room", "xsrtsame 甲\n", ports=[port, hub, hub, collect])
-    _assert_refused(_roomctl("start", config), config, "四个不同的端口")
+    _assert_refused(_start_in_process(config, capsys), config, "四个不同的端口")
 
 
-def test_missing_proxy_is_refused(tmp_path):
+def test_missing_proxy_is_refused(tmp_path, capsys):
     config = _write_room(tmp_path / "room", "xsrtproxy 甲\n", proxy=tmp_path / "no" / "proxy")
-    _assert_refused(_roomctl("start", config), config, "configurable-http-proxy", "make room")
+    done = _start_in_process(config, capsys)
+    _assert_refused(done, config, "configurable-http-proxy", "make room")
     assert not _account_exists("xsrtproxy")
 
 
-def test_stop_when_nothing_runs_is_harmless(tmp_path):
+def test_stop_when_nothing_runs_is_harmless(tmp_path, capsys):
+    import roomctl
+
     config = _write_room(tmp_path / "room", "xsrtstop 甲\n")
-    done = _roomctl("stop", config)
-    assert done.returncode == 0, done.stderr
-    assert "没有在运行" in done.stdout
+    assert roomctl.main(["stop", "--config", str(config)]) == 0
+    assert "没有在运行" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- the room
@@ -260,6 +277,7 @@ def _browser_login(browser, base: str, login: str, password: str):
     page = context.new_page()
     page.set_default_timeout(UI_TIMEOUT_MS)
     page.goto(f"{base}hub/login", timeout=UI_TIMEOUT_MS)
+    page.get_by_text("登录培训教室").wait_for()  # the room's Chinese login page
     page.fill("#username_input", login)
     page.fill("#password_input", password)
     page.click("#login_submit")
