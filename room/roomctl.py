@@ -69,6 +69,9 @@ def _say(zh: str, en: str = "") -> None:
 def _port_free(ip: str, port: int) -> bool:
     family = socket.AF_INET6 if ":" in ip else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As servers bind (the proxy does too): connections left in TIME_WAIT by a room that
+        # just stopped do not count, a program listening on the port does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((ip or "0.0.0.0", port))
         except OSError:
