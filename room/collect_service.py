@@ -148,12 +148,15 @@ def collect(room: Room) -> dict:
         outcome = {"error": written.stderr.decode("utf-8", errors="replace")[-2000:]}
     home = Path(entry.pw_dir)
     relative = str(destination.relative_to(home))
+    summary = outcome.get("summary")
+    if summary and Path(summary).is_relative_to(home):
+        summary = str(Path(summary).relative_to(home))
     return {
         "room": room.name,
         "folder": relative,
         "collected": sum(r["status"] == "ok" for r in results),
         "trainees": results,
-        "summary": outcome.get("summary"),
+        "summary": summary,
         "summary_note": outcome.get("summary_note"),
         "error": outcome.get("error"),
     }
@@ -237,8 +240,12 @@ class CollectPageHandler(RoomHandler):
             f'保存在您主目录的 <a href="{html.escape(folder)}">{html.escape(result["folder"])}</a>。</p>'
         ]
         if result.get("summary"):
-            parts.append(f"<p>班级汇总：{html.escape(result['summary'])}</p>")
-        elif result.get("summary_note"):
+            link = url_path_join("/user", user, "files", result["summary"])
+            parts.append(
+                f'<p>班级汇总：<a href="{html.escape(link)}" target="_blank">'
+                f"{html.escape(result['summary'])}</a></p>"
+            )
+        if result.get("summary_note"):
             parts.append(f"<p>{html.escape(result['summary_note'])}</p>")
         if result.get("error"):
             parts.append(f"<pre>{html.escape(result['error'])}</pre>")

@@ -484,3 +484,78 @@ def _owner(entry: Path) -> int:
         return entry.stat().st_uid
     except OSError:
         return -1
+
+
+# ---------------------------------------------------------------- the seam to the class summary
+
+
+def test_collect_without_the_progress_modules_keeps_the_files(tmp_path, monkeypatch):
+    import collect_write
+
+    monkeypatch.setattr(collect_write, "_module", lambda name: None)
+    data = {"format": "xsim-progress", "attempts": []}
+    written = collect_write.as_export(data, "学员甲", tmp_path / "a.json")
+    assert json.loads(written.read_text(encoding="utf-8")) == data
+    assert collect_write.write_class_summary([written], tmp_path) is None
+
+
+def test_collect_converts_a_store_and_asks_for_the_summary(tmp_path, monkeypatch):
+    """The contract with xsim.teaching.progress / classroom, with stand-ins for both."""
+    import dataclasses
+    import types
+
+    import collect_write
+
+    @dataclasses.dataclass
+    class FakeProgress:
+        trainee: str = ""
+
+    calls = {}
+
+    def export(path, progress):
+        calls["export"] = progress
+        Path(path).write_text(json.dumps({"format": "export", "trainee": progress.trainee}))
+        return Path(path)
+
+    class FakeSummary:
+        def save_html(self, path):
+            Path(path).write_text("<html>汇总</html>", encoding="utf-8")
+            return Path(path)
+
+    def class_summary(files):
+        calls["summary_of"] = [Path(f).name for f in files]
+        return FakeSummary()
+
+    fakes = {
+        collect_write.PROGRESS_MODULE: types.SimpleNamespace(
+            STORE_FORMAT="xsim-progress", load=lambda path: FakeProgress(), export=export
+        ),
+        collect_write.CLASSROOM_MODULE: types.SimpleNamespace(class_summary=class_summary),
+    }
+    monkeypatch.setattr(collect_write, "_module", fakes.get)
+    store = {"format": "xsim-progress", "attempts": []}
+    written = collect_write.as_export(store, "学员甲", tmp_path / "xsrta.json")
+    assert calls["export"].trainee == "学员甲"  # the roster's name when the trainee set none
+    other = collect_write.as_export({"format": "other"}, "学员乙", tmp_path / "xsrtb.json")
+    assert json.loads(other.read_text()) == {"format": "other"}  # not a store: unchanged
+    summary = collect_write.write_class_summary([written, other], tmp_path)
+    assert summary == tmp_path / collect_write.SUMMARY_FILE
+    assert calls["summary_of"] == ["xsrta.json", "xsrtb.json"]
+
+
+def test_collect_with_the_real_class_summary(tmp_path):
+    """Runs once xsim.teaching.progress and .classroom are merged (issue 13's store)."""
+    progress = pytest.importorskip("xsim.teaching.progress")
+    pytest.importorskip("xsim.teaching.classroom")
+    import collect_write
+
+    store = tmp_path / "store.json"
+    progress.record_answer("01", "q1", correct=False, answer="B", path=store)
+    progress.record_answer("01", "q1", correct=True, answer="A", path=store)
+    data = json.loads(store.read_text(encoding="utf-8"))
+    out = tmp_path / "out"
+    out.mkdir()
+    written = collect_write.as_export(data, "学员甲", out / "xsrta.json")
+    assert progress.load_export(written).trainee == "学员甲"
+    summary = collect_write.write_class_summary([written], out)
+    assert summary is not None and "学员甲" in summary.read_text(encoding="utf-8")
