@@ -567,7 +567,7 @@ def stop(room: Room, quiet: bool = False) -> int:
         path.unlink(missing_ok=True)
     if not quiet:
         if stopped:
-            _say("已停止：" + "、".join(stopped), f"stopped: {len(stopped)} groups")
+            _say("已停止：" + "、".join(stopped), "stopped the room")
         else:
             _say(f"教室「{room.name}」没有在运行。", "nothing was running")
     return 0
