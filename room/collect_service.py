@@ -39,9 +39,11 @@ from roomconfig import Room, load_room  # noqa: E402
 
 # Run as the trainee: print the export's bytes (at most max_bytes + 1) or exit with a status code.
 READER = """
-import sys
+import os, stat, sys
 path, limit = sys.argv[1], int(sys.argv[2])
 try:
+    if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
+        sys.exit(5)
     with open(path, "rb") as f:
         data = f.read(limit + 1)
 except FileNotFoundError:
