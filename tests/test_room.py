@@ -459,6 +459,15 @@ def test_two_trainees_in_a_room(room):
     assert json.loads(copy.read_text(encoding="utf-8"))["who"] == a
     assert copy.stat().st_uid == pwd.getpwnam(trainer).pw_uid
     assert oct(Path(f"/home/{a}").stat().st_mode & 0o777) == "0o700"
+    # A trainee's "export" that points at a file only root may read is not collected.
+    planted = Path(pwd.getpwnam(b).pw_dir) / EXPORT
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.symlink_to("/etc/shadow")
+    again = roomclient.requests.post(
+        collect_url, headers={"Authorization": f"token {trainer_token}"}, timeout=120
+    ).json()
+    assert {t["login"]: t["status"] for t in again["trainees"]} == {a: "ok", b: "unreadable"}
+    assert not (trainer_home / again["folder"] / f"{b}.json").exists()
 
     # 5. Stop: nothing of the room is left running.
     uids = {pwd.getpwnam(login).pw_uid for login in (a, b, trainer)}
