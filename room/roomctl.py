@@ -46,7 +46,7 @@ from roompython import AccountPython, account_python, nogroup  # noqa: E402
 
 from xsim.errors import InputError  # noqa: E402
 
-HUB_START_S = 60
+HUB_START_S = 120  # a busy machine (other rooms, a class logging in) starts slowly
 STOP_WAIT_S = 20
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud, typed by hand
 
@@ -412,10 +412,6 @@ def _wait_for_hub(room: Room, proc: subprocess.Popen) -> None:
                 return
         time.sleep(0.3)
     raise RuntimeError(f"JupyterHub did not answer within {HUB_START_S}s")
-
-
-def _port_in_use(ip: str, port: int) -> bool:
-    return not _port_free(ip, port)
 
 
 def start(room: Room) -> int:
