@@ -367,6 +367,8 @@ def test_two_trainees_in_a_room(room):
                 expect(menubar.filter(has_text="文件").first).to_be_visible()
                 expect(page.locator(".lm-TabBar-tabLabel", has_text="00_").first).to_be_visible()
                 expect(page.locator(".jp-Notebook").first).to_be_visible()
+                # the home page's text has rendered (not just the empty notebook frame)
+                expect(page.locator(".jp-MarkdownOutput").first).to_be_visible()
                 page.screenshot(path=str(ARTIFACTS / f"room-{'ab'[login == b]}.png"))
                 tokens[login] = _browser_token(page, base, login)
         finally:
