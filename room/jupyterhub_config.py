@@ -82,8 +82,10 @@ c.Spawner.args = [
     "--MappingKernelManager.cull_connected=True",
 ]
 c.Spawner.environment = {"LANG": "C.UTF-8", **account_env}
-c.Spawner.http_timeout = 120  # a room logging in at once shares the CPUs
-c.Spawner.start_timeout = 180
+# A room logging in at once shares the CPUs: on 2 cores, 40 servers starting together were not
+# all answering within 120 s (benchmarks/bench_room.py), so the hub waits longer before giving up.
+c.Spawner.http_timeout = 300
+c.Spawner.start_timeout = 300
 
 # ---------------------------------------------------------------- services and roles
 c.JupyterHub.services = [
