@@ -100,6 +100,8 @@ def start_server(base: str, user: str, token: str, timeout_s: float = 180) -> fl
     while time.monotonic() - started < timeout_s:
         model = hub_api(base, token, "GET", f"users/{user}").json()
         server = (model.get("servers") or {}).get("")
+        if server is None and time.monotonic() - started > 10:
+            raise RuntimeError(f"server of {user} failed to start (see the hub's log)")
         ready = server and server.get("ready")
         if ready and server_api(base, user, token, "GET", "status").status_code == 200:
             return time.monotonic() - started
