@@ -9,7 +9,7 @@ STAMP_TEST := $(VENV)/.stamp-test
 STAMP_JUPYTER := $(VENV)/.stamp-jupyter
 JUPYTER_SETTINGS := $(shell find etc/jupyter share/jupyter -type f 2>/dev/null)
 
-.PHONY: demo test lab present lint bench setup clean notebooks handouts
+.PHONY: demo test lab present lint bench setup clean notebooks handouts room room-proxy
 
 $(PY):
 	@PYTHON_BIN=$$(tools/find-python) && echo "using $$PYTHON_BIN" && "$$PYTHON_BIN" -m venv $(VENV)
@@ -69,6 +69,32 @@ notebooks: $(STAMP_TEST)
 ## Printable PDFs in Chinese (lessons, trainer edition, notice, glossary, role cards) into build/handouts/.
 handouts: $(STAMP_TEST)
 	$(PY) tools/build_handouts.py
+
+## A training room: JupyterHub serving the course to each trainee's own account on this machine
+## (docs/room.md). Settings: room/room.toml (or ROOM=path). `make room` starts it, `make room STOP=1`
+## stops everything it started, `make room STOP=1 PURGE=1` also deletes the room's accounts.
+## The proxy (configurable-http-proxy, npm) is installed into .room/node_modules, never globally.
+ROOM       ?= room/room.toml
+ROOM_PROXY := .room/node_modules/.bin/configurable-http-proxy
+STAMP_ROOM := $(VENV)/.stamp-room
+
+$(ROOM_PROXY):
+	@command -v npm >/dev/null 2>&1 || { echo "需要 npm 来安装代理（apt-get install nodejs npm）/ npm is needed"; exit 2; }
+	npm install --prefix .room --no-audit --no-fund --loglevel=error configurable-http-proxy@4.6.3
+
+room-proxy: $(ROOM_PROXY)
+
+$(STAMP_ROOM): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[room]"
+	@touch $(STAMP_BASE) $@
+
+room: $(if $(STOP),,$(STAMP_ROOM) $(ROOM_PROXY))
+	@if [ -n "$(STOP)" ]; then \
+	  $(PY) room/roomctl.py stop --config "$(ROOM)" && \
+	  if [ -n "$(PURGE)" ]; then $(PY) room/roomctl.py remove --config "$(ROOM)"; fi; \
+	else \
+	  $(PY) room/roomctl.py start --config "$(ROOM)"; \
+	fi
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check src tests benchmarks
