@@ -23,7 +23,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from xsim.errors import InputError, field_path
+from xsim.errors import InputError
+from xsim.io import input_error_from_validation
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = REPO / "room" / "room.toml"
@@ -302,15 +303,10 @@ def load_room(config: Path | str = DEFAULT_CONFIG) -> Room:
     try:
         settings = RoomFile.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = tuple(first["loc"])
-        raise InputError(
-            where,
-            field_path(loc),
-            first["msg"],
-            f"取值不合要求：{first['msg']}",
-            line=_key_line(text, loc),
-        ) from None
+        # the one translation of the kit (Chinese, did-you-mean, ranges); TOML lines found here
+        err = input_error_from_validation(exc, where, None, model=RoomFile)
+        err.line = err.line or _key_line(text, tuple(exc.errors()[0]["loc"]))
+        raise err from None
     base = config.parent
     accounts = settings.accounts
     if (
