@@ -13,6 +13,7 @@ from functools import cache
 import numpy as np
 import pytest
 
+from xsim.errors import InputError
 from xsim.model import ConsultationModel, meeting_decision
 from xsim.records import record_from_yaml, record_to_dict, record_to_yaml
 from xsim.rules import check_record
@@ -196,3 +197,30 @@ def test_residents_meeting_follows_the_2025_household_route():
     assert not q25.met  # exactly half of the households fails
     q18, _ = meeting_decision("residents_meeting", numbers, dt.date(2025, 5, 1), "community")
     assert not q18.met
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("behaviour.members_proxy", 1.01),
+        ("behaviour.members_proxy", -0.01),
+        ("topic.collective_matter", "harvest"),
+        ("population.collective_organization", 1),
+    ],
+)
+def test_new_scenario_fields_refuse_values_out_of_range(path, value):
+    spec = load_scenario("land_compensation")
+    with pytest.raises(InputError):
+        spec.with_overrides({path: value})
+    if "proxy" in path:  # the bounds themselves are accepted
+        spec.with_overrides({path: 1.0 if value > 1 else 0.0})
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [("topic.collective_matter", "land_compensation"), ("organizer.assembly", "members_meeting")],
+)
+def test_collective_matters_and_meetings_belong_to_villages(path, value):
+    with pytest.raises(InputError) as err:
+        load_scenario("garbage_station").with_overrides({path: value})
+    assert "农村" in err.value.expected_zh

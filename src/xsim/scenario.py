@@ -400,6 +400,18 @@ class Scenario(_Strict):
                     f"「{name}」（{V.label(V.FORMS, name)}）不适用于{V.label(V.SETTINGS, self.setting)}；"
                     f"可选：{fits}",
                 )
+        collective = self.topic.collective_matter is not None
+        collective = collective or self.population.collective_organization
+        if self.setting != "village" and (
+            collective
+            or self.organizer.assembly in ("members_meeting", "members_representatives_meeting")
+        ):
+            raise ScenarioProblem(
+                ("topic", "collective_matter") if collective else ("organizer", "assembly"),
+                "rural collective economic organizations, their matters and meetings exist only in "
+                "a village (setting: village)",
+                "农村集体经济组织及其事项、成员大会只适用于农村（setting: village）",
+            )
         if self.organizer.form is not None and self.organizer.form not in self.forms:
             raise ScenarioProblem(
                 ("organizer", "form"),
