@@ -468,10 +468,18 @@ NOBODY_WATCHES = {"organizations__3__detect": 0.0, "organizations__4__detect": 0
 
 
 def test_land_1_majority_adopts_the_exclusion():
-    base = rows("land_compensation")
-    # Measured: the villagers' meeting adopts the plan in 100% of runs (support ≈ 0.87).
-    assert all(r["assembly_kind"] == "villagers_meeting" for r in base)
-    assert share(base, "adopted") >= 0.9
+    runs = models("land_compensation")
+    # Measured: the members' meeting (农村集体经济组织法 arts. 26–27) decides in every run and adopts
+    # the exclusion in 60% of runs; where it fails, more than half of those present agreed (the
+    # majority a villagers' meeting needs) but fewer than 2/3 of ALL members.
+    assert all(m.trace.assembly["kind"] == "members_meeting" for m in runs)
+    adopted = [m for m in runs if m.trace.adopted]
+    assert len(adopted) >= 0.4 * len(runs)
+    for m in runs:
+        a = m.trace.assembly
+        quorum = 3 * a["present"] >= 2 * a["members"]
+        assert m.trace.adopted == (quorum and 3 * a["yes"] >= 2 * a["members"])
+        assert 2 * a["yes"] > a["present"]  # a majority of those present always wants it
 
 
 def test_land_2_illegal_result_must_be_corrected():

@@ -24,6 +24,7 @@ import numpy as np
 from mesa.agent import AgentSet
 
 from xsim import forms as F
+from xsim import law
 from xsim.agents import Expert, Organization, Organizer, Representative, Resident
 from xsim.deliberation import (
     deffuant,
@@ -36,6 +37,7 @@ from xsim.outcome import Outcome, measure
 from xsim.population import build_population
 from xsim.representation import choose_representatives
 from xsim.rules import Rulebook, check_record
+from xsim.rules import meetings as mt
 from xsim.scenario import Scenario, load_scenario
 from xsim.trace import Trace, case_record
 
@@ -637,6 +639,8 @@ class ConsultationModel(mesa.Model):
             return chosen
         if self.spec.topic.owners_matter:
             return "owners_meeting"
+        if self.spec.topic.collective_matter and self.spec.population.collective_organization:
+            return "members_meeting"
         return "villagers_meeting" if self.spec.setting == "village" else "residents_meeting"
 
     def _hold_assembly(self, kind: str, same_meeting: bool) -> None:
@@ -656,11 +660,21 @@ class ConsultationModel(mesa.Model):
             "residents_meeting": self._residents_meeting,
             "representatives_meeting": self._representatives_meeting,
             "owners_meeting": self._owners_meeting,
+            "members_meeting": self._members_meeting,
+            "members_representatives_meeting": self._representatives_meeting,
         }[kind]
         numbers = meeting(same_meeting)
-        quorum, consent = meeting_decision(kind, numbers)
+        topic = self.spec.topic
+        collective = (
+            self.spec.setting == "village"
+            and topic.collective_matter is not None
+            and not self.spec.population.collective_organization
+        )
+        quorum, consent = meeting_decision(
+            kind, numbers, self.date(self.time), self.spec.setting, collective
+        )
         trace.assembly = {"kind": kind, **numbers}
-        trace.quorum, trace.consent = bool(quorum), bool(consent)
+        trace.quorum, trace.consent = quorum.met, consent.met
         trace.adopted = trace.quorum and trace.consent
         self.decide()
 
@@ -679,17 +693,41 @@ class ConsultationModel(mesa.Model):
         return a
 
     def _residents_meeting(self, same_meeting: bool) -> dict:
-        """Residents' Committees Law art. 9, household route: > ½ present, > ½ of them agree."""
+        """Every adult resident is a member (2025 law art. 26); the quorum may also be met by
+        household representatives (art. 27). Under the 2018 law (art. 9) the meeting could be formed
+        by one representative per household: then its members are the households."""
         pop = self.pop
         present = self.attended.copy() if same_meeting else self._assembly_turnout()
         households = np.maximum.reduceat(present, pop.household_start)
-        agree = pop.household_mean(pop.opinion) > self.behaviour.abstain
-        a = {
-            "members": pop.n_households,
-            "present": int(households.sum()),
-            "yes": int((households & agree).sum()),
+        if law.version_in_force("urban_residents_committees", self.date(self.time)) == "2018":
+            agree = pop.household_mean(pop.opinion) > self.behaviour.abstain
+            return {
+                "members": pop.n_households,
+                "present": int(households.sum()),
+                "yes": int((households & agree).sum()),
+            }
+        return {
+            "members": pop.n,
+            "present": int(present.sum()),
+            "yes": int((present & (pop.opinion > self.behaviour.abstain)).sum()),
+            "households_total": pop.n_households,
+            "households_present": int(households.sum()),
         }
-        return a
+
+    def _members_meeting(self, same_meeting: bool) -> dict:
+        """农村集体经济组织法 art. 27: every member (here every adult villager) may take part in
+        person, online, or by a written proxy to a household member who attends; one member one
+        vote; adopted with ≥ ⅔ of ALL members in favour."""
+        pop = self.pop
+        present = self.attended.copy() if same_meeting else self._assembly_turnout()
+        household_here = np.maximum.reduceat(present, pop.household_start)[pop.household]
+        proxy = household_here & (self.rng.random(pop.n) < self.behaviour.members_proxy)
+        taking_part = present | proxy
+        return {
+            "members": pop.n,
+            "present": int(taking_part.sum()),
+            "yes": int((taking_part & (pop.opinion > self.behaviour.abstain)).sum()),
+        }
 
     def _representatives_meeting(self, same_meeting: bool) -> dict:
         """Organic Law art. 26: sits with ≥ ⅔ of members; > ½ of those present agree."""
@@ -785,38 +823,60 @@ class ConsultationModel(mesa.Model):
         return None if day is None else self.spec.start_date + dt.timedelta(days=int(day))
 
 
-def meeting_decision(kind: str, a: dict[str, Any]) -> tuple[bool, bool]:
-    """The law's quorum and majority for a deciding meeting: (quorum reached, consent reached).
+def meeting_decision(
+    kind: str, a: dict[str, Any], on: dt.date, setting: str = "village", collective: bool = False
+) -> tuple[mt.Judgement, mt.Judgement]:
+    """The law's quorum and majority for a deciding meeting held on ``on``: two judgements.
 
-    ``a`` holds the meeting's numbers as the record's ``assembly`` block does. This is the ONE
-    place the model applies the meeting laws (swap it for the rules engine's shared functions):
-    - villagers' meeting (《村民委员会组织法》第二十六条（2025年修正）): present > ½ of adults or
-      present households ≥ ⅔ of households; yes > ½ of those present;
-    - residents' meeting (household route of the residents' committees law): households present
-      > ½; yes > ½ of those present;
-    - representatives' meeting (第二十九条、第三十条): present ≥ ⅔ of members; yes > ½ present;
-    - owners' meeting (《民法典》第二百七十八条): owners and area voting ≥ ⅔; special matters yes ≥ ¾
-      of voting owners and area, ordinary > ½ of both.
+    ``a`` holds the meeting's numbers as the record's ``assembly`` block does. The thresholds are
+    :mod:`xsim.rules.meetings`' (the ones the rules engine judges records by), under the law version
+    in force that day (:func:`xsim.law.version_in_force`). ``collective``: a collective economic
+    organization's matter decided, where no organization is established, by the villagers' (or
+    representatives') meeting, which then applies the members' meeting thresholds (村民委员会组织法
+    2025 art. 28 para. 4).
     """
+    village = law.version_in_force("villagers_committees", on)
+    urban = law.version_in_force("urban_residents_committees", on)
+    collective = collective and "rural_collective_economic_organizations" in law.laws_in_force(on)
     present, members, yes = a["present"], a["members"], a["yes"]
-    if kind == "villagers_meeting":
-        quorum = 2 * present > members or 3 * a["households_present"] >= 2 * a["households_total"]
-        return quorum, 2 * yes > present
-    if kind == "residents_meeting":
-        return 2 * present > members, 2 * yes > present
-    if kind == "representatives_meeting":
-        return members > 0 and 3 * present >= 2 * members, 2 * yes > present
-    if kind == "owners_meeting":
-        quorum = (
-            present > 0
-            and 3 * present >= 2 * members
-            and 3 * a["area_present"] >= 2 * a["area_total"]
+    if kind == "members_meeting" or (kind == "villagers_meeting" and collective):
+        return mt.members_meeting_quorum(members, present), mt.members_meeting_majority(
+            members, yes
         )
-        if a["matter"] == "special":
-            consent = 4 * yes >= 3 * present and 4 * a["area_yes"] >= 3 * a["area_present"]
-        else:
-            consent = 2 * yes > present and 2 * a["area_yes"] > a["area_present"]
-        return quorum, consent
+    if kind == "members_representatives_meeting":
+        # The law sets no quorum apart from approval by 2/3 of all representatives (art. 28).
+        majority = mt.members_representatives_majority(members, yes)
+        return majority, majority
+    if kind == "representatives_meeting" and collective:
+        quorum = mt.village_representatives_quorum(village, members, present)
+        return quorum, mt.members_representatives_majority(members, yes)
+    if kind == "villagers_meeting":
+        hh = a.get("households_total"), a.get("households_present")
+        quorum = mt.villagers_meeting_quorum(village, members, present, *hh)
+        return quorum, mt.villagers_meeting_majority(village, present, yes)
+    if kind == "residents_meeting":
+        hh = a.get("households_total"), a.get("households_present")
+        quorum = mt.residents_meeting_quorum(urban, members, present, *hh)
+        return quorum, mt.residents_meeting_majority(urban, present, yes)
+    if kind == "representatives_meeting":
+        if setting == "community" and urban != "2018":
+            return (
+                mt.residents_representatives_quorum(members, present),
+                mt.residents_representatives_majority(present, yes),
+            )
+        # The 2018 urban law had no residents' representatives' meeting: like the rules engine,
+        # this kit borrows the villagers' representatives' meeting thresholds.
+        version = village if setting == "village" else "2018"
+        return (
+            mt.village_representatives_quorum(version, members, present),
+            mt.village_representatives_majority(version, present, yes),
+        )
+    if kind == "owners_meeting":
+        quorum = mt.owners_meeting_quorum(members, present, a["area_total"], a["area_present"])
+        majority = mt.owners_meeting_majority(
+            a["matter"], present, yes, a["area_present"], a["area_yes"]
+        )
+        return quorum, majority
     raise ValueError(f"unknown deciding meeting {kind!r}")
 
 

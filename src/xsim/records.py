@@ -54,7 +54,7 @@ ProposerKind = Literal[keys(V.PROPOSERS)]
 Role = Literal[keys(V.ROLES)]
 ConsultForm = Literal[keys(V.FORMS)]
 Outcome = Literal[keys(V.OUTCOMES)]
-AssemblyKind = Literal[(*keys(V.MEETINGS), *keys(V.COLLECTIVE_MEETINGS))]
+AssemblyKind = Literal[keys(V.MEETINGS)]
 CollectiveMatter = Literal[keys(V.COLLECTIVE_MATTERS)]
 """Matters of a rural collective economic organization (农村集体经济组织法 art. 26 para. 1 items 1,
 3, 8, 7, 10, 11, 12; ``other`` for the rest)."""

@@ -165,6 +165,9 @@ class Population(_Strict):
     trust: Spread = Spread(mean=0.6, sd=0.15)  # trust in the committee, 0..1
     knowledge: Spread = Spread(mean=0.3, sd=0.15)  # knowledge of the matter, 0..1
     ties: Annotated[int, Field(ge=0, le=50)] = 6  # acquaintances outside one's household
+    #: A rural collective economic organization is established (its members' meeting decides
+    #: collective matters); every adult villager is taken to be a member (ASSUMPTION).
+    collective_organization: bool = False
     area_m2: Spread = Spread(mean=70.0, sd=15.0)  # floor area per owner household (Civil Code 278)
     away_share: Share = 0.0  # adults working away (外出务工) who rarely hear or attend
     #: Share of a stakeholder group's adults living away, replacing ``away_share`` for that group
@@ -222,6 +225,10 @@ class Topic(_Strict):
     merit: Signed = 0.3  # the proposal's assessed merit, what experts pull opinions towards
     owners_matter: bool = False  # a Civil Code art. 278 matter decided by the owners
     special_matter: bool = False  # art. 278 items 6–8 (e.g. an elevator): double 3/4
+    #: A matter of the rural collective economic organization (农村集体经济组织法 art. 26 para. 1),
+    #: decided by its members' meeting (or, where there is no organization, the villagers' meeting
+    #: under the members' meeting rules).
+    collective_matter: Literal[keys(V.COLLECTIVE_MATTERS)] | None = None
     violates_law: bool = False  # the proposal itself breaks the law (Organic Law art. 27)
     budget_yuan: Yuan = 0.0
     implement_days: Annotated[int, Field(ge=1, le=MAX_DAYS)] = 60
@@ -304,6 +311,10 @@ class Behaviour(_Strict):
     rep_attend: Share = 0.85  # representatives attend a meeting they sit in
     assembly_base: Logit = 1.2  # logit bonus: a deciding meeting / vote is mobilized harder
     owners_canvass: Share = 0.35  # extra owners reached by door-to-door ballots (owners' meeting)
+    #: Share of absent members of a members' meeting who take part through a written proxy to a
+    #: household member who attends, or online (农村集体经济组织法 art. 27 para. 1). ASSUMPTION:
+    #: with money at stake the committee collects proxies door to door.
+    members_proxy: Share = 0.8
     explain_hours: Hours = 0.5  # organizer hours per dissenter explained to
     door_hours: Hours = 0.25  # organizer hours per household visited door to door
     expert_fee_yuan: Yuan = 2000.0
@@ -389,6 +400,18 @@ class Scenario(_Strict):
                     f"「{name}」（{V.label(V.FORMS, name)}）不适用于{V.label(V.SETTINGS, self.setting)}；"
                     f"可选：{fits}",
                 )
+        collective = self.topic.collective_matter is not None
+        collective = collective or self.population.collective_organization
+        if self.setting != "village" and (
+            collective
+            or self.organizer.assembly in ("members_meeting", "members_representatives_meeting")
+        ):
+            raise ScenarioProblem(
+                ("topic", "collective_matter") if collective else ("organizer", "assembly"),
+                "rural collective economic organizations, their matters and meetings exist only in "
+                "a village (setting: village)",
+                "农村集体经济组织及其事项、成员大会只适用于农村（setting: village）",
+            )
         if self.organizer.form is not None and self.organizer.form not in self.forms:
             raise ScenarioProblem(
                 ("organizer", "form"),

@@ -77,8 +77,7 @@ def record_dict(model: ConsultationModel) -> dict[str, Any]:
             "opinions_solicited": bool(choices.solicit_opinions),
             "technical": topic.technical,
             "wide_impact": topic.wide_impact,
-            # an owners' matter is reserved by Civil Code art. 278 for the owners' joint decision
-            "law_reserved": topic.law_reserved or topic.owners_matter,
+            "law_reserved": topic.law_reserved,
             "commissioned_by": topic.commissioned_by,
         },
         "stakeholder_groups": [{"id": g.id, "name": g.name} for g in spec.stakeholder_groups],
@@ -92,6 +91,7 @@ def record_dict(model: ConsultationModel) -> dict[str, Any]:
             "publicized": choices.subsidies.publicized,
         },
     }
+    _who_decides(model, data)
     if trace.assembly is not None:
         data["assembly"] = dict(trace.assembly)
     # The settings this run was held to (scenario's rules and the caller's), where not the default.
@@ -103,6 +103,21 @@ def record_dict(model: ConsultationModel) -> dict[str, Any]:
     if rules:
         data["rules"] = rules
     return data
+
+
+def _who_decides(model: ConsultationModel, data: dict[str, Any]) -> None:
+    """The matter's deciding body and its electorate, as the rules need them: an owners' matter
+    (Civil Code art. 278: items 6–8 special, others ordinary) and the owners; a collective matter
+    (农村集体经济组织法 art. 26) and the organization's members (every adult villager, as the
+    model takes them)."""
+    spec, pop = model.spec, model.pop
+    if spec.topic.owners_matter:
+        data["topic"]["owners_matter"] = "special" if spec.topic.special_matter else "ordinary"
+        data["population"]["owners"] = int(pop.household_owner.sum())
+    if spec.setting == "village" and spec.topic.collective_matter is not None:
+        data["topic"]["collective_matter"] = spec.topic.collective_matter
+        data["population"]["collective_organization"] = spec.population.collective_organization
+        data["population"]["collective_members"] = int(pop.n)
 
 
 def participants(model: ConsultationModel) -> list[dict[str, Any]]:

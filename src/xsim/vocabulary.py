@@ -32,7 +32,6 @@ __all__ = [
     "FORMS",
     "OUTCOMES",
     "MEETINGS",
-    "COLLECTIVE_MEETINGS",
     "COLLECTIVE_MATTERS",
     "OWNERS_MATTERS",
     "CHANNELS",
@@ -179,10 +178,6 @@ MEETINGS = _table(
     ("residents_meeting", "居民会议", "residents' meeting"),
     ("representatives_meeting", "村（居）民代表会议", "representatives' meeting"),
     ("owners_meeting", "业主大会", "owners' meeting"),
-)
-"""Deciding meetings (assembly kinds): ``assembly.kind`` of a record."""
-
-COLLECTIVE_MEETINGS = _table(
     ("members_meeting", "集体经济组织成员大会", "members' meeting"),
     (
         "members_representatives_meeting",
@@ -190,9 +185,8 @@ COLLECTIVE_MEETINGS = _table(
         "members' representatives' meeting",
     ),
 )
-"""Deciding meetings of a rural collective economic organization (农村集体经济组织法 arts. 26–28):
-also ``assembly.kind`` values of a record; kept apart from :data:`MEETINGS` until the model can
-hold them (``scenario.ASSEMBLIES`` is built from ``MEETINGS``)."""
+"""Deciding meetings (assembly kinds): ``assembly.kind`` of a record and the meetings the model can
+hold. The last two are a rural collective economic organization's (农村集体经济组织法 arts. 26–28)."""
 
 COLLECTIVE_MATTERS = _table(
     ("charter", "制定、修改集体经济组织章程", "the organization's charter"),
@@ -333,7 +327,6 @@ TABLES: MappingProxyType[str, MappingProxyType[str, Term]] = MappingProxyType(
         "forms": FORMS,
         "outcomes": OUTCOMES,
         "meetings": MEETINGS,
-        "collective_meetings": COLLECTIVE_MEETINGS,
         "collective_matters": COLLECTIVE_MATTERS,
         "owners_matters": OWNERS_MATTERS,
         "channels": CHANNELS,

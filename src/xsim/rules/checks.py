@@ -52,9 +52,8 @@ RESPECTED_ROLES = {"deputy", "veteran", "social_worker", "mass_org"}
 EXPERT_ROLES = {"expert", "third_party"}
 HEARING_FORMS = {"hearing", "special_council"}
 # Names a reader sees come from the one vocabulary (xsim.vocabulary).
-_MEETINGS = {**V.MEETINGS, **V.COLLECTIVE_MEETINGS}
-MEETING_ZH = {key: term.zh for key, term in _MEETINGS.items()}
-MEETING_EN = {key: term.en for key, term in _MEETINGS.items()}
+MEETING_ZH = {key: term.zh for key, term in V.MEETINGS.items()}
+MEETING_EN = {key: term.en for key, term in V.MEETINGS.items()}
 COLLECTIVE_MATTER_ZH = {key: term.zh for key, term in V.COLLECTIVE_MATTERS.items()}
 FEEDBACK_ZH = {key: term.zh for key, term in V.FEEDBACK_TARGETS.items()}
 LEAD_ZH = {key: term.zh for key, term in V.LEADS.items()}
