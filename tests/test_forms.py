@@ -122,7 +122,7 @@ def test_support_share_ignores_abstainers():
     ],
 )
 def test_conclusion_boundaries(conclude, share, expected):
-    form = F.Form("x", "测试", "§3", "open", "plenary", conclude, hours=1.0, daytime=False)
+    form = F.Form("x", "§3", "open", "plenary", conclude, hours=1.0, daytime=False)
     assert F.conclusion(form, share, consensus_share=0.8, dispute_band=0.1) == expected
 
 

@@ -16,6 +16,8 @@ from typing import Literal
 
 import numpy as np
 
+from xsim import vocabulary as V
+
 Invite = Literal["adults", "owners", "open", "delegates", "representatives", "units"]
 Structure = Literal["plenary", "small_groups", "threads", "seated", "hearing"]
 Conclude = Literal["consensus", "majority", "opinion"]
@@ -24,7 +26,6 @@ Conclude = Literal["consensus", "majority", "opinion"]
 @dataclass(frozen=True)
 class Form:
     name: str
-    zh: str
     clause: str
     invite: Invite  # who is invited (see ``invited`` in xsim.model)
     structure: Structure  # how talk is organized
@@ -45,14 +46,18 @@ class Form:
     built_in_turn_taking: bool = False  # the procedure itself gives every side a turn
     public_audience: bool = False  # anyone addressed may attend and listen; invitees testify
 
+    @property
+    def zh(self) -> str:
+        """The form's Chinese name, from the one vocabulary."""
+        return V.FORMS[self.name].zh
+
 
 FORMS: dict[str, Form] = {
     f.name: f
     for f in (
         Form(
             "villagers_meeting",
-            "村民会议",
-            "§3.b; Organic Law arts. 21–22",
+            "§3.b; Villagers' Committees Law (2025) arts. 25–26",
             "adults",
             "plenary",
             "majority",
@@ -66,8 +71,7 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "residents_meeting",
-            "居民会议",
-            "§3.b; Residents' Committees Law art. 9",
+            "§3.b; Urban Residents' Committees Law (2025) arts. 26–27",
             "adults",
             "plenary",
             "majority",
@@ -81,8 +85,7 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "representatives_meeting",
-            "村（居）民代表会议",
-            "§3.b; Organic Law art. 26",
+            "§3.b; Villagers' Committees Law (2025) art. 30",
             "representatives",
             "seated",
             "majority",
@@ -96,7 +99,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "council",
-            "村（居）民议事会",
             "§3.c",
             "delegates",
             "seated",
@@ -111,7 +113,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "board",
-            "村（居）民理事会",
             "§3.c",
             "delegates",
             "seated",
@@ -126,7 +127,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "group_meeting",
-            "村（居）民小组会",
             "§3.c",
             "units",
             "plenary",
@@ -139,7 +139,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "compound",
-            "小区协商",
             "§3.c",
             "open",
             "small_groups",
@@ -153,7 +152,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "owners",
-            "业主协商",
             "§3.c; Civil Code art. 278",
             "owners",
             "plenary",
@@ -167,7 +165,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "hearing",
-            "决策听证会",
             "§3.c; §4.5",
             "delegates",
             "hearing",
@@ -184,7 +181,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "special_council",
-            "专题议事会",
             "§4.5",
             "delegates",
             "seated",
@@ -199,7 +195,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "evaluation",
-            "民主评议",
             "§3.c",
             "open",
             "plenary",
@@ -212,7 +207,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "talk_day",
-            "民情恳谈日",
             "§3.d",
             "open",
             "small_groups",
@@ -226,7 +220,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "forum",
-            "村（居）民论坛",
             "§3.d",
             "open",
             "plenary",
@@ -239,7 +232,6 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "online",
-            "网络议事平台",
             "§3.e",
             "open",
             "threads",

@@ -297,6 +297,24 @@ SEVERITIES = _table(
     ("info", "提示", "note"),
 )
 
+# -- the procedure's five steps, as findings are grouped (the notice's §1–§6) --------------------------
+
+PROCEDURE_STEPS = _table(
+    ("topic", "一、提出协商议题（§1、§4.1）", "1. Proposing the topic (§1, §4.1)"),
+    ("subjects", "二、确定协商主体（§2、§4.2）", "2. Choosing the subjects (§2, §4.2)"),
+    (
+        "procedure",
+        "三、组织开展协商（§3、§4.2–§4.7）",
+        "3. Holding the consultation (§3, §4.2–§4.7)",
+    ),
+    (
+        "results",
+        "四、实施与运用协商成果（§4.4、§5）",
+        "4. Implementing and using the results (§4.4, §5)",
+    ),
+    ("guarantees", "五、组织保障（§6）", "5. Support and guarantees (§6)"),
+)
+
 # -- the procedure's steps as a run traces them (the village view plays through them) ----------------
 
 PROCEDURE_EVENTS = _table(

@@ -30,13 +30,13 @@ import sys
 # checker uses no pydantic plugins. A user who sets the variable keeps their own value.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+from xsim import vocabulary as V  # noqa: E402
 from xsim.errors import InputError  # noqa: E402
 from xsim.io.terminal import clean, one_line, to_json  # noqa: E402
 from xsim.records import record_from_yaml  # noqa: E402
 from xsim.rules import STEPS, Report, check_record  # noqa: E402
 from xsim.rules.report import law_line  # noqa: E402
 
-SEVERITY_ZH = {"violation": "违规", "warning": "提醒", "info": "提示"}
 MARK = {"violation": "✗", "warning": "!", "info": "i"}
 
 # The largest record file read (bytes). Real records are a few KiB; the limit keeps one check fast
@@ -254,7 +254,7 @@ def render_text(report: Report, path: str, lang: str = "zh") -> str:
         if not findings:
             lines.append("  ✓ " + ("no findings" if lang == "en" else "未发现问题"))
         for f in findings:
-            sev = f.severity if lang == "en" else SEVERITY_ZH[f.severity]
+            sev = f.severity if lang == "en" else V.SEVERITIES[f.severity].zh
             lines.append(
                 f"  {MARK[f.severity]} {sev} {f.code} [{one_line(f.cited(lang))}] "
                 f"{one_line(f.message(lang))}"

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from xsim import vocabulary as V
+
 __all__ = ["Basis", "Finding", "Report", "STEPS", "SEVERITIES", "clause_label"]
 
 Severity = Literal["violation", "warning", "info"]
@@ -13,20 +15,8 @@ Step = Literal["topic", "subjects", "procedure", "results", "guarantees"]
 
 SEVERITIES: tuple[str, ...] = ("violation", "warning", "info")
 
-# The procedure's steps in order, with their names for a cadre (zh) and the clauses they rest on.
-STEPS: dict[str, tuple[str, str]] = {
-    "topic": ("一、提出协商议题（§1、§4.1）", "1. Proposing the topic (§1, §4.1)"),
-    "subjects": ("二、确定协商主体（§2、§4.2）", "2. Choosing the subjects (§2, §4.2)"),
-    "procedure": (
-        "三、组织开展协商（§3、§4.2–§4.7）",
-        "3. Holding the consultation (§3, §4.2–§4.7)",
-    ),
-    "results": (
-        "四、实施与运用协商成果（§4.4、§5）",
-        "4. Implementing and using the results (§4.4, §5)",
-    ),
-    "guarantees": ("五、组织保障（§6）", "5. Support and guarantees (§6)"),
-}
+# The procedure's steps in order, with their names for a cadre (zh) and in English.
+STEPS: dict[str, tuple[str, str]] = {k: (t.zh, t.en) for k, t in V.PROCEDURE_STEPS.items()}
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,7 @@ class Plan:
     notice_days: int | None = None
     notice_channels: tuple[str, ...] = ()
     facilitated: bool | None = None
-    meeting: str | None = None  # a MEETINGS key or NO_MEETING
+    deciding_meeting: str | None = None  # a MEETINGS key or NO_MEETING
     meeting_notice_days: int | None = None
     amend: float | None = None
     publicity_channels: tuple[str, ...] = ()
@@ -197,7 +197,7 @@ class Plan:
             ("form", "请选择协商形式"),
             ("notice_days", "请选择提前几天通知"),
             ("facilitated", "请选择会场怎样组织"),
-            ("meeting", "请选择是否提交会议决定"),
+            ("deciding_meeting", "请选择是否提交会议决定"),
             ("amend", "请选择方案怎样修改"),
             ("publicize_days", "请选择几天内公示"),
             ("subsidy", "请选择误工补贴怎样发"),
@@ -208,7 +208,7 @@ class Plan:
             out["groups"] = "请至少邀请一个利益相关群体"
         if not self.notice_channels:
             out["notice_channels"] = "请至少选择一种通知渠道"
-        if self.meeting not in (None, NO_MEETING) and self.meeting_notice_days is None:
+        if self.deciding_meeting not in (None, NO_MEETING) and self.meeting_notice_days is None:
             out["meeting_notice_days"] = "请选择会议提前几天通知"
         if not self.publicity_channels:
             out["publicity_channels"] = "请至少选择一种公示渠道"
@@ -229,7 +229,7 @@ class Plan:
                 "every choice made",
                 f"还有 {len(missing)} 项没有选择：" + "；".join(missing.values()),
             )
-        escalate = self.meeting != NO_MEETING
+        escalate = self.deciding_meeting != NO_MEETING
         out = {
             "lead": self.lead,
             "organizer.solicit_opinions": bool(self.solicit),
@@ -247,7 +247,7 @@ class Plan:
             "organizer.subsidies": dict(SUBSIDY_OPTIONS[self.subsidy][1]),
         }
         if escalate:
-            out["organizer.assembly"] = self.meeting
+            out["organizer.assembly"] = self.deciding_meeting
             out["organizer.assembly_notice_days"] = int(self.meeting_notice_days)
         return out
 
@@ -585,7 +585,7 @@ class Capstone(TeachingWidget):
                 [(t.zh, k) for k, t in V.CHANNELS.items() if k != "other"], columns=4
             ),
             "facilitated": _dropdown(FACILITATION_OPTIONS, "会场怎样组织（§4.3）"),
-            "meeting": _dropdown(
+            "deciding_meeting": _dropdown(
                 [("不提交会议决定", NO_MEETING)]
                 + [(V.label(V.MEETINGS, m), m) for m in MEETINGS_BY_SETTING[s.setting]],
                 "由哪个会议决定（§4.6）",
@@ -635,7 +635,7 @@ class Capstone(TeachingWidget):
             row("notice_channels", "通过哪些渠道通知："),
             widgets.HTML("<b>第三步　开展协商、会议决定</b>"),
             row("facilitated"),
-            row("meeting"),
+            row("deciding_meeting"),
             row("meeting_notice_days"),
             row("amend"),
             widgets.HTML("<b>第四步　公示和反馈</b>"),
@@ -665,7 +665,7 @@ class Capstone(TeachingWidget):
             notice_days=c["notice_days"].value,
             notice_channels=tuple(c["notice_channels"].value),
             facilitated=c["facilitated"].value,
-            meeting=c["meeting"].value,
+            deciding_meeting=c["deciding_meeting"].value,
             meeting_notice_days=c["meeting_notice_days"].value,
             amend=c["amend"].value,
             publicity_channels=tuple(c["publicity_channels"].value),
@@ -775,7 +775,7 @@ class Capstone(TeachingWidget):
         """Set every control from ``plan`` (headless tests)."""
         c = self.controls
         for name in (
-            "lead", "solicit", "form", "notice_days", "facilitated", "meeting",
+            "lead", "solicit", "form", "notice_days", "facilitated", "deciding_meeting",
             "meeting_notice_days", "amend", "publicize_days", "subsidy",
         ):  # fmt: skip
             c[name].value = getattr(plan, name)
