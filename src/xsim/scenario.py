@@ -290,7 +290,7 @@ class Behaviour(_Strict):
     epsilon: Annotated[float, Field(gt=0.0, le=2.0)] = (
         0.5  # confidence bound (opinion scale −1..1, i.e. 0.25 on 0..1)
     )
-    susceptibility: Share = 0.3  # Friedkin–Johnsen weight on others (calibrated: tools/calibrate.py)
+    susceptibility: Share = 0.35  # weight on others, Friedkin–Johnsen (tools/calibrate.py)
     self_weight: Weight = 1.0  # weight a listener gives to their own current view
     deffuant_mu: Share = 0.3  # convergence parameter of online pairwise exchanges
     dominance: Weight = 3.0  # voice multiplier of high-status residents, unfacilitated
