@@ -93,9 +93,9 @@ MOVES = {
     "opinion_change": (
         "elevator_retrofit",
         "owners",
-        {"organizer.invite_groups": ["upper"]},
+        {"behaviour.susceptibility": 0.05},  # 0.007 vs 0.060 at the calibrated 0.35
         {},
-        0.01,
+        0.02,
     ),
     "opinion_spread_before": (
         "village_road",
@@ -107,9 +107,9 @@ MOVES = {
     "voice_share.female": (
         "village_road",
         "villagers_meeting",
-        {"organizer.facilitated": False},
+        {"organizer.facilitated": False},  # 0.27 unmoderated vs 0.41 moderated (60 households)
         {},
-        0.15,
+        0.1,
     ),
     "attendance_share.female": (
         "village_road",
