@@ -4,7 +4,7 @@
 and the least difference of means it must make. Rule-finding counts (``findings.<CODE>``) move
 under the shortcuts of ``tests/test_model.py::test_each_shortcut_gives_its_code`` and the boundary
 tests of the rules engine; the per-category families (``participation.<category>``,
-``fairness.<category>``) are represented by one member each here and by the patterns of
+``fairness.<category>``, ``voice_share.<category>``, ``attendance_share.<category>``) are represented by one member each here and by the patterns of
 ``tests/test_validity.py``.
 """
 
@@ -93,9 +93,30 @@ MOVES = {
     "opinion_change": (
         "elevator_retrofit",
         "owners",
-        {"organizer.invite_groups": ["upper"]},
+        {"behaviour.susceptibility": 0.05},  # 0.007 vs 0.060 at the calibrated 0.35
         {},
-        0.01,
+        0.02,
+    ),
+    "opinion_spread_before": (
+        "village_road",
+        "council",
+        {f"stakeholder_groups.{g}.opinion.sd": 0.05 for g in ("along", "distant", "land")},
+        {},
+        0.05,
+    ),
+    "voice_share.female": (
+        "village_road",
+        "villagers_meeting",
+        {"organizer.facilitated": False},  # 0.27 unmoderated vs 0.41 moderated (60 households)
+        {},
+        0.1,
+    ),
+    "attendance_share.female": (
+        "village_road",
+        "villagers_meeting",
+        {"behaviour.female_offset": -2.0},
+        {},
+        0.1,
     ),
     "opinion_spread": (
         "elevator_retrofit",
@@ -192,7 +213,9 @@ def test_every_measure_is_listed():
     plain = {
         k
         for k in row
-        if not k.startswith(("findings.", "participation.", "fairness."))
+        if not k.startswith(
+            ("findings.", "participation.", "fairness.", "voice_share.", "attendance_share.")
+        )
         and k not in ("scenario", "form")
     }
     assert plain <= set(MOVES), sorted(plain - set(MOVES))

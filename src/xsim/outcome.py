@@ -43,6 +43,7 @@ class Outcome:
     opinion_after: float  # … after deliberation
     opinion_change: float  # mean |change| of those present
     opinion_spread: float  # standard deviation of opinions present, after
+    opinion_spread_before: float  # … before deliberation (same voices)
     polarization: float  # two-camp polarization of opinions present, after (0..1)
     support: float  # share for the proposal among those taking a side
     consultation_outcome: str  # consensus | majority | disputed
@@ -62,6 +63,10 @@ class Outcome:
     money_yuan: float
     subsidies_yuan: float
     supervision_noticed: int
+    voice_share: dict[str, float | None] = field(default_factory=dict)  # per category: its share
+    # of the residents present who spoke (None: no resident spoke)
+    attendance_share: dict[str, float | None] = field(default_factory=dict)  # per category: its
+    # share of the residents present (None: no resident present)
     findings: dict[str, int] = field(default_factory=dict)
     n_violations: int = 0
     n_warnings: int = 0
@@ -107,6 +112,30 @@ def categories(model: ConsultationModel) -> dict[str, np.ndarray]:
 def _rate(mask: np.ndarray, values: np.ndarray) -> float | None:
     n = int(mask.sum())
     return float(values[mask].mean()) if n else None
+
+
+def present_shares(model: ConsultationModel) -> tuple[dict, dict]:
+    """Per reporting category: its share of the residents who spoke and of those present.
+
+    Read from the voices of the deliberation (``trace.voices["resident"]`` ≥ 0 are residents in the
+    room; ``trace.speaking`` who took the floor), so the shares follow what agents did: who came and
+    who claimed a turn. Representatives, organizations and experts are not residents and count in
+    neither. ``voice_share.female / attendance_share.female`` < 1 means women spoke less than their
+    numbers in the room (Karpowitz, Mendelberg & Shaker 2012).
+    """
+    v, speaking = model.trace.voices, model.trace.speaking
+    if not v or speaking.size == 0:
+        return {}, {}
+    resident = v["resident"]
+    present = resident[resident >= 0]
+    spoke = resident[(resident >= 0) & speaking]
+    cats = categories(model)
+    voice, attendance = {}, {}
+    for name in ("female", "male", "owner", "tenant", "registered", "nonregistered"):
+        mask = cats[name]
+        voice[name] = float(mask[spoke].mean()) if spoke.size else None
+        attendance[name] = float(mask[present].mean()) if present.size else None
+    return voice, attendance
 
 
 def total_variation(p: np.ndarray, q: np.ndarray) -> float:
@@ -208,6 +237,7 @@ def measure(model: ConsultationModel) -> Outcome:
     speaking_high = status[trace.speaking].mean() if trace.speaking.any() else 0.0
     present_high = status.mean() if status.size else 0.0
     fair = perceived_fairness(model)
+    voice_share, attendance_share = present_shares(model)
     report = model.report
     findings = {code: 0 for code in RULES}
     for f in report.findings:
@@ -266,6 +296,7 @@ def measure(model: ConsultationModel) -> Outcome:
         opinion_after=float(present.mean()) if present.size else 0.0,
         opinion_change=float(np.abs(present - trace.initial).mean()) if present.size else 0.0,
         opinion_spread=float(present.std()) if present.size else 0.0,
+        opinion_spread_before=float(trace.initial.std()) if trace.initial.size else 0.0,
         polarization=two_camp_polarization(present) if present.size else 0.0,
         support=float(trace.share_for),
         consultation_outcome=trace.outcome,
@@ -287,6 +318,8 @@ def measure(model: ConsultationModel) -> Outcome:
         money_yuan=round(float(money), 2),
         subsidies_yuan=round(float(subsidies_yuan), 2),
         supervision_noticed=int(trace.noticed),
+        voice_share=voice_share,
+        attendance_share=attendance_share,
         findings=findings,
         n_violations=len(report.violations),
         n_warnings=len(report.warnings),

@@ -297,7 +297,7 @@ class Behaviour(_Strict):
     epsilon: Annotated[float, Field(gt=0.0, le=2.0)] = (
         0.5  # confidence bound (opinion scale −1..1, i.e. 0.25 on 0..1)
     )
-    susceptibility: Share = 0.6  # Friedkin–Johnsen weight on others vs. one's first view
+    susceptibility: Share = 0.35  # weight on others, Friedkin–Johnsen (tools/calibrate.py)
     self_weight: Weight = 1.0  # weight a listener gives to their own current view
     deffuant_mu: Share = 0.3  # convergence parameter of online pairwise exchanges
     dominance: Weight = 3.0  # voice multiplier of high-status residents, unfacilitated
@@ -331,7 +331,7 @@ class Behaviour(_Strict):
     #: are over-represented at local meetings).
     tenant_offset: Annotated[float, Field(ge=-3.0, le=3.0)] = -0.6
     #: Logit offset of taking part online at all (−5..3): interest, not only access (ASSUMPTION).
-    online_offset: Annotated[float, Field(ge=-5.0, le=3.0)] = -0.8
+    online_offset: Annotated[float, Field(ge=-5.0, le=3.0)] = -1.4  # calibrated: tools/calibrate.py
     #: Women's claim on speaking turns relative to men's when unmoderated (0..1; Karpowitz,
     #: Mendelberg & Shaker 2012: women speak less under majority rule unless numerous).
     female_voice: Annotated[float, Field(ge=0.0, le=1.0)] = 0.7

@@ -2,8 +2,9 @@
 
 The prose of the eight TRACE elements lives here; the target table, the statistic definitions and
 the kernel results are generated from the same data and code as ``xsim validate`` (the kernel
-targets are evaluated in their fast variant, which is deterministic). Model-based results are not
-written into the document — they change with the model; ``xsim validate`` prints them.
+targets are evaluated in their fast variant, which is deterministic). Model targets are written with
+their fast-variant results at seed 0 (deterministic, the same runs as the tests in ``make test``);
+they change with the model, so the document is regenerated after a model change.
 ``tests/test_validation_doc.py`` fails when docs/validation.md is out of date.
 """
 
@@ -125,8 +126,16 @@ notebook 08):
   reported interval's half-width is at most the target (absolute for measures on [0, 1], relative
   to the measure's mean size otherwise), with the rows of a plain study of the final size.
 
-**Sensitivity.** `xsim sweep` runs Sobol and Morris analyses (SALib). The Sobol indices of the
-parameters that no target constrains are part of the calibration (issue 11, item 2: not done yet).
+**Calibration.** The behaviour defaults that a target constrains are set by `tools/calibrate.py`
+(a plain grid search from the former default outwards, keeping the smallest change at which the
+target holds in the full and the fast variant; result table `docs/figures/calibration.csv`):
+`online_offset` −1.4 (M-ONLINE-PLATFORM) and `susceptibility` 0.35 (M-DP-NO-HOMOGENIZATION).
+docs/model.md §7.10 lists every parameter with its default, range tried and source or target.
+
+**Sensitivity.** `xsim sweep` runs Sobol and Morris analyses (SALib). `tools/sensitivity.py` gives
+the Sobol first-order and total indices of six parameters that no target constrains for the
+headline comparisons (adoption gap between forms, participation, fairness):
+`docs/figures/sensitivity.png` and `.csv`, discussed in docs/model.md §7.10.
 """
 
 CORROBORATION = """\
@@ -134,10 +143,27 @@ CORROBORATION = """\
 
 The targets below are the table of `xsim validate` (`src/xsim/data/validation_targets.yaml`).
 *Kernel* targets are published results of the model's kernels and must hold; *model* targets are
-patterns observed in the field that the consultation model as a whole should reproduce. Their
-current status is printed by `xsim validate` (it changes with the model and is therefore not
-written here); model targets are also tests marked `validation` (`pytest -m validation`).
+patterns observed in the field that the consultation model as a whole should reproduce. Model
+targets are also tests (marked `validation`, run by `make test` in their fast variant); `xsim
+validate` runs the full variant (30 replications per study).
 """
+
+
+def model_results(targets: list[Target]) -> str:
+    report = evaluate([t for t in targets if t.kind == "model"], fast=True, seed=0)
+    rows = [
+        "Model targets (fast variant, seed 0; regenerate after a model change):",
+        "",
+        "| id | observed | model value [95% CI] | tolerance | holds |",
+        "|---|---|---|---|---|",
+    ]
+    for r in report.results:
+        e, t = r.estimate, r.target
+        observed = f"{t.observed.value:g}" if t.observed.value is not None else "—"
+        value = "n/a" if e.value != e.value else f"{e.value:.2g} [{e.low:.2g}, {e.high:.2g}]"
+        holds = "yes" if r.holds else "**NO**"
+        rows.append(f"| {t.id} | {observed} | {value} | {t.tolerance.describe('en')} | {holds} |")
+    return "\n".join(rows)
 
 
 def _cell(text: str) -> str:
@@ -214,7 +240,7 @@ def render() -> str:
         IMPLEMENTATION + "\n" + kernel_results(targets) + "\n",
         OUTPUT_VERIFICATION,
         ANALYSIS,
-        CORROBORATION + "\n" + targets_table(targets) + "\n",
+        CORROBORATION + "\n" + targets_table(targets) + "\n\n" + model_results(targets) + "\n",
         "### What each statistic computes\n\n" + statistics_list(targets) + "\n",
         REFERENCES,
     ]

@@ -13,6 +13,7 @@ says why. ``fast`` uses fewer replications (``make test``); the full variant is 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from collections.abc import Callable, Sequence
@@ -209,6 +210,24 @@ def _reps(fast: bool) -> int:
     return 6 if fast else 30
 
 
+#: Behaviour values every model run of the statistics uses instead of the defaults (set only by
+#: :func:`behaviour_overrides`, e.g. by tools/calibrate.py while it searches for the defaults).
+_BEHAVIOUR: dict[str, float] = {}
+
+
+@contextlib.contextmanager
+def behaviour_overrides(values: dict[str, float]):
+    """Within the block, model statistics run with ``behaviour.<name> = value`` for each entry."""
+    saved = dict(_BEHAVIOUR)
+    _BEHAVIOUR.clear()
+    _BEHAVIOUR.update(values)
+    try:
+        yield
+    finally:
+        _BEHAVIOUR.clear()
+        _BEHAVIOUR.update(saved)
+
+
 def model_runs(
     scenario: str, forms: Sequence[str], reps: int, seed: int, overrides: dict | None = None
 ):
@@ -217,7 +236,8 @@ def model_runs(
     Studies are cached for the process: targets that read the same runs (owners and the old in
     the same meetings) do not run them twice. Treat the rows as read-only.
     """
-    key = tuple(sorted((overrides or {}).items()))
+    merged = {f"behaviour.{k}": v for k, v in _BEHAVIOUR.items()} | dict(overrides or {})
+    key = tuple(sorted(merged.items()))
     return _model_runs(scenario, tuple(forms), int(reps), int(seed), key)
 
 
@@ -293,15 +313,18 @@ def like_minded_extremity_change(fast: bool, seed: int) -> Estimate:
 
 @statistic("women_speaking_ratio_majority_rule")
 def women_speaking_ratio_majority_rule(fast: bool, seed: int) -> Estimate:
-    """Women's share of speaking turns over their share of those present, in councils of the
-    village scenarios (majority rule, women a minority of those present): measure
-    ``voice_share.female`` / ``attendance_share.female``."""
-    rows = model_runs("village_road", ["council"], _reps(fast), seed)
+    """Women's share of the residents who spoke over their share of the residents present, in an
+    unmoderated villagers' meeting of village_road (decided by majority, women a minority of those
+    present; no moderator, as in the experiments): ``voice_share.female`` /
+    ``attendance_share.female`` per run."""
+    rows = model_runs(
+        "village_road", ["villagers_meeting"], _reps(fast), seed, {"organizer.facilitated": False}
+    )
     for measure in ("voice_share.female", "attendance_share.female"):
         if not _has(rows, measure):
             return missing(measure)
-    ratio = rows["voice_share.female"] / rows["attendance_share.female"]
-    return mean_of(ratio.to_numpy(float), seed)
+    ratio = (rows["voice_share.female"] / rows["attendance_share.female"]).to_numpy(float)
+    return mean_of(ratio[np.isfinite(ratio)], seed)
 
 
 def _participation_ratio(fast: bool, seed: int, top: str, bottom: str) -> Estimate:
