@@ -166,7 +166,7 @@ FORMS: dict[str, Form] = {
         ),
         Form(
             "hearing",
-            "决策听证会",
+            "民主听证会",
             "§3.c; §4.5",
             "delegates",
             "hearing",

@@ -17,60 +17,23 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from xsim import vocabulary as V
 from xsim.errors import InputError
 
 log = logging.getLogger("xsim.teaching")
 
-SEVERITY_ZH: dict[str, str] = {"violation": "违规", "warning": "提醒", "info": "提示"}
+SEVERITY_ZH: dict[str, str] = {key: term.zh for key, term in V.SEVERITIES.items()}
 SEVERITY_COLOR: dict[str, str] = {"violation": "#b71c1c", "warning": "#e65100", "info": "#1565c0"}
 
+# Chinese names of coded values come from the one vocabulary (xsim.vocabulary), never defined here.
 #: Participant roles of the case-record spec (``participants[].role``).
-ROLE_ZH: dict[str, str] = {
-    "resident": "村（居）民",
-    "representative": "村（居）民代表",
-    "party_branch": "村（社区）党组织",
-    "committee": "村（居）民委员会",
-    "supervision_committee": "村（居）务监督委员会",
-    "villager_group": "村（居）民小组",
-    "resident_unit": "驻村（社区）单位",
-    "social_org": "社区社会组织",
-    "owners_committee": "业主委员会",
-    "collective_economy": "农村集体经济组织",
-    "cooperative": "农民合作组织",
-    "property_company": "物业服务企业",
-    "township": "乡镇（街道）",
-    "expert": "专家学者、专业技术人员",
-    "third_party": "第三方机构",
-    "deputy": "党代表、人大代表、政协委员",
-    "veteran": "老党员、老干部",
-    "social_worker": "社会工作者",
-    "mass_org": "群团组织负责人",
-    "other": "其他",
-}
-
+ROLE_ZH: dict[str, str] = {key: term.zh for key, term in V.ROLES.items()}
 #: Consultation forms of the case-record spec (``consultation.forms``).
-FORM_ZH: dict[str, str] = {
-    "villagers_meeting": "村民会议",
-    "residents_meeting": "居民会议",
-    "representatives_meeting": "村（居）民代表会议",
-    "council": "村（居）民议事会",
-    "board": "村（居）民理事会",
-    "group_meeting": "村（居）民小组会",
-    "compound": "小区协商",
-    "owners": "业主协商",
-    "hearing": "民主听证会",
-    "special_council": "专题议事会",
-    "evaluation": "民主评议",
-    "talk_day": "民情恳谈日",
-    "forum": "村（居）民论坛",
-    "online": "网络议事协商平台",
-}
-
-OUTCOME_ZH: dict[str, str] = {
-    "consensus": "协商一致",
-    "majority": "多数同意",
-    "disputed": "存在较大争议",
-}
+FORM_ZH: dict[str, str] = {key: term.zh for key, term in V.FORMS.items()}
+OUTCOME_ZH: dict[str, str] = {key: term.zh for key, term in V.OUTCOMES.items()}
+FEEDBACK_ZH: dict[str, str] = {key: term.zh for key, term in V.FEEDBACK_TARGETS.items()}
+MEETING_ZH: dict[str, str] = {key: term.zh for key, term in V.MEETINGS.items()}
+CHANNEL_ZH: dict[str, str] = {key: term.zh for key, term in V.CHANNELS.items()}
 
 MSG_CHOOSE_FIRST = "请先选择一项，再点击按钮。"
 MSG_INTERNAL = "操作没有成功，这不是您的错。请换一个选择再试，或请培训老师帮助。"
@@ -173,6 +136,30 @@ def clause_quote_html(clause_id: str, title: str = "") -> str:
         body = f"<br>「{esc(clause.text_zh)}」" if clause is not None else ""
         parts.append(box(f"<b>{esc(head)}（{esc(cid)}）</b>{body}", "#6d4c41", "#fbf7f2"))
     return "".join(parts)
+
+
+def ref_html(text: str) -> str:
+    """A small grey reference (a rule code, say): readable for the trainer, never a headline.
+
+    The class ``xsim-ref`` marks the one place an internal code may appear in what a trainee
+    sees (``tests/test_teaching_plain_chinese.py`` skips it).
+    """
+    return f'<span class="xsim-ref" style="color:#9e9e9e;font-size:0.8em">{esc(text)}</span>'
+
+
+def clause_citation_zh(clause_id: str) -> str:
+    """Where a rule comes from, in Chinese: 《通知》§4.6（提交会议决定）, or the law and article
+    (《中华人民共和国村民委员会组织法》第二十二条); several ``;``-separated ids joined by 、."""
+    out = []
+    for cid in (p.strip() for p in clause_id.split(";") if p.strip()):
+        clause = _clause(cid)
+        if clause is None:
+            out.append("《通知》" if cid.startswith("§") else "相关规定")
+        elif clause.is_law:
+            out.append(clause.source_zh)
+        else:
+            out.append(f"《通知》{cid}（{clause.title_zh}）")
+    return "、".join(out)
 
 
 def error_text(exc: BaseException) -> str:

@@ -41,6 +41,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from xsim import vocabulary as V
 from xsim.errors import InputError
 from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
@@ -380,8 +381,7 @@ class JointProposalChecker(TeachingWidget):
         lay, style = widgets.Layout(width="24em"), {"description_width": "11em"}
         self.kind = widgets.Dropdown(
             options=[
-                ("村（居）民联名", "joint_residents"),
-                ("村（居）民代表联名", "joint_representatives"),
+                (V.PROPOSERS[key].zh, key) for key in ("joint_residents", "joint_representatives")
             ],
             value="joint_residents",
             description="提出方式",
@@ -443,10 +443,10 @@ class LeadCase:
 
 
 LEADS = [
-    ("村（社区）党组织", "party_branch"),
-    ("村（居）民委员会", "committee"),
-    ("乡镇（街道）党（工）委", "township"),
-    ("驻村企业或业主自行组织", "other"),
+    (V.LEADS["party_branch"].zh, "party_branch"),
+    (V.LEADS["committee"].zh, "committee"),
+    (f"{V.LEADS['township'].zh}党（工）委", "township"),
+    (f"{V.LEADS['other'].zh}（驻村企业或业主自行组织）", "other"),
 ]
 
 
@@ -510,12 +510,7 @@ class LeadExercise(TeachingWidget):
 # --------------------------------------------------------------------------------------------------
 # quorum and majority (Organic Law arts. 22, 26; Urban Organic Law art. 9; Civil Code art. 278)
 
-MEETINGS = [
-    ("村民会议", "villagers_meeting"),
-    ("居民会议", "residents_meeting"),
-    ("村（居）民代表会议", "representatives_meeting"),
-    ("业主大会（业主共同决定）", "owners_meeting"),
-]
+MEETINGS = [(term.zh, key) for key, term in V.MEETINGS.items()]
 _ASSEMBLY_CODES = ("PROC-QUORUM", "PROC-MAJORITY")
 
 
@@ -698,22 +693,29 @@ class Matter:
     patch: dict[str, Any]
 
 
+#: the notice clause that names each topic category (§1 of the notice)
+CATEGORY_CLAUSE = {
+    "law_required": "§1.a",
+    "policy_implementation": "§1.b",
+    "planning": "§1.c",
+    "infrastructure": "§1.c",
+    "major_activity": "§1.c",
+    "large_fund": "§1.c",
+    "rights_policy": "§1.d",
+    "charter_rules": "§1.d",
+    "dispute": "§1.e",
+    "joint_proposal": "§1.f",
+    "other_public": "§1.g",
+    "subject_request": "§1.h",
+}
+
+
 def _category_names(categories: Sequence[str]) -> str:
-    names = {
-        "law_required": "法律政策要求（§1.a）",
-        "policy_implementation": "落实部署（§1.b）",
-        "planning": "发展建设规划（§1.c）",
-        "infrastructure": "基础设施（§1.c）",
-        "major_activity": "重大活动（§1.c）",
-        "large_fund": "大额资金（§1.c）",
-        "rights_policy": "权益政策（§1.d）",
-        "charter_rules": "章程、村规民约（§1.d）",
-        "dispute": "矛盾纠纷（§1.e）",
-        "joint_proposal": "联名提出（§1.f）",
-        "other_public": "其他公共事务（§1.g）",
-        "subject_request": "主体提出需求（§1.h）",
-    }
-    return "、".join(names.get(c, c) for c in categories) or "不属于任何一类"
+    def name(key: str) -> str:
+        term = V.TOPIC_CATEGORIES.get(key)
+        return key if term is None else f"{term.zh}（{CATEGORY_CLAUSE[key]}）"
+
+    return "、".join(name(c) for c in categories) or "不属于任何一类"
 
 
 def topic_table(matters: Sequence[Matter] | None = None) -> HtmlBlock:
@@ -726,7 +728,7 @@ def topic_table(matters: Sequence[Matter] | None = None) -> HtmlBlock:
     for m in matters:
         data = apply_patch(village_record(), {"topic.title": m.text, **m.patch})
         found = [f for f in check_dict(data).findings if f.code.startswith("TOPIC-")]
-        verdict = "；".join(f"{f.code}：{f.message_zh}" for f in found) or "可以作为协商事项"
+        verdict = "；".join(f.message_zh for f in found) or "可以作为协商事项"
         rows.append([m.text, _category_names(data["topic"]["categories"]), verdict])
     return html_table(["事项", "属于第一部分哪一类", "规则引擎的判断"], rows)
 
@@ -978,14 +980,8 @@ def _story(model, outcome) -> list[str]:
     )
     a = r.assembly
     if a is not None:
-        kinds = {
-            "villagers_meeting": "村民会议",
-            "residents_meeting": "居民会议",
-            "representatives_meeting": "村（居）民代表会议",
-            "owners_meeting": "业主大会",
-        }
         lines.append(
-            f"提交{kinds.get(a.kind, a.kind)}决定：应到 {a.members}，实到 {a.present}，"
+            f"提交{V.label(V.MEETINGS, a.kind)}决定：应到 {a.members}，实到 {a.present}，"
             f"同意 {a.yes}；方案{'通过' if r.results.adopted else '未通过'}。"
         )
     else:
@@ -1000,7 +996,9 @@ def _story(model, outcome) -> list[str]:
             else "没有公开"
         )
         lines.append(f"第四步　实施成果：已实施，{pub}。")
-    lines.append(f"平均公平感 {outcome.fairness:.2f}；投入 {outcome.person_hours:,.0f} 人·小时。")
+    lines.append(
+        f"平均{V.MEASURES['fairness'].zh} {outcome.fairness:.2f}；投入 {outcome.person_hours:,.0f} 人·小时。"
+    )
     return lines
 
 
@@ -1022,16 +1020,11 @@ def one_run(
 # --------------------------------------------------------------------------------------------------
 # lesson 09: the capstone — the trainee organizes a whole consultation
 
-CHANNEL_ZH = {
-    "bulletin": "公开栏",
-    "publication": "社区刊物",
-    "online_forum": "网络论坛",
-    "mass_work_system": "群工系统",
-    "broadcast": "广播（大喇叭）",
-    "door_to_door": "入户告知",
-    "wechat": "微信群",
-    "meeting": "在会上宣布",
-}
+from xsim.teaching.common import (
+    CHANNEL_ZH,  # noqa: E402  (names from the vocabulary)
+    FEEDBACK_ZH,  # noqa: E402
+)
+
 SUBSIDY_OPTIONS = [
     ("不发误工补贴", {"paid": False}),
     (
@@ -1101,11 +1094,7 @@ class Capstone(TeachingWidget):
         )
         self.feedback = {
             k: widgets.Checkbox(value=True, indent=False, description=f"向{zh}反馈（§4.4）")
-            for k, zh in (
-                ("subjects", "协商主体"),
-                ("stakeholders", "利益相关方"),
-                ("residents", "村（居）民"),
-            )
+            for k, zh in FEEDBACK_ZH.items()
         }
         self.explain = widgets.Dropdown(
             options=[("全部解释说明", 1.0), ("解释一半", 0.5), ("不解释", 0.0)],
@@ -1229,7 +1218,7 @@ class SpotExercise(TeachingWidget):
 
     def __init__(self, name: str = "05", codes: Sequence[str] | None = None):
         super().__init__()
-        from xsim.records import load_record, record_to_yaml
+        from xsim.records import load_record
         from xsim.rules import RULES
 
         self.name = [n for n in example_names() if n == name or n.startswith(f"{name}-")][0]
@@ -1261,18 +1250,20 @@ class SpotExercise(TeachingWidget):
                 value=False,
                 indent=False,
                 layout=widgets.Layout(width="auto"),
-                description=f"{c}：{RULES[c].title_zh}",
+                description=RULES[c].title_zh,
             )
             for c in self.codes
         ]
         self.submit = button("提交答案")
         self.submit.on_click(self._on_submit)
         self.feedback = widgets.HTML("")
-        text = esc(record_to_yaml(record))
+        from xsim.teaching.findings import record_table_html
+
+        text = record_table_html(example_record(name))
         self.children = [
             widgets.HTML(
                 f"<h4>找问题：{esc(record.title)}</h4>"
-                f"<details><summary>展开协商记录（YAML）</summary><pre>{text}</pre></details>"
+                f"<details open><summary>协商记录</summary>{text}</details>"
                 "<div>这份记录有哪些违规？勾选您发现的问题（可多选），点击“提交答案”。</div>"
             ),
             *self.boxes,
@@ -1384,6 +1375,7 @@ class PredictionExercise(TeachingWidget):
 
         summary = policy_summary(kind, reps)
         questions = []
+        day1, day3 = "提前1天", "提前3天"  # variant names of the notice-days study
         pairs = (
             [
                 ("online", "participation.age_old"),
@@ -1391,7 +1383,7 @@ class PredictionExercise(TeachingWidget):
                 ("hearing", "participation"),
             ]
             if kind == "forms"
-            else [("提前1天", "participation"), ("提前3天", "fairness")]
+            else [(day1, "participation"), (day3, "fairness")]
         )
         choices = [
             "明显更高（置信区间不含 0）",

@@ -25,7 +25,15 @@ from typing import Any
 import ipywidgets as widgets
 
 from xsim.teaching.cases import apply_patch
-from xsim.teaching.common import ROLE_ZH, TeachingWidget, button, esc, ok_html, safe_callback
+from xsim.teaching.common import (
+    ROLE_ZH,
+    TeachingWidget,
+    button,
+    esc,
+    ok_html,
+    ref_html,
+    safe_callback,
+)
 from xsim.teaching.findings import check_dict, finding_html
 
 #: Codes the picker reports: who takes part (§2.b, §2.d, §2.e).
@@ -193,4 +201,8 @@ class ParticipantPicker(TeachingWidget):
             m = _PARTICIPANT.search(f.where or "")
             if m and int(m.group(1)) < len(chosen):
                 i = index[id(chosen[int(m.group(1))])]
-                self.marks[i].value = f"<span style='color:#b71c1c'>⚠ {esc(f.code)}</span>"
+                self.marks[
+                    i
+                ].value = (
+                    f"<span style='color:#b71c1c'>⚠ {esc(f.message_zh)}</span> {ref_html(f.code)}"
+                )
