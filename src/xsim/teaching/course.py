@@ -45,6 +45,8 @@ from xsim import vocabulary as V
 from xsim.errors import InputError
 from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
+    CHANNEL_ZH,
+    FEEDBACK_ZH,
     HtmlBlock,
     TeachingWidget,
     bad_html,
@@ -1019,11 +1021,6 @@ def one_run(
 
 # --------------------------------------------------------------------------------------------------
 # lesson 09: the capstone — the trainee organizes a whole consultation
-
-from xsim.teaching.common import (
-    CHANNEL_ZH,  # noqa: E402  (names from the vocabulary)
-    FEEDBACK_ZH,  # noqa: E402
-)
 
 SUBSIDY_OPTIONS = [
     ("不发误工补贴", {"paid": False}),
