@@ -35,6 +35,18 @@ FEEDBACK_ZH: dict[str, str] = {key: term.zh for key, term in V.FEEDBACK_TARGETS.
 MEETING_ZH: dict[str, str] = {key: term.zh for key, term in V.MEETINGS.items()}
 CHANNEL_ZH: dict[str, str] = {key: term.zh for key, term in V.CHANNELS.items()}
 
+#: clicks this soon after a run ended are a double click's second click (tests set it to 0)
+BUSY_SETTLE_S = 0.3
+
+
+def on_busy_click(button_widget: widgets.Button, callback: Callable) -> None:
+    """Register a button callback that disables the button and reads 正在计算… while it works,
+    ignoring a double click (:func:`xsim.teaching.display.on_click_busy`)."""
+    from xsim.teaching.display import on_click_busy
+
+    on_click_busy(button_widget, callback, settle_s=BUSY_SETTLE_S)
+
+
 MSG_CHOOSE_FIRST = "请先选择一项，再点击按钮。"
 MSG_INTERNAL = "操作没有成功，这不是您的错。请换一个选择再试，或请培训老师帮助。"
 
@@ -279,17 +291,13 @@ class HtmlBlock:
 
 
 def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> HtmlBlock:
-    """A table as HTML, one row per line: a stored notebook's diff then shows the rows that changed."""
-    head = "".join(f"<th style='text-align:left;padding:4px 8px'>{esc(h)}</th>" for h in header)
-    body = "\n".join(
-        "<tr>"
-        + "".join(f"<td style='text-align:left;padding:4px 8px'>{esc(c)}</td>" for c in r)
-        + "</tr>"
-        for r in rows
-    )
+    """A table as HTML whose numbers never wrap (:func:`xsim.teaching.display.html_table`), with a
+    stable plain-text form for nbval."""
+    from xsim.teaching import display
+
+    header = [str(h) for h in header]
+    records = [dict(zip(header, map(str, r), strict=True)) for r in rows]
     plain = "\n".join(" | ".join(map(str, r)) for r in [header, *rows])
-    return HtmlBlock(
-        f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>\n"
-        f"<tbody>\n{body}\n</tbody></table>",
-        plain,
-    )
+    html_text = display.html_table(records, columns=header)
+    # one row per line: a stored notebook's diff then shows the rows that changed
+    return HtmlBlock(html_text.replace("<tr>", "\n<tr>"), plain)

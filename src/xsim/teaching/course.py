@@ -56,6 +56,7 @@ from xsim.teaching.common import (
     html_table,
     note_html,
     ok_html,
+    on_busy_click,
     safe_callback,
 )
 from xsim.teaching.findings import check_dict, finding_html, report_html
@@ -315,7 +316,7 @@ class ThresholdExercise(TeachingWidget):
             value=0, description="村民代表联名至少需要（人）", style=style, layout=lay
         )
         self.submit = button("提交答案")
-        self.submit.on_click(self._on_submit)
+        on_busy_click(self.submit, self._on_submit)
         self.feedback = widgets.HTML("")
         self.children = [
             widgets.HTML(
@@ -398,7 +399,7 @@ class JointProposalChecker(TeachingWidget):
         )
         self.signatures = widgets.IntText(value=0, description="联名人数", style=style, layout=lay)
         self.check_button = button("核对")
-        self.check_button.on_click(self._on_check)
+        on_busy_click(self.check_button, self._on_check)
         self.result = widgets.HTML("")
         self.children = [
             widgets.HTML("<h4>联名核对：够不够门槛？</h4>"),
@@ -475,7 +476,7 @@ class LeadExercise(TeachingWidget):
         ]
         self.marks = [widgets.HTML("") for _ in self.cases]
         self.submit = button("提交答案")
-        self.submit.on_click(self._on_submit)
+        on_busy_click(self.submit, self._on_submit)
         rows = []
         for i, (c, p, m) in enumerate(zip(self.cases, self.pickers, self.marks, strict=True)):
             rows += [widgets.HTML(f"<b>事项 {i + 1}</b>　{esc(c.text)}"), p, m]
@@ -567,7 +568,7 @@ class QuorumCalculator(TeachingWidget):
             value=True, indent=False, description="业主：加装电梯等改建、筹集维修资金等特别事项"
         )
         self.check_button = button("判断")
-        self.check_button.on_click(self._on_check)
+        on_busy_click(self.check_button, self._on_check)
         self.result = widgets.HTML("")
         self.children = [
             widgets.HTML("<h4>法定人数与表决计算器</h4>"),
@@ -740,11 +741,12 @@ def topic_table(matters: Sequence[Matter] | None = None) -> HtmlBlock:
 
 
 def quiz(lesson: str):
-    """The self-check quiz of a lesson (``"01"`` …), from its ``quiz.yaml``."""
+    """The self-check quiz of a lesson (``"01"`` …), from its ``quiz.yaml``; each answer is saved
+    to the trainee's progress under the lesson's id as it is given."""
     from xsim.teaching.lessons import lesson_folder
     from xsim.teaching.quiz import load_quiz
 
-    return load_quiz(lesson_folder(lesson) / "quiz.yaml")
+    return load_quiz(lesson_folder(lesson) / "quiz.yaml", lesson=lesson)
 
 
 def lab(lab_id: str, **kwargs: Any):
@@ -895,7 +897,7 @@ class FormMatchExercise(TeachingWidget):
         ]
         self.marks = [widgets.HTML("") for _ in self.situations]
         self.submit = button("提交答案")
-        self.submit.on_click(self._on_submit)
+        on_busy_click(self.submit, self._on_submit)
         rows = []
         for i, (s, p, m) in enumerate(zip(self.situations, self.pickers, self.marks, strict=True)):
             rows += [widgets.HTML(f"<b>情形 {i + 1}</b>　{esc(s.text)}"), p, m]
@@ -1252,7 +1254,7 @@ class SpotExercise(TeachingWidget):
             for c in self.codes
         ]
         self.submit = button("提交答案")
-        self.submit.on_click(self._on_submit)
+        on_busy_click(self.submit, self._on_submit)
         self.feedback = widgets.HTML("")
         from xsim.teaching.findings import record_table_html
 
@@ -1439,7 +1441,7 @@ class PolicyLab(TeachingWidget):
             value=6, min=3, max=20, description="每种形式重复次数", style=style, layout=lay
         )
         self.run_button = button("运行比较")
-        self.run_button.on_click(self._on_run)
+        on_busy_click(self.run_button, self._on_run)
         self.result = widgets.HTML("")
         self.children = [
             widgets.HTML(f"<h4>政策比较实验：{esc(s.title)}</h4>"),

@@ -35,6 +35,7 @@ from xsim.teaching.common import (
     esc,
     note_html,
     ok_html,
+    on_busy_click,
     ref_html,
     safe_callback,
 )
@@ -193,7 +194,7 @@ class RecordEditor(TeachingWidget):
             layout=lay,
         )
         self.check_button = button("重新检查")
-        self.check_button.on_click(self._on_check)
+        on_busy_click(self.check_button, self._on_check)
         self.viewer = FindingsViewer(title="检查结果")
         self.children = [
             widgets.HTML(f"<h4>{esc(title)}</h4>"),
@@ -262,7 +263,7 @@ class RecordChecker(TeachingWidget):
         )
         self.upload.observe(self._on_upload, names="value")
         self.check_button = button("检查记录")
-        self.check_button.on_click(self._on_check)
+        on_busy_click(self.check_button, self._on_check)
         self.viewer = FindingsViewer(title="检查结果")
         self.children = [
             widgets.HTML(f"<h4>{esc(title)}</h4>"),

@@ -22,6 +22,7 @@ from xsim.teaching.common import (
     esc,
     html_table,
     ok_html,
+    on_busy_click,
     safe_callback,
 )
 
@@ -154,9 +155,9 @@ class ScenarioLab(TeachingWidget):
             for c in self.controls
         ]
         self.run_button = button("运行模拟")
-        self.run_button.on_click(self._on_run)
+        on_busy_click(self.run_button, self._on_run)
         self.clear_button = button("清空比较表", style="")
-        self.clear_button.on_click(self._on_clear)
+        on_busy_click(self.clear_button, self._on_clear)
         self.result = widgets.HTML("")
         self.table = widgets.HTML("")
         self.children = [

@@ -31,6 +31,7 @@ from xsim.teaching.common import (
     button,
     esc,
     ok_html,
+    on_busy_click,
     ref_html,
     safe_callback,
 )
@@ -124,7 +125,7 @@ class ParticipantPicker(TeachingWidget):
         ]
         self.marks = [widgets.HTML("") for _ in self.candidates]
         self.check_button = button("检查人选")
-        self.check_button.on_click(self._on_check)
+        on_busy_click(self.check_button, self._on_check)
         self.result = widgets.HTML("")
         self.report = None
         rows = [widgets.HBox([b, m]) for b, m in zip(self.boxes, self.marks, strict=True)]
