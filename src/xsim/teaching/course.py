@@ -47,6 +47,7 @@ from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
     CHANNEL_ZH,
     FEEDBACK_ZH,
+    CheckboxGroup,
     HtmlBlock,
     TeachingWidget,
     bad_html,
@@ -686,6 +687,79 @@ def ready() -> None:
     else:
         use_chinese_font()
     print("工具已载入，可以继续往下学习。")
+
+
+# --------------------------------------------------------------------------------------------------
+# the course home (lesson 00): the lessons from course/toc.yaml, the trainee's progress
+
+
+def home() -> HtmlBlock:
+    """The course's table of contents from ``course/toc.yaml``: each lesson with its content, its
+    time and a link to its notebook (the notebooks sit side by side in ``notebooks/``)."""
+    from xsim.teaching.display import TABLE_CSS
+    from xsim.teaching.edition import notebook_name
+    from xsim.teaching.lessons import load_toc
+
+    toc = load_toc()
+    rows = []
+    for e in toc.lessons:
+        link = f'<a href="{esc(notebook_name(e))}" target="_self">{esc(e.id)} {esc(e.title)}</a>'
+        rows.append(
+            f"<tr><td>{link}</td><td>{esc(e.summary)}</td>"
+            f'<td class="num">{e.minutes} 分钟</td></tr>'
+        )
+    total = sum(e.minutes for e in toc.lessons)
+    table = (
+        '<div class="xsim-table-wrap"><table class="xsim-table">'
+        f"<caption>{esc(toc.title)}（共 {len(toc.lessons)} 讲，约 {total} 分钟）</caption>"
+        "<thead><tr><th>讲次（点击打开）</th><th>内容</th><th class='num'>时长</th></tr></thead>"
+        "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
+    )
+    plain = "\n".join(f"{e.id} {e.title}（{e.minutes} 分钟）" for e in toc.lessons)
+    return HtmlBlock(TABLE_CSS + table, plain)
+
+
+#: the vocabulary tables a trainee meets in the course, under the heading the glossary gives them
+GLOSSARY_TABLES = (
+    ("forms", "协商形式"),
+    ("meetings", "决定事项的会议"),
+    ("roles", "协商主体（参与者的身份）"),
+    ("leads", "牵头单位"),
+    ("topic_categories", "协商内容的类别"),
+    ("channels", "通报和公开的渠道"),
+    ("feedback_targets", "反馈对象"),
+    ("outcomes", "协商结果"),
+    ("groups", "居民群体"),
+    ("measures", "模拟结果的指标"),
+    ("fields", "协商记录中的项目"),
+    ("severities", "检查结果的等级"),
+)
+
+
+def glossary() -> HtmlBlock:
+    """The one glossary of names, generated from :mod:`xsim.vocabulary`: every name a widget,
+    table or finding of the course uses for a form, body, meeting, group, measure or field."""
+    rows = [
+        [heading, "；".join(term.zh for term in V.TABLES[table].values())]
+        for table, heading in GLOSSARY_TABLES
+    ]
+    return html_table(["类别", "本课程使用的名称"], rows)
+
+
+def my_progress(folder: str | Path | None = None):
+    """The trainee's progress on the home page: saved answers per lesson, and the export a
+    trainer collects (:func:`xsim.teaching.progress.progress_panel`)."""
+    from xsim.teaching.progress import progress_panel
+
+    return progress_panel(folder)
+
+
+def classroom(folder: str | Path = "进度文件"):
+    """The trainer's class summary: a folder of trainees' exports merged
+    (:func:`xsim.teaching.classroom.classroom_panel`)."""
+    from xsim.teaching.classroom import classroom_panel
+
+    return classroom_panel(folder)
 
 
 @dataclass
@@ -1421,13 +1495,11 @@ class PolicyLab(TeachingWidget):
         self.scenario_name = scenario
         s = load_scenario(scenario)
         style, lay = {"description_width": "10em"}, widgets.Layout(width="40em")
-        self.forms = widgets.SelectMultiple(
-            options=[(FORM_ZH.get(f, f), f) for f in s.forms],
+        # check boxes, not a multi-select list: no Ctrl-click, no silently dropped choice
+        self.forms = CheckboxGroup(
+            [(FORM_ZH.get(f, f), f) for f in s.forms],
             value=tuple(s.forms[:2]),
-            rows=len(s.forms),
-            description="比较哪些形式",
-            style=style,
-            layout=lay,
+            description="比较哪些形式（可多选）",
         )
         self.notice = widgets.IntSlider(
             value=s.organizer.notice_days,
