@@ -159,6 +159,32 @@ def ref_html(text: str) -> str:
     return f'<span class="xsim-ref" style="color:#9e9e9e;font-size:0.8em">{esc(text)}</span>'
 
 
+_RULE_CODE = re.compile(r"\b[A-Z]{2,}(?:-[A-Z0-9]+)+\b")
+
+
+def rule_title_zh(code: str) -> str:
+    """The Chinese title of a rule (``PROC-QUORUM`` → its catalogue title); the code if unknown."""
+    try:
+        from xsim.rules import RULES
+    except ImportError:  # the rules engine may be absent in a partial install
+        return code
+    rule = RULES.get(code)
+    return code if rule is None else rule.title_zh
+
+
+def text_with_rule_titles_html(text: str) -> str:
+    """Escape ``text`` for HTML, each rule code in it replaced by the rule's Chinese title in
+    quotes, the code kept only as a small reference (:func:`ref_html`)."""
+    out, last = [], 0
+    for m in _RULE_CODE.finditer(text):
+        out.append(esc(text[last : m.start()]))
+        title = rule_title_zh(m.group(0))
+        out.append(f"“{esc(title)}”{ref_html(m.group(0))}" if title != m.group(0) else esc(title))
+        last = m.end()
+    out.append(esc(text[last:]))
+    return "".join(out)
+
+
 def clause_citation_zh(clause_id: str) -> str:
     """Where a rule comes from, in Chinese: 《通知》§4.6（提交会议决定）, or the law and article
     (《中华人民共和国村民委员会组织法》第二十二条); several ``;``-separated ids joined by 、."""

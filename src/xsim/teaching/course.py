@@ -59,6 +59,7 @@ from xsim.teaching.common import (
     ok_html,
     on_busy_click,
     safe_callback,
+    text_with_rule_titles_html,
 )
 from xsim.teaching.findings import check_dict, finding_html, report_html
 
@@ -1023,10 +1024,10 @@ def scenario_intro(name: str) -> HtmlBlock:
         ["利益相关群体", "占住户", "利益（−1 受损 … +1 受益）", "最初态度（−1 反对 … +1 支持）"],
         rows,
     )
-    points = "".join(f"<li>{esc(p)}</li>" for p in s.teaching_points)
+    points = "".join(f"<li>{text_with_rule_titles_html(p)}</li>" for p in s.teaching_points)
     adults = round(s.population.households * s.population.adults_per_household)
     head = (
-        f"<h4>{esc(s.title)}</h4><p>{esc(s.narrative)}</p>"
+        f"<h4>{esc(s.title)}</h4><p>{text_with_rule_titles_html(s.narrative)}</p>"
         f"<p>约 {s.population.households} 户、{adults} 名成年人；"
         f"议题：{esc(s.topic.title)}</p>"
     )

@@ -23,7 +23,9 @@ from xsim.teaching.common import (
     html_table,
     ok_html,
     on_busy_click,
+    rule_title_zh,
     safe_callback,
+    text_with_rule_titles_html,
 )
 
 #: Outcome measures a lab can show: key of ``Outcome.to_dict()`` → (format, reading hint). Their
@@ -225,7 +227,10 @@ class ScenarioLab(TeachingWidget):
 
     def _row(self, run: LabRun) -> list[str]:
         codes = run.codes()
-        found = "、".join(f"{c}（{n}/{len(run.rows)}）" for c, n in codes.items()) or "无"
+        found = (
+            "、".join(f"{rule_title_zh(c)}（{n}/{len(run.rows)}）" for c, n in codes.items())
+            or "无"
+        )
         return (
             ["；".join(run.choice)]
             + [_fmt(run.mean(m), self._kind(m)) for m in self.measures]
@@ -283,7 +288,7 @@ class ScenarioLab(TeachingWidget):
         if codes:
             self.result.value = bad_html(
                 "规则引擎在模拟中发现了问题："
-                + esc("、".join(codes))
+                + "、".join(text_with_rule_titles_html(c) for c in codes)
                 + "。看看下表，想想是哪个选择造成的。"
             )
         else:
