@@ -101,21 +101,7 @@ def test_the_scan_finds_each_kind_of_leak():
     assert leaks(visible_text("<div style='color:red'>PROC-QUORUM</div>")) == ["PROC-QUORUM"]
 
 
-#: lessons another branch of this round rebuilds (village view, capstone); rebuilt after the merge
-#: with these sources they pass — then empty this set.
-AWAITING_REBUILD = {"03_协商形式", "04_协商程序", "06_案例_老旧小区加装电梯", "09_综合演练"}
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason="rebuilt after merge", strict=False))
-        if p.stem in AWAITING_REBUILD
-        else p
-        for p in NOTEBOOKS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_internal_name_in_a_stored_output(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     found = {}
