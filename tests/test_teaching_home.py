@@ -121,3 +121,33 @@ def test_the_notices_word_names_the_form(key):
 
     notice = "".join(c.text_zh for c in CLAUSES.values() if not c.is_law)
     assert V.FORMS[key].zh in notice
+
+
+def test_exercises_save_answers_under_their_lesson():
+    ex = course.ThresholdExercise(residents=863, representatives=27, lesson="01")
+    ex.villagers_answer.value, ex.reps_answer.value = 87, 5  # 27 / 5 = 5.4: 6 needed
+    ex.submit.click()
+    spot = course.SpotExercise("07", lesson="07")
+    spot.select(*spot.truth)
+    spot.submit.click()
+    shown = spot.feedback.value.split("规则引擎")[0]
+    assert not re.search(r"[A-Z]{2,}-[A-Z]", shown) and "找对了：“" in shown  # titles, not codes
+    p = progress.load()
+    assert p.items["01"] == ["threshold"] and p.items["07"] == ["spot07"]
+    got = [(a.lesson, a.item, a.correct) for a in p.attempts]
+    assert got == [("01", "threshold", False), ("07", "spot07", True)]
+
+
+@pytest.mark.parametrize(
+    "folder, call",
+    [
+        ("01_协商内容", 'ThresholdExercise(residents=863, representatives=27, lesson="01")'),
+        ("02_协商主体", 'LeadExercise(lesson="02")'),
+        ("07_案例_征地补偿与外嫁女权益", 'SpotExercise("07", lesson="07")'),
+        ("08_政策比较", 'PredictionExercise("forms", lesson="08")'),
+    ],
+)
+def test_lessons_pass_their_toc_id_to_their_exercises(folder, call):
+    text = (ROOT / "course" / folder / "lesson.md").read_text(encoding="utf-8")
+    assert f"course.{call}" in text
+    assert folder.split("_")[0] in {e.id for e in load_toc().lessons}

@@ -240,9 +240,29 @@ class TeachingWidget(widgets.VBox):
     #: short description used as plain-text representation (nbval compares it; keep it stable)
     kind_zh = "互动练习"
 
+    #: the lesson id of ``course/toc.yaml`` (``"03"``) under which the trainee's answers are saved
+    #: (:mod:`xsim.teaching.progress`); ``None``: nothing is saved
+    lesson: str | None = None
+
     def __init__(self, **kwargs):
         self.status = widgets.HTML(value="")
         super().__init__(**kwargs)
+
+    def track(self, lesson: str | None, items: Sequence[str]) -> None:
+        """Save this exercise's answers under ``lesson``; ``items`` are its item ids."""
+        self.lesson = lesson
+        if lesson is not None:
+            from xsim.teaching import progress
+
+            progress.register_items(lesson, list(items))
+
+    def save_answer(self, item: str, correct: bool, answer: Any, clause: str = "") -> None:
+        """Save one submitted answer to the trainee's progress (no-op without a lesson)."""
+        if self.lesson is None:
+            return
+        from xsim.teaching import progress
+
+        progress.record_answer(self.lesson, item, correct=correct, answer=answer, clause=clause)
 
     def show_error(self, text: str) -> None:
         self.status.value = bad_html(esc(text))

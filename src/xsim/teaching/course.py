@@ -58,6 +58,7 @@ from xsim.teaching.common import (
     note_html,
     ok_html,
     on_busy_click,
+    rule_title_zh,
     safe_callback,
     text_with_rule_titles_html,
 )
@@ -307,8 +308,9 @@ class ThresholdExercise(TeachingWidget):
 
     kind_zh = "联名门槛练习"
 
-    def __init__(self, residents: int = 863, representatives: int = 27):
+    def __init__(self, residents: int = 863, representatives: int = 27, lesson: str | None = None):
         super().__init__()
+        self.track(lesson, ["threshold"])
         self.residents, self.representatives = residents, representatives
         lay, style = widgets.Layout(width="26em"), {"description_width": "14em"}
         self.villagers_answer = widgets.IntText(
@@ -374,6 +376,7 @@ class ThresholdExercise(TeachingWidget):
         self.correct = r1[0] and r2[0]
         parts = [ok_html(esc(t)) if right else bad_html(esc(t)) for right, t in (r1, r2)]
         self.feedback.value = "".join(parts) + clause_quote_html("§1.f")
+        self.save_answer("threshold", self.correct, f"村民 {a} 人；代表 {b} 人", clause="§1.f")
 
 
 class JointProposalChecker(TeachingWidget):
@@ -447,7 +450,7 @@ class LeadCase:
     scope: str
 
 
-LEADS = [
+LEADS: list[tuple[str, str]] = [
     (V.LEADS["party_branch"].zh, "party_branch"),
     (V.LEADS["committee"].zh, "committee"),
     (f"{V.LEADS['township'].zh}党（工）委", "township"),
@@ -455,18 +458,22 @@ LEADS = [
 ]
 
 
+LEADS_BY_KEY = [(key, label) for label, key in LEADS]
+
+
 class LeadExercise(TeachingWidget):
     """For each matter the trainee picks who leads; the engine's SUBJ-LEAD judges each pick."""
 
     kind_zh = "牵头主体练习"
 
-    def __init__(self, cases: Sequence[LeadCase] | None = None):
+    def __init__(self, cases: Sequence[LeadCase] | None = None, lesson: str | None = None):
         super().__init__()
         if cases is None:  # lesson 02's exercises.yaml
             from xsim.teaching.lessons import lesson_exercises
 
             cases = [LeadCase(c.text, c.scope) for c in lesson_exercises("02").lead_cases or []]
         self.cases = list(cases)
+        self.track(lesson, [f"lead{i + 1}" for i in range(len(self.cases))])
         self.pickers = [
             widgets.Dropdown(
                 options=LEADS,
@@ -510,6 +517,9 @@ class LeadExercise(TeachingWidget):
                 m.value = ok_html("✔ 牵头主体与事项范围相符。")
         right = sum(self.results)
         self.show_note(f"答对 {right} / {len(self.cases)} 题。")
+        leads = dict(LEADS_BY_KEY)
+        for i, (ok, p) in enumerate(zip(self.results, self.pickers, strict=True)):
+            self.save_answer(f"lead{i + 1}", ok, leads.get(p.value, p.value), clause="§2.c")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1290,8 +1300,12 @@ class SpotExercise(TeachingWidget):
 
     kind_zh = "找问题练习"
 
-    def __init__(self, name: str = "05", codes: Sequence[str] | None = None):
+    def __init__(
+        self, name: str = "05", codes: Sequence[str] | None = None, lesson: str | None = None
+    ):
         super().__init__()
+        self.spot_item = f"spot{name}"  # the progress-store id of this exercise
+        self.track(lesson, [self.spot_item])
         from xsim.records import load_record
         from xsim.rules import RULES
 
@@ -1362,12 +1376,17 @@ class SpotExercise(TeachingWidget):
         parts = []
         if self.correct:
             parts.append(ok_html("✔ 完全正确！"))
+
+        def titles(codes: set[str]) -> str:  # the rules by their Chinese titles, never by code
+            return "；".join(f"“{rule_title_zh(c)}”" for c in sorted(codes))
+
         if hits:
-            parts.append(ok_html("找对了：" + esc("、".join(sorted(hits)))))
+            parts.append(ok_html("找对了：" + esc(titles(hits))))
         if misses:
-            parts.append(bad_html("漏掉了：" + esc("、".join(sorted(misses)))))
+            parts.append(bad_html("漏掉了：" + esc(titles(misses))))
         if wrong:
-            parts.append(bad_html("这份记录没有这些问题：" + esc("、".join(sorted(wrong)))))
+            parts.append(bad_html("这份记录没有这些问题：" + esc(titles(wrong))))
+        self.save_answer(self.spot_item, self.correct, titles(chosen))
         report = check_dict(example_record(self.name))
         self.feedback.value = "".join(parts) + "<h5>规则引擎的检查结果</h5>" + report_html(report)
 
@@ -1442,7 +1461,7 @@ class PredictionExercise(TeachingWidget):
 
     kind_zh = "预测练习"
 
-    def __init__(self, kind: str = "forms", reps: int = 8):
+    def __init__(self, kind: str = "forms", reps: int = 8, lesson: str | None = None):
         super().__init__()
         from xsim.experiments.labels import measure_label, variant_label
         from xsim.teaching.quiz import Question, Quiz
@@ -1479,7 +1498,9 @@ class PredictionExercise(TeachingWidget):
                     ),
                 )
             )
-        self.quiz = Quiz(questions, title="先预测，再看结果")
+        self.quiz = Quiz(
+            questions, title="先预测，再看结果", lesson=lesson, item_prefix=f"predict-{kind}-"
+        )
         self.children = [self.quiz, self.status]
 
 

@@ -185,12 +185,17 @@ class Quiz(TeachingWidget):
     kind_zh = "自测题"
 
     def __init__(
-        self, questions: list[Question], title: str = "自我检测", lesson: str | None = None
+        self,
+        questions: list[Question],
+        title: str = "自我检测",
+        lesson: str | None = None,
+        item_prefix: str = "q",
     ):
         super().__init__()
         #: the lesson id of the course's table of contents (``"03"``); with it every answer is
         #: saved to the trainee's progress store (:mod:`xsim.teaching.progress`) as it is given
         self.lesson = lesson
+        self.item_prefix = item_prefix  # item ids: q1, q2 … (another prefix for a second quiz)
         if not questions:
             raise InputError("<quiz>", "questions", "at least one question", "至少需要一道题")
         self.cards = [
@@ -212,10 +217,9 @@ class Quiz(TeachingWidget):
         answered = [c.first_correct for c in self.cards if c.first_correct is not None]
         return sum(answered), len(answered), len(self.cards)
 
-    @staticmethod
-    def item_id(index: int) -> str:
+    def item_id(self, index: int) -> str:
         """The progress-store id of question ``index`` (0-based): ``q1``, ``q2`` …"""
-        return f"q{index + 1}"
+        return f"{self.item_prefix}{index + 1}"
 
     def _on_answer(self, card: QuestionCard | None = None, right: bool | None = None) -> None:
         self._update_score()
