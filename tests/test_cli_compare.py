@@ -32,7 +32,7 @@ def test_compare_writes_one_row_per_run_and_prints_the_chinese_table(tmp_path, c
     code = compare("--forms", "owners,hearing", "--reps", "4", "--seed", "9", "--out", str(out))
     assert code == 0
     captured = capsys.readouterr()
-    assert "业主协商" in captured.out and "决策听证会" in captured.out
+    assert "业主协商" in captured.out and "民主听证会" in captured.out
     assert "参与率" in captured.out and "与基准方案「业主协商」之差" in captured.out
     rows = load_results(out)
     assert len(rows) == 8

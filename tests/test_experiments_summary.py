@@ -133,8 +133,8 @@ def test_the_fake_models_known_effects_come_out(study_summary):
 
 def test_text_table_in_chinese_by_default_and_english_on_request(study_summary):
     zh = study_summary.to_text()
-    assert "参与率" in zh and "决策听证会" in zh and "Wilson" in zh and "BCa" in zh
-    assert "与基准方案「决策听证会」之差" in zh
+    assert "参与率" in zh and "民主听证会" in zh and "Wilson" in zh and "BCa" in zh
+    assert "与基准方案「民主听证会」之差" in zh
     en = study_summary.to_text("en")
     assert "participation" in en and "hearing" in en and "BCa bootstrap" in en
     assert "参与率" not in en

@@ -41,6 +41,8 @@ __all__ = [
     "MEASURES",
     "SEVERITIES",
     "TABLES",
+    "FIELDS",
+    "field_label",
 ]
 
 
@@ -159,7 +161,7 @@ FORMS = _table(
     ("group_meeting", "村（居）民小组会", "group meeting"),
     ("compound", "小区协商", "compound consultation"),
     ("owners", "业主协商", "owners' consultation"),
-    ("hearing", "决策听证会", "decision hearing"),
+    ("hearing", "民主听证会", "democratic hearing"),  # the notice's word (§4)
     ("special_council", "专题议事会", "special council"),
     ("evaluation", "民主评议", "democratic evaluation"),
     ("talk_day", "民情恳谈日", "open talk day"),
@@ -265,7 +267,7 @@ MEASURES = _table(
     ("attended", "参与人数", "attended"),
     ("participation", "参与率", "participation"),
     ("informed_in_time", "及时获知比例", "informed in time"),
-    ("representativeness_groups", "群体构成偏差", "group composition gap"),
+    ("representativeness_groups", "代表性偏差", "representativeness gap"),
     ("representativeness_demographic", "人口构成偏差", "demographic composition gap"),
     ("representativeness_stake", "利益构成偏差", "stake composition gap"),
     ("voice_dominance", "强势发言倍数", "voice dominance"),
@@ -284,7 +286,7 @@ MEASURES = _table(
     ("implemented", "得到落实", "implemented"),
     ("days_to_decision", "决定用时（天）", "days to decision"),
     ("result_informed", "知晓结果比例", "told the result"),
-    ("fairness", "感知公平", "perceived fairness"),
+    ("fairness", "公平感", "perceived fairness"),
     ("person_hours", "投入工时（人·小时）", "person-hours"),
     ("money_yuan", "费用（元）", "money (yuan)"),
     ("subsidies_yuan", "误工补贴（元）", "subsidies (yuan)"),
@@ -337,6 +339,80 @@ VIEW_MODES = _table(
     ("opinion", "意见", "opinion"),
 )
 
+# -- the fields of a case record, as a form names them (findings say where in the record) -----------
+
+FIELDS = _table(
+    ("topic", "协商议题", "topic"),
+    ("topic.categories", "议题类别", "topic categories"),
+    ("topic.opinions_solicited", "提出议题前征求意见", "opinions solicited"),
+    ("topic.wide_impact", "涉及面广、关注度高", "wide impact"),
+    ("topic.proposed_by", "议题提出方", "proposed by"),
+    ("topic.proposed_by.signatures", "联名人数", "signatures"),
+    ("lead", "牵头单位", "lead body"),
+    ("participants", "参与协商的人员", "participants"),
+    ("participants.relevant", "参与人员与议题的相关性", "participant relevant"),
+    ("participants.spoke", "参与人员发言情况", "participant spoke"),
+    ("stakeholder_groups", "利益相关群体", "stakeholder groups"),
+    ("timeline", "时间安排", "timeline"),
+    ("timeline.topic_proposed", "议题提出日期", "topic proposed on"),
+    ("timeline.notified", "通报日期", "notified on"),
+    ("timeline.consulted", "协商日期", "consulted on"),
+    ("timeline.assembly_notified", "表决会议通知日期", "deciding meeting notified on"),
+    ("timeline.assembly_held", "表决会议召开日期", "deciding meeting held on"),
+    ("timeline.implemented", "实施日期", "implemented on"),
+    ("timeline.publicized", "公开日期", "made public on"),
+    ("consultation", "协商过程", "consultation"),
+    ("consultation.forms", "协商形式", "forms"),
+    ("consultation.outcome", "协商结果", "outcome"),
+    ("assembly", "提交会议决定", "deciding meeting"),
+    ("assembly.kind", "决定事项的会议", "kind of deciding meeting"),
+    ("assembly.members", "应到人数", "members"),
+    ("assembly.present", "实到人数", "present"),
+    ("assembly.yes", "同意人数", "in favour"),
+    ("assembly.households_total", "全村户数", "households"),
+    ("assembly.households_present", "到会户代表数", "households present"),
+    ("assembly.area_present", "参与表决业主的专有部分面积", "area of owners voting"),
+    ("assembly.area_yes", "同意业主的专有部分面积", "area of owners in favour"),
+    ("results", "协商成果运用", "results"),
+    ("results.implemented", "落实情况", "implemented"),
+    ("results.adopted", "方案是否通过", "adopted"),
+    ("results.channels", "公开渠道", "publicity channels"),
+    ("results.feedback_to", "落实情况反馈对象", "feedback to"),
+    ("results.reported_to_commissioner", "向委托方报告", "reported to the commissioner"),
+    ("results.commissioner_responded", "委托方答复", "commissioner responded"),
+    ("results.dissenters", "持不同意见人数", "dissenters"),
+    ("results.dissenters_explained", "已解释说明人数", "dissenters given an explanation"),
+    ("results.corrected", "依法纠正", "corrected"),
+    ("subsidies", "误工补贴", "subsidies"),
+    ("subsidies.decided_by_meeting", "误工补贴经会议决定", "subsidies decided by a meeting"),
+    ("subsidies.publicized", "误工补贴公示", "subsidies made public"),
+)
+"""Fields of a case record (``Finding.where``, index-free: ``participants[3].spoke`` →
+``participants.spoke``); :func:`field_label` names a path with its index."""
+
+
+def field_label(path: str, lang: str = "zh") -> str:
+    """A record field path as a reader names it: ``stakeholder_groups[2]`` → 利益相关群体（第3项）.
+
+    Indices are dropped for the lookup and said in words; an unknown path falls back to its
+    longest known prefix, then to 记录 / record (a path is never shown).
+    """
+    import re
+
+    indices = [int(i) for i in re.findall(r"\[(\d+)\]", path)]
+    parts = re.sub(r"\[\d+\]", "", path).split(".")
+    for n in range(len(parts), 0, -1):
+        term = FIELDS.get(".".join(parts[:n]))
+        if term is not None:
+            name = term.label(lang)
+            break
+    else:
+        return "记录" if lang != "en" else "record"
+    if indices:
+        name += f"（第{indices[0] + 1}项）" if lang != "en" else f" (item {indices[0] + 1})"
+    return name
+
+
 TABLES: MappingProxyType[str, MappingProxyType[str, Term]] = MappingProxyType(
     {
         "settings": SETTINGS,
@@ -356,6 +432,7 @@ TABLES: MappingProxyType[str, MappingProxyType[str, Term]] = MappingProxyType(
         "measures": MEASURES,
         "severities": SEVERITIES,
         "procedure_events": PROCEDURE_EVENTS,
+        "fields": FIELDS,
     }
 )
 """Every table by name (for docs tables and the duplicate-name test)."""

@@ -65,7 +65,7 @@ def _word(word: str) -> str:
 
 
 def variant_label(name: str, lang: str = "zh") -> str:
-    """A variant's name in Chinese: ``hearing organizer.notice_days=3`` → 决策听证会 提前通知天数=3."""
+    """A variant's name in Chinese: ``hearing organizer.notice_days=3`` → 民主听证会 提前通知天数=3."""
     if lang == "en":
         return name
     return " ".join(_word(word) for word in name.split(" "))

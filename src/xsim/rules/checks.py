@@ -21,6 +21,7 @@ from xsim.rules.catalogue import RULES, rule
 from xsim.rules.clauses import law_clause_id
 from xsim.rules.context import Context
 from xsim.rules.report import Basis, Finding
+from xsim.vocabulary import FORMS, label
 
 __all__ = ["CHECKS", "run_checks"]
 
@@ -308,7 +309,7 @@ def check_subj_missing(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "SUBJ-MISSING",
                 f"stakeholder_groups[{i}]",
-                f"利益相关群体“{g.name}”（{g.id}）在参与者中无人代表，应有人代表该群体参与协商。",
+                f"利益相关群体“{g.name}”在参与者中无人代表，应有人代表该群体参与协商。",
                 f"Stakeholder group '{g.name}' ({g.id}) has no participant speaking for it; "
                 "at least one is required.",
             )
@@ -513,7 +514,7 @@ def check_proc_heard(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
 def check_proc_hearing(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
     """A wide-impact matter needs a special council or a democratic hearing."""
     if rec.topic.wide_impact and not HEARING_FORMS & set(rec.consultation.forms):
-        forms = "、".join(rec.consultation.forms)
+        forms = "、".join(label(FORMS, f) for f in rec.consultation.forms)
         yield finding(
             "PROC-HEARING",
             "consultation.forms",

@@ -17,60 +17,35 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from xsim import vocabulary as V
 from xsim.errors import InputError
 
 log = logging.getLogger("xsim.teaching")
 
-SEVERITY_ZH: dict[str, str] = {"violation": "违规", "warning": "提醒", "info": "提示"}
+SEVERITY_ZH: dict[str, str] = {key: term.zh for key, term in V.SEVERITIES.items()}
 SEVERITY_COLOR: dict[str, str] = {"violation": "#b71c1c", "warning": "#e65100", "info": "#1565c0"}
 
+# Chinese names of coded values come from the one vocabulary (xsim.vocabulary), never defined here.
 #: Participant roles of the case-record spec (``participants[].role``).
-ROLE_ZH: dict[str, str] = {
-    "resident": "村（居）民",
-    "representative": "村（居）民代表",
-    "party_branch": "村（社区）党组织",
-    "committee": "村（居）民委员会",
-    "supervision_committee": "村（居）务监督委员会",
-    "villager_group": "村（居）民小组",
-    "resident_unit": "驻村（社区）单位",
-    "social_org": "社区社会组织",
-    "owners_committee": "业主委员会",
-    "collective_economy": "农村集体经济组织",
-    "cooperative": "农民合作组织",
-    "property_company": "物业服务企业",
-    "township": "乡镇（街道）",
-    "expert": "专家学者、专业技术人员",
-    "third_party": "第三方机构",
-    "deputy": "党代表、人大代表、政协委员",
-    "veteran": "老党员、老干部",
-    "social_worker": "社会工作者",
-    "mass_org": "群团组织负责人",
-    "other": "其他",
-}
-
+ROLE_ZH: dict[str, str] = {key: term.zh for key, term in V.ROLES.items()}
 #: Consultation forms of the case-record spec (``consultation.forms``).
-FORM_ZH: dict[str, str] = {
-    "villagers_meeting": "村民会议",
-    "residents_meeting": "居民会议",
-    "representatives_meeting": "村（居）民代表会议",
-    "council": "村（居）民议事会",
-    "board": "村（居）民理事会",
-    "group_meeting": "村（居）民小组会",
-    "compound": "小区协商",
-    "owners": "业主协商",
-    "hearing": "民主听证会",
-    "special_council": "专题议事会",
-    "evaluation": "民主评议",
-    "talk_day": "民情恳谈日",
-    "forum": "村（居）民论坛",
-    "online": "网络议事协商平台",
-}
+FORM_ZH: dict[str, str] = {key: term.zh for key, term in V.FORMS.items()}
+OUTCOME_ZH: dict[str, str] = {key: term.zh for key, term in V.OUTCOMES.items()}
+FEEDBACK_ZH: dict[str, str] = {key: term.zh for key, term in V.FEEDBACK_TARGETS.items()}
+MEETING_ZH: dict[str, str] = {key: term.zh for key, term in V.MEETINGS.items()}
+CHANNEL_ZH: dict[str, str] = {key: term.zh for key, term in V.CHANNELS.items()}
 
-OUTCOME_ZH: dict[str, str] = {
-    "consensus": "协商一致",
-    "majority": "多数同意",
-    "disputed": "存在较大争议",
-}
+#: clicks this soon after a run ended are a double click's second click (tests set it to 0)
+BUSY_SETTLE_S = 0.3
+
+
+def on_busy_click(button_widget: widgets.Button, callback: Callable) -> None:
+    """Register a button callback that disables the button and reads 正在计算… while it works,
+    ignoring a double click (:func:`xsim.teaching.display.on_click_busy`)."""
+    from xsim.teaching.display import on_click_busy
+
+    on_click_busy(button_widget, callback, settle_s=BUSY_SETTLE_S)
+
 
 MSG_CHOOSE_FIRST = "请先选择一项，再点击按钮。"
 MSG_INTERNAL = "操作没有成功，这不是您的错。请换一个选择再试，或请培训老师帮助。"
@@ -175,6 +150,56 @@ def clause_quote_html(clause_id: str, title: str = "") -> str:
     return "".join(parts)
 
 
+def ref_html(text: str) -> str:
+    """A small grey reference (a rule code, say): readable for the trainer, never a headline.
+
+    The class ``xsim-ref`` marks the one place an internal code may appear in what a trainee
+    sees (``tests/test_teaching_plain_chinese.py`` skips it).
+    """
+    return f'<span class="xsim-ref" style="color:#9e9e9e;font-size:0.8em">{esc(text)}</span>'
+
+
+_RULE_CODE = re.compile(r"\b[A-Z]{2,}(?:-[A-Z0-9]+)+\b")
+
+
+def rule_title_zh(code: str) -> str:
+    """The Chinese title of a rule (``PROC-QUORUM`` → its catalogue title); the code if unknown."""
+    try:
+        from xsim.rules import RULES
+    except ImportError:  # the rules engine may be absent in a partial install
+        return code
+    rule = RULES.get(code)
+    return code if rule is None else rule.title_zh
+
+
+def text_with_rule_titles_html(text: str) -> str:
+    """Escape ``text`` for HTML, each rule code in it replaced by the rule's Chinese title in
+    quotes, the code kept only as a small reference (:func:`ref_html`)."""
+    out, last = [], 0
+    for m in _RULE_CODE.finditer(text):
+        out.append(esc(text[last : m.start()]))
+        title = rule_title_zh(m.group(0))
+        out.append(f"“{esc(title)}”{ref_html(m.group(0))}" if title != m.group(0) else esc(title))
+        last = m.end()
+    out.append(esc(text[last:]))
+    return "".join(out)
+
+
+def clause_citation_zh(clause_id: str) -> str:
+    """Where a rule comes from, in Chinese: 《通知》§4.6（提交会议决定）, or the law and article
+    (《中华人民共和国村民委员会组织法》第二十二条); several ``;``-separated ids joined by 、."""
+    out = []
+    for cid in (p.strip() for p in clause_id.split(";") if p.strip()):
+        clause = _clause(cid)
+        if clause is None:
+            out.append("《通知》" if cid.startswith("§") else "相关规定")
+        elif clause.is_law:
+            out.append(clause.source_zh)
+        else:
+            out.append(f"《通知》{cid}（{clause.title_zh}）")
+    return "、".join(out)
+
+
 def error_text(exc: BaseException) -> str:
     """What a trainee sees for an exception: Chinese, never a traceback."""
     if isinstance(exc, InputError):
@@ -215,9 +240,29 @@ class TeachingWidget(widgets.VBox):
     #: short description used as plain-text representation (nbval compares it; keep it stable)
     kind_zh = "互动练习"
 
+    #: the lesson id of ``course/toc.yaml`` (``"03"``) under which the trainee's answers are saved
+    #: (:mod:`xsim.teaching.progress`); ``None``: nothing is saved
+    lesson: str | None = None
+
     def __init__(self, **kwargs):
         self.status = widgets.HTML(value="")
         super().__init__(**kwargs)
+
+    def track(self, lesson: str | None, items: Sequence[str]) -> None:
+        """Save this exercise's answers under ``lesson``; ``items`` are its item ids."""
+        self.lesson = lesson
+        if lesson is not None:
+            from xsim.teaching import progress
+
+            progress.register_items(lesson, list(items))
+
+    def save_answer(self, item: str, correct: bool, answer: Any, clause: str = "") -> None:
+        """Save one submitted answer to the trainee's progress (no-op without a lesson)."""
+        if self.lesson is None:
+            return
+        from xsim.teaching import progress
+
+        progress.record_answer(self.lesson, item, correct=correct, answer=answer, clause=clause)
 
     def show_error(self, text: str) -> None:
         self.status.value = bad_html(esc(text))
@@ -292,17 +337,13 @@ class HtmlBlock:
 
 
 def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> HtmlBlock:
-    """A table as HTML, one row per line: a stored notebook's diff then shows the rows that changed."""
-    head = "".join(f"<th style='text-align:left;padding:4px 8px'>{esc(h)}</th>" for h in header)
-    body = "\n".join(
-        "<tr>"
-        + "".join(f"<td style='text-align:left;padding:4px 8px'>{esc(c)}</td>" for c in r)
-        + "</tr>"
-        for r in rows
-    )
+    """A table as HTML whose numbers never wrap (:func:`xsim.teaching.display.html_table`), with a
+    stable plain-text form for nbval."""
+    from xsim.teaching import display
+
+    header = [str(h) for h in header]
+    records = [dict(zip(header, map(str, r), strict=True)) for r in rows]
     plain = "\n".join(" | ".join(map(str, r)) for r in [header, *rows])
-    return HtmlBlock(
-        f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>\n"
-        f"<tbody>\n{body}\n</tbody></table>",
-        plain,
-    )
+    html_text = display.html_table(records, columns=header)
+    # one row per line: a stored notebook's diff then shows the rows that changed
+    return HtmlBlock(html_text.replace("<tr>", "\n<tr>"), plain)

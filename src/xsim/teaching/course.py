@@ -41,9 +41,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from xsim import vocabulary as V
 from xsim.errors import InputError
 from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
+    CheckboxGroup,
     HtmlBlock,
     TeachingWidget,
     bad_html,
@@ -53,7 +55,10 @@ from xsim.teaching.common import (
     html_table,
     note_html,
     ok_html,
+    on_busy_click,
+    rule_title_zh,
     safe_callback,
+    text_with_rule_titles_html,
 )
 from xsim.teaching.findings import check_dict, finding_html, report_html
 
@@ -301,8 +306,9 @@ class ThresholdExercise(TeachingWidget):
 
     kind_zh = "联名门槛练习"
 
-    def __init__(self, residents: int = 863, representatives: int = 27):
+    def __init__(self, residents: int = 863, representatives: int = 27, lesson: str | None = None):
         super().__init__()
+        self.track(lesson, ["threshold"])
         self.residents, self.representatives = residents, representatives
         lay, style = widgets.Layout(width="26em"), {"description_width": "14em"}
         self.villagers_answer = widgets.IntText(
@@ -312,7 +318,7 @@ class ThresholdExercise(TeachingWidget):
             value=0, description="村民代表联名至少需要（人）", style=style, layout=lay
         )
         self.submit = button("提交答案")
-        self.submit.on_click(self._on_submit)
+        on_busy_click(self.submit, self._on_submit)
         self.feedback = widgets.HTML("")
         self.children = [
             widgets.HTML(
@@ -368,6 +374,7 @@ class ThresholdExercise(TeachingWidget):
         self.correct = r1[0] and r2[0]
         parts = [ok_html(esc(t)) if right else bad_html(esc(t)) for right, t in (r1, r2)]
         self.feedback.value = "".join(parts) + clause_quote_html("§1.f")
+        self.save_answer("threshold", self.correct, f"村民 {a} 人；代表 {b} 人", clause="§1.f")
 
 
 class JointProposalChecker(TeachingWidget):
@@ -380,8 +387,7 @@ class JointProposalChecker(TeachingWidget):
         lay, style = widgets.Layout(width="24em"), {"description_width": "11em"}
         self.kind = widgets.Dropdown(
             options=[
-                ("村（居）民联名", "joint_residents"),
-                ("村（居）民代表联名", "joint_representatives"),
+                (V.PROPOSERS[key].zh, key) for key in ("joint_residents", "joint_representatives")
             ],
             value="joint_residents",
             description="提出方式",
@@ -396,7 +402,7 @@ class JointProposalChecker(TeachingWidget):
         )
         self.signatures = widgets.IntText(value=0, description="联名人数", style=style, layout=lay)
         self.check_button = button("核对")
-        self.check_button.on_click(self._on_check)
+        on_busy_click(self.check_button, self._on_check)
         self.result = widgets.HTML("")
         self.children = [
             widgets.HTML("<h4>联名核对：够不够门槛？</h4>"),
@@ -442,12 +448,15 @@ class LeadCase:
     scope: str
 
 
-LEADS = [
-    ("村（社区）党组织", "party_branch"),
-    ("村（居）民委员会", "committee"),
-    ("乡镇（街道）党（工）委", "township"),
-    ("驻村企业或业主自行组织", "other"),
+LEADS: list[tuple[str, str]] = [
+    (V.LEADS["party_branch"].zh, "party_branch"),
+    (V.LEADS["committee"].zh, "committee"),
+    (f"{V.LEADS['township'].zh}党（工）委", "township"),
+    (f"{V.LEADS['other'].zh}（驻村企业或业主自行组织）", "other"),
 ]
+
+
+LEADS_BY_KEY = [(key, label) for label, key in LEADS]
 
 
 class LeadExercise(TeachingWidget):
@@ -455,13 +464,14 @@ class LeadExercise(TeachingWidget):
 
     kind_zh = "牵头主体练习"
 
-    def __init__(self, cases: Sequence[LeadCase] | None = None):
+    def __init__(self, cases: Sequence[LeadCase] | None = None, lesson: str | None = None):
         super().__init__()
         if cases is None:  # lesson 02's exercises.yaml
             from xsim.teaching.lessons import lesson_exercises
 
             cases = [LeadCase(c.text, c.scope) for c in lesson_exercises("02").lead_cases or []]
         self.cases = list(cases)
+        self.track(lesson, [f"lead{i + 1}" for i in range(len(self.cases))])
         self.pickers = [
             widgets.Dropdown(
                 options=LEADS,
@@ -473,7 +483,7 @@ class LeadExercise(TeachingWidget):
         ]
         self.marks = [widgets.HTML("") for _ in self.cases]
         self.submit = button("提交答案")
-        self.submit.on_click(self._on_submit)
+        on_busy_click(self.submit, self._on_submit)
         rows = []
         for i, (c, p, m) in enumerate(zip(self.cases, self.pickers, self.marks, strict=True)):
             rows += [widgets.HTML(f"<b>事项 {i + 1}</b>　{esc(c.text)}"), p, m]
@@ -505,17 +515,15 @@ class LeadExercise(TeachingWidget):
                 m.value = ok_html("✔ 牵头主体与事项范围相符。")
         right = sum(self.results)
         self.show_note(f"答对 {right} / {len(self.cases)} 题。")
+        leads = dict(LEADS_BY_KEY)
+        for i, (ok, p) in enumerate(zip(self.results, self.pickers, strict=True)):
+            self.save_answer(f"lead{i + 1}", ok, leads.get(p.value, p.value), clause="§2.c")
 
 
 # --------------------------------------------------------------------------------------------------
 # quorum and majority (Organic Law arts. 22, 26; Urban Organic Law art. 9; Civil Code art. 278)
 
-MEETINGS = [
-    ("村民会议", "villagers_meeting"),
-    ("居民会议", "residents_meeting"),
-    ("村（居）民代表会议", "representatives_meeting"),
-    ("业主大会（业主共同决定）", "owners_meeting"),
-]
+MEETINGS = [(term.zh, key) for key, term in V.MEETINGS.items()]
 _ASSEMBLY_CODES = ("PROC-QUORUM", "PROC-MAJORITY")
 
 
@@ -570,7 +578,7 @@ class QuorumCalculator(TeachingWidget):
             value=True, indent=False, description="业主：加装电梯等改建、筹集维修资金等特别事项"
         )
         self.check_button = button("判断")
-        self.check_button.on_click(self._on_check)
+        on_busy_click(self.check_button, self._on_check)
         self.result = widgets.HTML("")
         self.children = [
             widgets.HTML("<h4>法定人数与表决计算器</h4>"),
@@ -690,6 +698,79 @@ def ready() -> None:
     print("工具已载入，可以继续往下学习。")
 
 
+# --------------------------------------------------------------------------------------------------
+# the course home (lesson 00): the lessons from course/toc.yaml, the trainee's progress
+
+
+def home() -> HtmlBlock:
+    """The course's table of contents from ``course/toc.yaml``: each lesson with its content, its
+    time and a link to its notebook (the notebooks sit side by side in ``notebooks/``)."""
+    from xsim.teaching.display import TABLE_CSS
+    from xsim.teaching.edition import notebook_name
+    from xsim.teaching.lessons import load_toc
+
+    toc = load_toc()
+    rows = []
+    for e in toc.lessons:
+        link = f'<a href="{esc(notebook_name(e))}" target="_self">{esc(e.id)} {esc(e.title)}</a>'
+        rows.append(
+            f"<tr><td>{link}</td><td>{esc(e.summary)}</td>"
+            f'<td class="num">{e.minutes} 分钟</td></tr>'
+        )
+    total = sum(e.minutes for e in toc.lessons)
+    table = (
+        '<div class="xsim-table-wrap"><table class="xsim-table">'
+        f"<caption>{esc(toc.title)}（共 {len(toc.lessons)} 讲，约 {total} 分钟）</caption>"
+        "<thead><tr><th>讲次（点击打开）</th><th>内容</th><th class='num'>时长</th></tr></thead>"
+        "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
+    )
+    plain = "\n".join(f"{e.id} {e.title}（{e.minutes} 分钟）" for e in toc.lessons)
+    return HtmlBlock(TABLE_CSS + table, plain)
+
+
+#: the vocabulary tables a trainee meets in the course, under the heading the glossary gives them
+GLOSSARY_TABLES = (
+    ("forms", "协商形式"),
+    ("meetings", "决定事项的会议"),
+    ("roles", "协商主体（参与者的身份）"),
+    ("leads", "牵头单位"),
+    ("topic_categories", "协商内容的类别"),
+    ("channels", "通报和公开的渠道"),
+    ("feedback_targets", "反馈对象"),
+    ("outcomes", "协商结果"),
+    ("groups", "居民群体"),
+    ("measures", "模拟结果的指标"),
+    ("fields", "协商记录中的项目"),
+    ("severities", "检查结果的等级"),
+)
+
+
+def glossary() -> HtmlBlock:
+    """The one glossary of names, generated from :mod:`xsim.vocabulary`: every name a widget,
+    table or finding of the course uses for a form, body, meeting, group, measure or field."""
+    rows = [
+        [heading, "；".join(term.zh for term in V.TABLES[table].values())]
+        for table, heading in GLOSSARY_TABLES
+    ]
+    return html_table(["类别", "本课程使用的名称"], rows)
+
+
+def my_progress(folder: str | Path | None = None):
+    """The trainee's progress on the home page: saved answers per lesson, and the export a
+    trainer collects (:func:`xsim.teaching.progress.progress_panel`)."""
+    from xsim.teaching.progress import progress_panel
+
+    return progress_panel(folder)
+
+
+def classroom(folder: str | Path = "进度文件"):
+    """The trainer's class summary: a folder of trainees' exports merged
+    (:func:`xsim.teaching.classroom.classroom_panel`)."""
+    from xsim.teaching.classroom import classroom_panel
+
+    return classroom_panel(folder)
+
+
 @dataclass
 class Matter:
     """A worked example for lesson 01: a matter described as a patch on :func:`village_record`."""
@@ -698,22 +779,29 @@ class Matter:
     patch: dict[str, Any]
 
 
+#: the notice clause that names each topic category (§1 of the notice)
+CATEGORY_CLAUSE = {
+    "law_required": "§1.a",
+    "policy_implementation": "§1.b",
+    "planning": "§1.c",
+    "infrastructure": "§1.c",
+    "major_activity": "§1.c",
+    "large_fund": "§1.c",
+    "rights_policy": "§1.d",
+    "charter_rules": "§1.d",
+    "dispute": "§1.e",
+    "joint_proposal": "§1.f",
+    "other_public": "§1.g",
+    "subject_request": "§1.h",
+}
+
+
 def _category_names(categories: Sequence[str]) -> str:
-    names = {
-        "law_required": "法律政策要求（§1.a）",
-        "policy_implementation": "落实部署（§1.b）",
-        "planning": "发展建设规划（§1.c）",
-        "infrastructure": "基础设施（§1.c）",
-        "major_activity": "重大活动（§1.c）",
-        "large_fund": "大额资金（§1.c）",
-        "rights_policy": "权益政策（§1.d）",
-        "charter_rules": "章程、村规民约（§1.d）",
-        "dispute": "矛盾纠纷（§1.e）",
-        "joint_proposal": "联名提出（§1.f）",
-        "other_public": "其他公共事务（§1.g）",
-        "subject_request": "主体提出需求（§1.h）",
-    }
-    return "、".join(names.get(c, c) for c in categories) or "不属于任何一类"
+    def name(key: str) -> str:
+        term = V.TOPIC_CATEGORIES.get(key)
+        return key if term is None else f"{term.zh}（{CATEGORY_CLAUSE[key]}）"
+
+    return "、".join(name(c) for c in categories) or "不属于任何一类"
 
 
 def topic_table(matters: Sequence[Matter] | None = None) -> HtmlBlock:
@@ -726,7 +814,7 @@ def topic_table(matters: Sequence[Matter] | None = None) -> HtmlBlock:
     for m in matters:
         data = apply_patch(village_record(), {"topic.title": m.text, **m.patch})
         found = [f for f in check_dict(data).findings if f.code.startswith("TOPIC-")]
-        verdict = "；".join(f"{f.code}：{f.message_zh}" for f in found) or "可以作为协商事项"
+        verdict = "；".join(f.message_zh for f in found) or "可以作为协商事项"
         rows.append([m.text, _category_names(data["topic"]["categories"]), verdict])
     return html_table(["事项", "属于第一部分哪一类", "规则引擎的判断"], rows)
 
@@ -736,11 +824,12 @@ def topic_table(matters: Sequence[Matter] | None = None) -> HtmlBlock:
 
 
 def quiz(lesson: str):
-    """The self-check quiz of a lesson (``"01"`` …), from its ``quiz.yaml``."""
+    """The self-check quiz of a lesson (``"01"`` …), from its ``quiz.yaml``; each answer is saved
+    to the trainee's progress under the lesson's id as it is given."""
     from xsim.teaching.lessons import lesson_folder
     from xsim.teaching.quiz import load_quiz
 
-    return load_quiz(lesson_folder(lesson) / "quiz.yaml")
+    return load_quiz(lesson_folder(lesson) / "quiz.yaml", lesson=lesson)
 
 
 def lab(lab_id: str, **kwargs: Any):
@@ -891,7 +980,7 @@ class FormMatchExercise(TeachingWidget):
         ]
         self.marks = [widgets.HTML("") for _ in self.situations]
         self.submit = button("提交答案")
-        self.submit.on_click(self._on_submit)
+        on_busy_click(self.submit, self._on_submit)
         rows = []
         for i, (s, p, m) in enumerate(zip(self.situations, self.pickers, self.marks, strict=True)):
             rows += [widgets.HTML(f"<b>情形 {i + 1}</b>　{esc(s.text)}"), p, m]
@@ -943,10 +1032,10 @@ def scenario_intro(name: str) -> HtmlBlock:
         ["利益相关群体", "占住户", "利益（−1 受损 … +1 受益）", "最初态度（−1 反对 … +1 支持）"],
         rows,
     )
-    points = "".join(f"<li>{esc(p)}</li>" for p in s.teaching_points)
+    points = "".join(f"<li>{text_with_rule_titles_html(p)}</li>" for p in s.teaching_points)
     adults = round(s.population.households * s.population.adults_per_household)
     head = (
-        f"<h4>{esc(s.title)}</h4><p>{esc(s.narrative)}</p>"
+        f"<h4>{esc(s.title)}</h4><p>{text_with_rule_titles_html(s.narrative)}</p>"
         f"<p>约 {s.population.households} 户、{adults} 名成年人；"
         f"议题：{esc(s.topic.title)}</p>"
     )
@@ -978,14 +1067,8 @@ def _story(model, outcome) -> list[str]:
     )
     a = r.assembly
     if a is not None:
-        kinds = {
-            "villagers_meeting": "村民会议",
-            "residents_meeting": "居民会议",
-            "representatives_meeting": "村（居）民代表会议",
-            "owners_meeting": "业主大会",
-        }
         lines.append(
-            f"提交{kinds.get(a.kind, a.kind)}决定：应到 {a.members}，实到 {a.present}，"
+            f"提交{V.label(V.MEETINGS, a.kind)}决定：应到 {a.members}，实到 {a.present}，"
             f"同意 {a.yes}；方案{'通过' if r.results.adopted else '未通过'}。"
         )
     else:
@@ -1000,7 +1083,9 @@ def _story(model, outcome) -> list[str]:
             else "没有公开"
         )
         lines.append(f"第四步　实施成果：已实施，{pub}。")
-    lines.append(f"平均公平感 {outcome.fairness:.2f}；投入 {outcome.person_hours:,.0f} 人·小时。")
+    lines.append(
+        f"平均{V.MEASURES['fairness'].zh} {outcome.fairness:.2f}；投入 {outcome.person_hours:,.0f} 人·小时。"
+    )
     return lines
 
 
@@ -1030,9 +1115,13 @@ class SpotExercise(TeachingWidget):
 
     kind_zh = "找问题练习"
 
-    def __init__(self, name: str = "05", codes: Sequence[str] | None = None):
+    def __init__(
+        self, name: str = "05", codes: Sequence[str] | None = None, lesson: str | None = None
+    ):
         super().__init__()
-        from xsim.records import load_record, record_to_yaml
+        self.spot_item = f"spot{name}"  # the progress-store id of this exercise
+        self.track(lesson, [self.spot_item])
+        from xsim.records import load_record
         from xsim.rules import RULES
 
         self.name = [n for n in example_names() if n == name or n.startswith(f"{name}-")][0]
@@ -1064,18 +1153,20 @@ class SpotExercise(TeachingWidget):
                 value=False,
                 indent=False,
                 layout=widgets.Layout(width="auto"),
-                description=f"{c}：{RULES[c].title_zh}",
+                description=RULES[c].title_zh,
             )
             for c in self.codes
         ]
         self.submit = button("提交答案")
-        self.submit.on_click(self._on_submit)
+        on_busy_click(self.submit, self._on_submit)
         self.feedback = widgets.HTML("")
-        text = esc(record_to_yaml(record))
+        from xsim.teaching.findings import record_table_html
+
+        text = record_table_html(example_record(name))
         self.children = [
             widgets.HTML(
                 f"<h4>找问题：{esc(record.title)}</h4>"
-                f"<details><summary>展开协商记录（YAML）</summary><pre>{text}</pre></details>"
+                f"<details open><summary>协商记录</summary>{text}</details>"
                 "<div>这份记录有哪些违规？勾选您发现的问题（可多选），点击“提交答案”。</div>"
             ),
             *self.boxes,
@@ -1100,12 +1191,17 @@ class SpotExercise(TeachingWidget):
         parts = []
         if self.correct:
             parts.append(ok_html("✔ 完全正确！"))
+
+        def titles(codes: set[str]) -> str:  # the rules by their Chinese titles, never by code
+            return "；".join(f"“{rule_title_zh(c)}”" for c in sorted(codes))
+
         if hits:
-            parts.append(ok_html("找对了：" + esc("、".join(sorted(hits)))))
+            parts.append(ok_html("找对了：" + esc(titles(hits))))
         if misses:
-            parts.append(bad_html("漏掉了：" + esc("、".join(sorted(misses)))))
+            parts.append(bad_html("漏掉了：" + esc(titles(misses))))
         if wrong:
-            parts.append(bad_html("这份记录没有这些问题：" + esc("、".join(sorted(wrong)))))
+            parts.append(bad_html("这份记录没有这些问题：" + esc(titles(wrong))))
+        self.save_answer(self.spot_item, self.correct, titles(chosen))
         report = check_dict(example_record(self.name))
         self.feedback.value = "".join(parts) + "<h5>规则引擎的检查结果</h5>" + report_html(report)
 
@@ -1180,13 +1276,14 @@ class PredictionExercise(TeachingWidget):
 
     kind_zh = "预测练习"
 
-    def __init__(self, kind: str = "forms", reps: int = 8):
+    def __init__(self, kind: str = "forms", reps: int = 8, lesson: str | None = None):
         super().__init__()
         from xsim.experiments.labels import measure_label, variant_label
         from xsim.teaching.quiz import Question, Quiz
 
         summary = policy_summary(kind, reps)
         questions = []
+        day1, day3 = "提前1天", "提前3天"  # variant names of the notice-days study
         pairs = (
             [
                 ("online", "participation.age_old"),
@@ -1194,7 +1291,7 @@ class PredictionExercise(TeachingWidget):
                 ("hearing", "participation"),
             ]
             if kind == "forms"
-            else [("提前1天", "participation"), ("提前3天", "fairness")]
+            else [(day1, "participation"), (day3, "fairness")]
         )
         choices = [
             "明显更高（置信区间不含 0）",
@@ -1216,7 +1313,9 @@ class PredictionExercise(TeachingWidget):
                     ),
                 )
             )
-        self.quiz = Quiz(questions, title="先预测，再看结果")
+        self.quiz = Quiz(
+            questions, title="先预测，再看结果", lesson=lesson, item_prefix=f"predict-{kind}-"
+        )
         self.children = [self.quiz, self.status]
 
 
@@ -1233,13 +1332,11 @@ class PolicyLab(TeachingWidget):
         self.scenario_name = scenario
         s = load_scenario(scenario)
         style, lay = {"description_width": "10em"}, widgets.Layout(width="40em")
-        self.forms = widgets.SelectMultiple(
-            options=[(FORM_ZH.get(f, f), f) for f in s.forms],
+        # check boxes, not a multi-select list: no Ctrl-click, no silently dropped choice
+        self.forms = CheckboxGroup(
+            [(FORM_ZH.get(f, f), f) for f in s.forms],
             value=tuple(s.forms[:2]),
-            rows=len(s.forms),
-            description="比较哪些形式",
-            style=style,
-            layout=lay,
+            description="比较哪些形式（可多选）",
         )
         self.notice = widgets.IntSlider(
             value=s.organizer.notice_days,
@@ -1253,7 +1350,7 @@ class PolicyLab(TeachingWidget):
             value=6, min=3, max=20, description="每种形式重复次数", style=style, layout=lay
         )
         self.run_button = button("运行比较")
-        self.run_button.on_click(self._on_run)
+        on_busy_click(self.run_button, self._on_run)
         self.result = widgets.HTML("")
         self.children = [
             widgets.HTML(f"<h4>政策比较实验：{esc(s.title)}</h4>"),

@@ -19,9 +19,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from xsim.rules.report import clause_label
 from xsim.teaching.cases import apply_patch, get_path
 from xsim.teaching.common import (
+    FEEDBACK_ZH,
     FORM_ZH,
     OUTCOME_ZH,
     SEVERITY_COLOR,
@@ -34,10 +34,11 @@ from xsim.teaching.common import (
     esc,
     note_html,
     ok_html,
+    on_busy_click,
+    ref_html,
     safe_callback,
 )
-
-FEEDBACK_ZH = {"subjects": "协商主体", "stakeholders": "利益相关方", "residents": "村（居）民"}
+from xsim.vocabulary import field_label
 
 
 def check_dict(data: dict[str, Any], source: str = "练习记录"):
@@ -49,7 +50,9 @@ def check_dict(data: dict[str, Any], source: str = "练习记录"):
 
 
 def finding_html(f) -> str:
-    """One finding as HTML: badge, code, clause, Chinese message, record location, clause text."""
+    """One finding as HTML, in plain Chinese: the message is the headline; then the law or notice
+    clause it rests on, the record field it concerns (by its Chinese name), the clause text folded
+    away, and the rule code last and small, as a reference for the trainer."""
     color = SEVERITY_COLOR.get(f.severity, "#455a64")
     badge = (
         f'<span style="background:{color};color:white;border-radius:3px;padding:0 6px">'
@@ -57,15 +60,13 @@ def finding_html(f) -> str:
     )
     text = esc(clause_text_zh(f.clause)).replace("\n", "<br>")
     kind = clause_kind_zh(f.clause)
-    quote = (
-        f"<details><summary>{kind}（{esc(clause_label(f.clause))}）</summary>「{text}」</details>"
-        if text
-        else ""
-    )
-    where = f"<br><small>记录位置：<code>{esc(f.where)}</code></small>" if f.where else ""
+    quote = f"<details><summary>{kind}</summary>「{text}」</details>" if text else ""
+    where = f"　记录中的“{esc(field_label(f.where))}”" if f.where else ""
     return (
         f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0;line-height:1.6">'
-        f"{badge} <b>{esc(f.code)}</b>　依据：{esc(f.clause)}<br>{esc(f.message_zh)}{where}{quote}</div>"
+        f"{badge} <b>{esc(f.message_zh)}</b><br>"
+        f"<small>依据：{esc(f.cited('zh'))}{where}　{ref_html(f.code)}</small>"
+        f"{quote}</div>"
     )
 
 
@@ -192,7 +193,7 @@ class RecordEditor(TeachingWidget):
             layout=lay,
         )
         self.check_button = button("重新检查")
-        self.check_button.on_click(self._on_check)
+        on_busy_click(self.check_button, self._on_check)
         self.viewer = FindingsViewer(title="检查结果")
         self.children = [
             widgets.HTML(f"<h4>{esc(title)}</h4>"),
@@ -261,7 +262,7 @@ class RecordChecker(TeachingWidget):
         )
         self.upload.observe(self._on_upload, names="value")
         self.check_button = button("检查记录")
-        self.check_button.on_click(self._on_check)
+        on_busy_click(self.check_button, self._on_check)
         self.viewer = FindingsViewer(title="检查结果")
         self.children = [
             widgets.HTML(f"<h4>{esc(title)}</h4>"),
@@ -300,3 +301,77 @@ class RecordChecker(TeachingWidget):
             return
         name = self.upload.value[0]["name"] if self.upload.value else "粘贴的记录"
         self.viewer.show(check_record(record_from_yaml(self.text.value, source=name)))
+
+
+#: which vocabulary table names the values of a record field (coded values shown by their name)
+_VALUE_TABLES = {
+    "setting": "settings",
+    "scope": "scopes",
+    "lead": "leads",
+    "topic.categories": "topic_categories",
+    "topic.proposed_by.kind": "proposers",
+    "consultation.forms": "forms",
+    "consultation.outcome": "outcomes",
+    "assembly.kind": "meetings",
+    "results.channels": "channels",
+    "results.feedback_to": "feedback_targets",
+}
+
+
+def _value_zh(path: str, value: Any) -> str:
+    from xsim import vocabulary as V
+
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None or value == []:
+        return "—"
+    table = V.TABLES.get(_VALUE_TABLES.get(path, ""))
+    if isinstance(value, list):
+        return "、".join(_value_zh(path, v) for v in value)
+    if table is not None:
+        return V.label(table, str(value))
+    return str(value)
+
+
+def record_table_html(record: dict[str, Any]) -> str:
+    """A case record as a readable Chinese form: one row per field (by its Chinese name) and a
+    table of the participants — what a trainee reads instead of the record's YAML."""
+    from xsim import vocabulary as V
+    from xsim.teaching.display import html_table
+
+    rows: list[dict[str, str]] = []
+    groups = {g["id"]: g["name"] for g in record.get("stakeholder_groups") or []}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, sub)
+            return
+        if prefix in V.FIELDS or prefix in _VALUE_TABLES:
+            name = V.FIELDS[prefix].zh if prefix in V.FIELDS else _OTHER_FIELDS.get(prefix, "")
+            if name:
+                rows.append({"项目": name, "记录内容": _value_zh(prefix, value)})
+
+    for part in ("topic", "lead", "timeline", "consultation", "assembly", "results", "subsidies"):
+        if record.get(part) is not None:
+            walk(part, record[part])
+    if groups:
+        rows.insert(
+            1, {"项目": V.FIELDS["stakeholder_groups"].zh, "记录内容": "、".join(groups.values())}
+        )
+    people = [
+        {
+            "身份": V.label(V.ROLES, p.get("role", "")),
+            "代表的群体": groups.get(p.get("group"), "—"),
+            "人数": p.get("count", 1),
+            "发言": _value_zh("", p.get("spoke", False)),
+            "与议题相关": _value_zh("", p.get("relevant", True)),
+        }
+        for p in record.get("participants") or []
+    ]
+    return html_table(rows, caption=f"协商记录：{record.get('title', '')}") + (
+        html_table(people, caption=V.FIELDS["participants"].zh, css=False) if people else ""
+    )
+
+
+_OTHER_FIELDS = {"topic.proposed_by.kind": "议题提出方"}

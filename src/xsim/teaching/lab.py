@@ -22,7 +22,10 @@ from xsim.teaching.common import (
     esc,
     html_table,
     ok_html,
+    on_busy_click,
+    rule_title_zh,
     safe_callback,
+    text_with_rule_titles_html,
 )
 
 #: Outcome measures a lab can show: key of ``Outcome.to_dict()`` → (format, reading hint). Their
@@ -154,9 +157,9 @@ class ScenarioLab(TeachingWidget):
             for c in self.controls
         ]
         self.run_button = button("运行模拟")
-        self.run_button.on_click(self._on_run)
+        on_busy_click(self.run_button, self._on_run)
         self.clear_button = button("清空比较表", style="")
-        self.clear_button.on_click(self._on_clear)
+        on_busy_click(self.clear_button, self._on_clear)
         self.result = widgets.HTML("")
         self.table = widgets.HTML("")
         self.children = [
@@ -224,7 +227,10 @@ class ScenarioLab(TeachingWidget):
 
     def _row(self, run: LabRun) -> list[str]:
         codes = run.codes()
-        found = "、".join(f"{c}（{n}/{len(run.rows)}）" for c, n in codes.items()) or "无"
+        found = (
+            "、".join(f"{rule_title_zh(c)}（{n}/{len(run.rows)}）" for c, n in codes.items())
+            or "无"
+        )
         return (
             ["；".join(run.choice)]
             + [_fmt(run.mean(m), self._kind(m)) for m in self.measures]
@@ -282,7 +288,7 @@ class ScenarioLab(TeachingWidget):
         if codes:
             self.result.value = bad_html(
                 "规则引擎在模拟中发现了问题："
-                + esc("、".join(codes))
+                + "、".join(text_with_rule_titles_html(c) for c in codes)
                 + "。看看下表，想想是哪个选择造成的。"
             )
         else:

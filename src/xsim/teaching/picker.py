@@ -25,7 +25,16 @@ from typing import Any
 import ipywidgets as widgets
 
 from xsim.teaching.cases import apply_patch
-from xsim.teaching.common import ROLE_ZH, TeachingWidget, button, esc, ok_html, safe_callback
+from xsim.teaching.common import (
+    ROLE_ZH,
+    TeachingWidget,
+    button,
+    esc,
+    ok_html,
+    on_busy_click,
+    ref_html,
+    safe_callback,
+)
 from xsim.teaching.findings import check_dict, finding_html
 
 #: Codes the picker reports: who takes part (§2.b, §2.d, §2.e).
@@ -116,7 +125,7 @@ class ParticipantPicker(TeachingWidget):
         ]
         self.marks = [widgets.HTML("") for _ in self.candidates]
         self.check_button = button("检查人选")
-        self.check_button.on_click(self._on_check)
+        on_busy_click(self.check_button, self._on_check)
         self.result = widgets.HTML("")
         self.report = None
         rows = [widgets.HBox([b, m]) for b, m in zip(self.boxes, self.marks, strict=True)]
@@ -193,4 +202,8 @@ class ParticipantPicker(TeachingWidget):
             m = _PARTICIPANT.search(f.where or "")
             if m and int(m.group(1)) < len(chosen):
                 i = index[id(chosen[int(m.group(1))])]
-                self.marks[i].value = f"<span style='color:#b71c1c'>⚠ {esc(f.code)}</span>"
+                self.marks[
+                    i
+                ].value = (
+                    f"<span style='color:#b71c1c'>⚠ {esc(f.message_zh)}</span> {ref_html(f.code)}"
+                )

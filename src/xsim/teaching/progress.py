@@ -480,6 +480,7 @@ def progress_panel(folder: str | Path | None = None, *, path: str | Path | None 
         esc,
         note_html,
         ok_html,
+        on_busy_click,
         safe_callback,
     )
     from xsim.teaching.display import html_table, on_click_busy
@@ -498,7 +499,7 @@ def progress_panel(folder: str | Path | None = None, *, path: str | Path | None 
             self.export_button = widgets.Button(description="导出进度文件", button_style="primary")
             self.table = widgets.HTML("")
             self.result = widgets.HTML("")
-            self.save_name.on_click(self._on_save_name)
+            on_busy_click(self.save_name, self._on_save_name)
             on_click_busy(self.refresh_button, self._on_refresh)
             on_click_busy(self.export_button, self._on_export)
             self.children = [

@@ -30,8 +30,10 @@ from xsim.teaching.common import (
     clause_quote_html,
     esc,
     ok_html,
+    on_busy_click,
     safe_callback,
 )
+from xsim.teaching.display import ScrollIntoView
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -98,9 +100,17 @@ class QuestionCard(TeachingWidget):
             hint = "（单选）"
         self.prompt = widgets.HTML(f"<b>第 {number} 题{hint}</b>　{esc(question.prompt)}")
         self.submit = button("提交答案")
-        self.submit.on_click(self._on_submit)
+        on_busy_click(self.submit, self._on_submit)
         self.feedback = widgets.HTML("")
-        self.children = [self.prompt, self.choice_box, self.submit, self.feedback, self.status]
+        self.scroll = ScrollIntoView()
+        self.children = [
+            self.prompt,
+            self.choice_box,
+            self.submit,
+            self.feedback,
+            self.status,
+            self.scroll,
+        ]
 
     def selected(self) -> set[int]:
         """Indices the trainee has selected."""
@@ -131,8 +141,9 @@ class QuestionCard(TeachingWidget):
         if self.first_correct is None:
             self.first_correct = right
         self.feedback.value = self._feedback_html(right)
+        self.scroll.show(self.feedback)
         if self.on_answer is not None:
-            self.on_answer()
+            self.on_answer(self, right)
 
     def _feedback_html(self, right: bool) -> str:
         q = self.question
@@ -173,14 +184,28 @@ class Quiz(TeachingWidget):
 
     kind_zh = "自测题"
 
-    def __init__(self, questions: list[Question], title: str = "自我检测"):
+    def __init__(
+        self,
+        questions: list[Question],
+        title: str = "自我检测",
+        lesson: str | None = None,
+        item_prefix: str = "q",
+    ):
         super().__init__()
+        #: the lesson id of the course's table of contents (``"03"``); with it every answer is
+        #: saved to the trainee's progress store (:mod:`xsim.teaching.progress`) as it is given
+        self.lesson = lesson
+        self.item_prefix = item_prefix  # item ids: q1, q2 … (another prefix for a second quiz)
         if not questions:
             raise InputError("<quiz>", "questions", "at least one question", "至少需要一道题")
         self.cards = [
-            QuestionCard(q, number=i + 1, on_answer=self._update_score)
+            QuestionCard(q, number=i + 1, on_answer=self._on_answer)
             for i, q in enumerate(questions)
         ]
+        if lesson is not None:
+            from xsim.teaching import progress
+
+            progress.register_items(lesson, [self.item_id(i) for i in range(len(self.cards))])
         self.title = widgets.HTML(f"<h4>{esc(title)}</h4>")
         self.score_label = widgets.HTML("")
         self._update_score()
@@ -192,6 +217,25 @@ class Quiz(TeachingWidget):
         answered = [c.first_correct for c in self.cards if c.first_correct is not None]
         return sum(answered), len(answered), len(self.cards)
 
+    def item_id(self, index: int) -> str:
+        """The progress-store id of question ``index`` (0-based): ``q1``, ``q2`` …"""
+        return f"{self.item_prefix}{index + 1}"
+
+    def _on_answer(self, card: QuestionCard | None = None, right: bool | None = None) -> None:
+        self._update_score()
+        if self.lesson is None or card is None:
+            return
+        from xsim.teaching import progress
+
+        chosen = [card.question.label(i) for i in sorted(card.selected())]
+        progress.record_answer(
+            self.lesson,
+            self.item_id(self.cards.index(card)),
+            correct=bool(right),
+            answer=chosen,
+            clause=card.question.clause or "",
+        )
+
     def _update_score(self) -> None:
         right, answered, total = self.score
         text = f"得分：{right} / {total}（已作答 {answered} 题）"
@@ -200,7 +244,7 @@ class Quiz(TeachingWidget):
         self.score_label.value = f"<b>{text}</b>"
 
 
-def load_quiz(path) -> Quiz:
+def load_quiz(path, lesson: str | None = None) -> Quiz:
     """A :class:`Quiz` from a lesson's ``quiz.yaml`` (format: :mod:`xsim.teaching.lessons`)::
 
         title: 自我检测
@@ -215,6 +259,8 @@ def load_quiz(path) -> Quiz:
             clause: §1.f                  # optional
 
     Bad files raise :class:`InputError` naming the file, line and field (``questions[2].answer``).
+    ``lesson``: the lesson id in ``course/toc.yaml``; answers are then saved to the trainee's
+    progress (:mod:`xsim.teaching.progress`).
     """
     from xsim.teaching.lessons import load_quiz_file
 
@@ -223,4 +269,4 @@ def load_quiz(path) -> Quiz:
         Question(q.prompt, q.choice_texts, q.correct, q.explanation, q.clause, why=q.why)
         for q in data.questions
     ]
-    return Quiz(questions, title=data.title)
+    return Quiz(questions, title=data.title, lesson=lesson)

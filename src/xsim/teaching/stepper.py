@@ -30,6 +30,7 @@ from xsim.teaching.common import (
     clause_quote_html,
     esc,
     ok_html,
+    on_busy_click,
     safe_callback,
 )
 from xsim.teaching.findings import FindingsViewer, check_dict, finding_html
@@ -106,9 +107,9 @@ class ProcedureStepper(TeachingWidget):
         self.choices_html = widgets.HTML("")
         self.viewer = FindingsViewer(title="整个协商的检查结果")
         self.viewer.layout.display = "none"
-        self.confirm.on_click(self._on_confirm)
-        self.back.on_click(self._on_back)
-        self.next.on_click(self._on_next)
+        on_busy_click(self.confirm, self._on_confirm)
+        on_busy_click(self.back, self._on_back)
+        on_busy_click(self.next, self._on_next)
         self.children = [
             widgets.HTML(f"<h4>{esc(title)}</h4>"),
             self.header,
