@@ -150,8 +150,9 @@ def test_a_finding_reads_in_chinese_with_the_code_only_as_a_small_reference(patc
 def test_a_law_is_cited_by_its_chinese_title_and_article():
     from xsim.teaching.common import clause_citation_zh
 
+    # the 2018 id cites the 2018 text, by its short title, article and version
     assert (
-        clause_citation_zh("Organic Law art. 22") == "《中华人民共和国村民委员会组织法》第二十二条"
+        clause_citation_zh("Organic Law art. 22") == "《村民委员会组织法》第二十二条（2018年修正）"
     )
     assert clause_citation_zh("§4.6").startswith("《通知》§4.6（")
     assert "Law" not in clause_citation_zh("§4.6; Organic Law art. 24")
@@ -177,7 +178,8 @@ def test_every_path_the_rules_name_has_a_chinese_field_name():
     src = inspect.getsource(checks)
     paths = set(
         _re.findall(
-            r'"((?:topic|timeline|consultation|assembly|results|subsidies)(?:\.[a-z_]+)*)"', src
+            r'"((?:topic|timeline|consultation|assembly|results|subsidies|population)(?:\.[a-z_]+)*)"',
+            src,
         )
     )
     paths |= {"lead", "participants", "stakeholder_groups", "timeline.assembly_held"}

@@ -386,6 +386,22 @@ FIELDS = _table(
     ("subsidies", "误工补贴", "subsidies"),
     ("subsidies.decided_by_meeting", "误工补贴经会议决定", "subsidies decided by a meeting"),
     ("subsidies.publicized", "误工补贴公示", "subsidies made public"),
+    ("assembly.urgent_reason", "临时通知的特殊情况", "reason for short notice"),
+    ("results.posted_days", "公开栏公布天数", "days the results stayed posted"),
+    ("results.violates_law", "决定违反法律", "the decision violates the law"),
+    ("timeline.representatives_notified", "告知代表议题日期", "representatives told the agenda"),
+    ("topic.collective_matter", "集体经济组织事项", "collective economic organization matter"),
+    ("topic.commissioned_by", "委托协商的单位", "commissioned by"),
+    ("topic.law_reserved", "依法须经会议决定的事项", "matter the law reserves to a meeting"),
+    ("topic.owners_matter", "业主共同决定事项", "owners' joint decision"),
+    ("topic.technical", "专业性、技术性事项", "technical matter"),
+    ("population", "人口情况", "population"),
+    ("population.residents", "有选举权的成年居民（村民）数", "adults entitled"),
+    ("population.representatives", "代表人数", "representatives"),
+    ("population.owners", "业主总数", "owners"),
+    ("population.away_unreachable", "外出且无法联系的村民数", "villagers away and unreachable"),
+    ("population.collective_members", "集体经济组织成员数", "collective members"),
+    ("population.collective_organization", "已设立集体经济组织", "collective organization set up"),
 )
 """Fields of a case record (``Finding.where``, index-free: ``participants[3].spoke`` →
 ``participants.spoke``); :func:`field_label` names a path with its index."""

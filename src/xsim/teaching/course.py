@@ -43,6 +43,7 @@ import ipywidgets as widgets
 
 from xsim import vocabulary as V
 from xsim.errors import InputError
+from xsim.law import LAWS, chinese_numeral
 from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
     CheckboxGroup,
@@ -525,6 +526,16 @@ class LeadExercise(TeachingWidget):
 
 MEETINGS = [(term.zh, key) for key, term in V.MEETINGS.items()]
 _ASSEMBLY_CODES = ("PROC-QUORUM", "PROC-MAJORITY")
+COLLECTIVE_KINDS = ("members_meeting", "members_representatives_meeting")
+#: the article each meeting's quorum and majority rest on, under the law in force in 2026
+CALCULATOR_LAW = {
+    "villagers_meeting": ("villagers_committees", 26),
+    "residents_meeting": ("urban_residents_committees", 27),
+    "representatives_meeting": ("villagers_committees", 30),
+    "owners_meeting": ("civil_code", 278),
+    "members_meeting": ("rural_collective_economic_organizations", 27),
+    "members_representatives_meeting": ("rural_collective_economic_organizations", 28),
+}
 
 
 class QuorumCalculator(TeachingWidget):
@@ -645,9 +656,19 @@ class QuorumCalculator(TeachingWidget):
             "assembly": assembly,
             "topic.law_reserved": kind != "owners_meeting",
         }
-        if kind == "villagers_meeting":
+        if kind in ("villagers_meeting", *COLLECTIVE_KINDS):
             patch.update(
                 {"timeline.assembly_notified": "2026-03-01", "timeline.assembly_held": "2026-03-12"}
+            )
+        if kind in COLLECTIVE_KINDS:  # land compensation: the collective's members decide
+            patch.update(
+                {
+                    "topic.collective_matter": "land_compensation"
+                    if kind == "members_meeting"
+                    else "investment",
+                    "population.collective_organization": True,
+                    "population.collective_members": members,
+                }
             )
         return apply_patch(base, patch)
 
@@ -660,12 +681,8 @@ class QuorumCalculator(TeachingWidget):
         self.clear_status()
         self.result.value = ""
         found = self.findings()
-        law = {
-            "villagers_meeting": "Organic Law art. 22",
-            "residents_meeting": "Urban Organic Law art. 9",
-            "representatives_meeting": "Organic Law art. 26",
-            "owners_meeting": "Civil Code art. 278",
-        }[self.kind.value]
+        key, article = CALCULATOR_LAW[self.kind.value]
+        law = f"《{LAWS[key].title_zh}》第{chinese_numeral(article)}条"
         if found:
             self.result.value = "".join(finding_html(f) for f in found) + clause_quote_html(law)
         else:
@@ -1139,6 +1156,8 @@ class SpotExercise(TeachingWidget):
                 "SUBJ-MISSING",
                 "PROC-NOTICE",
                 "PROC-ESCALATE",
+                "PROC-BODY",
+                "PROC-ELECTORATE",
                 "PROC-ASSEMBLY-NOTICE",
                 "PROC-QUORUM",
                 "PROC-MAJORITY",
