@@ -79,3 +79,25 @@ def test_stepper_any_click_sequence_is_handled(clicks):
         getattr(s, action).click()
         assert MSG_INTERNAL not in s.status.value
         assert 0 <= s.index < len(s.steps)
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read():
+    import datetime
+    import time
+
+    from xsim.teaching.findings import RecordChecker
+
+    checker = RecordChecker()
+    start = time.perf_counter()
+    checker.upload.value = (
+        {
+            "name": "big.yaml",
+            "type": "",
+            "size": 5_000_000,
+            "content": memoryview(b"a: 1\n" * 1_000_000),
+            "last_modified": datetime.datetime.now(),
+        },
+    )
+    assert "超过了协商记录的上限" in checker.status.value
+    assert checker.text.value == ""  # nothing decoded into the text box
+    assert time.perf_counter() - start < 5  # 15 s before: the kernel stayed responsive

@@ -279,7 +279,16 @@ class RecordChecker(TeachingWidget):
         files = self.upload.value
         if not files:
             return
-        name, content = files[0]["name"], bytes(files[0]["content"])
+        name, content = files[0]["name"], files[0]["content"]
+        from xsim.io import MAX_YAML_BYTES
+
+        if len(content) > MAX_YAML_BYTES:  # refused before decoding: a record is a few KB
+            self.show_error(
+                f"{name}：文件有 {len(content) / 1e6:.1f} MB，超过了协商记录的上限"
+                f"（{MAX_YAML_BYTES // 1024} KB）。请确认上传的是协商记录文件。"
+            )
+            return
+        content = bytes(content)
         try:
             self.text.value = content.decode("utf-8")
         except UnicodeDecodeError:
