@@ -73,7 +73,7 @@ def test_json_object_has_the_spec_keys(capsys):
     assert f["basis"] == {
         "kind": "local",
         "file": "rules:",
-        "source": "本记录 rules.notice_days",
+        "source": "本记录填写的“协商通知至少提前天数”",
         "setting": "notice_days",
     }
 

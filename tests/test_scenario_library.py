@@ -470,11 +470,12 @@ NOBODY_WATCHES = {"organizations__3__detect": 0.0, "organizations__4__detect": 0
 def test_land_1_majority_adopts_the_exclusion():
     runs = models("land_compensation")
     # Measured: the members' meeting (农村集体经济组织法 arts. 26–27) decides in every run and adopts
-    # the exclusion in 60% of runs; where it fails, more than half of those present agreed (the
-    # majority a villagers' meeting needs) but fewer than 2/3 of ALL members.
+    # the exclusion in 11 of 30 runs with the calibrated defaults (60% before calibration lowered
+    # susceptibility); where it fails, more than half of those present agreed (the majority a
+    # villagers' meeting needs) but fewer than 2/3 of ALL members.
     assert all(m.trace.assembly["kind"] == "members_meeting" for m in runs)
     adopted = [m for m in runs if m.trace.adopted]
-    assert len(adopted) >= 0.4 * len(runs)
+    assert len(adopted) >= 0.25 * len(runs)
     for m in runs:
         a = m.trace.assembly
         quorum = 3 * a["present"] >= 2 * a["members"]

@@ -402,6 +402,31 @@ FIELDS = _table(
     ("population.away_unreachable", "外出且无法联系的村民数", "villagers away and unreachable"),
     ("population.collective_members", "集体经济组织成员数", "collective members"),
     ("population.collective_organization", "已设立集体经济组织", "collective organization set up"),
+    ("rules", "地方规定", "local rules"),
+    ("rules.profile", "地方规定文件", "local rule profile"),
+    ("rules.notice_days", "协商通知至少提前天数", "days of notice required"),
+    (
+        "rules.publicize_within_days",
+        "实施后公开的期限（天）",
+        "days to publicize after implementation",
+    ),
+    (
+        "rules.assembly_notice_days",
+        "会议通知至少提前天数",
+        "days of notice of the deciding meeting",
+    ),
+    (
+        "rules.representatives_notice_days",
+        "代表会议议题至少提前告知天数",
+        "days representatives are told the agenda",
+    ),
+    ("rules.posted_days", "公开栏至少公布天数", "days results stay posted"),
+    (
+        "rules.away_unreachable_excluded",
+        "外出无法联系的村民不计入法定人数基数",
+        "villagers away and unreachable left out of the quorum base",
+    ),
+    ("rules.bulletin_required", "须在固定公开栏公布", "fixed bulletin board required"),
 )
 """Fields of a case record (``Finding.where``, index-free: ``participants[3].spoke`` →
 ``participants.spoke``); :func:`field_label` names a path with its index."""

@@ -97,7 +97,7 @@ def local_prefix(basis: Basis) -> tuple[str, str]:
         )
     if basis.kind == "local" and basis.file == "rules:":
         return (
-            f"按本记录填写的地方规定（rules.{basis.setting}）：",
+            f"按本记录填写的地方规定（{V.field_label(f'rules.{basis.setting}')}）：",
             f"By the local rule the record gives (rules.{basis.setting}): ",
         )
     if basis.kind == "local":

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from xsim import law
+from xsim import vocabulary as V
 from xsim.local_rules import LoadedProfile, Rulebook, load_profile
 from xsim.rules.report import Basis
 
@@ -100,7 +101,10 @@ def make_context(
         base = base.merged(record.rules, with_profile=False)
         for name in record.rules.model_dump(exclude_none=True, exclude={"profile"}):
             provenance[name] = Basis(
-                "local", file="rules:", source=f"本记录 rules.{name}", setting=name
+                "local",
+                file="rules:",
+                source=f"本记录填写的“{V.field_label(f'rules.{name}')}”",
+                setting=name,
             )
     cited = frozenset(
         s.source.law

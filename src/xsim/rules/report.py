@@ -51,7 +51,7 @@ class Basis:
         if self.kind == "local" and self.file == "rules:":
             if lang == "en":
                 return f"local rule given in the record (rules.{self.setting})"
-            return f"本记录填写的地方规定（rules.{self.setting}）"
+            return f"本记录填写的地方规定（{V.field_label(f'rules.{self.setting}')}）"
         if self.kind == "local":
             return f"local rule ({self.file})" if lang == "en" else f"地方规定：{self.source}"
         return "default of this kit" if lang == "en" else "本工具默认规则"
