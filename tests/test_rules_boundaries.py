@@ -116,7 +116,7 @@ def test_notice_message_has_the_numbers():
     data["timeline"]["notified"] = add_days(data["timeline"]["consulted"], -2)
     [f] = findings(data)
     assert "提前2天通知，应至少提前5天" in f.message_zh
-    assert f.message_zh.startswith("按本记录填写的地方规定（rules.notice_days）")
+    assert f.message_zh.startswith("按本记录填写的地方规定（协商通知至少提前天数）")
     assert f.message_en.startswith("Notified 2 days ahead; at least 5 required")
     assert (f.basis.kind, f.basis.setting) == ("local", "notice_days")
     assert (f.where, f.clause, f.step, f.severity) == (
