@@ -1,7 +1,11 @@
 """Lesson 09's capstone: the trainee organizes a whole consultation, files its documents and is scored.
 
-Nothing is pre-selected. A scenario is drawn from the bundled library with a seeded generator
-(:func:`draw_scenario`); every choice starts at 请选择 or unticked. :func:`assess` runs the model
+Nothing is pre-selected. Each trainee gets a case of their own: a scenario of the bundled library
+and a run seed, drawn the first time from a generator seeded with the operating system's entropy
+(:func:`draw_trainee_case`) and kept in the trainee's progress store (:func:`trainee_case`,
+``progress.get_case("capstone")``), so that it survives a kernel restart, the run is reproducible
+and a trainer can rerun it from the trainee's export; 换一个情景 draws and saves a new one. Every
+choice starts at 请选择 or unticked. :func:`assess` runs the model
 with the trainee's :class:`Plan`, judges the run's record with :func:`xsim.rules.check_record` and
 its outcome measures (read by name from ``Outcome.to_dict()``, so a measure the model adds or drops
 never breaks the capstone), and scores it with the rubric in ``course/09_综合演练/rubric.yaml``
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -49,12 +54,18 @@ __all__ = [
     "assess",
     "documents",
     "draw_scenario",
+    "draw_trainee_case",
     "load_rubric",
+    "trainee_case",
     "village",
 ]
 
 PLEASE = "请选择"
 LESSON = "09"
+ITEM = "capstone"  # the progress-store id of the capstone (its attempts and its drawn case)
+#: a trainee's case: run seeds drawn from this range (so that two trainees practically never
+#: share a case); demos and tests with a fixed generator keep the small range of the library draws
+TRAINEE_MAX_SEED = 2**31
 MAX_TEXT_CHARS = 2000  # per document: keeps the page and its download link small
 
 NOTICE_DAYS = (1, 3, 5, 7, 10, 15)
@@ -351,12 +362,36 @@ def score(criterion: Criterion, plan: Plan, outcome: dict, report: Any) -> Crite
     return CriterionScore(c, round(pts, 1), why)
 
 
-def draw_scenario(rng: np.random.Generator) -> tuple[str, int]:
+def draw_scenario(rng: np.random.Generator, max_seed: int = 10_000) -> tuple[str, int]:
     """A scenario of the bundled library (village or community) and the seed of its run."""
+    names = scenario_names()
+    return names[int(rng.integers(len(names)))], int(rng.integers(1, max_seed))
+
+
+def scenario_names() -> list[str]:
     from xsim.scenario import list_scenarios
 
-    names = sorted(s.name for s in list_scenarios())
-    return names[int(rng.integers(len(names)))], int(rng.integers(1, 10_000))
+    return sorted(s.name for s in list_scenarios())
+
+
+def draw_trainee_case() -> tuple[str, int]:
+    """A new case for a trainee: a generator seeded from the operating system's entropy
+    (:mod:`secrets`), so that every trainee — and every 换一个情景 — gets a case of their own.
+    The run itself is then seeded by the drawn seed (stored, hence reproducible)."""
+    rng = np.random.default_rng(secrets.randbits(128))
+    return draw_scenario(rng, max_seed=TRAINEE_MAX_SEED)
+
+
+def trainee_case(path=None, *, new: bool = False) -> tuple[str, int, bool]:
+    """This trainee's capstone case ``(scenario, seed, saved)``: the one in the progress store if
+    there is one (the same after a kernel restart), else — or with ``new`` — a new draw, saved.
+    ``saved`` is False when the store could not be written (the case then lasts this kernel)."""
+    if not new:
+        stored = progress.get_case(ITEM, path=path)
+        if stored is not None and stored["scenario"] in scenario_names():
+            return stored["scenario"], int(stored["seed"]), True
+    scenario, seed = draw_trainee_case()
+    return scenario, seed, progress.set_case(ITEM, scenario, seed, path=path)
 
 
 def assess(scenario: str, seed: int, plan: Plan, rubric: Rubric | None = None) -> Assessment:
@@ -520,11 +555,14 @@ class Capstone(TeachingWidget):
 
     kind_zh = "综合演练"
 
-    def __init__(self, seed: int = 2026, rubric: Rubric | None = None, progress_path=None):
+    def __init__(self, seed: int | None = None, rubric: Rubric | None = None, progress_path=None):
+        """``seed`` None (the course): the trainee's own case from the progress store, drawn at
+        random the first time. A ``seed``: draws from a generator with that seed (demos, tests;
+        nothing about the case is stored)."""
         super().__init__()
         self.rubric = rubric or load_rubric()
         self.progress_path = progress_path
-        self._rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(seed) if seed is not None else None
         self.assessment: Assessment | None = None
         self.intro = widgets.HTML("")
         self.draw_button = button("换一个情景", style="", width="10em")
@@ -550,20 +588,28 @@ class Capstone(TeachingWidget):
             self.docs,
             self.scroll,
         ]
-        self.draw()
+        self.draw(new=False)
+        self.track(LESSON, [ITEM])
 
     # -- building ----------------------------------------------------------------------------------
-    def draw(self) -> None:
-        """Draw a new scenario and reset every choice to 请选择."""
+    def draw(self, new: bool = True) -> None:
+        """Set up a scenario and reset every choice to 请选择: the trainee's stored case, or with
+        ``new`` a new draw (saved as the trainee's case)."""
         from xsim.scenario import load_scenario
 
-        self.scenario, self.seed = draw_scenario(self._rng)
+        saved = True
+        if self._rng is not None:
+            self.scenario, self.seed = draw_scenario(self._rng)
+        else:
+            self.scenario, self.seed, saved = trainee_case(self.progress_path, new=new)
         s = self.spec = load_scenario(self.scenario)
         setting = V.label(V.SETTINGS, s.setting)
         self.intro.value = (
             f"<p><b>本次情景（{esc(setting)}）：{esc(s.title)}</b></p><p>{esc(s.narrative.strip())}</p>"
             f"<p>议题：{esc(s.topic.title)}。请您作为组织者做出下面每一项选择，并写好四份文书中"
             "您要写的部分，然后点“开始协商并评分”。</p>"
+            f"<p style='color:#757575;font-size:0.9em'>情景编号：{self.seed}"
+            "（每位学员的情景不同；导出的学习进度里带有情景，培训老师可以据此重现）</p>"
         )
         c = self.controls = {
             "lead": _dropdown([(t.zh, k) for k, t in V.LEADS.items()], "由谁牵头（§2.a）"),
@@ -652,6 +698,15 @@ class Capstone(TeachingWidget):
         self.result.value = self.docs.value = ""
         self.village_box.children = []
         self.clear_status()
+        if not saved:
+            self.show_note(
+                "这个情景没能保存到本机的学习进度（存放进度的文件或文件夹无法写入），"
+                "重新打开本讲时会换一个情景。练习可以照常进行。"
+            )
+
+    def case_title(self) -> str:
+        """The case in Chinese, as the trainer's class summary shows it."""
+        return f"{self.spec.title}（情景编号 {self.seed}）"
 
     def plan(self) -> Plan:
         c = self.controls
@@ -678,7 +733,7 @@ class Capstone(TeachingWidget):
     # -- callbacks ---------------------------------------------------------------------------------
     @safe_callback
     def _on_draw(self, _button=None) -> None:
-        self.draw()
+        self.draw(new=True)
 
     @safe_callback
     def _on_run(self, _button=None) -> None:
@@ -706,15 +761,13 @@ class Capstone(TeachingWidget):
         self.result.value = self._result_html(a)
         self._show_documents(a)
         self._show_village(a)
-        progress.record_answer(
-            LESSON,
-            "capstone",
-            correct=a.passed,
-            answer=f"{a.scenario}:{a.points:g}",
+        self.save_answer(
+            ITEM,
+            a.passed,
+            f"{self.case_title()}：{a.points:g} 分（{'通过' if a.passed else '未通过'}）",
+            clause="§4",
             points=min(a.points, a.max_points),
             max_points=a.max_points,
-            clause="§4",
-            path=self.progress_path,
         )
         self.scroll.show(self.result)
 

@@ -248,21 +248,39 @@ class TeachingWidget(widgets.VBox):
         self.status = widgets.HTML(value="")
         super().__init__(**kwargs)
 
-    def track(self, lesson: str | None, items: Sequence[str]) -> None:
+    #: the progress store answers go to (``None``: the trainee's own, in the Jupyter data folder)
+    progress_path: Any = None
+
+    def track(self, lesson: str | None, items: Sequence[str], path: Any = None) -> None:
         """Save this exercise's answers under ``lesson``; ``items`` are its item ids."""
         self.lesson = lesson
+        if path is not None:
+            self.progress_path = path
         if lesson is not None:
             from xsim.teaching import progress
 
-            progress.register_items(lesson, list(items))
+            if not progress.register_items(lesson, list(items), path=self.progress_path):
+                self.show_note(progress.SAVE_FAILED_ZH)
 
-    def save_answer(self, item: str, correct: bool, answer: Any, clause: str = "") -> None:
-        """Save one submitted answer to the trainee's progress (no-op without a lesson)."""
+    def save_answer(self, item: str, correct: bool, answer: Any, clause: str = "", **kw) -> bool:
+        """Save one submitted answer to the trainee's progress (no-op without a lesson). A store
+        that cannot be written adds a Chinese note to the status line; the exercise goes on."""
         if self.lesson is None:
-            return
+            return False
         from xsim.teaching import progress
 
-        progress.record_answer(self.lesson, item, correct=correct, answer=answer, clause=clause)
+        saved = progress.record_answer(
+            self.lesson,
+            item,
+            correct=correct,
+            answer=answer,
+            clause=clause,
+            path=self.progress_path,
+            **kw,
+        )
+        if saved is None and progress.SAVE_FAILED_ZH not in self.status.value:
+            self.status.value += note_html(esc(progress.SAVE_FAILED_ZH))
+        return saved is not None
 
     def show_error(self, text: str) -> None:
         self.status.value = bad_html(esc(text))

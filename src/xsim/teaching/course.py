@@ -61,7 +61,7 @@ from xsim.teaching.common import (
     safe_callback,
     text_with_rule_titles_html,
 )
-from xsim.teaching.findings import check_dict, finding_html, report_html
+from xsim.teaching.findings import RecordEditor, check_dict, finding_html, report_html
 
 __all__ = [
     "Capstone",
@@ -72,6 +72,7 @@ __all__ = [
     "PolicyLab",
     "PredictionExercise",
     "QuorumCalculator",
+    "RecordFixExercise",
     "SpotExercise",
     "ThresholdExercise",
     "case_report",
@@ -538,6 +539,14 @@ CALCULATOR_LAW = {
 }
 
 
+#: the trainee's two possible judgements of a meeting (valid → label)
+QUORUM_PREDICTIONS = {
+    True: "有效：到会人数和同意人数都够",
+    False: "无效：到会人数不够，或者同意的人不够",
+}
+MEETING_LABELS = {key: label for label, key in MEETINGS}
+
+
 class QuorumCalculator(TeachingWidget):
     """Type a meeting's numbers; the engine says whether it had its quorum and its majority."""
 
@@ -554,8 +563,10 @@ class QuorumCalculator(TeachingWidget):
         area_yes: float = 0.0,
         households_total: int = 0,
         households_present: int = 0,
+        lesson: str | None = None,
     ):
         super().__init__()
+        self.track(lesson, ["quorum"])
         lay, style = widgets.Layout(width="26em"), {"description_width": "12em"}
         self.kind = widgets.Dropdown(
             options=MEETINGS, value=kind, description="会议类型", style=style, layout=lay
@@ -588,6 +599,12 @@ class QuorumCalculator(TeachingWidget):
         self.special = widgets.Checkbox(
             value=True, indent=False, description="业主：加装电梯等改建、筹集维修资金等特别事项"
         )
+        # the trainee judges first, the engine then says whether the judgement was right
+        self.prediction = widgets.RadioButtons(
+            options=[(label, valid) for valid, label in QUORUM_PREDICTIONS.items()],
+            value=None,
+            layout=widgets.Layout(width="auto"),
+        )
         self.check_button = button("判断")
         on_busy_click(self.check_button, self._on_check)
         self.result = widgets.HTML("")
@@ -603,10 +620,16 @@ class QuorumCalculator(TeachingWidget):
             self.area_present,
             self.area_yes,
             self.special,
+            widgets.HTML("<b>先判断：按上面的数字，这次会议作出的决定有效吗？</b>"),
+            self.prediction,
             self.check_button,
             self.status,
             self.result,
         ]
+
+    def predict(self, valid: bool) -> None:
+        """Give the trainee's judgement (tests, demos)."""
+        self.prediction.value = valid
 
     def to_dict(self) -> dict[str, Any]:
         kind = self.kind.value
@@ -676,19 +699,40 @@ class QuorumCalculator(TeachingWidget):
         """The quorum / majority findings for the numbers now in the form."""
         return [f for f in check_dict(self.to_dict()).findings if f.code in _ASSEMBLY_CODES]
 
+    def answer_text(self) -> str:
+        """The trainee's judgement and the numbers it was about, in Chinese (progress store)."""
+        numbers = (
+            f"{MEETING_LABELS[self.kind.value]}：应到 {self.members.value}，"
+            f"实到 {self.present.value}，同意 {self.yes.value}"
+        )
+        if self.kind.value == "owners_meeting":
+            numbers += (
+                f"；面积 {self.area_total.value:g}/{self.area_present.value:g}/"
+                f"{self.area_yes.value:g}㎡"
+            )
+        return f"判断：{QUORUM_PREDICTIONS[self.prediction.value]}（{numbers}）"
+
     @safe_callback
     def _on_check(self, _button=None) -> None:
         self.clear_status()
         self.result.value = ""
-        found = self.findings()
+        found = self.findings()  # bad numbers: their Chinese message first
+        if self.prediction.value is None:
+            self.show_error("请先判断这次会议的决定是否有效（选“有效”或“无效”），再点击「判断」。")
+            return
         key, article = CALCULATOR_LAW[self.kind.value]
         law = f"《{LAWS[key].title_zh}》第{chinese_numeral(article)}条"
+        valid = not found
+        right = self.prediction.value == valid
+        verdict = (
+            ok_html("✔ 您判断对了。") if right else bad_html("✘ 您的判断不对，请看规则引擎的理由。")
+        )
         if found:
-            self.result.value = "".join(finding_html(f) for f in found) + clause_quote_html(law)
+            body = "".join(finding_html(f) for f in found)
         else:
-            self.result.value = ok_html(
-                "✔ 到会人数达到法定要求，表决也获得了所需多数，决定有效。"
-            ) + clause_quote_html(law)
+            body = ok_html("✔ 到会人数达到法定要求，表决也获得了所需多数，决定有效。")
+        self.result.value = verdict + body + clause_quote_html(law)
+        self.save_answer("quorum", right, self.answer_text(), clause=law)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -882,12 +926,16 @@ def case_report(name: str) -> HtmlBlock:
     return HtmlBlock(note_html(esc(_case_summary(record))) + report_html(report), "\n".join(lines))
 
 
-def picker():
-    """Lesson 02: who takes part in the elevator consultation (the engine judges the picks)."""
+def picker(lesson: str | None = None):
+    """Lesson 02: who takes part in the elevator consultation (the engine judges the picks);
+    each check is saved to the trainee's progress under ``lesson``."""
     from xsim.teaching.picker import ParticipantPicker, elevator_candidates
 
     return ParticipantPicker(
-        elevator_record(), elevator_candidates(), title="练一练：3号楼加装电梯，请谁来协商？"
+        elevator_record(),
+        elevator_candidates(),
+        title="练一练：3号楼加装电梯，请谁来协商？",
+        lesson=lesson,
     )
 
 
@@ -898,11 +946,12 @@ def form_chooser(scenario: str = "online_talk_day"):
     return chooser(scenario)
 
 
-def stepper():
-    """Lesson 04: the §4 procedure on the elevator case, one choice per step."""
+def stepper(lesson: str | None = None):
+    """Lesson 04: the §4 procedure on the elevator case, one choice per step (each confirmed
+    choice saved to the trainee's progress under ``lesson``)."""
     from xsim.teaching.stepper import ProcedureStepper
 
-    return ProcedureStepper(elevator_record(), _steps("04"))
+    return ProcedureStepper(elevator_record(), _steps("04"), lesson=lesson)
 
 
 def results_record() -> dict[str, Any]:
@@ -920,18 +969,58 @@ def results_record() -> dict[str, Any]:
     )
 
 
-def results_stepper():
+def results_stepper(lesson: str | None = None):
     """Lesson 05: what happens after the consultation (§4.4, §5, §6.4), from its ``steps.yaml``."""
     from xsim.teaching.stepper import ProcedureStepper
 
-    return ProcedureStepper(results_record(), _steps("05"), title="协商之后：你来落实成果")
+    return ProcedureStepper(
+        results_record(), _steps("05"), title="协商之后：你来落实成果", lesson=lesson
+    )
 
 
-def editor(name: str = "06"):
-    """A record editor on an example record: the trainee fixes it and re-checks."""
-    from xsim.teaching.findings import RecordEditor
+def editor(name: str = "06", lesson: str | None = None):
+    """A record editor on an example record: the trainee fixes it and re-checks; each check is
+    saved to the trainee's progress under ``lesson`` (right when no violation is left)."""
+    return RecordFixExercise(example_record(name), title="改一改这份记录，再检查", lesson=lesson)
 
-    return RecordEditor(example_record(name), title="改一改这份记录，再检查")
+
+class RecordFixExercise(RecordEditor):
+    """The record editor as an exercise: every 重新检查 is an attempt, right when the engine
+    finds no violation left; the clause is that of the faults the record starts with."""
+
+    def __init__(
+        self, record: dict[str, Any], title: str, lesson: str | None = None, item: str = "fix"
+    ):
+        super().__init__(record, title=title)
+        self.item = item
+        faults = check_dict(record).violations
+        self.clause = "；".join(sorted({f.clause for f in faults}))
+        self.track(lesson, [item])
+
+    def answer_text(self) -> str:
+        """What the form now says, in Chinese (the trainee's answer)."""
+        from xsim.teaching.common import FEEDBACK_ZH, FORM_ZH, OUTCOME_ZH
+
+        def day(d) -> str:
+            return f"{d.month}月{d.day}日" if d is not None else "未填"
+
+        forms = "、".join(FORM_ZH.get(f, f) for f in self.forms.value) or "未选"
+        feedback = "、".join(FEEDBACK_ZH.get(f, f) for f in self.feedback.value) or "无"
+        return (
+            f"征求意见：{'是' if self.solicited.value else '否'}；"
+            f"通报 {day(self.notified.value)}，协商 {day(self.consulted.value)}，"
+            f"公开 {day(self.publicized.value)}；形式：{forms}；"
+            f"结果：{OUTCOME_ZH.get(self.outcome.value, '未选')}；反馈给：{feedback}；"
+            f"不同意见 {self.dissenters.value} 人，已解释 {self.explained.value} 人"
+        )
+
+    @safe_callback
+    def _on_check(self, _button=None) -> None:
+        self.clear_status()
+        self.viewer.body.value = ""
+        report = check_dict(self.to_dict())
+        self.viewer.show(report)
+        self.save_answer(self.item, report.compliant, self.answer_text(), clause=self.clause)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -980,11 +1069,14 @@ class FormMatchExercise(TeachingWidget):
 
     kind_zh = "协商形式配对练习"
 
-    def __init__(self, situations: Sequence[FormSituation] | None = None):
+    def __init__(
+        self, situations: Sequence[FormSituation] | None = None, lesson: str | None = None
+    ):
         super().__init__()
         from xsim.teaching.common import FORM_ZH
 
         self.situations = list(situations) if situations is not None else form_situations()
+        self.track(lesson, [f"form{i + 1}" for i in range(len(self.situations))])
         options = [(FORM_ZH[f], f) for f in FORM_CHOICES]
         self.pickers = [
             widgets.Dropdown(
@@ -1030,6 +1122,10 @@ class FormMatchExercise(TeachingWidget):
             ) + f"（{s.clause}）"
             m.value = ok_html(esc(text)) if right else bad_html(esc(text))
         self.show_note(f"答对 {sum(self.results)} / {len(self.situations)} 题。")
+        for i, (s, p, right) in enumerate(
+            zip(self.situations, self.pickers, self.results, strict=True)
+        ):
+            self.save_answer(f"form{i + 1}", right, FORM_ZH[p.value], clause=s.clause)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1200,6 +1296,8 @@ class SpotExercise(TeachingWidget):
 
     @safe_callback
     def _on_submit(self, _button=None) -> None:
+        from xsim.rules import RULES
+
         self.clear_status()
         chosen = {c for c, b in zip(self.codes, self.boxes, strict=True) if b.value}
         if not chosen:
@@ -1220,7 +1318,8 @@ class SpotExercise(TeachingWidget):
             parts.append(bad_html("漏掉了：" + esc(titles(misses))))
         if wrong:
             parts.append(bad_html("这份记录没有这些问题：" + esc(titles(wrong))))
-        self.save_answer(self.spot_item, self.correct, titles(chosen))
+        clauses = "；".join(sorted({RULES[c].clause for c in self.truth if c in RULES}))
+        self.save_answer(self.spot_item, self.correct, titles(chosen), clause=clauses)
         report = check_dict(example_record(self.name))
         self.feedback.value = "".join(parts) + "<h5>规则引擎的检查结果</h5>" + report_html(report)
 

@@ -111,9 +111,13 @@ class ParticipantPicker(TeachingWidget):
         record: dict[str, Any],
         candidates: list[Candidate] | None = None,
         title: str = "请选出应当参加协商的人员和组织",
+        lesson: str | None = None,
+        item: str = "picker",
     ):
         super().__init__()
         self.base = record
+        self.item = item  # the progress-store id of this exercise
+        self.track(lesson, [item])
         if candidates is None:
             candidates = candidates_from_record(record)
         self.candidates = list(candidates)
@@ -189,11 +193,13 @@ class ParticipantPicker(TeachingWidget):
                 "✔ 人选合适：利益相关各方都有人代表，没有无关人员，专业问题有专家论证，"
                 "也有威望高、办事公道的人参与。"
             )
-            return
-        self.result.value = (
-            f"<div style='margin:4px 0'><b>发现 {len(found)} 个问题：</b></div>"
-            + "".join(finding_html(f) for f in found)
-        )
+        else:
+            self.result.value = (
+                f"<div style='margin:4px 0'><b>发现 {len(found)} 个问题：</b></div>"
+                + "".join(finding_html(f) for f in found)
+            )
+        # §2.b: the people related to the matter take part (the clause the picker trains)
+        self.save_answer(self.item, not found, [c.label for c in chosen], clause="§2.b")
 
     def _mark(self, chosen: list[Candidate], found) -> None:
         """Put the rule code next to each ticked candidate a finding points to."""

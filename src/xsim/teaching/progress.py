@@ -54,16 +54,19 @@ __all__ = [
     "MAX_ANSWER_CHARS",
     "MAX_ATTEMPTS",
     "STORE_FORMAT",
+    "SAVE_FAILED_ZH",
     "Attempt",
     "Progress",
     "download_link_html",
     "export",
+    "get_case",
     "load",
     "lesson_sort_key",
     "load_export",
     "progress_panel",
     "record_answer",
     "register_items",
+    "set_case",
     "set_trainee",
     "store_path",
     "summary",
@@ -79,6 +82,15 @@ MAX_ATTEMPTS = 20  # per item: the first, and the latest 19
 MAX_NAME_CHARS = 40
 MAX_ID_CHARS = 80
 MAX_STORE_BYTES = 20_000_000  # a store larger than this is not one xsim wrote
+
+MAX_CASES = 20  # per-trainee exercise cases (the capstone's scenario); a handful in practice
+MAX_CASE_SEED = 2**63 - 1
+
+#: what a widget shows beside its feedback when an answer could not be saved (the lesson goes on)
+SAVE_FAILED_ZH = (
+    "您的答案暂时没能保存到本机的学习进度（存放进度的文件或文件夹无法写入）。"
+    "练习可以照常进行；需要保存进度时，请培训老师帮助。"
+)
 
 SUMMARY_COLUMNS = ["课次", "已答题数", "题目总数", "首次答对", "得分", "满分", "已完成"]
 
@@ -106,6 +118,9 @@ class Progress:
     attempts: list[Attempt] = field(default_factory=list)
     #: lesson → the ids of its items, as the lesson registered them
     items: dict[str, list[str]] = field(default_factory=dict)
+    #: exercise id → the case drawn for this trainee (``{"scenario": name, "seed": n}``), so that
+    #: a trainee keeps one case across kernel restarts and a trainer can rerun it from the export
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)
     updated: str = ""
 
     # -- derived views ------------------------------------------------------------------------
@@ -128,6 +143,7 @@ class Progress:
             "trainee": self.trainee,
             "updated": self.updated,
             "items": self.items,
+            "cases": self.cases,
             "attempts": [asdict(a) for a in self.attempts],
         }
 
@@ -154,11 +170,16 @@ class Progress:
                 _text(k, MAX_ID_CHARS): [_text(i, MAX_ID_CHARS) for i in v]
                 for k, v in dict(data.get("items", {})).items()
             }
+            cases = {
+                _text(k, MAX_ID_CHARS): _case_from_json(v)
+                for k, v in list(dict(data.get("cases", {})).items())[:MAX_CASES]
+            }
             return cls(
                 trainee_id=_text(data["trainee_id"], MAX_ID_CHARS),
                 trainee=_text(data.get("trainee", ""), MAX_NAME_CHARS),
                 attempts=attempts,
                 items=items,
+                cases=cases,
                 updated=_text(data.get("updated", ""), 40),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -246,6 +267,32 @@ def register_items(lesson: str, items: Sequence[str], *, path: str | Path | None
     current = load(path)
     if all(i in current.items.get(lesson, []) for i in ids):
         return True
+    return _update(path, change)
+
+
+def get_case(exercise: str, *, path: str | Path | None = None) -> dict[str, Any] | None:
+    """The case stored for this trainee and exercise (``{"scenario": …, "seed": …}``), or None."""
+    case = load(path).cases.get(_identifier(exercise, "exercise"))
+    return dict(case) if case is not None else None
+
+
+def set_case(exercise: str, scenario: str, seed: int, *, path: str | Path | None = None) -> bool:
+    """Store the case drawn for this trainee (it replaces the previous one). Returns False
+    (logged) if the store could not be written: the case then lasts only until the kernel ends."""
+    exercise = _identifier(exercise, "exercise")
+    try:
+        case = _case_from_json({"scenario": scenario, "seed": seed})
+    except (TypeError, ValueError):
+        raise InputError(
+            "<set_case>",
+            "seed",
+            f"a scenario name and a whole-number seed 0..{MAX_CASE_SEED}",
+            "情景名称不能为空，情景编号应为不小于 0 的整数",
+        ) from None
+
+    def change(progress: Progress) -> None:
+        progress.cases[exercise] = case
+
     return _update(path, change)
 
 
@@ -415,6 +462,16 @@ def _attempt_from_json(a: dict[str, Any]) -> Attempt:
         at=_text(a.get("at", ""), 40),
         clause=_text(a.get("clause", ""), MAX_ID_CHARS),
     )
+
+
+def _case_from_json(case: Any) -> dict[str, Any]:
+    scenario, seed = case["scenario"], case["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_CASE_SEED:
+        raise ValueError("a case's seed must be a whole number >= 0")
+    scenario = _text(scenario, MAX_ID_CHARS).strip()
+    if not scenario:
+        raise ValueError("a case needs a scenario name")
+    return {"scenario": scenario, "seed": seed}
 
 
 def _identifier(value: Any, name: str) -> str:

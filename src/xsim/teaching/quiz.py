@@ -29,6 +29,7 @@ from xsim.teaching.common import (
     button,
     clause_quote_html,
     esc,
+    note_html,
     ok_html,
     on_busy_click,
     safe_callback,
@@ -190,11 +191,13 @@ class Quiz(TeachingWidget):
         title: str = "自我检测",
         lesson: str | None = None,
         item_prefix: str = "q",
+        progress_path=None,
     ):
         super().__init__()
         #: the lesson id of the course's table of contents (``"03"``); with it every answer is
         #: saved to the trainee's progress store (:mod:`xsim.teaching.progress`) as it is given
         self.lesson = lesson
+        self.progress_path = progress_path
         self.item_prefix = item_prefix  # item ids: q1, q2 … (another prefix for a second quiz)
         if not questions:
             raise InputError("<quiz>", "questions", "at least one question", "至少需要一道题")
@@ -202,10 +205,7 @@ class Quiz(TeachingWidget):
             QuestionCard(q, number=i + 1, on_answer=self._on_answer)
             for i, q in enumerate(questions)
         ]
-        if lesson is not None:
-            from xsim.teaching import progress
-
-            progress.register_items(lesson, [self.item_id(i) for i in range(len(self.cards))])
+        self.track(lesson, [self.item_id(i) for i in range(len(self.cards))])
         self.title = widgets.HTML(f"<h4>{esc(title)}</h4>")
         self.score_label = widgets.HTML("")
         self._update_score()
@@ -225,16 +225,17 @@ class Quiz(TeachingWidget):
         self._update_score()
         if self.lesson is None or card is None:
             return
-        from xsim.teaching import progress
+        from xsim.teaching.progress import SAVE_FAILED_ZH
 
         chosen = [card.question.label(i) for i in sorted(card.selected())]
-        progress.record_answer(
-            self.lesson,
+        saved = self.save_answer(
             self.item_id(self.cards.index(card)),
-            correct=bool(right),
-            answer=chosen,
+            bool(right),
+            chosen,
             clause=card.question.clause or "",
         )
+        if not saved:  # said beside the question just answered, not only at the quiz's end
+            card.status.value = note_html(esc(SAVE_FAILED_ZH))
 
     def _update_score(self) -> None:
         right, answered, total = self.score

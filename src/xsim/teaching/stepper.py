@@ -88,10 +88,13 @@ class ProcedureStepper(TeachingWidget):
         record: dict[str, Any] | None = None,
         steps: list[Step] | None = None,
         title: str = "协商程序演练：你来当组织者",
+        lesson: str | None = None,
     ):
         super().__init__()
         self.base = record if record is not None else elevator_record()
         self.steps = steps if steps is not None else elevator_steps()
+        self.track(lesson, [self.item_id(i) for i in range(len(self.steps))])
+        self.step_ok: bool | None = None  # whether the engine found no fault at the shown step
         self.picks: list[int | None] = [None] * len(self.steps)
         self.index = 0
         self.header = widgets.HTML("")
@@ -138,6 +141,11 @@ class ProcedureStepper(TeachingWidget):
                 data = apply_patch(data, self.steps[i].choices[pick].patch)
         return data
 
+    @staticmethod
+    def item_id(index: int) -> str:
+        """The progress-store id of step ``index`` (0-based): ``step1``, ``step2`` …"""
+        return f"step{index + 1}"
+
     def choose(self, index: int) -> None:
         """Select the choice with this index at the current step (tests, demos)."""
         self.options.value = self.options.options[index]
@@ -163,6 +171,7 @@ class ProcedureStepper(TeachingWidget):
         report = check_dict(self.record_dict(upto=self.index))
         found = [f for f in report.findings if f.code in step.codes]
         why = step.choices[pick].explanation
+        self.step_ok = not found
         if not found:
             text = ok_html("✔ 这样做符合《通知》要求。" + (f"<br>{esc(why)}" if why else ""))
         else:
@@ -177,14 +186,17 @@ class ProcedureStepper(TeachingWidget):
         if self.options.value is None:
             self.show_error("请先选择一项，再点击「确定」。")
             return
-        self.picks[self.index] = self.options.options.index(self.options.value)
+        pick = self.picks[self.index] = self.options.options.index(self.options.value)
         self._render()
+        step_ok = bool(self.step_ok)
         if self.index == len(self.steps) - 1 and all(p is not None for p in self.picks):
             report = check_dict(self.record_dict())
             self.viewer.show(report)
             self.viewer.layout.display = None
             self.choices_html.value = self._choices_summary(report)
             self.show_note("全部环节完成。下面是整个协商的检查结果，可以返回修改选择再看变化。")
+        step = self.step
+        self.save_answer(self.item_id(self.index), step_ok, step.choices[pick].label, step.clause)
 
     def _choices_summary(self, report) -> str:
         """Your choice at every step, marked by whether the engine found a problem there."""
