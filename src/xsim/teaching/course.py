@@ -739,6 +739,15 @@ class QuorumCalculator(TeachingWidget):
 # small helpers for notebooks
 
 
+def clauses_zh(clause_ids) -> str:
+    """The clauses an exercise trains, as the trainer's class summary groups them: a notice
+    clause by its id (``§4.2``), a law article by its Chinese citation; several joined by ；."""
+    from xsim.teaching.common import clause_citation_zh
+
+    names = {c if c.startswith("§") else clause_citation_zh(c) for c in clause_ids}
+    return "；".join(sorted(names))
+
+
 def minimum_signatures(total: int, share: int) -> int:
     """``ceil(total / share)`` — shown next to the engine's verdicts in the worked examples."""
     return math.ceil(total / share)
@@ -993,8 +1002,7 @@ class RecordFixExercise(RecordEditor):
     ):
         super().__init__(record, title=title)
         self.item = item
-        faults = check_dict(record).violations
-        self.clause = "；".join(sorted({f.clause for f in faults}))
+        self.clause = clauses_zh(f.clause for f in check_dict(record).violations)
         self.track(lesson, [item])
 
     def answer_text(self) -> str:
@@ -1318,7 +1326,7 @@ class SpotExercise(TeachingWidget):
             parts.append(bad_html("漏掉了：" + esc(titles(misses))))
         if wrong:
             parts.append(bad_html("这份记录没有这些问题：" + esc(titles(wrong))))
-        clauses = "；".join(sorted({RULES[c].clause for c in self.truth if c in RULES}))
+        clauses = clauses_zh(RULES[c].clause for c in self.truth if c in RULES)
         self.save_answer(self.spot_item, self.correct, titles(chosen), clause=clauses)
         report = check_dict(example_record(self.name))
         self.feedback.value = "".join(parts) + "<h5>规则引擎的检查结果</h5>" + report_html(report)
