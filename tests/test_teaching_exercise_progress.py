@@ -212,7 +212,7 @@ EXERCISE_CALL = re.compile(
 
 
 def test_every_exercise_in_the_course_source_saves_under_its_own_lesson():
-    from xsim.teaching.lessons import load_toc, lesson_folder
+    from xsim.teaching.lessons import lesson_folder, load_toc
 
     seen = 0
     for entry in load_toc().lessons:
