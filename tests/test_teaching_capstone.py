@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from dataclasses import replace
 
@@ -28,7 +29,9 @@ from xsim.teaching.capstone import (
     download_link,
     draw_scenario,
     load_rubric,
+    scenario_names,
     score,
+    trainee_case,
 )
 from xsim.teaching.common import MSG_INTERNAL
 
@@ -343,3 +346,93 @@ def test_any_choices_and_texts_give_a_result_or_a_chinese_message(data):
         assert flagged and all(re.search(r"[\u4e00-\u9fff]", v) for v in flagged)
     else:
         assert "评分" in cap.result.value and "<script" not in cap.docs.value
+
+
+# -- a case of one's own ----------------------------------------------------------------------------
+def test_two_trainees_get_their_own_cases_kept_across_a_restart(tmp_path):
+    a = Capstone(progress_path=tmp_path / "a.json")
+    b = Capstone(progress_path=tmp_path / "b.json")
+    assert (a.scenario, a.seed) != (b.scenario, b.seed)
+    again = Capstone(progress_path=tmp_path / "a.json")  # a kernel restart: new widget, same store
+    assert (again.scenario, again.seed) == (a.scenario, a.seed)
+    assert progress.get_case("capstone", path=tmp_path / "a.json") == {
+        "scenario": a.scenario,
+        "seed": a.seed,
+    }
+    assert f"情景编号：{a.seed}" in a.intro.value and a.spec.title in a.intro.value
+    assert progress.load(tmp_path / "a.json").items["09"] == ["capstone"]
+
+
+def test_cases_drawn_for_many_trainees_differ_and_cover_the_library(tmp_path):
+    cases = [trainee_case(tmp_path / f"{i}.json")[:2] for i in range(40)]
+    assert len(set(cases)) == len(cases)  # a shared case has probability < 1e-6 here
+    assert len({seed for _, seed in cases}) == len(cases)
+    assert {load_scenario(n).setting for n, _ in cases} == set(MEETINGS_BY_SETTING)
+    # each stays: asking again gives the stored case
+    assert [trainee_case(tmp_path / f"{i}.json")[:2] for i in range(40)] == cases
+
+
+def test_a_new_scenario_is_drawn_saved_and_kept(tmp_path):
+    store = tmp_path / "p.json"
+    cap = Capstone(progress_path=store)
+    first = (cap.scenario, cap.seed)
+    cap.draw_button.click()
+    assert (cap.scenario, cap.seed) != first and cap.controls["lead"].value is None
+    assert progress.get_case("capstone", path=store) == {"scenario": cap.scenario, "seed": cap.seed}
+    assert (Capstone(progress_path=store).scenario, Capstone(progress_path=store).seed) == (
+        cap.scenario,
+        cap.seed,
+    )
+
+
+def test_the_run_is_seeded_from_the_stored_case_and_the_export_carries_it(tmp_path, rubric):
+    store = tmp_path / "p.json"
+    progress.set_case("capstone", "village_road", 123_456_789, path=store)
+    cap = Capstone(progress_path=store)
+    assert (cap.scenario, cap.seed) == ("village_road", 123_456_789)
+    plan = good_plan(cap.scenario, cap.seed)
+    cap.choose(plan)
+    cap.run_button.click()
+    assert cap.assessment.seed == 123_456_789
+    # the trainer reruns the trainee's case from the export: the same run
+    out = progress.export(tmp_path, progress=progress.load(store))
+    case = progress.load_export(out).cases["capstone"]
+    assert case == {"scenario": "village_road", "seed": 123_456_789}
+    rerun = assess(case["scenario"], case["seed"], plan, rubric)
+    assert rerun.outcome == cap.assessment.outcome and rerun.points == cap.assessment.points
+    attempt = progress.load(store).attempts[-1]
+    assert "123456789" in attempt.answer and load_scenario("village_road").title in attempt.answer
+    assert not re.search(r"[A-Za-z]{2,}", attempt.answer)  # the trainer reads it in Chinese
+
+
+def test_a_case_the_library_no_longer_has_or_a_damaged_one_is_drawn_anew(tmp_path):
+    store = tmp_path / "p.json"
+    progress.set_case("capstone", "a_scenario_removed_since", 5, path=store)
+    cap = Capstone(progress_path=store)
+    assert cap.scenario != "a_scenario_removed_since"
+    assert progress.get_case("capstone", path=store)["scenario"] == cap.scenario
+    data = json.loads(store.read_text(encoding="utf-8"))
+    data["cases"]["capstone"]["seed"] = -1
+    store.write_text(json.dumps(data), encoding="utf-8")
+    cap = Capstone(progress_path=store)  # the damaged store is set aside, a new case drawn
+    assert list(tmp_path.glob("p.json.damaged-*")) and cap.seed >= 1
+    for bad in [("", 1), ("village_road", -1), ("village_road", 2**64), ("village_road", 1.5)]:
+        with pytest.raises(InputError):
+            progress.set_case("capstone", *bad, path=store)
+
+
+def test_an_unwritable_store_still_gives_a_case_and_says_so(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cap = Capstone(progress_path=blocker / "p.json")
+    assert cap.scenario in scenario_names() and cap.seed >= 1
+    assert "没能保存" in cap.status.value and MSG_INTERNAL not in cap.status.value
+    cap.draw_button.click()
+    assert "没能保存" in cap.status.value
+
+
+def test_a_fixed_seed_is_a_demo_and_stores_no_case(tmp_path):
+    store = tmp_path / "p.json"
+    cap = Capstone(seed=3, progress_path=store)
+    assert (cap.scenario, cap.seed) == draw_scenario(np.random.default_rng(3))
+    assert progress.get_case("capstone", path=store) is None

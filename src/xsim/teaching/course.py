@@ -92,6 +92,7 @@ __all__ = [
     "results_stepper",
     "scenario_intro",
     "stepper",
+    "summary_tables",
     "topic_table",
     "village_record",
 ]
@@ -1374,10 +1375,89 @@ def policy_summary(kind: str = "forms", reps: int = 8, seed: int = 2026):
     return _STUDIES[key]
 
 
+def _number(x: float, decimals: int, signed: bool = False) -> str:
+    if x is None or math.isnan(x):
+        return "—"
+    x = round(float(x), decimals) + 0.0  # no "-0.000" from rounding noise
+    return f"{x:+.{decimals}f}" if signed and x > 0 else f"{x:.{decimals}f}"
+
+
+def _decimals(*values: float) -> int:
+    scale = max((abs(v) for v in values if v is not None and not math.isnan(v)), default=0.0)
+    return 0 if scale >= 100 else 1 if scale >= 10 else 3
+
+
+def _interval(low: float, high: float, decimals: int) -> str:
+    return f"{_number(low, decimals)} – {_number(high, decimals)}"  # reads as a number: no wrap
+
+
+def summary_tables(summary, measures: Sequence[str] = POLICY_MEASURES) -> HtmlBlock:
+    """A study's summary as two HTML tables with Chinese headers (numbers never wrap): each
+    variant's mean and 95% interval per measure, then each variant against the baseline."""
+    from xsim.experiments.labels import measure_label, variant_label
+    from xsim.teaching.display import TABLE_CSS
+    from xsim.teaching.display import html_table as table_html
+
+    measures = [m for m in measures if m in summary.measures]
+    pct = f"{summary.level:.0%}"
+    head = ["指标"]
+    for v in summary.variants:
+        head += [f"{variant_label(v)}：均值", f"{variant_label(v)}：{pct} 置信区间"]
+    rows = []
+    for m in measures:
+        row = {"指标": measure_label(m)}
+        for v in summary.variants:
+            e = summary.estimate(v, m)
+            d = _decimals(e["mean"], e["ci_low"], e["ci_high"])
+            row[f"{variant_label(v)}：均值"] = _number(e["mean"], d)
+            row[f"{variant_label(v)}：{pct} 置信区间"] = _interval(e["ci_low"], e["ci_high"], d)
+        rows.append(row)
+    base = variant_label(summary.baseline)
+    diff_head = ["指标", "方案", f"与「{base}」之差", f"{pct} 置信区间", "是否明显不同"]
+    diff_rows = []
+    for m in measures:
+        for v in summary.variants:
+            if v == summary.baseline:
+                continue
+            x = summary.difference(v, m)
+            d = _decimals(x["diff"], x["ci_low"], x["ci_high"])
+            if x["ci_low"] <= 0 <= x["ci_high"] or math.isnan(x["diff"]):
+                verdict = "看不出差别（区间含 0）"
+            else:
+                verdict = "明显更高" if x["diff"] > 0 else "明显更低"
+            diff_rows.append(
+                {
+                    "指标": measure_label(m),
+                    "方案": variant_label(v),
+                    diff_head[2]: _number(x["diff"], d, signed=True),
+                    diff_head[3]: _interval(x["ci_low"], x["ci_high"], d),
+                    "是否明显不同": verdict,
+                }
+            )
+    caption = f"各方案的均值和 {pct} 置信区间（每种方案模拟 {summary.reps} 次）"
+    html_text = table_html(rows, columns=head, caption=caption, css=False)
+    if diff_rows:
+        html_text += table_html(
+            diff_rows,
+            columns=diff_head,
+            caption=f"与基准方案「{base}」相比（差值的 {pct} 置信区间不含 0，才算明显不同）",
+            css=False,
+        )
+    plain = "\n".join(
+        [
+            caption,
+            " | ".join(head),
+            *(" | ".join(r[h] for h in head) for r in rows),
+            " | ".join(diff_head),
+            *(" | ".join(r[h] for h in diff_head) for r in diff_rows),
+        ]
+    )
+    return HtmlBlock(TABLE_CSS + html_text.replace("<tr>", "\n<tr>"), plain)
+
+
 def policy_table(kind: str = "forms", reps: int = 8) -> HtmlBlock:
-    """The summary table (means, 95% CIs, differences vs the first variant) as text."""
-    text = policy_summary(kind, reps).to_text(lang="zh", measures=POLICY_MEASURES)
-    return HtmlBlock(f"<pre style='line-height:1.4'>{esc(text)}</pre>", text)
+    """The summary tables (means, 95% CIs, differences vs the first variant) as HTML."""
+    return summary_tables(policy_summary(kind, reps))
 
 
 def policy_figure(kind: str = "forms", reps: int = 8):
@@ -1506,5 +1586,4 @@ class PolicyLab(TeachingWidget):
     def _on_run(self, _button=None) -> None:
         self.clear_status()
         self.result.value = ""
-        text = self.summary().to_text(lang="zh", measures=POLICY_MEASURES)
-        self.result.value = f"<pre style='line-height:1.4'>{esc(text)}</pre>"
+        self.result.value = summary_tables(self.summary()).html_text
