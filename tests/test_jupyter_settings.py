@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,8 @@ def test_installer_writes_into_the_prefix_only(tmp_path):
     assert _install(prefix).returncode == 0
     written = sorted(p.relative_to(prefix).as_posix() for p in prefix.rglob("*") if p.is_file())
     assert "share/jupyter/lab/settings/overrides.d/xsim.json" in written
-    assert "etc/jupyter/jupyter_server_config.d/xsim.json" in written
+    assert "etc/jupyter/jupyter_server_config.json" in written
+    assert "share/jupyter/xsim/custom/custom.css" in written
     assert "etc/jupyter/voila.json" in written
     assert "share/jupyter/voila/templates/xsim-zh/tree.html" in written
     assert all(w.startswith(("etc/jupyter/", "share/jupyter/")) for w in written)
@@ -72,10 +74,141 @@ def test_lab_overrides_select_chinese_and_no_news_against_the_installed_schemas(
 
 def test_server_config_fetches_nothing():
     config = json.loads(
-        (ROOT / "etc/jupyter/jupyter_server_config.d/xsim.json").read_text(encoding="utf-8")
+        (ROOT / "etc/jupyter/jupyter_server_config.json").read_text(encoding="utf-8")
     )
     assert config["LabApp"]["news_url"] is None
     assert config["LabApp"]["check_for_updates_class"] == "jupyterlab.NeverCheckForUpdate"
+
+
+# -- hidden code cells leave no placeholder row (custom CSS from the environment) -------------------
+CUSTOM_CSS = "share/jupyter/xsim/custom/custom.css"
+
+
+def _server_config_as_loaded(prefix: Path) -> dict:
+    """The config Jupyter Server reads with ``prefix`` on its config path (a new process)."""
+    code = (
+        "import json; from jupyter_server.serverapp import ServerApp\n"
+        "app = ServerApp(); app.load_config_file()\n"
+        "c = app.config\n"
+        "print(json.dumps({'custom_css': c.LabApp.get('custom_css'), 'news_url': "
+        "c.LabApp.get('news_url', 'unset'), 'tornado': c.ServerApp.get('tornado_settings')}))"
+    )
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_PATH=str(prefix / "etc" / "jupyter"),
+        JUPYTER_CONFIG_DIR=str(prefix / "user-config"),  # not the tester's ~/.jupyter
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_installed_server_config_loads_the_course_css_from_the_prefix(tmp_path):
+    prefix = tmp_path / "venv"
+    prefix.mkdir()
+    stale = prefix / "etc/jupyter/jupyter_server_config.d/xsim.json"  # an earlier install's
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}")
+    own = prefix / "etc/jupyter/jupyter_server_config.json"  # the environment's own settings stay
+    own.write_text(json.dumps({"ServerApp": {"tornado_settings": {"x": 1}, "port": 9999}}))
+    assert _install(prefix).returncode == 0
+    loaded = _server_config_as_loaded(prefix)
+    css_dir = (prefix / CUSTOM_CSS).parent.resolve()
+    assert loaded["custom_css"] is True and loaded["news_url"] is None
+    assert loaded["tornado"] == {"x": 1, "static_custom_path": [str(css_dir)]}
+    assert json.loads(own.read_text())["ServerApp"]["port"] == 9999
+    assert not stale.exists()
+    assert (css_dir / "custom.css").read_text(encoding="utf-8") == (ROOT / CUSTOM_CSS).read_text(
+        encoding="utf-8"
+    )
+
+
+def test_custom_css_hides_exactly_the_collapsed_input_of_code_cells():
+    css = (ROOT / CUSTOM_CSS).read_text(encoding="utf-8")
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert re.fullmatch(
+        r"\s*\.jp-CodeCell \.jp-Cell-inputWrapper:has\(> \.jp-InputPlaceholder\) "
+        r"\{\s*display: none;\s*\}\s*",
+        rules,
+    ), rules
+    # the class names are those of the JupyterLab this environment runs (a rename breaks this)
+    static = Path(sys.prefix) / "share" / "jupyter" / "lab" / "static"
+    bundles = list(static.glob("jlab_core*.js"))
+    if not bundles:
+        pytest.skip("JupyterLab's static files not installed")
+    code = "".join(b.read_text(encoding="utf-8", errors="replace") for b in bundles)
+    for name in ("jp-InputPlaceholder", "jp-Cell-inputWrapper", "jp-CodeCell"):
+        assert f'"{name}"' in code, name
+
+
+def test_every_code_cell_of_the_built_course_is_hidden_so_the_css_applies():
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        pytest.skip("notebooks not built")
+    for path in notebooks:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["metadata"]["jupyter"]["source_hidden"] is True, path.name
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_running_jupyterlab_serves_the_course_css(tmp_path):
+    """The mechanism end to end, without a browser: JupyterLab started on the installed prefix
+    links /custom/custom.css in its page and serves the course's file there."""
+    import time
+    import urllib.request
+
+    jupyter = Path(sys.executable).with_name("jupyter")
+    if not jupyter.exists():
+        pytest.skip("jupyter not installed next to this Python")
+    prefix = tmp_path / "venv"
+    prefix.mkdir()
+    assert _install(prefix).returncode == 0
+    (tmp_path / "nb").mkdir()
+    port = _free_port()
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_PATH=str(prefix / "etc" / "jupyter"),
+        JUPYTER_CONFIG_DIR=str(tmp_path / "user-config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
+    server = subprocess.Popen(
+        [str(jupyter), "lab", "--no-browser", "--allow-root", f"--port={port}",
+         "--IdentityProvider.token=xsim-test", f"--ServerApp.root_dir={tmp_path / 'nb'}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        page = ""
+        for _ in range(120):  # up to 60 s on a busy machine
+            try:
+                with urllib.request.urlopen(f"{base}/lab?token=xsim-test", timeout=5) as r:
+                    page = r.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert '<link rel="stylesheet" href="/custom/custom.css">' in page
+        with urllib.request.urlopen(f"{base}/custom/custom.css", timeout=10) as r:
+            served = r.read().decode("utf-8")
+        assert served == (ROOT / CUSTOM_CSS).read_text(encoding="utf-8")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=20)
 
 
 def test_voila_template_has_no_internet_address():
