@@ -23,12 +23,12 @@ choices and read the findings; no rule is re-implemented here.
 - :class:`Capstone` — the trainee organizes a whole consultation and gets the findings (09).
 
 Lesson content is data in ``course/NN_名称/`` (``quiz.yaml``, ``labs.yaml``, ``steps.yaml``,
-``exercises.yaml``: the matters of 01, the lead cases of 02, the form situations of 03), read by
+``exercises.yaml``: the matters of 01, the lead cases of 02, the form situations of 03, the quorum
+calculator's meetings and their articles in 04, the comparisons and measures of 08), read by
 :mod:`xsim.teaching.lessons`: ``quiz("01")``, ``lab("04")``, :func:`stepper` load it, so that a
 trainer changes a question without Python. Figures and texts the notebooks show are computed at build
-time with fixed seeds (``tools/build_course.py``, ``make notebooks``). Still Python literals here
-(to move to data next): the quorum calculator's meetings, the capstone's options and the policy
-comparison's variants.
+time with fixed seeds (``tools/build_course.py``, ``make notebooks``). Still Python literals (to move
+to data next): the capstone's options (:mod:`xsim.teaching.capstone`).
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ import ipywidgets as widgets
 
 from xsim import vocabulary as V
 from xsim.errors import InputError
-from xsim.law import LAWS, chinese_numeral
 from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
     CheckboxGroup,
@@ -526,18 +525,36 @@ class LeadExercise(TeachingWidget):
 # --------------------------------------------------------------------------------------------------
 # quorum and majority (Organic Law arts. 22, 26; Urban Organic Law art. 9; Civil Code art. 278)
 
-MEETINGS = [(term.zh, key) for key, term in V.MEETINGS.items()]
 _ASSEMBLY_CODES = ("PROC-QUORUM", "PROC-MAJORITY")
 COLLECTIVE_KINDS = ("members_meeting", "members_representatives_meeting")
-#: the article each meeting's quorum and majority rest on, under the law in force in 2026
-CALCULATOR_LAW = {
-    "villagers_meeting": ("villagers_committees", 26),
-    "residents_meeting": ("urban_residents_committees", 27),
-    "representatives_meeting": ("villagers_committees", 30),
-    "owners_meeting": ("civil_code", 278),
-    "members_meeting": ("rural_collective_economic_organizations", 27),
-    "members_representatives_meeting": ("rural_collective_economic_organizations", 28),
-}
+
+
+def quorum_meetings() -> list[tuple[str, str, str]]:
+    """The calculator's meetings from lesson 04's ``exercises.yaml``: (Chinese name, key, the
+    article its quorum and majority rest on, cited in Chinese), in the order offered."""
+    from xsim.teaching.lessons import lesson_exercises
+
+    data = lesson_exercises("04").quorum_meetings
+    if not data:
+        raise InputError(
+            "course/04_协商程序/exercises.yaml",
+            "quorum_meetings",
+            "the quorum calculator's meetings",
+            "缺少“法定人数与表决计算器”的会议列表（quorum_meetings）",
+        )
+    return [(V.MEETINGS[m.meeting].zh, m.meeting, m.law) for m in data]
+
+
+def __getattr__(name: str) -> Any:
+    """``MEETINGS`` ((Chinese name, key) pairs) and ``CALCULATOR_LAW`` (key → article), read from
+    the course data when first asked for (importing this module reads no course file)."""
+    if name == "MEETINGS":
+        return [(zh, key) for zh, key, _law in quorum_meetings()]
+    if name == "CALCULATOR_LAW":
+        return {key: law for _zh, key, law in quorum_meetings()}
+    if name == "POLICY_MEASURES":
+        return policy_measures()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: the trainee's two possible judgements of a meeting (valid → label)
@@ -545,7 +562,6 @@ QUORUM_PREDICTIONS = {
     True: "有效：到会人数和同意人数都够",
     False: "无效：到会人数不够，或者同意的人不够",
 }
-MEETING_LABELS = {key: label for label, key in MEETINGS}
 
 
 class QuorumCalculator(TeachingWidget):
@@ -568,9 +584,23 @@ class QuorumCalculator(TeachingWidget):
     ):
         super().__init__()
         self.track(lesson, ["quorum"])
+        meetings = quorum_meetings()
+        self.laws = {key: law for _zh, key, law in meetings}
+        self.meeting_names = {key: zh for zh, key, _law in meetings}
+        if kind not in self.laws:
+            raise InputError(
+                "<计算器>",
+                "kind",
+                f"one of {', '.join(self.laws)}",
+                f"会议类型应为：{'、'.join(self.meeting_names.values())}",
+            )
         lay, style = widgets.Layout(width="26em"), {"description_width": "12em"}
         self.kind = widgets.Dropdown(
-            options=MEETINGS, value=kind, description="会议类型", style=style, layout=lay
+            options=[(zh, key) for zh, key, _law in meetings],
+            value=kind,
+            description="会议类型",
+            style=style,
+            layout=lay,
         )
         self.members = widgets.IntText(
             value=members, description="应到人数（有权参加）", style=style, layout=lay
@@ -703,7 +733,7 @@ class QuorumCalculator(TeachingWidget):
     def answer_text(self) -> str:
         """The trainee's judgement and the numbers it was about, in Chinese (progress store)."""
         numbers = (
-            f"{MEETING_LABELS[self.kind.value]}：应到 {self.members.value}，"
+            f"{self.meeting_names[self.kind.value]}：应到 {self.members.value}，"
             f"实到 {self.present.value}，同意 {self.yes.value}"
         )
         if self.kind.value == "owners_meeting":
@@ -721,8 +751,7 @@ class QuorumCalculator(TeachingWidget):
         if self.prediction.value is None:
             self.show_error("请先判断这次会议的决定是否有效（选“有效”或“无效”），再点击「判断」。")
             return
-        key, article = CALCULATOR_LAW[self.kind.value]
-        law = f"《{LAWS[key].title_zh}》第{chinese_numeral(article)}条"
+        law = self.laws[self.kind.value]
         valid = not found
         right = self.prediction.value == valid
         verdict = (
@@ -1336,29 +1365,34 @@ class SpotExercise(TeachingWidget):
 # --------------------------------------------------------------------------------------------------
 # lesson 08: comparing policies with confidence intervals (xsim.experiments, in-process)
 
-POLICY_MEASURES = [
-    "participation",
-    "participation.age_old",
-    "participation.age_young",
-    "representativeness_groups",
-    "fairness",
-    "person_hours",
-    "n_violations",
-]
 _STUDIES: dict[tuple, Any] = {}
 
 
+def policy_measures() -> list[str]:
+    """The measures of lesson 08's comparisons (its ``exercises.yaml``)."""
+    from xsim.teaching.lessons import lesson_exercises
+
+    return list(lesson_exercises("08").policy_measures or [])
+
+
 def policy_variants(kind: str) -> tuple[str, list[dict[str, Any]]]:
-    """The scenario and variants of a comparison: ``"forms"`` or ``"notice"``."""
-    if kind == "forms":
-        return "elevator_retrofit", [
-            {"name": f, "form": f} for f in ("owners", "compound", "hearing", "online")
-        ]
-    if kind == "notice":
-        return "elevator_retrofit", [
-            {"name": f"提前{d}天", "organizer.notice_days": d} for d in (7, 3, 1)
-        ]
-    raise InputError("<policy>", "kind", "forms or notice", "比较类型应为 forms 或 notice")
+    """The scenario and variants of a comparison of lesson 08's ``exercises.yaml`` (``"forms"``,
+    ``"notice"``): variants as :class:`xsim.experiments.Study` takes them."""
+    from xsim.teaching.lessons import lesson_exercises
+
+    comparisons = {c.name: c for c in lesson_exercises("08").policy_comparisons or []}
+    if kind not in comparisons:
+        raise InputError(
+            "course/08_政策比较/exercises.yaml",
+            "policy_comparisons",
+            f"a comparison named {kind!r}; there are: {', '.join(comparisons)}",
+            f"没有名为“{kind}”的比较；已有：{'、'.join(comparisons)}",
+        )
+    c = comparisons[kind]
+    variants = [
+        {"name": v.name, **({"form": v.form} if v.form else {}), **v.set} for v in c.variants
+    ]
+    return c.scenario, variants
 
 
 def policy_summary(kind: str = "forms", reps: int = 8, seed: int = 2026):
@@ -1371,7 +1405,7 @@ def policy_summary(kind: str = "forms", reps: int = 8, seed: int = 2026):
         result = Study(scenario, variants, reps=reps, seed=seed).run(
             executor="in-process", progress=False
         )
-        _STUDIES[key] = result.summary(measures=POLICY_MEASURES, n_boot=1000, seed=seed)
+        _STUDIES[key] = result.summary(measures=policy_measures(), n_boot=1000, seed=seed)
     return _STUDIES[key]
 
 
@@ -1391,14 +1425,14 @@ def _interval(low: float, high: float, decimals: int) -> str:
     return f"{_number(low, decimals)} – {_number(high, decimals)}"  # reads as a number: no wrap
 
 
-def summary_tables(summary, measures: Sequence[str] = POLICY_MEASURES) -> HtmlBlock:
+def summary_tables(summary, measures: Sequence[str] | None = None) -> HtmlBlock:
     """A study's summary as two HTML tables with Chinese headers (numbers never wrap): each
     variant's mean and 95% interval per measure, then each variant against the baseline."""
     from xsim.experiments.labels import measure_label, variant_label
     from xsim.teaching.display import TABLE_CSS
     from xsim.teaching.display import html_table as table_html
 
-    measures = [m for m in measures if m in summary.measures]
+    measures = [m for m in (measures or policy_measures()) if m in summary.measures]
     pct = f"{summary.level:.0%}"
     head = ["指标"]
     for v in summary.variants:
@@ -1580,7 +1614,7 @@ class PolicyLab(TeachingWidget):
         result = Study(self.scenario_name, variants, reps=int(self.reps.value), seed=2026).run(
             executor="in-process", progress=False
         )
-        return result.summary(measures=POLICY_MEASURES, n_boot=500, seed=2026)
+        return result.summary(measures=policy_measures(), n_boot=500, seed=2026)
 
     @safe_callback
     def _on_run(self, _button=None) -> None:

@@ -257,12 +257,90 @@ class FormSituationData(_Strict):
         return self
 
 
+class QuorumMeetingData(_Strict):
+    """A meeting the quorum calculator offers and the article its quorum and majority rest on."""
+
+    meeting: Text
+    law: Text  # 《村民委员会组织法》第二十六条
+
+    @model_validator(mode="after")
+    def _known(self) -> QuorumMeetingData:
+        from xsim import vocabulary as V
+        from xsim.teaching.common import law_reference
+
+        if self.meeting not in V.MEETINGS:
+            raise ValueError("unknown_meeting:meeting")
+        if law_reference(self.law) is None:
+            raise ValueError("unknown_law:law")
+        return self
+
+
+class PolicyVariantData(_Strict):
+    """One variant of a policy comparison: a name, a consultation form, scenario overrides."""
+
+    name: Text
+    form: str | None = None
+    set: dict[str, Any] = Field(default_factory=dict)  # dotted scenario paths → values
+
+    @model_validator(mode="after")
+    def _known(self) -> PolicyVariantData:
+        from xsim.forms import FORMS
+
+        if self.form is not None and self.form not in FORMS:
+            raise ValueError("unknown_form:form")
+        return self
+
+
+class PolicyComparisonData(_Strict):
+    """A comparison of lesson 08: its name, a scenario of the library and two or more variants."""
+
+    name: Text  # how the lesson asks for it: course.policy_table("forms")
+    scenario: Text
+    variants: Annotated[list[PolicyVariantData], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _known(self) -> PolicyComparisonData:
+        if self.scenario not in _scenario_names():
+            raise ValueError("unknown_scenario:scenario")
+        names = [v.name for v in self.variants]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise ValueError(f"duplicate_value:variants:{i}:name")
+        return self
+
+
+def _measures_known(measures: list[str] | None) -> None:
+    from xsim.teaching.lab import known_measure
+
+    for i, m in enumerate(measures or []):
+        if not known_measure(m):
+            raise ValueError(f"unknown_measure:policy_measures:{i}")
+
+
 class ExercisesFile(_Strict):
     """``exercises.yaml``: the data of a lesson's exercise widgets (each key optional)."""
 
     matters: list[Matter] | None = None
     lead_cases: list[LeadCaseData] | None = None
     form_situations: list[FormSituationData] | None = None
+    #: lesson 04: the quorum calculator's meetings, in the order offered
+    quorum_meetings: Annotated[list[QuorumMeetingData], Field(min_length=1)] | None = None
+    #: lesson 08: the measures of the comparison tables, and the comparisons by name
+    policy_measures: Annotated[list[Text], Field(min_length=1)] | None = None
+    policy_comparisons: list[PolicyComparisonData] | None = None
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> ExercisesFile:
+        for key, values in (
+            ("quorum_meetings", [m.meeting for m in self.quorum_meetings or []]),
+            ("policy_comparisons", [c.name for c in self.policy_comparisons or []]),
+        ):
+            for i, value in enumerate(values):
+                if value in values[:i]:
+                    field = "meeting" if key == "quorum_meetings" else "name"
+                    raise ValueError(f"duplicate_value:{key}:{i}:{field}")
+        _measures_known(self.policy_measures)
+        return self
 
 
 def load_exercises_file(path: Path) -> ExercisesFile:
@@ -348,6 +426,17 @@ _RULES: dict[str, tuple[str, str]] = {
         "至少要有一个选项标注 best: true（参考做法）",
     ),
     "duplicate": ("a value used only once", "取值重复：每一讲的编号和文件夹只能出现一次"),
+    "duplicate_value": ("a value used only once", "取值重复：同一项只能出现一次"),
+    "unknown_meeting": (
+        "a meeting of the vocabulary (villagers_meeting, owners_meeting …)",
+        "没有这种会议（应为 villagers_meeting、owners_meeting 等词表中的会议）",
+    ),
+    "unknown_law": (
+        "a citation of an existing article, such as 《村民委员会组织法》第二十六条",
+        "应为存在的法律条文，如《村民委员会组织法》第二十六条",
+    ),
+    "unknown_scenario": ("a scenario of the library", "情景库中没有这个情景"),
+    "unknown_measure": ("a known outcome measure", "没有这项结果指标"),
 }
 
 
