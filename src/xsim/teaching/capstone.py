@@ -327,12 +327,14 @@ def score(criterion: Criterion, plan: Plan, outcome: dict, report: Any) -> Crite
         pts = max(c.points - c.per_violation * n, 0.0) if n else c.points
         if c.required and n:
             pts = min(pts, c.points - 1e-6)  # a required rules criterion is met only without faults
-        codes = "、".join(sorted({f.code for f in report.violations}))
+        from xsim.teaching.common import rule_title_zh
+
+        titles = "、".join(sorted({f"“{rule_title_zh(f.code)}”" for f in report.violations}))
         why = (
             "规则引擎没有发现违规。"
             if not n
-            else f"规则引擎发现 {n} 处违规，每处扣 {c.per_violation:g} 分；详见下面的检查结果"
-            f"（编号：{codes}）。"
+            else f"规则引擎发现 {n} 处违规（{titles}），每处扣 {c.per_violation:g} 分；"
+            "详见下面的检查结果。"
         )
         return CriterionScore(c, round(max(pts, 0.0), 1), why)
     if c.kind == "documents":
