@@ -82,10 +82,11 @@ def test_who_finished_and_scores(room):
 def test_common_mistakes_per_question_and_clause(room):
     s = class_summary(room)
     q = s.questions.set_index(["课次", "题目"])
-    assert (q.loc[("01", "q1"), "作答人数"], q.loc[("01", "q1"), "首次答错人数"]) == (3, 2)
-    assert q.loc[("01", "q1"), "常见错误答案"] == "C（2人）"
-    assert q.loc[("02", "q1"), "答错率"] == 1.0
-    assert q.loc[("01", "q2"), "常见错误答案"] == "—"
+    q1, q2 = "自测第 1 题", "自测第 2 题"  # the trainer reads item ids in Chinese
+    assert (q.loc[("01", q1), "作答人数"], q.loc[("01", q1), "首次答错人数"]) == (3, 2)
+    assert q.loc[("01", q1), "常见错误答案"] == "C（2人）"
+    assert q.loc[("02", q1), "答错率"] == 1.0
+    assert q.loc[("01", q2), "常见错误答案"] == "—"
     assert list(s.questions["答错率"]) == sorted(s.questions["答错率"], reverse=True)
     c = s.clauses.set_index("条款")
     # §4.2: 01/q2 (A right; B's clause is empty, the first non-empty one is kept) and 02/q1 wrong

@@ -243,8 +243,36 @@ def test_saved_exercises_reach_the_home_page_and_the_class_summary(tmp_path):
     out = progress.export(tmp_path)
     room = class_summary(tmp_path)
     items = set(zip(room.questions["课次"], room.questions["题目"], strict=True))
-    assert {("04", "quorum"), ("04", "step1")} <= items
+    assert {("04", "法定人数计算器"), ("04", "程序演练第 1 步")} <= items
     assert out.exists()
+
+
+@pytest.mark.parametrize(
+    ("item", "title"),
+    [("q12", "自测第 12 题"), ("predict-forms-3", "先预测第 3 题"), ("lead2", "由谁牵头第 2 题"),
+     ("form5", "什么事用什么形式第 5 题"), ("step6", "程序演练第 6 步"), ("spot07", "找问题（示例记录 07）"),
+     ("capstone", "综合演练"), ("quorum", "法定人数计算器"), ("fix", "改一改这份记录"),
+     ("threshold", "联名门槛练习"), ("picker", "请谁来协商"), ("q", "q"), ("stepx", "stepx"),
+     ("something-else", "something-else")],
+)  # fmt: skip
+def test_item_ids_read_in_chinese_for_the_trainer(item, title):
+    assert progress.item_title(item) == title
+
+
+def test_every_item_the_course_registers_has_a_chinese_title():
+    course.FormMatchExercise(lesson="03")
+    course.QuorumCalculator(lesson="04")
+    course.stepper(lesson="04")
+    course.picker(lesson="02")
+    course.editor("06", lesson="05")
+    course.ThresholdExercise(lesson="01")
+    course.LeadExercise(lesson="02")
+    course.SpotExercise("05", lesson="09")
+    course.quiz("01")
+    items = [i for ids in progress.load().items.values() for i in ids]
+    assert len(items) >= 20
+    for item in items:
+        assert re.search(r"[\u4e00-\u9fff]", progress.item_title(item)), item
 
 
 # -- a store that cannot be written -------------------------------------------------------------------

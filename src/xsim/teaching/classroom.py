@@ -27,7 +27,7 @@ from typing import Any
 
 from xsim.errors import InputError
 from xsim.teaching.display import html_table
-from xsim.teaching.progress import Progress, lesson_sort_key, load_export
+from xsim.teaching.progress import Progress, item_title, lesson_sort_key, load_export
 
 __all__ = ["MAX_FILES", "ClassSummary", "class_summary", "load_exports"]
 
@@ -180,7 +180,7 @@ def class_summary(sources: str | Path | Iterable[Any]) -> ClassSummary:
     q_rows = [
         {
             "课次": ls,
-            "题目": item,
+            "题目": item_title(item),
             "条款": q["clause"] or "—",
             "作答人数": q["answered"],
             "首次答错人数": q["wrong"],

@@ -60,6 +60,7 @@ __all__ = [
     "download_link_html",
     "export",
     "get_case",
+    "item_title",
     "load",
     "lesson_sort_key",
     "load_export",
@@ -504,6 +505,32 @@ def _text(value: Any, limit: int) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+#: the item ids the course's exercises use → how a trainer reads them (``{n}``: the number in the id)
+ITEM_TITLES = (
+    (r"q(\d+)", "自测第 {n} 题"),
+    (r"predict-\w+-(\d+)", "先预测第 {n} 题"),
+    (r"threshold", "联名门槛练习"),
+    (r"picker", "请谁来协商"),
+    (r"lead(\d+)", "由谁牵头第 {n} 题"),
+    (r"form(\d+)", "什么事用什么形式第 {n} 题"),
+    (r"step(\d+)", "程序演练第 {n} 步"),
+    (r"quorum", "法定人数计算器"),
+    (r"fix", "改一改这份记录"),
+    (r"spot(\w+)", "找问题（示例记录 {n}）"),
+    (r"capstone", "综合演练"),
+)
+
+
+def item_title(item: str) -> str:
+    """An exercise item in Chinese for the trainer's class summary (``step3`` → 程序演练第 3 步);
+    an id no exercise of the course uses is shown as it is."""
+    for pattern, title in ITEM_TITLES:
+        m = re.fullmatch(pattern, item)
+        if m:
+            return title.format(n=m.group(1) if m.groups() else "")
+    return item
 
 
 def lesson_sort_key(lesson: str) -> tuple[int, str]:
