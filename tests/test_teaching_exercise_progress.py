@@ -317,6 +317,20 @@ def test_an_unwritable_store_gives_a_chinese_note_and_the_exercises_go_on(tmp_pa
     assert quiz.cards[0].feedback.value  # the answer was still judged
 
 
+def test_a_read_only_folder_gives_a_chinese_note(monkeypatch):
+    """A read-only data folder (as for a trainee on a locked-down machine; the tests may run as
+    root, who may write anywhere, so the refusal is simulated where the store writes)."""
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(progress.tempfile, "mkstemp", refuse)
+    for widget in _operate_every_exercise():
+        assert SAVE_FAILED_ZH in widget.status.value, type(widget).__name__
+        assert MSG_INTERNAL not in widget.status.value
+    assert progress.load().attempts == []
+
+
 def test_a_store_that_is_a_folder_gives_a_chinese_note(data_dir):
     (data_dir / "xsim" / "progress.json").mkdir(parents=True)  # cannot be read nor replaced
     for widget in _operate_every_exercise():
