@@ -400,6 +400,10 @@ def test_the_run_is_seeded_from_the_stored_case_and_the_export_carries_it(tmp_pa
     assert case == {"scenario": "village_road", "seed": 123_456_789}
     rerun = assess(case["scenario"], case["seed"], plan, rubric)
     assert rerun.outcome == cap.assessment.outcome and rerun.points == cap.assessment.points
+    from xsim.teaching.classroom import class_summary
+
+    row = class_summary(tmp_path).trainees.iloc[0]
+    assert row["综合演练情景"] == f"{load_scenario('village_road').title}（情景编号 123456789）"
     attempt = progress.load(store).attempts[-1]
     assert "123456789" in attempt.answer and load_scenario("village_road").title in attempt.answer
     assert not re.search(r"[A-Za-z]{2,}", attempt.answer)  # the trainer reads it in Chinese

@@ -77,6 +77,7 @@ def test_who_finished_and_scores(room):
     li = s.trainees.set_index("姓名").loc["<b>李四</b>"]
     assert (li["首次答对"], li["得分"], li["满分"]) == (1, 1.0, 2.0)  # the first attempt scores
     assert math.isclose(li["得分率"], 0.5)
+    assert set(s.trainees["综合演练情景"]) == {"—"}  # nobody has drawn a capstone case here
 
 
 def test_common_mistakes_per_question_and_clause(room):
@@ -141,3 +142,19 @@ def test_classroom_panel(room, tmp_path):
     assert "各题常见错误" in panel.output.value and "C（2人）" in panel.output.value
     assert (room.parent / "班级学习情况汇总.html").exists()
     assert "data:application/octet-stream;base64," in panel.output.value
+
+
+def test_a_capstone_case_in_an_export_is_shown_and_never_opened_as_a_path(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for key, scenario in (("a", "village_road"), ("b", "../../etc/passwd")):
+        store = _trainee(tmp_path, key, f"学员{key}", [])
+        P.set_case("capstone", scenario, 42, path=store)
+        P.export(inbox / f"{key}.json", progress=P.load(store))
+    cases = set(class_summary(inbox).trainees["综合演练情景"])
+    from xsim.scenario import load_scenario
+
+    assert cases == {
+        f"{load_scenario('village_road').title}（情景编号 42）",
+        "../../etc/passwd（情景编号 42）",  # the text as written, no file opened
+    }

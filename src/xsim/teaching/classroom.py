@@ -40,7 +40,8 @@ NOT_STARTED, IN_PROGRESS, FINISHED = "未开始", "进行中", "已完成"
 class ClassSummary:
     """The merged room. All tables are pandas DataFrames with Chinese column names."""
 
-    #: per trainee: 姓名, 已完成课次, 已答题数, 首次答对, 得分, 满分, 得分率
+    #: per trainee: 姓名, 已完成课次, 已答题数, 首次答对, 得分, 满分, 得分率, 综合演练情景 (the
+    #: trainee's capstone case, to rerun it: ``capstone.assess(scenario, seed, plan)``)
     trainees: Any
     #: trainee × lesson: 已完成 / 进行中 / 未开始
     finished: Any
@@ -156,6 +157,7 @@ def class_summary(sources: str | Path | Iterable[Any]) -> ClassSummary:
                 "得分": round(score, 2),
                 "满分": round(full, 2),
                 "得分率": score / full if full else float("nan"),
+                "综合演练情景": _capstone_case(p),
             }
         )
         for (ls, item), a in first.items():
@@ -170,7 +172,16 @@ def class_summary(sources: str | Path | Iterable[Any]) -> ClassSummary:
 
     trainees = pd.DataFrame(
         trainee_rows,
-        columns=["姓名", "已完成课次", "已答题数", "首次答对", "得分", "满分", "得分率"],
+        columns=[
+            "姓名",
+            "已完成课次",
+            "已答题数",
+            "首次答对",
+            "得分",
+            "满分",
+            "得分率",
+            "综合演练情景",
+        ],  # fmt: skip
     )
     if not trainees.empty:
         trainees = trainees.sort_values(["已完成课次", "得分"], ascending=False, kind="stable")
@@ -229,6 +240,20 @@ def _display_names(room: list[Progress]) -> dict[str, str]:
             name = f"{p.trainee}（{p.trainee_id[:6]}）"
         names[p.trainee_id] = name
     return names
+
+
+def _capstone_case(p: Progress) -> str:
+    """The trainee's capstone case as a trainer reads it: 情景 title and 情景编号 (the seed)."""
+    case = p.cases.get("capstone")
+    if case is None:
+        return "—"
+    from xsim.scenario import bundled_names, load_scenario
+
+    # only a scenario of the library is looked up: an export is a trainee's file, never a path
+    # for the trainer's machine to open
+    name = case["scenario"]
+    title = load_scenario(name).title if name in bundled_names() else name
+    return f"{title}（情景编号 {case['seed']}）"
 
 
 def classroom_panel(folder: str | Path = "进度文件", report: str | Path | None = None):
