@@ -36,7 +36,7 @@ test: $(STAMP_TEST)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
-	  $(PY) -m pytest --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:randomly -q; \
+	  JUPYTER_DATA_DIR="$$(mktemp -d)" $(PY) -m pytest --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:randomly -q; \
 	fi
 
 ## Jupyter settings of this environment (zh-CN interface, no news or update checks, Voilà's Chinese

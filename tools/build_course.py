@@ -135,6 +135,10 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     course, out = args.course.resolve(), args.out.resolve()
     os.environ["XSIM_COURSE"] = str(course)  # the kernels read this course's YAML files
+    # The lessons' exercises save answers to a progress store: the builder's kernels write into a
+    # throw-away Jupyter data folder, never into the builder's own progress.
+    scratch = tempfile.TemporaryDirectory(prefix="xsim-build-")
+    os.environ["JUPYTER_DATA_DIR"] = scratch.name
     try:
         toc = validate_course(course)
     except InputError as err:
