@@ -314,7 +314,7 @@ def test_representatives_carry_their_households_mean_and_their_own_view():
     ],
 )
 def test_deliberation_uses_the_validated_kernels(monkeypatch, name, form, kernel):
-    import xsim.agents
+    import xsim.attendance
     import xsim.model
 
     calls = []
@@ -322,9 +322,9 @@ def test_deliberation_uses_the_validated_kernels(monkeypatch, name, form, kernel
     monkeypatch.setattr(
         xsim.model, kernel, lambda *a, **k: calls.append(kernel) or original(*a, **k)
     )
-    cascade = xsim.agents.threshold_cascade
+    cascade = xsim.attendance.threshold_cascade
     monkeypatch.setattr(
-        xsim.agents, "threshold_cascade", lambda t: calls.append("cascade") or cascade(t)
+        xsim.attendance, "threshold_cascade", lambda t: calls.append("cascade") or cascade(t)
     )
     run(name, form=form, seed=2)
     assert kernel in calls

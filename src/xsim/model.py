@@ -23,6 +23,7 @@ import mesa
 import numpy as np
 from mesa.agent import AgentSet
 
+from xsim import attendance as A
 from xsim import forms as F
 from xsim import law
 from xsim.agents import Expert, Organization, Organizer, Representative, Resident
@@ -119,7 +120,7 @@ class ConsultationModel(mesa.Model):
         """§4.1: soliciting opinions raises knowledge and trust of those it reaches."""
         choices = self.organizer.choices
         if choices.solicit_opinions:
-            reached = Resident.learn_days(self, choices.notice_channels) <= choices.solicit_days
+            reached = self._learn_days(choices.notice_channels) <= choices.solicit_days
             pop = self.pop
             pop.knowledge = np.where(
                 reached, pop.knowledge + 0.1 * (1 - pop.knowledge), pop.knowledge
@@ -137,19 +138,16 @@ class ConsultationModel(mesa.Model):
 
     def notify_subjects(self) -> None:
         """§4.2: choose the subjects by the form and the organizer's invitations; send notices."""
-        self.invited = self._invitees()
         # The notice is public to the groups the organizer addresses; attending is by invitation.
         addressed = self.organizer.invites(self.spec.group_ids)[self.pop.group]
+        self.invited, self.delegates = A.invitees(self.pop, self.form, addressed, self.rng)
         self.learned = np.where(
-            addressed, Resident.learn_days(self, self.organizer.choices.notice_channels), np.inf
+            addressed, self._learn_days(self.organizer.choices.notice_channels), np.inf
         )
         if self.form.deciding is not None:
-            # A deciding meeting belongs to everyone entitled: a group the notice skipped still
-            # hears of it from acquaintances who were told, and may come.
-            pop, wom = self.pop, self.behaviour.word_of_mouth
-            if pop.contacts.shape[1] and wom > 0:
-                via = self.learned[pop.contacts].min(axis=1) + self.rng.exponential(1 / wom, pop.n)
-                self.learned = np.where(addressed, self.learned, via)
+            self.learned = A.hear_of_deciding_meeting(
+                self.pop, self.learned, addressed, self.behaviour.word_of_mouth, self.rng
+            )
         self.notified_day = self.time
         self.trace.day["notified"] = self.time
         self.schedule_event(self.consult, after=self.organizer.choices.notice_days)
@@ -316,7 +314,7 @@ class ConsultationModel(mesa.Model):
     def publicize(self) -> None:
         self.trace.day["publicized"] = self.time
         channels = self.organizer.choices.publicity_channels or ["bulletin"]
-        self.told_result |= Resident.learn_days(self, channels) <= RESULT_DAYS
+        self.told_result |= self._learn_days(channels) <= RESULT_DAYS
         self.schedule_event(self.feedback, after=1)
 
     def feedback(self) -> None:
@@ -333,7 +331,7 @@ class ConsultationModel(mesa.Model):
         if "stakeholders" in targets:
             self.told_result |= affected & self.invited
         if "residents" in targets and trace.day.get("publicized") is None:
-            self.told_result |= Resident.learn_days(self, ["bulletin"]) <= RESULT_DAYS
+            self.told_result |= self._learn_days(["bulletin"]) <= RESULT_DAYS
         side = 1.0 if trace.adopted else -1.0
         dissent = self.attended & (side * self.pop.opinion < -self.behaviour.abstain)
         trace.dissenters = int(dissent.sum())
@@ -347,66 +345,39 @@ class ConsultationModel(mesa.Model):
         self.running = False
 
     # -- helpers for the steps ------------------------------------------------------------------
-    def _invitees(self) -> np.ndarray:
-        pop, form = self.pop, self.form
-        group_ok = self.organizer.invites(self.spec.group_ids)[pop.group]
-        if form.invite == "owners":
-            return group_ok & pop.owner
-        if form.deciding is not None and form.invite == "adults":
-            return np.ones(pop.n, dtype=bool)  # the electorate is everyone entitled
-        if form.invite in ("adults", "open", "units"):
-            return group_ok.copy()
-        if form.invite == "representatives":
-            return np.zeros(pop.n, dtype=bool)
-        # delegates: a few residents per invited group, those with most at stake or standing.
-        score = np.abs(pop.stake) + 0.5 * pop.status + 0.3 * self.rng.random(pop.n)
-        chosen = np.zeros(pop.n, dtype=bool)
-        order = np.lexsort((-score, pop.group))
-        starts = np.searchsorted(pop.group[order], pop.group[order], side="left")
-        rank = np.arange(pop.n) - starts
-        chosen[order[rank < form.seats_per_group]] = True
-        self.delegates = chosen & group_ok
-        if form.public_audience:  # a hearing is public: anyone addressed may come and listen
-            return group_ok.copy()
-        return self.delegates
+    def _learn_days(self, channels: list[str]) -> np.ndarray:
+        return A.learn_days(self.pop, channels, self.spec.setting, self.behaviour, self.rng)
 
     def _attend(self) -> None:
-        """Who comes: the form's invitees, by notice received, propensity and neighbours.
-
-        An online platform stays open ``duration_days``: one can join on any of them, so the slack
-        is the notice plus the days it is open. Delegates are asked in person (they know at once)
-        and come as often as the notice lets them arrange it (``rep_attend`` × feasibility).
-        """
-        form, choices, b = self.form, self.organizer.choices, self.behaviour
-        notice = float(choices.notice_days)
-        slack = notice - self.learned
-        if form.online:
-            slack = slack + form.duration_days - 1
-        asked = self.delegates
-        slack = np.where(asked, notice, slack)
-        p = Resident.propensity(self, form, slack, b.assembly_base if form.deciding else 0.0)
-        if form.invite == "delegates":
-            feasible = 1.0 - np.exp(-notice / b.rep_plan_days) if notice > 0 else 0.0
-            others = p if form.public_audience else 0.0
-            p = np.where(asked, np.maximum(p, b.rep_attend * feasible), others)
-        eligible = self.invited & (p > 0)
-        self.attended = Resident.decide_attendance(self, p, eligible, form.online) & eligible
+        """Who comes (:func:`xsim.attendance.consultation_attendance`), who knew in time, and
+        which representatives sit (:func:`xsim.attendance.representatives_present`)."""
+        notice = float(self.organizer.choices.notice_days)
+        self.attended = A.consultation_attendance(
+            self.pop,
+            self.form,
+            self.behaviour,
+            self.spec.setting,
+            self.spec.population.units,
+            self.invited,
+            self.delegates,
+            self.learned,
+            notice,
+            self.rng,
+        )
         addressed = np.isfinite(self.learned)
         in_time = self.learned <= notice - 1
         self.trace.informed_in_time = float(in_time[addressed].mean()) if addressed.any() else 0.0
-        self.trace.reps_present = self._reps_present()
+        if self.form.with_representatives and self.representatives:
+            self.trace.reps_present = A.representatives_present(
+                np.array(self.representatives.get("group"), dtype=int),
+                self.organizer.invites(self.spec.group_ids),
+                notice,
+                self.behaviour,
+                self.rng,
+            )
+        else:
+            self.trace.reps_present = np.zeros(len(self.representatives), dtype=bool)
         self.datacollector.collect(self)
-
-    def _reps_present(self) -> np.ndarray:
-        if not (self.form.with_representatives and self.representatives):
-            return np.zeros(len(self.representatives), dtype=bool)
-        invited = self.organizer.invites(self.spec.group_ids)
-        slack = float(self.organizer.choices.notice_days)
-        feasible = 1.0 - np.exp(-slack / self.behaviour.rep_plan_days) if slack > 0 else 0.0
-        ok = invited[np.array(self.representatives.get("group"), dtype=int)]
-        return ok & (
-            self.rng.random(len(self.representatives)) < self.behaviour.rep_attend * feasible
-        )
 
     def _voices(self) -> dict[str, np.ndarray]:
         """Everyone who speaks or listens at the consultation, as arrays (one entry per voice).
@@ -720,9 +691,7 @@ class ConsultationModel(mesa.Model):
         vote; adopted with ≥ ⅔ of ALL members in favour."""
         pop = self.pop
         present = self.attended.copy() if same_meeting else self._assembly_turnout()
-        household_here = np.maximum.reduceat(present, pop.household_start)[pop.household]
-        proxy = household_here & (self.rng.random(pop.n) < self.behaviour.members_proxy)
-        taking_part = present | proxy
+        taking_part = present | A.proxies(pop, present, self.behaviour.members_proxy, self.rng)
         return {
             "members": pop.n,
             "present": int(taking_part.sum()),
@@ -745,7 +714,8 @@ class ConsultationModel(mesa.Model):
         """Civil Code art. 278: ⅔ of area and of owners vote; special ¾ / ordinary > ½ of both."""
         pop = self.pop
         owners = pop.household_owner
-        voting = owners & self._assembly_turnout_households(canvass=True)
+        canvass = self.behaviour.owners_canvass
+        voting = owners & A.households_turnout(pop, self._assembly_turnout(), canvass, self.rng)
         agree = voting & (pop.household_mean(pop.opinion) > self.behaviour.abstain)
         a = {
             "members": int(owners.sum()),
@@ -759,27 +729,28 @@ class ConsultationModel(mesa.Model):
         return a
 
     def _assembly_turnout(self) -> np.ndarray:
-        form = F.FORMS[
-            "villagers_meeting" if self.spec.setting == "village" else "residents_meeting"
-        ]
-        slack = self.organizer.choices.assembly_notice_days - Resident.learn_days(
-            self, self.organizer.choices.notice_channels
+        """Adults at a separately convened villagers' or residents' meeting."""
+        kind = "villagers_meeting" if self.spec.setting == "village" else "residents_meeting"
+        choices = self.organizer.choices
+        return A.assembly_turnout(
+            self.pop,
+            F.FORMS[kind],
+            self.behaviour,
+            self.spec.setting,
+            self.spec.population.units,
+            choices.assembly_notice_days,
+            choices.notice_channels,
+            self.attended,
+            self.rng,
         )
-        p = Resident.propensity(self, form, slack, self.behaviour.assembly_base)
-        # The electorate is everyone entitled, whoever was invited to the consultation.
-        return Resident.decide_attendance(self, p, p > 0) | self.attended
-
-    def _assembly_turnout_households(self, canvass: bool) -> np.ndarray:
-        present = self._assembly_turnout()
-        hh = np.maximum.reduceat(present, self.pop.household_start)
-        if canvass:
-            hh |= self.rng.random(hh.size) < self.behaviour.owners_canvass
-        return hh
 
     def _assembly_reps(self) -> np.ndarray:
-        slack = float(self.organizer.choices.assembly_notice_days)
-        feasible = 1.0 - np.exp(-slack / self.behaviour.rep_plan_days) if slack > 0 else 0.0
-        return self.rng.random(len(self.representatives)) < self.behaviour.rep_attend * feasible
+        return A.assembly_representatives(
+            len(self.representatives),
+            float(self.organizer.choices.assembly_notice_days),
+            self.behaviour,
+            self.rng,
+        )
 
     def _supervision_notices(self) -> bool:
         committees = self.organizations.select(lambda o: o.role == "supervision_committee")

@@ -14,11 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from xsim.agents import RECORD_CHANNELS
 from xsim.records import CaseRecord, record_from_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     from xsim.model import ConsultationModel
+
+# The record's ``results.channels`` vocabulary; other channels are recorded as "other".
+RECORD_CHANNELS = {
+    "bulletin",
+    "publication",
+    "online_forum",
+    "mass_work_system",
+    "meeting",
+    "wechat",
+}
 
 
 @dataclass
