@@ -315,12 +315,12 @@ def test_representatives_carry_their_households_mean_and_their_own_view():
 )
 def test_deliberation_uses_the_validated_kernels(monkeypatch, name, form, kernel):
     import xsim.attendance
-    import xsim.model
+    import xsim.talk
 
     calls = []
-    original = getattr(xsim.model, kernel)
+    original = getattr(xsim.talk, kernel)
     monkeypatch.setattr(
-        xsim.model, kernel, lambda *a, **k: calls.append(kernel) or original(*a, **k)
+        xsim.talk, kernel, lambda *a, **k: calls.append(kernel) or original(*a, **k)
     )
     cascade = xsim.attendance.threshold_cascade
     monkeypatch.setattr(
@@ -362,3 +362,38 @@ def test_perceived_fairness_components():
     assert (parts["voice"][left_out] == 0).all() and (parts["neutrality"][left_out] == 0).all()
     # those invited and heard feel it fairer than the group left out
     assert fair[m.heard].mean() > fair[left_out].mean() + 0.3
+
+
+def test_every_form_structure_is_registered_once_in_the_talk_registry():
+    from typing import get_args
+
+    from xsim.forms import FORMS, Structure
+    from xsim.talk import STRUCTURES
+
+    assert set(STRUCTURES) == set(get_args(Structure))
+    assert {f.structure for f in FORMS.values()} <= set(STRUCTURES)
+
+
+def test_a_new_talk_structure_is_added_in_one_place(monkeypatch):
+    """Registering a function under a new name is all a form needs to use it."""
+    import dataclasses
+
+    import xsim.talk as T
+    from xsim.forms import FORMS
+    from xsim.scenario import load_scenario
+
+    monkeypatch.setattr(T, "STRUCTURES", dict(T.STRUCTURES))
+    seen = []
+
+    @T.structure("silent")
+    def silent(room, v, x0):
+        seen.append(x0.size)
+        return x0.copy(), np.zeros(x0.size, dtype=bool), np.zeros(x0.size, dtype=int)
+
+    form = dataclasses.replace(FORMS["council"], structure="silent")
+    room = T.Room(form, load_scenario("village_road").behaviour, True, np.random.default_rng(0))
+    x0 = np.array([-0.5, 0.1, 0.7])
+    v = {"voice": np.ones(3), "susceptibility": np.full(3, 0.3), "room": np.zeros(3, dtype=int)}
+    x, speaking = T.deliberate(room, v, x0)
+    assert seen == [3] and not speaking.any()
+    assert np.array_equal(x, x0)  # nobody spoke: no arguments were exchanged

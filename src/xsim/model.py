@@ -26,13 +26,8 @@ from mesa.agent import AgentSet
 from xsim import attendance as A
 from xsim import forms as F
 from xsim import law
+from xsim import talk as T
 from xsim.agents import Expert, Organization, Organizer, Representative, Resident
-from xsim.deliberation import (
-    deffuant,
-    friedkin_johnsen,
-    hegselmann_krause,
-    persuasive_arguments,
-)
 from xsim.errors import InputError
 from xsim.outcome import Outcome, measure
 from xsim.population import build_population
@@ -43,8 +38,6 @@ from xsim.scenario import Scenario, load_scenario
 from xsim.trace import Trace, case_record
 
 NEUTRAL = -1  # "group" of voices that speak for no stakeholder group (committee, experts)
-HOMOPHILY = 2.0  # listeners' preference for like-minded arguments, unmoderated (ASSUMPTION)
-ONLINE_POSTS = 30  # posts a reader of an online thread meets (ASSUMPTION)
 RESULT_DAYS = 7  # days a posted result is noticed by those it reaches (ASSUMPTION)
 COMMITTEE_WEIGHT = 0.5  # weight of the committee's own view when it decides on an opinion
 EXPERT_VOICE = 2.0  # an expert's weight in discussion relative to a resident (ASSUMPTION)
@@ -461,7 +454,8 @@ class ConsultationModel(mesa.Model):
         return NEUTRAL if group_id is None else self.spec.group_ids.index(group_id)
 
     def _deliberate(self, v: dict[str, np.ndarray]) -> None:
-        """Talk under the form's structure (``DELIBERATION``), then persuasive arguments."""
+        """Talk under the form's structure (:data:`xsim.talk.STRUCTURES`), then persuasive
+        arguments (:func:`xsim.talk.argue`)."""
         form, trace = self.form, self.trace
         x0 = v["x"].copy()
         n = x0.size
@@ -470,8 +464,14 @@ class ConsultationModel(mesa.Model):
         if n == 0:
             trace.final, trace.speaking = x0.copy(), np.zeros(0, dtype=bool)
             return
-        x, speaking, rooms = DELIBERATION[form.structure](self, v, x0)
-        x = self._argue(x, v, speaking, rooms)
+        room = T.Room(
+            form=form,
+            behaviour=self.behaviour,
+            facilitated=self.organizer.choices.facilitated,
+            rng=self.rng,
+            record_round=self._record_round,
+        )
+        x, speaking = T.deliberate(room, v, x0)
         self._record_round(form.rounds + 1, x)
         trace.final, trace.speaking = x, speaking
         residents = v["resident"] >= 0
@@ -488,110 +488,6 @@ class ConsultationModel(mesa.Model):
                 if said:
                     spoken_for[r.households] = True
             self.represented |= spoken_for[self.pop.household]
-
-    def _talk_plenary(self, v, x0):
-        b, x = self.behaviour, x0.copy()
-        speaking = np.zeros(x0.size, dtype=bool)
-        for r in range(1, self.form.rounds + 1):
-            now = self._speakers_by_room(v, self.organizer.choices.facilitated)
-            speaking |= now
-            x = F.broadcast_round(
-                x, x0, now, v["voice"], b.epsilon, v["susceptibility"], b.self_weight
-            )
-            self._record_round(r, x)
-        return x, speaking, v["room"]
-
-    def _talk_seated(self, v, x0):
-        b = self.behaviour
-        speaking = F.speakers(
-            self.form,
-            v["voice"],
-            v["group"],
-            self.organizer.choices.facilitated,
-            self.rng,
-            can_speak=v["can_speak"],
-        )
-        body = v["can_speak"]
-        x = x0.copy()
-        w = F.seated_weights(x0[body], v["voice"][body] * speaking[body], b.epsilon, b.self_weight)
-        x[body] = np.clip(friedkin_johnsen(w, x0[body], v["susceptibility"][body]), -1.0, 1.0)
-        if not body.all():  # a hearing's audience: listens to the speakers, is not heard back
-            x[~body] = F.audience_equilibrium(
-                x0[~body],
-                x[speaking],
-                v["voice"][speaking],
-                b.epsilon,
-                v["susceptibility"][~body],
-                b.self_weight,
-            )
-        return x, speaking, np.zeros(x0.size, dtype=int)
-
-    def _talk_small_groups(self, v, x0):
-        b = self.behaviour
-        tables = F.table_offsets(x0.size, self.form.group_size, self.rng)
-        moved, _ = hegselmann_krause(x0 + 3.0 * tables, b.epsilon, max_steps=self.form.rounds)
-        hk = moved - 3.0 * tables
-        x = v["susceptibility"] * hk + (1.0 - v["susceptibility"]) * x0
-        return x, np.ones(x0.size, dtype=bool), tables
-
-    def _talk_threads(self, v, x0):
-        b = self.behaviour
-        moved = deffuant(
-            x0, b.epsilon, b.deffuant_mu, rng=self.rng, steps=self.form.rounds, schedule="matching"
-        )
-        x = v["susceptibility"] * moved + (1.0 - v["susceptibility"]) * x0
-        return x, np.ones(x0.size, dtype=bool), np.zeros(x0.size, dtype=int)
-
-    def _argue(self, x, v, speaking, rooms) -> np.ndarray:
-        """Persuasive arguments (``deliberation.persuasive_arguments``) heard in each room.
-
-        Those who spoke state arguments; everyone in the room listens. Unmoderated, listeners
-        attend to those who think alike (``homophily``); a moderator (or a hearing's procedure)
-        makes them engage with the other side's arguments too (homophily × (1 − facilitation)).
-        Online, a reader meets at most ``ONLINE_POSTS`` posts.
-        """
-        b, rate = self.behaviour, self.behaviour.argument_rate
-        if rate <= 0 or not speaking.any():
-            return x
-        moderated = self.organizer.choices.facilitated or self.form.built_in_turn_taking
-        homophily = HOMOPHILY * ((1.0 - b.facilitation) if moderated else 1.0)
-        listens = np.flatnonzero(v["susceptibility"] > 0)  # organizations, experts hold firm
-        # each room's sources, padded into one table (rooms × most sources in a room)
-        src = np.flatnonzero(speaking)
-        if self.form.online and src.size > ONLINE_POSTS:
-            src = np.sort(self.rng.choice(src, ONLINE_POSTS, replace=False))
-        room_ids, room_of = np.unique(rooms, return_inverse=True)
-        src = src[np.argsort(room_of[src], kind="stable")]
-        per_room = np.bincount(room_of[src], minlength=room_ids.size)
-        slot = np.arange(src.size) - np.repeat(np.cumsum(per_room) - per_room, per_room)
-        table = np.full((room_ids.size, max(int(per_room.max()), 1)), -1, dtype=np.int64)
-        table[room_of[src], slot] = src
-        cand = table[room_of[listens]]
-        heard_x = np.where(cand >= 0, x[np.maximum(cand, 0)], np.nan)
-        heard_w = np.where(cand >= 0, v["voice"][np.maximum(cand, 0)], 0.0)
-        y = x[listens]
-        for _ in range(self.form.rounds):
-            y = persuasive_arguments(
-                y, heard_x, sources_weight=heard_w, homophily=homophily, rate=rate
-            )
-        out = x.copy()
-        out[listens] = x[listens] + v["susceptibility"][listens] * (y - x[listens])
-        return out
-
-    def _speakers_by_room(self, v, facilitated: bool) -> np.ndarray:
-        rooms = v["room"]
-        mask = np.zeros(rooms.size, dtype=bool)
-        for room in np.unique(rooms):  # one per villager group at most
-            here = np.flatnonzero(rooms == room)
-            mask[here] = F.speakers(
-                self.form,
-                v["voice"][here],
-                v["group"][here],
-                facilitated,
-                self.rng,
-                can_speak=v["can_speak"][here],
-            )
-        return mask
 
     def _record_round(self, r: int, x: np.ndarray) -> None:
         self.datacollector.add_table_row(
@@ -924,14 +820,3 @@ def run_once(
 ) -> Outcome:
     """One run, as experiments call it in worker processes (picklable arguments only)."""
     return ConsultationModel(scenario, form=form, rules=rules, rng=seed, overrides=overrides).run()
-
-
-#: How talk is organized, by ``Form.structure``: each returns (opinions after talk, who spoke,
-#: the room each voice listens in). Add a structure here and in ``xsim.forms.Structure``.
-DELIBERATION = {
-    "plenary": ConsultationModel._talk_plenary,
-    "seated": ConsultationModel._talk_seated,
-    "hearing": ConsultationModel._talk_seated,
-    "small_groups": ConsultationModel._talk_small_groups,
-    "threads": ConsultationModel._talk_threads,
-}
