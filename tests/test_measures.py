@@ -2,8 +2,10 @@
 
 ``MOVES`` lists, for each measure, a choice (two variants of one scenario and form, same 30 seeds)
 and the least difference of means it must make. Rule-finding counts (``findings.<CODE>``) move
-under the shortcuts of ``tests/test_model.py::test_each_shortcut_gives_its_code`` and the boundary
-tests of the rules engine; the per-category families (``participation.<category>``,
+under the shortcuts of ``tests/test_model.py::test_a_procedural_shortcut_shows_up_as_its_finding``
+and the boundary tests of the rules engine; they and the verdict's counts (``VERDICT_MOVES``) are
+the rules engine's verdict on the run's record, not measures of the run (``Run.to_dict()`` joins
+them); the per-category families (``participation.<category>``,
 ``fairness.<category>``, ``voice_share.<category>``, ``attendance_share.<category>``) are represented by one member each here and by the patterns of
 ``tests/test_validity.py``.
 """
@@ -198,6 +200,10 @@ MOVES = {
         {},
         0.1,
     ),
+}
+# The verdict's counts (the rules engine's judgement of the run's record, ``Verdict.to_dict()``):
+# not measures of the run, but they too move under a choice (the shortcut that breaks a rule).
+VERDICT_MOVES = {
     "n_violations": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 0.9),
     "n_warnings": ("village_square", "council", {"organizer.invite_respected": False}, {}, 0.9),
     "compliant": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 0.9),
@@ -209,21 +215,23 @@ SAME = {"representativeness_demographic": "talk_day"}
 
 
 def test_every_measure_is_listed():
-    row = run_once("village_road", "council", seed=0, overrides=HH).to_dict()
+    run = run_once("village_road", "council", seed=0, overrides=HH)
+    row = run.outcome.to_dict()
     plain = {
         k
         for k in row
-        if not k.startswith(
-            ("findings.", "participation.", "fairness.", "voice_share.", "attendance_share.")
-        )
+        if not k.startswith(("participation.", "fairness.", "voice_share.", "attendance_share."))
         and k not in ("scenario", "form")
     }
     assert plain <= set(MOVES), sorted(plain - set(MOVES))
+    verdict = run.verdict.to_dict()
+    assert not set(verdict) & set(row)  # the measures carry no finding and no count of findings
+    assert {k for k in verdict if not k.startswith("findings.")} == set(VERDICT_MOVES)
 
 
-@pytest.mark.parametrize("key", sorted(MOVES))
+@pytest.mark.parametrize("key", sorted(MOVES) + sorted(VERDICT_MOVES))
 def test_measure_moves_under_its_choice(key):
-    name, form, a, b, least = MOVES[key]
+    name, form, a, b, least = {**MOVES, **VERDICT_MOVES}[key]
     form_b = b.pop("organizer.form", form) if "organizer.form" in b else SAME.get(key, form)
     b = {k: v for k, v in b.items() if k != "organizer.form"}
     moved = abs(mean_of(name, form_b, b, key) - mean_of(name, form, a, key))

@@ -3,10 +3,14 @@
 The procedure's steps are events on Mesa's schedule: solicit opinions → propose the topic → notify
 the subjects → consult (attendance, deliberation, conclusion) → [notify and hold the deciding
 meeting] → implement → publicize → feedback, explanations, supervision. Later steps are scheduled by
-earlier ones, because what happens next depends on what was concluded. Every run leaves a trace
-that becomes a case record (``.record``), judged by the same rules engine as ``xsim check``
-(``.report``), and an :class:`xsim.outcome.Outcome` of measures.
+earlier ones, because what happens next depends on what was concluded. At the end the model
+builds its read-only run state once (:meth:`ConsultationModel.state`, an
+:class:`xsim.run_state.RunState`); the case record (``.record``, :mod:`xsim.trace`) and the
+measures (:class:`xsim.outcome.Outcome`) are computed from that state, never from the model; the
+record is judged by the same rules engine as ``xsim check`` (``.report``, ``.verdict``).
 
+Who attends is decided in :mod:`xsim.attendance`, how talk goes in :mod:`xsim.talk` (a registry
+of structures by ``Form.structure``); this module keeps the §4 events and the deciding meetings.
 All randomness comes from ``self.rng`` (seeded with ``rng=``); the arithmetic over residents is
 on the arrays of ``self.pop``.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +36,14 @@ from xsim.agents import Expert, Organization, Organizer, Representative, Residen
 from xsim.errors import InputError
 from xsim.outcome import Outcome, measure
 from xsim.population import build_population
+from xsim.records import CaseRecord
 from xsim.representation import choose_representatives
 from xsim.rules import Rulebook, check_record
 from xsim.rules import meetings as mt
+from xsim.run_state import OrganizationSeat, RunState, read_only
 from xsim.scenario import Scenario, load_scenario
 from xsim.trace import Trace, case_record
+from xsim.verdict import Verdict
 
 NEUTRAL = -1  # "group" of voices that speak for no stakeholder group (committee, experts)
 RESULT_DAYS = 7  # days a posted result is noticed by those it reaches (ASSUMPTION)
@@ -389,7 +397,7 @@ class ConsultationModel(mesa.Model):
             r for r, here in zip(self.representatives, self.trace.reps_present, strict=True) if here
         ]
         orgs = self._organizations_present()
-        self.trace.orgs_present = orgs
+        self.trace.orgs_present = [OrganizationSeat(o.role, o.group, o.relevant) for o in orgs]
         rep_x = Representative.positions(self, reps)
         rep_number = [k for k, here in enumerate(self.trace.reps_present) if here]
         # x, voice, group, high status, susceptibility, vote weight, representative number
@@ -679,14 +687,49 @@ class ConsultationModel(mesa.Model):
         )
 
     def run(self) -> Outcome:
+        """Run to the end (once) and return the measures. The run also leaves ``.record`` (its
+        case record), ``.report`` (the rules engine's report on it) and ``.verdict``."""
         if self._outcome is None:
             self.run_until(self.horizon)
-            self.record = case_record(self)
+            state = self.state()
+            self.record = case_record(state)
             self.report = check_record(self.record)
-            self._outcome = measure(self)
+            self.verdict = Verdict.of(self.report)
+            self._outcome = measure(state)
         return self._outcome
 
+    def result(self) -> Run:
+        """The finished run: measures, verdict and record together."""
+        outcome = self.run()
+        return Run(outcome=outcome, verdict=self.verdict, record=self.record)
+
+    def state(self) -> RunState:
+        """The run's state as plain, read-only data: what the record and the measures read."""
+        reps = list(self.representatives)
+        return RunState(
+            spec=self.spec,
+            form=self.form,
+            rulebook=self.rulebook,
+            choices=self.organizer.choices,
+            pop=self.pop,
+            trace=self.trace,
+            invited=read_only(self.invited),
+            attended=read_only(self.attended),
+            heard=read_only(self.heard),
+            spoke=read_only(self.spoke),
+            represented=read_only(self.represented),
+            explained=read_only(self.explained),
+            told_result=read_only(self.told_result),
+            group_invited=self.organizer.invites(self.spec.group_ids),
+            amended=read_only(self.amended),
+            rep_groups=np.array([r.group for r in reps], dtype=np.int64),
+            rep_households=tuple(read_only(r.households) for r in reps),
+            organizations=tuple(self.trace.orgs_present),
+            experts=tuple(e.role for e in self.experts),
+        )
+
     def date(self, day: float | None) -> dt.date | None:
+        """The calendar date of model day ``day`` (day 0 = the scenario's ``start_date``)."""
         return None if day is None else self.spec.start_date + dt.timedelta(days=int(day))
 
 
@@ -811,12 +854,29 @@ def _rulebook(rules: Rulebook | dict | None, base: Rulebook) -> Rulebook:
         ) from None
 
 
+@dataclass(frozen=True)
+class Run:
+    """One finished run: its measures, the rules engine's verdict on its record, and the record.
+
+    ``to_dict()`` is the run's table row: the measures' columns (``Outcome.to_dict()``) followed
+    by the verdict's (``findings.<CODE>``, ``n_violations``, ``n_warnings``, ``compliant``).
+    """
+
+    outcome: Outcome
+    verdict: Verdict
+    record: CaseRecord
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.outcome.to_dict(), **self.verdict.to_dict()}
+
+
 def run_once(
     scenario: Scenario | str,
     form: str | None = None,
     rules: Rulebook | dict | None = None,
     seed: int = 0,
     overrides: dict[str, Any] | None = None,
-) -> Outcome:
+) -> Run:
     """One run, as experiments call it in worker processes (picklable arguments only)."""
-    return ConsultationModel(scenario, form=form, rules=rules, rng=seed, overrides=overrides).run()
+    model = ConsultationModel(scenario, form=form, rules=rules, rng=seed, overrides=overrides)
+    return model.result()
