@@ -13,6 +13,7 @@ same people in the same order.
 - :func:`decide_attendance` — own wish, then neighbours' example (Granovetter cascade).
 - :func:`consultation_attendance` — the consultation's attendees (combines the above).
 - :func:`representatives_present` / :func:`assembly_representatives` — seated representatives.
+- :func:`respected_present` — respected figures (§2.e) the organizer asked.
 - :func:`assembly_turnout` / :func:`households_turnout` / :func:`proxies` — the deciding meeting.
 """
 
@@ -269,6 +270,16 @@ def representatives_present(
     feasible = feasibility(notice_days, behaviour.rep_plan_days)
     ok = group_invited[rep_groups]
     return ok & (rng.random(rep_groups.size) < behaviour.rep_attend * feasible)
+
+
+def respected_present(
+    invited: int, notice_days: float, behaviour: Behaviour, rng: np.random.Generator
+) -> int:
+    """How many of the ``invited`` respected figures (§2.e: veterans, deputies …, asked in person)
+    come: each like a delegate asked in person, with chance ``rep_attend`` × feasibility of the
+    notice (ASSUMPTION). One uniform per figure asked."""
+    feasible = feasibility(notice_days, behaviour.rep_plan_days)
+    return int((rng.random(invited) < behaviour.rep_attend * feasible).sum())
 
 
 def assembly_representatives(

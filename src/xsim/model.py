@@ -63,6 +63,9 @@ class ConsultationModel(mesa.Model):
         overrides: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(rng=rng)
+        # Respected figures' coming is drawn from a stream of its own, spawned from the run's
+        # seed, so that it changes no other draw of the run.
+        self.respected_rng = self.rng.spawn(1)[0]
         spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         spec = spec.with_overrides(overrides)
         # Mesa's Model already has a ``scenario`` attribute (its own experimental class).
@@ -350,8 +353,9 @@ class ConsultationModel(mesa.Model):
         return A.learn_days(self.pop, channels, self.spec.setting, self.behaviour, self.rng)
 
     def _attend(self) -> None:
-        """Who comes (:func:`xsim.attendance.consultation_attendance`), who knew in time, and
-        which representatives sit (:func:`xsim.attendance.representatives_present`)."""
+        """Who comes (:func:`xsim.attendance.consultation_attendance`), who knew in time, which
+        representatives sit (:func:`xsim.attendance.representatives_present`) and how many of the
+        respected figures asked come (:func:`xsim.attendance.respected_present`)."""
         notice = float(self.organizer.choices.notice_days)
         self.attended = A.consultation_attendance(
             self.pop,
@@ -378,6 +382,11 @@ class ConsultationModel(mesa.Model):
             )
         else:
             self.trace.reps_present = np.zeros(len(self.representatives), dtype=bool)
+        choices = self.organizer.choices
+        asked = self.spec.representatives.respected if choices.invite_respected else 0
+        self.trace.respected_present = A.respected_present(
+            asked, notice, self.behaviour, self.respected_rng
+        )
         self.datacollector.collect(self)
 
     def _voices(self) -> dict[str, np.ndarray]:

@@ -36,6 +36,7 @@ class Trace:
     day: dict[str, float] = field(default_factory=dict)
     informed_in_time: float = 0.0
     reps_present: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    respected_present: int = 0  # respected figures (§2.e) who came
     orgs_present: list = field(default_factory=list)  # OrganizationSeat of those present
     voices: dict[str, np.ndarray] = field(default_factory=dict)
     initial: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -173,10 +174,8 @@ def participants(state: RunState) -> list[dict[str, Any]]:
         out.append(entry)
     for role in state.experts:
         out.append({"role": role})
-    if state.choices.invite_respected and spec.representatives.respected > 0:
-        out.append(
-            {"role": "veteran", "respected": True, "count": int(spec.representatives.respected)}
-        )
+    if trace.respected_present:  # those who came, not those asked
+        out.append({"role": "veteran", "respected": True, "count": int(trace.respected_present)})
     return out
 
 
