@@ -239,3 +239,76 @@ def test_measure_moves_under_its_choice(key):
         assert moved > 0.05, (key, moved)
     else:
         assert moved >= least, (key, moved)
+
+
+# -- the verdict: every rule code a run can produce, and the choice that produces it ----------------
+
+LATE = {
+    "organizer.publicize_days": 60,
+    "organizer.feedback_to": ["subjects"],
+    "organizer.explain_dissenters": 0.0,
+    "organizations.3.detect": 0.0,  # nobody watching
+}
+# code: (scenario, form, choice); the code must fire in at least one of five seeds.
+FINDING_CHOICES = {
+    "GUAR-SUBSIDY": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.subsidies": {"paid": True, "decided_by_meeting": False, "publicized": True}},
+    ),
+    "PROC-ASSEMBLY-NOTICE": ("village_road", "council", {"organizer.assembly_notice_days": 9}),
+    "PROC-BODY": ("land_compensation", "villagers_meeting", {}),
+    "PROC-ESCALATE": ("village_road", "council", {"organizer.escalate": False}),
+    "PROC-HEARING": ("elevator_retrofit", "owners", {"topic.wide_impact": True}),
+    "PROC-NOTICE": ("elevator_retrofit", "owners", {"organizer.notice_days": 2}),
+    "PROC-QUORUM": ("village_rules", "villagers_meeting", {}),
+    "RES-EXPLAIN": ("elevator_retrofit", "owners", LATE),
+    "RES-FEEDBACK": ("pocket_park", "compound", LATE),
+    "RES-IMPLEMENT": ("village_road", "council", {"organizer.implement": False}),
+    "RES-LEGAL": (
+        "village_road",
+        "talk_day",
+        {"topic.violates_law": True, "organizations.3.detect": 0.0},
+    ),
+    "RES-PUBLICIZE": ("pocket_park", "compound", LATE),
+    "RES-REPORT": (
+        "elevator_retrofit",
+        "owners",
+        {"topic.commissioned_by": "township", "organizer.report_to_commissioner": False},
+    ),
+    "RES-RESPONSE": ("township_waste_fee", "council", {"topic.commissioner_responds": False}),
+    "SUBJ-EXPERT": ("elevator_retrofit", "owners", {"organizer.experts": False}),
+    "SUBJ-IRRELEVANT": ("elevator_retrofit", "council", {"organizations.2.relevant": False}),
+    "SUBJ-LEAD": ("elevator_retrofit", "owners", {"lead": "township"}),
+    "SUBJ-MISSING": ("elevator_retrofit", "owners", {"organizer.invite_groups": ["upper"]}),
+    "SUBJ-RESPECTED": ("elevator_retrofit", "owners", {"organizer.invite_respected": False}),
+    "TOPIC-JOINT": (
+        "elevator_retrofit",
+        "owners",
+        {"topic.proposed_by": {"kind": "joint_residents", "signatures": 10}},
+    ),
+    "TOPIC-SCOPE": ("elevator_retrofit", "owners", {"topic.categories": []}),
+    "TOPIC-SOLICIT": ("elevator_retrofit", "owners", {"organizer.solicit_opinions": False}),
+}
+# Codes no organizer's choice in a simulated run produces, and why; the rules engine's boundary
+# tests (tests/test_rules_boundaries.py) trigger them on records.
+NOT_FROM_A_RUN = {
+    "PROC-MAJORITY": "the model adopts only with the majority the law requires (meeting_decision)",
+    "PROC-ELECTORATE": "the model's deciding meetings count everyone entitled",
+    "PROC-HEARD": "the bundled forms' turns reach every group present (rare in a run)",
+}
+
+
+def test_every_rule_code_is_listed_with_a_choice_or_a_reason():
+    from xsim.rules import RULES
+
+    assert set(FINDING_CHOICES) | set(NOT_FROM_A_RUN) == set(RULES)
+    assert not set(FINDING_CHOICES) & set(NOT_FROM_A_RUN)
+
+
+@pytest.mark.parametrize("code", sorted(FINDING_CHOICES))
+def test_each_rule_code_fires_under_its_choice(code):
+    name, form, choice = FINDING_CHOICES[code]
+    ov = {**HH, **choice}
+    fired = [run_once(name, form, seed=s, overrides=ov).verdict.findings[code] for s in range(5)]
+    assert any(fired), code
