@@ -23,13 +23,13 @@ import json, sys
 from xsim.model import ConsultationModel
 from xsim.records import record_to_yaml
 m = ConsultationModel(sys.argv[1], form=sys.argv[2], rng=int(sys.argv[3]))
-print(json.dumps({"outcome": m.run().to_dict(), "record": record_to_yaml(m.record)}))
+print(json.dumps({"outcome": m.result().to_dict(), "record": record_to_yaml(m.record)}))
 """
 
 
 def snapshot(name, form, seed) -> dict:
     m = ConsultationModel(name, form=form, rng=seed)
-    return {"outcome": m.run().to_dict(), "record": record_to_yaml(m.record)}
+    return {"outcome": m.result().to_dict(), "record": record_to_yaml(m.record)}
 
 
 @pytest.mark.parametrize(("name", "form", "seed"), CASES)

@@ -2,8 +2,10 @@
 
 ``MOVES`` lists, for each measure, a choice (two variants of one scenario and form, same 30 seeds)
 and the least difference of means it must make. Rule-finding counts (``findings.<CODE>``) move
-under the shortcuts of ``tests/test_model.py::test_each_shortcut_gives_its_code`` and the boundary
-tests of the rules engine; the per-category families (``participation.<category>``,
+under the shortcuts of ``tests/test_model.py::test_a_procedural_shortcut_shows_up_as_its_finding``
+and the boundary tests of the rules engine; they and the verdict's counts (``VERDICT_MOVES``) are
+the rules engine's verdict on the run's record, not measures of the run (``Run.to_dict()`` joins
+them); the per-category families (``participation.<category>``,
 ``fairness.<category>``, ``voice_share.<category>``, ``attendance_share.<category>``) are represented by one member each here and by the patterns of
 ``tests/test_validity.py``.
 """
@@ -198,6 +200,10 @@ MOVES = {
         {},
         0.1,
     ),
+}
+# The verdict's counts (the rules engine's judgement of the run's record, ``Verdict.to_dict()``):
+# not measures of the run, but they too move under a choice (the shortcut that breaks a rule).
+VERDICT_MOVES = {
     "n_violations": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 0.9),
     "n_warnings": ("village_square", "council", {"organizer.invite_respected": False}, {}, 0.9),
     "compliant": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 0.9),
@@ -209,21 +215,23 @@ SAME = {"representativeness_demographic": "talk_day"}
 
 
 def test_every_measure_is_listed():
-    row = run_once("village_road", "council", seed=0, overrides=HH).to_dict()
+    run = run_once("village_road", "council", seed=0, overrides=HH)
+    row = run.outcome.to_dict()
     plain = {
         k
         for k in row
-        if not k.startswith(
-            ("findings.", "participation.", "fairness.", "voice_share.", "attendance_share.")
-        )
+        if not k.startswith(("participation.", "fairness.", "voice_share.", "attendance_share."))
         and k not in ("scenario", "form")
     }
     assert plain <= set(MOVES), sorted(plain - set(MOVES))
+    verdict = run.verdict.to_dict()
+    assert not set(verdict) & set(row)  # the measures carry no finding and no count of findings
+    assert {k for k in verdict if not k.startswith("findings.")} == set(VERDICT_MOVES)
 
 
-@pytest.mark.parametrize("key", sorted(MOVES))
+@pytest.mark.parametrize("key", sorted(MOVES) + sorted(VERDICT_MOVES))
 def test_measure_moves_under_its_choice(key):
-    name, form, a, b, least = MOVES[key]
+    name, form, a, b, least = {**MOVES, **VERDICT_MOVES}[key]
     form_b = b.pop("organizer.form", form) if "organizer.form" in b else SAME.get(key, form)
     b = {k: v for k, v in b.items() if k != "organizer.form"}
     moved = abs(mean_of(name, form_b, b, key) - mean_of(name, form, a, key))
@@ -231,3 +239,76 @@ def test_measure_moves_under_its_choice(key):
         assert moved > 0.05, (key, moved)
     else:
         assert moved >= least, (key, moved)
+
+
+# -- the verdict: every rule code a run can produce, and the choice that produces it ----------------
+
+LATE = {
+    "organizer.publicize_days": 60,
+    "organizer.feedback_to": ["subjects"],
+    "organizer.explain_dissenters": 0.0,
+    "organizations.3.detect": 0.0,  # nobody watching
+}
+# code: (scenario, form, choice); the code must fire in at least one of five seeds.
+FINDING_CHOICES = {
+    "GUAR-SUBSIDY": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.subsidies": {"paid": True, "decided_by_meeting": False, "publicized": True}},
+    ),
+    "PROC-ASSEMBLY-NOTICE": ("village_road", "council", {"organizer.assembly_notice_days": 9}),
+    "PROC-BODY": ("land_compensation", "villagers_meeting", {}),
+    "PROC-ESCALATE": ("village_road", "council", {"organizer.escalate": False}),
+    "PROC-HEARING": ("elevator_retrofit", "owners", {"topic.wide_impact": True}),
+    "PROC-NOTICE": ("elevator_retrofit", "owners", {"organizer.notice_days": 2}),
+    "PROC-QUORUM": ("village_rules", "villagers_meeting", {}),
+    "RES-EXPLAIN": ("elevator_retrofit", "owners", LATE),
+    "RES-FEEDBACK": ("pocket_park", "compound", LATE),
+    "RES-IMPLEMENT": ("village_road", "council", {"organizer.implement": False}),
+    "RES-LEGAL": (
+        "village_road",
+        "talk_day",
+        {"topic.violates_law": True, "organizations.3.detect": 0.0},
+    ),
+    "RES-PUBLICIZE": ("pocket_park", "compound", LATE),
+    "RES-REPORT": (
+        "elevator_retrofit",
+        "owners",
+        {"topic.commissioned_by": "township", "organizer.report_to_commissioner": False},
+    ),
+    "RES-RESPONSE": ("township_waste_fee", "council", {"topic.commissioner_responds": False}),
+    "SUBJ-EXPERT": ("elevator_retrofit", "owners", {"organizer.experts": False}),
+    "SUBJ-IRRELEVANT": ("elevator_retrofit", "council", {"organizations.2.relevant": False}),
+    "SUBJ-LEAD": ("elevator_retrofit", "owners", {"lead": "township"}),
+    "SUBJ-MISSING": ("elevator_retrofit", "owners", {"organizer.invite_groups": ["upper"]}),
+    "SUBJ-RESPECTED": ("elevator_retrofit", "owners", {"organizer.invite_respected": False}),
+    "TOPIC-JOINT": (
+        "elevator_retrofit",
+        "owners",
+        {"topic.proposed_by": {"kind": "joint_residents", "signatures": 10}},
+    ),
+    "TOPIC-SCOPE": ("elevator_retrofit", "owners", {"topic.categories": []}),
+    "TOPIC-SOLICIT": ("elevator_retrofit", "owners", {"organizer.solicit_opinions": False}),
+}
+# Codes no organizer's choice in a simulated run produces, and why; the rules engine's boundary
+# tests (tests/test_rules_boundaries.py) trigger them on records.
+NOT_FROM_A_RUN = {
+    "PROC-MAJORITY": "the model adopts only with the majority the law requires (meeting_decision)",
+    "PROC-ELECTORATE": "the model's deciding meetings count everyone entitled",
+    "PROC-HEARD": "the bundled forms' turns reach every group present (rare in a run)",
+}
+
+
+def test_every_rule_code_is_listed_with_a_choice_or_a_reason():
+    from xsim.rules import RULES
+
+    assert set(FINDING_CHOICES) | set(NOT_FROM_A_RUN) == set(RULES)
+    assert not set(FINDING_CHOICES) & set(NOT_FROM_A_RUN)
+
+
+@pytest.mark.parametrize("code", sorted(FINDING_CHOICES))
+def test_each_rule_code_fires_under_its_choice(code):
+    name, form, choice = FINDING_CHOICES[code]
+    ov = {**HH, **choice}
+    fired = [run_once(name, form, seed=s, overrides=ov).verdict.findings[code] for s in range(5)]
+    assert any(fired), code

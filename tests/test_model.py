@@ -16,6 +16,9 @@ from xsim.outcome import Outcome
 from xsim.records import CaseRecord, record_from_dict
 from xsim.rules import RULES, check_record
 from xsim.trace import record_dict
+from xsim.verdict import Verdict
+
+VERDICT_COLUMNS = {"n_violations", "n_warnings", "compliant"}
 
 
 def run(name="elevator_retrofit", form=None, seed=0, **overrides):
@@ -100,7 +103,7 @@ def test_unknown_form_and_unknown_rule_are_input_errors():
 def test_every_run_writes_a_valid_record_judged_by_the_rules_engine():
     m = run()
     assert isinstance(m.record, CaseRecord)
-    again = record_from_dict(record_dict(m))
+    again = record_from_dict(record_dict(m.state()))
     assert again == m.record
     assert check_record(m.record).to_dict() == m.report.to_dict()
     assert m.record.consultation.forms == ["owners"]
@@ -240,8 +243,12 @@ def test_villagers_meeting_decides_by_organic_law_22(seed):
 
 def test_outcome_is_flat_json_ready_with_every_finding_code():
     out = run_once("village_road", "online", seed=4)
-    assert isinstance(out, Outcome)
+    assert isinstance(out.outcome, Outcome) and isinstance(out.verdict, Verdict)
     row = out.to_dict()
+    assert list(row) == list(out.outcome.to_dict()) + list(out.verdict.to_dict())
+    # the measures are the run's; the findings are the rules engine's verdict on its record
+    assert not any(k.startswith("findings.") or k in VERDICT_COLUMNS for k in out.outcome.to_dict())
+    assert out.verdict == Verdict.of(check_record(out.record))
     json.dumps(row, allow_nan=False)
     assert all(not isinstance(v, dict | list) for v in row.values())
     for code in RULES:
@@ -285,7 +292,7 @@ def test_run_once_is_picklable_and_matches_the_model():
     a = run_once("elevator_retrofit", "compound", seed=9, overrides={"organizer.notice_days": 4})
     b = ConsultationModel(
         "elevator_retrofit", form="compound", rng=9, overrides={"organizer.notice_days": 4}
-    ).run()
+    ).result()
     assert a.to_dict() == b.to_dict()
 
 
@@ -314,17 +321,17 @@ def test_representatives_carry_their_households_mean_and_their_own_view():
     ],
 )
 def test_deliberation_uses_the_validated_kernels(monkeypatch, name, form, kernel):
-    import xsim.agents
-    import xsim.model
+    import xsim.attendance
+    import xsim.talk
 
     calls = []
-    original = getattr(xsim.model, kernel)
+    original = getattr(xsim.talk, kernel)
     monkeypatch.setattr(
-        xsim.model, kernel, lambda *a, **k: calls.append(kernel) or original(*a, **k)
+        xsim.talk, kernel, lambda *a, **k: calls.append(kernel) or original(*a, **k)
     )
-    cascade = xsim.agents.threshold_cascade
+    cascade = xsim.attendance.threshold_cascade
     monkeypatch.setattr(
-        xsim.agents, "threshold_cascade", lambda t: calls.append("cascade") or cascade(t)
+        xsim.attendance, "threshold_cascade", lambda t: calls.append("cascade") or cascade(t)
     )
     run(name, form=form, seed=2)
     assert kernel in calls
@@ -349,9 +356,9 @@ def test_perceived_fairness_components():
         seed=7,
         **{"organizer.invite_groups": ["along", "distant"]},
     )
-    fair = perceived_fairness(m)
+    fair = perceived_fairness(m.state())
     assert fair.min() >= 0 and fair.max() <= 1
-    parts = fairness_components(m)
+    parts = fairness_components(m.state())
     assert set(parts) == set(FAIRNESS_WEIGHTS)
     assert sum(FAIRNESS_WEIGHTS.values()) == pytest.approx(1.0)
     for k, part in parts.items():
@@ -362,3 +369,95 @@ def test_perceived_fairness_components():
     assert (parts["voice"][left_out] == 0).all() and (parts["neutrality"][left_out] == 0).all()
     # those invited and heard feel it fairer than the group left out
     assert fair[m.heard].mean() > fair[left_out].mean() + 0.3
+
+
+def test_every_form_structure_is_registered_once_in_the_talk_registry():
+    from typing import get_args
+
+    from xsim.forms import FORMS, Structure
+    from xsim.talk import STRUCTURES
+
+    assert set(STRUCTURES) == set(get_args(Structure))
+    assert {f.structure for f in FORMS.values()} <= set(STRUCTURES)
+
+
+def test_a_new_talk_structure_is_added_in_one_place(monkeypatch):
+    """Registering a function under a new name is all a form needs to use it."""
+    import dataclasses
+
+    import xsim.talk as T
+    from xsim.forms import FORMS
+    from xsim.scenario import load_scenario
+
+    monkeypatch.setattr(T, "STRUCTURES", dict(T.STRUCTURES))
+    seen = []
+
+    @T.structure("silent")
+    def silent(room, v, x0):
+        seen.append(x0.size)
+        return x0.copy(), np.zeros(x0.size, dtype=bool), np.zeros(x0.size, dtype=int)
+
+    form = dataclasses.replace(FORMS["council"], structure="silent")
+    room = T.Room(form, load_scenario("village_road").behaviour, True, np.random.default_rng(0))
+    x0 = np.array([-0.5, 0.1, 0.7])
+    v = {"voice": np.ones(3), "susceptibility": np.full(3, 0.3), "room": np.zeros(3, dtype=int)}
+    x, speaking = T.deliberate(room, v, x0)
+    assert seen == [3] and not speaking.any()
+    assert np.array_equal(x, x0)  # nobody spoke: no arguments were exchanged
+
+
+# -- the run state ----------------------------------------------------------------------------------
+
+
+def test_record_and_measures_are_computed_from_the_read_only_run_state():
+    import dataclasses
+
+    from xsim.outcome import measure
+    from xsim.run_state import RunState
+    from xsim.trace import case_record
+
+    m = run("village_road", form="representatives_meeting", seed=3)
+    state = m.state()
+    assert isinstance(state, RunState)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        state.attended = np.zeros(0, dtype=bool)
+    with pytest.raises(ValueError):
+        state.attended[0] = not state.attended[0]  # a view that cannot be written through
+    assert m.attended.flags.writeable  # … of the model's own array, which stays writable
+    assert measure(state) == m.run()
+    assert case_record(state) == m.record
+    assert state.n_representatives == len(m.representatives)
+
+
+def test_trace_and_outcome_do_not_import_the_model():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, xsim.trace, xsim.outcome, xsim.run_state, xsim.verdict;"
+        "print(sorted(k for k in sys.modules if k in ('xsim.model', 'xsim.agents')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_record_lists_the_respected_figures_who_came_not_those_asked():
+    """§2.e / SUBJ-RESPECTED: the record counts respected figures present. Asked at a day's
+    notice they often cannot come, and then the warning fires; at a week's notice it rarely does."""
+
+    def runs(notice):
+        ov = {"organizer.notice_days": notice, "population.households": 60}
+        return [run("village_square", form="council", seed=s, **ov) for s in range(30)]
+
+    asked = run("village_square", form="council").spec.representatives.respected
+    short, usual = runs(1), runs(7)
+    for m in short + usual:
+        listed = sum(p.count for p in m.record.participants if p.respected)
+        assert listed == m.trace.respected_present <= asked
+        assert ("SUBJ-RESPECTED" in codes(m)) == (listed == 0)
+    fired_short = np.mean(["SUBJ-RESPECTED" in codes(m) for m in short])
+    fired_usual = np.mean(["SUBJ-RESPECTED" in codes(m) for m in usual])
+    # Measured: 0.17 at a day's notice (theory: (1 − 0.85·(1 − e^−½))³ ≈ 0.30), 0.00 at a week's.
+    assert fired_short >= 0.1 and fired_usual <= 0.05 and fired_short > fired_usual

@@ -160,7 +160,7 @@ def models(name: str, form: str | None = None, **overrides) -> tuple[Consultatio
 
 
 def rows(name: str, form: str | None = None, **overrides) -> list[dict]:
-    return [m.run().to_dict() for m in models(name, form, **overrides)]
+    return [m.result().to_dict() for m in models(name, form, **overrides)]
 
 
 def rate(rs: list[dict], code: str) -> float:
@@ -198,13 +198,16 @@ def heard_vs_left_out(name, gid, invited, form=None):
 def fairness_gain(heard, left, gid: str) -> np.ndarray:
     key = f"fairness.group.{gid}"
     return np.array(
-        [a.run().to_dict()[key] - b.run().to_dict()[key] for a, b in zip(heard, left, strict=True)]
+        [
+            a.result().to_dict()[key] - b.result().to_dict()[key]
+            for a, b in zip(heard, left, strict=True)
+        ]
     )
 
 
 def more_complaints(left, heard) -> np.ndarray:
     return paired(
-        [m.run().to_dict() for m in left], [m.run().to_dict() for m in heard], "complaints"
+        [m.result().to_dict() for m in left], [m.result().to_dict() for m in heard], "complaints"
     )
 
 
@@ -628,7 +631,7 @@ def test_parking_4_amendments_make_three_quarters_reachable():
     rigid = rows("parking_property", "hearing", topic__amend_room=0.0)
     # Measured: adopted 0.30 when the plan can be amended for those who object vs 0.00 when not.
     assert amended(heard, "carless_owners") >= 0.8
-    assert share([m.run().to_dict() for m in heard], "adopted") - share(rigid, "adopted") >= 0.15
+    assert share([m.result().to_dict() for m in heard], "adopted") - share(rigid, "adopted") >= 0.15
 
 
 # -- 网络议事平台与民情恳谈日 online_talk_day ------------------------------------------------------
@@ -747,7 +750,7 @@ def test_park_3_explain_to_every_dissenter():
     # leaves RES-EXPLAIN in every such run, explaining to all in none.
     assert len(half) >= 25
     assert all(m.trace.explained < m.trace.dissenters for m in half)
-    assert rate([m.run().to_dict() for m in half], "RES-EXPLAIN") == 1.0
+    assert rate([m.result().to_dict() for m in half], "RES-EXPLAIN") == 1.0
     assert rate(rows("pocket_park"), "RES-EXPLAIN") == 0.0
 
 

@@ -3,10 +3,14 @@
 The procedure's steps are events on Mesa's schedule: solicit opinions → propose the topic → notify
 the subjects → consult (attendance, deliberation, conclusion) → [notify and hold the deciding
 meeting] → implement → publicize → feedback, explanations, supervision. Later steps are scheduled by
-earlier ones, because what happens next depends on what was concluded. Every run leaves a trace
-that becomes a case record (``.record``), judged by the same rules engine as ``xsim check``
-(``.report``), and an :class:`xsim.outcome.Outcome` of measures.
+earlier ones, because what happens next depends on what was concluded. At the end the model
+builds its read-only run state once (:meth:`ConsultationModel.state`, an
+:class:`xsim.run_state.RunState`); the case record (``.record``, :mod:`xsim.trace`) and the
+measures (:class:`xsim.outcome.Outcome`) are computed from that state, never from the model; the
+record is judged by the same rules engine as ``xsim check`` (``.report``, ``.verdict``).
 
+Who attends is decided in :mod:`xsim.attendance`, how talk goes in :mod:`xsim.talk` (a registry
+of structures by ``Form.structure``); this module keeps the §4 events and the deciding meetings.
 All randomness comes from ``self.rng`` (seeded with ``rng=``); the arithmetic over residents is
 on the arrays of ``self.pop``.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,27 +28,24 @@ import mesa
 import numpy as np
 from mesa.agent import AgentSet
 
+from xsim import attendance as A
 from xsim import forms as F
 from xsim import law
+from xsim import talk as T
 from xsim.agents import Expert, Organization, Organizer, Representative, Resident
-from xsim.deliberation import (
-    deffuant,
-    friedkin_johnsen,
-    hegselmann_krause,
-    persuasive_arguments,
-)
 from xsim.errors import InputError
 from xsim.outcome import Outcome, measure
 from xsim.population import build_population
+from xsim.records import CaseRecord
 from xsim.representation import choose_representatives
 from xsim.rules import Rulebook, check_record
 from xsim.rules import meetings as mt
+from xsim.run_state import OrganizationSeat, RunState, read_only
 from xsim.scenario import Scenario, load_scenario
 from xsim.trace import Trace, case_record
+from xsim.verdict import Verdict
 
 NEUTRAL = -1  # "group" of voices that speak for no stakeholder group (committee, experts)
-HOMOPHILY = 2.0  # listeners' preference for like-minded arguments, unmoderated (ASSUMPTION)
-ONLINE_POSTS = 30  # posts a reader of an online thread meets (ASSUMPTION)
 RESULT_DAYS = 7  # days a posted result is noticed by those it reaches (ASSUMPTION)
 COMMITTEE_WEIGHT = 0.5  # weight of the committee's own view when it decides on an opinion
 EXPERT_VOICE = 2.0  # an expert's weight in discussion relative to a resident (ASSUMPTION)
@@ -61,6 +63,9 @@ class ConsultationModel(mesa.Model):
         overrides: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(rng=rng)
+        # Respected figures' coming is drawn from a stream of its own, spawned from the run's
+        # seed, so that it changes no other draw of the run.
+        self.respected_rng = self.rng.spawn(1)[0]
         spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         spec = spec.with_overrides(overrides)
         # Mesa's Model already has a ``scenario`` attribute (its own experimental class).
@@ -119,7 +124,7 @@ class ConsultationModel(mesa.Model):
         """§4.1: soliciting opinions raises knowledge and trust of those it reaches."""
         choices = self.organizer.choices
         if choices.solicit_opinions:
-            reached = Resident.learn_days(self, choices.notice_channels) <= choices.solicit_days
+            reached = self._learn_days(choices.notice_channels) <= choices.solicit_days
             pop = self.pop
             pop.knowledge = np.where(
                 reached, pop.knowledge + 0.1 * (1 - pop.knowledge), pop.knowledge
@@ -137,19 +142,16 @@ class ConsultationModel(mesa.Model):
 
     def notify_subjects(self) -> None:
         """§4.2: choose the subjects by the form and the organizer's invitations; send notices."""
-        self.invited = self._invitees()
         # The notice is public to the groups the organizer addresses; attending is by invitation.
         addressed = self.organizer.invites(self.spec.group_ids)[self.pop.group]
+        self.invited, self.delegates = A.invitees(self.pop, self.form, addressed, self.rng)
         self.learned = np.where(
-            addressed, Resident.learn_days(self, self.organizer.choices.notice_channels), np.inf
+            addressed, self._learn_days(self.organizer.choices.notice_channels), np.inf
         )
         if self.form.deciding is not None:
-            # A deciding meeting belongs to everyone entitled: a group the notice skipped still
-            # hears of it from acquaintances who were told, and may come.
-            pop, wom = self.pop, self.behaviour.word_of_mouth
-            if pop.contacts.shape[1] and wom > 0:
-                via = self.learned[pop.contacts].min(axis=1) + self.rng.exponential(1 / wom, pop.n)
-                self.learned = np.where(addressed, self.learned, via)
+            self.learned = A.hear_of_deciding_meeting(
+                self.pop, self.learned, addressed, self.behaviour.word_of_mouth, self.rng
+            )
         self.notified_day = self.time
         self.trace.day["notified"] = self.time
         self.schedule_event(self.consult, after=self.organizer.choices.notice_days)
@@ -316,7 +318,7 @@ class ConsultationModel(mesa.Model):
     def publicize(self) -> None:
         self.trace.day["publicized"] = self.time
         channels = self.organizer.choices.publicity_channels or ["bulletin"]
-        self.told_result |= Resident.learn_days(self, channels) <= RESULT_DAYS
+        self.told_result |= self._learn_days(channels) <= RESULT_DAYS
         self.schedule_event(self.feedback, after=1)
 
     def feedback(self) -> None:
@@ -333,7 +335,7 @@ class ConsultationModel(mesa.Model):
         if "stakeholders" in targets:
             self.told_result |= affected & self.invited
         if "residents" in targets and trace.day.get("publicized") is None:
-            self.told_result |= Resident.learn_days(self, ["bulletin"]) <= RESULT_DAYS
+            self.told_result |= self._learn_days(["bulletin"]) <= RESULT_DAYS
         side = 1.0 if trace.adopted else -1.0
         dissent = self.attended & (side * self.pop.opinion < -self.behaviour.abstain)
         trace.dissenters = int(dissent.sum())
@@ -347,66 +349,45 @@ class ConsultationModel(mesa.Model):
         self.running = False
 
     # -- helpers for the steps ------------------------------------------------------------------
-    def _invitees(self) -> np.ndarray:
-        pop, form = self.pop, self.form
-        group_ok = self.organizer.invites(self.spec.group_ids)[pop.group]
-        if form.invite == "owners":
-            return group_ok & pop.owner
-        if form.deciding is not None and form.invite == "adults":
-            return np.ones(pop.n, dtype=bool)  # the electorate is everyone entitled
-        if form.invite in ("adults", "open", "units"):
-            return group_ok.copy()
-        if form.invite == "representatives":
-            return np.zeros(pop.n, dtype=bool)
-        # delegates: a few residents per invited group, those with most at stake or standing.
-        score = np.abs(pop.stake) + 0.5 * pop.status + 0.3 * self.rng.random(pop.n)
-        chosen = np.zeros(pop.n, dtype=bool)
-        order = np.lexsort((-score, pop.group))
-        starts = np.searchsorted(pop.group[order], pop.group[order], side="left")
-        rank = np.arange(pop.n) - starts
-        chosen[order[rank < form.seats_per_group]] = True
-        self.delegates = chosen & group_ok
-        if form.public_audience:  # a hearing is public: anyone addressed may come and listen
-            return group_ok.copy()
-        return self.delegates
+    def _learn_days(self, channels: list[str]) -> np.ndarray:
+        return A.learn_days(self.pop, channels, self.spec.setting, self.behaviour, self.rng)
 
     def _attend(self) -> None:
-        """Who comes: the form's invitees, by notice received, propensity and neighbours.
-
-        An online platform stays open ``duration_days``: one can join on any of them, so the slack
-        is the notice plus the days it is open. Delegates are asked in person (they know at once)
-        and come as often as the notice lets them arrange it (``rep_attend`` × feasibility).
-        """
-        form, choices, b = self.form, self.organizer.choices, self.behaviour
-        notice = float(choices.notice_days)
-        slack = notice - self.learned
-        if form.online:
-            slack = slack + form.duration_days - 1
-        asked = self.delegates
-        slack = np.where(asked, notice, slack)
-        p = Resident.propensity(self, form, slack, b.assembly_base if form.deciding else 0.0)
-        if form.invite == "delegates":
-            feasible = 1.0 - np.exp(-notice / b.rep_plan_days) if notice > 0 else 0.0
-            others = p if form.public_audience else 0.0
-            p = np.where(asked, np.maximum(p, b.rep_attend * feasible), others)
-        eligible = self.invited & (p > 0)
-        self.attended = Resident.decide_attendance(self, p, eligible, form.online) & eligible
+        """Who comes (:func:`xsim.attendance.consultation_attendance`), who knew in time, which
+        representatives sit (:func:`xsim.attendance.representatives_present`) and how many of the
+        respected figures asked come (:func:`xsim.attendance.respected_present`)."""
+        notice = float(self.organizer.choices.notice_days)
+        self.attended = A.consultation_attendance(
+            self.pop,
+            self.form,
+            self.behaviour,
+            self.spec.setting,
+            self.spec.population.units,
+            self.invited,
+            self.delegates,
+            self.learned,
+            notice,
+            self.rng,
+        )
         addressed = np.isfinite(self.learned)
         in_time = self.learned <= notice - 1
         self.trace.informed_in_time = float(in_time[addressed].mean()) if addressed.any() else 0.0
-        self.trace.reps_present = self._reps_present()
-        self.datacollector.collect(self)
-
-    def _reps_present(self) -> np.ndarray:
-        if not (self.form.with_representatives and self.representatives):
-            return np.zeros(len(self.representatives), dtype=bool)
-        invited = self.organizer.invites(self.spec.group_ids)
-        slack = float(self.organizer.choices.notice_days)
-        feasible = 1.0 - np.exp(-slack / self.behaviour.rep_plan_days) if slack > 0 else 0.0
-        ok = invited[np.array(self.representatives.get("group"), dtype=int)]
-        return ok & (
-            self.rng.random(len(self.representatives)) < self.behaviour.rep_attend * feasible
+        if self.form.with_representatives and self.representatives:
+            self.trace.reps_present = A.representatives_present(
+                np.array(self.representatives.get("group"), dtype=int),
+                self.organizer.invites(self.spec.group_ids),
+                notice,
+                self.behaviour,
+                self.rng,
+            )
+        else:
+            self.trace.reps_present = np.zeros(len(self.representatives), dtype=bool)
+        choices = self.organizer.choices
+        asked = self.spec.representatives.respected if choices.invite_respected else 0
+        self.trace.respected_present = A.respected_present(
+            asked, notice, self.behaviour, self.respected_rng
         )
+        self.datacollector.collect(self)
 
     def _voices(self) -> dict[str, np.ndarray]:
         """Everyone who speaks or listens at the consultation, as arrays (one entry per voice).
@@ -425,7 +406,7 @@ class ConsultationModel(mesa.Model):
             r for r, here in zip(self.representatives, self.trace.reps_present, strict=True) if here
         ]
         orgs = self._organizations_present()
-        self.trace.orgs_present = orgs
+        self.trace.orgs_present = [OrganizationSeat(o.role, o.group, o.relevant) for o in orgs]
         rep_x = Representative.positions(self, reps)
         rep_number = [k for k, here in enumerate(self.trace.reps_present) if here]
         # x, voice, group, high status, susceptibility, vote weight, representative number
@@ -490,7 +471,8 @@ class ConsultationModel(mesa.Model):
         return NEUTRAL if group_id is None else self.spec.group_ids.index(group_id)
 
     def _deliberate(self, v: dict[str, np.ndarray]) -> None:
-        """Talk under the form's structure (``DELIBERATION``), then persuasive arguments."""
+        """Talk under the form's structure (:data:`xsim.talk.STRUCTURES`), then persuasive
+        arguments (:func:`xsim.talk.argue`)."""
         form, trace = self.form, self.trace
         x0 = v["x"].copy()
         n = x0.size
@@ -499,8 +481,14 @@ class ConsultationModel(mesa.Model):
         if n == 0:
             trace.final, trace.speaking = x0.copy(), np.zeros(0, dtype=bool)
             return
-        x, speaking, rooms = DELIBERATION[form.structure](self, v, x0)
-        x = self._argue(x, v, speaking, rooms)
+        room = T.Room(
+            form=form,
+            behaviour=self.behaviour,
+            facilitated=self.organizer.choices.facilitated,
+            rng=self.rng,
+            record_round=self._record_round,
+        )
+        x, speaking = T.deliberate(room, v, x0)
         self._record_round(form.rounds + 1, x)
         trace.final, trace.speaking = x, speaking
         residents = v["resident"] >= 0
@@ -517,110 +505,6 @@ class ConsultationModel(mesa.Model):
                 if said:
                     spoken_for[r.households] = True
             self.represented |= spoken_for[self.pop.household]
-
-    def _talk_plenary(self, v, x0):
-        b, x = self.behaviour, x0.copy()
-        speaking = np.zeros(x0.size, dtype=bool)
-        for r in range(1, self.form.rounds + 1):
-            now = self._speakers_by_room(v, self.organizer.choices.facilitated)
-            speaking |= now
-            x = F.broadcast_round(
-                x, x0, now, v["voice"], b.epsilon, v["susceptibility"], b.self_weight
-            )
-            self._record_round(r, x)
-        return x, speaking, v["room"]
-
-    def _talk_seated(self, v, x0):
-        b = self.behaviour
-        speaking = F.speakers(
-            self.form,
-            v["voice"],
-            v["group"],
-            self.organizer.choices.facilitated,
-            self.rng,
-            can_speak=v["can_speak"],
-        )
-        body = v["can_speak"]
-        x = x0.copy()
-        w = F.seated_weights(x0[body], v["voice"][body] * speaking[body], b.epsilon, b.self_weight)
-        x[body] = np.clip(friedkin_johnsen(w, x0[body], v["susceptibility"][body]), -1.0, 1.0)
-        if not body.all():  # a hearing's audience: listens to the speakers, is not heard back
-            x[~body] = F.audience_equilibrium(
-                x0[~body],
-                x[speaking],
-                v["voice"][speaking],
-                b.epsilon,
-                v["susceptibility"][~body],
-                b.self_weight,
-            )
-        return x, speaking, np.zeros(x0.size, dtype=int)
-
-    def _talk_small_groups(self, v, x0):
-        b = self.behaviour
-        tables = F.table_offsets(x0.size, self.form.group_size, self.rng)
-        moved, _ = hegselmann_krause(x0 + 3.0 * tables, b.epsilon, max_steps=self.form.rounds)
-        hk = moved - 3.0 * tables
-        x = v["susceptibility"] * hk + (1.0 - v["susceptibility"]) * x0
-        return x, np.ones(x0.size, dtype=bool), tables
-
-    def _talk_threads(self, v, x0):
-        b = self.behaviour
-        moved = deffuant(
-            x0, b.epsilon, b.deffuant_mu, rng=self.rng, steps=self.form.rounds, schedule="matching"
-        )
-        x = v["susceptibility"] * moved + (1.0 - v["susceptibility"]) * x0
-        return x, np.ones(x0.size, dtype=bool), np.zeros(x0.size, dtype=int)
-
-    def _argue(self, x, v, speaking, rooms) -> np.ndarray:
-        """Persuasive arguments (``deliberation.persuasive_arguments``) heard in each room.
-
-        Those who spoke state arguments; everyone in the room listens. Unmoderated, listeners
-        attend to those who think alike (``homophily``); a moderator (or a hearing's procedure)
-        makes them engage with the other side's arguments too (homophily × (1 − facilitation)).
-        Online, a reader meets at most ``ONLINE_POSTS`` posts.
-        """
-        b, rate = self.behaviour, self.behaviour.argument_rate
-        if rate <= 0 or not speaking.any():
-            return x
-        moderated = self.organizer.choices.facilitated or self.form.built_in_turn_taking
-        homophily = HOMOPHILY * ((1.0 - b.facilitation) if moderated else 1.0)
-        listens = np.flatnonzero(v["susceptibility"] > 0)  # organizations, experts hold firm
-        # each room's sources, padded into one table (rooms × most sources in a room)
-        src = np.flatnonzero(speaking)
-        if self.form.online and src.size > ONLINE_POSTS:
-            src = np.sort(self.rng.choice(src, ONLINE_POSTS, replace=False))
-        room_ids, room_of = np.unique(rooms, return_inverse=True)
-        src = src[np.argsort(room_of[src], kind="stable")]
-        per_room = np.bincount(room_of[src], minlength=room_ids.size)
-        slot = np.arange(src.size) - np.repeat(np.cumsum(per_room) - per_room, per_room)
-        table = np.full((room_ids.size, max(int(per_room.max()), 1)), -1, dtype=np.int64)
-        table[room_of[src], slot] = src
-        cand = table[room_of[listens]]
-        heard_x = np.where(cand >= 0, x[np.maximum(cand, 0)], np.nan)
-        heard_w = np.where(cand >= 0, v["voice"][np.maximum(cand, 0)], 0.0)
-        y = x[listens]
-        for _ in range(self.form.rounds):
-            y = persuasive_arguments(
-                y, heard_x, sources_weight=heard_w, homophily=homophily, rate=rate
-            )
-        out = x.copy()
-        out[listens] = x[listens] + v["susceptibility"][listens] * (y - x[listens])
-        return out
-
-    def _speakers_by_room(self, v, facilitated: bool) -> np.ndarray:
-        rooms = v["room"]
-        mask = np.zeros(rooms.size, dtype=bool)
-        for room in np.unique(rooms):  # one per villager group at most
-            here = np.flatnonzero(rooms == room)
-            mask[here] = F.speakers(
-                self.form,
-                v["voice"][here],
-                v["group"][here],
-                facilitated,
-                self.rng,
-                can_speak=v["can_speak"][here],
-            )
-        return mask
 
     def _record_round(self, r: int, x: np.ndarray) -> None:
         self.datacollector.add_table_row(
@@ -720,9 +604,7 @@ class ConsultationModel(mesa.Model):
         vote; adopted with ≥ ⅔ of ALL members in favour."""
         pop = self.pop
         present = self.attended.copy() if same_meeting else self._assembly_turnout()
-        household_here = np.maximum.reduceat(present, pop.household_start)[pop.household]
-        proxy = household_here & (self.rng.random(pop.n) < self.behaviour.members_proxy)
-        taking_part = present | proxy
+        taking_part = present | A.proxies(pop, present, self.behaviour.members_proxy, self.rng)
         return {
             "members": pop.n,
             "present": int(taking_part.sum()),
@@ -745,7 +627,8 @@ class ConsultationModel(mesa.Model):
         """Civil Code art. 278: ⅔ of area and of owners vote; special ¾ / ordinary > ½ of both."""
         pop = self.pop
         owners = pop.household_owner
-        voting = owners & self._assembly_turnout_households(canvass=True)
+        canvass = self.behaviour.owners_canvass
+        voting = owners & A.households_turnout(pop, self._assembly_turnout(), canvass, self.rng)
         agree = voting & (pop.household_mean(pop.opinion) > self.behaviour.abstain)
         a = {
             "members": int(owners.sum()),
@@ -759,27 +642,28 @@ class ConsultationModel(mesa.Model):
         return a
 
     def _assembly_turnout(self) -> np.ndarray:
-        form = F.FORMS[
-            "villagers_meeting" if self.spec.setting == "village" else "residents_meeting"
-        ]
-        slack = self.organizer.choices.assembly_notice_days - Resident.learn_days(
-            self, self.organizer.choices.notice_channels
+        """Adults at a separately convened villagers' or residents' meeting."""
+        kind = "villagers_meeting" if self.spec.setting == "village" else "residents_meeting"
+        choices = self.organizer.choices
+        return A.assembly_turnout(
+            self.pop,
+            F.FORMS[kind],
+            self.behaviour,
+            self.spec.setting,
+            self.spec.population.units,
+            choices.assembly_notice_days,
+            choices.notice_channels,
+            self.attended,
+            self.rng,
         )
-        p = Resident.propensity(self, form, slack, self.behaviour.assembly_base)
-        # The electorate is everyone entitled, whoever was invited to the consultation.
-        return Resident.decide_attendance(self, p, p > 0) | self.attended
-
-    def _assembly_turnout_households(self, canvass: bool) -> np.ndarray:
-        present = self._assembly_turnout()
-        hh = np.maximum.reduceat(present, self.pop.household_start)
-        if canvass:
-            hh |= self.rng.random(hh.size) < self.behaviour.owners_canvass
-        return hh
 
     def _assembly_reps(self) -> np.ndarray:
-        slack = float(self.organizer.choices.assembly_notice_days)
-        feasible = 1.0 - np.exp(-slack / self.behaviour.rep_plan_days) if slack > 0 else 0.0
-        return self.rng.random(len(self.representatives)) < self.behaviour.rep_attend * feasible
+        return A.assembly_representatives(
+            len(self.representatives),
+            float(self.organizer.choices.assembly_notice_days),
+            self.behaviour,
+            self.rng,
+        )
 
     def _supervision_notices(self) -> bool:
         committees = self.organizations.select(lambda o: o.role == "supervision_committee")
@@ -812,14 +696,49 @@ class ConsultationModel(mesa.Model):
         )
 
     def run(self) -> Outcome:
+        """Run to the end (once) and return the measures. The run also leaves ``.record`` (its
+        case record), ``.report`` (the rules engine's report on it) and ``.verdict``."""
         if self._outcome is None:
             self.run_until(self.horizon)
-            self.record = case_record(self)
+            state = self.state()
+            self.record = case_record(state)
             self.report = check_record(self.record)
-            self._outcome = measure(self)
+            self.verdict = Verdict.of(self.report)
+            self._outcome = measure(state)
         return self._outcome
 
+    def result(self) -> Run:
+        """The finished run: measures, verdict and record together."""
+        outcome = self.run()
+        return Run(outcome=outcome, verdict=self.verdict, record=self.record)
+
+    def state(self) -> RunState:
+        """The run's state as plain, read-only data: what the record and the measures read."""
+        reps = list(self.representatives)
+        return RunState(
+            spec=self.spec,
+            form=self.form,
+            rulebook=self.rulebook,
+            choices=self.organizer.choices,
+            pop=self.pop,
+            trace=self.trace,
+            invited=read_only(self.invited),
+            attended=read_only(self.attended),
+            heard=read_only(self.heard),
+            spoke=read_only(self.spoke),
+            represented=read_only(self.represented),
+            explained=read_only(self.explained),
+            told_result=read_only(self.told_result),
+            group_invited=self.organizer.invites(self.spec.group_ids),
+            amended=read_only(self.amended),
+            rep_groups=np.array([r.group for r in reps], dtype=np.int64),
+            rep_households=tuple(read_only(r.households) for r in reps),
+            organizations=tuple(self.trace.orgs_present),
+            experts=tuple(e.role for e in self.experts),
+        )
+
     def date(self, day: float | None) -> dt.date | None:
+        """The calendar date of model day ``day`` (day 0 = the scenario's ``start_date``)."""
         return None if day is None else self.spec.start_date + dt.timedelta(days=int(day))
 
 
@@ -944,23 +863,29 @@ def _rulebook(rules: Rulebook | dict | None, base: Rulebook) -> Rulebook:
         ) from None
 
 
+@dataclass(frozen=True)
+class Run:
+    """One finished run: its measures, the rules engine's verdict on its record, and the record.
+
+    ``to_dict()`` is the run's table row: the measures' columns (``Outcome.to_dict()``) followed
+    by the verdict's (``findings.<CODE>``, ``n_violations``, ``n_warnings``, ``compliant``).
+    """
+
+    outcome: Outcome
+    verdict: Verdict
+    record: CaseRecord
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.outcome.to_dict(), **self.verdict.to_dict()}
+
+
 def run_once(
     scenario: Scenario | str,
     form: str | None = None,
     rules: Rulebook | dict | None = None,
     seed: int = 0,
     overrides: dict[str, Any] | None = None,
-) -> Outcome:
+) -> Run:
     """One run, as experiments call it in worker processes (picklable arguments only)."""
-    return ConsultationModel(scenario, form=form, rules=rules, rng=seed, overrides=overrides).run()
-
-
-#: How talk is organized, by ``Form.structure``: each returns (opinions after talk, who spoke,
-#: the room each voice listens in). Add a structure here and in ``xsim.forms.Structure``.
-DELIBERATION = {
-    "plenary": ConsultationModel._talk_plenary,
-    "seated": ConsultationModel._talk_seated,
-    "hearing": ConsultationModel._talk_seated,
-    "small_groups": ConsultationModel._talk_small_groups,
-    "threads": ConsultationModel._talk_threads,
-}
+    model = ConsultationModel(scenario, form=form, rules=rules, rng=seed, overrides=overrides)
+    return model.result()

@@ -1,8 +1,10 @@
 """Per-run outcome measures: who took part, how representative, what was concluded, at what cost.
 
 :class:`Outcome` holds the measures of one run; ``to_dict()`` flattens them into one JSON-ready
-row (``participation.<group>``, ``fairness.<group>``, ``findings.<CODE>`` …) for DataFrames.
-All measures are array operations on the model's population.
+row (``participation.<group>``, ``fairness.<group>`` …) for DataFrames. All measures are array
+operations on a finished run's state (:class:`xsim.run_state.RunState`), never on the model; the
+rules engine's judgement of the run's record (findings per code, violations, warnings) is apart,
+in :class:`xsim.verdict.Verdict`.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ import numpy as np
 
 from xsim.deliberation import two_camp_polarization
 from xsim.population import AGE_BANDS
-from xsim.rules import RULES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from xsim.model import ConsultationModel
+    from xsim.run_state import RunState
 
 ORGANIZER_STAFF = 4  # people organizing on the committee's behalf (ASSUMPTION, for subsidies)
 
@@ -67,10 +68,6 @@ class Outcome:
     # of the residents present who spoke (None: no resident spoke)
     attendance_share: dict[str, float | None] = field(default_factory=dict)  # per category: its
     # share of the residents present (None: no resident present)
-    findings: dict[str, int] = field(default_factory=dict)
-    n_violations: int = 0
-    n_warnings: int = 0
-    compliant: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """One flat JSON-ready row: nested measures become ``name.key`` columns."""
@@ -87,9 +84,9 @@ class Outcome:
         return out
 
 
-def categories(model: ConsultationModel) -> dict[str, np.ndarray]:
+def categories(state: RunState) -> dict[str, np.ndarray]:
     """Boolean masks of the adults in each reporting category."""
-    pop = model.pop
+    pop = state.pop
     out = {
         "registered": pop.registered,
         "nonregistered": ~pop.registered,
@@ -104,7 +101,7 @@ def categories(model: ConsultationModel) -> dict[str, np.ndarray]:
     }
     for k, band in enumerate(AGE_BANDS):
         out[f"age_{band}"] = pop.age == k
-    for k, gid in enumerate(model.spec.group_ids):
+    for k, gid in enumerate(state.spec.group_ids):
         out[f"group.{gid}"] = pop.group == k
     return out
 
@@ -114,7 +111,7 @@ def _rate(mask: np.ndarray, values: np.ndarray) -> float | None:
     return float(values[mask].mean()) if n else None
 
 
-def present_shares(model: ConsultationModel) -> tuple[dict, dict]:
+def present_shares(state: RunState) -> tuple[dict, dict]:
     """Per reporting category: its share of the residents who spoke and of those present.
 
     Read from the voices of the deliberation (``trace.voices["resident"]`` ≥ 0 are residents in the
@@ -123,13 +120,13 @@ def present_shares(model: ConsultationModel) -> tuple[dict, dict]:
     neither. ``voice_share.female / attendance_share.female`` < 1 means women spoke less than their
     numbers in the room (Karpowitz, Mendelberg & Shaker 2012).
     """
-    v, speaking = model.trace.voices, model.trace.speaking
+    v, speaking = state.trace.voices, state.trace.speaking
     if not v or speaking.size == 0:
         return {}, {}
     resident = v["resident"]
     present = resident[resident >= 0]
     spoke = resident[(resident >= 0) & speaking]
-    cats = categories(model)
+    cats = categories(state)
     voice, attendance = {}, {}
     for name in ("female", "male", "owner", "tenant", "registered", "nonregistered"):
         mask = cats[name]
@@ -159,123 +156,115 @@ FAIRNESS_WEIGHTS = {
 }
 
 
-def lost(model: ConsultationModel) -> np.ndarray:
+def lost(state: RunState) -> np.ndarray:
     """Adults whose view is opposite to the decision (beyond the abstention band)."""
-    side = 1.0 if model.trace.adopted else -1.0
-    return side * model.pop.opinion < -model.behaviour.abstain
+    side = 1.0 if state.trace.adopted else -1.0
+    return side * state.pop.opinion < -state.behaviour.abstain
 
 
-def fairness_components(model: ConsultationModel) -> dict[str, np.ndarray]:
+def fairness_components(state: RunState) -> dict[str, np.ndarray]:
     """Per adult, each component of perceived fairness in 0..1 (see ``FAIRNESS_WEIGHTS``)."""
-    pop, trace = model.pop, model.trace
-    invited_group = model.organizer.invites(model.spec.group_ids)[pop.group]
-    had_voice = model.heard | model.spoke | model.represented
-    moderated = model.organizer.choices.facilitated or model.form.built_in_turn_taking
-    took_part = model.attended | model.represented
+    pop, trace = state.pop, state.trace
+    invited_group = state.group_invited[pop.group]
+    had_voice = state.heard | state.spoke | state.represented
+    moderated = state.choices.facilitated or state.form.built_in_turn_taking
+    took_part = state.attended | state.represented
     result = 1.0 if trace.adopted else -1.0
-    lose = lost(model)
+    lose = lost(state)
     side_won = ~lose
     return {
-        "voice": np.where(had_voice, 1.0, np.where(model.invited, 0.3, 0.0)),
-        "consideration": (model.amended[pop.group] | (side_won & had_voice)).astype(float),
+        "voice": np.where(had_voice, 1.0, np.where(state.invited, 0.3, 0.0)),
+        "consideration": (state.amended[pop.group] | (side_won & had_voice)).astype(float),
         "neutrality": np.where(
             took_part, 1.0 if moderated else 0.4, np.where(invited_group, 0.5, 0.0)
         ),
-        "represented": (took_part | _group_seated(model)[pop.group]).astype(float),
-        "information": model.told_result.astype(float),
-        "explanation": (~lose | model.explained).astype(float),
+        "represented": (took_part | _group_seated(state)[pop.group]).astype(float),
+        "information": state.told_result.astype(float),
+        "explanation": (~lose | state.explained).astype(float),
         "outcome": 1.0 - np.abs(result - pop.opinion) / 2.0,
     }
 
 
-def _group_seated(model: ConsultationModel) -> np.ndarray:
+def _group_seated(state: RunState) -> np.ndarray:
     """Per stakeholder group: someone of the group (resident or representative) was present."""
-    n_g = len(model.spec.group_ids)
-    seated = np.bincount(model.pop.group[model.attended], minlength=n_g) > 0
-    for r, here in zip(model.representatives, model.trace.reps_present, strict=True):
-        if here:
-            seated[r.group] = True
+    n_g = len(state.spec.group_ids)
+    seated = np.bincount(state.pop.group[state.attended], minlength=n_g) > 0
+    seated[state.rep_groups[state.trace.reps_present]] = True
     return seated
 
 
-def perceived_fairness(model: ConsultationModel) -> np.ndarray:
+def perceived_fairness(state: RunState) -> np.ndarray:
     """Per adult, 0..1: the weighted procedural-justice components of what happened to them."""
-    parts = fairness_components(model)
+    parts = fairness_components(state)
     return sum(FAIRNESS_WEIGHTS[k] * parts[k] for k in FAIRNESS_WEIGHTS)
 
 
-def complaints(model: ConsultationModel) -> np.ndarray:
+def complaints(state: RunState) -> np.ndarray:
     """Adults likely to complain later (信访, petitions): they lost, had no voice (neither heard nor
     represented), were not explained to, and have a real stake (|stake| ≥ 0.3). ASSUMPTION after
     Tyler (1990): people accept losing after a fair hearing."""
-    voice = model.heard | model.spoke | model.represented
-    return lost(model) & ~voice & ~model.explained & (np.abs(model.pop.stake) >= 0.3)
+    voice = state.heard | state.spoke | state.represented
+    return lost(state) & ~voice & ~state.explained & (np.abs(state.pop.stake) >= 0.3)
 
 
-def took_part(model: ConsultationModel) -> np.ndarray:
+def took_part(state: RunState) -> np.ndarray:
     """Adults who took part in person or through a representative present (a seated body speaks
     for the households that chose its members)."""
-    out = model.attended.copy()
-    if model.form.with_representatives:
-        block = np.zeros(model.pop.n_households, dtype=bool)
-        for r, here in zip(model.representatives, model.trace.reps_present, strict=True):
+    out = state.attended.copy()
+    if state.form.with_representatives:
+        block = np.zeros(state.pop.n_households, dtype=bool)
+        for households, here in zip(state.rep_households, state.trace.reps_present, strict=True):
             if here:
-                block[r.households] = True
-        out |= block[model.pop.household]
+                block[households] = True
+        out |= block[state.pop.household]
     return out
 
 
-def measure(model: ConsultationModel) -> Outcome:
-    pop, trace, form, b = model.pop, model.trace, model.form, model.behaviour
-    att = took_part(model)
-    cats = categories(model)
-    n_groups = len(model.spec.group_ids)
+def measure(state: RunState) -> Outcome:
+    """The measures of a finished run (the rules engine's verdict is apart: :mod:`xsim.verdict`)."""
+    pop, trace, form, b = state.pop, state.trace, state.form, state.behaviour
+    att = took_part(state)
+    cats = categories(state)
+    n_groups = len(state.spec.group_ids)
     cell = pop.group * 0 + (pop.age * 2 + pop.registered) * 2 + pop.owner
     v = trace.voices
     present = trace.final
     status = v["status"] if v else np.zeros(0, dtype=bool)
     speaking_high = status[trace.speaking].mean() if trace.speaking.any() else 0.0
     present_high = status.mean() if status.size else 0.0
-    fair = perceived_fairness(model)
-    voice_share, attendance_share = present_shares(model)
-    report = model.report
-    findings = {code: 0 for code in RULES}
-    for f in report.findings:
-        findings[f.code] = findings.get(f.code, 0) + 1
+    fair = perceived_fairness(state)
+    voice_share, attendance_share = present_shares(state)
     days = trace.day.get("decided", trace.day.get("consulted", 0.0))
     reps = int(trace.reps_present.sum())
     assembly = trace.assembly or {}
     doors = 0
-    for chans in (
-        model.organizer.choices.notice_channels,
-        model.organizer.choices.publicity_channels,
-    ):
+    for chans in (state.choices.notice_channels, state.choices.publicity_channels):
         doors += pop.n_households * ("door_to_door" in chans)
     hours = (
-        (int(model.attended.sum()) + reps + len(trace.orgs_present) + len(model.experts))
+        (int(state.attended.sum()) + reps + len(state.organizations) + len(state.experts))
         * form.hours
         + (assembly.get("present", 0) * 2.5 if trace.escalated else 0.0)
         + doors * b.door_hours
         + trace.explained * b.explain_hours
     )
-    subsidy = model.organizer.choices.subsidies
+    subsidy = state.choices.subsidies
     meeting_days = form.duration_days + (1 if trace.escalated else 0)
     subsidies_yuan = (
         ORGANIZER_STAFF * meeting_days * subsidy.yuan_per_person_day if subsidy.paid else 0.0
     )
     money = (
         form.money_yuan
-        + b.expert_fee_yuan * len(model.experts)
+        + b.expert_fee_yuan * len(state.experts)
         + (1500.0 if trace.escalated else 0.0)
         + subsidies_yuan
     )
     return Outcome(
-        scenario=model.spec.name,
+        scenario=state.spec.name,
         form=form.name,
         residents=int(pop.n),
         households=int(pop.n_households),
-        invited=int(model.invited.sum()),
-        attended=int(model.attended.sum()),
+        invited=int(state.invited.sum()),
+        attended=int(state.attended.sum()),
         participation=float(att.mean()) if pop.n else 0.0,
         participation_by={k: _rate(m, att) for k, m in cats.items()},
         informed_in_time=float(trace.informed_in_time),
@@ -309,19 +298,15 @@ def measure(model: ConsultationModel) -> Outcome:
         adopted=bool(trace.adopted),
         implemented="implemented" in trace.day,
         days_to_decision=int(days),
-        result_informed=float(model.told_result.mean()) if pop.n else 0.0,
+        result_informed=float(state.told_result.mean()) if pop.n else 0.0,
         fairness=float(fair.mean()) if pop.n else 0.0,
         fairness_by={k: _rate(m, fair) for k, m in cats.items()},
-        complaints=float(complaints(model).mean()) if pop.n else 0.0,
-        decision_quality=1.0 - abs((1.0 if trace.adopted else -1.0) - model.spec.topic.merit) / 2,
+        complaints=float(complaints(state).mean()) if pop.n else 0.0,
+        decision_quality=1.0 - abs((1.0 if trace.adopted else -1.0) - state.spec.topic.merit) / 2,
         person_hours=round(float(hours), 2),
         money_yuan=round(float(money), 2),
         subsidies_yuan=round(float(subsidies_yuan), 2),
         supervision_noticed=int(trace.noticed),
         voice_share=voice_share,
         attendance_share=attendance_share,
-        findings=findings,
-        n_violations=len(report.violations),
-        n_warnings=len(report.warnings),
-        compliant=report.compliant,
     )

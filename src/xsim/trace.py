@@ -14,11 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from xsim.agents import RECORD_CHANNELS
 from xsim.records import CaseRecord, record_from_dict
 
 if TYPE_CHECKING:  # pragma: no cover
-    from xsim.model import ConsultationModel
+    from xsim.run_state import RunState
+
+# The record's ``results.channels`` vocabulary; other channels are recorded as "other".
+RECORD_CHANNELS = {
+    "bulletin",
+    "publication",
+    "online_forum",
+    "mass_work_system",
+    "meeting",
+    "wechat",
+}
 
 
 @dataclass
@@ -27,7 +36,8 @@ class Trace:
     day: dict[str, float] = field(default_factory=dict)
     informed_in_time: float = 0.0
     reps_present: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    orgs_present: list = field(default_factory=list)
+    respected_present: int = 0  # respected figures (§2.e) who came
+    orgs_present: list = field(default_factory=list)  # OrganizationSeat of those present
     voices: dict[str, np.ndarray] = field(default_factory=dict)
     initial: np.ndarray = field(default_factory=lambda: np.zeros(0))
     final: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -49,24 +59,25 @@ class Trace:
     void: bool = False  # a decision the law reserves for a meeting was taken without one
 
 
-def case_record(model: ConsultationModel) -> CaseRecord:
+def case_record(state: RunState) -> CaseRecord:
     """The run's case record, validated against the record schema."""
-    return record_from_dict(record_dict(model), source=f"<run {model.spec.name}/{model.form.name}>")
+    return record_from_dict(record_dict(state), source=f"<run {state.spec.name}/{state.form.name}>")
 
 
-def record_dict(model: ConsultationModel) -> dict[str, Any]:
-    spec, trace, choices = model.spec, model.trace, model.organizer.choices
+def record_dict(state: RunState) -> dict[str, Any]:
+    """The run's case record as plain data (``shared/spec/case-record.md``)."""
+    spec, trace, choices = state.spec, state.trace, state.choices
     topic = spec.topic
     proposed: dict[str, Any] = {"kind": topic.proposed_by.kind}
     if topic.proposed_by.signatures is not None:
         proposed["signatures"] = topic.proposed_by.signatures
     data: dict[str, Any] = {
-        "title": f"{spec.title}（模拟：{model.form.zh}）",
+        "title": f"{spec.title}（模拟：{state.form.zh}）",
         "setting": spec.setting,
         "population": {
-            "residents": int(model.pop.n),
-            "households": int(model.pop.n_households),
-            "representatives": len(model.representatives),
+            "residents": int(state.pop.n),
+            "households": int(state.pop.n_households),
+            "representatives": state.n_representatives,
         },
         "scope": spec.scope,
         "lead": spec.lead,
@@ -81,36 +92,36 @@ def record_dict(model: ConsultationModel) -> dict[str, Any]:
             "commissioned_by": topic.commissioned_by,
         },
         "stakeholder_groups": [{"id": g.id, "name": g.name} for g in spec.stakeholder_groups],
-        "participants": participants(model),
-        "timeline": _timeline(model),
-        "consultation": {"forms": [model.form.name], "outcome": trace.outcome},
-        "results": _results(model),
+        "participants": participants(state),
+        "timeline": _timeline(state),
+        "consultation": {"forms": [state.form.name], "outcome": trace.outcome},
+        "results": _results(state),
         "subsidies": {
             "paid": choices.subsidies.paid,
             "decided_by_meeting": choices.subsidies.decided_by_meeting,
             "publicized": choices.subsidies.publicized,
         },
     }
-    _who_decides(model, data)
+    _who_decides(state, data)
     if trace.assembly is not None:
         data["assembly"] = dict(trace.assembly)
     # The settings this run was held to (scenario's rules and the caller's), where not the default.
     rules = {
         key: value
-        for key, value in model.rulebook.model_dump().items()
-        if value != type(model.rulebook).model_fields[key].default
+        for key, value in state.rulebook.model_dump().items()
+        if value != type(state.rulebook).model_fields[key].default
     }
     if rules:
         data["rules"] = rules
     return data
 
 
-def _who_decides(model: ConsultationModel, data: dict[str, Any]) -> None:
+def _who_decides(state: RunState, data: dict[str, Any]) -> None:
     """The matter's deciding body and its electorate, as the rules need them: an owners' matter
     (Civil Code art. 278: items 6–8 special, others ordinary) and the owners; a collective matter
     (农村集体经济组织法 art. 26) and the organization's members (every adult villager, as the
     model takes them)."""
-    spec, pop = model.spec, model.pop
+    spec, pop = state.spec, state.pop
     if spec.topic.owners_matter:
         data["topic"]["owners_matter"] = "special" if spec.topic.special_matter else "ordinary"
         data["population"]["owners"] = int(pop.household_owner.sum())
@@ -120,12 +131,12 @@ def _who_decides(model: ConsultationModel, data: dict[str, Any]) -> None:
         data["population"]["collective_members"] = int(pop.n)
 
 
-def participants(model: ConsultationModel) -> list[dict[str, Any]]:
+def participants(state: RunState) -> list[dict[str, Any]]:
     """Who took part, by role and stakeholder group, and whether each group got to speak."""
-    spec, trace, pop = model.spec, model.trace, model.pop
+    spec, trace, pop = state.spec, state.trace, state.pop
     out: list[dict[str, Any]] = [{"role": spec.lead if spec.lead != "other" else "other"}]
     groups = spec.group_ids
-    came = np.bincount(pop.group[model.attended], minlength=len(groups))
+    came = np.bincount(pop.group[state.attended], minlength=len(groups))
     v = trace.voices
     spoke_groups = set()
     if v:
@@ -140,8 +151,8 @@ def participants(model: ConsultationModel) -> list[dict[str, Any]]:
                     "spoke": k in spoke_groups,
                 }
             )
-    reps = [r for r, here in zip(model.representatives, trace.reps_present, strict=True) if here]
-    rep_groups = np.bincount([r.group for r in reps], minlength=len(groups)) if reps else []
+    seated = state.rep_groups[trace.reps_present]
+    rep_groups = np.bincount(seated, minlength=len(groups)) if seated.size else []
     for k, count in enumerate(rep_groups):
         if count:
             out.append(
@@ -152,7 +163,7 @@ def participants(model: ConsultationModel) -> list[dict[str, Any]]:
                     "spoke": k in spoke_groups,
                 }
             )
-    for org in trace.orgs_present:
+    for org in state.organizations:
         if org.role == spec.lead:
             continue
         entry: dict[str, Any] = {"role": org.role}
@@ -161,33 +172,29 @@ def participants(model: ConsultationModel) -> list[dict[str, Any]]:
         if not org.relevant:
             entry["relevant"] = False
         out.append(entry)
-    for expert in model.experts:
-        out.append({"role": expert.role})
-    if model.organizer.choices.invite_respected and spec.representatives.respected > 0:
-        out.append(
-            {"role": "veteran", "respected": True, "count": int(spec.representatives.respected)}
-        )
+    for role in state.experts:
+        out.append({"role": role})
+    if trace.respected_present:  # those who came, not those asked
+        out.append({"role": "veteran", "respected": True, "count": int(trace.respected_present)})
     return out
 
 
-def _timeline(model: ConsultationModel) -> dict[str, Any]:
-    day = model.trace.day
+def _timeline(state: RunState) -> dict[str, Any]:
+    day, held = state.trace.day, state.trace.assembly is not None
     out = {
-        "topic_proposed": model.date(day.get("topic_proposed")),
-        "notified": model.date(day.get("notified")),
-        "consulted": model.date(day.get("consulted")),
-        "assembly_notified": model.date(day.get("assembly_notified"))
-        if model.trace.assembly
-        else None,
-        "assembly_held": model.date(day.get("assembly_held")) if model.trace.assembly else None,
-        "implemented": model.date(day.get("implemented")),
-        "publicized": model.date(day.get("publicized")),
+        "topic_proposed": state.date(day.get("topic_proposed")),
+        "notified": state.date(day.get("notified")),
+        "consulted": state.date(day.get("consulted")),
+        "assembly_notified": state.date(day.get("assembly_notified")) if held else None,
+        "assembly_held": state.date(day.get("assembly_held")) if held else None,
+        "implemented": state.date(day.get("implemented")),
+        "publicized": state.date(day.get("publicized")),
     }
     return {k: v.isoformat() for k, v in out.items() if v is not None}
 
 
-def _results(model: ConsultationModel) -> dict[str, Any]:
-    trace, choices, topic = model.trace, model.organizer.choices, model.spec.topic
+def _results(state: RunState) -> dict[str, Any]:
+    trace, choices, topic = state.trace, state.choices, state.spec.topic
     implemented = "implemented" in trace.day
     channels = [c if c in RECORD_CHANNELS else "other" for c in choices.publicity_channels]
     out: dict[str, Any] = {

@@ -83,13 +83,13 @@ def run(args: argparse.Namespace) -> int:
     from xsim.records import dump_record
 
     model = ConsultationModel(spec, form=args.form, rng=seed)
-    outcome = model.run()
+    result = model.result()
     if args.format == "json":
         payload = {
             "scenario": model.spec.name,
             "form": model.form.name,
             "seed": seed,
-            "outcome": outcome.to_dict(),
+            "outcome": result.to_dict(),  # the measures, then the verdict's columns
             "findings": [f.to_dict() for f in model.report.findings],
         }
         # strict JSON: a measure that is undefined (e.g. fairness with nobody present) is null
