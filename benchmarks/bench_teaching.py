@@ -1,12 +1,17 @@
 """Classroom speed of the teaching widgets: what a trainee waits for after a click.
 
-Target (issue 6): a form_chooser (ScenarioLab) run answers within a few seconds; rule-checking widgets at once.
-Prints seconds per action; run with `.venv/bin/python benchmarks/bench_teaching.py`.
+Targets: a form_chooser (ScenarioLab) run answers within a few seconds; rule-checking widgets at
+once (issue 6); the village view answers a day-slider step or a colour-mode switch with p95 <= 1 s
+in the browser (issue 13) — the kernel's share of that, measured here, must stay well below it
+(tests/test_browser.py prints the whole round trip in JupyterLab and Voilà).
+Prints seconds per action; run with `.venv/bin/python benchmarks/bench_teaching.py [village]`.
 """
 
 from __future__ import annotations
 
 import os
+import statistics
+import sys
 import time
 
 
@@ -19,8 +24,57 @@ def timed(label: str, fn, repeat: int = 1) -> float:
     return per
 
 
+def _spread(label: str, seconds: list[float]) -> None:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    print(
+        f"{label:<58s} median {statistics.median(ordered):6.3f} s  p95 {p95:6.3f} s"
+        f"  max {ordered[-1]:6.3f} s  (n={len(ordered)})"
+    )
+
+
+def village_view(rounds: int = 3) -> None:
+    """Kernel time of the village view: building it, each day-slider step (a day not drawn yet),
+    a step back to a day drawn before (cached) and a colour-mode switch; and, for comparison, a
+    full matplotlib render of one day (what every step cost before frames were blitted)."""
+    from xsim.model import ConsultationModel
+    from xsim.teaching.village_view import VillageView, render_png, snapshot_from_model
+
+    for name in ("elevator_retrofit", "village_road"):
+        model = ConsultationModel(name, rng=1)
+        model.run()
+        snap = snapshot_from_model(model)
+        print(f"{name}: {snap.n_households} households, days 0..{snap.last_day}")
+        build, fresh, cached, switch = [], [], [], []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            view = VillageView(snap)
+            build.append(time.perf_counter() - start)
+            for day in range(1, snap.last_day + 1):
+                start = time.perf_counter()
+                view.slider.value = day
+                fresh.append(time.perf_counter() - start)
+            for day in range(snap.last_day - 1, -1, -1):
+                start = time.perf_counter()
+                view.slider.value = day
+                cached.append(time.perf_counter() - start)
+            for mode in ("opinion", "participation") * 2:
+                view.slider.value = (view.slider.value + 1) % (snap.last_day + 1)
+                start = time.perf_counter()
+                view.mode.value = mode
+                switch.append(time.perf_counter() - start)
+        _spread("  VillageView construction (first picture)", build)
+        _spread("  day step, new day", fresh)
+        _spread("  day step, day seen before (cache)", cached)
+        _spread("  colour-mode switch (incl. the first opinion figure)", switch)
+        timed("  full matplotlib render of one day (reference)", lambda s=snap: render_png(s, 5))
+
+
 def main() -> None:
     print(f"load average: {os.getloadavg()[0]:.2f} (2 cores shared with other jobs inflate these)")
+    village_view()
+    if sys.argv[1:] == ["village"]:
+        return
     from xsim.teaching.cases import elevator_record
     from xsim.teaching.lab import form_chooser
     from xsim.teaching.picker import ParticipantPicker, elevator_candidates
