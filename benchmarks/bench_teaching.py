@@ -4,7 +4,9 @@ Targets: a form_chooser (ScenarioLab) run answers within a few seconds; rule-che
 once (issue 6); the village view answers a day-slider step or a colour-mode switch with p95 <= 1 s
 in the browser (issue 13) — the kernel's share of that, measured here, must stay well below it
 (tests/test_browser.py prints the whole round trip in JupyterLab and Voilà).
-Prints seconds per action; run with `.venv/bin/python benchmarks/bench_teaching.py [village]`.
+Prints seconds per action; run with `.venv/bin/python benchmarks/bench_teaching.py [village]`;
+`... bench_teaching.py browser` measures the village view's round trip in JupyterLab (needs
+/usr/bin/chromium; uses tests/test_browser.py's server helpers).
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ def village_view(rounds: int = 3) -> None:
 
 def main() -> None:
     print(f"load average: {os.getloadavg()[0]:.2f} (2 cores shared with other jobs inflate these)")
+    if sys.argv[1:] == ["browser"]:
+        village_view_in_browser()
+        return
     village_view()
     if sys.argv[1:] == ["village"]:
         return
@@ -99,6 +104,65 @@ def main() -> None:
     s = ProcedureStepper()
     s.choose(1)
     timed("ProcedureStepper confirm (record + rules engine)", s.confirm.click, repeat=20)
+
+
+def village_view_in_browser(steps: int = 20, switches: int = 6) -> None:
+    """The village view in JupyterLab (headless Chromium, tests/test_browser.py's server and
+    settings): seconds from a key press on the day slider (or a click on the colour switch) until
+    the new picture and caption are in the page, polled every animation frame."""
+    import tempfile
+    from pathlib import Path
+
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests import test_browser as tb
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "root"
+        root.mkdir()
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(tb.VILLAGE_CODE)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        nbformat.write(nb, root / "village.ipynb")
+        with tb._jupyterlab(Path(tmp), root) as (base, token), sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=tb.CHROMIUM, args=tb.CHROMIUM_ARGS, headless=True
+            )
+            try:
+                page = browser.new_context(viewport=tb.VIEWPORT).new_page()
+                page.set_default_timeout(tb.RUN_TIMEOUT_MS)
+                page.goto(f"{base}/lab/tree/village.ipynb?token={token}")
+                tb._wait_for_kernel(page)
+                page.locator(".lm-MenuBar-itemLabel", has_text="运行").first.click()
+                page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
+                page.get_by_text("第 0 天（").first.wait_for()
+                tb._wait_for_kernel(page)
+                image = page.locator(".widget-image").first
+                handle = page.locator(".widget-hslider .noUi-handle").last
+                # a step: the caption names the new day (the kernel sends the picture first);
+                # a colour switch: the picture's blob URL changes
+                day_shown = "(day) => document.body.innerText.includes('第 ' + day + ' 天（')"
+                new_src = "(src) => document.querySelector('.widget-image').src !== src"
+                step_s, switch_s = [], []
+                for day in range(1, steps + 1):
+                    start = time.perf_counter()
+                    handle.press("ArrowRight")
+                    page.wait_for_function(day_shown, arg=day, polling="raf")
+                    step_s.append(time.perf_counter() - start)
+                for i in range(switches):
+                    src = image.get_attribute("src")
+                    label = "意见" if i % 2 == 0 else "参与"
+                    start = time.perf_counter()
+                    page.locator(".widget-toggle-button", has_text=label).first.click()
+                    page.wait_for_function(new_src, arg=src, polling="raf")
+                    switch_s.append(time.perf_counter() - start)
+            finally:
+                browser.close()
+    print(f"load average: {os.getloadavg()[0]:.2f}")
+    _spread("village view in JupyterLab: day step (new day)", step_s)
+    _spread("village view in JupyterLab: colour-mode switch", switch_s)
 
 
 if __name__ == "__main__":

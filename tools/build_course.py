@@ -135,6 +135,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     course, out = args.course.resolve(), args.out.resolve()
     os.environ["XSIM_COURSE"] = str(course)  # the kernels read this course's YAML files
+    # the kernels store the lessons' static simulation tables for trainees' runs (course/_computed)
+    os.environ["XSIM_PRECOMPUTE_WRITE"] = "1"
     try:
         toc = validate_course(course)
     except InputError as err:

@@ -858,8 +858,13 @@ def lab(lab_id: str, **kwargs: Any):
 
 
 def lab_table(lab_id: str, control: int = 0) -> HtmlBlock:
-    """A static table: every option of one control of a simulation, side by side."""
-    return lab(lab_id).compare_options(control)
+    """A static table: every option of one control of a simulation, side by side (fixed seeds:
+    stored when the notebooks are built, :mod:`xsim.teaching.precomputed`)."""
+    from xsim.teaching.precomputed import stored_block
+
+    return stored_block(
+        f"lab_table-{lab_id}-{control}", lambda: lab(lab_id).compare_options(control)
+    )
 
 
 def _steps(lesson: str):
