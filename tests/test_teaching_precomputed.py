@@ -48,7 +48,8 @@ def test_computes_live_and_writes_only_when_building(store, monkeypatch):
     [
         lambda d: {**d, "fingerprint": "0" * 64},  # built from another tree
         lambda d: {**d, "key": "lab_table-02-0"},  # another table's file
-        lambda d: {k: v for k, v in d.items() if k != "html"},
+        lambda d: {**d, "value": {"plain": "旧"}},  # a field missing
+        lambda d: {k: v for k, v in d.items() if k != "value"},
         lambda d: [1, 2],
     ],
 )
@@ -112,3 +113,34 @@ def test_a_stored_lab_table_is_the_live_one(store, monkeypatch):
     assert (served.html_text, served.plain) == (live.html_text, live.plain)
     assert (built.html_text, built.plain) == (live.html_text, live.plain)
     assert "<table" in served.html_text
+
+
+def test_a_stored_comparison_is_the_live_one(store, monkeypatch):
+    """Lesson 08's comparison from the store: the same tables, texts and quiz keys as live."""
+    import pandas as pd
+
+    from xsim.teaching import course
+
+    monkeypatch.setattr(course, "_STUDIES", {})
+    monkeypatch.setenv(P.WRITE_ENV, "1")
+    live = course.policy_summary("notice", reps=3)
+    monkeypatch.delenv(P.WRITE_ENV)
+    monkeypatch.setattr(course, "_STUDIES", {})
+    import xsim.experiments
+
+    def no_study(*args, **kwargs):
+        raise AssertionError("served from the store: nothing is simulated")
+
+    monkeypatch.setattr(xsim.experiments, "Study", no_study)
+    served = course.policy_summary("notice", reps=3)
+    assert served is not live
+    pd.testing.assert_frame_equal(served.table, live.table)
+    pd.testing.assert_frame_equal(served.differences, live.differences)
+    for name in P.SUMMARY_FIELDS:
+        assert getattr(served, name) == getattr(live, name)
+    assert served.to_text(lang="zh", measures=course.POLICY_MEASURES) == live.to_text(
+        lang="zh", measures=course.POLICY_MEASURES
+    )
+    assert served.difference("提前1天", "participation") == live.difference(
+        "提前1天", "participation"
+    )

@@ -1262,13 +1262,19 @@ def policy_summary(kind: str = "forms", reps: int = 8, seed: int = 2026):
     """Run (once per session) a small study in-process and summarize it with bootstrap CIs."""
     key = (kind, reps, seed)
     if key not in _STUDIES:
-        from xsim.experiments import Study
+        from xsim.teaching.precomputed import stored_summary
 
-        scenario, variants = policy_variants(kind)
-        result = Study(scenario, variants, reps=reps, seed=seed).run(
-            executor="in-process", progress=False
-        )
-        _STUDIES[key] = result.summary(measures=POLICY_MEASURES, n_boot=1000, seed=seed)
+        def compute():
+            from xsim.experiments import Study
+
+            scenario, variants = policy_variants(kind)
+            result = Study(scenario, variants, reps=reps, seed=seed).run(
+                executor="in-process", progress=False
+            )
+            return result.summary(measures=POLICY_MEASURES, n_boot=1000, seed=seed)
+
+        # fixed seeds: stored when the notebooks are built (xsim.teaching.precomputed)
+        _STUDIES[key] = stored_summary(f"policy_summary-{kind}-{reps}-{seed}", compute)
     return _STUDIES[key]
 
 
