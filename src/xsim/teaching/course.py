@@ -37,7 +37,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
@@ -1127,9 +1127,20 @@ def one_run(
 
 
 # --------------------------------------------------------------------------------------------------
-# lesson 09's capstone and the village pictures of 03, 04, 06 live in xsim.teaching.capstone
+# lesson 09's capstone and the village pictures of 03, 04, 06 live in xsim.teaching.capstone,
+# imported on first use: the other lessons' first cell does not pay for it
 
-from xsim.teaching.capstone import Capstone, village  # noqa: E402, F401
+_FROM_CAPSTONE = ("Capstone", "village")
+if TYPE_CHECKING:
+    from xsim.teaching.capstone import Capstone, village  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_CAPSTONE:
+        from xsim.teaching import capstone
+
+        return getattr(capstone, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SpotExercise(TeachingWidget):
