@@ -37,6 +37,7 @@ def test_computes_live_and_writes_only_when_building(store, monkeypatch):
     assert compute.calls == 2
     files = list(store.iterdir())
     assert [f.name for f in files] == ["lab_table-01-0.json"]  # no temporary file left
+    assert files[0].stat().st_mode & 0o044 == 0o044  # other users' kernels can read it
     monkeypatch.delenv(P.WRITE_ENV)
     block = P.stored_block("lab_table-01-0", compute)
     assert compute.calls == 2  # served from the store

@@ -134,6 +134,7 @@ def _write(path: Path, data: dict[str, Any]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text + "\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; every trainee's kernel reads it
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
