@@ -145,3 +145,25 @@ def test_a_stored_comparison_is_the_live_one(store, monkeypatch):
     assert served.difference("提前1天", "participation") == live.difference(
         "提前1天", "participation"
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "modules"),
+    [
+        ("course.lab('01')", ["xsim.model"]),
+        ("course.PolicyLab('elevator_retrofit')", ["xsim.model", "xsim.experiments.study"]),
+    ],
+)
+def test_simulation_widgets_load_the_model_while_the_lesson_runs(make, modules):
+    """With the static tables stored, nothing else imports the model during "run all": the
+    simulation widgets do, so the first 运行 click does not wait seconds for the import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from xsim.teaching import course; "
+        f"before = {modules!r}[0] in sys.modules; {make}; "
+        f"print(before, all(m in sys.modules for m in {modules!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

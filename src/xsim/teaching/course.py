@@ -854,7 +854,17 @@ def lab(lab_id: str, **kwargs: Any):
     from xsim.teaching.lab import ScenarioLab
     from xsim.teaching.lessons import find_lab
 
+    _load_model()
     return ScenarioLab.from_spec(find_lab(lab_id), **kwargs)
+
+
+def _load_model(study: bool = False) -> None:
+    """Import the model (and the study runner) now, while the lesson runs: the first import (Mesa,
+    SciPy, pandas) takes seconds, which would otherwise land on the trainee's first 运行 click."""
+    import xsim.model  # noqa: F401
+
+    if study:
+        import xsim.experiments.study  # noqa: F401
 
 
 def lab_table(lab_id: str, control: int = 0) -> HtmlBlock:
@@ -900,6 +910,7 @@ def form_chooser(scenario: str = "online_talk_day"):
     """A simulation with one choice, the consultation form (:func:`xsim.teaching.lab.form_chooser`)."""
     from xsim.teaching.lab import form_chooser as chooser
 
+    _load_model()
     return chooser(scenario)
 
 
@@ -1370,6 +1381,7 @@ class PolicyLab(TeachingWidget):
         from xsim.scenario import load_scenario
         from xsim.teaching.common import FORM_ZH
 
+        _load_model(study=True)
         self.scenario_name = scenario
         s = load_scenario(scenario)
         style, lay = {"description_width": "10em"}, widgets.Layout(width="40em")
