@@ -123,3 +123,17 @@ def test_scroll_marks_the_target_once_with_a_unique_class():
     assert scroll.layout.height == "0px"
     scroll.show(feedback)
     assert scroll.shown == 1
+
+
+def test_a_table_of_dicts_does_not_import_pandas():
+    """pandas costs a second or more of a lesson's first run; a list of dicts does not need it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from xsim.teaching.display import html_table; "
+        "html_table([{'形式': '村民议事会', '人数': 12}]); "
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -113,22 +113,81 @@ def test_figure_renders_without_missing_glyphs(run, mode):
     assert missing == []
 
 
-def test_redrawn_pictures_match_fresh_ones_in_size_and_differ_by_day(run):
+def _pixels(png: bytes) -> np.ndarray:
     import io
 
     from matplotlib.image import imread
 
+    return imread(io.BytesIO(png))[..., :3]
+
+
+@pytest.mark.parametrize("mode", ["participation", "opinion"])
+def test_fast_frames_look_like_a_full_matplotlib_render(run, mode):
     _, snap = run
     picture = VillagePicture(snap)
+    for day in (0, snap.day_consulted, snap.last_day):
+        fast, full = _pixels(picture.png(day, mode)), _pixels(render_png(snap, day, mode))
+        assert fast.shape == full.shape
+        same = np.mean(np.all(np.isclose(fast, full, atol=0.02), axis=-1))
+        assert same > 0.99, (day, same)
+
+
+def test_a_frame_is_the_same_whatever_was_drawn_before(run):
+    """No state leaks between frames: days drawn in any order, uncached, equal fresh pictures."""
+    _, snap = run
+    days = [0, int(snap.day_consulted), snap.last_day]
+    busy = VillagePicture(snap, cache_size=0)
+    for day in reversed(range(snap.last_day + 1)):  # every day in both modes, backwards
+        busy.png(day, "opinion")
+        busy.png(day, "participation")
+    for mode in ("participation", "opinion"):
+        for day in days:
+            assert busy.png(day, mode) == VillagePicture(snap).png(day, mode), (mode, day)
+
+
+def test_each_day_has_its_own_picture_even_when_nobody_changed(run):
+    """The title names the day, so two days with the same households' states differ."""
+    _, snap = run
+    picture = VillagePicture(snap)
+    states = [participation_on(snap, d).tobytes() for d in range(snap.last_day + 1)]
+    same = [d for d in range(1, len(states)) if states[d] == states[d - 1]]
+    assert same, "a procedure has quiet days"
+    day = same[0]
+    assert picture.png(day) != picture.png(day - 1)
+    # the households look the same on both days: only one line of text (the title) changes
+    a, b = _pixels(picture.png(day)), _pixels(picture.png(day - 1))
+    changed_rows = np.flatnonzero(np.any(a != b, axis=(1, 2)))
+    assert changed_rows.max() - changed_rows.min() < 25
+
+
+def test_frame_cache_is_bounded_and_serves_repeats(run):
+    _, snap = run
+    picture = VillagePicture(snap, cache_size=3)
     first = picture.png(0)
-    meeting = picture.png(snap.day_consulted)  # the same figure, recoloured
-    fresh = render_png(snap, snap.day_consulted)
-    assert meeting != first
-    shapes = {imread(io.BytesIO(png)).shape for png in (first, meeting, fresh)}
-    assert len(shapes) == 1
-    # the recoloured picture shows the same households in the same colours as a fresh one
-    a, b = imread(io.BytesIO(meeting)), imread(io.BytesIO(fresh))
-    assert np.mean(np.all(np.isclose(a, b, atol=0.02), axis=-1)) > 0.97
+    for day in range(1, 8):
+        picture.png(day)
+    info = picture.cache_info()
+    assert info.currsize == 3 and info.misses == 8 and info.hits == 0
+    picture.png(7)
+    assert picture.cache_info().hits == 1
+    assert picture.png(0) == first  # evicted, drawn again, the same bytes
+    assert picture.cache_info().misses == 9
+    with pytest.raises(ValueError):
+        picture.png(0, "colour")
+
+
+def test_household_pixels_are_separate_squares(run):
+    from xsim.plots import HOUSEHOLD_CELL_PX, household_cells
+
+    _, snap = run
+    where = layout(snap)
+    cells = household_cells(where.x, where.y)
+    size = (HOUSEHOLD_CELL_PX - 1) ** 2
+    assert np.array_equal(np.bincount(cells[cells >= 0]), np.full(snap.n_households, size))
+    # no two households touch (left/right or up/down neighbours differ only through −1)
+    for a, b in ((cells[:, 1:], cells[:, :-1]), (cells[1:, :], cells[:-1, :])):
+        touching = (a >= 0) & (b >= 0) & (a != b)
+        assert not touching.any()
 
 
 def test_slider_and_mode_change_the_picture(run):
@@ -141,11 +200,12 @@ def test_slider_and_mode_change_the_picture(run):
     meeting = view.image.value
     assert meeting != start and "召开协商会议" in view.caption.value
     assert f"到会 {int(snap.attended.sum())} 户" in view.caption.value
+    assert meeting == VillagePicture(snap).png(int(snap.day_consulted))
     view.mode.value = "opinion"
     assert view.image.value not in (start, meeting)
-    drawn = len(view._cache)
+    hits = view._picture.cache_info().hits
     view.mode.value = "participation"
-    assert view.image.value == meeting and len(view._cache) == drawn  # from the cache
+    assert view.image.value == meeting and view._picture.cache_info().hits == hits + 1
     assert view.status.value == ""
 
 

@@ -139,6 +139,8 @@ def main(argv: list[str]) -> int:
     # throw-away Jupyter data folder, never into the builder's own progress.
     scratch = tempfile.TemporaryDirectory(prefix="xsim-build-")
     os.environ["JUPYTER_DATA_DIR"] = scratch.name
+    # the kernels store the lessons' static simulation tables for trainees' runs (course/_computed)
+    os.environ["XSIM_PRECOMPUTE_WRITE"] = "1"
     try:
         toc = validate_course(course)
     except InputError as err:

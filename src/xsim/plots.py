@@ -16,9 +16,11 @@ import numpy as np
 from xsim.fonts import FONT_FAMILY, LATIN_FAMILY, use_chinese_font
 
 __all__ = [
+    "HOUSEHOLD_CELL_PX",
     "HOUSE_STYLE",
     "OPINION_CMAP",
     "bar_with_ci",
+    "household_cells",
     "household_raster",
     "opinion_rgba",
     "style",
@@ -95,6 +97,8 @@ def bar_with_ci(
     return bars
 
 
+#: pixels per household square (and its margin) in the households' picture
+HOUSEHOLD_CELL_PX = 5
 #: diverging colours of an opinion −1 (against, red) … 1 (for, blue)
 OPINION_CMAP = "RdYlBu"
 
@@ -107,22 +111,32 @@ def opinion_rgba(values: np.ndarray) -> np.ndarray:
     return colormaps[OPINION_CMAP](Normalize(-1.0, 1.0)(np.asarray(values, dtype=float)))
 
 
-def household_raster(x: np.ndarray, y: np.ndarray, rgba, cell: int = 5) -> np.ndarray:
-    """The households as one RGBA picture: grid position (x, y) → a ``cell``×``cell`` pixel square
-    with a 1-pixel white margin (squares do not touch); white elsewhere. ``rgba``: an (n, 4) array
-    or n matplotlib colours ("#d4d4d4")."""
-    from matplotlib.colors import to_rgba_array
-
+def household_cells(x: np.ndarray, y: np.ndarray, cell: int = HOUSEHOLD_CELL_PX) -> np.ndarray:
+    """Which household each pixel of the households' picture shows: grid position (x, y) → a
+    ``cell``×``cell`` pixel square with a 1-pixel margin (squares do not touch); −1 elsewhere.
+    The one place that knows the picture's geometry (:func:`household_raster` colours it)."""
     x, y = np.asarray(x, dtype=int), np.asarray(y, dtype=int)
-    if not (isinstance(rgba, np.ndarray) and rgba.dtype.kind == "f"):
-        rgba = to_rgba_array(list(rgba)) if len(rgba) else np.zeros((0, 4))
     width = (int(x.max()) + 1 if x.size else 1) + 1
     height = (int(y.max()) + 1 if y.size else 1) + 1
-    picture = np.ones((height * cell, width * cell, 4))
+    cells = np.full((height * cell, width * cell), -1, dtype=np.int64)
+    households = np.arange(x.size)
     for dy in range(1, cell):
         for dx in range(1, cell):
-            picture[y * cell + dy, x * cell + dx] = rgba
-    return picture
+            cells[y * cell + dy, x * cell + dx] = households
+    return cells
+
+
+def household_raster(
+    x: np.ndarray, y: np.ndarray, rgba, cell: int = HOUSEHOLD_CELL_PX
+) -> np.ndarray:
+    """The households as one RGBA picture (see :func:`household_cells`), white between them.
+    ``rgba``: an (n, 4) array or n matplotlib colours ("#d4d4d4")."""
+    from matplotlib.colors import to_rgba_array
+
+    if not (isinstance(rgba, np.ndarray) and rgba.dtype.kind == "f"):
+        rgba = to_rgba_array(list(rgba)) if len(rgba) else np.zeros((0, 4))
+    palette = np.vstack([rgba, np.ones((1, 4))])  # index −1: white
+    return palette[household_cells(x, y, cell)]
 
 
 def village_figure(
@@ -162,7 +176,7 @@ def village_figure(
     else:
         rgba = to_rgba_array(list(colors)) if x.size else np.zeros((0, 4))
     picture = household_raster(x, y, rgba)
-    height, width = picture.shape[0] // 5, picture.shape[1] // 5
+    height, width = (n // HOUSEHOLD_CELL_PX for n in picture.shape[:2])
     with style(**{"axes.grid": False}):
         fig = Figure(figsize=size, dpi=100, layout="constrained")
         ax = fig.add_subplot()

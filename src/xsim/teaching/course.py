@@ -37,7 +37,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
@@ -937,12 +937,27 @@ def lab(lab_id: str, **kwargs: Any):
     from xsim.teaching.lab import ScenarioLab
     from xsim.teaching.lessons import find_lab
 
+    _load_model()
     return ScenarioLab.from_spec(find_lab(lab_id), **kwargs)
 
 
+def _load_model(study: bool = False) -> None:
+    """Import the model (and the study runner) now, while the lesson runs: the first import (Mesa,
+    SciPy, pandas) takes seconds, which would otherwise land on the trainee's first 运行 click."""
+    import xsim.model  # noqa: F401
+
+    if study:
+        import xsim.experiments.study  # noqa: F401
+
+
 def lab_table(lab_id: str, control: int = 0) -> HtmlBlock:
-    """A static table: every option of one control of a simulation, side by side."""
-    return lab(lab_id).compare_options(control)
+    """A static table: every option of one control of a simulation, side by side (fixed seeds:
+    stored when the notebooks are built, :mod:`xsim.teaching.precomputed`)."""
+    from xsim.teaching.precomputed import stored_block
+
+    return stored_block(
+        f"lab_table-{lab_id}-{control}", lambda: lab(lab_id).compare_options(control)
+    )
 
 
 def _steps(lesson: str):
@@ -982,6 +997,7 @@ def form_chooser(scenario: str = "online_talk_day"):
     """A simulation with one choice, the consultation form (:func:`xsim.teaching.lab.form_chooser`)."""
     from xsim.teaching.lab import form_chooser as chooser
 
+    _load_model()
     return chooser(scenario)
 
 
@@ -1256,9 +1272,20 @@ def one_run(
 
 
 # --------------------------------------------------------------------------------------------------
-# lesson 09's capstone and the village pictures of 03, 04, 06 live in xsim.teaching.capstone
+# lesson 09's capstone and the village pictures of 03, 04, 06 live in xsim.teaching.capstone,
+# imported on first use: the other lessons' first cell does not pay for it
 
-from xsim.teaching.capstone import Capstone, village  # noqa: E402, F401
+_FROM_CAPSTONE = ("Capstone", "village")
+if TYPE_CHECKING:
+    from xsim.teaching.capstone import Capstone, village  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_CAPSTONE:
+        from xsim.teaching import capstone
+
+        return getattr(capstone, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SpotExercise(TeachingWidget):
@@ -1399,13 +1426,19 @@ def policy_summary(kind: str = "forms", reps: int = 8, seed: int = 2026):
     """Run (once per session) a small study in-process and summarize it with bootstrap CIs."""
     key = (kind, reps, seed)
     if key not in _STUDIES:
-        from xsim.experiments import Study
+        from xsim.teaching.precomputed import stored_summary
 
-        scenario, variants = policy_variants(kind)
-        result = Study(scenario, variants, reps=reps, seed=seed).run(
-            executor="in-process", progress=False
-        )
-        _STUDIES[key] = result.summary(measures=policy_measures(), n_boot=1000, seed=seed)
+        def compute():
+            from xsim.experiments import Study
+
+            scenario, variants = policy_variants(kind)
+            result = Study(scenario, variants, reps=reps, seed=seed).run(
+                executor="in-process", progress=False
+            )
+            return result.summary(measures=policy_measures(), n_boot=1000, seed=seed)
+
+        # fixed seeds: stored when the notebooks are built (xsim.teaching.precomputed)
+        _STUDIES[key] = stored_summary(f"policy_summary-{kind}-{reps}-{seed}", compute)
     return _STUDIES[key]
 
 
@@ -1569,6 +1602,7 @@ class PolicyLab(TeachingWidget):
         from xsim.scenario import load_scenario
         from xsim.teaching.common import FORM_ZH
 
+        _load_model(study=True)
         self.scenario_name = scenario
         s = load_scenario(scenario)
         style, lay = {"description_width": "10em"}, widgets.Layout(width="40em")

@@ -21,6 +21,7 @@ import html
 import math
 import numbers
 import re
+import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -109,10 +110,9 @@ def html_table(
 
 
 def _rows(data: Any, columns: Sequence[str] | None, index: bool) -> tuple[list, list[list]]:
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is a dependency of xsim
-        pd = None
+    # a DataFrame exists only if pandas was imported: never import it (a second or more) for a
+    # table of dicts
+    pd = sys.modules.get("pandas")
     if pd is not None and isinstance(data, pd.DataFrame):
         frame = data if columns is None else data[list(columns)]
         if index:

@@ -14,9 +14,7 @@ without running it, and ``make notebooks`` output changes only where the model's
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from xsim.teaching.lessons import (
     Toc,
@@ -25,6 +23,9 @@ from xsim.teaching.lessons import (
     load_quiz_file,
     load_steps_file,
 )
+
+if TYPE_CHECKING:  # nbformat pulls in jsonschema (seconds): the course home needs none of it
+    import nbformat
 
 __all__ = [
     "EDITIONS",
@@ -60,6 +61,8 @@ def lesson_notebook(
     entry: TocLesson, toc: Toc, edition: str = "trainee", folder: Path | None = None
 ) -> nbformat.NotebookNode:
     """The unexecuted notebook of one lesson in ``edition`` (``"trainee"`` or ``"trainer"``)."""
+    import nbformat
+
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}")
     folder = folder or course_dir()

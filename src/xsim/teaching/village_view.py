@@ -18,6 +18,7 @@ only that function changes. Usage in a lesson::
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from dataclasses import dataclass
@@ -233,9 +234,7 @@ def village_figure_on(snap: VillageSnapshot, day: float, mode: str = "participat
     if mode == "participation":
         state = participation_on(snap, day)
         counts = np.bincount(state, minlength=4)
-        legend = [
-            (f"{PARTICIPATION_ZH[i]}（{counts[i]} 户）", PARTICIPATION_COLORS[i]) for i in range(4)
-        ]
+        legend = [(_legend_label(i, int(counts[i])), PARTICIPATION_COLORS[i]) for i in range(4)]
         colors = [PARTICIPATION_COLORS[s] for s in state]
         return village_figure(
             where.x,
@@ -267,61 +266,168 @@ def _note(snap: VillageSnapshot) -> str:
 
 
 def render_png(snap: VillageSnapshot, day: float, mode: str = "participation", where=None) -> bytes:
-    """The picture of ``day`` as PNG bytes (a fresh figure; :class:`VillagePicture` redraws
-    faster when many days are shown)."""
+    """The picture of ``day`` as PNG bytes, drawn from scratch by matplotlib (the reference a
+    :class:`VillagePicture` frame looks like; use that one when many days are shown)."""
     return _png(village_figure_on(snap, day, mode, where))
 
 
 def _png(fig) -> bytes:
     out = io.BytesIO()
     # fast zlib level: the picture is flat colours, level 1 is nearly as small and much quicker
-    fig.savefig(out, format="png", dpi=100, pil_kwargs={"compress_level": 1})
+    fig.savefig(out, format="png", dpi=FIGURE_DPI, pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 
-class VillagePicture:
-    """Draws the pictures of one snapshot: one figure per mode, made once (layout and texts
-    measured once) and then only recoloured, retitled and relabelled for each day."""
+FIGURE_DPI = 100
+#: frames a picture keeps (per snapshot: every day of a long procedure in both modes, ~40 kB each)
+FRAME_CACHE_SIZE = 128
 
-    def __init__(self, snap: VillageSnapshot, where: Layout | None = None) -> None:
+
+class _Stage:
+    """One mode's figure, laid out once, with everything that never changes (blocks, their labels,
+    the note, the legend's swatches or the colour bar) rendered once as a background.
+
+    A frame restores the background, draws the day's texts (title, legend counts) with matplotlib
+    and writes the households' colours straight into the pixels they cover, found once from the
+    axes' transform (what ``imshow(..., interpolation="nearest")`` would draw, without
+    resampling the picture every day): a few milliseconds instead of a full draw."""
+
+    def __init__(self, snap: VillageSnapshot, where: Layout, mode: str) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = village_figure_on(snap, 0, mode, where)
+        self.canvas = FigureCanvasAgg(fig)
+        self.ax = fig.axes[0]
+        legend = self.ax.get_legend() if mode == "participation" else None
+        self.legend_texts = legend.get_texts() if legend is not None else []
+        # lay out for the widest labels any day can have, so no day is cut off and the layout
+        # never depends on which day was drawn first
+        for i, text in enumerate(self.legend_texts):
+            text.set_text(_legend_label(i, snap.n_households))
+        layout_engine = fig.get_layout_engine()
+        if layout_engine is not None:
+            layout_engine.execute(fig)
+        fig.set_layout_engine("none")  # keep these positions for every frame
+        image = self.ax.images[0]
+        image.set_animated(True)  # never drawn: its pixels are written directly
+        self.ax.title.set_animated(True)
+        for text in self.legend_texts:
+            text.set_visible(False)
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(fig.bbox)
+        for text in self.legend_texts:
+            text.set_visible(True)
+        self.pixels, self.households = self._household_pixels(image, where)
+
+    def _household_pixels(self, image, where: Layout) -> tuple[np.ndarray, np.ndarray]:
+        """Flat indices of the figure's pixels that show a household, and which household."""
+        from xsim.plots import HOUSEHOLD_CELL_PX, household_cells
+
+        width, height = self.canvas.get_width_height()
+        cells = household_cells(where.x, where.y)
+        left, _, _, top = image.get_extent()  # (−0.5, …, …, −0.5): raster pixel 0 at the top left
+        to_data = self.ax.transData.inverted()
+        clip = self.ax.bbox
+        # pixel centres, in display coordinates (y grows upwards; buffer rows go downwards)
+        column_x = np.arange(width) + 0.5
+        row_y = height - (np.arange(height) + 0.5)
+        data_x = to_data.transform(np.column_stack([column_x, np.full(width, row_y[0])]))[:, 0]
+        data_y = to_data.transform(np.column_stack([np.full(height, column_x[0]), row_y]))[:, 1]
+        raster_col = np.floor((data_x - left) * HOUSEHOLD_CELL_PX).astype(int)
+        raster_row = np.floor((data_y - top) * HOUSEHOLD_CELL_PX).astype(int)
+        cols = np.flatnonzero(
+            (raster_col >= 0)
+            & (raster_col < cells.shape[1])
+            & (column_x >= clip.x0)
+            & (column_x <= clip.x1)
+        )
+        rows = np.flatnonzero(
+            (raster_row >= 0)
+            & (raster_row < cells.shape[0])
+            & (row_y >= clip.y0)
+            & (row_y <= clip.y1)
+        )
+        shown = cells[np.ix_(raster_row[rows], raster_col[cols])]
+        r, c = np.nonzero(shown >= 0)
+        return rows[r] * width + cols[c], shown[r, c]
+
+    def frame(self, rgba: np.ndarray, title: str, legend_labels: list[str]) -> bytes:
+        """PNG of the figure with households coloured ``rgba`` ((n, 4) floats in 0..1)."""
+        from PIL import Image
+
+        self.canvas.restore_region(self.background)
+        self.ax.title.set_text(title)
+        self.ax.draw_artist(self.ax.title)
+        for text, label in zip(self.legend_texts, legend_labels, strict=True):
+            text.set_text(label)
+            self.ax.draw_artist(text)
+        rgb = np.array(np.asarray(self.canvas.buffer_rgba())[..., :3])
+        colors = np.round(np.asarray(rgba)[:, :3] * 255).astype(np.uint8)
+        rgb.reshape(-1, 3)[self.pixels] = colors[self.households]
+        out = io.BytesIO()
+        Image.fromarray(rgb, "RGB").save(out, format="png", compress_level=1)
+        return out.getvalue()
+
+
+def _legend_label(i: int, count: int) -> str:
+    return f"{PARTICIPATION_ZH[i]}（{count} 户）"
+
+
+class VillagePicture:
+    """Draws the pictures of one snapshot, fast enough for a slider: per mode one figure, laid out
+    and rendered once, then only the households' colours, the title and the legend's counts are
+    drawn for each day. Frames are kept in a bounded LRU cache keyed by (day, mode); a frame is
+    the same bytes whatever was drawn before it (tests compare with a fresh picture)."""
+
+    def __init__(
+        self,
+        snap: VillageSnapshot,
+        where: Layout | None = None,
+        *,
+        cache_size: int = FRAME_CACHE_SIZE,
+    ) -> None:
         self.snap = snap
         self.where = where or layout(snap)
-        self._figures: dict[str, Any] = {}
+        self._stages: dict[str, _Stage] = {}
+        self._frame = functools.lru_cache(maxsize=cache_size)(self._render)
 
     def png(self, day: float, mode: str = "participation") -> bytes:
-        fig = self._figures.get(mode)
-        if fig is None:
-            fig = village_figure_on(self.snap, day, mode, self.where)
-            first = _png(fig)
-            fig.set_layout_engine("none")  # keep the positions found for the first picture
-            self._figures[mode] = fig
-            return first
-        self._update(fig, day, mode)
-        return _png(fig)
+        """The PNG of ``day`` in ``mode`` ("participation" or "opinion")."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {list(MODES)}")
+        return self._frame(float(day), mode)
 
-    def _update(self, fig, day: float, mode: str) -> None:
-        from xsim.plots import household_raster, opinion_rgba
+    def cache_info(self):
+        """Hits, misses and size of the frame cache (``functools.lru_cache`` statistics)."""
+        return self._frame.cache_info()
 
-        snap, where = self.snap, self.where
-        ax = fig.axes[0]
+    def _render(self, day: float, mode: str) -> bytes:
+        from matplotlib.colors import to_rgba_array
+
+        from xsim.plots import opinion_rgba
+
+        stage = self._stages.get(mode)
+        if stage is None:
+            stage = self._stages[mode] = _Stage(self.snap, self.where, mode)
+        snap = self.snap
+        labels: list[str] = []
         if mode == "participation":
             state = participation_on(snap, day)
-            rgba = [PARTICIPATION_COLORS[k] for k in state]
+            rgba = to_rgba_array(PARTICIPATION_COLORS)[state]
             counts = np.bincount(state, minlength=4)
-            for i, text in enumerate(ax.get_legend().get_texts()):
-                text.set_text(f"{PARTICIPATION_ZH[i]}（{counts[i]} 户）")
+            labels = [_legend_label(i, int(counts[i])) for i in range(4)]
         else:
             rgba = opinion_rgba(opinion_on(snap, day))
-        ax.images[0].set_data(household_raster(where.x, where.y, rgba))
-        ax.set_title(_title(snap, day), fontsize=12)
+        return stage.frame(rgba, _title(snap, day), labels)
 
 
 class VillageView(TeachingWidget):
     """The village or compound, playing through the days of the procedure.
 
     Children: a title, a 参与情况/意见 switch, a Play button linked to a day slider, the picture
-    (``self.image``, PNG) and a caption with the day's counts. Pictures are cached per state, so
-    playing through days where nothing changes costs nothing.
+    (``self.image``, PNG) and a caption with the day's counts. A day's picture is drawn in a few
+    milliseconds (:class:`VillagePicture`) and kept in a bounded cache, so playing it again costs
+    nothing.
     """
 
     kind_zh = "村庄/小区示意图"
@@ -330,7 +436,6 @@ class VillageView(TeachingWidget):
         super().__init__()
         self.snapshot = snapshot
         self._picture = VillagePicture(snapshot)
-        self._cache: dict[tuple[str, bytes], bytes] = {}
         last = max(snapshot.last_day, 1)
         first = 0 if start_day is None else min(max(int(start_day), 0), last)
         self.mode = widgets.ToggleButtons(
@@ -375,11 +480,7 @@ class VillageView(TeachingWidget):
 
     def _redraw(self) -> None:
         snap, day, mode = self.snapshot, self.slider.value, self.mode.value
-        state = participation_on(snap, day) if mode == "participation" else opinion_on(snap, day)
-        key = (mode, np.asarray(state).tobytes())
-        if key not in self._cache:
-            self._cache[key] = self._picture.png(day, mode)
-        self.image.value = self._cache[key]
+        self.image.value = self._picture.png(day, mode)
         counts = np.bincount(participation_on(snap, day), minlength=4)
         reached = counts[INFORMED:].sum()
         self.caption.value = (

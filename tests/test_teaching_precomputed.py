@@ -1,0 +1,169 @@
+"""Static simulation tables stored at build time (xsim.teaching.precomputed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from xsim.teaching import precomputed as P
+from xsim.teaching.common import HtmlBlock
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    folder = tmp_path / "_computed"
+    monkeypatch.setenv(P.STORE_ENV, str(folder))
+    monkeypatch.delenv(P.WRITE_ENV, raising=False)
+    return folder
+
+
+class Counter:
+    def __init__(self, text: str = "表") -> None:
+        self.calls = 0
+        self.text = text
+
+    def __call__(self) -> HtmlBlock:
+        self.calls += 1
+        return HtmlBlock(f"<b>{self.text}</b>", self.text)
+
+
+def test_computes_live_and_writes_only_when_building(store, monkeypatch):
+    compute = Counter()
+    assert P.stored_block("lab_table-01-0", compute).plain == "表"
+    assert compute.calls == 1 and not store.exists()  # a trainee's kernel never writes
+    monkeypatch.setenv(P.WRITE_ENV, "1")
+    P.stored_block("lab_table-01-0", compute)
+    assert compute.calls == 2
+    files = list(store.iterdir())
+    assert [f.name for f in files] == ["lab_table-01-0.json"]  # no temporary file left
+    assert files[0].stat().st_mode & 0o044 == 0o044  # other users' kernels can read it
+    monkeypatch.delenv(P.WRITE_ENV)
+    block = P.stored_block("lab_table-01-0", compute)
+    assert compute.calls == 2  # served from the store
+    assert (block.html_text, block.plain) == ("<b>表</b>", "表")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: {**d, "fingerprint": "0" * 64},  # built from another tree
+        lambda d: {**d, "key": "lab_table-02-0"},  # another table's file
+        lambda d: {**d, "value": {"plain": "旧"}},  # a field missing
+        lambda d: {k: v for k, v in d.items() if k != "value"},
+        lambda d: [1, 2],
+    ],
+)
+def test_stale_or_damaged_files_are_computed_live(store, monkeypatch, damage):
+    monkeypatch.setenv(P.WRITE_ENV, "1")
+    P.stored_block("k", Counter("旧"))
+    monkeypatch.delenv(P.WRITE_ENV)
+    path = store / "k.json"
+    path.write_text(json.dumps(damage(json.loads(path.read_text()))), encoding="utf-8")
+    compute = Counter("新")
+    assert P.stored_block("k", compute).plain == "新" and compute.calls == 1
+
+
+def test_unreadable_file_is_computed_live(store):
+    store.mkdir()
+    (store / "k.json").write_bytes(b"\xff\xfe not json")
+    compute = Counter()
+    assert P.stored_block("k", compute).plain == "表" and compute.calls == 1
+
+
+def test_fingerprint_changes_with_any_code_or_course_file(tmp_path):
+    package, course = tmp_path / "xsim", tmp_path / "course"
+    (package / "sub").mkdir(parents=True)
+    course.mkdir()
+    (package / "model.py").write_text("A = 1\n")
+    (package / "sub" / "s.yaml").write_text("a: 1\n")
+    (course / "labs.yaml").write_text("x: 1\n")
+    base = P.fingerprint.__wrapped__(package, course)
+    assert base == P.fingerprint.__wrapped__(package, course)  # deterministic
+    (package / "notes.txt").write_text("ignored\n")
+    (course / "_computed").mkdir()
+    (course / "_computed" / "t.json").write_text("{}")  # the store itself is left out
+    assert P.fingerprint.__wrapped__(package, course) == base
+    for path, text in (
+        (package / "model.py", "A = 2\n"),
+        (package / "sub" / "s.yaml", "a: 2\n"),
+        (course / "labs.yaml", "x: 2\n"),
+    ):
+        old = path.read_text()
+        path.write_text(text)
+        assert P.fingerprint.__wrapped__(package, course) != base, path
+        path.write_text(old)
+    (package / "sub" / "s.yaml").rename(package / "sub" / "t.yaml")  # a renamed file counts
+    assert P.fingerprint.__wrapped__(package, course) != base
+
+
+def test_a_stored_lab_table_is_the_live_one(store, monkeypatch):
+    """What a trainee is shown from the store is exactly what the lesson computes."""
+    from xsim.teaching import course
+
+    monkeypatch.setenv(P.WRITE_ENV, "1")
+    built = course.lab_table("04", control=0)
+    monkeypatch.delenv(P.WRITE_ENV)
+    live = course.lab("04").compare_options(0)
+
+    def no_simulation(*args, **kwargs):
+        raise AssertionError("served from the store: nothing is simulated")
+
+    monkeypatch.setattr(course, "lab", no_simulation)
+    served = course.lab_table("04", control=0)
+    assert (served.html_text, served.plain) == (live.html_text, live.plain)
+    assert (built.html_text, built.plain) == (live.html_text, live.plain)
+    assert "<table" in served.html_text
+
+
+def test_a_stored_comparison_is_the_live_one(store, monkeypatch):
+    """Lesson 08's comparison from the store: the same tables, texts and quiz keys as live."""
+    import pandas as pd
+
+    from xsim.teaching import course
+
+    monkeypatch.setattr(course, "_STUDIES", {})
+    monkeypatch.setenv(P.WRITE_ENV, "1")
+    live = course.policy_summary("notice", reps=3)
+    monkeypatch.delenv(P.WRITE_ENV)
+    monkeypatch.setattr(course, "_STUDIES", {})
+    import xsim.experiments
+
+    def no_study(*args, **kwargs):
+        raise AssertionError("served from the store: nothing is simulated")
+
+    monkeypatch.setattr(xsim.experiments, "Study", no_study)
+    served = course.policy_summary("notice", reps=3)
+    assert served is not live
+    pd.testing.assert_frame_equal(served.table, live.table)
+    pd.testing.assert_frame_equal(served.differences, live.differences)
+    for name in P.SUMMARY_FIELDS:
+        assert getattr(served, name) == getattr(live, name)
+    assert served.to_text(lang="zh", measures=course.POLICY_MEASURES) == live.to_text(
+        lang="zh", measures=course.POLICY_MEASURES
+    )
+    assert served.difference("提前1天", "participation") == live.difference(
+        "提前1天", "participation"
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "modules"),
+    [
+        ("course.lab('01')", ["xsim.model"]),
+        ("course.PolicyLab('elevator_retrofit')", ["xsim.model", "xsim.experiments.study"]),
+    ],
+)
+def test_simulation_widgets_load_the_model_while_the_lesson_runs(make, modules):
+    """With the static tables stored, nothing else imports the model during "run all": the
+    simulation widgets do, so the first 运行 click does not wait seconds for the import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from xsim.teaching import course; "
+        f"before = {modules!r}[0] in sys.modules; {make}; "
+        f"print(before, all(m in sys.modules for m in {modules!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
