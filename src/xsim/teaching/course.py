@@ -547,13 +547,18 @@ def quorum_meetings() -> list[tuple[str, str, str]]:
 
 def __getattr__(name: str) -> Any:
     """``MEETINGS`` ((Chinese name, key) pairs) and ``CALCULATOR_LAW`` (key → article), read from
-    the course data when first asked for (importing this module reads no course file)."""
+    the course data when first asked for (importing this module reads no course file), and the
+    capstone's names from its own module, imported on first use."""
     if name == "MEETINGS":
         return [(zh, key) for zh, key, _law in quorum_meetings()]
     if name == "CALCULATOR_LAW":
         return {key: law for _zh, key, law in quorum_meetings()}
     if name == "POLICY_MEASURES":
         return policy_measures()
+    if name in _FROM_CAPSTONE:  # the capstone module is imported on first use
+        from xsim.teaching import capstone
+
+        return getattr(capstone, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -1278,14 +1283,6 @@ def one_run(
 _FROM_CAPSTONE = ("Capstone", "village")
 if TYPE_CHECKING:
     from xsim.teaching.capstone import Capstone, village  # noqa: F401
-
-
-def __getattr__(name: str) -> Any:
-    if name in _FROM_CAPSTONE:
-        from xsim.teaching import capstone
-
-        return getattr(capstone, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SpotExercise(TeachingWidget):
