@@ -316,12 +316,10 @@ def score(criterion: Criterion, plan: Plan, outcome: dict, report: Any) -> Crite
         pts = max(c.points - c.per_violation * n, 0.0) if n else c.points
         if c.required and n:
             pts = min(pts, c.points - 1e-6)  # a required rules criterion is met only without faults
-        codes = "、".join(sorted({f.code for f in report.violations}))
         why = (
             "规则引擎没有发现违规。"
             if not n
-            else f"规则引擎发现 {n} 处违规，每处扣 {c.per_violation:g} 分；详见下面的检查结果"
-            f"（编号：{codes}）。"
+            else f"规则引擎发现 {n} 处违规，每处扣 {c.per_violation:g} 分；详见下面的检查结果。"
         )
         return CriterionScore(c, round(max(pts, 0.0), 1), why)
     if c.kind == "documents":
@@ -342,7 +340,7 @@ def score(criterion: Criterion, plan: Plan, outcome: dict, report: Any) -> Crite
         return CriterionScore(c, None, "本次模拟没有这一指标，不计分。")
     name, value = found
     pts = c.points * _scaled(value, c.full_at, c.zero_at)
-    label = V.label(V.MEASURES, name) if name in V.MEASURES else name
+    label = V.label(V.MEASURES, name) if name in V.MEASURES else c.title  # never a raw name
     better = "越高越好" if c.full_at > c.zero_at else "越低越好"
     why = (
         f"{label}：{_fmt(value)}（{better}；达到 {_fmt(c.full_at)} 得满分，"

@@ -357,7 +357,7 @@ class ThresholdExercise(TeachingWidget):
             )
         if answer < need:
             return False, (
-                f"✘ {who}：{answer} 人不够，规则引擎判定为 TOPIC-JOINT（联名人数不足）。"
+                f"✘ {who}：{answer} 人不够，规则引擎判定为“联名人数不足”。"
                 f"提示：{total} × {share} = {exact:g}，“以上”含本数。"
             )
         return False, (
