@@ -202,15 +202,17 @@ def clause_citation_zh(clause_id: str) -> str:
 
 def error_text(exc: BaseException) -> str:
     """What a trainee sees for an exception: Chinese, never a traceback. An :class:`InputError`
-    names its field in Chinese (``results.dissenters`` → 持不同意见人数: a path never shows) and its
+    names a known field in Chinese (``results.dissenters`` → 持不同意见人数, not its path) and its
     file only when it is one (not a placeholder such as ``<input>``)."""
     if not isinstance(exc, InputError):
         return MSG_INTERNAL
     where = "" if exc.file.startswith("<") else exc.file
     if where and exc.line is not None:
         where += f":{exc.line}"
+    # a field the vocabulary names is shown by that name; any other (a typo in a pasted YAML
+    # record, say) as the trainee wrote it, so that it can be found
     known = exc.field and V.field_label(exc.field) != V.field_label("")
-    field = f"字段「{V.field_label(exc.field)}」：" if known else ""
+    field = f"字段「{V.field_label(exc.field) if known else exc.field}」：" if exc.field else ""
     text = f"{field}{exc.expected_zh or exc.expected_en}"
     return f"{where}：{text}" if where else text
 
