@@ -74,7 +74,7 @@ def test_editor_bad_input_gets_chinese_messages_not_tracebacks():
     ed.dissenters.value = 4
     ed.consulted.value = None  # a cleared date picker
     ed.check_button.click()
-    assert "timeline.consulted" in ed.status.value
+    assert "协商日期" in ed.status.value
     assert "Traceback" not in ed.status.value
 
 
