@@ -113,7 +113,8 @@ INSTRUMENT_JS = """() => {
     if (x.rec) x.rec.obs.disconnect();
     const area = el.closest('.jp-Cell-outputArea') || el.closest('.jp-OutputArea')
       || document.body;
-    const rec = x.rec = {t0: performance.now(), ev0: x.events.length, muts: [], nodes: [], el};
+    const rec = x.rec = {t0: performance.now(), ev0: x.events.length, muts: [], nodes: [], el,
+                         area};
     rec.obs = new MutationObserver((list) => {
       const t = performance.now();
       for (const m of list) {
@@ -144,6 +145,19 @@ INSTRUMENT_JS = """() => {
     return {now: now - r.t0, status, busy: busy === null ? null : busy - r.t0,
             idle: idle === null ? null : idle - r.t0,
             first: r.muts.length ? r.muts[0] - r.t0 : null, last};
+  };
+  x.areaText = () => {
+    // what the trainee reads in this cell's output now (the xsim-ref references hidden)
+    const refs = [...x.rec.area.querySelectorAll('.xsim-ref')];
+    refs.forEach((r) => r.classList.add('xsim-hidden-for-test'));
+    const hide = document.createElement('style');
+    hide.textContent = '.xsim-hidden-for-test { display: none !important; }';
+    document.head.appendChild(hide);
+    const opts = [...x.rec.area.querySelectorAll('option')].map((o) => o.textContent).join(' ');
+    const text = x.rec.area.innerText + ' ' + opts;
+    refs.forEach((r) => r.classList.remove('xsim-hidden-for-test'));
+    hide.remove();
+    return text;
   };
   x.feedback = () => {
     // the texts that changed (not the control itself), in document order, marked for the test
@@ -462,6 +476,13 @@ def _operate(page, ctl: dict, problems: list[str], value_hint: str | None = None
     }
     if s.get("timeout"):
         problems.append(f"{ctl['kind']}「{ctl['label']}」not answered within {ANSWER_LIMIT_S}s")
+    # what this action showed, before a later action clears it
+    shown = page.evaluate("() => __xsim.areaText()")
+    if INTERNAL_ERROR in shown:
+        problems.append(f"{ctl['kind']}「{ctl['label']}」: its callback crashed ({INTERNAL_ERROR})")
+    hits = sorted(set(leaks(shown)))
+    if hits and not any(str(hits) in problem for problem in problems):  # once per notebook
+        problems.append(f"{ctl['kind']}「{ctl['label']}」: internal names shown: {hits}")
     if ctl["kind"] == "button" and any(w in ctl["label"] for w in SUBMIT_WORDS):
         changed = page.evaluate("() => __xsim.feedback()")
         # the answer: the first text that changed below the control (else above it)
