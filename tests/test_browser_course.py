@@ -26,11 +26,16 @@ timed tests; only a generous sanity bound is asserted):
 
 Asserted for each notebook: no "Error displaying widget"; no traceback (no stderr or error output,
 nothing in the server's log, which holds the kernels' stderr, and never the widgets' own
-"操作没有成功，这不是您的错" apology for a crashed callback); no internal name in the rendered text of
-any output area (the ``leaks()`` rules of ``tests/test_teaching_plain_chinese.py``; the small
-``xsim-ref`` references hidden before reading, as the stored-output scan removes them); after a
-submit-like button (提交、检查、运行 …) the text that changed is in the viewport (scrolled there if
-needed); no code cell's input visible; download links local; nothing fetched from the internet.
+"操作没有成功，这不是您的错" apology for a crashed callback, looked for after every action); no
+internal name in the rendered text of the cell output after every action and of every output area at
+the end (the ``leaks()`` rules of ``tests/test_teaching_plain_chinese.py``; the small ``xsim-ref``
+references hidden before reading, as the stored-output scan removes them); after a submit-like
+button (提交、检查、运行 …) something that changed is in the viewport (scrolled there if needed — the
+first change below the button is the answer; when it is out of view while another change is in
+view, that is recorded as ``answers_out_of_view``, not failed); no code cell's input visible;
+download links local; nothing fetched from the internet. Reported, not asserted: the first line of
+each hidden code cell that JupyterLab shows in the collapsed placeholder
+(``code_first_lines_shown``) and internal names in the lessons' markdown (``markdown_names``).
 Screenshots go to ``tests/artifacts/course/<notebook>-*.png``; the times to
 ``tests/artifacts/course/browser-times.json``, and a table is printed in the test log.
 

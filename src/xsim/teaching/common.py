@@ -209,10 +209,12 @@ def error_text(exc: BaseException) -> str:
     where = "" if exc.file.startswith("<") else exc.file
     if where and exc.line is not None:
         where += f":{exc.line}"
-    # a field the vocabulary names is shown by that name; any other (a typo in a pasted YAML
-    # record, say) as the trainee wrote it, so that it can be found
+    # a field the vocabulary names is shown by that name; any other only when it is in a text the
+    # trainee wrote (a typo in a pasted YAML record), as written, so that it can be found — a
+    # widget's own names (file "<计算器>") never
     known = exc.field and V.field_label(exc.field) != V.field_label("")
-    field = f"字段「{V.field_label(exc.field) if known else exc.field}」：" if exc.field else ""
+    shown = V.field_label(exc.field) if known else (exc.field if where else "")
+    field = f"字段「{shown}」：" if shown else ""
     text = f"{field}{exc.expected_zh or exc.expected_en}"
     return f"{where}：{text}" if where else text
 
