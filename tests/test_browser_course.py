@@ -444,8 +444,8 @@ def _act(page, ctl: dict, value_hint: str | None = None) -> None:
         value = value_hint or str(current + 1)
         loc.fill(value)
         loc.press("Enter")
-    elif kind == "text":
-        loc.fill(value_hint or loc.input_value() or "测试学员")
+    elif kind == "text":  # its own value again (as before the invalid entry), else a name
+        loc.fill(value_hint or loc.get_attribute("data-xsim-original") or "测试学员")
         loc.press("Enter")
     elif kind == "textarea":
         loc.fill(value_hint or PLAUSIBLE_TEXT)
@@ -471,6 +471,8 @@ def _operate(page, ctl: dict, problems: list[str], value_hint: str | None = None
     loc.evaluate("e => __xsim.start(e)")
     _act(page, ctl, value_hint)
     s = _wait_answer(page)
+    if ctl["kind"] == "play" and s["first"] is not None:  # answered: the animation started
+        s["answered"] = s["first"] / 1000
     entry = {
         "kind": ctl["kind"],
         "label": ctl["label"],
@@ -556,7 +558,8 @@ def _invalid_probe(page, problems: list[str]) -> dict | None:
             bad = "-5"
         else:
             letters = None
-            bad = "名" * 60
+            bad = "名" * 60  # too long for a name, no such folder
+            loc.evaluate("e => e.setAttribute('data-xsim-original', e.value)")
         _operate(page, target, problems, value_hint=bad)
         buttons = output.locator("button.jupyter-button:not(:disabled)")
         if buttons.count() == 0:

@@ -35,6 +35,7 @@ from xsim.teaching.common import (
     ref_html,
     safe_callback,
 )
+from xsim.teaching.display import ScrollIntoView
 from xsim.teaching.findings import check_dict, finding_html
 
 #: Codes the picker reports: who takes part (§2.b, §2.d, §2.e).
@@ -127,6 +128,7 @@ class ParticipantPicker(TeachingWidget):
         self.check_button = button("检查人选")
         on_busy_click(self.check_button, self._on_check)
         self.result = widgets.HTML("")
+        self.scroll = ScrollIntoView()  # the verdict comes below the list: bring it into view
         self.report = None
         rows = [widgets.HBox([b, m]) for b, m in zip(self.boxes, self.marks, strict=True)]
         self.children = [
@@ -135,6 +137,7 @@ class ParticipantPicker(TeachingWidget):
             self.check_button,
             self.status,
             self.result,
+            self.scroll,
         ]
 
     @classmethod
@@ -189,11 +192,12 @@ class ParticipantPicker(TeachingWidget):
                 "✔ 人选合适：利益相关各方都有人代表，没有无关人员，专业问题有专家论证，"
                 "也有威望高、办事公道的人参与。"
             )
-            return
-        self.result.value = (
-            f"<div style='margin:4px 0'><b>发现 {len(found)} 个问题：</b></div>"
-            + "".join(finding_html(f) for f in found)
-        )
+        else:
+            self.result.value = (
+                f"<div style='margin:4px 0'><b>发现 {len(found)} 个问题：</b></div>"
+                + "".join(finding_html(f) for f in found)
+            )
+        self.scroll.show(self.result)
 
     def _mark(self, chosen: list[Candidate], found) -> None:
         """Put the rule code next to each ticked candidate a finding points to."""
