@@ -6,7 +6,7 @@ in the browser (issue 13) — the kernel's share of that, measured here, must st
 (tests/test_browser.py prints the whole round trip in JupyterLab and Voilà).
 Prints seconds per action; run with `.venv/bin/python benchmarks/bench_teaching.py [village]`;
 `... bench_teaching.py browser` measures the village view's round trip in JupyterLab (needs
-/usr/bin/chromium; uses tests/test_browser.py's server helpers).
+/usr/bin/chromium; uses tests/browser_support.py's server helpers).
 """
 
 from __future__ import annotations
@@ -107,8 +107,8 @@ def main() -> None:
 
 
 def village_view_in_browser(steps: int = 20, switches: int = 6) -> None:
-    """The village view in JupyterLab (headless Chromium, tests/test_browser.py's server and
-    settings): seconds from a key press on the day slider (or a click on the colour switch) until
+    """The village view in JupyterLab (headless Chromium, tests/browser_support.py's server
+    and settings): seconds from a key press on the day slider (or a click on the colour switch) until
     the new picture and caption are in the page, polled every animation frame."""
     import tempfile
     from pathlib import Path
@@ -117,16 +117,17 @@ def village_view_in_browser(steps: int = 20, switches: int = 6) -> None:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests import test_browser as tb
+    from tests import browser_support as tb
+    from tests.test_browser import VILLAGE_CODE
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "root"
         root.mkdir()
         nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_code_cell(tb.VILLAGE_CODE)]
+        nb.cells = [nbformat.v4.new_code_cell(VILLAGE_CODE)]
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
         nbformat.write(nb, root / "village.ipynb")
-        with tb._jupyterlab(Path(tmp), root) as (base, token), sync_playwright() as p:
+        with tb.jupyterlab(Path(tmp), root) as (base, token), sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=tb.CHROMIUM, args=tb.CHROMIUM_ARGS, headless=True
             )
@@ -134,11 +135,11 @@ def village_view_in_browser(steps: int = 20, switches: int = 6) -> None:
                 page = browser.new_context(viewport=tb.VIEWPORT).new_page()
                 page.set_default_timeout(tb.RUN_TIMEOUT_MS)
                 page.goto(f"{base}/lab/tree/village.ipynb?token={token}")
-                tb._wait_for_kernel(page)
+                tb.wait_for_kernel(page)
                 page.locator(".lm-MenuBar-itemLabel", has_text="运行").first.click()
                 page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
                 page.get_by_text("第 0 天（").first.wait_for()
-                tb._wait_for_kernel(page)
+                tb.wait_for_kernel(page)
                 image = page.locator(".widget-image").first
                 handle = page.locator(".widget-hslider .noUi-handle").last
                 # a step: the caption names the new day (the kernel sends the picture first);

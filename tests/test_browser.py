@@ -23,25 +23,30 @@ Chromium it is skipped — unless ``CI`` is set, where it fails, so it cannot si
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
+import browser_support
 import pytest
+from browser_support import (
+    ARTIFACTS,
+    ROOT,
+    RUN_TIMEOUT_MS,
+    UI_TIMEOUT_MS,
+    VIEWPORT,
+    Offline,
+    copy_without_outputs,
+    jupyterlab,
+    launch_chromium,
+    require_chromium,
+    voila_server,
+    wait_for_kernel,
+)
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
 # The 00 lesson: at the top of notebooks/ or in its own lesson folder.
 NOTEBOOK = next(
     iter(
@@ -50,185 +55,21 @@ NOTEBOOK = next(
     ),
     ROOT / "notebooks" / "00_导读.ipynb",
 )
-INSTALL_SETTINGS = ROOT / "tools" / "install-jupyter-settings"
-VIEWPORT = {"width": 1366, "height": 768}  # the training room's laptops
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SERVER_START_S = 90
-UI_TIMEOUT_MS = 60_000
-RUN_TIMEOUT_MS = 120_000
-
-
-def _require_chromium() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {CHROMIUM} is missing: .ci/run must install chromium")
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium fonts-noto-cjk)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _install_settings(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """What ``make lab``/``make present`` install into .venv, installed into a temporary prefix;
-    returns the prefix and the environment that points Jupyter at it (and at an empty user
-    settings folder, so nothing of the machine's user selects the language instead)."""
-    prefix = tmp_path / "prefix"
-    prefix.mkdir()
-    subprocess.run([sys.executable, str(INSTALL_SETTINGS), str(prefix)], check=True, timeout=60)
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_PATH=str(prefix / "etc" / "jupyter"),
-        JUPYTER_PATH=str(prefix / "share" / "jupyter"),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user-settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-    )
-    return prefix, env
-
-
-class Offline:
-    """Abort every browser request that would leave the machine, and remember it."""
-
-    def __init__(self) -> None:
-        self.blocked: list[str] = []
-
-    def attach(self, context) -> None:
-        context.route("**/*", self._route)
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        host = urllib.parse.urlsplit(url).hostname
-        if host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort("internetdisconnected")
-
-
-def _wait_for_server(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"JupyterLab exited early:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(
-        f"JupyterLab did not answer within {SERVER_START_S}s:\n"
-        f"{log.read_text(errors='replace')[-3000:]}"
-    )
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """End a server we started (and the kernels it started: same process group) by its id."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
-def _copy_without_outputs(src: Path, dst: Path) -> None:
-    """The notebook with outputs and saved widget state removed: everything the test then sees
-    comes from the live kernel, never from what is stored."""
-    nb = json.loads(src.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    nb["metadata"].pop("widgets", None)
-    dst.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-
-
-@contextlib.contextmanager
-def _jupyterlab(tmp_path: Path, root: Path):
-    """JupyterLab with ``make lab``'s settings serving ``root``; yields (base_url, token)."""
-    prefix, env = _install_settings(tmp_path)
-    port, token = _free_port(), secrets.token_hex(16)
-    log = tmp_path / "lab.log"
-    cmd = [
-        str(Path(sys.executable).with_name("jupyter")),
-        "lab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        # where `make lab` puts the overrides for .venv: <prefix>/share/jupyter/lab/settings
-        f"--LabApp.app_settings_dir={prefix / 'share' / 'jupyter' / 'lab' / 'settings'}",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # as `make lab` does for root
-        cmd.append("--allow-root")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_server(f"{base}/api/status?token={token}", proc, log)
-        yield base, token
-    finally:
-        _stop(proc)
-    # the server itself fetched no news feed and checked no update (nothing left the machine)
-    text = log.read_text(errors="replace")
-    assert "jupyterlab.github.io" not in text and "pypi.org" not in text
 
 
 @pytest.fixture
 def lab(tmp_path):
     """A running JupyterLab (``make lab``'s settings) serving a copy of the 00 notebook;
     yields (base_url, token)."""
-    _require_chromium()
+    require_chromium()
     root = tmp_path / "root"
     root.mkdir()
-    _copy_without_outputs(NOTEBOOK, root / NOTEBOOK.name)
-    with _jupyterlab(tmp_path, root) as server:
+    copy_without_outputs(NOTEBOOK, root / NOTEBOOK.name)
+    with jupyterlab(tmp_path, root) as server:
         yield server
 
 
-def _wait_for_kernel(page) -> None:
-    """Until the status bar says the kernel is 空闲 (idle) for a moment; accept the 选择内核 dialog
-    JupyterLab shows when the kernel list arrives after the notebook (Python 3 is preselected)."""
-    idle = page.locator(".jp-StatusBar-TextItem", has_text="空闲")
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
-    idle_since = None
-    while time.monotonic() < deadline:
-        if accept.count() > 0 and accept.first.is_visible():
-            accept.first.click()
-            idle_since = None
-        elif idle.count() > 0:
-            idle_since = idle_since or time.monotonic()
-            if time.monotonic() - idle_since > 2:
-                return
-        else:
-            idle_since = None
-        page.wait_for_timeout(250)
-    raise AssertionError(f"kernel not idle within {RUN_TIMEOUT_MS / 1000:.0f}s")
-
-
-def test_quiz_in_chinese_jupyterlab(lab):
+def test_quiz_in_chinesejupyterlab(lab):
     from playwright.sync_api import expect, sync_playwright
 
     base, token = lab
@@ -238,9 +79,7 @@ def test_quiz_in_chinese_jupyterlab(lab):
     expect.set_options(timeout=UI_TIMEOUT_MS)  # expect() has its own 5 s default
     started = time.monotonic()
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
-        )
+        browser = launch_chromium(p)
         try:
             # locale en-US: the Chinese interface comes from the installed settings, not from
             # the browser's language
@@ -255,7 +94,7 @@ def test_quiz_in_chinese_jupyterlab(lab):
             assert menubar.filter(has_text="File").count() == 0
             expect(page.locator(".jp-Notebook")).to_be_visible()
             # Wait for the kernel to be ready, then run all cells through the 运行 menu.
-            _wait_for_kernel(page)
+            wait_for_kernel(page)
             menubar.filter(has_text="运行").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
             loaded = page.locator(
@@ -293,33 +132,14 @@ def test_quiz_in_chinese_jupyterlab(lab):
 def voila(tmp_path):
     """``make present``'s command (Voilà, sources stripped, xsim's settings) serving a copy of
     the 00 notebook and a lesson folder."""
-    _require_chromium()
+    require_chromium()
     root = tmp_path / "root"
     root.mkdir()
     shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
     (root / "02_示例文件夹").mkdir()
     (root / "README.md").write_text("不应列出", encoding="utf-8")
-    _, env = _install_settings(tmp_path)
-    port = _free_port()
-    log = tmp_path / "voila.log"
-    cmd = [
-        str(Path(sys.executable).with_name("voila")),
-        "--strip_sources=True",
-        "--no-browser",
-        "--Voila.ip=127.0.0.1",
-        f"--port={port}",
-        str(root),
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_server(f"{base}/", proc, log)
+    with voila_server(tmp_path, root) as base:
         yield base
-    finally:
-        _stop(proc)
 
 
 def test_presentation_mode_in_chinese_offline_without_code(voila):
@@ -329,9 +149,7 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
     expect.set_options(timeout=RUN_TIMEOUT_MS)
     offline = Offline()
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
-        )
+        browser = launch_chromium(p)
         try:
             context = browser.new_context(viewport=VIEWPORT, locale="en-US")
             offline.attach(context)
@@ -498,20 +316,18 @@ def _check_village_view(page, shot: str) -> float:
     return redraw_s
 
 
-def test_screen_helpers_in_jupyterlab(tmp_path):
+def test_screen_helpers_injupyterlab(tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    _require_chromium()
+    require_chromium()
     root = tmp_path / "root"
     root.mkdir()
     _display_notebook(root)
     ARTIFACTS.mkdir(exist_ok=True)
     expect.set_options(timeout=UI_TIMEOUT_MS)
     offline = Offline()
-    with _jupyterlab(tmp_path, root) as (base, token), sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
-        )
+    with jupyterlab(tmp_path, root) as (base, token), sync_playwright() as p:
+        browser = launch_chromium(p)
         try:
             context = browser.new_context(viewport=VIEWPORT)
             offline.attach(context)
@@ -519,11 +335,11 @@ def test_screen_helpers_in_jupyterlab(tmp_path):
             page.set_default_timeout(UI_TIMEOUT_MS)
             page.goto(f"{base}/lab/tree/{urllib.parse.quote(DISPLAY_NOTEBOOK)}?token={token}")
             expect(page.locator(".jp-Notebook")).to_be_visible()
-            _wait_for_kernel(page)
+            wait_for_kernel(page)
             page.locator(".lm-MenuBar-itemLabel", has_text="运行").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
             expect(page.locator("button.jupyter-button", has_text="开始计算")).to_be_visible()
-            _wait_for_kernel(page)  # all cells done: clicks are answered at once
+            wait_for_kernel(page)  # all cells done: clicks are answered at once
             _check_display_helpers(page, "lab-display-helpers.png")
             redraw = _check_village_view(page, "lab-village-view.png")
             print(f"village view redraw in JupyterLab: {redraw:.2f} s")
@@ -538,58 +354,37 @@ def test_screen_helpers_in_jupyterlab(tmp_path):
 def test_screen_helpers_in_voila(tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    _require_chromium()
+    require_chromium()
     root = tmp_path / "root"
     root.mkdir()
     _display_notebook(root)
-    _, env = _install_settings(tmp_path)
-    port = _free_port()
-    log = tmp_path / "voila.log"
-    cmd = [
-        str(Path(sys.executable).with_name("voila")),
-        "--no-browser",
-        "--Voila.ip=127.0.0.1",
-        f"--port={port}",
-        str(root),
-    ]
     ARTIFACTS.mkdir(exist_ok=True)
     expect.set_options(timeout=RUN_TIMEOUT_MS)
     offline = Offline()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_server(f"{base}/", proc, log)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=UI_TIMEOUT_MS
-            )
-            try:
-                context = browser.new_context(viewport=VIEWPORT)
-                offline.attach(context)
-                page = context.new_page()
-                page.set_default_timeout(RUN_TIMEOUT_MS)
-                page.goto(f"{base}/voila/render/{urllib.parse.quote(DISPLAY_NOTEBOOK)}")
-                _check_display_helpers(page, "voila-display-helpers.png")
-                redraw = _check_village_view(page, "voila-village-view.png")
-                print(f"village view redraw in Voilà: {redraw:.2f} s")
-            except Exception:
-                page.screenshot(path=str(ARTIFACTS / "voila-display-failure.png"))
-                raise
-            finally:
-                browser.close()
-    finally:
-        _stop(proc)
+    with voila_server(tmp_path, root, strip_sources=False) as base, sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            context = browser.new_context(viewport=VIEWPORT)
+            offline.attach(context)
+            page = context.new_page()
+            page.set_default_timeout(RUN_TIMEOUT_MS)
+            page.goto(f"{base}/voila/render/{urllib.parse.quote(DISPLAY_NOTEBOOK)}")
+            _check_display_helpers(page, "voila-display-helpers.png")
+            redraw = _check_village_view(page, "voila-village-view.png")
+            print(f"village view redraw in Voilà: {redraw:.2f} s")
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "voila-display-failure.png"))
+            raise
+        finally:
+            browser.close()
     assert offline.blocked == [], f"requests to the internet: {offline.blocked}"
 
 
 def test_missing_chromium_fails_in_ci_and_skips_elsewhere(monkeypatch, tmp_path):
-    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setattr(browser_support, "CHROMIUM", str(tmp_path / "no-chromium"))
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):
-        _require_chromium()
+        require_chromium()
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
-        _require_chromium()
+        require_chromium()

@@ -15,7 +15,13 @@ class _Broken(TeachingWidget):
 def test_input_error_shows_its_chinese_message():
     w = _Broken()
     assert w.boom(InputError("练习记录", "timeline.consulted", "required", "缺少必填字段")) is None
-    assert "缺少必填字段" in w.status.value and "timeline.consulted" in w.status.value
+    assert "缺少必填字段" in w.status.value and "练习记录" in w.status.value
+    # the field by its Chinese name: a record path never reaches a trainee
+    assert "协商日期" in w.status.value and "timeline.consulted" not in w.status.value
+    w.boom(InputError("<input>", "results.dissenters", "required", "缺少必填字段"))
+    assert "input" not in w.status.value and "持不同意见人数" in w.status.value
+    w.boom(InputError("<计算器>", "present", "present <= members", "实到人数不能多于应到人数"))
+    assert "present" not in w.status.value and "实到人数不能多于应到人数" in w.status.value
 
 
 def test_any_other_exception_shows_a_chinese_apology_not_a_traceback():

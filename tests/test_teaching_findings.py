@@ -61,19 +61,20 @@ def test_editor_bad_input_gets_chinese_messages_not_tracebacks():
     ed = RecordEditor(elevator_record())
     ed.forms.value = ()  # no form at all
     ed.check_button.click()
-    assert "consultation.forms" in ed.status.value and "至少应有一项" in ed.status.value
+    assert "协商形式" in ed.status.value and "至少应有一项" in ed.status.value
+    assert "consultation.forms" not in ed.status.value  # the field by its name, not its path
     assert ed.viewer.body.value == ""
     ed.forms.value = ("owners",)
     ed.dissenters.value = -5
     ed.check_button.click()
-    assert "results.dissenters" in ed.status.value and "不小于0" in ed.status.value
+    assert "持不同意见人数" in ed.status.value and "不小于0" in ed.status.value
     ed.dissenters.value = 2  # fewer than the 4 explained
     ed.check_button.click()
     assert "已解释人数不能超过" in ed.status.value
     ed.dissenters.value = 4
     ed.consulted.value = None  # a cleared date picker
     ed.check_button.click()
-    assert "timeline.consulted" in ed.status.value
+    assert "协商日期" in ed.status.value
     assert "Traceback" not in ed.status.value
 
 

@@ -337,7 +337,7 @@ def check_subj_irrelevant(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "SUBJ-IRRELEVANT",
                 f"participants[{i}].relevant",
-                f"参与者（{p.role}，{p.count}人）与协商内容无关，不应纳入协商。",
+                f"参与者（{V.label(V.ROLES, p.role)}，{p.count}人）与协商内容无关，不应纳入协商。",
                 f"Participant ({p.role}, {p.count}) is unrelated to the matter and should not "
                 "have been brought in.",
             )
@@ -486,7 +486,11 @@ def check_proc_heard(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
     for i, p in enumerate(rec.participants):
         if not p.spoke:
             group = names.get(p.group, p.group) if p.group else None
-            who = f"（{p.role}" + (f"，代表“{group}”" if group else "") + f"，{p.count}人）"
+            who = (
+                f"（{V.label(V.ROLES, p.role)}"
+                + (f"，代表“{group}”" if group else "")
+                + f"，{p.count}人）"
+            )
             yield finding(
                 "PROC-HEARD",
                 f"participants[{i}].spoke",

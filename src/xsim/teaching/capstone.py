@@ -355,7 +355,7 @@ def score(criterion: Criterion, plan: Plan, outcome: dict, report: Any) -> Crite
         return CriterionScore(c, None, "本次模拟没有这一指标，不计分。")
     name, value = found
     pts = c.points * _scaled(value, c.full_at, c.zero_at)
-    label = V.label(V.MEASURES, name) if name in V.MEASURES else name
+    label = V.label(V.MEASURES, name) if name in V.MEASURES else c.title  # never a raw name
     better = "越高越好" if c.full_at > c.zero_at else "越低越好"
     why = (
         f"{label}：{_fmt(value)}（{better}；达到 {_fmt(c.full_at)} 得满分，"

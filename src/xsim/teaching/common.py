@@ -201,10 +201,22 @@ def clause_citation_zh(clause_id: str) -> str:
 
 
 def error_text(exc: BaseException) -> str:
-    """What a trainee sees for an exception: Chinese, never a traceback."""
-    if isinstance(exc, InputError):
-        return exc.message("zh")
-    return MSG_INTERNAL
+    """What a trainee sees for an exception: Chinese, never a traceback. An :class:`InputError`
+    names a known field in Chinese (``results.dissenters`` → 持不同意见人数, not its path) and its
+    file only when it is one (not a placeholder such as ``<input>``)."""
+    if not isinstance(exc, InputError):
+        return MSG_INTERNAL
+    where = "" if exc.file.startswith("<") else exc.file
+    if where and exc.line is not None:
+        where += f":{exc.line}"
+    # a field the vocabulary names is shown by that name; any other only when it is in a text the
+    # trainee wrote (a typo in a pasted YAML record), as written, so that it can be found — a
+    # widget's own names (file "<计算器>") never
+    known = exc.field and V.field_label(exc.field) != V.field_label("")
+    shown = V.field_label(exc.field) if known else (exc.field if where else "")
+    field = f"字段「{shown}」：" if shown else ""
+    text = f"{field}{exc.expected_zh or exc.expected_en}"
+    return f"{where}：{text}" if where else text
 
 
 def safe_callback(method: Callable) -> Callable:

@@ -35,6 +35,7 @@ from xsim.teaching.common import (
     ref_html,
     safe_callback,
 )
+from xsim.teaching.display import ScrollIntoView
 from xsim.teaching.findings import check_dict, finding_html
 
 #: Codes the picker reports: who takes part (§2.b, §2.d, §2.e).
@@ -131,6 +132,7 @@ class ParticipantPicker(TeachingWidget):
         self.check_button = button("检查人选")
         on_busy_click(self.check_button, self._on_check)
         self.result = widgets.HTML("")
+        self.scroll = ScrollIntoView()  # the verdict comes below the list: bring it into view
         self.report = None
         rows = [widgets.HBox([b, m]) for b, m in zip(self.boxes, self.marks, strict=True)]
         self.children = [
@@ -139,6 +141,7 @@ class ParticipantPicker(TeachingWidget):
             self.check_button,
             self.status,
             self.result,
+            self.scroll,
         ]
 
     @classmethod
@@ -200,6 +203,7 @@ class ParticipantPicker(TeachingWidget):
             )
         # §2.b: the people related to the matter take part (the clause the picker trains)
         self.save_answer(self.item, not found, [c.label for c in chosen], clause="§2.b")
+        self.scroll.show(self.result)
 
     def _mark(self, chosen: list[Candidate], found) -> None:
         """Put the rule code next to each ticked candidate a finding points to."""
