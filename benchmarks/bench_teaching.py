@@ -116,9 +116,9 @@ def village_view_in_browser(steps: int = 20, switches: int = 6) -> None:
     import nbformat
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests import browser_support as tb
-    from tests.test_browser import VILLAGE_CODE
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import browser_support as tb
+    from test_browser import VILLAGE_CODE
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "root"
