@@ -33,9 +33,9 @@ references hidden before reading, as the stored-output scan removes them); after
 button (提交、检查、运行 …) something that changed is in the viewport (scrolled there if needed — the
 first change below the button is the answer; when it is out of view while another change is in
 view, that is recorded as ``answers_out_of_view``, not failed); no code cell's input visible;
-download links local; nothing fetched from the internet. Reported, not asserted: the first line of
-each hidden code cell that JupyterLab shows in the collapsed placeholder
-(``code_first_lines_shown``) and internal names in the lessons' markdown (``markdown_names``).
+download links local; nothing fetched from the internet; no hidden code cell showing its first
+line in JupyterLab's collapsed placeholder (the course's custom CSS removes the row); no internal
+name in the lessons' own text (markdown cells, ``xsim-ref`` references left out).
 Screenshots go to ``tests/artifacts/course/<notebook>-*.png``; the times to
 ``tests/artifacts/course/browser-times.json``, and a table is printed in the test log.
 
@@ -635,11 +635,12 @@ def _visible_code(page) -> tuple[list[str], list[str]]:
 
 
 def _markdown_names(page) -> dict[int, list[str]]:
-    """Internal names in the lesson text itself (markdown cells): reported, not asserted — the
-    stored-output scan and this test are about outputs and widgets."""
+    """Internal names in the lesson text itself (markdown cells), the small ``xsim-ref``
+    references left out as in the outputs."""
     found = {}
     texts = page.locator(f"{NOTEBOOK_SCOPE} .jp-MarkdownCell .jp-RenderedMarkdown").evaluate_all(
-        "els => els.map(e => e.textContent)"
+        "els => els.map(e => { const c = e.cloneNode(true);"
+        " c.querySelectorAll('.xsim-ref').forEach(r => r.remove()); return c.textContent; })"
     )
     for i, text in enumerate(texts):
         hits = leaks(text)
@@ -704,9 +705,12 @@ def test_notebook_in_jupyterlab(notebook, course_lab, chromium):
         inputs, first_lines = _visible_code(page)
         if inputs:
             problems.append(f"code visible in {len(inputs)} cells: {inputs[:3]}")
-        # reported, not asserted (a JupyterLab placeholder, not the course: see the report)
         record["code_first_lines_shown"] = first_lines
+        if first_lines:
+            problems.append(f"hidden code cells show their first line: {first_lines[:3]}")
         record["markdown_names"] = _markdown_names(page)
+        if record["markdown_names"]:
+            problems.append(f"internal names in the lesson text: {record['markdown_names']}")
         record["invalid_entry"] = _invalid_probe(page, problems)
         actions, walk_started = [], time.monotonic()
         while len(actions) < MAX_ACTIONS and time.monotonic() - walk_started < WALK_BUDGET_S:

@@ -42,6 +42,10 @@ ALLOWED_WORDS = {
     "Ctrl",
     "Tab",
     "xsim",
+    "JupyterHub",
+    # the English interface's menu names, quoted for a trainee who finds it in English
+    "Settings",
+    "Language",
 }
 
 REF_SPAN = re.compile(r'<span class="xsim-ref"[^>]*>.*?</span>', re.S)
