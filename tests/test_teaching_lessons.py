@@ -216,3 +216,17 @@ def test_a_lesson_that_fails_to_run_leaves_the_stored_notebooks_as_they_were(tmp
     assert "构建失败，笔记本未改动" in proc.stderr and "00_导读" in proc.stderr
     assert (out / "00_导读.ipynb").read_text(encoding="utf-8") == "previous build"
     assert sorted(p.name for p in out.iterdir()) == ["00_导读.ipynb"]  # no temporary folder left
+
+
+def test_lesson_text_has_no_unrendered_emphasis():
+    """CommonMark ignores ``**`` beside Chinese punctuation on the wrong side (``**跨村（社区）**的``
+    shows its asterisks); every bold span of every lesson must render."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    broken = []
+    for path in sorted((ROOT / "course").glob("*/lesson.md")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "**" in line and "**" in md.render(line):
+                broken.append(f"{path.parent.name}/lesson.md:{number}")
+    assert not broken, broken
