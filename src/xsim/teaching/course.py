@@ -34,6 +34,7 @@ to data next): the capstone's options (:mod:`xsim.teaching.capstone`).
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -946,13 +947,31 @@ def lab(lab_id: str, **kwargs: Any):
     return ScenarioLab.from_spec(find_lab(lab_id), **kwargs)
 
 
-def _load_model(study: bool = False) -> None:
-    """Import the model (and the study runner) now, while the lesson runs: the first import (Mesa,
-    SciPy, pandas) takes seconds, which would otherwise land on the trainee's first 运行 click."""
-    import xsim.model  # noqa: F401
+_MODEL_LOADING: dict[bool, threading.Thread] = {}
 
-    if study:
-        import xsim.experiments.study  # noqa: F401
+
+def _load_model(study: bool = False) -> None:
+    """Start importing the model (and the study runner) in the background, once per kernel.
+
+    The first import (Mesa, SciPy, pandas) takes seconds. Done in the lesson's cell it would delay
+    "run all"; left to the first 运行 click it would delay the answer. A background thread does it
+    while the trainee reads; a click that comes sooner simply waits for the import to finish
+    (Python's import lock), so nothing runs half-imported."""
+    if study in _MODEL_LOADING:
+        return
+
+    def load() -> None:
+        try:
+            import xsim.model  # noqa: F401
+
+            if study:
+                import xsim.experiments.study  # noqa: F401
+        except Exception:  # noqa: BLE001 — the click that needs the model reports the error
+            pass
+
+    thread = threading.Thread(target=load, name="xsim-model-import", daemon=True)
+    _MODEL_LOADING[study] = thread
+    thread.start()
 
 
 def lab_table(lab_id: str, control: int = 0) -> HtmlBlock:
@@ -1264,7 +1283,22 @@ def _story(model, outcome) -> list[str]:
 def one_run(
     scenario: str, seed: int = 0, form: str | None = None, overrides: dict[str, Any] | None = None
 ) -> HtmlBlock:
-    """One simulated consultation told step by step, with the rules engine's findings (static)."""
+    """One simulated consultation told step by step, with the rules engine's findings (static:
+    fixed seed, stored when the notebooks are built, :mod:`xsim.teaching.precomputed`)."""
+    import hashlib
+    import json
+
+    from xsim.teaching.precomputed import stored_block
+
+    settings = json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(settings.encode("utf-8")).hexdigest()[:12]
+    key = f"one_run-{scenario}-{seed}-{form or 'default'}-{digest}"
+    return stored_block(key, lambda: _one_run(scenario, seed, form, overrides))
+
+
+def _one_run(
+    scenario: str, seed: int, form: str | None, overrides: dict[str, Any] | None
+) -> HtmlBlock:
     from xsim.model import ConsultationModel
 
     model = ConsultationModel(scenario, form=form, rng=seed, overrides=overrides)
