@@ -152,6 +152,7 @@ def test_a_stored_comparison_is_the_live_one(store, monkeypatch):
     [
         ("course.lab('01')", ["xsim.model"]),
         ("course.PolicyLab('elevator_retrofit')", ["xsim.model", "xsim.experiments.study"]),
+        ("course.Capstone", ["xsim.model"]),  # lesson 09: its stored story needs no model
     ],
 )
 def test_simulation_widgets_load_the_model_in_the_background(make, modules):

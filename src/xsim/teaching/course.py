@@ -559,6 +559,9 @@ def __getattr__(name: str) -> Any:
     if name in _FROM_CAPSTONE:  # the capstone module is imported on first use
         from xsim.teaching import capstone
 
+        if name == "Capstone":
+            _load_model()  # its 运行 click simulates: the model's import starts now
+
         return getattr(capstone, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
