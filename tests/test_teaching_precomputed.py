@@ -193,3 +193,44 @@ def test_a_stored_story_of_one_run_is_the_live_one(store, monkeypatch):
     assert (built.html_text, built.plain) == (live.html_text, live.plain)
     with pytest.raises(AssertionError, match="nothing is simulated"):
         course.one_run("irrigation_canal", seed=1)  # other settings: not in the store
+
+
+def test_a_stored_village_is_the_live_one(store, monkeypatch):
+    """The village picture of lessons 03, 04 and 06 from the store: the same snapshot (arrays,
+    dtypes, days) and the same picture as a live run; nothing is simulated when it is served."""
+    import dataclasses
+    import json
+
+    import numpy as np
+
+    from xsim.teaching import capstone
+    from xsim.teaching.village_view import VillagePicture, VillageSnapshot
+
+    args = ("village_road", 1, "villagers_meeting", {"organizer.notice_days": 1})
+    live = capstone.village_snapshot(*args)
+    # a household that never heard of it (inf) is stored as null: strict JSON, and back to inf
+    never = dataclasses.replace(live, day_notified=np.r_[np.inf, live.day_notified[1:]])
+    text = json.dumps(never.to_data(), allow_nan=False)
+    assert np.isinf(VillageSnapshot.from_data(json.loads(text)).day_notified[0])
+    monkeypatch.setenv(P.WRITE_ENV, "1")
+    capstone.village(*args)
+    monkeypatch.delenv(P.WRITE_ENV)
+
+    def no_simulation(*a, **k):
+        raise AssertionError("served from the store: nothing is simulated")
+
+    monkeypatch.setattr(capstone, "village_snapshot", no_simulation)
+    served = capstone.village(*args).snapshot
+    for name in ("household_unit", "household_group", "day_notified", "attended", "spoke",
+                 "opinion_before", "opinion_after"):  # fmt: skip
+        a, b = getattr(live, name), getattr(served, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+    assert (served.events, served.day_consulted, served.title) == (
+        live.events,
+        live.day_consulted,
+        live.title,
+    )
+    day = int(live.day_consulted or 0)
+    assert VillagePicture(served).png(day, "opinion") == VillagePicture(live).png(day, "opinion")
+    with pytest.raises(AssertionError, match="nothing is simulated"):
+        capstone.village("village_road", 2)  # another seed: not in the store

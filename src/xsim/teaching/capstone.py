@@ -844,10 +844,27 @@ class Capstone(TeachingWidget):
 def village(
     scenario: str, seed: int = 1, form: str | None = None, overrides: dict | None = None
 ) -> TeachingWidget:
-    """The village (compound) picture of one run of ``scenario`` (lessons 03, 04, 06)."""
+    """The village (compound) picture of one run of ``scenario`` (lessons 03, 04, 06); the run's
+    snapshot is stored when the notebooks are built (fixed seed, :mod:`xsim.teaching.precomputed`)."""
+    from xsim.teaching.precomputed import run_key, stored
+    from xsim.teaching.village_view import VillageSnapshot, VillageView
+
+    snapshot = stored(
+        run_key("village", scenario, seed, form, overrides),
+        lambda: village_snapshot(scenario, seed, form, overrides),
+        VillageSnapshot.to_data,
+        VillageSnapshot.from_data,
+    )
+    return VillageView(snapshot)
+
+
+def village_snapshot(
+    scenario: str, seed: int = 1, form: str | None = None, overrides: dict | None = None
+):
+    """The village view's snapshot of one run, computed (no store)."""
     from xsim.model import ConsultationModel
-    from xsim.teaching.village_view import VillageView, snapshot_from_model
+    from xsim.teaching.village_view import snapshot_from_model
 
     model = ConsultationModel(scenario, form=form, rng=seed, overrides=overrides)
     model.run()
-    return VillageView(snapshot_from_model(model))
+    return snapshot_from_model(model)

@@ -1288,14 +1288,9 @@ def one_run(
 ) -> HtmlBlock:
     """One simulated consultation told step by step, with the rules engine's findings (static:
     fixed seed, stored when the notebooks are built, :mod:`xsim.teaching.precomputed`)."""
-    import hashlib
-    import json
+    from xsim.teaching.precomputed import run_key, stored_block
 
-    from xsim.teaching.precomputed import stored_block
-
-    settings = json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False)
-    digest = hashlib.sha256(settings.encode("utf-8")).hexdigest()[:12]
-    key = f"one_run-{scenario}-{seed}-{form or 'default'}-{digest}"
+    key = run_key("one_run", scenario, seed, form, overrides)
     return stored_block(key, lambda: _one_run(scenario, seed, form, overrides))
 
 

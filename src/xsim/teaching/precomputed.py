@@ -32,6 +32,7 @@ __all__ = [
     "STORE_ENV",
     "WRITE_ENV",
     "fingerprint",
+    "run_key",
     "store_dir",
     "stored",
     "stored_block",
@@ -84,6 +85,14 @@ def fingerprint(package: Path | None = None, course: Path | None = None) -> str:
 def _file_for(key: str) -> Path:
     safe = re.sub(r"[^0-9A-Za-z_.-]", "_", key)
     return store_dir() / f"{safe}.json"
+
+
+def run_key(kind: str, scenario: str, seed: int, form: str | None, overrides: Any) -> str:
+    """The store key of a result of one run: its kind, scenario, seed, form and a hash of the
+    overrides (another setting is another key)."""
+    settings = json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(settings.encode("utf-8")).hexdigest()[:12]
+    return f"{kind}-{scenario}-{seed}-{form or 'default'}-{digest}"
 
 
 def stored_block(key: str, compute: Callable[[], HtmlBlock]) -> HtmlBlock:

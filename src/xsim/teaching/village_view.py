@@ -102,6 +102,46 @@ class VillageSnapshot:
     def n_households(self) -> int:
         return int(self.household_unit.size)
 
+    def to_data(self) -> dict[str, Any]:
+        """JSON-able and exact (floats round-trip; a never-notified household's ``inf`` is None),
+        for the course's stored results (:mod:`xsim.teaching.precomputed`)."""
+        return {
+            "setting": self.setting,
+            "title": self.title,
+            "unit_names": list(self.unit_names),
+            "group_names": list(self.group_names),
+            "household_unit": self.household_unit.tolist(),
+            "household_group": self.household_group.tolist(),
+            "day_notified": [None if math.isinf(d) else d for d in self.day_notified.tolist()],
+            "attended": self.attended.tolist(),
+            "spoke": self.spoke.tolist(),
+            "opinion_before": self.opinion_before.tolist(),
+            "opinion_after": self.opinion_after.tolist(),
+            "day_consulted": self.day_consulted,
+            "events": [[day, key] for day, key in self.events],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> VillageSnapshot:
+        """The snapshot :meth:`to_data` wrote (a malformed one raises, and the caller recomputes)."""
+        notified = [math.inf if d is None else float(d) for d in data["day_notified"]]
+        consulted = data["day_consulted"]
+        return cls(
+            setting=str(data["setting"]),
+            title=str(data["title"]),
+            unit_names=tuple(str(u) for u in data["unit_names"]),
+            group_names=tuple(str(g) for g in data["group_names"]),
+            household_unit=np.asarray(data["household_unit"], dtype=np.int64),
+            household_group=np.asarray(data["household_group"], dtype=np.int64),
+            day_notified=np.asarray(notified, dtype=float),
+            attended=np.asarray(data["attended"], dtype=bool),
+            spoke=np.asarray(data["spoke"], dtype=bool),
+            opinion_before=np.asarray(data["opinion_before"], dtype=float),
+            opinion_after=np.asarray(data["opinion_after"], dtype=float),
+            day_consulted=None if consulted is None else float(consulted),
+            events=tuple((float(day), str(key)) for day, key in data["events"]),
+        )
+
     @property
     def last_day(self) -> int:
         """The last day worth showing: the last step of the procedure (at least the meeting)."""
