@@ -316,7 +316,7 @@ def _check_village_view(page, shot: str) -> float:
     return redraw_s
 
 
-def test_screen_helpers_injupyterlab(tmp_path):
+def test_screen_helpers_in_jupyterlab(tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     require_chromium()
