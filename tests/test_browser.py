@@ -69,7 +69,7 @@ def lab(tmp_path):
         yield server
 
 
-def test_quiz_in_chinesejupyterlab(lab):
+def test_quiz_in_chinese_jupyterlab(lab):
     from playwright.sync_api import expect, sync_playwright
 
     base, token = lab
