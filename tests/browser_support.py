@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -43,6 +44,34 @@ CHROMIUM_ARGS = [
 SERVER_START_S = 90
 UI_TIMEOUT_MS = 60_000
 RUN_TIMEOUT_MS = 120_000
+
+
+#: how the server reports a browser tab that closed while it was still writing to it (tornado's
+#: websocket wrapper logs it as "Task exception was never retrieved"): the test closing its page,
+#: not a fault of the course
+CLOSED_TAB_ERRORS = re.compile(
+    r"^tornado\.(websocket\.WebSocketClosedError|iostream\.StreamClosedError)\b"
+)
+LOG_RECORD_START = re.compile(r"^(\[|Task exception was never retrieved)")
+
+
+def server_tracebacks(log_text: str) -> list[str]:
+    """The tracebacks of a Jupyter or Voilà server log, one per log record, except those of a
+    closed browser tab (:data:`CLOSED_TAB_ERRORS`)."""
+    records: list[list[str]] = []
+    for line in log_text.splitlines():
+        if LOG_RECORD_START.match(line) or not records:
+            records.append([])
+        records[-1].append(line)
+    found = []
+    for lines in records:
+        text = "\n".join(lines)
+        if "Traceback" not in text:
+            continue
+        last = next((ln.strip() for ln in reversed(lines) if ln.strip()), "")
+        if not CLOSED_TAB_ERRORS.match(last):
+            found.append(text)
+    return found
 
 
 def require_chromium() -> None:
