@@ -219,10 +219,17 @@ def jupyterlab(
 
 
 @contextlib.contextmanager
-def voila_server(tmp_path: Path, root: Path, *, strip_sources: bool = True):
+def voila_server(
+    tmp_path: Path,
+    root: Path,
+    *,
+    strip_sources: bool = True,
+    extra_env: dict[str, str] | None = None,
+):
     """Voilà as ``make present`` runs it (xsim's settings from a temporary prefix) serving
     ``root``; yields the base URL. The log is ``tmp_path / "voila.log"``."""
     _, env = install_settings(tmp_path)
+    env.update(extra_env or {})
     port = free_port()
     log = tmp_path / "voila.log"
     cmd = [
@@ -243,6 +250,12 @@ def voila_server(tmp_path: Path, root: Path, *, strip_sources: bool = True):
         yield base
     finally:
         stop_server(proc)
+
+
+def run_all_cells(page) -> None:
+    """What every lesson tells a trainee to do: 运行 → 运行所有单元格 (JupyterLab's menu)."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="运行").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
 
 
 def wait_for_kernel(page) -> None:

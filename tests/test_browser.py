@@ -41,6 +41,7 @@ from browser_support import (
     jupyterlab,
     launch_chromium,
     require_chromium,
+    run_all_cells,
     voila_server,
     wait_for_kernel,
 )
@@ -95,8 +96,7 @@ def test_quiz_in_chinese_jupyterlab(lab):
             expect(page.locator(".jp-Notebook")).to_be_visible()
             # Wait for the kernel to be ready, then run all cells through the 运行 menu.
             wait_for_kernel(page)
-            menubar.filter(has_text="运行").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
+            run_all_cells(page)
             loaded = page.locator(
                 ".jp-OutputArea-output", has_text="工具已载入，可以继续往下学习。"
             )
@@ -336,8 +336,7 @@ def test_screen_helpers_in_jupyterlab(tmp_path):
             page.goto(f"{base}/lab/tree/{urllib.parse.quote(DISPLAY_NOTEBOOK)}?token={token}")
             expect(page.locator(".jp-Notebook")).to_be_visible()
             wait_for_kernel(page)
-            page.locator(".lm-MenuBar-itemLabel", has_text="运行").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="运行所有单元格").first.click()
+            run_all_cells(page)
             expect(page.locator("button.jupyter-button", has_text="开始计算")).to_be_visible()
             wait_for_kernel(page)  # all cells done: clicks are answered at once
             _check_display_helpers(page, "lab-display-helpers.png")

@@ -223,6 +223,29 @@ def test_voila_template_has_no_internet_address():
     assert voila["VoilaConfiguration"]["template"] == template.name
 
 
+def test_voila_prepares_kernels_for_existing_notebooks_only():
+    """The pre-heated pool names the capstone as Voilà does under ``make present`` (relative to
+    ``notebooks/``, or the notebook's bare name when it is served alone: the same name), so a
+    renamed lesson cannot silently lose its prepared kernel.
+    The traits are Voilà's own (an unknown name would be ignored without a word)."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.configuration import VoilaConfiguration
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    voila = json.loads((ROOT / "etc/jupyter/voila.json").read_text(encoding="utf-8"))
+    assert voila["VoilaConfiguration"]["preheat_kernel"] is True
+    assert set(voila["VoilaConfiguration"]) <= set(VoilaConfiguration.class_trait_names())
+    manager = voila_kernel_manager_factory(
+        AsyncMappingKernelManager, preheat_kernel=True, default_pool_size=0
+    )
+    assert set(voila["VoilaKernelManager"]) <= set(manager.class_trait_names())
+    pools = voila["VoilaKernelManager"]["kernel_pools_config"]
+    assert pools.pop("default") == {"pool_size": 0}
+    assert pools and all(v["pool_size"] >= 1 for v in pools.values())
+    for name in pools:
+        assert (ROOT / "notebooks" / name).is_file(), name
+
+
 def _make_n(target: str, tmp_path: Path) -> str:
     if shutil.which("make") is None:
         pytest.skip("make not installed")

@@ -223,6 +223,4 @@ def test_stored_with_clean_outputs(lesson):
             assert not (o.get("output_type") == "stream" and o.get("name") == "stderr"), (
                 f"{name}: stderr output: {''.join(o.get('text', ''))[:200]}"
             )
-    assert "%matplotlib inline" in source(code[0]), (
-        f"{name}: first code cell lacks %matplotlib inline"
-    )
+    assert "course.ready()" in source(code[0]), f"{name}: the first code cell loads the course"

@@ -173,6 +173,59 @@ def test_simulation_widgets_load_the_model_in_the_background(make, modules):
     assert out.stdout.split() == ["False", "True", "True"]
 
 
+def test_the_model_import_waits_until_the_lesson_has_run():
+    """In a kernel, the background import starts only when no cell has run for a moment: during
+    "run all" it would compete with the remaining cells; a cell that starts within the delay
+    keeps it waiting; once the kernel is idle it runs to the end."""
+    import subprocess
+    import sys
+
+    code = """
+import sys, threading, time
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+def loading():
+    return any(t.name == "xsim-model-import" for t in threading.enumerate())
+def run(source):
+    assert shell.run_cell(source).success, source
+run("import time; from xsim.teaching import course; w = course.lab('01')")
+run("x = 1")  # the next cell of "run all", at once
+during_run_all = loading() or "xsim.model" in sys.modules
+run("time.sleep(course.IDLE_BEFORE_IMPORT_S * 0.6)")
+run("time.sleep(course.IDLE_BEFORE_IMPORT_S * 0.6)")  # idle gaps all shorter than the delay
+during_slow_cells = loading() or "xsim.model" in sys.modules
+deadline = time.monotonic() + 120
+while "xsim.model" not in sys.modules and time.monotonic() < deadline:
+    time.sleep(0.05)
+[t.join(120) for t in threading.enumerate() if t.name == "xsim-model-import"]
+print(during_run_all, during_slow_cells, "xsim.model" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "True"], out.stderr
+
+
+def test_a_stored_picture_is_the_live_one(store, monkeypatch):
+    """Lesson 08's figures from the store: the very PNG a live drawing makes, with its Chinese
+    description; nothing is drawn when it is served."""
+    import xsim.experiments.figures
+    from xsim.teaching import course
+
+    monkeypatch.setattr(course, "_STUDIES", {})
+    live = course.policy_figure("notice", reps=3)
+    monkeypatch.setenv(P.WRITE_ENV, "1")
+    built = course.policy_figure("notice", reps=3)
+    monkeypatch.delenv(P.WRITE_ENV)
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("served from the store: nothing is drawn")
+
+    monkeypatch.setattr(xsim.experiments.figures, "comparison_figure", no_drawing)
+    served = course.policy_figure("notice", reps=3)
+    assert served.png == built.png == live.png
+    assert served.png.startswith(b"\x89PNG") and served._repr_png_() == served.png
+    assert repr(served) == live.plain and "置信区间" in live.plain
+
+
 def test_a_stored_story_of_one_run_is_the_live_one(store, monkeypatch):
     """The step-by-step story of one run (lessons 04, 06, 07, 09) from the store: the same text,
     keyed by its settings (another seed or override is another story)."""

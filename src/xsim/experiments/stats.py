@@ -30,7 +30,9 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+# scipy.stats is imported inside the functions that compute: it takes about a second, and a lesson
+# that reads a stored summary (lesson 08) computes no interval at all.
 
 # Floating-point noise: an interval [1e-17, 2e-17] does not "exclude 0".
 TOLERANCE = 1e-9
@@ -92,6 +94,8 @@ def _all_equal(x: np.ndarray) -> bool:
 
 def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval of a binomial proportion ``successes / n``."""
+    from scipy import stats
+
     if n <= 0:
         return (math.nan, math.nan)
     ci = stats.binomtest(int(successes), int(n)).proportion_ci(
@@ -102,6 +106,8 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float,
 
 def _bootstrap(data: tuple[np.ndarray, ...], statistic, level: float, n_boot: int, rng, paired):
     """BCa interval, or the percentile interval where BCa is undefined; ``(low, high, method)``."""
+    from scipy import stats
+
     for method in ("BCa", "percentile"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # degenerate-data and BCa-instability warnings
@@ -133,6 +139,8 @@ def column_intervals(
     whose BCa interval is undefined falls back to its own percentile interval. Returns lows, highs
     and the method of each column; the caller leaves out constant columns and missing values.
     """
+    from scipy import stats
+
     matrix = np.asarray(matrix, dtype=float)
     k = matrix.shape[1]
     lows, highs = np.full(k, math.nan), np.full(k, math.nan)
@@ -234,6 +242,8 @@ def effect_size(x, y, proportion: bool | None = None) -> tuple[float, str]:
 
 
 def _p_value(x: np.ndarray, y: np.ndarray, paired: bool, proportion: bool) -> float:
+    from scipy import stats
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if paired:
@@ -325,6 +335,8 @@ def difference(
 
 def adjust_benjamini_hochberg(p_values) -> np.ndarray:
     """Benjamini–Hochberg adjusted p values (q values); NaN entries stay NaN and are not counted."""
+    from scipy import stats
+
     p = np.asarray(p_values, dtype=float)
     q = np.full(p.shape, np.nan)
     valid = ~np.isnan(p)

@@ -366,6 +366,31 @@ class HtmlBlock:
         return self.plain
 
 
+class Picture:
+    """A picture for a notebook cell: PNG bytes with a plain-text description in Chinese (what
+    nbval compares and what a screen reader says). Showing one needs neither matplotlib nor its
+    inline backend, so a lesson whose figures are stored starts without them."""
+
+    def __init__(self, png: bytes, plain: str):
+        self.png = png
+        self.plain = plain
+
+    @classmethod
+    def of_figure(cls, figure, plain: str) -> Picture:
+        """``figure`` (a matplotlib Figure) as the notebook's inline backend draws it."""
+        import io
+
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=figure.dpi, bbox_inches="tight")
+        return cls(buffer.getvalue(), plain)
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
 def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> HtmlBlock:
     """A table as HTML whose numbers never wrap (:func:`xsim.teaching.display.html_table`), with a
     stable plain-text form for nbval."""

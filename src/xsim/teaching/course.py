@@ -48,6 +48,7 @@ from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
     CheckboxGroup,
     HtmlBlock,
+    Picture,
     TeachingWidget,
     bad_html,
     button,
@@ -797,13 +798,22 @@ def minimum_signatures(total: int, share: int) -> int:
 
 
 def ready() -> None:
-    """First cell of every lesson: Chinese font for figures, fixed print options, a greeting."""
-    try:
-        from xsim.fonts import use_chinese_font
-    except ImportError:  # figures are optional in most lessons
-        pass
-    else:
-        use_chinese_font()
+    """First cell of every lesson: a greeting, and matplotlib Figures shown as pictures.
+
+    Nothing heavy is imported here: the course's figures are stored pictures or set the Chinese
+    font themselves (:func:`xsim.plots.style`), so a lesson no longer needs ``%matplotlib inline``
+    (about a second of importing pyplot). A Figure a trainer returns from a cell is still drawn,
+    by IPython's own function, registered by name so that matplotlib loads only when one is."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        from IPython.core.pylabtools import print_figure
+
+        png = shell.display_formatter.formatters["image/png"]
+        png.for_type_by_name(
+            "matplotlib.figure", "Figure", lambda fig: print_figure(fig, "png", bbox_inches="tight")
+        )
     print("工具已载入，可以继续往下学习。")
 
 
@@ -951,15 +961,20 @@ def lab(lab_id: str, **kwargs: Any):
 
 
 _MODEL_LOADING: dict[bool, threading.Thread] = {}
+#: the import starts once the kernel has run no cell for this long: after "run all", not during it
+IDLE_BEFORE_IMPORT_S = 0.5
 
 
 def _load_model(study: bool = False) -> None:
-    """Start importing the model (and the study runner) in the background, once per kernel.
+    """Import the model (and the study runner) in the background, once per kernel, as soon as
+    the lesson's cells have run.
 
     The first import (Mesa, SciPy, pandas) takes seconds. Done in the lesson's cell it would delay
     "run all"; left to the first 运行 click it would delay the answer. A background thread does it
     while the trainee reads; a click that comes sooner simply waits for the import to finish
-    (Python's import lock), so nothing runs half-imported."""
+    (Python's import lock), so nothing runs half-imported. In a kernel the thread starts only when
+    no cell has run for :data:`IDLE_BEFORE_IMPORT_S` (:class:`_WhenIdle`): started during "run all"
+    it would compete with the remaining cells for the interpreter and slow them down."""
     if study in _MODEL_LOADING:
         return
 
@@ -974,7 +989,51 @@ def _load_model(study: bool = False) -> None:
 
     thread = threading.Thread(target=load, name="xsim-model-import", daemon=True)
     _MODEL_LOADING[study] = thread
-    thread.start()
+    _WhenIdle.start(thread)
+
+
+class _WhenIdle:
+    """Starts threads once the IPython kernel is idle: a timer armed after each cell and disarmed
+    when the next one begins (``pre_run_cell`` / ``post_run_cell`` events). Outside IPython a
+    thread starts at once."""
+
+    waiting: list[threading.Thread] = []
+    timer: threading.Timer | None = None
+    hooked = False
+
+    @classmethod
+    def start(cls, thread: threading.Thread) -> None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:
+            thread.start()
+            return
+        cls.waiting.append(thread)
+        if not cls.hooked:
+            shell.events.register("pre_run_cell", cls._cell_begins)
+            shell.events.register("post_run_cell", cls._cell_ended)
+            cls.hooked = True
+
+    @classmethod
+    def _cell_begins(cls, *_: Any) -> None:
+        if cls.timer is not None:
+            cls.timer.cancel()
+            cls.timer = None
+
+    @classmethod
+    def _cell_ended(cls, *_: Any) -> None:
+        cls._cell_begins()
+        if cls.waiting:
+            cls.timer = threading.Timer(IDLE_BEFORE_IMPORT_S, cls._release)
+            cls.timer.daemon = True
+            cls.timer.start()
+
+    @classmethod
+    def _release(cls) -> None:
+        waiting, cls.waiting = cls.waiting, []
+        for thread in waiting:
+            thread.start()
 
 
 def lab_table(lab_id: str, control: int = 0) -> HtmlBlock:
@@ -1556,21 +1615,31 @@ def policy_table(kind: str = "forms", reps: int = 8) -> HtmlBlock:
     return summary_tables(policy_summary(kind, reps))
 
 
-def policy_figure(kind: str = "forms", reps: int = 8):
-    """Bars with 95% CIs for the headline measures (a matplotlib Figure)."""
-    from xsim.experiments.figures import comparison_figure
+POLICY_FIGURE_MEASURES = (
+    "participation",
+    "participation.age_old",
+    "participation.age_young",
+    "fairness",
+    "person_hours",
+    "representativeness_groups",
+)
 
-    return comparison_figure(
-        policy_summary(kind, reps),
-        [
-            "participation",
-            "participation.age_old",
-            "participation.age_young",
-            "fairness",
-            "person_hours",
-            "representativeness_groups",
-        ],
-    )
+
+def policy_figure(kind: str = "forms", reps: int = 8):
+    """Bars with 95% CIs for the headline measures, as a stored picture (fixed seeds: drawn when
+    the notebooks are built, :mod:`xsim.teaching.precomputed`)."""
+    from xsim.teaching.precomputed import stored_picture
+
+    def draw() -> Picture:
+        from xsim.experiments.figures import comparison_figure
+        from xsim.experiments.labels import measure_label
+
+        summary = policy_summary(kind, reps)
+        measures = "、".join(measure_label(m) for m in POLICY_FIGURE_MEASURES)
+        plain = f"图：{measures}，各方案的均值和 95% 置信区间（{reps} 次重复）"
+        return Picture.of_figure(comparison_figure(summary, list(POLICY_FIGURE_MEASURES)), plain)
+
+    return stored_picture(f"policy_figure-{kind}-{reps}", draw)
 
 
 class PredictionExercise(TeachingWidget):

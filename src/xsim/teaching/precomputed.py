@@ -16,6 +16,7 @@ rebuilt. Nothing random is stored: the tables use fixed seeds, so stored and liv
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from xsim.teaching.common import HtmlBlock
+from xsim.teaching.common import HtmlBlock, Picture
 
 __all__ = [
     "STORE_ENV",
@@ -36,6 +37,7 @@ __all__ = [
     "store_dir",
     "stored",
     "stored_block",
+    "stored_picture",
     "stored_summary",
 ]
 
@@ -107,6 +109,20 @@ def stored_block(key: str, compute: Callable[[], HtmlBlock]) -> HtmlBlock:
     )
 
 
+def stored_picture(key: str, compute: Callable[[], Picture]) -> Picture:
+    """A figure stored like :func:`stored_block`, as its PNG bytes (base64) and description:
+    drawing lesson 08's six-panel comparisons costs seconds, showing stored bytes nothing."""
+    return stored(
+        key,
+        compute,
+        lambda picture: {
+            "png": base64.b64encode(picture.png).decode("ascii"),
+            "plain": picture.plain,
+        },
+        lambda data: Picture(base64.b64decode(data["png"], validate=True), str(data["plain"])),
+    )
+
+
 def stored_summary(key: str, compute: Callable[[], Any]) -> Any:
     """A comparison's :class:`xsim.experiments.summary.Summary` (lesson 08), stored like
     :func:`stored_block`: its two tables as rows of plain values (floats exact), its fields as
@@ -127,7 +143,13 @@ def stored[T](
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("key") == key and data.get("fingerprint") == fingerprint():
             return decode(data["value"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+    ):  # binascii.Error is a ValueError
         pass
     value = compute()
     if os.environ.get(WRITE_ENV):
