@@ -175,6 +175,21 @@ def copy_without_outputs(src: Path, dst: Path) -> None:
 
 
 @contextlib.contextmanager
+def _served(cmd: list[str], env: dict[str, str], log: Path, ready_url: str):
+    """A server process (its output into ``log``) from the moment ``ready_url`` answers until
+    the block ends; then stopped, with its whole process group."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    try:
+        wait_for_server(ready_url, proc, log)
+        yield
+    finally:
+        stop_server(proc)
+
+
+@contextlib.contextmanager
 def jupyterlab(
     tmp_path: Path,
     root: Path,
@@ -203,16 +218,9 @@ def jupyterlab(
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # as `make lab` does for root
         cmd.append("--allow-root")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_server(f"{base}/api/status?token={token}", proc, log)
+    with _served(cmd, env, log, f"{base}/api/status?token={token}"):
         yield base, token
-    finally:
-        stop_server(proc)
     # the server itself fetched no news feed and checked no update (nothing left the machine)
     text = log.read_text(errors="replace")
     assert "jupyterlab.github.io" not in text and "pypi.org" not in text
@@ -240,16 +248,9 @@ def voila_server(
         f"--port={port}",
         str(root),
     ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_server(f"{base}/", proc, log)
+    with _served(cmd, env, log, f"{base}/"):
         yield base
-    finally:
-        stop_server(proc)
 
 
 def run_all_cells(page) -> None:
