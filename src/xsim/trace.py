@@ -14,20 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from xsim import vocabulary as V
 from xsim.records import CaseRecord, record_from_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     from xsim.run_state import RunState
-
-# The record's ``results.channels`` vocabulary; other channels are recorded as "other".
-RECORD_CHANNELS = {
-    "bulletin",
-    "publication",
-    "online_forum",
-    "mass_work_system",
-    "meeting",
-    "wechat",
-}
 
 
 @dataclass
@@ -196,7 +187,8 @@ def _timeline(state: RunState) -> dict[str, Any]:
 def _results(state: RunState) -> dict[str, Any]:
     trace, choices, topic = state.trace, state.choices, state.spec.topic
     implemented = "implemented" in trace.day
-    channels = [c if c in RECORD_CHANNELS else "other" for c in choices.publicity_channels]
+    # a channel outside the record's vocabulary is recorded as "other" (itself in it)
+    channels = [c if c in V.RECORD_CHANNELS else "other" for c in choices.publicity_channels]
     out: dict[str, Any] = {
         "adopted": bool(trace.adopted),
         "implemented": implemented,
