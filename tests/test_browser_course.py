@@ -808,6 +808,7 @@ def test_capstone_in_voila(tmp_path, chromium):
             run = page.locator("button.jupyter-button", has_text="开始协商并评分")
             expect(run).to_be_visible()
             record["interactive_s"] = round(time.monotonic() - started, 2)
+            expect(page.get_by_text("情景编号：7").first).to_be_attached()  # the case held above
             page.screenshot(path=str(COURSE_ARTIFACTS / "voila-09-loaded.png"))
             # one click without a single choice cannot pass
             run.scroll_into_view_if_needed()
