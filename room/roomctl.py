@@ -48,6 +48,9 @@ from xsim.errors import InputError  # noqa: E402
 
 HUB_START_S = 120  # a busy machine (other rooms, a class logging in) starts slowly
 STOP_WAIT_S = 20
+TERM_GRACE_S = 5  # a trainee's server gets this long to stop its kernels
+KILL_WAIT_S = 5
+ACCOUNTS_WAIT_S = 30
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud, typed by hand
 
 
@@ -520,19 +523,57 @@ def _cmdline(pid: int) -> str:
 
 
 def _end(pids: list[int], wait_s: float) -> list[int]:
-    """SIGTERM, wait, then SIGKILL what is left; returns the pids that were still alive."""
+    """SIGTERM, wait, then SIGKILL what is left and wait for it to go; returns the pids that
+    were still alive after the grace time."""
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + wait_s
-    alive = pids
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.2)
-        alive = [pid for pid in alive if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+    alive = _wait_gone(pids, wait_s)
     for pid in alive:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+    _wait_gone(alive, KILL_WAIT_S)
     return alive
+
+
+def _wait_gone(pids: list[int], wait_s: float) -> list[int]:
+    deadline = time.monotonic() + wait_s
+    alive = [pid for pid in pids if _running(pid)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [pid for pid in alive if _running(pid)]
+    return alive
+
+
+def _running(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists() and not _zombie(pid)
+
+
+def _end_accounts(uids: set[int], wait_s: float) -> tuple[int, list[int]]:
+    """End every process of the room's accounts and wait until none is left, or ``wait_s``.
+
+    One pass is not enough: a server that is stopping may still start a process (a kernel's
+    shutdown, a collection's reader) after the list was taken, and a killed process stays in
+    /proc until its parent reaps it. So: list, SIGTERM each new process once (SIGKILL once it
+    has had the grace time), repeat. Returns how many processes there were and those still there
+    at the deadline."""
+    start = time.monotonic()
+    told: dict[int, float] = {}  # pid -> when it was sent SIGTERM
+    while time.monotonic() - start < wait_s:
+        pids = _processes_of(uids)
+        if not pids:
+            return len(told), []
+        now = time.monotonic()
+        for pid in pids:
+            if pid not in told:
+                told[pid] = now
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+            elif now - told[pid] >= TERM_GRACE_S and _running(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        time.sleep(0.1)
+    return len(told), _processes_of(uids)
 
 
 def _zombie(pid: int) -> bool:
@@ -555,12 +596,18 @@ def stop(room: Room, quiet: bool = False) -> int:
     if proxy_pid and "configurable-http-proxy" in _cmdline(proxy_pid):
         _end([proxy_pid], 5)
         stopped.append(f"代理（进程 {proxy_pid}）")
-    left = _processes_of(_room_uids(room))
-    if left:
-        _end(left, 5)
-        stopped.append(f"学员进程 {len(left)} 个")
+    ended, left = _end_accounts(_room_uids(room), ACCOUNTS_WAIT_S)
+    if ended:
+        stopped.append(f"学员进程 {ended} 个")
     for path in (paths.pid_file, paths.proxy_pid_file):
         path.unlink(missing_ok=True)
+    if left:
+        _say(
+            f"教室账户仍有 {len(left)} 个进程未结束（进程号 {', '.join(map(str, left))}），"
+            "请稍后再运行一次“停止”。",
+            f"{len(left)} processes of the room's accounts are still there: {left}",
+        )
+        return 1
     if not quiet:
         if stopped:
             _say("已停止：" + "、".join(stopped), "stopped the room")

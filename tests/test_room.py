@@ -248,6 +248,20 @@ def test_stop_when_nothing_runs_is_harmless(tmp_path, capsys):
     assert "没有在运行" in capsys.readouterr().out
 
 
+def test_stop_also_ends_what_starts_while_stopping():
+    """One pass over the accounts' processes is not enough (CI once found a kernel left)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "room_stop_support.py"), str(ROOT / "room")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"ended": 2, "left": [], "after": []}
+
+
 # ---------------------------------------------------------------- the room
 
 
@@ -498,7 +512,7 @@ def test_two_trainees_in_a_room(room):
     done = _roomctl("stop", room["config"])
     assert done.returncode == 0, done.stderr
     left = [
-        entry.name
+        _describe(entry)
         for entry in Path("/proc").iterdir()
         if entry.name.isdigit() and _owner(entry) in uids
     ]
@@ -510,6 +524,16 @@ def test_two_trainees_in_a_room(room):
         probe.bind(("127.0.0.1", port))  # nothing listens on the public port any more
     timings["total"] = time.monotonic() - room["started"]
     print("room test timings (s):", {k: round(v, 1) for k, v in timings.items()})
+
+
+def _describe(entry: Path) -> str:
+    """pid, state, parent and command line of a process, for a failure message."""
+    try:
+        state, parent = (entry / "stat").read_text().rsplit(") ", 1)[1].split()[:2]
+        command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+    except (OSError, IndexError, ValueError):
+        return f"{entry.name} (gone)"
+    return f"{entry.name} {state} parent={parent} {command}"
 
 
 def _owner(entry: Path) -> int:

@@ -1,0 +1,70 @@
+"""Run by tests/test_room.py: ``roomctl._end_accounts`` against a process that, when told to stop,
+starts another one (which ignores SIGTERM) and exits — what a trainee's server does when it shuts
+its kernels down while the room is being stopped.
+
+This script makes itself a child subreaper (``prctl(PR_SET_CHILD_SUBREAPER)``) and reaps its
+orphans, so the check does not depend on how quickly the machine's init reaps them. The accounts'
+processes are replaced by the process group of the stopping process. Prints one JSON line.
+"""
+
+import ctypes
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+PR_SET_CHILD_SUBREAPER = 36
+STOPPING = """
+import signal, subprocess, sys, time
+def on_term(*_):
+    subprocess.Popen([sys.executable, "-c",
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"])
+    time.sleep(0.3)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, on_term)
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def _reap_forever() -> None:
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            time.sleep(0.05)
+
+
+def main() -> None:
+    sys.path.insert(0, sys.argv[1])
+    import roomctl
+
+    ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    threading.Thread(target=_reap_forever, daemon=True).start()
+    stopping = subprocess.Popen(
+        [sys.executable, "-c", STOPPING], start_new_session=True, stdout=subprocess.PIPE, text=True
+    )
+    stopping.stdout.readline()
+    group = stopping.pid
+
+    def in_group(_uids) -> list[int]:
+        pids = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    if os.getpgid(int(entry)) == group:
+                        pids.append(int(entry))
+                except OSError:
+                    pass
+        return pids
+
+    roomctl._processes_of = in_group
+    roomctl.TERM_GRACE_S = 0.5
+    ended, left = roomctl._end_accounts(set(), 10)
+    print(json.dumps({"ended": ended, "left": left, "after": in_group(None)}))
+
+
+if __name__ == "__main__":
+    main()
