@@ -620,17 +620,34 @@ def remove(room: Room) -> int:
     """Delete the room's accounts and their homes (only accounts carrying the room's marker)."""
     if os.geteuid() != 0:
         raise RoomError("删除账号需要 root 权限。", "removing accounts needs root")
-    stop(room, quiet=True)
+    if stop(room, quiet=True) != 0:
+        _say(
+            "账号未删除：请稍后再运行一次。",
+            "accounts not removed: some of their processes are left",
+        )
+        return 1
     path = room.paths.accounts_file
     logins = set(json.loads(path.read_text())) if path.is_file() else set()
     logins |= {room.trainer, *room.logins}
-    removed = []
+    removed, refused = [], []
     for login in sorted(logins):
         entry = _account(login)
         if entry is None or entry.pw_gecos != room.account_comment:
             continue
-        subprocess.run(["userdel", "--remove", login], capture_output=True, timeout=60)
-        removed.append(login)
+        done = subprocess.run(["userdel", "--remove", login], capture_output=True, timeout=60)
+        if _account(login) is None:
+            removed.append(login)
+        else:
+            refused.append(login)
+            why = done.stderr.decode(errors="replace").strip()
+            _say(f"账号 {login} 未能删除：{why}", f"could not remove {login}")
+    if refused:
+        # the accounts file stays, so that running remove again finds them
+        _say(
+            f"已删除 {len(removed)} 个账号；{len(refused)} 个未能删除，处理后请再运行一次。",
+            f"removed {len(removed)}, {len(refused)} left",
+        )
+        return 1
     path.unlink(missing_ok=True)
     (room.paths.hub_dir / "credentials.json").unlink(missing_ok=True)
     room.paths.credentials.unlink(missing_ok=True)

@@ -248,6 +248,22 @@ def test_stop_when_nothing_runs_is_harmless(tmp_path, capsys):
     assert "没有在运行" in capsys.readouterr().out
 
 
+def test_remove_keeps_the_accounts_while_their_processes_are_left(tmp_path, capsys, monkeypatch):
+    import roomctl
+
+    config = _write_room(tmp_path / "room", "xsrtkeep 甲\n")
+    room = roomctl.load_room(config)
+    room.paths.accounts_file.parent.mkdir(parents=True, exist_ok=True)
+    room.paths.accounts_file.write_text('["xsrtkeep"]')
+    monkeypatch.setattr(roomctl.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(roomctl, "stop", lambda room, quiet=False: 1)
+    userdel = []
+    monkeypatch.setattr(roomctl.subprocess, "run", lambda *a, **k: userdel.append(a))
+    assert roomctl.remove(room) == 1
+    assert "账号未删除" in capsys.readouterr().out
+    assert userdel == [] and room.paths.accounts_file.is_file()
+
+
 def test_stop_also_ends_what_starts_while_stopping():
     """One pass over the accounts' processes is not enough (CI once found a kernel left)."""
     done = subprocess.run(
