@@ -37,6 +37,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -522,45 +523,24 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def _end(pids: list[int], wait_s: float) -> list[int]:
-    """SIGTERM, wait, then SIGKILL what is left and wait for it to go; returns the pids that
-    were still alive after the grace time."""
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-    alive = _wait_gone(pids, wait_s)
-    for pid in alive:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    _wait_gone(alive, KILL_WAIT_S)
-    return alive
-
-
-def _wait_gone(pids: list[int], wait_s: float) -> list[int]:
-    deadline = time.monotonic() + wait_s
-    alive = [pid for pid in pids if _running(pid)]
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.1)
-        alive = [pid for pid in alive if _running(pid)]
-    return alive
-
-
 def _running(pid: int) -> bool:
     return Path(f"/proc/{pid}").exists() and not _zombie(pid)
 
 
-def _end_accounts(uids: set[int], wait_s: float) -> tuple[int, list[int]]:
-    """End every process of the room's accounts and wait until none is left, or ``wait_s``.
+def _end_until_gone(
+    list_pids: Callable[[], list[int]], grace_s: float, wait_s: float
+) -> tuple[int, list[int]]:
+    """End the processes ``list_pids()`` names until it names none, or ``wait_s`` has passed.
 
     One pass is not enough: a server that is stopping may still start a process (a kernel's
     shutdown, a collection's reader) after the list was taken, and a killed process stays in
-    /proc until its parent reaps it. So: list, SIGTERM each new process once (SIGKILL once it
-    has had the grace time), repeat. Returns how many processes there were and those still there
-    at the deadline."""
+    /proc until its parent reaps it. So: list, SIGTERM each new process once, SIGKILL it once it
+    has had ``grace_s``, repeat. Returns how many processes there were and those still listed at
+    the deadline."""
     start = time.monotonic()
     told: dict[int, float] = {}  # pid -> when it was sent SIGTERM
     while time.monotonic() - start < wait_s:
-        pids = _processes_of(uids)
+        pids = list_pids()
         if not pids:
             return len(told), []
         now = time.monotonic()
@@ -569,11 +549,15 @@ def _end_accounts(uids: set[int], wait_s: float) -> tuple[int, list[int]]:
                 told[pid] = now
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
-            elif now - told[pid] >= TERM_GRACE_S and _running(pid):
+            elif now - told[pid] >= grace_s and _running(pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
         time.sleep(0.1)
-    return len(told), _processes_of(uids)
+    return len(told), list_pids()
+
+
+def _end_one(pid: int, grace_s: float) -> None:
+    _end_until_gone(lambda: [pid] if _running(pid) else [], grace_s, grace_s + KILL_WAIT_S)
 
 
 def _zombie(pid: int) -> bool:
@@ -590,13 +574,14 @@ def stop(room: Room, quiet: bool = False) -> int:
     stopped = []
     hub_pid = _pid_alive(paths.pid_file)
     if hub_pid and "jupyterhub" in _cmdline(hub_pid):
-        _end([hub_pid], STOP_WAIT_S)
+        _end_one(hub_pid, STOP_WAIT_S)
         stopped.append(f"JupyterHub（进程 {hub_pid}）")
     proxy_pid = _pid_alive(paths.proxy_pid_file)
     if proxy_pid and "configurable-http-proxy" in _cmdline(proxy_pid):
-        _end([proxy_pid], 5)
+        _end_one(proxy_pid, TERM_GRACE_S)
         stopped.append(f"代理（进程 {proxy_pid}）")
-    ended, left = _end_accounts(_room_uids(room), ACCOUNTS_WAIT_S)
+    uids = _room_uids(room)
+    ended, left = _end_until_gone(lambda: _processes_of(uids), TERM_GRACE_S, ACCOUNTS_WAIT_S)
     if ended:
         stopped.append(f"学员进程 {ended} 个")
     for path in (paths.pid_file, paths.proxy_pid_file):

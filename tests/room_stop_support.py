@@ -1,10 +1,10 @@
-"""Run by tests/test_room.py: ``roomctl._end_accounts`` against a process that, when told to stop,
+"""Run by tests/test_room.py: ``roomctl._end_until_gone`` against a process that, when told to stop,
 starts another one (which ignores SIGTERM) and exits — what a trainee's server does when it shuts
 its kernels down while the room is being stopped.
 
 This script makes itself a child subreaper (``prctl(PR_SET_CHILD_SUBREAPER)``) and reaps its
-orphans, so the check does not depend on how quickly the machine's init reaps them. The accounts'
-processes are replaced by the process group of the stopping process. Prints one JSON line.
+orphans, so the check does not depend on how quickly the machine's init reaps them. The processes
+to end are those of the stopping process's group. Prints one JSON line.
 """
 
 import ctypes
@@ -49,7 +49,7 @@ def main() -> None:
     stopping.stdout.readline()
     group = stopping.pid
 
-    def in_group(_uids) -> list[int]:
+    def in_group() -> list[int]:
         pids = []
         for entry in os.listdir("/proc"):
             if entry.isdigit():
@@ -60,10 +60,8 @@ def main() -> None:
                     pass
         return pids
 
-    roomctl._processes_of = in_group
-    roomctl.TERM_GRACE_S = 0.5
-    ended, left = roomctl._end_accounts(set(), 10)
-    print(json.dumps({"ended": ended, "left": left, "after": in_group(None)}))
+    ended, left = roomctl._end_until_gone(in_group, grace_s=0.5, wait_s=10)
+    print(json.dumps({"ended": ended, "left": left, "after": in_group()}))
 
 
 if __name__ == "__main__":

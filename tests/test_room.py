@@ -544,12 +544,13 @@ def test_two_trainees_in_a_room(room):
 
 def _describe(entry: Path) -> str:
     """pid, state, parent and command line of a process, for a failure message."""
+    import roomctl
+
     try:
         state, parent = (entry / "stat").read_text().rsplit(") ", 1)[1].split()[:2]
-        command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
     except (OSError, IndexError, ValueError):
         return f"{entry.name} (gone)"
-    return f"{entry.name} {state} parent={parent} {command}"
+    return f"{entry.name} {state} parent={parent} {roomctl._cmdline(int(entry.name))[:120]}"
 
 
 def _owner(entry: Path) -> int:
