@@ -66,7 +66,7 @@ def test_facilitated_turns_give_every_group_present_a_turn():
     voice = np.r_[np.full(5, 9.0), np.ones(95)]  # five loud voices in group 0
     group = np.r_[np.zeros(50, int), np.ones(45, int), np.full(5, 2)]
     form = F.FORMS["residents_meeting"]  # 25 turns
-    s = K.speakers(form, voice, group, facilitated=True, rng=rng)
+    s = K.speakers(form, voice, group, moderated=True, rng=rng)
     assert s.sum() <= form.turns
     assert set(np.unique(group[s])) == {0, 1, 2}
 

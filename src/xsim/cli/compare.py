@@ -7,7 +7,8 @@ variant's mean with a 95% interval (Wilson for proportions, BCa otherwise) and t
 against the baseline (the first variant unless ``--baseline``), paired by replication, with effect
 sizes (see :mod:`xsim.experiments.stats`). ``--precision 0.02 --max-reps 1000`` adds replications in
 batches until every reported interval is that narrow; ``--measures all`` shows every measure. ``--vary organizer.notice_days=3,7`` crosses the forms with parameter values;
-``--set KEY=VALUE`` changes the scenario for every variant. Heavy imports happen inside ``run``.
+``--set KEY=VALUE`` changes the scenario for every variant; ``--ablate MECHANISM`` (repeatable)
+switches a mechanism of the model off in every run. Heavy imports happen inside ``run``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import itertools
 import sys
 
+from xsim.cli import ablate
 from xsim.errors import InputError
 from xsim.experiments.limits import MAX_BOOT, MAX_REPS, MIN_BOOT, check_whole
 from xsim.experiments.options import (
@@ -91,6 +93,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--boot", type=int, default=2000, help="自助法重抽样次数（默认2000）/ bootstrap resamples"
     )
     parser.add_argument("--no-figure", action="store_true", help="不在 --out 中生成图 / no figures")
+    ablate.add_argument(parser)
     add_execution_arguments(parser)
 
 
@@ -130,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
     check_execution_arguments(args)
     check_whole(args.reps, "--reps", 1, MAX_REPS)
     check_whole(args.boot, "--boot", MIN_BOOT, MAX_BOOT)
+    ablated = ablate.parse(args.ablate)
     scenario = _with_set(load_scenario(args.scenario), args.set_)
     forms = split_list(args.forms) or scenario_forms(scenario) or []
     study = Study(
@@ -138,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         args.reps,
         args.seed,
         runner=load_runner(args.runner),
+        ablate=ablated,
     )
     names = [v.name for v in study.variants]
     if args.baseline is not None and args.baseline not in names:

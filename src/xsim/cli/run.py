@@ -4,7 +4,8 @@ Text output (Chinese by default, ``--lang en``) tells a cadre who came, who was 
 concluded and which rules were broken, with their codes. ``--format json`` prints the outcome
 measures and the findings. ``--record FILE`` writes the run's case record (YAML) — atomically and
 only after the run succeeded. Bad input (unknown scenario, form or parameter) exits 2 with one
-message naming the valid choices.
+message naming the valid choices. ``--ablate MECHANISM`` (repeatable) switches a mechanism of the
+model off (:data:`xsim.sim.mechanisms.MECHANISMS`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from typing import Any
 
 from xsim import vocabulary as V
+from xsim.cli import ablate
 from xsim.errors import InputError
 from xsim.io import parse_assignments
 
@@ -37,6 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH=VALUE",
         help="override a scenario parameter, e.g. --set organizer.notice_days=3 (repeatable)",
     )
+    ablate.add_argument(parser)
 
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
@@ -76,19 +79,21 @@ def run(args: argparse.Namespace) -> int:
     from xsim.sim.scenario import load_scenario
 
     seed = parse_seed(args.seed)
+    ablated = ablate.parse(args.ablate)
     overrides = parse_overrides(args.set)
     # validated before the simulator is imported, and reported against "--set"
     spec = load_scenario(args.scenario).with_overrides(overrides, "--set")
     from xsim.records import dump_record
     from xsim.sim.model import ConsultationModel
 
-    model = ConsultationModel(spec, form=args.form, rng=seed)
+    model = ConsultationModel(spec, form=args.form, rng=seed, ablate=ablated)
     result = model.result()
     if args.format == "json":
         payload = {
             "scenario": model.spec.name,
             "form": model.form.name,
             "seed": seed,
+            "ablate": sorted(model.ablated),
             "outcome": result.to_dict(),  # the measures, then the verdict's columns
             "findings": [f.to_dict() for f in model.report.findings],
         }

@@ -340,6 +340,9 @@ class Study:
     ...               reps=50, seed=1)                                          # doctest: +SKIP
     >>> result = study.run(executor="processes", out="out/study")              # doctest: +SKIP
     >>> result.summary().to_text()                                             # doctest: +SKIP
+
+    ``ablate``: mechanisms switched off in every run (``xsim.sim.mechanisms.MECHANISMS``); they
+    become the scenario's ``ablate:`` list, so the study's fingerprint and rows record them.
     """
 
     def __init__(
@@ -351,6 +354,7 @@ class Study:
         *,
         runner: Runner | None = None,
         validate: bool = True,
+        ablate: Iterable[str] | None = None,
     ) -> None:
         reps = check_whole(reps, "reps", 1, MAX_REPS, "<study>")
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
@@ -360,6 +364,12 @@ class Study:
         self.variants = make_variants(variants)
         check_runs(len(self.variants), reps, "<study>")  # before loading or validating anything
         self.scenario = _resolve_scenario(scenario)
+        if (
+            ablate
+        ):  # mechanisms switched off in every run (xsim.sim.mechanisms): part of the scenario
+            names = [ablate] if isinstance(ablate, str) else list(ablate)
+            merged = sorted({*getattr(self.scenario, "ablate", ()), *names})
+            self.scenario = self.scenario.with_overrides({"ablate": merged}, "ablate")
         self.reps = int(reps)
         self.seed = int(seed)
         self.runner = runner if runner is not None else _default_runner()
@@ -392,6 +402,7 @@ class Study:
         return {
             "scenario": getattr(self.scenario, "name", None),
             "scenario_hash": scenario_hash(self.scenario),
+            "ablate": list(getattr(self.scenario, "ablate", None) or []),
             "variants": [v.to_dict() for v in self.variants],
             "reps": self.reps,
             "seed": self.seed,

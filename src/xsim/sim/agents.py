@@ -91,7 +91,7 @@ class Organization(mesa.Agent):
 
     def notices(self) -> bool:
         """Supervision: whether the committee notices one breach (chance ``detect``)."""
-        return bool(self.detect > 0 and self.model.rng.random() < self.detect)
+        return bool(self.detect > 0 and self.model.streams["supervision"].random() < self.detect)
 
 
 class Expert(mesa.Agent):

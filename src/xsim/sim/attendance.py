@@ -62,13 +62,16 @@ def learn_days(
     setting: str,
     behaviour: Behaviour,
     rng: np.random.Generator,
+    word_of_mouth_rng: np.random.Generator | None,
 ) -> np.ndarray:
     """Days after a notice until each adult knows of it (∞ if no channel reaches them).
 
     Each channel reaches a person at a constant daily rate (``CHANNEL_REACH``, ASSUMPTION), so the
-    first contact is exponential; then news spreads one step through households (next day) and,
-    through the ``TALKERS`` who pass it on, to acquaintances (rate ``word_of_mouth``).
-    Draws: one exponential per adult, then (with contacts) one uniform and one exponential each.
+    first contact is exponential; then, by word of mouth, news spreads one step through
+    households (next day) and, through the ``TALKERS`` who pass it on, to acquaintances (rate
+    ``word_of_mouth``). Draws: one exponential per adult from ``rng``; then (with contacts) one
+    uniform and one exponential each from ``word_of_mouth_rng`` (``None``: no word of mouth, the
+    mechanism is ablated).
     """
     home = ~pop.away
     rate = np.zeros(pop.n)
@@ -84,13 +87,15 @@ def learn_days(
             rate += r * home
     with np.errstate(divide="ignore"):
         days = rng.exponential(1.0, pop.n) / rate
+    if word_of_mouth_rng is None:
+        return days
     household_first = np.minimum.reduceat(days, pop.household_start)[pop.household]
     days = np.minimum(days, household_first + 1.0)
     if pop.contacts.shape[1] and behaviour.word_of_mouth > 0:
         # only some adults pass news on to acquaintances at all (TALKERS, ASSUMPTION)
-        talks = rng.random(pop.n) < TALKERS
+        talks = word_of_mouth_rng.random(pop.n) < TALKERS
         via_contacts = np.where(talks[pop.contacts], days[pop.contacts], np.inf).min(axis=1)
-        delay = rng.exponential(1.0 / behaviour.word_of_mouth, pop.n)
+        delay = word_of_mouth_rng.exponential(1.0 / behaviour.word_of_mouth, pop.n)
         days = np.minimum(days, via_contacts + delay)
     return days
 
@@ -149,6 +154,7 @@ def propensity(
     behaviour: Behaviour,
     setting: str,
     boost: float = 0.0,
+    ablated: frozenset[str] = frozenset(),
 ) -> np.ndarray:
     """Chance each adult takes part on their own, before anyone else's example counts.
 
@@ -158,38 +164,49 @@ def propensity(
     Parameters, their sources and the ASSUMPTIONS among them: docs/model.md §7.4.
     ``boost`` is added to the logit: a deciding meeting is mobilized harder (door-to-door, group
     heads) than an ordinary consultation. No random draws.
+
+    ``ablated`` (:data:`xsim.sim.mechanisms.MECHANISMS`): ``turnout_response`` replaces the stake,
+    trust and knowledge terms by their mean over adults; ``age_attendance`` replaces every term by
+    age band (offsets, hour weights, online affinity, planning days) by its mean over adults;
+    ``tenure_attendance`` drops the tenant offset.
     """
     b = behaviour
-    band = pop.age
+    by_age = _by_age(pop.age, "age_attendance" in ablated)
     if form.online:
-        hour_weight = np.array([0.3, 0.3, 0.3])[band]  # a phone in the evening
-        age_term = (
-            np.array([b.online_affinity.young, b.online_affinity.middle, b.online_affinity.old])[
-                band
-            ]
-            + b.online_offset
-        )
+        hour_weight = by_age([0.3, 0.3, 0.3])  # a phone in the evening
+        affinity = b.online_affinity
+        age_term = by_age([affinity.young, affinity.middle, affinity.old]) + b.online_offset
     else:
         w = b.work_cost if form.daytime else b.evening_cost
-        hour_weight = np.array([w.young, w.middle, w.old])[band]
-        age_term = np.array([b.age_offset.young, b.age_offset.middle, b.age_offset.old])[band]
-        age_term = age_term + b.tenant_offset * ~pop.owner
+        hour_weight = by_age([w.young, w.middle, w.old])
+        age_term = by_age([b.age_offset.young, b.age_offset.middle, b.age_offset.old])
+        if "tenure_attendance" not in ablated:
+            age_term = age_term + b.tenant_offset * ~pop.owner
         if setting == "village":
             age_term = age_term + b.female_offset * pop.female
-    logit = (
-        b.attend_base
-        + b.attend_stake * np.abs(pop.stake)
+    motives = (
+        b.attend_stake * np.abs(pop.stake)
         + b.attend_trust * (2.0 * pop.trust - 1.0)
         + b.attend_knowledge * pop.knowledge
-        - b.attend_cost * form.hours * hour_weight
-        + age_term
-        + boost
     )
-    plan = np.array([b.plan_days.young, b.plan_days.middle, b.plan_days.old])[band]
+    if "turnout_response" in ablated and pop.n:
+        motives = np.full(pop.n, motives.mean())
+    logit = b.attend_base + motives - b.attend_cost * form.hours * hour_weight + age_term + boost
+    plan = by_age([b.plan_days.young, b.plan_days.middle, b.plan_days.old])
     feasible = np.where(slack > 0, 1.0 - np.exp(-np.maximum(slack, 0.0) / plan), 0.0)
     away = np.where(pop.away, b.away_online_factor if form.online else b.away_factor, 1.0)
     able = pop.digital if form.online else True
     return sigmoid(logit) * feasible * away * able
+
+
+def _by_age(band: np.ndarray, ablated: bool):
+    """Per adult, the value of their age band — or, with age ablated, the adults' mean of it."""
+
+    def values(per_band: list[float]) -> np.ndarray:
+        out = np.asarray(per_band, dtype=float)[band]
+        return np.full(band.size, out.mean()) if ablated and band.size else out
+
+    return values
 
 
 def decide_attendance(
@@ -236,9 +253,10 @@ def consultation_attendance(
     learned: np.ndarray,
     notice_days: float,
     rng: np.random.Generator,
+    ablated: frozenset[str] = frozenset(),
 ) -> np.ndarray:
     """Who comes to the consultation: the form's invitees, by notice received, propensity and
-    neighbours.
+    neighbours (no neighbours' example when ``cascade`` is ablated).
 
     An online platform stays open ``duration_days``: one can join on any of them, so the slack is
     the notice plus the days it is open. Delegates are asked in person (they know at once) and come
@@ -249,13 +267,15 @@ def consultation_attendance(
     if form.online:
         slack = slack + form.duration_days - 1
     slack = np.where(delegates, notice_days, slack)
-    p = propensity(pop, form, slack, b, setting, b.assembly_base if form.deciding else 0.0)
+    boost = b.assembly_base if form.deciding else 0.0
+    p = propensity(pop, form, slack, b, setting, boost, ablated)
     if form.invite == "delegates":
         feasible = feasibility(notice_days, b.rep_plan_days)
         others = p if form.public_audience else 0.0
         p = np.where(delegates, np.maximum(p, b.rep_attend * feasible), others)
     eligible = invited & (p > 0)
-    return decide_attendance(pop, p, eligible, b.cascade, units, rng, form.online) & eligible
+    cascade = 0.0 if "cascade" in ablated else b.cascade
+    return decide_attendance(pop, p, eligible, cascade, units, rng, form.online) & eligible
 
 
 def representatives_present(
@@ -297,17 +317,19 @@ def assembly_turnout(
     setting: str,
     units: int,
     notice_days: float,
-    channels: list[str],
+    learned: np.ndarray,
     attended: np.ndarray,
     rng: np.random.Generator,
+    ablated: frozenset[str] = frozenset(),
 ) -> np.ndarray:
     """Adults present at a separately convened deciding meeting (``form``: the villagers' or
-    residents' meeting). The electorate is everyone entitled, whoever was invited to the
-    consultation; those who attended the consultation come again. Mobilized harder
-    (``assembly_base``)."""
-    slack = notice_days - learn_days(pop, channels, setting, behaviour, rng)
-    p = propensity(pop, form, slack, behaviour, setting, behaviour.assembly_base)
-    return decide_attendance(pop, p, p > 0, behaviour.cascade, units, rng) | attended
+    residents' meeting), given the days until each adult ``learned`` of its notice. The electorate
+    is everyone entitled, whoever was invited to the consultation; those who attended the
+    consultation come again. Mobilized harder (``assembly_base``)."""
+    slack = notice_days - learned
+    p = propensity(pop, form, slack, behaviour, setting, behaviour.assembly_base, ablated)
+    cascade = 0.0 if "cascade" in ablated else behaviour.cascade
+    return decide_attendance(pop, p, p > 0, cascade, units, rng) | attended
 
 
 def households_turnout(

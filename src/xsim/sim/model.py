@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from xsim.sim import responses as R
 from xsim.sim import talk as T
 from xsim.sim import voices as VO
 from xsim.sim.agents import Expert, Organization, Organizer, Representative, Resident
+from xsim.sim.mechanisms import STREAMS
 from xsim.sim.outcome import Outcome, measure
 from xsim.sim.population import build_population
 from xsim.sim.record import case_record
@@ -62,13 +64,19 @@ class ConsultationModel(mesa.Model):
         rules: Rulebook | dict | None = None,
         rng: Any = None,
         overrides: dict[str, Any] | None = None,
+        ablate: Iterable[str] | str | None = None,
     ) -> None:
         super().__init__(rng=rng)
-        # Respected figures' coming is drawn from a stream of its own, spawned from the run's
-        # seed, so that it changes no other draw of the run.
-        self.respected_rng = self.rng.spawn(1)[0]
+        # Each mechanism draws from a stream of its own, spawned from the run's seed in a fixed
+        # order (xsim.sim.mechanisms.STREAMS): switching one off shifts no other draw.
+        self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
         spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         spec = spec.with_overrides(overrides)
+        if ablate:
+            names = [ablate] if isinstance(ablate, str) else list(ablate)
+            spec = spec.with_overrides({"ablate": sorted({*spec.ablate, *names})}, "ablate")
+        #: the mechanisms switched off in this run (xsim.sim.mechanisms.MECHANISMS)
+        self.ablated = frozenset(spec.ablate)
         # Mesa's Model already has a ``scenario`` attribute (its own experimental class).
         self.spec = spec
         self.form = _choose_form(spec, form)
@@ -76,7 +84,7 @@ class ConsultationModel(mesa.Model):
         self.rulebook = _rulebook(rules, base=Rulebook().merged(spec.rules))
         self.behaviour = spec.behaviour
         self.trace = Trace(form=self.form.name)
-        self.pop = build_population(spec, self.rng)
+        self.pop = build_population(spec, self.streams["population"])
         n = self.pop.n
         with _gc_paused():
             self.residents = Resident.create_agents(self, n, np.arange(n))
@@ -108,7 +116,7 @@ class ConsultationModel(mesa.Model):
     # -- construction ---------------------------------------------------------------------------
     def _make_representatives(self) -> AgentSet:
         """Representatives chosen by the law's rule (:mod:`xsim.sim.representation`)."""
-        seats = choose_representatives(self.spec, self.pop, self.rng)
+        seats = choose_representatives(self.spec, self.pop, self.streams["population"])
         reps = self.spec.representatives
         return AgentSet(
             [
@@ -130,8 +138,9 @@ class ConsultationModel(mesa.Model):
             pop.knowledge = np.where(
                 reached, pop.knowledge + 0.1 * (1 - pop.knowledge), pop.knowledge
             )
-            pop.trust = np.where(reached, np.minimum(pop.trust + 0.05, 1.0), pop.trust)
-        else:
+            if "trust" not in self.ablated:
+                pop.trust = np.where(reached, np.minimum(pop.trust + 0.05, 1.0), pop.trust)
+        elif "trust" not in self.ablated:
             self.pop.trust = np.maximum(self.pop.trust - 0.05, 0.0)
         self.schedule_event(
             self.propose_topic, after=choices.solicit_days if choices.solicit_opinions else 0
@@ -145,13 +154,19 @@ class ConsultationModel(mesa.Model):
         """§4.2: choose the subjects by the form and the organizer's invitations; send notices."""
         # The notice is public to the groups the organizer addresses; attending is by invitation.
         addressed = self.organizer.invites(self.spec.group_ids)[self.pop.group]
-        self.invited, self.delegates = A.invitees(self.pop, self.form, addressed, self.rng)
+        self.invited, self.delegates = A.invitees(
+            self.pop, self.form, addressed, self.streams["invitation"]
+        )
         self.learned = np.where(
             addressed, self._learn_days(self.organizer.choices.notice_channels), np.inf
         )
-        if self.form.deciding is not None:
+        if self.form.deciding is not None and "word_of_mouth" not in self.ablated:
             self.learned = A.hear_of_deciding_meeting(
-                self.pop, self.learned, addressed, self.behaviour.word_of_mouth, self.rng
+                self.pop,
+                self.learned,
+                addressed,
+                self.behaviour.word_of_mouth,
+                self.streams["word_of_mouth"],
             )
         self.notified_day = self.time
         self.trace.day["notified"] = self.time
@@ -171,9 +186,12 @@ class ConsultationModel(mesa.Model):
         trace, b = self.trace, self.behaviour
         trace.share_for = C.support_share(trace.final, trace.vote_weight, b.abstain)
         trace.outcome = C.conclusion(self.form, trace.share_for, b.consensus_share, b.dispute_band)
-        self._amend()
-        self._report_back()
-        self._update_trust()
+        if "amendments" not in self.ablated:
+            self._amend()
+        if "word_of_mouth" not in self.ablated:
+            self._report_back()
+        if "trust" not in self.ablated:
+            self._update_trust()
         topic = self.spec.topic
         if self.form.deciding is not None:
             self._hold_assembly(self.form.deciding, same_meeting=True)
@@ -230,7 +248,9 @@ class ConsultationModel(mesa.Model):
             rep_final[v["rep"][is_rep]] = self.trace.final[is_rep]
         households = [r.households for r in reps]
         pop = self.pop
-        pop.opinion, told = R.report_back(pop, self.attended, self.behaviour, rep_final, households)
+        opinion, told = R.report_back(pop, self.attended, self.behaviour, rep_final, households)
+        if "talk" not in self.ablated:  # what they are told moves their opinion
+            pop.opinion = opinion
         pop.knowledge = R.told_knowledge(pop.knowledge, told)
 
     def _update_trust(self) -> None:
@@ -316,7 +336,14 @@ class ConsultationModel(mesa.Model):
 
     # -- helpers for the steps ------------------------------------------------------------------
     def _learn_days(self, channels: list[str]) -> np.ndarray:
-        return A.learn_days(self.pop, channels, self.spec.setting, self.behaviour, self.rng)
+        return A.learn_days(
+            self.pop,
+            channels,
+            self.spec.setting,
+            self.behaviour,
+            self.streams["notice"],
+            None if "word_of_mouth" in self.ablated else self.streams["word_of_mouth"],
+        )
 
     def _attend(self) -> None:
         """Who comes (:func:`xsim.sim.attendance.consultation_attendance`), who knew in time, which
@@ -333,7 +360,8 @@ class ConsultationModel(mesa.Model):
             self.delegates,
             self.learned,
             notice,
-            self.rng,
+            self.streams["attendance"],
+            self.ablated,
         )
         addressed = np.isfinite(self.learned)
         in_time = self.learned <= notice - 1
@@ -344,14 +372,14 @@ class ConsultationModel(mesa.Model):
                 self.organizer.invites(self.spec.group_ids),
                 notice,
                 self.behaviour,
-                self.rng,
+                self.streams["attendance"],
             )
         else:
             self.trace.reps_present = np.zeros(len(self.representatives), dtype=bool)
         choices = self.organizer.choices
         asked = self.spec.representatives.respected if choices.invite_respected else 0
         self.trace.respected_present = A.respected_present(
-            asked, notice, self.behaviour, self.respected_rng
+            asked, notice, self.behaviour, self.streams["respected"]
         )
         self.datacollector.collect(self)
 
@@ -362,7 +390,7 @@ class ConsultationModel(mesa.Model):
         pop = self.pop
         who = np.flatnonzero(self.attended)
         x, know = pop.opinion[who].copy(), pop.knowledge[who].copy()
-        for expert in self.experts:
+        for expert in self.experts if "briefing" not in self.ablated else ():
             x, know = expert.brief(x, know)
         pop.knowledge[who] = know
         seats = list(self.representatives)
@@ -373,18 +401,28 @@ class ConsultationModel(mesa.Model):
         self.trace.orgs_present = [OrganizationSeat(o.role, o.group, o.relevant) for o in orgs]
         # a hearing's public audience listens; only the parties it invited testify
         can_speak = self.delegates if self.form.public_audience else np.ones(pop.n, dtype=bool)
+        equal = "status_voice" in self.ablated
         return VO.room_voices(
             pop,
             who,
             x,
             self.behaviour,
             self.form,
-            VO.status_premium(self.behaviour, self.form, self.organizer.choices.facilitated),
+            VO.status_premium(self.behaviour, self.form, self.moderated, equal),
             can_speak[who],
             reps=[(p, r.voice, r.group, k) for p, r, k in zip(positions, reps, here, strict=True)],
             orgs=[(o.position, o.voice, self._group_index(o.group)) for o in orgs],
             experts=[e.merit for e in self.experts],
+            equal_voice=equal,
         )
+
+    @property
+    def moderated(self) -> bool:
+        """The floor is shared out: a moderator (``organizer.facilitated``) or a form whose
+        procedure gives every side its turn (a hearing) — unless ``facilitation`` is ablated."""
+        if "facilitation" in self.ablated:
+            return False
+        return self.organizer.choices.facilitated or self.form.built_in_turn_taking
 
     def _organizations_present(self) -> list[Organization]:
         """Organizations the form seats, except those speaking for a group left uninvited."""
@@ -415,8 +453,10 @@ class ConsultationModel(mesa.Model):
         room = T.Room(
             form=form,
             behaviour=self.behaviour,
-            facilitated=self.organizer.choices.facilitated,
-            rng=self.rng,
+            moderated=self.moderated,
+            rng=self.streams["talk"],
+            floor_rng=self.streams["floor"],
+            talk="talk" not in self.ablated,
             record_round=self._record_round,
         )
         x, speaking = T.deliberate(room, v, x0)
@@ -495,13 +535,14 @@ class ConsultationModel(mesa.Model):
         if kind == "owners_meeting":
             special = self.spec.topic.special_matter
             turnout = self._assembly_turnout()
-            return M.owners_meeting(pop, turnout, b.abstain, b.owners_canvass, special, self.rng)
+            canvass, rng = b.owners_canvass, self.streams["meeting"]
+            return M.owners_meeting(pop, turnout, b.abstain, canvass, special, rng)
         present = self.attended.copy() if same_meeting else self._assembly_turnout()
         if kind == "villagers_meeting":
             return M.villagers_meeting(pop, present, b.abstain)
         if kind == "residents_meeting":
             return M.residents_meeting(pop, present, b.abstain, self.date(self.time))
-        return M.members_meeting(pop, present, b.abstain, b.members_proxy, self.rng)
+        return M.members_meeting(pop, present, b.abstain, b.members_proxy, self.streams["meeting"])
 
     def _assembly_turnout(self) -> np.ndarray:
         """Adults at a separately convened villagers' or residents' meeting."""
@@ -514,9 +555,10 @@ class ConsultationModel(mesa.Model):
             self.spec.setting,
             self.spec.population.units,
             choices.assembly_notice_days,
-            choices.notice_channels,
+            self._learn_days(choices.notice_channels),
             self.attended,
-            self.rng,
+            self.streams["attendance"],
+            self.ablated,
         )
 
     def _assembly_reps(self) -> np.ndarray:
@@ -524,7 +566,7 @@ class ConsultationModel(mesa.Model):
             len(self.representatives),
             float(self.organizer.choices.assembly_notice_days),
             self.behaviour,
-            self.rng,
+            self.streams["attendance"],
         )
 
     def _supervision_notices(self) -> bool:
@@ -690,7 +732,11 @@ def run_once(
     rules: Rulebook | dict | None = None,
     seed: int = 0,
     overrides: dict[str, Any] | None = None,
+    ablate: Iterable[str] | None = None,
 ) -> Run:
-    """One run, as experiments call it in worker processes (picklable arguments only)."""
-    model = ConsultationModel(scenario, form=form, rules=rules, rng=seed, overrides=overrides)
+    """One run, as experiments call it in worker processes (picklable arguments only).
+    ``ablate``: mechanisms switched off (:data:`xsim.sim.mechanisms.MECHANISMS`)."""
+    model = ConsultationModel(
+        scenario, form=form, rules=rules, rng=seed, overrides=overrides, ablate=ablate
+    )
     return model.result()

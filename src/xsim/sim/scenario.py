@@ -37,6 +37,7 @@ from xsim.io import (
 )
 from xsim.io.validation import field_range, inner_model
 from xsim.rules.rulebook import RulebookOverrides
+from xsim.sim.mechanisms import MECHANISMS
 from xsim.vocabulary import keys
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "data" / "scenarios"
@@ -360,6 +361,9 @@ class Scenario(_Strict):
     forms: Annotated[list[str], Field(min_length=1)]
     rules: RulebookOverrides = RulebookOverrides()
     behaviour: Behaviour = Behaviour()
+    #: Mechanisms switched off for this run (:data:`xsim.sim.mechanisms.MECHANISMS`): an
+    #: experiment's switch, never part of a village; empty in every bundled scenario.
+    ablate: list[Literal[tuple(MECHANISMS)]] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

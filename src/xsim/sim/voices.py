@@ -23,13 +23,14 @@ NEUTRAL = -1  # "group" of voices that speak for no stakeholder group (committee
 EXPERT_VOICE = 2.0  # an expert's weight in discussion relative to a resident (ASSUMPTION)
 
 
-def status_premium(behaviour: Behaviour, form: Form, facilitated: bool) -> float:
-    """Extra voice of a high-status resident (``dominance`` − 1): cut by ``facilitation`` under a
-    moderator or a hearing's procedure, none online."""
-    if form.online:
+def status_premium(behaviour: Behaviour, form: Form, moderated: bool, equal: bool = False) -> float:
+    """Extra voice of a high-status resident (``dominance`` − 1): cut by ``facilitation`` when
+    the room is moderated (a moderator or a hearing's procedure), none online, none when
+    ``equal`` (``status_voice`` ablated)."""
+    if form.online or equal:
         return 0.0
     premium = behaviour.dominance - 1.0
-    if facilitated or form.built_in_turn_taking:
+    if moderated:
         premium *= 1.0 - behaviour.facilitation
     return premium
 
@@ -45,11 +46,13 @@ def room_voices(
     reps: list[tuple[float, float, int, int]],
     orgs: list[tuple[float, float, int]],
     experts: list[float],
+    equal_voice: bool = False,
 ) -> dict[str, np.ndarray]:
     """The voices of the room. ``who``: the attending residents (rows of ``pop``), ``x`` their
     opinions after any briefing, ``can_speak`` whether each may take the floor; ``reps``:
     (position, voice, group, seat number) of the representatives present; ``orgs``: (position,
-    voice, group) of the organizations seated; ``experts``: their assessed merits."""
+    voice, group) of the organizations seated; ``experts``: their assessed merits. ``equal_voice``
+    (``status_voice`` ablated): women claim the floor like men."""
     b = behaviour
     # x, voice, group, high status, susceptibility, vote weight, representative number
     others = (
@@ -60,7 +63,7 @@ def room_voices(
     cols = np.array(others, dtype=float).reshape(-1, 7).T
     room = pop.unit[who] if form.invite == "units" else np.zeros(who.size, dtype=int)
     voice = 1.0 + premium * pop.status[who]
-    if premium >= b.dominance - 1.0 - 1e-12 and not form.online:
+    if premium >= b.dominance - 1.0 - 1e-12 and not form.online and not equal_voice:
         # unmoderated, women claim fewer turns (Karpowitz, Mendelberg & Shaker 2012)
         voice = np.where(pop.female[who], voice * max(b.female_voice, 1e-6), voice)
     n_others = len(others)

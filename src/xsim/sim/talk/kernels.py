@@ -21,23 +21,23 @@ def speakers(
     form: Form,
     voice: np.ndarray,
     group: np.ndarray,
-    facilitated: bool,
+    moderated: bool,
     rng: np.random.Generator,
     can_speak: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boolean mask of the voices that get a speaking turn.
 
-    Unfacilitated: turns go to whoever claims them, with chances growing with voice squared
-    (high-status voices speak first and longest). Facilitated, or a hearing (whose procedure gives
-    each side its turn): the moderator shares turns out equally between the groups present, then
-    in random order within a group. ``can_speak`` (default all) excludes voices that only listen
+    Unmoderated: turns go to whoever claims them, with chances growing with voice squared
+    (high-status voices speak first and longest). Moderated (a moderator, or a hearing whose
+    procedure gives each side its turn): the moderator shares turns out equally between the
+    groups present, then in random order within a group. ``can_speak`` (default all) excludes voices that only listen
     (a hearing's public audience).
     """
     if can_speak is not None and not can_speak.all():
         mask = np.zeros(voice.size, dtype=bool)
         idx = np.flatnonzero(can_speak)
         if idx.size:
-            mask[idx] = speakers(form, voice[idx], group[idx], facilitated, rng)
+            mask[idx] = speakers(form, voice[idx], group[idx], moderated, rng)
         return mask
     n = voice.size
     turns = min(form.turns, n)
@@ -45,7 +45,7 @@ def speakers(
         return np.ones(n, dtype=bool)
     # Gumbel top-k: sampling without replacement with probabilities proportional to the weights.
     gumbel = rng.gumbel(size=n)
-    if not (facilitated or form.built_in_turn_taking):
+    if not moderated:
         keys = 2.0 * np.log(voice) + gumbel
         return keys >= np.partition(keys, n - turns)[n - turns]
     keys = gumbel  # the moderator calls on people in turn, not by standing

@@ -48,14 +48,16 @@ class Room:
 
     form: Form
     behaviour: Behaviour
-    facilitated: bool  # the organizer provides a moderator
-    rng: np.random.Generator
+    moderated: bool  # a moderator, or a form whose procedure shares the floor (a hearing)
+    rng: np.random.Generator  # the talk stream: seating at tables, online matchings, posts read
+    floor_rng: np.random.Generator | None = None  # who gets a turn (default: ``rng``)
+    talk: bool = True  # opinions move through discussion (False: the mechanism is ablated)
     record_round: Callable[[int, np.ndarray], None] = lambda r, x: None
 
     @property
-    def moderated(self) -> bool:
-        """A moderator, or a form whose procedure shares the floor (a hearing)."""
-        return self.facilitated or self.form.built_in_turn_taking
+    def floor(self) -> np.random.Generator:
+        """The stream speaking turns are drawn from."""
+        return self.rng if self.floor_rng is None else self.floor_rng
 
 
 Structure = Callable[[Room, Voices, np.ndarray], Talked]
@@ -79,9 +81,12 @@ def deliberate(room: Room, v: Voices, x0: np.ndarray) -> tuple[np.ndarray, np.nd
     """Talk under the form's structure, then persuasive arguments: (opinions after, who spoke).
 
     Rounds 1 … ``form.rounds`` are recorded by the structure (if it has rounds); the model
-    records round 0 and the final round.
+    records round 0 and the final round. With talk ablated (``room.talk`` False) the structure
+    still decides who speaks — from the same draws — but nobody's opinion moves.
     """
     x, speaking, rooms = STRUCTURES[room.form.structure](room, v, x0)
+    if not room.talk:
+        return x0.copy(), speaking
     return argue(room, x, v, speaking, rooms), speaking
 
 
@@ -106,7 +111,7 @@ def seated(room: Room, v: Voices, x0: np.ndarray) -> Talked:
     speak; a hearing's public audience listens to the speakers and is not heard back."""
     b = room.behaviour
     speaking = K.speakers(
-        room.form, v["voice"], v["group"], room.facilitated, room.rng, can_speak=v["can_speak"]
+        room.form, v["voice"], v["group"], room.moderated, room.floor, can_speak=v["can_speak"]
     )
     body = v["can_speak"]
     x = x0.copy()
@@ -194,8 +199,8 @@ def speakers_by_room(room: Room, v: Voices) -> np.ndarray:
             room.form,
             v["voice"][here],
             v["group"][here],
-            room.facilitated,
-            room.rng,
+            room.moderated,
+            room.floor,
             can_speak=v["can_speak"][here],
         )
     return mask
