@@ -120,12 +120,55 @@ MOVES = {
         {},
         0.1,
     ),
-    "opinion_spread": (
+    "opinion_spread_after": (
         "elevator_retrofit",
         "owners",
         {"organizer.invite_groups": ["upper"]},
         {},
         0.05,
+    ),
+    "knowledge_before": (
+        "elevator_retrofit",
+        "owners",
+        {"population.knowledge.mean": 0.1},
+        {},
+        0.1,
+    ),
+    "knowledge_after": ("elevator_retrofit", "owners", {"organizer.experts": False}, {}, 0.05),
+    "rooms_spread_fell": (
+        "pocket_park",
+        "compound",
+        {"organizer.facilitated": False},
+        {},
+        0.02,
+    ),
+    "rooms_toward_high_status": (
+        "village_road",
+        "talk_day",
+        {"organizer.facilitated": False, "behaviour.dominance": 10.0},
+        {},
+        0.02,
+    ),
+    "rooms_away_from_neutral": (
+        "pocket_park",
+        "compound",
+        {f"stakeholder_groups.{g}.opinion.mean": 0.8 for g in ("nearby", "adjacent", "others")},
+        {},
+        0.1,
+    ),
+    "final_opinion.group.ground": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.invite_groups": ["upper", "middle"]},
+        {},
+        0.05,
+    ),
+    "amended.group.ground": (
+        "elevator_retrofit",
+        "owners",
+        {"organizer.invite_groups": ["upper", "middle"]},
+        {},
+        0.5,
     ),
     "polarization": (
         "elevator_retrofit",
@@ -152,7 +195,14 @@ MOVES = {
     "escalated": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 0.9),
     "decided": ("township_waste_fee", "villagers_meeting", {}, {"organizer.form": "council"}, 0),
     "assembly_kind": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 0.9),
-    "adopted": ("elevator_retrofit", "owners", {"organizer.escalate": False}, {}, 0.1),
+    "adopted": ("parking_property", "hearing", {"topic.amend_room": 0.0}, {}, 0.1),
+    "adopted_unlawfully": (
+        "village_road",
+        "villagers_meeting",
+        {"organizer.notice_days": 10},  # 10 days' notice: lawful; the default 7: revocable
+        {},
+        0.5,
+    ),
     "implemented": ("pocket_park", "compound", {"organizer.implement": False}, {}, 0.9),
     "days_to_decision": ("village_road", "talk_day", {"organizer.escalate": False}, {}, 5),
     "result_informed": (
@@ -220,7 +270,16 @@ def test_every_measure_is_listed():
     plain = {
         k
         for k in row
-        if not k.startswith(("participation.", "fairness.", "voice_share.", "attendance_share."))
+        if not k.startswith(
+            (
+                "participation.",
+                "fairness.",
+                "voice_share.",
+                "attendance_share.",
+                "final_opinion.",
+                "amended.",
+            )
+        )
         and k not in ("scenario", "form")
     }
     assert plain <= set(MOVES), sorted(plain - set(MOVES))

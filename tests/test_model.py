@@ -399,7 +399,7 @@ def test_a_new_talk_structure_is_added_in_one_place(monkeypatch):
     room = T.Room(form, load_scenario("village_road").behaviour, True, np.random.default_rng(0))
     x0 = np.array([-0.5, 0.1, 0.7])
     v = {"voice": np.ones(3), "susceptibility": np.full(3, 0.3), "room": np.zeros(3, dtype=int)}
-    x, speaking = T.deliberate(room, v, x0)
+    x, speaking, _, _ = T.deliberate(room, v, x0)
     assert seen == [3] and not speaking.any()
     assert np.array_equal(x, x0)  # nobody spoke: no arguments were exchanged
 

@@ -93,6 +93,22 @@ def test_scenarios_lists_every_bundled_scenario_as_json(capsys):
         assert row["teaching_points"]
 
 
+def test_scenarios_verify_checks_every_teaching_point_and_takes_ablate(capsys):
+    args = ["scenarios", "--verify", "--scenario", "group_forest", "--executor", "in-process"]
+    assert main([*args, "--format", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    points = body["points"]
+    assert body["ablate"] == [] and body["total"] == len(points) >= 2
+    assert all(set(p) >= {"scenario", "id", "holds", "text", "claims"} for p in points)
+    assert all(p["scenario"] == "group_forest" for p in points)
+    assert body["holding"] == sum(p["holds"] for p in points)
+    assert main([*args, "--ablate", "word_of_mouth"]) == 0
+    text = capsys.readouterr().out
+    assert "口耳相传" in text and "个教学要点" in text
+    assert main(["scenarios", "--verify", "--ablate", "gossip"]) == 2
+    assert "word_of_mouth" in capsys.readouterr().err
+
+
 def test_scenarios_text_is_chinese(capsys):
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out

@@ -23,9 +23,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from xsim import vocabulary as V
 from xsim.io import load_yaml_text, validate
 
-__all__ = ["FORMS", "FORM_NAMES", "WIDE_IMPACT_FORMS", "Form", "forms_for", "load_forms"]
+__all__ = [
+    "FORMS",
+    "FORM_NAMES",
+    "NOTICE_FORMS",
+    "WIDE_IMPACT_FORMS",
+    "Form",
+    "form_label",
+    "forms_for",
+    "load_forms",
+]
 
-Invite = Literal["adults", "owners", "open", "delegates", "representatives", "units"]
+Invite = Literal["adults", "owners", "open", "delegates", "representatives", "units", "sample"]
 Structure = Literal["plenary", "small_groups", "threads", "seated", "hearing"]
 Conclude = Literal["consensus", "majority", "opinion"]
 Setting = Literal[V.keys(V.SETTINGS)]
@@ -34,7 +43,7 @@ Setting = Literal[V.keys(V.SETTINGS)]
 class Form(BaseModel):
     """One consultation form (an entry of ``data/forms.yaml``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
     name: str
     clause: str  # where the notice (and law) names it
@@ -58,11 +67,27 @@ class Form(BaseModel):
     public_audience: bool = False  # anyone addressed may attend and listen; invitees testify
     #: one of the procedures §4.5 asks for on a matter of wide impact (专题议事会、民主听证会等)
     wide_impact_procedure: bool = False
+    #: A form the notice does not name (a model of practice, e.g. a deliberative poll) carries its
+    #: own names and the notice's form a case record names it by; the notice's forms take their
+    #: names from :data:`xsim.vocabulary.FORMS` and are recorded under their own key.
+    own_zh: str | None = Field(None, alias="zh")
+    own_en: str | None = Field(None, alias="en")
+    record_as: Literal[V.keys(V.FORMS)] | None = None
 
     @property
     def zh(self) -> str:
-        """The form's Chinese name, from the one vocabulary."""
-        return V.FORMS[self.name].zh
+        """The form's Chinese name (from the one vocabulary for the notice's forms)."""
+        return self.own_zh or V.FORMS[self.name].zh
+
+    def label(self, lang: str = "zh") -> str:
+        if self.name in V.FORMS:
+            return V.FORMS[self.name].label(lang)
+        return (self.own_en if lang == "en" else self.own_zh) or self.name
+
+    @property
+    def recorded(self) -> str:
+        """The ``consultation.forms`` value a case record names this form by."""
+        return self.record_as or self.name
 
 
 @cache
@@ -70,21 +95,30 @@ def load_forms() -> dict[str, Form]:
     """The bundled form table, validated (a broken table is a programming error of this kit)."""
     text = resources.files("xsim").joinpath("data/forms.yaml").read_text(encoding="utf-8")
     table = load_yaml_text(text, "data/forms.yaml").data
-    unnamed = set(table) ^ set(V.FORMS)
-    if unnamed:
-        raise ValueError(f"forms.yaml and xsim.vocabulary.FORMS differ in {sorted(unnamed)}")
     forms = {}
     for name, data in table.items():
         forms[name] = validate(Form, {"name": name, **data}, "data/forms.yaml")
+    missing = set(V.FORMS) - set(forms)
+    unnamed = [n for n, f in forms.items() if n not in V.FORMS and not (f.own_zh and f.record_as)]
+    if missing or unnamed:
+        raise ValueError(f"forms.yaml: notice forms missing {sorted(missing)}, unnamed {unnamed}")
     return forms
 
 
 FORMS: dict[str, Form] = load_forms()
 FORM_NAMES: tuple[str, ...] = tuple(FORMS)
+#: The forms the notice names (the ``consultation.forms`` values of a case record).
+NOTICE_FORMS: tuple[str, ...] = tuple(n for n, f in FORMS.items() if f.record_as is None)
 #: Forms that are a §4.5 procedure for a matter of wide impact (专题议事会、民主听证会等).
 WIDE_IMPACT_FORMS: frozenset[str] = frozenset(
     n for n, f in FORMS.items() if f.wide_impact_procedure
 )
+
+
+def form_label(name: str, lang: str = "zh") -> str:
+    """A form's name in ``lang``; the key itself for an unknown one."""
+    form = FORMS.get(name)
+    return form.label(lang) if form else V.label(V.FORMS, name, lang)
 
 
 def forms_for(setting: str | None = None) -> tuple[str, ...]:

@@ -253,10 +253,12 @@ def _run_to_precision(args, study, scenario, shown) -> int:
 def _report(args, study, scenario, summary, shown, runs, precision=None) -> None:
     if args.out:
         _write_outputs(args, summary)
+    near = near_threshold(summary)
     if args.format == "json":
         body = summary.to_dict()
         body["study"] = study.manifest()
         body["runs"] = runs
+        body["near_threshold"] = near
         if precision is not None:
             body["precision"] = precision
         print(to_json(body, indent=2))
@@ -276,6 +278,8 @@ def _report(args, study, scenario, summary, shown, runs, precision=None) -> None
         if precision is not None:
             print(_precision_note(precision, study.reps, args.lang))
         print(clean(summary.to_text(args.lang, measures=shown)))
+        for note in near_threshold_notes(near, args.lang):
+            print(clean(note))
         if args.out:
             note = (
                 f"results in {args.out} ({runs['ran']} runs now, {runs['resumed']} resumed)"
@@ -283,6 +287,48 @@ def _report(args, study, scenario, summary, shown, runs, precision=None) -> None
                 else f"结果已写入 {args.out}（本次 {runs['ran']} 次模拟，续用 {runs['resumed']} 次）"
             )
             print(clean(note), file=sys.stderr)
+
+
+#: A deciding meeting whose mean turnout (or yes vote) lies within this share of its legal threshold
+#: decides on a few people coming or not: the comparison says so.
+NEAR_THRESHOLD = 0.05
+
+
+def near_threshold(summary) -> list[dict]:
+    """Variants whose deciding meeting is, on average, within ``NEAR_THRESHOLD`` of its quorum or
+    majority (the measures ``quorum_margin`` / ``majority_margin``)."""
+    table = summary.table
+    out = []
+    for measure in ("quorum_margin", "majority_margin"):
+        rows = table[table["measure"] == measure]
+        for _, row in rows.iterrows():
+            if row["mean"] == row["mean"] and abs(float(row["mean"])) < NEAR_THRESHOLD:
+                out.append(
+                    {"variant": row["variant"], "measure": measure, "mean": float(row["mean"])}
+                )
+    return out
+
+
+def near_threshold_notes(near: list[dict], lang: str) -> list[str]:
+    from xsim.experiments.labels import variant_label
+
+    notes = []
+    for item in near:
+        pts = f"{100 * abs(item['mean']):.1f}"
+        name = variant_label(item["variant"], lang)
+        if lang == "en":
+            what = "turnout" if item["measure"] == "quorum_margin" else "the yes vote"
+            notes.append(
+                f"Note: in {name} {what} is on average only {pts} points from the legal threshold; "
+                "the result rests on a few people (see xsim compare --uncertainty)."
+            )
+        else:
+            what = "到会人数" if item["measure"] == "quorum_margin" else "赞成票"
+            notes.append(
+                f"提示：{name}的{what}平均只比法定门槛差（或多）{pts}个百分点，决定取决于少数几个人来不来、"
+                "投不投赞成票，这一差别并不稳固。"
+            )
+    return notes
 
 
 def _precision_note(precision: dict, reps: int, lang: str) -> str:

@@ -130,15 +130,13 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     lines: list[str] = []
     add = lines.append
     if en:
-        add(f"{spec.title} — form: {form.name} ({V.label(V.FORMS, form.name, 'en')}), seed {seed}")
+        add(f"{spec.title} — form: {form.name} ({form.label('en')}), seed {seed}")
         add(
             f"Who came: {o.attended} of {o.residents} adults ({_pct(o.participation)}); "
             f"informed in time {_pct(o.informed_in_time)}"
         )
     else:
-        add(
-            f"{spec.title} —— 协商形式：{V.label(V.FORMS, form.name)}（{form.name}），随机种子 {seed}"
-        )
+        add(f"{spec.title} —— 协商形式：{form.zh}（{form.name}），随机种子 {seed}")
         add(
             f"谁来了：{o.residents} 名成年居民中到场 {o.attended} 人（{_pct(o.participation)}）；"
             f"及时获知通知 {_pct(o.informed_in_time)}"

@@ -31,7 +31,9 @@ def measure_label(key: str, lang: str = "zh") -> str:
 
 
 def form_label(name: str, lang: str = "zh") -> str:
-    return V.label(V.FORMS, name, lang)
+    from xsim.forms import form_label as label
+
+    return label(name, lang)
 
 
 # Scenario paths a policy team varies most, for variant names in Chinese.
@@ -62,7 +64,7 @@ def _word(word: str) -> str:
     if sep:
         value = {"True": "是", "False": "否", "true": "是", "false": "否"}.get(value, value)
         return f"{param_label(key)}={value}"
-    return V.label(V.FORMS, word)
+    return form_label(word)
 
 
 def variant_label(name: str, lang: str = "zh") -> str:

@@ -9,9 +9,10 @@ Public entry points (imported lazily, so ``import xsim.sim.measures`` stays ligh
 - :class:`RunState` — a finished run as read-only data (``run_state``).
 
 The layers inside the package (checked by ``lint-imports``, contract ``simulator`` in
-pyproject.toml), from the top: ``model`` · ``outcome | record | verdict`` · ``run_state`` ·
-``meetings`` · ``agents | attendance | talk | conclusion | representation | voices | responses`` ·
-``population | cascade`` · ``scenario`` · ``measures | trace``. See docs/architecture.md.
+pyproject.toml), from the top: ``model`` · ``deciding | results`` · ``outcome | record |
+verdict`` · ``fairness`` · ``run_state`` · ``meetings`` · ``agents | attendance | talk |
+conclusion | representation | voices | responses`` · ``population | cascade`` · ``scenario`` ·
+``measures | trace | mechanisms | claims``. See docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -42,7 +42,23 @@ CHANNEL_REACH = {
     "broadcast": 0.3,  # village loudspeaker; 0.05 in a community
     "door_to_door": 0.5,  # grid worker / building head knocks; misses those away
 }
+# Share of adults a channel can reach at all, the others never notice it (ASSUMPTION; see
+# docs/model.md): not everyone passes the notice board or reads the forum, not every smartphone
+# user is in the building's 微信群, the grid worker does not find everyone at home.
+CHANNEL_COVERAGE = {
+    "bulletin": 0.5,
+    "publication": 0.3,
+    "online_forum": 0.5,
+    "wechat": 0.8,
+    "mass_work_system": 0.5,
+    "meeting": 0.3,
+    "broadcast": 0.7,
+    "door_to_door": 0.85,
+}
 TALKERS = 0.3  # share of adults who pass news of a notice on to acquaintances (ASSUMPTION)
+HOUSEHOLD_TELL = (
+    0.7  # chance the household passes a notice on to a member (half if away; ASSUMPTION)
+)
 DIGITAL_CHANNELS = {"online_forum", "wechat", "mass_work_system"}
 
 
@@ -66,31 +82,35 @@ def learn_days(
 ) -> np.ndarray:
     """Days after a notice until each adult knows of it (∞ if no channel reaches them).
 
-    Each channel reaches a person at a constant daily rate (``CHANNEL_REACH``, ASSUMPTION), so the
-    first contact is exponential; then, by word of mouth, news spreads one step through
-    households (next day) and, through the ``TALKERS`` who pass it on, to acquaintances (rate
-    ``word_of_mouth``). Draws: one exponential per adult from ``rng``; then (with contacts) one
-    uniform and one exponential each from ``word_of_mouth_rng`` (``None``: no word of mouth, the
-    mechanism is ablated).
+    A channel can reach only some adults at all (``CHANNEL_COVERAGE``); those it covers it reaches
+    at a constant daily rate (``CHANNEL_REACH``, ASSUMPTIONS), so the first contact is
+    exponential; then, by word of mouth, news spreads one step through
+    households (next day, to a member with chance ``HOUSEHOLD_TELL``, half of it for one living
+    away) and, through the ``TALKERS`` who pass it on, to acquaintances (rate
+    ``word_of_mouth``). Draws: one uniform per adult and channel, then one exponential per adult,
+    from ``rng``; then one uniform each (household), and (with contacts) one uniform and one
+    exponential each, from ``word_of_mouth_rng`` (``None``: no word of mouth, the mechanism is ablated).
     """
     home = ~pop.away
     rate = np.zeros(pop.n)
     for ch in dict.fromkeys(channels):
+        covered = rng.random(pop.n) < CHANNEL_COVERAGE[ch]
         r = CHANNEL_REACH[ch]
         if ch == "broadcast" and setting != "village":
             r = 0.05
         if ch in DIGITAL_CHANNELS:
-            rate += r * pop.digital
+            rate += r * covered * pop.digital
         elif ch == "bulletin":
-            rate += (r + 0.12 * (pop.age == OLD)) * home
+            rate += (r + 0.12 * (pop.age == OLD)) * covered * home
         else:
-            rate += r * home
+            rate += r * covered * home
     with np.errstate(divide="ignore"):
         days = rng.exponential(1.0, pop.n) / rate
     if word_of_mouth_rng is None:
         return days
     household_first = np.minimum.reduceat(days, pop.household_start)[pop.household]
-    days = np.minimum(days, household_first + 1.0)
+    told_at_home = word_of_mouth_rng.random(pop.n) < np.where(pop.away, 0.5, 1.0) * HOUSEHOLD_TELL
+    days = np.where(told_at_home, np.minimum(days, household_first + 1.0), days)
     if pop.contacts.shape[1] and behaviour.word_of_mouth > 0:
         # only some adults pass news on to acquaintances at all (TALKERS, ASSUMPTION)
         talks = word_of_mouth_rng.random(pop.n) < TALKERS
@@ -117,12 +137,17 @@ def hear_of_deciding_meeting(
 
 
 def invitees(
-    pop: Population, form: Form, group_invited: np.ndarray, rng: np.random.Generator
+    pop: Population,
+    form: Form,
+    group_invited: np.ndarray,
+    rng: np.random.Generator,
+    sample_size: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Who the form and the organizer ask: (invited, asked in person) per adult.
 
     ``group_invited`` is per adult (their stakeholder group was invited). Owners' forms invite
-    owners; a deciding meeting of adults invites everyone entitled; delegates' forms ask
+    owners; a deciding meeting of adults invites everyone entitled; a deliberative poll asks a
+    random sample of ``sample_size`` adults of the groups addressed, in person; delegates' forms ask
     ``seats_per_group`` residents per invited group, those with most at stake or standing (score
     |stake| + ½ status + 0.3·noise, ASSUMPTION); a hearing's public audience may come and listen.
     """
@@ -135,6 +160,11 @@ def invitees(
         return group_invited.copy(), none
     if form.invite == "representatives":
         return none.copy(), none
+    if form.invite == "sample":  # a random sample of the adults addressed, asked in person
+        pool = np.flatnonzero(group_invited)
+        asked = np.zeros(pop.n, dtype=bool)
+        asked[rng.choice(pool, min(sample_size, pool.size), replace=False)] = True
+        return asked, asked
     score = np.abs(pop.stake) + 0.5 * pop.status + 0.3 * rng.random(pop.n)
     chosen = np.zeros(pop.n, dtype=bool)
     order = np.lexsort((-score, pop.group))
@@ -260,7 +290,8 @@ def consultation_attendance(
 
     An online platform stays open ``duration_days``: one can join on any of them, so the slack is
     the notice plus the days it is open. Delegates are asked in person (they know at once) and come
-    as often as the notice lets them arrange it (``rep_attend`` × feasibility, ASSUMPTION).
+    as often as the notice lets them arrange it (``rep_attend`` × feasibility, ASSUMPTION) — and,
+    living away, as rarely as anyone living away (``away_factor``).
     """
     b = behaviour
     slack = notice_days - learned
@@ -269,10 +300,10 @@ def consultation_attendance(
     slack = np.where(delegates, notice_days, slack)
     boost = b.assembly_base if form.deciding else 0.0
     p = propensity(pop, form, slack, b, setting, boost, ablated)
-    if form.invite == "delegates":
-        feasible = feasibility(notice_days, b.rep_plan_days)
+    if form.invite in ("delegates", "sample"):
+        asked = b.rep_attend * feasibility(notice_days, b.rep_plan_days) * away_factor(pop.away, b)
         others = p if form.public_audience else 0.0
-        p = np.where(delegates, np.maximum(p, b.rep_attend * feasible), others)
+        p = np.where(delegates, np.maximum(p, asked), others)
     eligible = invited & (p > 0)
     cascade = 0.0 if "cascade" in ablated else b.cascade
     return decide_attendance(pop, p, eligible, cascade, units, rng, form.online) & eligible
@@ -280,16 +311,19 @@ def consultation_attendance(
 
 def representatives_present(
     rep_groups: np.ndarray,
+    rep_away: np.ndarray,
     group_invited: np.ndarray,
     notice_days: float,
     behaviour: Behaviour,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Representatives at a consultation that seats them: those whose group was invited, each
-    with chance ``rep_attend`` × feasibility of the notice (ASSUMPTION). One uniform per seat."""
+    with chance ``rep_attend`` × feasibility of the notice (ASSUMPTION) × the factor of anyone
+    living away (``away_factor``) for a representative who lives away. One uniform per seat."""
     feasible = feasibility(notice_days, behaviour.rep_plan_days)
+    chance = behaviour.rep_attend * feasible * away_factor(rep_away, behaviour)
     ok = group_invited[rep_groups]
-    return ok & (rng.random(rep_groups.size) < behaviour.rep_attend * feasible)
+    return ok & (rng.random(rep_groups.size) < chance)
 
 
 def respected_present(
@@ -303,11 +337,29 @@ def respected_present(
 
 
 def assembly_representatives(
-    n_seats: int, notice_days: float, behaviour: Behaviour, rng: np.random.Generator
+    rep_away: np.ndarray, notice_days: float, behaviour: Behaviour, rng: np.random.Generator
 ) -> np.ndarray:
-    """Representatives at a separately convened deciding meeting (all are summoned)."""
+    """Representatives at a separately convened deciding meeting (all are summoned; one who lives
+    away comes as rarely as anyone living away). One uniform per seat."""
     feasible = feasibility(notice_days, behaviour.rep_plan_days)
-    return rng.random(n_seats) < behaviour.rep_attend * feasible
+    chance = behaviour.rep_attend * feasible * away_factor(rep_away, behaviour)
+    return rng.random(rep_away.size) < chance
+
+
+def away_factor(away: np.ndarray, behaviour: Behaviour) -> np.ndarray:
+    """In person, an adult living away (外出) comes ``away_factor`` as often as one at home — a
+    representative or a delegate asked in person too (the same mechanism for everyone)."""
+    return np.where(away, behaviour.away_factor, 1.0)
+
+
+def informed_in_time(
+    learned: np.ndarray, notice_days: float, lead_days: float, asked: np.ndarray
+) -> np.ndarray:
+    """Per adult: learned of the consultation at least ``lead_days`` before it — the time the local
+    rule gives participants to study the matter (``rules.notice_days``; §4.2 预留充分时间). Each
+    person's own learning day against that deadline: adults the notice never reached (groups not
+    addressed, no channel) are not informed in time; those ``asked`` in person know at once."""
+    return asked | (learned <= notice_days - lead_days)
 
 
 def assembly_turnout(

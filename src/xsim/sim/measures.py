@@ -85,7 +85,7 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "informed in time",
         "pct",
         "higher",
-        "adults the notice addressed who knew at least a day before the consultation",
+        "adults who learned of the consultation at least the local rule's notice days before it",
     ),
     Measure(
         "representativeness_groups",
@@ -144,20 +144,20 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "mean absolute change of opinion of the voices present",
     ),
     Measure(
-        "opinion_spread",
-        "意见离散度",
-        "opinion spread",
-        "num",
-        "none",
-        "standard deviation of the opinions present, after talk",
-    ),
-    Measure(
         "opinion_spread_before",
         "协商前意见离散度",
         "opinion spread before",
         "num",
         "none",
-        "standard deviation of the same voices' opinions before talk",
+        "standard deviation of the opinions of the voices present, before talk",
+    ),
+    Measure(
+        "opinion_spread_after",
+        "协商后意见离散度",
+        "opinion spread after",
+        "num",
+        "none",
+        "standard deviation of the same voices' opinions after talk",
     ),
     Measure(
         "polarization",
@@ -165,7 +165,49 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "polarization",
         "num",
         "lower",
-        "two-camp polarization of the opinions present after talk (0..1; Esteban & Ray 1994)",
+        "bimodality of the opinions present after talk, 0 normal … 1 two camps (Sarle's "
+        "coefficient rescaled; DiMaggio, Evans & Bryson 1996)",
+    ),
+    Measure(
+        "knowledge_before",
+        "协商前知情程度",
+        "knowledge before",
+        "num",
+        "higher",
+        "mean knowledge (0..1) of the residents present, before the briefing",
+    ),
+    Measure(
+        "knowledge_after",
+        "协商后知情程度",
+        "knowledge after",
+        "num",
+        "higher",
+        "mean knowledge of the residents present after the briefing and the talk",
+    ),
+    Measure(
+        "rooms_spread_fell",
+        "意见趋同的小组比例",
+        "rooms whose spread fell",
+        "pct",
+        "none",
+        "share of discussion rooms (tables, halls) whose residents' opinion sd fell during talk",
+    ),
+    Measure(
+        "rooms_toward_high_status",
+        "向强势者靠拢的小组比例",
+        "rooms toward high status",
+        "pct",
+        "lower",
+        "share of rooms with high-status and other residents whose mean moved toward the "
+        "high-status members' initial mean (domination; Luskin et al. 2022)",
+    ),
+    Measure(
+        "rooms_away_from_neutral",
+        "意见更趋极端的小组比例",
+        "rooms away from neutral",
+        "pct",
+        "none",
+        "share of rooms whose mean opinion moved further from neutral (group polarization)",
     ),
     Measure(
         "support",
@@ -215,7 +257,40 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "none",
         "the kind of deciding meeting held (empty: none)",
     ),
-    Measure("adopted", "方案通过", "adopted", "bool", "none", "the proposal was adopted"),
+    Measure(
+        "quorum_margin",
+        "到会距法定人数",
+        "turnout above quorum",
+        "num",
+        "none",
+        "the deciding meeting's turnout minus its quorum, as a share of the members (the route "
+        "closest to passing); near 0: the decision rests on a few people coming or not",
+    ),
+    Measure(
+        "majority_margin",
+        "赞成距法定比例",
+        "yes votes above majority",
+        "num",
+        "none",
+        "the deciding meeting's yes votes minus the majority it needs, as a share of the base",
+    ),
+    Measure(
+        "adopted",
+        "方案依法通过",
+        "adopted lawfully",
+        "bool",
+        "none",
+        "the competent body adopted the proposal and nothing in law voids the decision",
+    ),
+    Measure(
+        "adopted_unlawfully",
+        "违法作出的通过决定",
+        "adopted unlawfully",
+        "bool",
+        "lower",
+        "the body said yes but the decision is void or revocable in law (a body without "
+        "competence, the wrong electorate, the meeting's notice, quorum or majority, content)",
+    ),
     Measure(
         "implemented", "得到落实", "implemented", "bool", "none", "the decision was implemented"
     ),
@@ -249,7 +324,7 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "likely complainants",
         "pct",
         "lower",
-        "adults who lost, had no voice, were not explained to and have a real stake",
+        "adults with a real stake who lost without a fair hearing, or to an unlawful decision",
     ),
     Measure(
         "decision_quality",
@@ -293,6 +368,22 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "per category: its share of the residents present who spoke",
     ),
     Measure(
+        "final_opinion",
+        "最终意见",
+        "final opinion",
+        "num",
+        "none",
+        "per category: mean opinion of its adults at the end of the run (−1 against … +1 for)",
+    ),
+    Measure(
+        "amended",
+        "方案为其调整",
+        "plan amended for",
+        "bool",
+        "none",
+        "per stakeholder group: the plan was amended for its voiced objection",
+    ),
+    Measure(
         "attendance_share",
         "到场者占比",
         "share of those present",
@@ -330,7 +421,14 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
 )
 
 #: Measures that also have a column per reporting category (``<key>.<category>``).
-PER_CATEGORY: tuple[str, ...] = ("participation", "fairness", "voice_share", "attendance_share")
+PER_CATEGORY: tuple[str, ...] = (
+    "participation",
+    "fairness",
+    "voice_share",
+    "attendance_share",
+    "final_opinion",
+    "amended",
+)
 
 
 def label(key: str, lang: str = "zh") -> str:

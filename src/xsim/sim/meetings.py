@@ -159,3 +159,13 @@ def meeting_decision(
         )
         return quorum, majority
     raise ValueError(f"unknown deciding meeting {kind!r}")
+
+
+def margin(judgement: mt.Judgement) -> float | None:
+    """How far a meeting was from its threshold, as a share of the base: (count − need) / base of
+    the route that came closest to passing (``any``) or the binding one (``all``); negative when
+    it failed. ``None`` for a judgement without a base."""
+    shares = [float(t.count - t.need) / float(t.base) for t in judgement.tests if t.base]
+    if not shares:
+        return None
+    return max(shares) if judgement.combine == "any" else min(shares)

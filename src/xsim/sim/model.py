@@ -35,26 +35,24 @@ from xsim.records import CaseRecord
 from xsim.rules import Rulebook, check_record
 from xsim.sim import attendance as A
 from xsim.sim import conclusion as C
-from xsim.sim import meetings as M
 from xsim.sim import responses as R
 from xsim.sim import talk as T
 from xsim.sim import voices as VO
 from xsim.sim.agents import Expert, Organization, Organizer, Representative, Resident
+from xsim.sim.deciding import DecidingSteps
 from xsim.sim.mechanisms import STREAMS
 from xsim.sim.outcome import Outcome, measure
 from xsim.sim.population import build_population
 from xsim.sim.record import case_record
 from xsim.sim.representation import choose_representatives
+from xsim.sim.results import ResultSteps
 from xsim.sim.run_state import OrganizationSeat, RunState, read_only
 from xsim.sim.scenario import Scenario, load_scenario
 from xsim.sim.trace import Trace
 from xsim.sim.verdict import Verdict
 
-RESULT_DAYS = 7  # days a posted result is noticed by those it reaches (ASSUMPTION)
-COMMITTEE_WEIGHT = 0.5  # weight of the committee's own view when it decides on an opinion
 
-
-class ConsultationModel(mesa.Model):
+class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
     """One consultation under one form. ``run()`` returns the :class:`Outcome`."""
 
     def __init__(
@@ -103,6 +101,7 @@ class ConsultationModel(mesa.Model):
         self.spoke = np.zeros(n, dtype=bool)  # had a speaking turn themselves
         self.explained = np.zeros(n, dtype=bool)  # a dissenter the organizer explained to
         self.represented = np.zeros(n, dtype=bool)  # their household's representative spoke
+        self.reported = np.zeros(n, dtype=bool)  # told of the consultation by those who went
         self.amended = np.zeros(len(spec.group_ids), dtype=bool)  # groups the plan was amended for
         self.notified_day: float | None = None
         self.delegates = np.zeros(n, dtype=bool)  # residents asked in person to sit or testify
@@ -155,7 +154,11 @@ class ConsultationModel(mesa.Model):
         # The notice is public to the groups the organizer addresses; attending is by invitation.
         addressed = self.organizer.invites(self.spec.group_ids)[self.pop.group]
         self.invited, self.delegates = A.invitees(
-            self.pop, self.form, addressed, self.streams["invitation"]
+            self.pop,
+            self.form,
+            addressed,
+            self.streams["invitation"],
+            self.organizer.choices.sample_size,
         )
         self.learned = np.where(
             addressed, self._learn_days(self.organizer.choices.notice_channels), np.inf
@@ -201,23 +204,30 @@ class ConsultationModel(mesa.Model):
             self.schedule_event(self.notify_assembly, after=2)
             return
         if reserved:
-            # The law reserves the decision for a meeting: without one nothing is lawfully
-            # adopted (the record shows PROC-ESCALATE); a shortcut is never rewarded.
+            # The law reserves the decision for a meeting: without one nothing is decided (the
+            # record shows PROC-ESCALATE); a shortcut is never rewarded.
             trace.void = True
-            trace.adopted = False
+            trace.voted = False
         elif self.form.conclude == "opinion":
-            trace.adopted = trace.outcome != "disputed" and self._committee_adopts()
+            trace.voted = trace.outcome != "disputed" and self._committee_adopts()
         else:
-            trace.adopted = trace.outcome != "disputed" and trace.share_for > 0.5
+            trace.voted = trace.outcome != "disputed" and trace.share_for > 0.5
         self.decide()
 
     def _committee_adopts(self) -> bool:
-        """An "opinion" is advisory: the committee decides afterwards, weighing the opinion's
-        support (2·share − 1) and its own position (``COMMITTEE_WEIGHT``, ASSUMPTION)."""
+        """An "opinion" is advisory: the competent committee weighs it
+        (:func:`xsim.sim.conclusion.committee_adopts`)."""
         own = [o.position for o in self.organizations if o.role == self.spec.lead]
-        position = own[0] if own else 0.0
-        lean = 2.0 * self.trace.share_for - 1.0
-        return bool((1 - COMMITTEE_WEIGHT) * lean + COMMITTEE_WEIGHT * position > 0)
+        amended = self.amended[np.maximum(self.trace.voices["group"], 0)] & (
+            self.trace.voices["group"] >= 0
+        )
+        return C.committee_adopts(
+            self.trace.final,
+            self.trace.vote_weight,
+            amended,
+            self.behaviour.abstain,
+            own[0] if own else 0.0,
+        )
 
     def _amend(self) -> None:
         """Objections voiced change the plan (:mod:`xsim.sim.responses`): a group whose voices
@@ -252,6 +262,7 @@ class ConsultationModel(mesa.Model):
         if "talk" not in self.ablated:  # what they are told moves their opinion
             pop.opinion = opinion
         pop.knowledge = R.told_knowledge(pop.knowledge, told)
+        self.reported = told
 
     def _update_trust(self) -> None:
         """How the consultation treated one changes trust (:func:`xsim.sim.responses.trust_after`)."""
@@ -265,74 +276,6 @@ class ConsultationModel(mesa.Model):
             amended_for=self.amended[pop.group],
             conduct_trust=self.behaviour.conduct_trust,
         )
-
-    def notify_assembly(self) -> None:
-        self.trace.day["assembly_notified"] = self.time
-        self.schedule_event(self.hold_assembly, after=self.organizer.choices.assembly_notice_days)
-
-    def hold_assembly(self) -> None:
-        self._hold_assembly(self._assembly_kind(), same_meeting=False)
-
-    def decide(self) -> None:
-        self.trace.day["decided"] = self.time
-        topic, trace = self.spec.topic, self.trace
-        if trace.adopted and topic.violates_law:
-            watchers = [
-                o for o in self.organizations if o.role in ("supervision_committee", "township")
-            ]
-            trace.corrected = any(o.notices() for o in watchers)
-            trace.noticed += int(trace.corrected)
-        if trace.adopted and self.organizer.choices.implement:
-            self.schedule_event(self.implement, after=topic.implement_days)
-        else:
-            self.schedule_event(self.feedback, after=1)
-
-    def implement(self) -> None:
-        """§5.2: implement; publicity follows after the organizer's chosen delay."""
-        self.trace.day["implemented"] = self.time
-        choices = self.organizer.choices
-        due = self.rulebook.publicize_within_days
-        late = choices.publicize_days > due or not choices.publicity_channels
-        if late and self._supervision_notices():
-            self.schedule_event(self.publicize, after=due)  # the supervision committee insists
-            return
-        if choices.publicity_channels:
-            self.schedule_event(self.publicize, after=choices.publicize_days)
-        else:
-            self.schedule_event(self.feedback, after=1)
-
-    def publicize(self) -> None:
-        self.trace.day["publicized"] = self.time
-        channels = self.organizer.choices.publicity_channels or ["bulletin"]
-        self.told_result |= self._learn_days(channels) <= RESULT_DAYS
-        self.schedule_event(self.feedback, after=1)
-
-    def feedback(self) -> None:
-        """§4.4 feedback, §5.4 explanations to dissenters, §5.5 supervision; then the run ends."""
-        trace, choices = self.trace, self.organizer.choices
-        targets = list(choices.feedback_to)
-        missing = [t for t in ("subjects", "stakeholders", "residents") if t not in targets]
-        if missing and self._supervision_notices():
-            targets = ["subjects", "stakeholders", "residents"]
-        trace.feedback_to = targets
-        affected = np.abs(self.pop.stake) > 0.0
-        if "subjects" in targets:
-            self.told_result |= self.attended
-        if "stakeholders" in targets:
-            self.told_result |= affected & self.invited
-        if "residents" in targets and trace.day.get("publicized") is None:
-            self.told_result |= self._learn_days(["bulletin"]) <= RESULT_DAYS
-        side = 1.0 if trace.adopted else -1.0
-        dissent = self.attended & (side * self.pop.opinion < -self.behaviour.abstain)
-        trace.dissenters = int(dissent.sum())
-        trace.explained = self.organizer.explained(trace.dissenters)
-        if trace.explained < trace.dissenters and self._supervision_notices():
-            trace.explained = trace.dissenters
-        if trace.explained:
-            order = np.flatnonzero(dissent)[: trace.explained]
-            self.told_result[order] = True
-            self.explained[order] = True
-        self.running = False
 
     # -- helpers for the steps ------------------------------------------------------------------
     def _learn_days(self, channels: list[str]) -> np.ndarray:
@@ -363,12 +306,13 @@ class ConsultationModel(mesa.Model):
             self.streams["attendance"],
             self.ablated,
         )
-        addressed = np.isfinite(self.learned)
-        in_time = self.learned <= notice - 1
-        self.trace.informed_in_time = float(in_time[addressed].mean()) if addressed.any() else 0.0
+        lead = float(self.rulebook.notice_days)
+        in_time = A.informed_in_time(self.learned, notice, lead, self.delegates)
+        self.trace.informed_in_time = float(in_time.mean()) if self.pop.n else 0.0
         if self.form.with_representatives and self.representatives:
             self.trace.reps_present = A.representatives_present(
                 np.array(self.representatives.get("group"), dtype=int),
+                self._seats_away(),
                 self.organizer.invites(self.spec.group_ids),
                 notice,
                 self.behaviour,
@@ -390,8 +334,11 @@ class ConsultationModel(mesa.Model):
         pop = self.pop
         who = np.flatnonzero(self.attended)
         x, know = pop.opinion[who].copy(), pop.knowledge[who].copy()
+        self.trace.knowledge_before = float(know.mean()) if who.size else None
         for expert in self.experts if "briefing" not in self.ablated else ():
             x, know = expert.brief(x, know)
+        before = pop.knowledge[who]
+        briefed = np.where(before < 1.0, (know - before) / np.maximum(1.0 - before, 1e-9), 0.0)
         pop.knowledge[who] = know
         seats = list(self.representatives)
         here = [k for k, present in enumerate(self.trace.reps_present) if present]
@@ -414,6 +361,7 @@ class ConsultationModel(mesa.Model):
             orgs=[(o.position, o.voice, self._group_index(o.group)) for o in orgs],
             experts=[e.merit for e in self.experts],
             equal_voice=equal,
+            briefed=briefed,
         )
 
     @property
@@ -459,11 +407,14 @@ class ConsultationModel(mesa.Model):
             talk="talk" not in self.ablated,
             record_round=self._record_round,
         )
-        x, speaking = T.deliberate(room, v, x0)
+        x, speaking, rooms, learned = T.deliberate(room, v, x0)
         self._record_round(form.rounds + 1, x)
-        trace.final, trace.speaking = x, speaking
+        trace.final, trace.speaking, trace.rooms = x, speaking, rooms
         residents = v["resident"] >= 0
-        self.pop.opinion[v["resident"][residents]] = x[residents]
+        who = v["resident"][residents]
+        self.pop.opinion[who] = x[residents]
+        self.pop.knowledge[who] = np.clip(self.pop.knowledge[who] + learned[residents], 0.0, 1.0)
+        trace.knowledge_after = float(self.pop.knowledge[who].mean()) if who.size else None
         spoke_groups = np.unique(v["group"][speaking & (v["group"] >= 0)])
         self.heard = self.attended & np.isin(self.pop.group, spoke_groups)
         self.spoke[v["resident"][residents & speaking]] = True
@@ -487,93 +438,6 @@ class ConsultationModel(mesa.Model):
                 "structure": self.form.structure,
             },
         )
-
-    def _assembly_kind(self) -> str:
-        chosen = self.organizer.choices.assembly
-        if chosen != "auto":
-            return chosen
-        if self.spec.topic.owners_matter:
-            return "owners_meeting"
-        if self.spec.topic.collective_matter and self.spec.population.collective_organization:
-            return "members_meeting"
-        return "villagers_meeting" if self.spec.setting == "village" else "residents_meeting"
-
-    def _hold_assembly(self, kind: str, same_meeting: bool) -> None:
-        """The deciding meeting: who takes part, how they vote, quorum and majority by law.
-
-        ``same_meeting``: the consultation form is itself this meeting (its attendance counts and
-        its notice is the meeting's notice).
-        """
-        trace = self.trace
-        trace.day["assembly_held"] = self.time
-        if same_meeting:
-            trace.day["assembly_notified"] = trace.day["notified"]
-        else:
-            trace.escalated = True
-        numbers = self._meeting_numbers(kind, same_meeting)
-        topic = self.spec.topic
-        collective = (
-            self.spec.setting == "village"
-            and topic.collective_matter is not None
-            and not self.spec.population.collective_organization
-        )
-        quorum, consent = M.meeting_decision(
-            kind, numbers, self.date(self.time), self.spec.setting, collective
-        )
-        trace.assembly = {"kind": kind, **numbers}
-        trace.quorum, trace.consent = quorum.met, consent.met
-        trace.adopted = trace.quorum and trace.consent
-        self.decide()
-
-    def _meeting_numbers(self, kind: str, same_meeting: bool) -> dict[str, Any]:
-        """Who takes part in the deciding meeting and how they vote (:mod:`xsim.sim.meetings`)."""
-        pop, b = self.pop, self.behaviour
-        if kind in ("representatives_meeting", "members_representatives_meeting"):
-            present = self.trace.reps_present if same_meeting else self._assembly_reps()
-            positions = Representative.positions(self, self.representatives)
-            return M.representatives_meeting(positions, present, b.abstain)
-        if kind == "owners_meeting":
-            special = self.spec.topic.special_matter
-            turnout = self._assembly_turnout()
-            canvass, rng = b.owners_canvass, self.streams["meeting"]
-            return M.owners_meeting(pop, turnout, b.abstain, canvass, special, rng)
-        present = self.attended.copy() if same_meeting else self._assembly_turnout()
-        if kind == "villagers_meeting":
-            return M.villagers_meeting(pop, present, b.abstain)
-        if kind == "residents_meeting":
-            return M.residents_meeting(pop, present, b.abstain, self.date(self.time))
-        return M.members_meeting(pop, present, b.abstain, b.members_proxy, self.streams["meeting"])
-
-    def _assembly_turnout(self) -> np.ndarray:
-        """Adults at a separately convened villagers' or residents' meeting."""
-        kind = "villagers_meeting" if self.spec.setting == "village" else "residents_meeting"
-        choices = self.organizer.choices
-        return A.assembly_turnout(
-            self.pop,
-            F.FORMS[kind],
-            self.behaviour,
-            self.spec.setting,
-            self.spec.population.units,
-            choices.assembly_notice_days,
-            self._learn_days(choices.notice_channels),
-            self.attended,
-            self.streams["attendance"],
-            self.ablated,
-        )
-
-    def _assembly_reps(self) -> np.ndarray:
-        return A.assembly_representatives(
-            len(self.representatives),
-            float(self.organizer.choices.assembly_notice_days),
-            self.behaviour,
-            self.streams["attendance"],
-        )
-
-    def _supervision_notices(self) -> bool:
-        committees = self.organizations.select(lambda o: o.role == "supervision_committee")
-        noticed = any(committees.map("notices"))
-        self.trace.noticed += int(noticed)
-        return noticed
 
     def step(self) -> None:
         """Each day until the consultation: note how many addressed residents know of it by now."""
@@ -631,6 +495,7 @@ class ConsultationModel(mesa.Model):
             heard=read_only(self.heard),
             spoke=read_only(self.spoke),
             represented=read_only(self.represented),
+            reported=read_only(self.reported),
             explained=read_only(self.explained),
             told_result=read_only(self.told_result),
             group_invited=self.organizer.invites(self.spec.group_ids),
@@ -639,6 +504,8 @@ class ConsultationModel(mesa.Model):
             rep_households=tuple(read_only(r.households) for r in reps),
             organizations=tuple(self.trace.orgs_present),
             experts=tuple(e.role for e in self.experts),
+            moderated=self.moderated,
+            ablated=self.ablated,
         )
 
     def date(self, day: float | None) -> dt.date | None:

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from xsim.sim.fairness import complaints, perceived_fairness
 from xsim.sim.population import AGE_BANDS
-from xsim.sim.talk.polarization import two_camp_polarization
+from xsim.sim.talk.polarization import bimodality_polarization
 
 if TYPE_CHECKING:  # pragma: no cover
     from xsim.sim.run_state import RunState
@@ -35,7 +36,7 @@ class Outcome:
     participation_by: dict[
         str, float | None
     ]  # per category (None: nobody in it): attended / adults of that category
-    informed_in_time: float  # invited adults who knew at least a day ahead
+    informed_in_time: float  # adults who learned of it in time to arrange to come
     representativeness_groups: float  # total-variation distance attendees vs. adults (groups)
     representativeness_demographic: float  # … over age × registered × owner cells
     representativeness_stake: float  # … attendees vs. stake-weighted adults (groups)
@@ -43,16 +44,24 @@ class Outcome:
     opinion_before: float  # mean opinion of those present, before
     opinion_after: float  # … after deliberation
     opinion_change: float  # mean |change| of those present
-    opinion_spread: float  # standard deviation of opinions present, after
-    opinion_spread_before: float  # … before deliberation (same voices)
-    polarization: float  # two-camp polarization of opinions present, after (0..1)
+    opinion_spread_before: float  # standard deviation of opinions present, before talk
+    opinion_spread_after: float  # … after talk (same voices)
+    polarization: float  # bimodality of the opinions present after talk (0..1)
+    knowledge_before: float | None  # mean knowledge of the residents present, before the briefing
+    knowledge_after: float | None  # … after the briefing and the talk (None: no resident present)
+    rooms_spread_fell: float | None  # share of discussion rooms whose opinion sd fell
+    rooms_toward_high_status: float | None  # … whose mean moved toward high-status members'
+    rooms_away_from_neutral: float | None  # … whose mean moved further from 0
     support: float  # share for the proposal among those taking a side
     consultation_outcome: str  # consensus | majority | disputed
     consensus: bool
     escalated: bool
     decided: bool  # a decision was taken: by a deciding meeting, or an undisputed consultation
     assembly_kind: str
-    adopted: bool
+    quorum_margin: float | None  # the deciding meeting's turnout above (+) / below (−) its quorum
+    majority_margin: float | None  # … its yes votes above / below the majority it needs
+    adopted: bool  # adopted lawfully
+    adopted_unlawfully: bool  # the body said yes, but the decision is void or revocable in law
     implemented: bool
     days_to_decision: int
     result_informed: float  # adults told the result (publicity, feedback, explanations)
@@ -66,6 +75,9 @@ class Outcome:
     supervision_noticed: int
     voice_share: dict[str, float | None] = field(default_factory=dict)  # per category: its share
     # of the residents present who spoke (None: no resident spoke)
+    opinion_by: dict[str, float | None] = field(default_factory=dict)  # per category: mean final
+    # opinion of its adults (present or not)
+    amended_for: dict[str, bool] = field(default_factory=dict)  # per group: the plan was amended
     attendance_share: dict[str, float | None] = field(default_factory=dict)  # per category: its
     # share of the residents present (None: no resident present)
 
@@ -74,9 +86,12 @@ class Outcome:
         out: dict[str, Any] = {}
         for key, value in asdict(self).items():
             if isinstance(value, dict):
-                prefix = {"participation_by": "participation", "fairness_by": "fairness"}.get(
-                    key, key
-                )
+                prefix = {
+                    "participation_by": "participation",
+                    "fairness_by": "fairness",
+                    "opinion_by": "final_opinion",
+                    "amended_for": "amended",
+                }.get(key, key)
                 for sub, v in value.items():
                     out[f"{prefix}.{sub}"] = v
             else:
@@ -142,71 +157,6 @@ def total_variation(p: np.ndarray, q: np.ndarray) -> float:
     return float(0.5 * np.abs(p / p.sum() - q / q.sum()).sum())
 
 
-#: Weights of the components of perceived procedural fairness (ASSUMPTION; the components are
-#: those of procedural-justice research: voice, consideration, neutrality and respect, information,
-#: explanation — Thibaut & Walker 1975, Lind & Tyler 1988, Tyler 1990 — plus outcome favourability).
-FAIRNESS_WEIGHTS = {
-    "voice": 0.2,
-    "consideration": 0.15,
-    "neutrality": 0.15,
-    "represented": 0.1,
-    "information": 0.15,
-    "explanation": 0.1,
-    "outcome": 0.15,
-}
-
-
-def lost(state: RunState) -> np.ndarray:
-    """Adults whose view is opposite to the decision (beyond the abstention band)."""
-    side = 1.0 if state.trace.adopted else -1.0
-    return side * state.pop.opinion < -state.behaviour.abstain
-
-
-def fairness_components(state: RunState) -> dict[str, np.ndarray]:
-    """Per adult, each component of perceived fairness in 0..1 (see ``FAIRNESS_WEIGHTS``)."""
-    pop, trace = state.pop, state.trace
-    invited_group = state.group_invited[pop.group]
-    had_voice = state.heard | state.spoke | state.represented
-    moderated = state.choices.facilitated or state.form.built_in_turn_taking
-    took_part = state.attended | state.represented
-    result = 1.0 if trace.adopted else -1.0
-    lose = lost(state)
-    side_won = ~lose
-    return {
-        "voice": np.where(had_voice, 1.0, np.where(state.invited, 0.3, 0.0)),
-        "consideration": (state.amended[pop.group] | (side_won & had_voice)).astype(float),
-        "neutrality": np.where(
-            took_part, 1.0 if moderated else 0.4, np.where(invited_group, 0.5, 0.0)
-        ),
-        "represented": (took_part | _group_seated(state)[pop.group]).astype(float),
-        "information": state.told_result.astype(float),
-        "explanation": (~lose | state.explained).astype(float),
-        "outcome": 1.0 - np.abs(result - pop.opinion) / 2.0,
-    }
-
-
-def _group_seated(state: RunState) -> np.ndarray:
-    """Per stakeholder group: someone of the group (resident or representative) was present."""
-    n_g = len(state.spec.group_ids)
-    seated = np.bincount(state.pop.group[state.attended], minlength=n_g) > 0
-    seated[state.rep_groups[state.trace.reps_present]] = True
-    return seated
-
-
-def perceived_fairness(state: RunState) -> np.ndarray:
-    """Per adult, 0..1: the weighted procedural-justice components of what happened to them."""
-    parts = fairness_components(state)
-    return sum(FAIRNESS_WEIGHTS[k] * parts[k] for k in FAIRNESS_WEIGHTS)
-
-
-def complaints(state: RunState) -> np.ndarray:
-    """Adults likely to complain later (信访, petitions): they lost, had no voice (neither heard nor
-    represented), were not explained to, and have a real stake (|stake| ≥ 0.3). ASSUMPTION after
-    Tyler (1990): people accept losing after a fair hearing."""
-    voice = state.heard | state.spoke | state.represented
-    return lost(state) & ~voice & ~state.explained & (np.abs(state.pop.stake) >= 0.3)
-
-
 def took_part(state: RunState) -> np.ndarray:
     """Adults who took part in person or through a representative present (a seated body speaks
     for the households that chose its members)."""
@@ -218,6 +168,41 @@ def took_part(state: RunState) -> np.ndarray:
                 block[households] = True
         out |= block[state.pop.household]
     return out
+
+
+def room_changes(state: RunState) -> dict[str, float | None]:
+    """Per discussion room (a table, a hall; rooms with at least two residents present): the
+    shares of rooms whose opinion sd fell during talk, whose mean moved toward the high-status
+    members' initial mean (rooms with high-status and other residents), and whose mean moved
+    further from neutral (0). ``None`` when no room qualifies. Residents' voices only."""
+    trace = state.trace
+    v = trace.voices
+    out: dict[str, float | None] = {
+        "rooms_spread_fell": None,
+        "rooms_toward_high_status": None,
+        "rooms_away_from_neutral": None,
+    }
+    if not v or trace.rooms.size == 0:
+        return out
+    resident = v["resident"] >= 0
+    fell, toward, away = [], [], []
+    for room in np.unique(trace.rooms[resident]):
+        here = resident & (trace.rooms == room)
+        if here.sum() < 2:
+            continue
+        x0, x1 = trace.initial[here], trace.final[here]
+        fell.append(x1.std() < x0.std() - 1e-12)
+        away.append(abs(x1.mean()) > abs(x0.mean()) + 1e-12)
+        high = v["status"][here]
+        if high.any() and not high.all():
+            target = x0[high].mean()
+            toward.append(abs(x1.mean() - target) < abs(x0.mean() - target) - 1e-12)
+    share = lambda xs: float(np.mean(xs)) if xs else None  # noqa: E731
+    return {
+        "rooms_spread_fell": share(fell),
+        "rooms_toward_high_status": share(toward),
+        "rooms_away_from_neutral": share(away),
+    }
 
 
 def measure(state: RunState) -> Outcome:
@@ -284,9 +269,12 @@ def measure(state: RunState) -> Outcome:
         opinion_before=float(trace.initial.mean()) if trace.initial.size else 0.0,
         opinion_after=float(present.mean()) if present.size else 0.0,
         opinion_change=float(np.abs(present - trace.initial).mean()) if present.size else 0.0,
-        opinion_spread=float(present.std()) if present.size else 0.0,
         opinion_spread_before=float(trace.initial.std()) if trace.initial.size else 0.0,
-        polarization=two_camp_polarization(present) if present.size else 0.0,
+        opinion_spread_after=float(present.std()) if present.size else 0.0,
+        polarization=bimodality_polarization(present),
+        knowledge_before=trace.knowledge_before,
+        knowledge_after=trace.knowledge_after,
+        **room_changes(state),
         support=float(trace.share_for),
         consultation_outcome=trace.outcome,
         consensus=trace.outcome == "consensus",
@@ -295,18 +283,25 @@ def measure(state: RunState) -> Outcome:
         if trace.assembly is not None
         else (trace.outcome != "disputed" and not trace.void),
         assembly_kind=str(assembly.get("kind", "")),
+        quorum_margin=trace.quorum_margin,
+        majority_margin=trace.majority_margin,
         adopted=bool(trace.adopted),
+        adopted_unlawfully=bool(trace.adopted_unlawfully),
         implemented="implemented" in trace.day,
         days_to_decision=int(days),
         result_informed=float(state.told_result.mean()) if pop.n else 0.0,
         fairness=float(fair.mean()) if pop.n else 0.0,
         fairness_by={k: _rate(m, fair) for k, m in cats.items()},
         complaints=float(complaints(state).mean()) if pop.n else 0.0,
-        decision_quality=1.0 - abs((1.0 if trace.adopted else -1.0) - state.spec.topic.merit) / 2,
+        decision_quality=1.0 - abs((1.0 if trace.in_force else -1.0) - state.spec.topic.merit) / 2,
         person_hours=round(float(hours), 2),
         money_yuan=round(float(money), 2),
         subsidies_yuan=round(float(subsidies_yuan), 2),
         supervision_noticed=int(trace.noticed),
         voice_share=voice_share,
+        opinion_by={k: _rate(m, pop.opinion) for k, m in cats.items()},
+        amended_for={
+            f"group.{gid}": bool(state.amended[k]) for k, gid in enumerate(state.spec.group_ids)
+        },
         attendance_share=attendance_share,
     )

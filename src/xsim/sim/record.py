@@ -54,7 +54,7 @@ def record_dict(state: RunState) -> dict[str, Any]:
         "stakeholder_groups": [{"id": g.id, "name": g.name} for g in spec.stakeholder_groups],
         "participants": participants(state),
         "timeline": _timeline(state),
-        "consultation": {"forms": [state.form.name], "outcome": trace.outcome},
+        "consultation": {"forms": [state.form.recorded], "outcome": trace.outcome},
         "results": _results(state),
         "subsidies": {
             "paid": choices.subsidies.paid,
@@ -159,13 +159,13 @@ def _results(state: RunState) -> dict[str, Any]:
     # a channel outside the record's vocabulary is recorded as "other" (itself in it)
     channels = [c if c in V.RECORD_CHANNELS else "other" for c in choices.publicity_channels]
     out: dict[str, Any] = {
-        "adopted": bool(trace.adopted),
+        "adopted": bool(trace.voted),
         "implemented": implemented,
         "channels": list(dict.fromkeys(channels)) if "publicized" in trace.day else [],
         "feedback_to": list(trace.feedback_to),
         "dissenters": int(trace.dissenters),
         "dissenters_explained": int(trace.explained),
-        "violates_law": bool(topic.violates_law and trace.adopted),
+        "violates_law": bool(topic.violates_law and trace.voted),
     }
     if out["violates_law"]:
         out["corrected"] = bool(trace.corrected)

@@ -11,7 +11,10 @@ make up at least one third of a villagers' representatives' meeting (《村民�
   ⌈households / 15⌉ … ⌊households / 5⌋; building heads and residents' representatives use the
   scenario's count as given;
 - each seat speaks for a block of consecutive households of one group (so mostly of one villager
-  group or building), and its representative is an adult of a random household of the block;
+  group or building), and its representative is an adult of a random household of the block,
+  chosen among the block's adults who live at home (外出 adults are rarely put forward to sit in
+  meetings they cannot attend; a block with nobody at home sends one who lives away, who then
+  attends as rarely as anyone living away);
 - for villagers' representatives, if fewer than a third are women, men are replaced by a woman of
   their own block until a third are (blocks without an adult woman keep their man).
 """
@@ -79,16 +82,18 @@ def choose_representatives(
     n_groups = len(scenario.stakeholder_groups)
     hh_per_group = np.bincount(pop.household_group, minlength=n_groups)
     seats = seats_per_group(hh_per_group, total)
-    size = np.diff(np.append(pop.household_start, pop.n))
     out: list[Seat] = []
     for g in range(n_groups):
         if seats[g] == 0:
             continue
         mine = np.flatnonzero(pop.household_group == g)  # in unit order: blocks stay local
         for block in np.array_split(mine, min(int(seats[g]), mine.size)):
-            hh = block[rng.integers(block.size)]
-            resident = pop.household_start[hh] + rng.integers(size[hh])
-            out.append(Seat(int(resident), block, g))
+            adults = np.concatenate(
+                [np.arange(pop.household_start[h], _household_end(pop, h)) for h in block]
+            )
+            home = adults[~pop.away[adults]]
+            pool = home if home.size else adults
+            out.append(Seat(int(pool[rng.integers(pool.size)]), block, g))
     if scenario.representatives.kind == "villager_rep":
         out = _at_least_a_third_women(out, pop, rng)
     return out
@@ -109,7 +114,7 @@ def _at_least_a_third_women(seats: list[Seat], pop: Population, rng) -> list[Sea
         adults = np.concatenate(
             [np.arange(pop.household_start[h], _household_end(pop, h)) for h in seat.households]
         )
-        candidates = adults[pop.female[adults]]
+        candidates = adults[pop.female[adults] & ~pop.away[adults]]
         if candidates.size:
             out[k] = Seat(int(rng.choice(candidates)), seat.households, seat.group)
             women += 1

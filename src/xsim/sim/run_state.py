@@ -51,6 +51,7 @@ class RunState:
     heard: np.ndarray  # present, and someone of their group spoke
     spoke: np.ndarray  # had a speaking turn themselves
     represented: np.ndarray  # their household's representative spoke
+    reported: np.ndarray  # told of the consultation by household members or contacts who went
     explained: np.ndarray  # a dissenter the organizer explained to
     told_result: np.ndarray  # told the result (publicity, feedback, explanation)
     # per stakeholder group
@@ -62,6 +63,8 @@ class RunState:
     # others present
     organizations: tuple[OrganizationSeat, ...]  # organizations present at the consultation
     experts: tuple[str, ...]  # roles of the experts / third parties who briefed it
+    moderated: bool = False  # the floor was shared out (a moderator, or a hearing's procedure)
+    ablated: frozenset[str] = frozenset()  # mechanisms switched off (xsim.sim.mechanisms)
 
     @property
     def behaviour(self) -> Behaviour:

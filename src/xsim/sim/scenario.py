@@ -37,6 +37,7 @@ from xsim.io import (
 )
 from xsim.io.validation import field_range, inner_model
 from xsim.rules.rulebook import RulebookOverrides
+from xsim.sim.claims import TeachingPoint
 from xsim.sim.mechanisms import MECHANISMS
 from xsim.vocabulary import keys
 
@@ -266,6 +267,9 @@ class Organizer(_Strict):
     feedback_to: list[Literal[FEEDBACK_TARGETS]] = list(FEEDBACK_TARGETS)  # §4.4
     explain_dissenters: Share = 1.0  # share of dissenters the organizer explains to (§5.4)
     report_to_commissioner: bool = True  # §5.3
+    #: Adults drawn at random and asked in person (a deliberative poll's sample; form
+    #: ``deliberative_poll``). Up to MAX_PEOPLE.
+    sample_size: Annotated[int, Field(ge=0, le=MAX_PEOPLE)] = 200
     subsidies: Subsidies = Subsidies()  # §6.4
 
 
@@ -339,6 +343,11 @@ class Behaviour(_Strict):
     #: Change of trust in the committee from how the consultation treated one (0..1): heard +,
     #: left out or unheard −.
     conduct_trust: Annotated[float, Field(ge=0.0, le=1.0)] = 0.15
+    #: How far, on the −1..1 scale, a fully informed view may lie from one's view before (sd of
+    #: the person-specific informed view; deliberators move toward it as far as they learn).
+    #: ASSUMPTION, set so that mixed, moderated rooms neither routinely converge nor split
+    #: (Luskin, Sood, Fishkin & Hahn 2022).
+    reconsider_sd: Annotated[float, Field(ge=0.0, le=2.0)] = 1.0
 
 
 class Scenario(_Strict):
@@ -346,7 +355,9 @@ class Scenario(_Strict):
     title: str
     setting: Literal[keys(V.SETTINGS)]
     narrative: str = ""
-    teaching_points: list[str] = []
+    #: What the scenario teaches, each point backed by claims checked over seeds
+    #: (``xsim scenarios --verify``; :mod:`xsim.sim.claims`).
+    teaching_points: list[TeachingPoint] = []
     sources: dict[str, str] = {}  # where each figure comes from, or "illustrative"
     # lax: a date is written as text (YYYY-MM-DD) in YAML and on the command line
     start_date: Annotated[Date, Field(ge=FIRST_DATE, le=LAST_DATE)] = dt.date(2026, 3, 2)

@@ -24,6 +24,9 @@ class Trace:
     voices: dict[str, np.ndarray] = field(default_factory=dict)
     initial: np.ndarray = field(default_factory=lambda: np.zeros(0))
     final: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    rooms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # per voice
+    knowledge_before: float | None = None  # mean knowledge of residents present, before briefing
+    knowledge_after: float | None = None  # … after the briefing and the talk (None: nobody)
     vote_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
     speaking: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     share_for: float = 0.5
@@ -32,11 +35,22 @@ class Trace:
     assembly: dict[str, Any] | None = None
     quorum: bool | None = None  # the deciding meeting had its quorum
     consent: bool | None = None  # … and the majority it needs
-    adopted: bool = False
-    corrected: bool | None = None
+    quorum_margin: float | None = None  # turnout above (+) or below (−) the quorum, share of base
+    majority_margin: float | None = None  # yes votes above or below the majority, share of base
+    voted: bool = False  # the body that decided said yes (what a record states as adopted)
+    unlawful: list[str] = field(default_factory=list)  # law-level reasons the decision is void
+    adopted: bool = False  # adopted lawfully: voted and no law-level reason against it
+    adopted_unlawfully: bool = False  # voted, but void or revocable in law
+    complainants: int = 0  # adults who complained (信访) about an unlawful decision
+    corrected: bool | None = None  # the township (or supervision) had it put right (§5.6)
     feedback_to: list[str] = field(default_factory=list)
     dissenters: int = 0
     explained: int = 0
     noticed: int = 0  # breaches the supervision committee noticed and had put right
     amended: list[str] = field(default_factory=list)  # groups the plan was amended for
     void: bool = False  # a decision the law reserves for a meeting was taken without one
+
+    @property
+    def in_force(self) -> bool:
+        """The decision stands: the body said yes and nobody had it revoked (lawful or not)."""
+        return self.voted and not self.corrected

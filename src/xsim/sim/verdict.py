@@ -17,6 +17,33 @@ from xsim.rules import RULES
 if TYPE_CHECKING:  # pragma: no cover
     from xsim.rules import Report
 
+#: A decision whose content the record says breaks the law (``results.violates_law``): the
+#: engine's rule for unlawful results, whatever level the engine gives it (§5.6; 村民委员会组织法
+#: 2025 art. 31: the township orders it corrected).
+CONTENT = "RES-LEGAL"
+
+
+def unlawful_reasons(report: Report) -> tuple[str, ...]:
+    """Why a decision is void or revocable in law: the rule codes behind it (empty: lawful).
+
+    The one place the model asks the rules engine whether a decision stands in law. With the
+    engine's ``Report.legal_validity`` it follows that field (``invalid`` → ``validity_reasons``);
+    without it, every violation whose basis is a statute (``basis.kind == "law"``: a body without
+    competence, the wrong electorate, the meeting's notice, quorum or majority), plus ``RES-LEGAL``
+    when the decision's content breaks the law.
+    """
+    validity = getattr(report, "legal_validity", None)
+    if validity is not None:
+        return tuple(report.validity_reasons) if validity == "invalid" else ()
+    codes = [
+        f.code
+        for f in report.findings
+        if f.severity == "violation"
+        and (getattr(f, "level", None) or (f.basis.kind if f.basis else "")) == "law"
+        or f.code == CONTENT
+    ]
+    return tuple(dict.fromkeys(codes))
+
 
 @dataclass(frozen=True)
 class Verdict:

@@ -47,12 +47,14 @@ def room_voices(
     orgs: list[tuple[float, float, int]],
     experts: list[float],
     equal_voice: bool = False,
+    briefed: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The voices of the room. ``who``: the attending residents (rows of ``pop``), ``x`` their
     opinions after any briefing, ``can_speak`` whether each may take the floor; ``reps``:
     (position, voice, group, seat number) of the representatives present; ``orgs``: (position,
     voice, group) of the organizations seated; ``experts``: their assessed merits. ``equal_voice``
-    (``status_voice`` ablated): women claim the floor like men."""
+    (``status_voice`` ablated): women claim the floor like men. ``briefed``: the share of their
+    knowledge gap each resident closed at the experts' briefing (default none)."""
     b = behaviour
     # x, voice, group, high status, susceptibility, vote weight, representative number
     others = (
@@ -78,4 +80,7 @@ def room_voices(
         "vote": np.concatenate([np.ones(who.size), cols[5]]),
         "room": np.concatenate([room, np.zeros(n_others, dtype=int)]),
         "resident": np.concatenate([who, np.full(n_others, -1)]),
+        "briefed": np.concatenate(
+            [np.zeros(who.size) if briefed is None else briefed, np.zeros(n_others)]
+        ),
     }

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xsim import vocabulary as V
 from xsim.errors import InputError
+from xsim.forms import form_label
 from xsim.sim.measures import MEASURES
 from xsim.sim.measures import label as measure_name
 from xsim.teaching import progress
@@ -625,9 +626,7 @@ class Capstone(TeachingWidget):
             "respected": widgets.Checkbox(
                 value=False, indent=False, description="邀请威望高、办事公道的人士（§2.e）"
             ),
-            "form": _dropdown(
-                [(V.label(V.FORMS, f) if f in V.FORMS else f, f) for f in s.forms], "协商形式（§3）"
-            ),
+            "form": _dropdown([(form_label(f), f) for f in s.forms], "协商形式（§3）"),
             "notice_days": _dropdown(
                 [(f"提前 {d} 天", d) for d in NOTICE_DAYS], "提前几天通知（§4.2）"
             ),

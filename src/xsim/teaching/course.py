@@ -44,7 +44,7 @@ import ipywidgets as widgets
 
 from xsim import vocabulary as V
 from xsim.errors import InputError
-from xsim.forms import FORM_NAMES
+from xsim.forms import NOTICE_FORMS
 from xsim.sim.measures import MEASURES
 from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
@@ -1184,8 +1184,8 @@ class FormSituation:
     clause: str
 
 
-#: The forms a trainee chooses from: every form of the form table (src/xsim/data/forms.yaml).
-FORM_CHOICES = FORM_NAMES
+#: The forms a trainee chooses from: the notice's forms in the form table (src/xsim/data/forms.yaml).
+FORM_CHOICES = NOTICE_FORMS
 
 
 def form_situations() -> list[FormSituation]:
@@ -1279,14 +1279,16 @@ def scenario_intro(name: str) -> HtmlBlock:
         ["利益相关群体", "占住户", "利益（−1 受损 … +1 受益）", "最初态度（−1 反对 … +1 支持）"],
         rows,
     )
-    points = "".join(f"<li>{text_with_rule_titles_html(p)}</li>" for p in s.teaching_points)
+    points = "".join(f"<li>{text_with_rule_titles_html(p.text)}</li>" for p in s.teaching_points)
     adults = round(s.population.households * s.population.adults_per_household)
     head = (
         f"<h4>{esc(s.title)}</h4><p>{text_with_rule_titles_html(s.narrative)}</p>"
         f"<p>约 {s.population.households} 户、{adults} 名成年人；"
         f"议题：{esc(s.topic.title)}</p>"
     )
-    plain = "\n".join([s.title, s.narrative.strip(), table.plain, *s.teaching_points])
+    plain = "\n".join(
+        [s.title, s.narrative.strip(), table.plain, *(p.text for p in s.teaching_points)]
+    )
     return HtmlBlock(
         head + table.html_text + (f"<p><b>教学要点</b></p><ul>{points}</ul>" if points else ""),
         plain,

@@ -289,11 +289,11 @@ def net_opinion_change_share(fast: bool, seed: int) -> Estimate:
 @statistic("mixed_group_spread_change")
 def mixed_group_spread_change(fast: bool, seed: int) -> Estimate:
     """Mean relative change of the spread of opinions among those present in a facilitated council
-    of a mixed scenario (elevator_retrofit): opinion_spread / opinion_spread_before − 1."""
+    of a mixed scenario (elevator_retrofit): opinion_spread_after / opinion_spread_before − 1."""
     rows = model_runs("elevator_retrofit", ["council"], _reps(fast), seed)
     if not _has(rows, "opinion_spread_before"):
         return missing("opinion_spread_before")
-    change = rows["opinion_spread"] / rows["opinion_spread_before"] - 1
+    change = rows["opinion_spread_after"] / rows["opinion_spread_before"] - 1
     return mean_of(change.to_numpy(float), seed)
 
 

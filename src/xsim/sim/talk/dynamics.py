@@ -445,6 +445,8 @@ def persuasive_arguments(
     homophily: float = 0.0,
     rate: float = 0.1,
     conviction: float = 0.5,
+    sample: int = 0,
+    rng: np.random.Generator | None = None,
 ) -> np.ndarray:
     """One round of persuasive arguments: each listener moves toward the side whose arguments
     they heard more of; returns the new opinions (−1..1).
@@ -457,6 +459,12 @@ def persuasive_arguments(
     polarization, Vinokur & Burnstein 1974; Schkade, Sunstein & Hastie 2007), a balanced room
     hears both and stays put, and homophily lets each camp hear its own side so a mixed room
     splits (Mäs & Flache 2013). The functional form is an ASSUMPTION of this kit.
+
+    ``sample`` > 0 (with ``rng``): each listener hears only ``sample`` arguments this round, drawn
+    with replacement with probability ∝ their weight — which arguments reach whom is chance, as in
+    Mäs & Flache's (2013) argument-communication model — so listeners in one room move by
+    different amounts and in different directions; their balance is the mean side of what they
+    heard. ``sample`` = 0: every listener hears the weighted mean of all (deterministic).
     """
     xl = _as_opinions(x)
     xs = np.asarray(sources_x, dtype=float)
@@ -471,7 +479,16 @@ def persuasive_arguments(
     sim = 1.0 - np.abs(xl[:, None] - xs) / 2.0
     weight = w * np.power(np.maximum(sim, 0.0), homophily)
     total = weight.sum(axis=1)
-    balance = np.where(
-        total > 0, (weight * side).sum(axis=1) / np.where(total > 0, total, 1.0), 0.0
-    )
+    if sample > 0 and rng is not None:
+        # inverse-CDF draws per row: the k-th draw of listener i is the first source whose
+        # cumulative weight exceeds u·total
+        cum = np.cumsum(weight, axis=1)
+        u = rng.random((xl.size, sample)) * total[:, None]
+        pick = np.minimum((cum[:, :, None] <= u[:, None, :]).sum(axis=1), xs.shape[1] - 1)
+        drawn = np.take_along_axis(np.broadcast_to(side, weight.shape), pick, axis=1)
+        balance = np.where(total > 0, drawn.mean(axis=1), 0.0)
+    else:
+        balance = np.where(
+            total > 0, (weight * side).sum(axis=1) / np.where(total > 0, total, 1.0), 0.0
+        )
     return np.clip(xl + rate * balance * (1.0 - np.abs(xl)), -1.0, 1.0)

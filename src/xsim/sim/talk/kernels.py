@@ -29,8 +29,8 @@ def speakers(
 
     Unmoderated: turns go to whoever claims them, with chances growing with voice squared
     (high-status voices speak first and longest). Moderated (a moderator, or a hearing whose
-    procedure gives each side its turn): the moderator shares turns out equally between the
-    groups present, then in random order within a group. ``can_speak`` (default all) excludes voices that only listen
+    procedure gives each side its turn): the moderator calls on the groups present in turn, one
+    speaker of each group per round, until the turns are used up — equal shares, none wasted. ``can_speak`` (default all) excludes voices that only listen
     (a hearing's public audience).
     """
     if can_speak is not None and not can_speak.all():
@@ -48,15 +48,18 @@ def speakers(
     if not moderated:
         keys = 2.0 * np.log(voice) + gumbel
         return keys >= np.partition(keys, n - turns)[n - turns]
-    keys = gumbel  # the moderator calls on people in turn, not by standing
+    # The moderator calls on the groups in turn — a first speaker from every group, then a second
+    # from every group that has one, and so on — so the turns go round the groups equally and no
+    # turn is lost when a small group has had its say (a round-robin, random order within a round).
+    keys = gumbel
     order = np.lexsort((-keys, group))
     sorted_groups = group[order]
     starts = np.searchsorted(sorted_groups, sorted_groups, side="left")
-    rank_in_group = np.arange(n) - starts
-    present = np.unique(group).size
-    quota = max(1, turns // present)
+    rank_in_group = np.empty(n, dtype=np.int64)
+    rank_in_group[order] = np.arange(n) - starts
+    called = np.lexsort((-keys, rank_in_group))[:turns]
     mask = np.zeros(n, dtype=bool)
-    mask[order[rank_in_group < quota]] = True
+    mask[called] = True
     return mask
 
 

@@ -15,6 +15,7 @@ from xsim.sim.talk.dynamics import _as_opinions
 
 __all__ = [
     "bimodality_coefficient",
+    "bimodality_polarization",
     "clusters",
     "esteban_ray",
     "spread",
@@ -112,3 +113,22 @@ def two_camp_polarization(opinions) -> float:
     p = (best + 1) / n
     gap = high_mean[best] - low_mean[best]
     return float(gap / 2.0 * 2.0 * np.sqrt(p * (1.0 - p)))
+
+
+def bimodality_polarization(opinions) -> float:
+    """Polarization as bimodality (0..1): Sarle's coefficient rescaled so that a normal
+    distribution gives 0 and two equal, separated camps give 1.
+
+    ``(BC − 1/3) / (2/3)`` clipped to 0..1, BC = :func:`bimodality_coefficient` (a normal
+    distribution has BC = 1/3, a uniform one 5/9, two equal spikes 1). It reads the *shape* of the
+    distribution — two camps, or a camp and a far-off minority — not its width, so it is distinct
+    from the spread (DiMaggio, Evans & Bryson 1996: dispersion and bimodality are separate
+    dimensions of polarization). Fewer than four opinions, or opinions all equal: 0.
+    """
+    x = _as_opinions(opinions)
+    if x.size < 4 or float(x.max() - x.min()) < 1e-9:
+        return 0.0
+    bc = bimodality_coefficient(x)
+    if not np.isfinite(bc):
+        return 0.0
+    return float(np.clip((bc - 1.0 / 3.0) / (2.0 / 3.0), 0.0, 1.0))

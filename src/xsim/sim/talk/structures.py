@@ -37,9 +37,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 HOMOPHILY = 2.0  # listeners' preference for like-minded arguments, unmoderated (ASSUMPTION)
 ONLINE_POSTS = 30  # posts a reader of an online thread meets (ASSUMPTION)
+ARGUMENTS_HEARD = 3  # arguments a listener takes in per round (ASSUMPTION; Mäs & Flache 2013)
+TALK_LEARNING = 0.25  # share of the knowledge gap a discussion closes at most (ASSUMPTION)
+UNPRESSED = 0.5  # social pull left when a moderator does not seek consensus (ASSUMPTION)
 
 Voices = dict[str, np.ndarray]
 Talked = tuple[np.ndarray, np.ndarray, np.ndarray]  # opinions after, who spoke, room per voice
+Deliberated = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # … and knowledge gained
 
 
 @dataclass(frozen=True)
@@ -77,17 +81,46 @@ def structure(*names: str) -> Callable[[Structure], Structure]:
     return register
 
 
-def deliberate(room: Room, v: Voices, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Talk under the form's structure, then persuasive arguments: (opinions after, who spoke).
+def deliberate(room: Room, v: Voices, x0: np.ndarray) -> Deliberated:
+    """Talk under the form's structure, then persuasive arguments: (opinions after, who spoke,
+    the room each voice listened in, the share of its knowledge gap each voice closed).
 
     Rounds 1 … ``form.rounds`` are recorded by the structure (if it has rounds); the model
     records round 0 and the final round. With talk ablated (``room.talk`` False) the structure
-    still decides who speaks — from the same draws — but nobody's opinion moves.
+    still decides who speaks — from the same draws — but nobody's opinion moves and nobody
+    learns from the discussion.
     """
+    if room.moderated and room.form.conclude != "consensus":
+        # A moderator who is not seeking agreement (a deliberative poll's, a hearing's chair)
+        # keeps the room from pressing its members toward one view (Fishkin 2009, ch. 4).
+        v = {**v, "susceptibility": v["susceptibility"] * UNPRESSED}
     x, speaking, rooms = STRUCTURES[room.form.structure](room, v, x0)
     if not room.talk:
-        return x0.copy(), speaking
-    return argue(room, x, v, speaking, rooms), speaking
+        return x0.copy(), speaking, rooms, np.zeros(x0.size)
+    x, learned = argue(room, x, v, speaking, rooms)
+    return reconsider(room, x0, x, v, learned), speaking, rooms, learned
+
+
+def reconsider(
+    room: Room, x0: np.ndarray, x: np.ndarray, v: Voices, learned: np.ndarray
+) -> np.ndarray:
+    """Informed reconsideration: each listener moves toward an informed view of their own, as far
+    as they learned from the discussion (``learned``: more for hearing the other side).
+
+    The informed view is the listener's view before the talk moved by a person-specific amount
+    (normal, sd ``reconsider_sd``): what they will make of the considerations they had not
+    weighed is their own (Zaller 1992: opinions as samples of considerations). In Deliberative
+    Polls individual opinions change much while their spread changes little, and those who learn
+    most change most (Luskin, Fishkin & Jowell 2002; Luskin, Sood, Fishkin & Hahn 2022) — social
+    influence pulls a room together, this pulls it apart, and the balance decides. One normal
+    draw per voice from the talk stream.
+    """
+    gain = np.clip(learned, 0.0, 1.0) * (v["susceptibility"] > 0)
+    z = room.rng.standard_normal(x.size)
+    # the firmer the view (|x0| near 1), the less room left to reconsider; keeps the informed
+    # views of a room centred where its views were (no drift toward 0 from clipping at ±1)
+    informed = np.clip(x0 + room.behaviour.reconsider_sd * (1.0 - np.abs(x0)) * z, -1.0, 1.0)
+    return np.clip(x + gain * (informed - x), -1.0, 1.0)
 
 
 @structure("plenary")
@@ -153,18 +186,25 @@ def threads(room: Room, v: Voices, x0: np.ndarray) -> Talked:
 
 def argue(
     room: Room, x: np.ndarray, v: Voices, speaking: np.ndarray, rooms: np.ndarray
-) -> np.ndarray:
-    """Persuasive arguments (``deliberation.persuasive_arguments``) heard in each room.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Persuasive arguments (:func:`xsim.sim.talk.dynamics.persuasive_arguments`) heard in each
+    room: (opinions after, the share of their knowledge gap each voice closed).
 
     Those who spoke state arguments; everyone in the room listens. Unmoderated, listeners
     attend to those who think alike (``HOMOPHILY``); a moderator (or a hearing's procedure)
     makes them engage with the other side's arguments too (homophily × (1 − facilitation)).
-    Online, a reader meets at most ``ONLINE_POSTS`` posts.
+    Each round a listener hears ``ARGUMENTS_HEARD`` arguments drawn by those weights (Mäs &
+    Flache 2013), so a like-minded room moves toward its pole together while in a mixed room
+    listeners move apart or together by chance. Online, a reader meets at most ``ONLINE_POSTS``
+    posts. Listeners learn about the matter: ``TALK_LEARNING`` of their knowledge gap, half of it
+    for hearing anything and half in proportion to how much of what they heard came from the
+    other side (Luskin, Fishkin & Jowell 2002: knowledge gains in small-group discussion).
     """
     b, form = room.behaviour, room.form
     rate = b.argument_rate
+    learned = np.zeros(x.size)
     if rate <= 0 or not speaking.any():
-        return x
+        return x, learned
     homophily = HOMOPHILY * ((1.0 - b.facilitation) if room.moderated else 1.0)
     listens = np.flatnonzero(v["susceptibility"] > 0)  # organizations, experts hold firm
     # each room's sources, padded into one table (rooms × most sources in a room)
@@ -182,10 +222,28 @@ def argue(
     heard_w = np.where(cand >= 0, v["voice"][np.maximum(cand, 0)], 0.0)
     y = x[listens]
     for _ in range(form.rounds):
-        y = persuasive_arguments(y, heard_x, sources_weight=heard_w, homophily=homophily, rate=rate)
+        y = persuasive_arguments(
+            y,
+            heard_x,
+            sources_weight=heard_w,
+            homophily=homophily,
+            rate=rate,
+            sample=ARGUMENTS_HEARD,
+            rng=room.rng,
+        )
     out = x.copy()
     out[listens] = x[listens] + v["susceptibility"][listens] * (y - x[listens])
-    return out
+    learned[listens] = TALK_LEARNING * (0.5 + 0.5 * _other_side_share(x[listens], heard_x, heard_w))
+    return out, learned
+
+
+def _other_side_share(x: np.ndarray, heard_x: np.ndarray, heard_w: np.ndarray) -> np.ndarray:
+    """Per listener: how much of what their room said came from the other side, 0..1 (1: at
+    least as much as from their own side)."""
+    other = np.where(np.sign(np.nan_to_num(heard_x)) * np.sign(x)[:, None] < 0, heard_w, 0.0)
+    total = heard_w.sum(axis=1)
+    share = np.where(total > 0, other.sum(axis=1) / np.where(total > 0, total, 1.0), 0.0)
+    return np.where(total > 0, np.minimum(1.0, 2.0 * share), 0.0)
 
 
 def speakers_by_room(room: Room, v: Voices) -> np.ndarray:
