@@ -27,6 +27,7 @@ __all__ = [
     "cite",
     "version_in_force",
     "laws_in_force",
+    "earliest_held",
     "quote_item",
     "chinese_numeral",
     "parse_chinese_numeral",
@@ -51,6 +52,17 @@ class Law:
     title_zh: str  # short title, as cited: 村民委员会组织法
     title_en: str
     versions: tuple[LawVersion, ...]
+    first_text_held: bool = False  # the earliest version held is the law's first: before it, no law
+
+    @property
+    def earliest(self) -> LawVersion:
+        return min(self.versions, key=lambda v: v.in_force_from)
+
+    def held_on(self, on: dt.date) -> bool:
+        """Does the kit hold the text of this law in force on ``on``? False before the earliest
+        text held when an earlier text existed (the kit never judges an earlier fact by a later
+        text); a day before a law first came into force is simply outside it."""
+        return not (on < self.earliest.in_force_from and not self.first_text_held)
 
     def version(self, key: str) -> LawVersion:
         for v in self.versions:
@@ -123,6 +135,7 @@ LAWS: dict[str, Law] = {
                     _D(2025, 5, 1),
                 ),
             ),
+            first_text_held=True,
         ),
         Law(
             "women_rights_protection",
@@ -143,6 +156,23 @@ LAWS: dict[str, Law] = {
             "民法典",
             "Civil Code",
             (LawVersion("2020", "civil-code-book2-property.md", None, None, _D(2021, 1, 1)),),
+            first_text_held=True,
+        ),
+        Law(
+            "property_law",
+            "物权法",
+            "Property Law",
+            (
+                LawVersion(
+                    "2007",
+                    "property-law-2007-art76.md",
+                    None,
+                    None,
+                    _D(2007, 10, 1),
+                    _D(2020, 12, 31),
+                ),
+            ),
+            first_text_held=True,
         ),
         Law(
             "property_management_regulations",
@@ -322,6 +352,11 @@ def version_in_force(law: str, on: dt.date) -> str:
     if candidates:
         return candidates[-1].key
     return LAWS[law].versions[0].key
+
+
+def earliest_held(law: str) -> dt.date:
+    """The first day of the earliest text of ``law`` the kit holds."""
+    return LAWS[law].earliest.in_force_from
 
 
 def quote_item(law: str, version: str, number: int, item: int, paragraph: int = 1) -> str:

@@ -1413,6 +1413,7 @@ class SpotExercise(TeachingWidget):
                 "RES-PUBLICIZE",
                 "RES-EXPLAIN",
                 "RES-LEGAL",
+                "RES-EXCLUSION",
                 "GUAR-SUBSIDY",
             ]
         )
