@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xsim import vocabulary as V
+from xsim.forms import WIDE_IMPACT_FORMS
 from xsim.records import CaseRecord, known
 from xsim.rules.catalogue import rule
 from xsim.rules.checks.base import finding, least, local_prefix, source_en
@@ -18,7 +19,7 @@ from xsim.vocabulary import FORMS, label
 
 RESPECTED_ROLES = {"deputy", "veteran", "social_worker", "mass_org"}
 EXPERT_ROLES = {"expert", "third_party"}
-HEARING_FORMS = {"hearing", "special_council"}
+HEARING_FORMS = WIDE_IMPACT_FORMS  # the §4.5 procedures, from the form table (data/forms.yaml)
 LEAD_ZH = {key: term.zh for key, term in V.LEADS.items()}
 SCOPE_ZH = {key: term.zh for key, term in V.SCOPES.items()}
 
