@@ -84,6 +84,14 @@ LAWS: dict[str, Law] = {
             "Organic Law of the Villagers' Committees",
             (
                 LawVersion(
+                    "2010",
+                    "villagers-committees-organic-law-2010.md",
+                    "2010年修订",
+                    "2010 revision",
+                    _D(2010, 10, 28),
+                    _D(2018, 12, 28),
+                ),
+                LawVersion(
                     "2018",
                     "villagers-committees-organic-law-2018.md",
                     "2018年修正",

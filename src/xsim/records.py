@@ -113,6 +113,23 @@ MaybeFlag = Annotated[bool | Unknown, _or_unknown("flag")]
 MaybeDate = Annotated[dt.date | Unknown, _or_unknown("date")]
 
 
+def _period(value: Any) -> Any:
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and re.fullmatch(r"(19|20)\d\d(-(0[1-9]|1[0-2]))?", text):
+        return text
+    raise FieldProblem(
+        (),
+        f'a year or a month written YYYY or YYYY-MM (as quoted, e.g. "2020-06"); got {value!r}'[
+            :160
+        ],
+        f'应为年份或月份，写作 YYYY 或 YYYY-MM（加引号，如 "2020-06"）；实际为 {value!r}'[:160],
+    )
+
+
+Period = Annotated[str, BeforeValidator(_period)]
+"""A year (``"2020"``) or a month (``"2020-06"``) when the source gives no day."""
+
+
 def _share(value: Any) -> Any:
     m = _SHARE.fullmatch(value.strip()) if isinstance(value, str) else None
     if m and Fraction(m.group(1)) <= 100:
@@ -227,6 +244,7 @@ class Timeline(_Part):
         None  # representatives told the agenda (local rule)
     )
     decided: MaybeDate | None = None  # the decision, where no assembly took it (deciding_body)
+    decided_in: Period | None = None  # only the year or month is known: "2020", "2020-06"
     implemented: MaybeDate | None = None
     publicized: MaybeDate | None = None
 
@@ -285,7 +303,7 @@ class Assembly(_Part):
             and self.households_present > self.households_total
         ):
             raise ValueError("households_present_gt_total")
-        if self.kind == "owners_meeting":
+        if self.kind in V.OWNERS_KINDS:
             if None in (self.area_total, self.area_present, self.area_yes):
                 raise ValueError("owners_fields")
             if (
@@ -377,13 +395,14 @@ class CaseRecord(_Part):
                 "deciding_body 只用于没有会议作出决定的情形；已填写 assembly（决定会议）时不应填写",
             )
         t = self.timeline
-        if not any(known(d) for d in (t.assembly_held, t.decided, t.consulted)):
+        if not any(known(d) for d in (t.assembly_held, t.decided, t.consulted, t.decided_in)):
             raise FieldProblem(
                 ("timeline",),
                 "the date of the decision: timeline.assembly_held, timeline.decided or "
-                "timeline.consulted (the law applied is the law in force that day)",
+                "timeline.consulted (or timeline.decided_in when only the year or month is known; "
+                "the law applied is the law in force that day)",
                 "应写明决定的日期：timeline.assembly_held、timeline.decided 或 timeline.consulted"
-                "之一（按该日施行的法律判断）",
+                "之一（只知道年份或月份时写 timeline.decided_in；按该日施行的法律判断）",
             )
         item = self.topic.civil_code_item
         matter = (a.matter if a is not None else None) or self.topic.owners_matter
@@ -396,7 +415,7 @@ class CaseRecord(_Part):
                 f"{'重大事项（special）' if item in (6, 7, 8) else '一般事项（ordinary）'}，"
                 f"与记录填写的 {matter} 不一致",
             )
-        if a is not None and a.kind == "owners_meeting" and matter is None and item is None:
+        if a is not None and a.kind in V.OWNERS_KINDS and matter is None and item is None:
             raise FieldProblem(
                 ("assembly", "matter"),
                 "an owners' meeting needs assembly.matter, topic.owners_matter (special | "

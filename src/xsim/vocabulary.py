@@ -183,11 +183,15 @@ OUTCOMES = _table(
     ("disputed", "存在较大争议", "disputed"),  # the notice's words (§4.6)
 )
 
+OWNERS_KINDS = ("owners_meeting", "owners_consent")
+"""Assembly kinds by which owners decide jointly (民法典 art. 278)."""
+
 MEETINGS = _table(
     ("villagers_meeting", "村民会议", "villagers' meeting"),
     ("residents_meeting", "居民会议", "residents' meeting"),
     ("representatives_meeting", "村（居）民代表会议", "representatives' meeting"),
     ("owners_meeting", "业主大会", "owners' meeting"),
+    ("owners_consent", "业主书面征求意见（签字同意）", "owners' written consent"),
     ("villager_group_meeting", "村民小组会议", "villager group meeting"),
     ("members_meeting", "集体经济组织成员大会", "members' meeting"),
     (
@@ -197,7 +201,9 @@ MEETINGS = _table(
     ),
 )
 """Deciding meetings (assembly kinds): ``assembly.kind`` of a record and the meetings the model can
-hold. ``villager_group_meeting`` is the 村民小组会议 (村民委员会组织法 2018 art. 28, 2025 art. 32); the
+hold. ``owners_consent`` is an owners' joint decision taken by collecting the owners' written
+consent (e.g. a building's owners on a lift) rather than at an owners' meeting; the thresholds of
+民法典 art. 278 (物权法 art. 76) apply to it alike. ``villager_group_meeting`` is the 村民小组会议 (村民委员会组织法 2018 art. 28, 2025 art. 32); the
 last two are a rural collective economic organization's (农村集体经济组织法 arts. 26–28)."""
 
 DECIDING_BODIES = _table(

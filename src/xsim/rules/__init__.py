@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from xsim import vocabulary as V
 from xsim.local_rules import LoadedProfile
 from xsim.rules.catalogue import RULES, Rule
 from xsim.rules.context import Context, governing_laws, make_context, record_law_date
@@ -83,6 +84,6 @@ def _relevant_laws(record: CaseRecord, ctx: Context) -> dict[str, str]:
     if record.results.excluded or record.topic.collective_matter is not None:
         keep.add("women_rights_protection")
     a = record.assembly
-    if record.owners_matter is not None or (a is not None and a.kind == "owners_meeting"):
+    if record.owners_matter is not None or (a is not None and a.kind in V.OWNERS_KINDS):
         keep |= {"civil_code", "property_law", "property_management_regulations"}
     return {k: v for k, v in ctx.laws.items() if k in keep}

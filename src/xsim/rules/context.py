@@ -79,7 +79,37 @@ def _law_date_field(record: CaseRecord) -> tuple[dt.date, str]:
     for name in ("decided", "consulted", "assembly_held"):
         if known(getattr(t, name)):
             return getattr(t, name), f"timeline.{name}"
+    if t.decided_in is not None:
+        return _period_start(record, t.decided_in), "timeline.decided_in"
     raise ValueError("a record without a known decision date passed validation")  # pragma: no cover
+
+
+def _period_start(record: CaseRecord, period: str) -> dt.date:
+    """The first day of a year or month, provided the same laws were in force all through it (else
+    the period cannot tell which law applies: InputError)."""
+    from xsim.errors import InputError
+
+    year, _, month = period.partition("-")
+    first = dt.date(int(year), int(month or 1), 1)
+    if month:
+        nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    else:
+        nxt = dt.date(first.year + 1, 1, 1)
+    last = nxt - dt.timedelta(days=1)
+    if law.laws_in_force(first) != law.laws_in_force(last):
+        changed = next(
+            first + dt.timedelta(days=n)
+            for n in range(1, (last - first).days + 1)
+            if law.laws_in_force(first + dt.timedelta(days=n)) != law.laws_in_force(first)
+        )
+        raise InputError(
+            "<record>",
+            "timeline.decided_in",
+            f"a date precise enough to tell the law applied: the law changed on {changed}, within "
+            f"{period}; give the month or the day",
+            f"日期不够精确，无法确定适用的法律：{period}期间法律于{changed}发生变化，请写明月份或日期",
+        )
+    return first
 
 
 def governing_laws(record: CaseRecord, day: dt.date) -> list[str]:
@@ -90,7 +120,7 @@ def governing_laws(record: CaseRecord, day: dt.date) -> list[str]:
     earliest text held.)"""
     a, topic = record.assembly, record.topic
     kind = a.kind if a is not None else None
-    owners = kind == "owners_meeting" or record.owners_matter is not None
+    owners = kind in V.OWNERS_KINDS or record.owners_matter is not None
     out: list[str] = []
     village_kinds = ("villagers_meeting", "villager_group_meeting")
     if (

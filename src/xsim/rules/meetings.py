@@ -6,7 +6,8 @@ One implementation of each threshold, shared by the rules engine and the model. 
 than half). A meeting whose base is 0 (no members, nobody present, no area) never meets a threshold:
 nobody can decide for nobody, so a zero-member meeting is judged as having no quorum.
 
-Each function takes the law version (``"2018"`` / ``"2025"`` for the Organic Laws; the other laws have
+Each function takes the law version (``"2010"`` / ``"2018"`` / ``"2025"`` for the villagers'
+committees law, ``"2018"`` / ``"2025"`` for the urban one; the other laws have
 one text) and returns a :class:`Test` (one threshold) or a :class:`Judgement` (several, combined with
 "or" — any route suffices — or "and"), each naming the law, version and article it applies.
 
@@ -56,6 +57,7 @@ __all__ = [
     "members_representatives_majority",
     "NON_DELEGABLE_COLLECTIVE_MATTERS",
     "COLLECTIVE_MATTER_ITEMS",
+    "village_cite",
 ]
 
 Number = int | Fraction
@@ -182,12 +184,17 @@ def _all(*tests: Test) -> Judgement:
     return Judgement(all(t.met for t in tests), tests, "all")
 
 
-def _village(version: str, old: int, new: int, para_old: int | None = None, para_new=None):
-    return (
-        Citation(VILLAGE, "2018", old, para_old)
-        if version == "2018"
-        else Citation(VILLAGE, "2025", new, para_new)
-    )
+def village_cite(
+    version: str, old: int, new: int, para_old: int | None = None, para_new: int | None = None
+) -> Citation:
+    """An article of the villagers' committees law in ``version``: the 2010 and 2018 texts share
+    their numbering (``old``), the 2025 text renumbered it (``new``)."""
+    if version == "2025":
+        return Citation(VILLAGE, "2025", new, para_new)
+    return Citation(VILLAGE, version, old, para_old)
+
+
+_village = village_cite
 
 
 # --- villages -----------------------------------------------------------------------------------
@@ -195,7 +202,7 @@ def _village(version: str, old: int, new: int, para_old: int | None = None, para
 
 def villagers_meeting_notice(version: str) -> Notice:
     """10 days (2018 art. 21, 2025 art. 25); from 2026 "遇有特殊情况的，可以临时通知"."""
-    return Notice(10, version != "2018", _village(version, 21, 25, 2, 2))
+    return Notice(10, version == "2025", _village(version, 21, 25, 2, 2))
 
 
 def villagers_meeting_quorum(

@@ -35,16 +35,12 @@ def collective_route(rec: CaseRecord, ctx: Context) -> bool:
 
 def collective_link(ctx: Context) -> mt.Citation:
     """The village law's pointer to the collective economic organizations law on that date."""
-    if ctx.village == "2018":
-        return mt.Citation("villagers_committees", "2018", 24, 3)
-    return mt.Citation("villagers_committees", "2025", 28, 4)
+    return mt.village_cite(ctx.village, 24, 28, 3, 4)
 
 
 def reserved_cite(ctx: Context) -> mt.Citation:
     """Matters the villagers' meeting decides (2018 art. 24 para. 1, 2025 art. 28 para. 1)."""
-    if ctx.village == "2018":
-        return mt.Citation("villagers_committees", "2018", 24, 1)
-    return mt.Citation("villagers_committees", "2025", 28, 1)
+    return mt.village_cite(ctx.village, 24, 28, 1, 1)
 
 
 def owners_cite(ctx: Context, paragraph: int = 1) -> mt.Citation:
@@ -74,11 +70,7 @@ def _needs_meeting(rec: CaseRecord, ctx: Context) -> tuple[str, str, mt.Citation
     if rec.setting != "village" or "villagers_committees" not in ctx.laws:
         return None
     if rec.scope == "group" and t.collective_matter is not None:
-        cite = (
-            mt.Citation("villagers_committees", "2018", 28, 3)
-            if ctx.village == "2018"
-            else mt.Citation("villagers_committees", "2025", 32, 4)
-        )
+        cite = mt.village_cite(ctx.village, 28, 32, 3, 4)
         return "村民小组的集体财产事项", "村民小组会议", cite
     if t.law_reserved or t.collective_matter is not None:
         return (
@@ -173,7 +165,7 @@ def check_proc_escalate(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
         reserved
         and rec.setting == "village"
         and rec.assembly is not None
-        and rec.assembly.kind == "owners_meeting"
+        and rec.assembly.kind in V.OWNERS_KINDS
     ):
         yield finding(
             "PROC-ESCALATE",
@@ -262,11 +254,7 @@ def _meeting_power(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
     name_zh = MEETING_ZH[a.kind]
     village = rec.setting == "village" and "villagers_committees" in ctx.laws
     if village and "charter_rules" in t.categories and a.kind == "representatives_meeting":
-        cite = (
-            mt.Citation("villagers_committees", "2018", 27, 1)
-            if ctx.village == "2018"
-            else mt.Citation("villagers_committees", "2025", 31, 1)
-        )
+        cite = mt.village_cite(ctx.village, 27, 31, 1, 1)
         yield finding(
             "PROC-BODY",
             "assembly.kind",
@@ -282,11 +270,7 @@ def _meeting_power(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
         and rec.owners_matter is None
         and not (t.collective_matter is not None and ctx.collective_law)
     ):
-        cite = (
-            mt.Citation("villagers_committees", "2018", 24, 2)
-            if ctx.village == "2018"
-            else mt.Citation("villagers_committees", "2025", 28, 2)
-        )
+        cite = mt.village_cite(ctx.village, 24, 28, 2, 2)
         if a.authorised is False:
             yield finding(
                 "PROC-BODY",
@@ -315,7 +299,7 @@ def _meeting_power(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
             "A whole village's reserved matter was decided by a villager group meeting.",
             law_basis(reserved_cite(ctx)),
         )
-    if rec.owners_matter is not None and a.kind != "owners_meeting":
+    if rec.owners_matter is not None and a.kind not in V.OWNERS_KINDS:
         yield finding(
             "PROC-BODY",
             "assembly.kind",
@@ -382,11 +366,7 @@ def entitled(rec: CaseRecord, ctx: Context) -> tuple[int | None, str, str, mt.Ci
     villagers away and unreachable (Chongqing measures art. 7 para. 3) leaves them out here."""
     a, pop = rec.assembly, rec.population
     if a.kind == "villagers_meeting" and "villagers_committees" in ctx.laws:
-        cite = (
-            mt.Citation("villagers_committees", "2018", 21, 1)
-            if ctx.village == "2018"
-            else mt.Citation("villagers_committees", "2025", 25, 1)
-        )
+        cite = mt.village_cite(ctx.village, 21, 25, 1, 1)
         if not known(pop.residents):
             return None, "", "", cite
         count = pop.residents
@@ -398,7 +378,7 @@ def entitled(rec: CaseRecord, ctx: Context) -> tuple[int | None, str, str, mt.Ci
         # The 2018 law let household or group representatives form the meeting (art. 9 para. 2).
         cite = mt.Citation("urban_residents_committees", "2025", 26, 1)
         return pop.residents, "本社区18周岁以上居民", "adult residents", cite
-    if a.kind == "owners_meeting" and known(pop.owners) and ctx.owners_law:
+    if a.kind in V.OWNERS_KINDS and known(pop.owners) and ctx.owners_law:
         cite = owners_cite(ctx, 2 if ctx.owners_law == "property_law" else 1)
         return pop.owners, "全体业主", "owners in all", cite
     if a.kind == "members_meeting" and known(pop.collective_members) and ctx.collective_law:

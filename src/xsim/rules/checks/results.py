@@ -364,10 +364,8 @@ def _rights_cite(rec: CaseRecord, ctx: Context) -> mt.Citation | None:
     """The Organic Law's article forbidding decisions that infringe residents' rights, that day."""
     village = ctx.laws.get("villagers_committees")
     urban = ctx.laws.get("urban_residents_committees")
-    if rec.setting == "village" and village == "2018":
-        return mt.Citation("villagers_committees", "2018", 27, 2)
-    if rec.setting == "village" and village == "2025":
-        return mt.Citation("villagers_committees", "2025", 31, 2)
+    if rec.setting == "village" and village is not None:
+        return mt.village_cite(village, 27, 31, 2, 2)
     if rec.setting == "community" and urban == "2025":
         return mt.Citation("urban_residents_committees", "2025", 31, 2)
     return None
@@ -554,7 +552,7 @@ def check_res_exclusion(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
     facts the record lacks are 「无法判断」."""
     collective = rec.setting == "village" or rec.topic.collective_matter is not None
     for i, ex in enumerate(rec.results.excluded):
-        who = f"{ex.count}人" if known(ex.count) else "（人数未写明）"
+        who = f"{ex.count}人" if known(ex.count) else "若干人（人数未写明）"
         reason = REASON_ZH[ex.reason]
         where = f"results.excluded[{i}].reason"
         if not collective:

@@ -242,6 +242,7 @@ def _members(rec: CaseRecord) -> Any:
         "villagers_meeting": pop.residents,
         "residents_meeting": pop.residents,
         "owners_meeting": pop.owners,
+        "owners_consent": pop.owners,
         "members_meeting": pop.collective_members,
     }.get(a.kind, a.members)
 
@@ -378,7 +379,7 @@ def _quorum(rec: CaseRecord, ctx: Context) -> Threshold | None:
             "（本工具默认参照村民代表会议的三分之二）",
             " (this kit's default: 2/3)",
         )
-    if kind == "owners_meeting" and ctx.owners_law == "civil_code":
+    if kind in V.OWNERS_KINDS and ctx.owners_law == "civil_code":
         area = pair(
             a.area_present,
             a.area_total,
@@ -612,7 +613,7 @@ def _majority(rec: CaseRecord, ctx: Context) -> Threshold | list[Threshold] | No
             [yes_present],
             Basis("default", clause="default:urban_representatives_meeting_2018"),
         )
-    if kind == "owners_meeting" and ctx.owners_law is not None:
+    if kind in V.OWNERS_KINDS and ctx.owners_law is not None:
         return _owners_majority(rec, ctx)
     if kind == "members_meeting" and ctx.collective_law:
         return Threshold(
