@@ -284,6 +284,8 @@ class Assembly(_Part):
     urgent_reason: Text | None = None  # "遇有特殊情况的，可以临时通知" (2025 texts)
     authorised: MaybeFlag | None = None  # representatives: authorised by the villagers' meeting
     recounted: Flag = False  # the figures are those of a later recount, not those first announced
+    # the source states the meeting was called with the notice the law requires, giving no dates
+    notice_kept: Flag | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

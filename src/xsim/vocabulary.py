@@ -219,6 +219,7 @@ DECIDING_BODIES = _table(
     ("forum", "座谈会", "a forum (informal meeting)"),
     ("township", "乡镇（街道）", "the township (sub-district)"),
     ("other", "其他机构或人员", "another body or person"),
+    ("unknown", "来源未写明由谁决定", "not stated in the source"),
 )
 """``deciding_body`` of a record: who actually took the decision when it was not a meeting with
 power over the matter (no ``assembly``)."""
@@ -484,6 +485,7 @@ FIELDS = _table(
     ("assembly.matter", "业主共同决定事项类别", "owners' matter"),
     ("assembly.authorised", "村民会议授权代表会议决定", "authorised by the villagers' meeting"),
     ("assembly.recounted", "票数经复核", "figures recounted"),
+    ("assembly.notice_kept", "来源写明已按法定期限通知", "notice kept (source states it)"),
     ("results.excluded", "被排除享受权益的人员", "people left out of a benefit"),
     ("results.excluded.reason", "排除的理由", "ground for leaving them out"),
     ("results.excluded.count", "被排除人数", "how many were left out"),

@@ -234,7 +234,18 @@ def check_proc_body(rec: CaseRecord, ctx: Context) -> Iterator[Finding]:
     if a is None:
         if rec.deciding_body is not None and rec.results.adopted:
             needed = _needs_meeting(rec, ctx)
-            if needed is not None:
+            if needed is not None and rec.deciding_body == "unknown":
+                what, body, cite = needed
+                yield finding(
+                    "PROC-BODY",
+                    "deciding_body",
+                    f"无法判断：该事项属于{what}，应由{body}依法决定，记录未写明由谁作出决定。",
+                    "Undetermined: the matter is one the law gives to a meeting, and the record "
+                    "does not say who decided it.",
+                    law_basis(cite),
+                    severity="unknown",
+                )
+            elif needed is not None:
                 what, body, cite = needed
                 name = BODY_ZH[rec.deciding_body]
                 yield finding(

@@ -72,6 +72,7 @@ MEETING_EN = {key: term.en for key, term in V.MEETINGS.items()}
         "timeline.representatives_notified",
         "assembly.kind",
         "assembly.urgent_reason",
+        "assembly.notice_kept",
     ),
     example="timeline: {assembly_notified: 2026-01-16, assembly_held: 2026-01-25}   # 9 days\nassembly: {kind: villagers_meeting, ...}",
 )
@@ -127,6 +128,17 @@ def _notice_days(rec: CaseRecord, ctx: Context, notice: mt.Notice) -> Iterator[F
     basis = law_basis(notice.citation)
     if a.kind != "owners_meeting" and ctx.rb.assembly_notice_days > need:
         need, basis = ctx.rb.assembly_notice_days, ctx.setting_basis("assembly_notice_days")
+    if (not known(t.assembly_notified) or not known(t.assembly_held)) and a.notice_kept is not None:
+        if not a.notice_kept:  # the source states the notice was not kept, without dates
+            yield finding(
+                "PROC-ASSEMBLY-NOTICE",
+                "assembly.notice_kept",
+                f"来源写明{name_zh}未按法定期限通知（应提前{need}日）。",
+                f"The source states the {name_en} was called without the {need} days' notice "
+                "required.",
+                basis,
+            )
+        return
     if not known(t.assembly_notified) or not known(t.assembly_held):
         missing = (
             "timeline.assembly_notified"
