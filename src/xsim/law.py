@@ -44,6 +44,7 @@ class LawVersion:
     edition_en: str | None
     in_force_from: dt.date
     in_force_until: dt.date | None = None  # last day in force; None = current
+    more_files: tuple[str, ...] = ()  # further parts of the same text (e.g. a code's 附则)
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,16 @@ LAWS: dict[str, Law] = {
             "civil_code",
             "民法典",
             "Civil Code",
-            (LawVersion("2020", "civil-code-book2-property.md", None, None, _D(2021, 1, 1)),),
+            (
+                LawVersion(
+                    "2020",
+                    "civil-code-book2-property.md",
+                    None,
+                    None,
+                    _D(2021, 1, 1),
+                    more_files=("civil-code-supplementary-provisions.md",),
+                ),
+            ),
             first_text_held=True,
         ),
         Law(
@@ -219,9 +229,22 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 26 → 二十六, 105 → 一百零五, 278 → 二百七十八 (as article numbers are written)."""
-    if not 0 < n < 1000:
+    """1 → 一, 10 → 十, 26 → 二十六, 105 → 一百零五, 278 → 二百七十八, 1259 → 一千二百五十九 (as
+    article numbers are written)."""
+    if not 0 < n < 10000:
         raise ValueError(f"article number out of range: {n}")
+    thousands, rest = divmod(n, 1000)
+    out = ""
+    if thousands:
+        out += _DIGITS[thousands] + "千"
+        if rest and rest < 100:
+            out += "零"
+    if rest:
+        out += _below_thousand(rest, after_higher=bool(thousands))
+    return out
+
+
+def _below_thousand(n: int, after_higher: bool = False) -> str:
     hundreds, rest = divmod(n, 100)
     tens, ones = divmod(rest, 10)
     out = ""
@@ -230,7 +253,7 @@ def chinese_numeral(n: int) -> str:
         if rest and tens == 0:
             out += "零"
     if tens:
-        out += ("" if (tens == 1 and not hundreds) else _DIGITS[tens]) + "十"
+        out += ("" if (tens == 1 and not hundreds and not after_higher) else _DIGITS[tens]) + "十"
     if ones:
         out += _DIGITS[ones]
     return out
@@ -247,6 +270,9 @@ def parse_chinese_numeral(text: str) -> int:
             current = 0
         elif ch == "百":
             total += current * 100
+            current = 0
+        elif ch == "千":
+            total += current * 1000
             current = 0
         else:
             raise ValueError(f"not a Chinese numeral: {text!r}")
@@ -307,13 +333,17 @@ class Article:
 _ITEM_START = re.compile(r"^（[零一二三四五六七八九十]+）")
 
 
-_ARTICLE_START = re.compile(r"^第([零一二三四五六七八九十百]+)条[ 　]")
+_ARTICLE_START = re.compile(r"^第([零一二三四五六七八九十百千]+)条[ 　]")
 
 
 @cache
 def _articles(law_key: str, version_key: str) -> dict[int, Article]:
     version = LAWS[law_key].version(version_key)
-    raw = resources.files("xsim.data").joinpath("law", version.file).read_text(encoding="utf-8")
+    folder = resources.files("xsim.data").joinpath("law")
+    raw = "\n".join(
+        folder.joinpath(name).read_text(encoding="utf-8")
+        for name in (version.file, *version.more_files)
+    )
     articles: dict[int, list[str]] = {}
     current: int | None = None
     for line in raw.splitlines():
