@@ -28,6 +28,9 @@ EXPECTED = {
     "05-villagers-meeting-no-quorum.yaml": {"PROC-QUORUM"},
     "06-park-never-publicized.yaml": {"RES-PUBLICIZE"},
     "07-married-out-women.yaml": {"PROC-BODY", "RES-EXCLUSION"},
+    "10-lift-2018-property-law.yaml": set(),
+    "11-group-compensation-real-record.yaml": {"RES-LEGAL", "RES-EXCLUSION"},
+    "12-owners-self-governance.yaml": set(),
     "08-canal-cross-village-compliant.yaml": set(),
     "09-land-compensation-members-meeting.yaml": {"PROC-MAJORITY"},
 }

@@ -232,7 +232,7 @@ EXCLUSION_REASONS = _table(
     ("uxorilocal", "男方因结婚到女方落户", "husband settled with his wife's family"),
     ("returned", "返乡、回迁（就学、服役、务工后）", "returned (after study, service or work)"),
     ("moved_away", "户籍迁出或长期在外", "moved away"),
-    ("children", "上述人员的子女", "their children"),
+    ("children", "外嫁女等人员的子女", "their children"),
     ("member_elsewhere", "已取得其他集体经济组织成员身份", "member of another collective"),
     ("other", "其他理由", "another reason"),
 )
