@@ -397,6 +397,13 @@ class CaseRecord(_Part):
                 "deciding_body 只用于没有会议作出决定的情形；已填写 assembly（决定会议）时不应填写",
             )
         t = self.timeline
+        if self.consultation is not None and t.consulted is None:
+            raise FieldProblem(
+                ("timeline", "consulted"),
+                "the consultation date (timeline.consulted; unknown where the source does not "
+                "give it) of a record with a consultation",
+                "记录了协商过程（consultation），就应写明协商日期（timeline.consulted；来源未写明时写 unknown）",
+            )
         if not any(known(d) for d in (t.assembly_held, t.decided, t.consulted, t.decided_in)):
             raise FieldProblem(
                 ("timeline",),

@@ -34,6 +34,19 @@ from xsim.rules.report import Basis, Finding
 
 MEETING_ZH = {key: term.zh for key, term in V.MEETINGS.items()}
 MEETING_EN = {key: term.en for key, term in V.MEETINGS.items()}
+# The articles setting both the quorum and the majority of the Organic Laws' meetings and owners'.
+MEETING_CLAUSES = (
+    "villagers_committees@2025 art. 26 para. 1",
+    "villagers_committees@2025 art. 30 para. 2",
+    "villagers_committees@2025 art. 32 para. 2",
+    "urban_residents_committees@2025 art. 27",
+    "urban_residents_committees@2025 art. 29",
+    "civil_code@2020 art. 278 para. 2",
+    "villagers_committees@2018 art. 22",
+    "villagers_committees@2018 art. 26 para. 2",
+    "villagers_committees@2018 art. 28 para. 1",
+    "urban_residents_committees@2018 art. 9 para. 3",
+)
 
 
 @rule(
@@ -429,17 +442,8 @@ def _quorum(rec: CaseRecord, ctx: Context) -> Threshold | None:
     step="procedure",
     clause="villagers_committees@2025 art. 26 para. 1",
     clauses=(
-        "villagers_committees@2025 art. 26 para. 1",
-        "villagers_committees@2025 art. 30 para. 2",
-        "villagers_committees@2025 art. 32 para. 2",
-        "urban_residents_committees@2025 art. 27",
-        "urban_residents_committees@2025 art. 29",
+        *MEETING_CLAUSES,
         "rural_collective_economic_organizations@2024 art. 27 para. 1",
-        "civil_code@2020 art. 278 para. 2",
-        "villagers_committees@2018 art. 22",
-        "villagers_committees@2018 art. 26 para. 2",
-        "villagers_committees@2018 art. 28 para. 1",
-        "urban_residents_committees@2018 art. 9 para. 3",
         "chongqing_villagers_committees_measures@2013 art. 7 para. 3",
     ),
     title_zh="决定会议未达到法定人数",
@@ -644,19 +648,10 @@ def _majority(rec: CaseRecord, ctx: Context) -> Threshold | list[Threshold] | No
     step="procedure",
     clause="villagers_committees@2025 art. 26 para. 1",
     clauses=(
-        "villagers_committees@2025 art. 26 para. 1",
-        "villagers_committees@2025 art. 30 para. 2",
-        "villagers_committees@2025 art. 32 para. 2",
-        "urban_residents_committees@2025 art. 27",
-        "urban_residents_committees@2025 art. 29",
+        *MEETING_CLAUSES,
         "rural_collective_economic_organizations@2024 art. 27 para. 3",
         "rural_collective_economic_organizations@2024 art. 28 para. 5",
-        "civil_code@2020 art. 278 para. 2",
         "property_law@2007 art. 76 para. 2",
-        "villagers_committees@2018 art. 22",
-        "villagers_committees@2018 art. 26 para. 2",
-        "villagers_committees@2018 art. 28 para. 1",
-        "urban_residents_committees@2018 art. 9 para. 3",
     ),
     title_zh="决定未获得法定多数通过",
     title_en="decision without the required majority",
