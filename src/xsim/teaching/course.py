@@ -1409,6 +1409,7 @@ class SpotExercise(TeachingWidget):
                 "RES-PUBLICIZE",
                 "RES-EXPLAIN",
                 "RES-LEGAL",
+                "RES-EXCLUSION",
                 "GUAR-SUBSIDY",
             ]
         )
