@@ -22,6 +22,7 @@ and ``tests/test_scenario_library.py`` with fewer runs.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import sys
@@ -139,30 +140,33 @@ def figures(rows: dict) -> dict:
     # 5. polarization vs spread
     pol = np.array([r["polarization"] for c in _cells(base) for r in c])
     out["corr_polarization_spread"] = float(np.corrcoef(pol, after)[0, 1])
-    # 6. the consultation decides
+    # 6. the consultation decides: per scenario, every pair of forms whose lawful adoption differs
+    # by at least 0.15, and whether that gap halves (or less) with talk or word of mouth off
     decides = {}
     for name, forms in base.items():
         rates = {f: _mean(runs, "adopted") for f, runs in forms.items()}
-        a, b = max(rates, key=rates.get), min(rates, key=rates.get)
-        gap = rates[a] - rates[b]
-        entry = {"forms": [a, b], "gap": gap}
-        for variant in ("talk_off", "word_of_mouth_off"):
-            if variant in rows:
-                v = rows[variant][name]
-                entry[variant] = _mean(v[a], "adopted") - _mean(v[b], "adopted")
-        decides[name] = entry
+        pairs = []
+        for a, b in itertools.combinations(rates, 2):
+            gap = rates[a] - rates[b]
+            if abs(gap) < 0.15:
+                continue
+            entry = {"forms": [a, b], "gap": gap}
+            for variant in ("talk_off", "word_of_mouth_off"):
+                if variant in rows:
+                    v = rows[variant][name]
+                    entry[variant] = _mean(v[a], "adopted") - _mean(v[b], "adopted")
+            entry["halves"] = any(
+                abs(entry[v]) <= abs(gap) / 2
+                for v in ("talk_off", "word_of_mouth_off")
+                if v in entry
+            )
+            pairs.append(entry)
+        decides[name] = {"adoption": rates, "pairs": pairs}
     out["consultation_decides"] = decides
-    big = [n for n, e in decides.items() if e["gap"] >= 0.15]
-    shrinks = [
-        n
-        for n in big
-        if any(
-            abs(decides[n].get(v, decides[n]["gap"])) <= decides[n]["gap"] / 2
-            for v in ("talk_off", "word_of_mouth_off")
-        )
-    ]
-    out["scenarios_gap_at_least_0.15"] = big
-    out["of_which_gap_halves_without_talk_or_word_of_mouth"] = shrinks
+    out["scenarios_gap_at_least_0.15"] = sorted(n for n, d in decides.items() if d["pairs"])
+    out["of_which_a_gap_halves_without_talk_or_word_of_mouth"] = sorted(
+        n for n, d in decides.items() if any(p["halves"] for p in d["pairs"])
+    )
     return out
 
 

@@ -97,7 +97,7 @@ def test_ablation_is_a_scenario_field_so_studies_and_overrides_carry_it():
     plain = Study("village_road", [{"form": "talk_day"}], reps=2, seed=1)
     assert plain.fingerprint() != study.fingerprint()
     rows = study.run(executor="serial", progress=False).rows
-    assert (rows["opinion_spread"] == rows["opinion_spread_before"]).all()
+    assert (rows["opinion_spread_after"] == rows["opinion_spread_before"]).all()
     via_set = run_once("village_road", "talk_day", seed=2, overrides={**SMALL, "ablate": ["talk"]})
     via_arg = run_once("village_road", "talk_day", seed=2, overrides=SMALL, ablate=["talk"])
     assert via_set.to_dict() == via_arg.to_dict()
@@ -110,7 +110,7 @@ def test_cli_ablate_on_run_and_compare(capsys):
                  "--format", "json"]) == 0  # fmt: skip
     out = json.loads(capsys.readouterr().out)
     assert out["ablate"] == ["talk"]
-    assert out["outcome"]["opinion_spread"] == out["outcome"]["opinion_spread_before"]
+    assert out["outcome"]["opinion_spread_after"] == out["outcome"]["opinion_spread_before"]
     assert main(["run", "village_road", "--ablate", "nothing"]) == 2
     err = capsys.readouterr().err
     assert "talk" in err and "nothing" in err

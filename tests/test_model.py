@@ -176,25 +176,34 @@ def test_results_shortcuts_are_found_unless_the_supervision_committee_notices():
     }
     blind = {**late, "organizations.3.detect": 0.0}
     sharp = {**late, "organizations.3.detect": 1.0}
-    adopted = [s for s in range(20) if run(seed=s, **blind).trace.adopted][:3]
-    assert adopted, "some runs must adopt the retrofit"
+    park = "pocket_park"  # adopted in nearly every run; organization 3 is its supervision committee
+    adopted = [s for s in range(20) if run(park, seed=s, **blind).trace.adopted][:3]
+    assert adopted, "some runs must adopt the park"
     for s in adopted:
-        b = run(seed=s, **blind)
+        b = run(park, seed=s, **blind)
         assert {"RES-PUBLICIZE", "RES-FEEDBACK"} <= codes(b)
         assert ("RES-EXPLAIN" in codes(b)) == (b.trace.dissenters > 0)
         assert b.run().supervision_noticed == 0
-        k = run(seed=s, **sharp)
+        k = run(park, seed=s, **sharp)
         assert not {"RES-PUBLICIZE", "RES-FEEDBACK", "RES-EXPLAIN"} & codes(k)
         assert k.run().supervision_noticed >= 2
 
 
-def test_illegal_result_is_corrected_only_when_someone_notices():
+def test_illegal_result_is_never_adopted_lawfully_and_corrected_when_the_township_learns_of_it():
     illegal = {"topic.violates_law": True}
-    blind = run("village_road", seed=2, **illegal, **{"organizations.3.detect": 0.0})
     sharp = run("village_road", seed=2, **illegal, **{"organizations.3.detect": 1.0})
-    assert blind.trace.adopted and sharp.trace.adopted
-    assert "RES-LEGAL" in codes(blind)
-    assert "RES-LEGAL" not in codes(sharp)
+    assert sharp.trace.voted and not sharp.trace.adopted and sharp.trace.adopted_unlawfully
+    assert sharp.trace.corrected and "implemented" not in sharp.trace.day
+    assert sharp.record.results.revoked is not None
+    assert "RES-LEGAL" not in {f.code for f in sharp.report.violations}
+    blind = [
+        run("village_road", seed=s, **illegal, **{"organizations.3.detect": 0.0}) for s in range(12)
+    ]
+    for m in blind:
+        assert m.trace.adopted_unlawfully == m.trace.voted and not m.trace.adopted
+        if m.trace.voted and not m.trace.corrected:  # nobody told the township: it stands
+            assert "implemented" in m.trace.day
+            assert "RES-LEGAL" in {f.code for f in m.report.violations}
 
 
 def test_law_reserved_village_matter_escalates_and_skipping_it_is_found():
@@ -348,7 +357,7 @@ def test_total_variation_distance():
 
 
 def test_perceived_fairness_components():
-    from xsim.sim.outcome import FAIRNESS_WEIGHTS, fairness_components, perceived_fairness
+    from xsim.sim.fairness import FAIRNESS_WEIGHTS, fairness_components, perceived_fairness
 
     m = run(
         "village_road",
@@ -363,10 +372,11 @@ def test_perceived_fairness_components():
     assert sum(FAIRNESS_WEIGHTS.values()) == pytest.approx(1.0)
     for k, part in parts.items():
         assert part.min() >= 0 and part.max() <= 1, k
-    result = 1.0 if m.trace.adopted else -1.0
+    result = 1.0 if m.trace.in_force else -1.0
     assert parts["outcome"] == pytest.approx(1 - np.abs(result - m.pop.opinion) / 2)
     left_out = ~m.invited
-    assert (parts["voice"][left_out] == 0).all() and (parts["neutrality"][left_out] == 0).all()
+    # left out: no voice of their own (only what family and neighbours tell them), no standing
+    assert (parts["voice"][left_out] <= 0.2).all() and (parts["respect"][left_out] == 0).all()
     # those invited and heard feel it fairer than the group left out
     assert fair[m.heard].mean() > fair[left_out].mean() + 0.3
 

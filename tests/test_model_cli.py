@@ -93,6 +93,40 @@ def test_scenarios_lists_every_bundled_scenario_as_json(capsys):
         assert row["teaching_points"]
 
 
+CONTRACT = (
+    "opinion_spread_before",
+    "opinion_spread_after",
+    "adopted",
+    "adopted_unlawfully",
+    "informed_in_time",
+    "polarization",
+    "fairness",
+)
+
+
+def test_json_contract_of_run_compare_and_study_rows(capsys, tmp_path):
+    """Issue 21's JSON contract: the run, each form's estimates and the study's rows carry the
+    measures tools and tests rely on."""
+    assert main(["run", "land_compensation", "--set", "population.households=60",
+                 "--form", "representatives_meeting", "--format", "json"]) == 0  # fmt: skip
+    out = json.loads(capsys.readouterr().out)["outcome"]
+    assert set(CONTRACT) <= set(out)
+    assert out["adopted"] is False and out["adopted_unlawfully"] is True
+    assert main(["compare", "village_road", "--forms", "council,talk_day", "--reps", "2",
+                 "--set", "population.households=40", "--executor", "in-process",
+                 "--format", "json"]) == 0  # fmt: skip
+    body = json.loads(capsys.readouterr().out)
+    for variant in ("council", "talk_day"):
+        assert set(CONTRACT) <= set(body["estimates"][variant]), variant
+    assert "near_threshold" in body
+    from xsim.experiments.study import Study
+
+    rows = (
+        Study("village_road", ["talk_day"], reps=2, seed=1).run("in-process", progress=False).rows
+    )
+    assert set(CONTRACT) <= set(rows.columns)
+
+
 def test_scenarios_verify_checks_every_teaching_point_and_takes_ablate(capsys):
     args = ["scenarios", "--verify", "--scenario", "group_forest", "--executor", "in-process"]
     assert main([*args, "--format", "json"]) == 0

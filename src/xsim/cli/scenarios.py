@@ -19,6 +19,7 @@ import json
 
 from xsim import vocabulary as V
 from xsim.cli import ablate
+from xsim.experiments.options import add_executor_arguments, make_executor_from_args
 from xsim.forms import form_label
 
 
@@ -36,12 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="只检验这些情景，可重复 / only these scenarios (repeatable)",
     )
-    parser.add_argument(
-        "--executor",
-        choices=["processes", "in-process"],
-        default="processes",
-        help="本机多进程（默认）或当前进程 / local processes or this process",
-    )
+    add_executor_arguments(parser)
     ablate.add_argument(parser)
 
 
@@ -79,10 +75,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace, scenarios, ablated: tuple[str, ...]) -> int:
     from xsim.experiments.claims import verify
-    from xsim.experiments.executors import make_executor
+    from xsim.experiments.limits import MAX_WORKERS, check_whole
     from xsim.sim.mechanisms import describe
 
-    executor = make_executor(args.executor)
+    if args.workers is not None:
+        check_whole(args.workers, "--workers", 1, MAX_WORKERS)
+    executor = make_executor_from_args(args)
     try:
         results = [p for s in scenarios for p in verify(s, ablate=ablated, executor=executor)]
     finally:

@@ -37,6 +37,24 @@ def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="续算 --out 中中断的研究，只运行缺少的模拟 / complete an interrupted study",
     )
+    add_executor_arguments(parser)
+    parser.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text 供阅读（默认），json 供程序处理 / output format",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    parser.add_argument(
+        "--runner",
+        metavar="MODULE:FUNCTION",
+        default=None,
+        help="高级：替代 xsim.sim.model.run_once 的函数 / advanced: replacement for run_once",
+    )
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """--workers --scheduler --executor: where the runs go (also ``xsim scenarios --verify``)."""
     parser.add_argument(
         "--workers",
         type=int,
@@ -54,19 +72,6 @@ def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["processes", "in-process"],
         default="processes",
         help="不用 --scheduler 时：本机多进程（默认）或当前进程 / local processes or this process",
-    )
-    parser.add_argument(
-        "--format",
-        choices=["text", "json"],
-        default="text",
-        help="text 供阅读（默认），json 供程序处理 / output format",
-    )
-    parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
-    parser.add_argument(
-        "--runner",
-        metavar="MODULE:FUNCTION",
-        default=None,
-        help="高级：替代 xsim.sim.model.run_once 的函数 / advanced: replacement for run_once",
     )
 
 

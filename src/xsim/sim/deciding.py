@@ -87,6 +87,7 @@ class DecidingSteps:
         trace.noticed += int(trace.corrected)
         if not trace.corrected:
             return False
+        trace.day["corrected"] = self.time + CORRECTION_DAYS
         self.schedule_event(self.feedback, after=CORRECTION_DAYS)
         return True
 

@@ -171,6 +171,14 @@ def _results(state: RunState) -> dict[str, Any]:
         "dissenters_explained": int(trace.explained),
         "violates_law": bool(topic.violates_law and trace.voted),
     }
+    if trace.voted and topic.excludes:
+        pop, ids = state.pop, state.spec.group_ids
+        out["excluded"] = [
+            {"reason": ex.reason, "count": int((pop.group == ids.index(ex.group)).sum())}
+            for ex in topic.excludes
+        ]
+    if trace.corrected:
+        out["revoked"] = {"by": "government", "on": state.date(trace.day.get("corrected"))}
     if out["violates_law"]:
         out["corrected"] = bool(trace.corrected)
     if topic.commissioned_by is not None:

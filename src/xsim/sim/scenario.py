@@ -215,6 +215,14 @@ class ProposedBy(_Strict):
 CATEGORIES = Literal[keys(V.TOPIC_CATEGORIES)]
 
 
+class TopicExclusion(_Strict):
+    """People the proposal leaves out of a benefit, and the ground it gives (a record's
+    ``results.excluded``; the rules engine judges the ground, e.g. marriage, against the law)."""
+
+    group: str  # the stakeholder group left out
+    reason: Literal[keys(V.EXCLUSION_REASONS)]
+
+
 class Topic(_Strict):
     title: str
     categories: list[CATEGORIES] = []
@@ -231,7 +239,9 @@ class Topic(_Strict):
     #: decided by its members' meeting (or, where there is no organization, the villagers' meeting
     #: under the members' meeting rules).
     collective_matter: Literal[keys(V.COLLECTIVE_MATTERS)] | None = None
-    violates_law: bool = False  # the proposal itself breaks the law (Organic Law art. 27)
+    #: Groups the proposal leaves out of a benefit (e.g. married-out women of a distribution).
+    excludes: list[TopicExclusion] = []
+    violates_law: bool = False  # the proposal breaks the law in a way ``excludes`` cannot say
     budget_yuan: Yuan = 0.0
     implement_days: Annotated[int, Field(ge=1, le=MAX_DAYS)] = 60
     #: How far an amendment (compensation, cost-sharing, a changed route) can move a group whose
@@ -442,6 +452,13 @@ class Scenario(_Strict):
                     f"organizer.invite_groups names undefined group {gid!r}; "
                     f"groups defined in stakeholder_groups: {listed}",
                     f"邀请的群体「{gid}」未在 stakeholder_groups 中定义；已定义的群体：{listed}",
+                )
+        for k, ex in enumerate(self.topic.excludes):
+            if ex.group not in ids:
+                raise ScenarioProblem(
+                    ("topic", "excludes", k, "group"),
+                    f"topic.excludes names undefined group {ex.group!r}; groups: {listed}",
+                    f"被排除的群体「{ex.group}」未在 stakeholder_groups 中定义；已定义的群体：{listed}",
                 )
         for k, org in enumerate(self.organizations):
             if org.group is not None and org.group not in ids:
