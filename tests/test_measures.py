@@ -92,13 +92,7 @@ MOVES = {
         {},
         0.2,
     ),
-    "opinion_change": (
-        "elevator_retrofit",
-        "owners",
-        {"behaviour.susceptibility": 0.05},  # 0.007 vs 0.060 at the calibrated 0.35
-        {},
-        0.02,
-    ),
+    "opinion_change": ("elevator_retrofit", "owners", {"ablate": ["talk"]}, {}, 0.03),
     "opinion_spread_before": (
         "village_road",
         "council",
@@ -149,10 +143,18 @@ MOVES = {
         {},
         0.02,
     ),
-    "rooms_away_from_neutral": (
-        "pocket_park",
-        "compound",
-        {f"stakeholder_groups.{g}.opinion.mean": 0.8 for g in ("nearby", "adjacent", "others")},
+    "rooms_away_from_neutral": ("pocket_park", "compound", {"ablate": ["talk"]}, {}, 0.2),
+    "quorum_margin": (
+        "village_road",
+        "council",
+        {"organizer.assembly_notice_days": 3},
+        {},
+        0.02,
+    ),
+    "majority_margin": (
+        "elevator_retrofit",
+        "owners",
+        {"stakeholder_groups.ground.opinion.mean": 0.3},  # the ground floor won over: +0.11
         {},
         0.1,
     ),

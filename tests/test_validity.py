@@ -100,11 +100,16 @@ def test_like_minded_rooms_polarize_mixed_moderated_rooms_do_not():
         "stakeholder_groups.distant.opinion.mean": 0.35,
         "stakeholder_groups.land.opinion.mean": 0.35,
     }
-    liked = models("village_road", "talk_day", like)
+    liked = models("village_road", "talk_day", {**like, "organizer.facilitated": False})
     shift = np.array([m.trace.final.mean() - m.trace.initial.mean() for m in liked])
-    # like-minded tables end more extreme on their side (Schkade, Sunstein & Hastie 2007);
-    # measured: mean shift 0.028 at the calibrated susceptibility 0.35, positive in every seed
-    assert shift.mean() > 0.02 and (shift > 0).mean() > 0.8
+    narrower = np.array([m.result().outcome.rooms_spread_fell for m in liked])
+    # like-minded tables end more extreme on their side and less diverse (Schkade, Sunstein &
+    # Hastie 2007); measured: mean shift 0.023, positive in every seed; 0.88 of tables narrow
+    assert shift.mean() > 0.015 and (shift > 0).mean() >= 0.9 and narrower.mean() > 0.75
+    moderated = models("village_road", "talk_day", like)
+    shift = np.array([m.trace.final.mean() - m.trace.initial.mean() for m in moderated])
+    # with a moderator who does not press for agreement the move is smaller (0.010), still positive
+    assert shift.mean() > 0.005 and (shift > 0).mean() > 0.75
     mixed = _spread_ratio(models("village_road", "talk_day"))
     # mixed, moderated tables: the spread neither collapses nor blows up on average
     assert 0.75 < mixed.mean() < 1.25
@@ -393,17 +398,17 @@ def test_the_committee_weighs_strength_not_heads():
     """An advisory opinion: the committee may decide against a bare head-count."""
     from xsim.sim.conclusion import committee_adopts
 
-    lukewarm_majority = np.array([0.1] * 6 + [-0.8] * 4)
+    lukewarm_majority = np.array([0.3] * 6 + [-0.8] * 4)
     weights = np.ones(10)
-    assert (lukewarm_majority > 0.05).mean() > 0.5
+    assert (lukewarm_majority > 0.05).mean() > 0.5  # a head-count would adopt
     assert not committee_adopts(lukewarm_majority, weights, np.zeros(10, bool), 0.05, 0.0)
-    amended = np.array([False] * 6 + [True] * 4)
-    assert committee_adopts(lukewarm_majority, weights, amended, 0.05, 0.3)
-    runs = models("village_road", "talk_day")
-    differs = [
-        m.trace.voted != (m.trace.share_for > 0.5) for m in runs if m.trace.outcome != "disputed"
-    ]
-    assert differs and np.mean(differs) > 0.0
+    amended = np.array([False] * 6 + [True] * 4)  # the objection was met by an amendment
+    assert committee_adopts(lukewarm_majority, weights, amended, 0.05, 0.0)
+    # what a voice weighs is also what it stands to lose: a mild opinion with a big stake counts
+    stakes = np.array([0.05] * 6 + [0.9] * 4)
+    mild = np.array([0.3] * 6 + [-0.2] * 4)
+    assert committee_adopts(mild, weights, np.zeros(10, bool), 0.05, 0.0)
+    assert not committee_adopts(mild, weights, np.zeros(10, bool), 0.05, 0.0, stakes)
 
 
 def test_representatives_living_away_attend_as_rarely_as_anyone_away():

@@ -39,7 +39,7 @@ def conclusion(form: Form, share_for: float, consensus_share: float, dispute_ban
     return "majority"
 
 
-COMMITTEE_WEIGHT = 0.3  # weight of the committee's own position against the opinion (ASSUMPTION)
+COMMITTEE_WEIGHT = 0.5  # weight of the committee's own position against the opinion (ASSUMPTION)
 AMENDED_OBJECTION = 0.5  # an objection the plan was amended for weighs half (ASSUMPTION)
 
 
@@ -49,18 +49,20 @@ def committee_adopts(
     amended: np.ndarray,
     abstain: float,
     own_position: float,
+    stake: np.ndarray | None = None,
 ) -> bool:
     """Whether the competent committee adopts a proposal after an advisory opinion.
 
     An opinion (民情恳谈、论坛、网络议事、听证) is advice, not a vote (§4.6: the committee, or the
     meeting the law names, decides). The committee weighs how strongly each side holds its view,
-    not only how many hold it: each voice counts by ``weight`` × |opinion| (a strongly objecting
-    minority weighs more than a lukewarm majority), an objection the plan was already amended for
+    not only how many hold it: each voice counts by ``weight`` × the larger of |opinion| and
+    |stake| (what they feel and what they stand to gain or lose: a strongly objecting minority with
+    much at stake weighs more than a lukewarm majority), an objection the plan was already amended for
     counts ``AMENDED_OBJECTION`` of it, and its own position counts ``COMMITTEE_WEIGHT``
     (ASSUMPTIONS after Fung 2006: consultation is influence, not authority). It may therefore
     decide differently from a head-count.
     """
-    strength = weight * np.abs(x)
+    strength = weight * np.maximum(np.abs(x), 0.0 if stake is None else np.abs(stake))
     for_ = strength[x > abstain].sum()
     against = (strength * np.where(amended, AMENDED_OBJECTION, 1.0))[x < -abstain].sum()
     total = for_ + against

@@ -17,7 +17,9 @@ what happened to their group or their representative alone:
   side prevailed (1); they had a voice but lost and nothing changed for them (0.3); otherwise 0;
 - **respect** (neutrality) — in a room where a moderator (or a hearing's procedure) shared the
   floor (1); in an unmoderated room, high-status residents (0.9) and the others, whom the
-  high-status crowd out (0.4); invited but absent (0.5); their group left out (0);
+  high-status crowd out (0.4); invited but absent: 0.5, or 0.8 when they heard back from a
+  moderated one (they judge its even-handedness from what they are told); their group left out
+  (0);
 - **information** — told the result (1);
 - **explanation** — those the decision went against: explained to (1) or not (0); the others 1
   (Tyler 1990 ch. 11: an explanation of a loss is what makes it acceptable);
@@ -88,7 +90,10 @@ def fairness_components(state: RunState) -> dict[str, np.ndarray]:
     amended = state.amended[pop.group]
     heard = np.select([amended | (voiced & ~lose), voiced], [1.0, 0.3], default=0.0)
     in_room = 1.0 if state.moderated else np.where(pop.status, 0.9, 0.4)
-    respect = np.where(present, in_room, np.where(invited_group, 0.5, 0.0))
+    # those not there judge how even-handedly it was run from what they hear back
+    heard_back = 0.8 if state.moderated else 0.5
+    at_home = np.where(state.reported, heard_back, 0.5)
+    respect = np.where(present, in_room, np.where(invited_group, at_home, 0.0))
     result = 1.0 if trace.in_force else -1.0
     return {
         "voice": voice,

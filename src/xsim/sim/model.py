@@ -227,6 +227,7 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
             amended,
             self.behaviour.abstain,
             own[0] if own else 0.0,
+            self.trace.voices["stake"],
         )
 
     def _amend(self) -> None:

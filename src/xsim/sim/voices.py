@@ -80,6 +80,7 @@ def room_voices(
         "vote": np.concatenate([np.ones(who.size), cols[5]]),
         "room": np.concatenate([room, np.zeros(n_others, dtype=int)]),
         "resident": np.concatenate([who, np.full(n_others, -1)]),
+        "stake": np.concatenate([pop.stake[who], np.zeros(n_others)]),
         "briefed": np.concatenate(
             [np.zeros(who.size) if briefed is None else briefed, np.zeros(n_others)]
         ),
