@@ -55,3 +55,15 @@ def test_same_seed_same_outcome_and_record_in_another_process(name, form, seed):
     there = json.loads(proc.stdout)
     here = json.loads(json.dumps(snapshot(name, form, seed)))
     assert there == here
+
+
+def test_the_order_channels_are_listed_in_changes_nothing():
+    from xsim.sim.model import run_once
+
+    a = run_once(
+        "village_road", seed=5, overrides={"organizer.notice_channels": ["bulletin", "wechat"]}
+    )
+    b = run_once(
+        "village_road", seed=5, overrides={"organizer.notice_channels": ["wechat", "bulletin"]}
+    )
+    assert a.to_dict() == b.to_dict()

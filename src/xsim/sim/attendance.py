@@ -93,8 +93,9 @@ def learn_days(
     """
     home = ~pop.away
     rate = np.zeros(pop.n)
-    for ch in dict.fromkeys(channels):
-        covered = rng.random(pop.n) < CHANNEL_COVERAGE[ch]
+    chosen = set(channels)
+    for ch in (c for c in CHANNEL_REACH if c in chosen):  # a fixed order: the draws do not
+        covered = rng.random(pop.n) < CHANNEL_COVERAGE[ch]  # depend on how channels are listed
         r = CHANNEL_REACH[ch]
         if ch == "broadcast" and setting != "village":
             r = 0.05
