@@ -35,8 +35,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 from xsim.errors import InputError  # noqa: E402
+from xsim.teaching.course_check import validate_course  # noqa: E402
 from xsim.teaching.edition import keep_outputs, lesson_notebook, notebook_name  # noqa: E402
-from xsim.teaching.lessons import Toc, validate_course  # noqa: E402
+from xsim.teaching.lessons import Toc  # noqa: E402
 
 COURSE = ROOT / "course"
 NOTEBOOKS = ROOT / "notebooks"
