@@ -135,10 +135,17 @@ def one_run(
 
 
 def village(
-    scenario: str, seed: int = 1, form: str | None = None, overrides: dict | None = None
+    scenario: str,
+    seed: int = 1,
+    form: str | None = None,
+    overrides: dict | None = None,
+    caption: str = "",
 ) -> TeachingWidget:
     """The village (compound) picture of one run of ``scenario`` (lessons 03, 04, 06); the run's
-    snapshot is stored when the notebooks are built (:mod:`xsim.teaching.precomputed`)."""
+    snapshot is stored when the notebooks are built (:mod:`xsim.teaching.precomputed`).
+    ``caption``: what sets this run apart, added to its title (two pictures side by side)."""
+    import dataclasses
+
     from xsim.teaching.precomputed import stored
     from xsim.teaching.village_view import VillageSnapshot, VillageView
 
@@ -150,6 +157,8 @@ def village(
         VillageSnapshot.from_data,
         label=scenario,
     )
+    if caption:
+        snapshot = dataclasses.replace(snapshot, title=f"{snapshot.title}（{caption}）")
     return VillageView(snapshot)
 
 
