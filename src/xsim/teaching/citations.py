@@ -36,7 +36,13 @@ def law_reference(text: str) -> tuple[str, int] | None:
 # -- every article and item number a text cites, checked against the law texts ---------------------
 
 NUMERAL = "零一二三四五六七八九十百千"
-_BARE_TITLES = ("民法典", "村民委员会组织法", "城市居民委员会组织法", "农村集体经济组织法", "妇女权益保障法")
+_BARE_TITLES = (
+    "民法典",
+    "村民委员会组织法",
+    "城市居民委员会组织法",
+    "农村集体经济组织法",
+    "妇女权益保障法",
+)
 _CITATION = re.compile(
     r"(?:《(?P<title>[^》]+)》|(?P<bare>" + "|".join(_BARE_TITLES) + r"))?"
     r"(?P<edition_before>(?:20\d\d年(?:修正|修订)文本))?"
@@ -46,6 +52,8 @@ _CITATION = re.compile(
     rf"(?:第(?P<item>[{NUMERAL}]+)项(?:至第(?P<item_to>[{NUMERAL}]+)项)?)?"
 )
 _PAREN = re.compile(r"（([^（）]{1,60})）")
+#: a parenthesis after a reference that is not the item's wording (a pointer, a former number)
+_NOT_WORDS = ("见", "原", "同", "第", "§")
 _EDITION = re.compile(r"^(20\d\d)年(修正|修订)$")
 #: the notice and the kit itself: cited by name, no articles to check
 NOT_LAWS = ("通知", "关于做好城乡社区协商有关工作的通知")
@@ -83,7 +91,11 @@ def _edition(law: str, label: str) -> tuple[str | None, str]:
         if v.edition_zh == label:
             return v.key, ""
     year = label[:4]
-    others = [v.edition_zh for v in LAWS[law].versions if v.key == year or (v.edition_zh or "").startswith(year)]
+    others = [
+        v.edition_zh
+        for v in LAWS[law].versions
+        if v.key == year or (v.edition_zh or "").startswith(year)
+    ]
     if others:
         return None, f"《{LAWS[law].title_zh}》的这一版是“{others[0]}”，不是“{label}”"
     return None, f"《{LAWS[law].title_zh}》没有“{label}”这一版"
@@ -133,7 +145,9 @@ def check_citations(text: str) -> list[Cited]:
                 continue
             key = _law_key(title)
             if key is None:
-                out.append(Cited(m.group(0), None, None, None, None, None, f"不认识的法律：《{title}》"))
+                out.append(
+                    Cited(m.group(0), None, None, None, None, None, f"不认识的法律：《{title}》")
+                )
                 law = None
                 continue
             law, current = key, None
@@ -173,8 +187,8 @@ def check_citations(text: str) -> list[Cited]:
                 where = f"第{para or 1}款" + (f"第{items}项" if items else "")
                 problem = problem or f"《{LAWS[law].title_zh}》第{n}条没有{where}"
                 continue
-            if wording and paren and not _EDITION.match(paren) and not paren.startswith(("见", "原", "同", "第", "§")):
-                if not any(_normal(paren) in _normal(w) for w in wording):
-                    problem = problem or f"第{items[0]}项是“{wording[0]}”，不是“{paren}”"
+            described = paren and not _EDITION.match(paren) and not paren.startswith(_NOT_WORDS)
+            if wording and described and not any(_normal(paren) in _normal(w) for w in wording):
+                problem = problem or f"第{items[0]}项是“{wording[0]}”，不是“{paren}”"
         out.append(Cited(m.group(0), law, version, current, para, item, problem))
     return out
