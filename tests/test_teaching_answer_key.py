@@ -161,3 +161,25 @@ def test_judgement_is_pure_and_names_every_wrong_choice():
         "还漏选了 1 个正确选项。",
     ]
     assert judgement(q, ["乙", "丙"], 1) == j
+
+
+def test_a_calculation_checks_the_trainees_number(monkeypatch):
+    """Lesson 07's "work it out" exercise: the number is checked, never left on paper; the
+    answer shows only after a second wrong try."""
+    from xsim.teaching import common
+
+    monkeypatch.setattr(common, "BUSY_SETTLE_S", 0)
+    ex = course.CalculationExercise(lesson="07")
+    ex.fill(980, 990)
+    ex.submit.click()
+    first = ex.marks[0].value
+    assert ex.results == [False, False] and "1000" not in first and "提示" in first
+    ex.submit.click()
+    assert "正确答案是 1000 人" in ex.marks[0].value
+    ex.fill(1000, 1000)
+    ex.submit.click()
+    assert ex.results == [True, True] and "答对 2 / 2" in ex.status.value
+    key = LocalAnswerKey()
+    assert key.judge("07", "calc1", "1,000").correct  # a thousands separator is read
+    with pytest.raises(InputError):
+        key.judge("07", "calc1", "一千")

@@ -1,7 +1,8 @@
 """Grading behind one small interface: an :class:`AnswerKey` judges a trainee's answer.
 
 The widgets that grade from answers held in the course's YAML — the quizzes (items ``q1`` …,
-``quiz.yaml``) and lesson 03's form situations (items ``form1`` …, ``exercises.yaml``) — show the
+``quiz.yaml``), lesson 03's form situations (items ``form1`` …) and the calculations (items
+``calc1`` …, both ``exercises.yaml``) — show the
 question from the course files and ask the key for the :class:`Judgement`; they never read an
 answer themselves. Two keys:
 
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from xsim.errors import InputError
-from xsim.teaching.schema import FormSituationData, Question
+from xsim.teaching.schema import CalculationData, FormSituationData, Question
 
 __all__ = [
     "KEY_ENV",
@@ -39,6 +40,7 @@ __all__ = [
     "LocalAnswerKey",
     "answer_key",
     "choice_label",
+    "calculation_judgement",
     "form_judgement",
     "judgement",
     "write_trainee_edition",
@@ -132,7 +134,23 @@ def form_judgement(situation: FormSituationData, answer: str, attempt: int = 1) 
     )
 
 
-_ITEM = re.compile(r"^(?P<kind>q|form)(?P<n>[1-9]\d*)$")
+def calculation_judgement(calc: CalculationData, answer: str, attempt: int = 1) -> Judgement:
+    """How a number typed for a calculation is judged and what it reveals."""
+    try:
+        value = int(str(answer).strip().replace(",", "").replace("，", ""))
+    except ValueError:
+        raise InputError("<calculation>", "answer", "a whole number", "请填写一个整数") from None
+    correct = value == calc.answer
+    shown = _revealed(correct, attempt)
+    return Judgement(
+        correct=correct,
+        right_answer_zh=f"{calc.answer} {calc.unit}" if shown else "",
+        explanation_zh=calc.explanation if shown else "",
+        why_zh="" if correct else f"您填的是 {value} {calc.unit}。提示：{calc.hint}",
+    )
+
+
+_ITEM = re.compile(r"^(?P<kind>q|form|calc)(?P<n>[1-9]\d*)$")
 
 
 class LocalAnswerKey:
@@ -173,7 +191,15 @@ class LocalAnswerKey:
             return judgement(questions[n - 1], answer, attempt)
         from xsim.teaching.lessons import load_exercises_file
 
-        situations = load_exercises_file(self._file(lesson, "exercises.yaml")).form_situations or []
+        data = load_exercises_file(self._file(lesson, "exercises.yaml"))
+        if m.group("kind") == "calc":
+            calcs = data.calculations or []
+            if n > len(calcs) or calcs[n - 1].answer is None:
+                raise InputError(
+                    "<answers>", item, "a calculation with its answer", f"没有这道题的答案：{item}"
+                )
+            return calculation_judgement(calcs[n - 1], str(answer), attempt)
+        situations = data.form_situations or []
         if n > len(situations) or not situations[n - 1].fits:
             raise InputError(
                 "<answers>", item, "a situation with its forms", f"没有这道题的答案：{item}"
@@ -209,7 +235,7 @@ def answer_key() -> AnswerKey:
 #: fields holding answers, per course file: removed from the trainee edition
 ANSWER_FIELDS = {
     "quiz.yaml": ("answer", "explanation", "why"),
-    "exercises.yaml": ("fits", "why"),
+    "exercises.yaml": ("fits", "why", "answer", "explanation"),
     "steps.yaml": ("best",),
 }
 
@@ -220,14 +246,14 @@ _TRAINER_CELL = re.compile(
 )
 
 
-def _strip(data: Any, fields: Sequence[str]) -> Any:
+def _strip(data: Any, fields: Sequence[str], quiz: bool = False) -> Any:
     if isinstance(data, dict):
-        out = {k: _strip(v, fields) for k, v in data.items() if k not in fields}
-        if "answer" in fields and "answer" in data and "prompt" in data:
+        out = {k: _strip(v, fields, quiz) for k, v in data.items() if k not in fields}
+        if quiz and "answer" in data and "prompt" in data:
             out["multiple"] = isinstance(data["answer"], list)  # check boxes or radio buttons
         return out
     if isinstance(data, list):
-        return [_strip(v, fields) for v in data]
+        return [_strip(v, fields, quiz) for v in data]
     return data
 
 
@@ -263,7 +289,8 @@ def write_trainee_edition(course_dir: str | Path, out: str | Path) -> None:
             if path.suffix in (".yaml", ".yml"):
                 data = load_yaml_file(path).data
                 fields = ANSWER_FIELDS.get(path.name, ())
-                text = yaml.safe_dump(_strip(data, fields), allow_unicode=True, sort_keys=False)
+                stripped = _strip(data, fields, quiz=path.name == "quiz.yaml")
+                text = yaml.safe_dump(stripped, allow_unicode=True, sort_keys=False)
                 (there / path.name).write_text(text, encoding="utf-8")
             elif path.name == "lesson.md":
                 text = _TRAINER_CELL.sub("", path.read_text(encoding="utf-8"))

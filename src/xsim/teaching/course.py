@@ -40,6 +40,7 @@ __all__ = [
     "stepper",
     *sorted(
         [
+            "CalculationExercise",
             "Capstone",
             "ExampleCases",
             "FormMatchExercise",
@@ -81,6 +82,7 @@ _LAZY = {
     "editor": "xsim.teaching.examples",
     "example_names": "xsim.teaching.examples",
     "example_record": "xsim.teaching.examples",
+    "CalculationExercise": "xsim.teaching.exercises",
     "FormMatchExercise": "xsim.teaching.exercises",
     "JointProposalChecker": "xsim.teaching.exercises",
     "LeadExercise": "xsim.teaching.exercises",

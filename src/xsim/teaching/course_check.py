@@ -26,8 +26,6 @@ from xsim.teaching.schema import Toc
 
 __all__ = ["validate_course"]
 
-REQUIRE_WHY = False  # every wrong option explained: switched on with the quizzes rewritten
-
 
 def _fail(path: Path, loc: tuple[Any, ...], en: str, zh: str) -> None:
     from xsim.io import format_path, line_of, load_yaml_file
@@ -47,11 +45,7 @@ def _check_answers(here: Path) -> None:
                 _fail(quiz, ("questions", i), "an answer", "缺少答案（answer）")
             for j, c in enumerate(q.choices):
                 text = c if isinstance(c, str) else c.text
-                if (
-                    REQUIRE_WHY
-                    and text not in q.answers
-                    and (isinstance(c, str) or not c.why.strip())
-                ):
+                if text not in q.answers and (isinstance(c, str) or not c.why.strip()):
                     _fail(
                         quiz,
                         ("questions", i, "choices", j),
@@ -60,7 +54,16 @@ def _check_answers(here: Path) -> None:
                     )
     exercises = here / "exercises.yaml"
     if exercises.exists():
-        for i, s in enumerate(load_exercises_file(exercises).form_situations or []):
+        data = load_exercises_file(exercises)
+        for i, c in enumerate(data.calculations or []):
+            if c.answer is None or not c.explanation.strip():
+                _fail(
+                    exercises,
+                    ("calculations", i),
+                    "answer and explanation",
+                    "缺少答案（answer）或解析（explanation）",
+                )
+        for i, s in enumerate(data.form_situations or []):
             if not s.fits or not s.why.strip():
                 _fail(
                     exercises,

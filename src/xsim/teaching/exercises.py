@@ -3,7 +3,8 @@
 - §1: :func:`topic_table` (the lesson's ``matters``), :class:`ThresholdExercise`,
   :class:`JointProposalChecker` (joint proposals, §1.f);
 - §2.c: :class:`LeadExercise` (the lesson's ``lead_cases``: who leads);
-- §3: :class:`FormMatchExercise` (the lesson's ``form_situations``: which form fits).
+- §3: :class:`FormMatchExercise` (the lesson's ``form_situations``: which form fits);
+- :class:`CalculationExercise` (the lesson's ``calculations``: numbers the trainee works out).
 
 Each takes ``lesson="NN"`` and reads its data from that lesson's ``exercises.yaml``
 (:func:`xsim.teaching.lessons.exercise_data`); every judgement comes from the rules engine on a
@@ -39,6 +40,7 @@ from xsim.teaching.common import (
 from xsim.teaching.findings import check_dict, finding_html
 
 __all__ = [
+    "CalculationExercise",
     "FormMatchExercise",
     "JointProposalChecker",
     "LeadExercise",
@@ -440,3 +442,78 @@ class FormMatchExercise(TeachingWidget):
                     esc(f"✘ {j.why_zh}改选后再提交一次（再选错一次将显示答案）。")
                 ) + clause_quote_html(s.clause)
             self.save_answer(self.item_id(i), j.correct, FORM_ZH[p.value], clause=s.clause)
+
+
+class CalculationExercise(TeachingWidget):
+    """The lesson's ``calculations``: the trainee types each number and clicks 提交答案; an answer
+    key judges it (:mod:`xsim.teaching.answers`): a wrong number gets the hint and the clause, the
+    right number and how it is worked out only after a second wrong try (or with a right one)."""
+
+    kind_zh = "计算练习"
+
+    def __init__(self, lesson: str, key=None, title: str = "算一算"):
+        super().__init__()
+        from xsim.teaching.answers import answer_key
+        from xsim.teaching.lessons import exercise_data
+
+        self.lesson_id = lesson
+        self.key = key if key is not None else answer_key()
+        self.calculations = list(exercise_data(lesson, "calculations"))
+        self.wrong_tries = [0] * len(self.calculations)
+        self.track(lesson, [self.item_id(i) for i in range(len(self.calculations))])
+        self.inputs = [
+            widgets.IntText(
+                value=0,
+                description=f"答（{c.unit}）",
+                style={"description_width": "6em"},
+                layout=widgets.Layout(width="16em"),
+            )
+            for c in self.calculations
+        ]
+        self.marks = [widgets.HTML("") for _ in self.calculations]
+        self.submit = button("提交答案")
+        on_busy_click(self.submit, self._on_submit)
+        rows = []
+        for i, (c, box, mark) in enumerate(
+            zip(self.calculations, self.inputs, self.marks, strict=True)
+        ):
+            rows += [widgets.HTML(f"<b>第 {i + 1} 题</b>　{esc(c.prompt)}"), box, mark]
+        self.children = [widgets.HTML(f"<h4>{esc(title)}</h4>"), *rows, self.submit, self.status]
+
+    @staticmethod
+    def item_id(index: int) -> str:
+        """The progress-store (and answer-key) id of calculation ``index`` (0-based): calc1 …"""
+        return f"calc{index + 1}"
+
+    def fill(self, *numbers: int) -> None:
+        for box, n in zip(self.inputs, numbers, strict=True):
+            box.value = n
+
+    @safe_callback
+    def _on_submit(self, _button=None) -> None:
+        self.clear_status()
+        values = [int_value(box, f"第 {i + 1} 题") for i, box in enumerate(self.inputs)]
+        self.results = []
+        judged = []
+        for i, value in enumerate(values):
+            j = self.key.judge(self.lesson_id, self.item_id(i), str(value), self.wrong_tries[i] + 1)
+            self.wrong_tries[i] += not j.correct
+            self.results.append(j.correct)
+            judged.append(j)
+        self.show_note(f"答对 {sum(self.results)} / {len(self.calculations)} 题。")
+        for i, (c, mark, j, value) in enumerate(
+            zip(self.calculations, self.marks, judged, values, strict=True)
+        ):
+            clause = clause_quote_html(c.clause) if c.clause else ""
+            if j.correct:
+                mark.value = ok_html(esc(f"✔ {value} {c.unit}，对了。{j.explanation_zh}"))
+            elif j.right_answer_zh:
+                mark.value = (
+                    bad_html(esc(f"✘ 正确答案是 {j.right_answer_zh}。{j.explanation_zh}")) + clause
+                )
+            else:
+                mark.value = (
+                    bad_html(esc(f"✘ 还不对。{j.why_zh}改一改再提交（再答错一次将显示答案）。"))
+                    + clause
+                )
+            self.save_answer(self.item_id(i), j.correct, f"{value} {c.unit}", clause=c.clause or "")

@@ -235,6 +235,24 @@ class FormSituationData(_Strict):
         return self
 
 
+class CalculationData(_Strict):
+    """A number the trainee works out (一道计算题): the prompt, the unit, a hint for a wrong try,
+    and — absent only in the trainees' copy — the answer and its explanation."""
+
+    prompt: Text
+    unit: Text
+    hint: Text
+    answer: Annotated[int, Field(ge=0)] | None = None
+    explanation: str = ""
+    clause: str | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> CalculationData:
+        if self.clause is not None and not _known_reference(self.clause):
+            raise ValueError("unknown_clause:clause")
+        return self
+
+
 class QuorumMeetingData(_Strict):
     """A meeting the quorum calculator offers and the article its quorum and majority rest on."""
 
@@ -316,6 +334,8 @@ class ExercisesFile(_Strict):
     policy_measures: Annotated[list[Text], Field(min_length=1)] | None = None
     policy_comparisons: list[PolicyComparisonData] | None = None
     predictions: list[PredictionData] | None = None
+    #: numbers the trainee works out and types in (checked, not left "on paper")
+    calculations: list[CalculationData] | None = None
     #: the faults a "spot the problems" exercise offers to tick, as rule codes
     spot_codes: Annotated[list[Text], Field(min_length=2)] | None = None
 
