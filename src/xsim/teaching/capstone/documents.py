@@ -162,13 +162,20 @@ def documents(
     title = esc(scenario.topic.title)
     forms = record.consultation.forms
     held = "、".join(form_phrase(f, setting) for f in forms) or "开展协商"
+    form_names = "、".join(worded(V.label(V.FORMS, f), setting) for f in forms if f in V.FORMS)
     groups = {g.id: g.name for g in scenario.stakeholder_groups}
-    invited = [groups.get(g, g) for g in plan.groups]
-    invited += [
+    names = [groups.get(g, g) for g in plan.groups]
+    invited = ("；" if any("、" in n for n in names) else "、").join(
+        names
+    )  # 二、三楼住户 stays whole
+    extra = "、".join(
         x
-        for x, on in (("专家、第三方", plan.experts), ("威望高、办事公道的人士", plan.respected))
+        for x, on in (
+            ("专家和第三方机构", plan.experts),
+            ("威望高且办事公道的人士", plan.respected),
+        )
         if on
-    ]
+    )
     channels = "、".join(V.label(V.CHANNELS, c) for c in plan.notice_channels if c in V.CHANNELS)
     pub = "、".join(V.label(V.CHANNELS, c) for c in plan.publicity_channels if c in V.CHANNELS)
     feedback = "、".join(worded(V.label(V.FEEDBACK_TARGETS, k), setting) for k in plan.feedback_to)
@@ -197,7 +204,9 @@ def documents(
     out["notice"] = (
         f"<h1>{esc(titles['notice'])}</h1><p>{esc(to)}、有关单位：</p>"
         f"<p>定于{consulted}就“{title}”{esc(held)}。"
-        f"请以下人员参加：{esc('、'.join(invited))}。</p>"
+        f"请{esc(invited)}的代表参加"
+        + (f"，并邀请{esc(extra)}参加" if extra else "")
+        + "。</p>"
         + _own(plan.texts.get("notice", ""))
         + f"<p>本通知通过{esc(channels)}发布。</p>"
         + signed(t.notified)
@@ -210,7 +219,7 @@ def documents(
     )
     out["minutes"] = (
         f"<h1>{esc(titles['minutes'])}</h1>"
-        f"<p>时间：{consulted}　形式：{esc(held)}　"
+        f"<p>时间：{consulted}　形式：{esc(form_names)}　"
         f"到会：{int(outcome.get('attended', 0))} 人（受邀 {int(outcome.get('invited', 0))} 人）</p>"
         f"<p>协商结果：{esc(outcome_zh)}；表态的人中支持方案的占 "
         f"{float(outcome.get('support', 0.0)):.0%}。</p>"
@@ -224,7 +233,8 @@ def documents(
     else:
         decided = f"经协商（{esc(outcome_zh)}），方案{'已确定' if adopted else '未确定'}。"
     implemented = "方案已组织实施。" if record.results.implemented else ""
-    when = _date(t.publicized)
+    dates = (t.publicized, t.assembly_held, t.implemented, t.consulted)
+    latest = max((d for d in dates if d), default=None)
     out["publicity"] = (
         f"<h1>关于“{title}”协商结果的{esc(titles['publicity'])}</h1>"
         f"<p>{esc(to)}：</p>"
@@ -232,7 +242,7 @@ def documents(
         + (f"<p>现通过{esc(pub)}公示" if pub else "<p>现予公示")
         + (f"，并向{esc(feedback)}反馈。</p>" if feedback else "。</p>")
         + _own(plan.texts.get("publicity", ""))
-        + signed(t.publicized if when else t.implemented or t.consulted)
+        + signed(t.publicized or latest)
     )
     return out
 
