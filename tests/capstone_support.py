@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from xsim.model import ConsultationModel
-from xsim.scenario import load_scenario
+from xsim.sim.model import ConsultationModel
+from xsim.sim.scenario import load_scenario
 from xsim.teaching.capstone.plan import NO_MEETING, Plan, load_options
 from xsim.teaching.capstone.scoring import load_rubric
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from capstone_support import OPTIONS, RUBRIC, SEED, good_plan
 
-from xsim.scenario import load_scenario
+from xsim.sim.scenario import load_scenario
 from xsim.teaching.capstone.case import assess, scenario_names
 from xsim.teaching.capstone.documents import documents, signatory
 from xsim.teaching.capstone.plan import NO_MEETING

@@ -11,7 +11,7 @@ import pytest
 from capstone_support import OPTIONS, RUBRIC, SEED, TEXTS, TITLES, good_plan
 
 from xsim.rules.report import Basis, Finding
-from xsim.scenario import load_scenario
+from xsim.sim.scenario import load_scenario
 from xsim.teaching.capstone.case import assess, scenario_names
 from xsim.teaching.capstone.plan import NO_MEETING, Plan
 from xsim.teaching.capstone.scoring import law_level, score_run

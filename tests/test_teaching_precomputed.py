@@ -86,15 +86,16 @@ def test_a_result_is_keyed_by_its_own_inputs_and_code(tmp_path, monkeypatch):
     assert base != P.result_key("u", {"scenario": "village_road", "seed": 1})
     package = tmp_path / "xsim"
     (package / "rules").mkdir(parents=True)
+    (package / "sim").mkdir()
     (package / "teaching").mkdir()
-    (package / "model.py").write_text("A = 1\n")
+    (package / "sim" / "model.py").write_text("A = 1\n")
     (package / "rules" / "r.py").write_text("B = 1\n")
     (package / "teaching" / "lab.py").write_text("C = 1\n")
     code = P.code_digest.__wrapped__
     first = code(P.SIMULATION_CODE, package)
     (package / "teaching" / "lab.py").write_text("C = 2\n")  # rendering: not an input
     assert code(P.SIMULATION_CODE, package) == first
-    for path in (package / "model.py", package / "rules" / "r.py"):
+    for path in (package / "sim" / "model.py", package / "rules" / "r.py"):
         old = path.read_text()
         path.write_text("changed\n")
         assert code(P.SIMULATION_CODE, package) != first, path
@@ -103,7 +104,7 @@ def test_a_result_is_keyed_by_its_own_inputs_and_code(tmp_path, monkeypatch):
     assert code(P.SIMULATION_CODE, package) != first
     # the scenario file's bytes are an input: a copy with one number changed is another key
     scenario = tmp_path / "s.yaml"
-    from xsim.scenario import scenario_path
+    from xsim.sim.scenario import scenario_path
 
     scenario.write_bytes(scenario_path("village_road").read_bytes())
     one = P.result_key("t", {"scenario": str(scenario)})
@@ -136,9 +137,9 @@ def test_a_stored_lab_table_is_the_live_one(store, monkeypatch):
     def no_simulation(*args, **kwargs):
         raise AssertionError("served from the store: nothing is simulated")
 
-    import xsim.model
+    import xsim.sim.model
 
-    monkeypatch.setattr(xsim.model, "run_once", no_simulation)
+    monkeypatch.setattr(xsim.sim.model, "run_once", no_simulation)
     served = course.lab_table("04", control=0)
     assert (served.html_text, served.plain) == (live.html_text, live.plain)
     assert (built.html_text, built.plain) == (live.html_text, live.plain)
@@ -180,9 +181,12 @@ def test_a_stored_comparison_is_the_live_one(store, monkeypatch):
 @pytest.mark.parametrize(
     ("make", "modules"),
     [
-        ("course.lab('01')", ["xsim.model"]),
-        ("course.PolicyLab('elevator_retrofit', '08')", ["xsim.model", "xsim.experiments.study"]),
-        ("course.Capstone", ["xsim.model"]),  # lesson 09: its stored story needs no model
+        ("course.lab('01')", ["xsim.sim.model"]),
+        (
+            "course.PolicyLab('elevator_retrofit', '08')",
+            ["xsim.sim.model", "xsim.experiments.study"],
+        ),
+        ("course.Capstone", ["xsim.sim.model"]),  # lesson 09: its stored story needs no model
     ],
 )
 def test_simulation_widgets_load_the_model_in_the_background(make, modules):
@@ -220,15 +224,15 @@ def run(source):
     assert shell.run_cell(source).success, source
 run("import time; from xsim.teaching import course; w = course.lab('01')")
 run("x = 1")  # the next cell of "run all", at once
-during_run_all = loading() or "xsim.model" in sys.modules
+during_run_all = loading() or "xsim.sim.model" in sys.modules
 run("time.sleep(course.IDLE_BEFORE_IMPORT_S * 0.6)")
 run("time.sleep(course.IDLE_BEFORE_IMPORT_S * 0.6)")  # idle gaps all shorter than the delay
-during_slow_cells = loading() or "xsim.model" in sys.modules
+during_slow_cells = loading() or "xsim.sim.model" in sys.modules
 deadline = time.monotonic() + 120
-while "xsim.model" not in sys.modules and time.monotonic() < deadline:
+while "xsim.sim.model" not in sys.modules and time.monotonic() < deadline:
     time.sleep(0.05)
 [t.join(120) for t in threading.enumerate() if t.name == "xsim-model-import"]
-print(during_run_all, during_slow_cells, "xsim.model" in sys.modules)
+print(during_run_all, during_slow_cells, "xsim.sim.model" in sys.modules)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "True"], out.stderr
@@ -259,7 +263,7 @@ def test_a_stored_picture_is_the_live_one(store, monkeypatch):
 def test_a_stored_story_of_one_run_is_the_live_one(store, monkeypatch):
     """The step-by-step story of one run (lessons 04, 06, 07, 09) from the store: the same text,
     keyed by its settings (another seed or override is another story)."""
-    import xsim.model
+    import xsim.sim.model
     from xsim.teaching import course
 
     overrides = {"lead": "committee"}
@@ -271,7 +275,7 @@ def test_a_stored_story_of_one_run_is_the_live_one(store, monkeypatch):
     def no_simulation(*args, **kwargs):
         raise AssertionError("served from the store: nothing is simulated")
 
-    monkeypatch.setattr(xsim.model, "ConsultationModel", no_simulation)
+    monkeypatch.setattr(xsim.sim.model, "ConsultationModel", no_simulation)
     served = course.one_run("irrigation_canal", seed=1, overrides=overrides)
     assert (served.html_text, served.plain) == (live.html_text, live.plain)
     assert (built.html_text, built.plain) == (live.html_text, live.plain)

@@ -21,6 +21,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from xsim import vocabulary as V
+from xsim.forms import FORM_NAMES
 from xsim.teaching.cases import apply_patch, village_record
 from xsim.teaching.common import (
     FORM_ZH,
@@ -347,21 +348,8 @@ def topic_table(lesson: str | None = None, matters: Sequence[Matter] | None = No
 # lesson 03: which form fits which matter
 
 
-FORM_CHOICES = (
-    "council",
-    "board",
-    "group_meeting",
-    "compound",
-    "owners",
-    "hearing",
-    "special_council",
-    "evaluation",
-    "talk_day",
-    "forum",
-    "online",
-    "villagers_meeting",
-    "representatives_meeting",
-)
+#: The forms a trainee chooses from: every form of the form table (src/xsim/data/forms.yaml).
+FORM_CHOICES = FORM_NAMES
 
 
 class FormMatchExercise(TeachingWidget):

@@ -40,7 +40,7 @@ def run_rows(
     from xsim.teaching.precomputed import stored
 
     def compute() -> list[dict[str, Any]]:
-        from xsim.model import run_once
+        from xsim.sim.model import run_once
 
         return [
             run_once(scenario, form=form, seed=seed, overrides=overrides).to_dict()
@@ -109,7 +109,7 @@ class ScenarioLab(TeachingWidget):
         title: str = "模拟实验",
     ):
         super().__init__()
-        from xsim.scenario import load_scenario
+        from xsim.sim.scenario import load_scenario
 
         self.scenario_name = scenario
         self.scenario = load_scenario(scenario)
@@ -265,7 +265,7 @@ def form_chooser(
 ) -> ScenarioLab:
     """A lab with one control, the consultation form (default: every form the scenario allows)."""
     from xsim.forms import FORMS
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     names = list(forms) if forms is not None else list(load_scenario(scenario).forms)
     control = Control("协商形式", [(FORMS[f].zh, {"form": f}) for f in names])

@@ -1,67 +1,45 @@
 """The outcome measures a lesson shows: which ones, how their numbers read, their column headings.
 
-A measure's Chinese name is :func:`xsim.experiments.labels.measure_label` (the one name, from the
-vocabulary); this module adds only what a trainee needs to read a number — its format and, where
-the direction is not obvious, a hint such as （越小越好）. Per-group measures
-(``participation.age_old``, ``participation.group.ground``) are named after the group.
+Everything about a measure — its Chinese name, format and which way is better — is declared once
+in the measure registry (:mod:`xsim.sim.measures`); this module only turns it into what a trainee
+reads: a column heading with its reading hint (（越小越好）) and a formatted value. Per-category
+measures (``participation.age_old``, ``participation.group.ground``) are named after the category.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MEASURE_FORMATS", "format_value", "known_measure", "measure_heading", "measure_kind"]
+from xsim.sim.measures import MEASURES, PER_CATEGORY, reading_hint
+from xsim.sim.measures import label as measure_name
 
-#: Outcome measures a lesson can show: key of ``Outcome.to_dict()`` → (format, reading hint).
-MEASURE_FORMATS: dict[str, tuple[str, str]] = {
-    "participation": ("pct", ""),
-    "informed_in_time": ("pct", ""),
-    "representativeness_groups": ("num", "（越小越好）"),
-    "voice_dominance": ("num", "（越接近1越均衡）"),
-    "support": ("pct", ""),
-    "consultation_outcome": ("text", ""),
-    "escalated": ("bool", ""),
-    "adopted": ("bool", ""),
-    "implemented": ("bool", ""),
-    "result_informed": ("pct", ""),
-    "fairness": ("num", "（0—1）"),
-    "days_to_decision": ("int", ""),
-    "person_hours": ("int", ""),
-    "money_yuan": ("int", ""),
-    "supervision_noticed": ("num", ""),
-    "n_violations": ("num", ""),
-}
-
-#: measures whose per-group variants (``participation.age_old``) a lesson may show
-GROUPED = ("participation.", "fairness.", "informed_in_time.")
+__all__ = ["format_value", "known_measure", "measure_heading", "measure_kind"]
 
 
 def known_measure(key: str) -> bool:
     """Whether ``key`` is an outcome measure a lesson can show (a course-file check)."""
-    return key in MEASURE_FORMATS or key.startswith(GROUPED)
+    head, dot, _ = key.partition(".")
+    return key in MEASURES or (bool(dot) and head in PER_CATEGORY)
 
 
 def measure_kind(key: str) -> str:
     """How the measure's value reads: ``pct``, ``num``, ``int``, ``bool`` (a share of runs) or ``text``."""
-    if key in MEASURE_FORMATS:
-        return MEASURE_FORMATS[key][0]
+    if key in MEASURES:
+        return MEASURES[key].fmt
     head = key.partition(".")[0]
-    return MEASURE_FORMATS.get(head, ("num", ""))[0]
+    return MEASURES[head].fmt if head in MEASURES else "num"
 
 
 def measure_heading(key: str, group_names: dict[str, str] | None = None) -> str:
-    """A column heading in Chinese: the measure's name with its reading hint; a per-group
-    measure is named after its group (``group_names``: a scenario's stakeholder group ids →
+    """A column heading in Chinese: the measure's name with its reading hint; a per-category
+    measure is named after its category (``group_names``: a scenario's stakeholder group ids →
     names, for ``participation.group.ground``)."""
     from xsim import vocabulary as V
-    from xsim.experiments.labels import measure_label
 
-    if key == "consultation_outcome":
-        return "协商结果"
-    if key in MEASURE_FORMATS:
-        return measure_label(key) + MEASURE_FORMATS[key][1]
+    if key in MEASURES:
+        return measure_name(key) + reading_hint(key)
     head, _, group = key.partition(".")
-    what = measure_label(head)
+    what = measure_name(head)
     if group.startswith("group."):
         sub = (group_names or {}).get(group.removeprefix("group."), group)
     else:

@@ -29,7 +29,7 @@ def load_model(study: bool = False) -> None:
 
     def load() -> None:
         try:
-            import xsim.model  # noqa: F401
+            import xsim.sim.model  # noqa: F401
 
             if study:
                 import xsim.experiments.study  # noqa: F401

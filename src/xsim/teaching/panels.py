@@ -72,11 +72,18 @@ GLOSSARY_TABLES = (
 )
 
 
+def glossary_terms(table: str):
+    """The terms of one glossary table: the vocabulary's, or the measure registry's."""
+    from xsim.sim.measures import MEASURES
+
+    return MEASURES.values() if table == "measures" else V.TABLES[table].values()
+
+
 def glossary() -> HtmlBlock:
     """The one glossary of names, generated from :mod:`xsim.vocabulary`: every name a widget,
     table or finding of the course uses for a form, body, meeting, group, measure or field."""
     rows = [
-        [heading, "；".join(term.zh for term in V.TABLES[table].values())]
+        [heading, "；".join(term.zh for term in glossary_terms(table))]
         for table, heading in GLOSSARY_TABLES
     ]
     return table_block(["类别", "本课程使用的名称"], rows)

@@ -280,7 +280,7 @@ class PolicyLab(TeachingWidget):
 
     def __init__(self, scenario: str, lesson: str):
         super().__init__()
-        from xsim.scenario import load_scenario
+        from xsim.sim.scenario import load_scenario
         from xsim.teaching.common import FORM_ZH
 
         load_model(study=True)

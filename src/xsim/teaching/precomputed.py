@@ -53,26 +53,13 @@ WRITE_ENV = "XSIM_PRECOMPUTE_WRITE"
 LOG_ENV = "XSIM_PRECOMPUTE_LOG"
 CODE_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".md")
 
-#: what a run executes, relative to the ``xsim`` package: the simulator (``sim/`` once it moves
-#: there; today its modules beside this package), the rules engine that judges its record, the
-#: record schema, the law texts and the data they read. A path that does not exist is skipped.
+#: what a run executes, relative to the ``xsim`` package: the simulator (``sim/``), the forms
+#: (data), the rules engine that judges its record, the record schema, the law texts and the data
+#: they read. A path that does not exist is skipped.
 SIMULATION_CODE: tuple[str, ...] = (
     "sim",
-    "model.py",
-    "agents.py",
-    "attendance.py",
     "forms.py",
-    "talk.py",
-    "deliberation.py",
-    "participation.py",
-    "run_state.py",
-    "trace.py",
-    "outcome.py",
-    "verdict.py",
-    "population.py",
-    "representation.py",
-    "scenario.py",
-    "measures.py",
+    "data/forms.yaml",
     "rules",
     "records.py",
     "local_rules.py",
@@ -131,7 +118,7 @@ def code_digest(parts: tuple[str, ...], package: Path | None = None) -> str:
 @functools.cache
 def scenario_digest(name: str) -> str:
     """SHA-256 of a scenario file's bytes (``name``: a bundled name or a path)."""
-    from xsim.scenario import scenario_path
+    from xsim.sim.scenario import scenario_path
 
     return hashlib.sha256(Path(scenario_path(name)).read_bytes()).hexdigest()
 

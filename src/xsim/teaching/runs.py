@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from xsim import vocabulary as V
+from xsim.sim.measures import label as measure_name
 from xsim.teaching.common import (
     FORM_ZH,
     OUTCOME_ZH,
@@ -27,7 +28,7 @@ __all__ = ["one_run", "run_data", "scenario_intro", "story", "village", "village
 
 def scenario_intro(name: str) -> HtmlBlock:
     """A scenario's title, narrative, stakeholder groups and teaching points (static)."""
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     s = load_scenario(name)
     rows = [
@@ -94,7 +95,7 @@ def story(record, outcome: dict[str, Any]) -> list[str]:
         )
         lines.append(f"第四步　实施成果：已实施，{pub}。")
     lines.append(
-        f"平均{V.MEASURES['fairness'].zh} {float(o['fairness']):.2f}；"
+        f"平均{measure_name('fairness')} {float(o['fairness']):.2f}；"
         f"投入 {float(o['person_hours']):,.0f} 人·小时。"
     )
     return lines
@@ -108,8 +109,8 @@ def run_data(
     from xsim.teaching.precomputed import stored
 
     def compute() -> dict[str, Any]:
-        from xsim.model import ConsultationModel
         from xsim.records import record_to_yaml
+        from xsim.sim.model import ConsultationModel
 
         model = ConsultationModel(scenario, form=form, rng=seed, overrides=overrides)
         outcome = model.run()
@@ -166,7 +167,7 @@ def village_snapshot(
     scenario: str, seed: int = 1, form: str | None = None, overrides: dict | None = None
 ):
     """The village view's snapshot of one run, computed (no store)."""
-    from xsim.model import ConsultationModel
+    from xsim.sim.model import ConsultationModel
     from xsim.teaching.village_view import snapshot_from_model
 
     model = ConsultationModel(scenario, form=form, rng=seed, overrides=overrides)

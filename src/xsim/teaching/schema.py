@@ -399,7 +399,7 @@ class GlossaryFile(_Strict):
 
 @cache
 def _scenario_names() -> tuple[str, ...]:
-    from xsim.scenario import bundled_names
+    from xsim.sim.scenario import bundled_names
 
     return tuple(bundled_names())
 

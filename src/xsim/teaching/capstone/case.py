@@ -39,7 +39,7 @@ TRAINEE_MAX_SEED = 2**31
 
 
 def scenario_names() -> list[str]:
-    from xsim.scenario import list_scenarios
+    from xsim.sim.scenario import list_scenarios
 
     return sorted(s.name for s in list_scenarios())
 
@@ -88,8 +88,8 @@ class Result:
 def run_plan(scenario: str, seed: int, plan: Plan, options: CapstoneOptions):
     """The model run of a plan (raises InputError if the plan is incomplete): the model, its
     record, measures and the engine's report."""
-    from xsim.model import ConsultationModel
     from xsim.rules import check_record
+    from xsim.sim.model import ConsultationModel
 
     model = ConsultationModel(
         scenario, form=plan.form, rng=int(seed), overrides=plan.overrides(options)

@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from xsim import vocabulary as V
+from xsim.sim.measures import MEASURES
+from xsim.sim.measures import label as measure_name
 
 __all__ = [
     "Assessment",
@@ -73,9 +74,9 @@ class Criterion(_Strict):
             if self.full_at == self.zero_at:
                 raise ValueError("full_at and zero_at must differ")
             # later names may be measures a newer model adds; one must be known today (typos)
-            if not any(m in V.MEASURES for m in self.measures):
+            if not any(m in MEASURES for m in self.measures):
                 raise ValueError(
-                    f"measures {self.measures} name no known measure; known: {', '.join(V.MEASURES)}"
+                    f"measures {self.measures} name no known measure; known: {', '.join(MEASURES)}"
                 )
         return self
 
@@ -224,7 +225,7 @@ def score(
         return CriterionScore(c, None, "本次模拟没有这一指标，不计分。")
     name, value = found
     pts = c.points * _scaled(value, c.full_at, c.zero_at)
-    label = V.label(V.MEASURES, name) if name in V.MEASURES else c.title  # never a raw name
+    label = measure_name(name) if name in MEASURES else c.title  # never a raw name
     better = "越高越好" if c.full_at > c.zero_at else "越低越好"
     why = (
         f"{label}：{_fmt(value)}（{better}；达到 {_fmt(c.full_at)} 得满分，"

@@ -105,7 +105,7 @@ class Capstone(TeachingWidget):
     def draw(self, new: bool = True) -> None:
         """Set up a scenario and reset every choice to 请选择: the trainee's stored case, or with
         ``new`` a new draw (saved as the trainee's case)."""
-        from xsim.scenario import load_scenario
+        from xsim.sim.scenario import load_scenario
 
         saved = True
         if self._rng is not None:
