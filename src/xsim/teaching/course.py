@@ -9,6 +9,7 @@ the model or the lesson's data.
 ``quote``, ``law``         the notice's and the law's Chinese text (here)
 ``quiz``                   :mod:`~xsim.teaching.quiz` over :mod:`~xsim.teaching.answers`
 ``lab``, ``lab_table``     :mod:`~xsim.teaching.lab` (``labs.yaml``)
+``claim``                  :mod:`~xsim.teaching.claims` (``claims.yaml``)
 ``stepper``, ``picker``    :mod:`~xsim.teaching.stepper` (``steps.yaml``), :mod:`~xsim.teaching.picker`
 examples and 找问题          :mod:`~xsim.teaching.examples`
 §1–§3 exercises            :mod:`~xsim.teaching.exercises` (``exercises.yaml``)
@@ -31,6 +32,7 @@ from xsim.errors import InputError
 from xsim.teaching.common import HtmlBlock, clause_quote_html
 
 __all__ = [
+    "claim",
     "lab",
     "lab_table",
     "law",
@@ -212,6 +214,14 @@ def lab_table(lab_id: str, control: int = 0) -> HtmlBlock:
 
     lesson, spec = find_lab(lab_id)
     return ScenarioLab.from_spec(spec, lesson=lesson).compare_options(control)
+
+
+def claim(claim_id: str) -> HtmlBlock:
+    """A simulated effect the lesson states, as a sentence with its measured numbers
+    (:mod:`xsim.teaching.claims`; declared in the lesson's ``claims.yaml``)."""
+    from xsim.teaching.claims import claim_block
+
+    return claim_block(claim_id)
 
 
 def stepper(lesson: str, title: str = "协商程序演练：你来当组织者"):

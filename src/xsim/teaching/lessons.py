@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from xsim.errors import InputError
 from xsim.io import format_path as field_path
 from xsim.teaching.schema import (
+    ClaimsFile,
     ExercisesFile,
     GlossaryFile,
     LabControl,
@@ -73,6 +74,7 @@ __all__ = [
     "load_labs_file",
     "load_steps_file",
     "find_lab",
+    "load_claims_file",
     "load_roles_file",
     "load_exercises_file",
     "lesson_exercises",
@@ -103,6 +105,10 @@ def exercise_data(lesson: str, name: str) -> Any:
             f"缺少练习用的数据“{name}”（本讲的练习要从这里读取）",
         )
     return value
+
+
+def load_claims_file(path: Path) -> ClaimsFile:
+    return read_course_file(Path(path), ClaimsFile)
 
 
 def load_roles_file(path: Path) -> RolesFile:

@@ -13,7 +13,7 @@ from typing import Any
 from xsim.sim.measures import MEASURES, PER_CATEGORY, reading_hint
 from xsim.sim.measures import label as measure_name
 
-__all__ = ["format_value", "known_measure", "measure_heading", "measure_kind"]
+__all__ = ["format_value", "known_measure", "measure_heading", "measure_kind", "measure_phrase"]
 
 
 def known_measure(key: str) -> bool:
@@ -45,6 +45,13 @@ def measure_heading(key: str, group_names: dict[str, str] | None = None) -> str:
     else:
         sub = V.label(V.GROUPS, group) if group in V.GROUPS else group
     return f"{sub}{what}"
+
+
+def measure_phrase(key: str, group_names: dict[str, str] | None = None) -> str:
+    """The measure named in a sentence (no reading hint): 及时获知比例, 一楼住户公平感."""
+    if key in MEASURES:
+        return measure_name(key)
+    return measure_heading(key, group_names)
 
 
 def format_value(value: Any, kind: str) -> str:

@@ -367,6 +367,44 @@ class ExercisesFile(_Strict):
         return self
 
 
+# --- claims (claims.yaml): simulated effects a lesson states ---------------------------------------
+
+
+class Claim(_Strict):
+    """A simulated effect a lesson states, as data: in ``scenario`` (with ``form``), turning
+    ``knob`` (a dotted scenario path, or ``form``) from ``values[0]`` to ``values[1]`` moves
+    ``measure`` in ``direction`` by at least ``margin`` over ``seeds`` paired runs — or, with
+    ``direction: none``, moves it by less than ``margin`` either way (看不出明显差别)."""
+
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    scenario: Text
+    form: str | None = None
+    knob: Text
+    values: Annotated[list[Any], Field(min_length=2, max_length=2)]
+    labels: Annotated[list[Text], Field(min_length=2, max_length=2)]  # how the lesson names them
+    measure: Text
+    direction: Literal["higher", "lower", "none"]
+    seeds: Annotated[int, Field(ge=30, le=2000)] = 30
+    margin: Annotated[float, Field(gt=0)]
+    set: dict[str, Any] = Field(default_factory=dict)  # other settings held fixed in both runs
+
+
+class ClaimsFile(_Strict):
+    """``claims.yaml`` of a lesson: the simulated effects its text states."""
+
+    claims: Annotated[list[Claim], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self) -> ClaimsFile:
+        ids = [c.id for c in self.claims]
+        for i, value in enumerate(ids):
+            if value in ids[:i]:
+                raise ValueError(f"duplicate_value:claims:{i}:id")
+        return self
+
+
 # --- handouts: role cards and the glossary ---------------------------------------------------------
 
 
