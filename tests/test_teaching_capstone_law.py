@@ -108,7 +108,7 @@ def _finding(code, severity, kind, level=None):
     return Fake(code, severity, Basis(kind), level)
 
 
-FULL = {"informed_in_time": 1.0, "result_informed": 1.0, "fairness": 1.0, "supervision_noticed": 0}
+FULL = {"informed_in_time": 1.0, "result_informed": 1.0, "fairness": 1.0, "complaints": 0.0}
 
 
 def test_one_law_level_violation_fails_a_plan_with_every_other_point():

@@ -166,8 +166,12 @@ def _scaled(value: float, full_at: float, zero_at: float) -> float:
     return float(min(max(share, 0.0), 1.0))
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.0%}" if 0.0 <= value <= 1.0 and value != int(value) else f"{value:g}"
+def _fmt(value: float, name: str) -> str:
+    """A measure's value or threshold as the trainee reads it (a share as %, a 0–1 score as 0.63)."""
+    fmt = MEASURES[name].fmt if name in MEASURES else "num"
+    if fmt in ("pct", "bool"):
+        return f"{value:.0%}"
+    return f"{value:.2f}" if fmt == "num" else f"{value:g}"
 
 
 def _titles(findings: Sequence[Any]) -> str:
@@ -228,8 +232,8 @@ def score(
     label = measure_name(name) if name in MEASURES else c.title  # never a raw name
     better = "越高越好" if c.full_at > c.zero_at else "越低越好"
     why = (
-        f"{label}：{_fmt(value)}（{better}；达到 {_fmt(c.full_at)} 得满分，"
-        f"{_fmt(c.zero_at)} 不得分）。"
+        f"{label}：{_fmt(value, name)}（{better}；达到 {_fmt(c.full_at, name)} 得满分，"
+        f"{_fmt(c.zero_at, name)} 不得分）。"
     )
     return CriterionScore(c, round(pts, 1), why)
 
