@@ -249,3 +249,30 @@ def describe(
         return (f"a mapping of fields; got {got_s}", f"应为字段映射（键: 值）；实际为 {got_s}", loc)
     msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
     return (f"{msg}; got {got_s}", f"取值无效：{msg}；实际为 {got_s}", loc)
+
+
+def check_choice(
+    value: Any,
+    choices: list[str] | tuple[str, ...],
+    *,
+    source: str,
+    field: str,
+    line: int | None = None,
+    what: tuple[str, str] = ("one of", "应为以下之一"),
+) -> str:
+    """``value`` if it is one of ``choices``; else one :class:`InputError` naming the file, field
+    and line, the valid choices and a "did you mean" (for ids that refer to other things: clause
+    ids, form names, step codes, measure names, group ids)."""
+    if isinstance(value, str) and value in choices:
+        return value
+    hint_en, hint_zh = _did_you_mean(value, list(choices))
+    shown = ", ".join(map(str, choices))
+    raise InputError(
+        source,
+        field,
+        f"{what[0]}: {shown}; got {_shown(value)}. {hint_en}".rstrip(),
+        f"{what[1]}：{'、'.join(map(str, choices))}；实际为 {_shown(value)}。{hint_zh}".rstrip(
+            "。"
+        ),
+        line,
+    )
