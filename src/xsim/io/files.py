@@ -280,16 +280,24 @@ def check_output_path(path: str | os.PathLike[str], field: str = "") -> Path:
     return target
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, field: str = "") -> Path:
+def write_atomic(
+    path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    field: str = "",
+    temp_dir: str | os.PathLike[str] | None = None,
+) -> Path:
     """Write ``data`` to ``path`` through a temporary file renamed into place.
 
     The target is checked with :func:`check_output_path` first and again just before the rename;
     the temporary file is created exclusively (``O_EXCL | O_NOFOLLOW``), so neither a file nor a
-    link of the same name is ever written through. An ``OSError`` of the write itself (a full disk,
-    a read-only folder) is raised as :class:`InputError` naming the path.
+    link of the same name is ever written through. ``temp_dir`` (on the same file system; default:
+    the target's folder) holds the temporary file. An ``OSError`` of the write itself (a full
+    disk, a read-only folder) is raised as :class:`InputError` naming the path.
     """
     target = check_output_path(path, field)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    folder = target.parent if temp_dir is None else Path(temp_dir)
+    tmp = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(tmp, flags | getattr(os, "O_CLOEXEC", 0), 0o644)
