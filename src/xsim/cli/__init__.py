@@ -7,6 +7,7 @@ Each sub-command module defines ``add_arguments(parser)`` and ``run(args) -> int
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -85,12 +86,15 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    with safe_output():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args._module.run(args) or 0)
     except InputError as err:
-        from xsim.io.terminal import clean  # messages quote user input: no terminal escapes
-
-        print(clean(err.message(args.lang)), file=sys.stderr)
+        print(err.message(args.lang), file=sys.stderr)  # one line, sanitised by safe_output
         return 2
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
@@ -99,6 +103,22 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`xsim run … | head`): stop quietly, as Unix tools do.
         _silence_stdout()
         return 0
+
+
+@contextlib.contextmanager
+def safe_output():
+    """Every line a sub-command prints passes :func:`xsim.io.terminal.clean` (user text — titles,
+    group names, record keys, file names — never drives the terminal). JSON output is already
+    escaped by :func:`xsim.io.terminal.to_json`; a progress bar writes to the raw stream
+    (:func:`xsim.io.terminal.raw_stream`)."""
+    from xsim.io.terminal import SafeStream
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _silence_stdout() -> None:

@@ -567,15 +567,19 @@ def _progress_bar(total: int, progress: bool | None, study: Study):
 
     if progress is None:
         progress = sys.stderr.isatty() or _in_notebook()
-    label = getattr(study.scenario, "name", None) or "study"
-    # delay: studies shorter than a couple of seconds show no bar at all.
+    from xsim.io.terminal import one_line, raw_stream
+
+    label = one_line(getattr(study.scenario, "name", None) or "study")
+    # delay: studies shorter than a couple of seconds show no bar at all. The bar's own "\r" goes
+    # to the raw stream under the CLI's sanitiser; its label is sanitised here.
     return tqdm(
         total=total,
         disable=not progress,
         delay=2.0,
         unit="run",
-        desc=str(label),
+        desc=label,
         dynamic_ncols=True,
+        file=raw_stream(sys.stderr),
     )
 
 

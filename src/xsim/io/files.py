@@ -61,7 +61,7 @@ _ERRNO_ZH = {
 
 def os_reason(exc: OSError) -> tuple[str, str]:
     """(English, Chinese) reason of an ``OSError`` for a message."""
-    en = exc.strerror or type(exc).__name__
+    en = exc.strerror or str(exc) or type(exc).__name__
     return en, _ERRNO_ZH.get(exc.errno or 0, en)
 
 
