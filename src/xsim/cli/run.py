@@ -44,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH=VALUE",
         help="override a scenario parameter, e.g. --set organizer.notice_days=3 (repeatable)",
     )
+    from xsim.experiments.options import add_memory_argument
+
+    add_memory_argument(parser)
 
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
@@ -88,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
         check_output_path(args.record, "--record")  # before the run: a link or device is refused
     # validated before the simulator is imported, and reported against "--set"
     spec = load_scenario(args.scenario).with_overrides(overrides, "--set")
+    from xsim.experiments.budget import check_budget, estimate_run, parse_memory
+
+    # before the model builds anything: the run's peak memory within --memory
+    check_budget(estimate_run(spec, args.form), parse_memory(args.memory), what="xsim run")
     from xsim.model import ConsultationModel
     from xsim.records import dump_record, record_to_yaml
 
