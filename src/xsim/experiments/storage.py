@@ -279,6 +279,20 @@ def _remove_created(folder: Path, ancestor: Path) -> None:
         path = path.parent
 
 
+def _check_quarantine(folder: Path) -> None:
+    """``quarantine`` is a real folder inside the study folder, or absent: a link there would move
+    damaged parts out of ``--out``, so the study is refused (before anything runs)."""
+    target = folder / QUARANTINE
+    if os.path.lexists(target) and not is_real_folder(target):
+        raise InputError(
+            str(target),
+            "--resume",
+            f"a folder named {QUARANTINE} inside the study folder for damaged parts; this one "
+            "is a link or a file, and nothing is moved through it",
+            f"应为研究文件夹内存放损坏分片的 {QUARANTINE} 文件夹；它是链接或文件，不会通过它移动任何文件",
+        )
+
+
 class ResultStore:
     """A study folder being written: buffered rows go to a new part file every few seconds."""
 
@@ -330,6 +344,7 @@ class ResultStore:
         stored = read_manifest(folder)
         if stored is not None:
             cls._check_same_study(folder, stored, manifest, fingerprint, kind, resume)
+            _check_quarantine(folder)
         else:
             cls._check_foreign_folder(folder, force)
         if not os.access(folder, os.W_OK | os.X_OK):
@@ -485,14 +500,7 @@ class ResultStore:
         if not damaged:
             return
         target_dir = self.folder / QUARANTINE
-        if os.path.lexists(target_dir) and not is_real_folder(target_dir):
-            raise InputError(
-                str(target_dir),
-                "--resume",
-                f"a folder named {QUARANTINE} inside the study folder for damaged parts; this one "
-                "is a link or a file, and nothing is moved through it",
-                f"应为研究文件夹内存放损坏分片的 {QUARANTINE} 文件夹；它是链接或文件，不会通过它移动任何文件",
-            )
+        _check_quarantine(self.folder)
         for name, problem in damaged:
             path = self.folder / name
             if os.path.lexists(path):

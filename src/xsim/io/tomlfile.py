@@ -4,7 +4,8 @@
 never ends), recurses once per nesting level (``a = [[[[…]]]]`` raises ``RecursionError``) and
 knows only UTF-8 (GBK or UTF-16 end in a bare ``UnicodeDecodeError``). This reader reads a regular
 file of bounded size (:func:`xsim.io.files.read_bytes`), names a wrong encoding, refuses nesting
-deeper than :data:`MAX_TOML_DEPTH` before parsing, and turns every problem into one
+deeper than :data:`MAX_TOML_DEPTH` before parsing, refuses ``nan`` and ``inf`` (naming the field),
+and turns every problem into one
 :class:`xsim.errors.InputError` with the line. Types are TOML's own: ``port = true`` is a
 boolean, which the schema that receives it refuses where it wants a number (validate with
 :func:`xsim.io.validate` and strict fields).
@@ -12,6 +13,7 @@ boolean, which the schema that receives it refuses where it wants a number (vali
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -19,6 +21,7 @@ from typing import Any
 
 from xsim.errors import InputError
 from xsim.io.files import decode_text, read_bytes
+from xsim.io.paths import format_path
 
 MAX_TOML_BYTES = 1024 * 1024
 """Largest TOML file read by default (1 MiB)."""
@@ -70,7 +73,7 @@ def load_toml_text(text: str, source: str = "<toml>", *, max_depth: int = MAX_TO
             f"TOML 嵌套层数不得超过 {max_depth} 层",
         )
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column \d+\)", message)
@@ -82,6 +85,25 @@ def load_toml_text(text: str, source: str = "<toml>", *, max_depth: int = MAX_TO
         )
     except RecursionError:  # a limit the depth scan did not foresee
         return _raise(source, "valid TOML (nested too deeply)", "TOML 嵌套过深", None)
+    _refuse_nonfinite(data, (), source)
+    return data
+
+
+def _refuse_nonfinite(value: Any, loc: tuple[Any, ...], source: str) -> None:
+    """TOML has ``nan`` and ``inf``; no setting needs them: refused, naming the field."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(
+            source,
+            format_path(loc),
+            f"a finite number; {value} (not a number / infinity) is not accepted",
+            f"应为有限的数；不接受 {value}（非数/无穷大）",
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nonfinite(item, (*loc, key), source)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nonfinite(item, (*loc, index), source)
 
 
 def _raise(source: str, en: str, zh: str, line: int | None) -> Any:
