@@ -24,12 +24,12 @@ TOLERANCE = 0.25
 
 CHILD = r"""
 import json, resource, sys
-from xsim.scenario import load_scenario
+from xsim.sim.scenario import load_scenario
 from xsim.experiments.budget import estimate_run
 name, form, households = sys.argv[1], sys.argv[2], int(sys.argv[3])
 spec = load_scenario(name).with_overrides({"population.households": households})
 estimate = estimate_run(spec, form).total
-from xsim.model import run_once
+from xsim.sim.model import run_once
 run_once(spec, form=form, seed=1)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"estimate": estimate, "peak": peak}))
@@ -59,7 +59,7 @@ def study_case(households: int, reps: int) -> dict:
 
     from xsim.experiments.budget import estimate_study, parse_memory  # noqa: F401
     from xsim.experiments.study import Study
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     spec = load_scenario("village_road").with_overrides({"population.households": households})
     forms = ["council", "villagers_meeting"]

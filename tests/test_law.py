@@ -26,15 +26,34 @@ def test_copies_match_their_pinned_digests():
         data = LAW_DIR.joinpath(name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == digest, f"{name} differs from its pinned text"
     # Each law text is the steering text it copies (recorded digests; ../shared too when beside):
-    # this asserts in a clean clone as well. The folder's README is the project's own.
+    # this asserts in a clean clone as well. The README and the derived texts are the kit's own.
     for name in pinned:
-        if name != "README.md":
+        if name not in DERIVED and name != "README.md":
             check_copy(Path(str(LAW_DIR.joinpath(name))), f"law/{name}")
+
+
+# Texts the kit derives from official ones (README "Derived texts" says how).
+DERIVED = {"villagers-committees-organic-law-2010.md", "civil-code-supplementary-provisions.md"}
+
+
+def test_the_2010_village_text_is_the_2018_one_but_for_the_amended_paragraph():
+    """The 2018 amendment decision changed art. 11 para. 2 only (三年 → 五年)."""
+    for number in range(1, 42):
+        old = law.article("villagers_committees", "2010", number)
+        new = law.article("villagers_committees", "2018", number)
+        if number == 11:
+            assert old.paragraph(2).replace("三年", "五年") == new.paragraph(2)
+            assert old.paragraph(1) == new.paragraph(1)
+        else:
+            assert old.paragraphs == new.paragraphs, number
+    readme = LAW_DIR.joinpath("README.md").read_text(encoding="utf-8")
+    assert all(name in readme for name in DERIVED)
 
 
 @pytest.mark.parametrize(
     ("key", "version", "count"),
     [
+        ("villagers_committees", "2010", 41),
         ("villagers_committees", "2018", 41),
         ("villagers_committees", "2025", 50),
         ("urban_residents_committees", "2018", 23),

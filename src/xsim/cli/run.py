@@ -83,7 +83,7 @@ def json_safe(value: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     seed = parse_seed(args.seed)
     overrides = parse_overrides(args.set)
@@ -95,8 +95,8 @@ def run(args: argparse.Namespace) -> int:
 
     # before the model builds anything: the run's peak memory within --memory
     check_budget(estimate_run(spec, args.form), parse_memory(args.memory), what="xsim run")
-    from xsim.model import ConsultationModel
     from xsim.records import dump_record, record_to_yaml
+    from xsim.sim.model import ConsultationModel
 
     model = ConsultationModel(spec, form=args.form, rng=seed)
     result = model.result()

@@ -170,10 +170,7 @@ def _households(scenario: Any) -> int | None:
 def _seated_body(scenario: Any, form: Any, households: int) -> float:
     """Expected members of a seated body: representatives present (the law's 5–15 rule applied to
     the scenario's count), each invited group's delegates, the organizations seated."""
-    try:
-        from xsim.representation import seat_count
-    except ImportError:  # pragma: no cover - after the simulator moves
-        from xsim.sim.representation import seat_count  # type: ignore[no-redef]
+    from xsim.sim.representation import seat_count
 
     seats = seat_count(scenario, households) * scenario.behaviour.rep_attend
     delegates = getattr(form, "seats_per_group", 0) * len(scenario.stakeholder_groups)
@@ -181,10 +178,7 @@ def _seated_body(scenario: Any, form: Any, households: int) -> float:
 
 
 def _form(name: str | None, scenario: Any) -> Any:
-    try:
-        from xsim.forms import FORMS
-    except ImportError:  # pragma: no cover - after the simulator moves
-        from xsim.sim.forms import FORMS  # type: ignore[no-redef]
+    from xsim.forms import FORMS
 
     if name is None:
         name = getattr(scenario.organizer, "form", None) or scenario.forms[0]
@@ -200,7 +194,7 @@ def _pilot(scenario: Any, form: str | None) -> tuple[float, int]:
     import hashlib
     import tracemalloc
 
-    from xsim.model import run_once
+    from xsim.sim.model import run_once
 
     text = scenario.model_dump_json() if hasattr(scenario, "model_dump_json") else repr(scenario)
     key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), form)
