@@ -198,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
             else ""
         )
         head = "" if args.lang == "en" else "模拟出错："
-        print(f"{head}{err}{hint}", file=sys.stderr)
+        print(one_line(f"{head}{err}{hint}"), file=sys.stderr)
         return 1
     finally:
         executor.close()

@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except RunFailed as err:
         head = "" if args.lang == "en" else "模拟出错："
-        print(clean(f"{head}{err}"), file=sys.stderr)
+        print(one_line(f"{head}{err}"), file=sys.stderr)
         return 1
     finally:
         executor.close()
@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if indices is None:
         shown = table.sort_values(args.outcome, ascending=False)
+        # parameter values (form names, --param lists) kept on their line
+        shown = shown.apply(lambda col: col.map(one_line) if col.dtype == object else col)
         with _pd_wide():
             print(
                 clean(
