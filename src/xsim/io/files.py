@@ -228,6 +228,13 @@ def _encoding_error(source: str, guessed: str | None, raw: bytes, start: int | N
     )
 
 
+def bounded_text(raw: bytes, source: str, *, max_bytes: int, what: str = "file") -> str:
+    """``raw`` as UTF-8 text (:func:`decode_text`) if it is at most ``max_bytes`` long."""
+    if len(raw) > max_bytes:
+        raise _too_large(source, str(len(raw)), max_bytes, what)
+    return decode_text(raw, source)
+
+
 def read_text(path: str | os.PathLike[str], *, max_bytes: int, what: str = "file") -> str:
     """:func:`read_bytes` then :func:`decode_text`."""
     return decode_text(read_bytes(path, max_bytes=max_bytes, what=what), str(path))

@@ -26,7 +26,7 @@ import re
 from typing import Any
 
 from xsim.errors import InputError
-from xsim.io.files import decode_text, read_bytes
+from xsim.io.files import bounded_text, read_bytes
 
 MAX_JSON_BYTES = 20 * 1024 * 1024
 """Largest JSON file read by default (20 MiB): a study manifest of a million parts or a progress
@@ -157,14 +157,8 @@ def load_json_bytes(
     max_depth: int = MAX_JSON_DEPTH,
 ) -> Any:
     """Parse UTF-8 JSON bytes (an initial BOM is allowed)."""
-    if len(raw) > max_bytes:
-        raise InputError(
-            source,
-            "",
-            f"a JSON file of at most {max_bytes} bytes (this one has {len(raw)} bytes)",
-            f"JSON 文件不得超过 {max_bytes} 字节（此文件为 {len(raw)} 字节）",
-        )
-    return load_json_text(decode_text(raw, source), source, max_depth=max_depth)
+    text = bounded_text(raw, source, max_bytes=max_bytes, what="JSON file")
+    return load_json_text(text, source, max_depth=max_depth)
 
 
 def load_json_file(

@@ -20,7 +20,7 @@ import tomllib
 from typing import Any
 
 from xsim.errors import InputError
-from xsim.io.files import decode_text, read_bytes
+from xsim.io.files import bounded_text, read_bytes
 from xsim.io.paths import format_path
 
 MAX_TOML_BYTES = 1024 * 1024
@@ -118,14 +118,8 @@ def load_toml_bytes(
     max_depth: int = MAX_TOML_DEPTH,
 ) -> Any:
     """Parse UTF-8 TOML bytes (another encoding is named in the message)."""
-    if len(raw) > max_bytes:
-        raise InputError(
-            source,
-            "",
-            f"a TOML file of at most {max_bytes} bytes (this one has {len(raw)} bytes)",
-            f"TOML 文件不得超过 {max_bytes} 字节（此文件为 {len(raw)} 字节）",
-        )
-    return load_toml_text(decode_text(raw, source), source, max_depth=max_depth)
+    text = bounded_text(raw, source, max_bytes=max_bytes, what="TOML file")
+    return load_toml_text(text, source, max_depth=max_depth)
 
 
 def load_toml_file(
