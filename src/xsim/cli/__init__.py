@@ -133,6 +133,8 @@ def _interruptible():
 
     _done = threading.Event()
     previous = signal.signal(signal.SIGINT, on_sigint)
+    if previous is None:  # a handler installed outside Python: keep the default on the way out
+        previous = signal.default_int_handler
     try:
         yield
     finally:

@@ -275,6 +275,8 @@ def _sigint_held():
         return
     pressed = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: pressed.set())
+    if previous is None:  # a handler installed outside Python: keep the default on the way out
+        previous = signal.default_int_handler
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
