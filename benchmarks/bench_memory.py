@@ -92,7 +92,9 @@ def main() -> int:
     quick = "--quick" in sys.argv
     sizes = [1_000, 10_000, 30_000] if quick else [1_000, 10_000, 30_000, 60_000, 100_000]
     rows, worst = [], 0.0
-    print(f"{'scenario':18s} {'form':18s} {'households':>10s} {'peak MiB':>9s} {'est. MiB':>9s} {'error':>7s}")
+    print(
+        f"{'scenario':18s} {'form':18s} {'households':>10s} {'peak MiB':>9s} {'est. MiB':>9s} {'error':>7s}"
+    )
     for name, form in CASES:
         for households in sizes:
             r = run_case(name, form, households)
@@ -104,7 +106,7 @@ def main() -> int:
                 f"{r['estimate'] / 2**20:9.0f} {error:+7.0%}",
                 flush=True,
             )
-    for households, reps in ([(5_000, 4)] if quick else [(5_000, 6), (40_000, 4)]):
+    for households, reps in [(5_000, 4)] if quick else [(5_000, 6), (40_000, 4)]:
         r = study_case(households, reps)
         error = r["estimate"] / r["peak"] - 1
         worst = max(worst, abs(error))
