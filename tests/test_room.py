@@ -210,6 +210,113 @@ def test_bad_config_is_refused(tmp_path, capsys, extra, phrases):
     _assert_refused(_start_in_process(config, capsys), config, "教室配置有误", *phrases)
 
 
+def _hostile_config(tmp_path: Path, kind: str) -> Path:
+    """A room.toml that is not one (issue 19): each must end in one message and exit 2."""
+    good = _write_room(tmp_path / "room", "xsrthostile 甲\n")
+    text = good.read_text(encoding="utf-8")
+    target = tmp_path / "hostile.toml"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "dev-zero":
+        return Path("/dev/zero")
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "gbk":
+        target.write_bytes(text.replace('name = "t"', 'name = "t" # 教室').encode("gbk"))
+    elif kind == "utf-16":
+        target.write_bytes(text.encode("utf-16"))
+    elif kind == "nul":
+        target.write_bytes(text.encode() + b"\x00")
+    elif kind == "deep-array":
+        target.write_text(text + "deep = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    elif kind == "deep-table":
+        target.write_text(text + "deep = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n")
+    elif kind == "symlink-loop":
+        target.symlink_to(tmp_path / "other.toml")
+        (tmp_path / "other.toml").symlink_to(target)
+    elif kind == "huge":
+        target.write_text(text + "#" * (2 * 1024 * 1024))
+    elif kind == "port-true":
+        target.write_text(text.replace("port = ", "port = true\n#", 1))
+    elif kind == "port-float":
+        target.write_text(text.replace("port = ", "port = 8000.0\n#", 1))
+    elif kind == "port-text":
+        target.write_text(text.replace("port = ", 'port = "8000"\n#', 1))
+    elif kind == "password-newline":
+        target.write_text(
+            text.replace(
+                "[accounts]",
+                '[accounts]\npasswords = "shared"\nshared_password = "abcdefgh\\nroot:X"',
+            )
+        )
+    elif kind == "path-nul":
+        target.write_text(text.replace("[course]", '[course]\nhome_page = "a\\u0000b"'))
+    elif kind == "ip-text":
+        target.write_text(text.replace('ip = "127.0.0.1"', 'ip = "127.0.0.1; rm -rf /"'))
+    elif kind == "minutes-bool":
+        target.write_text(text + "[culling]\nserver_idle_minutes = true\n")
+    elif kind == "trainees-fifo":
+        os.mkfifo(tmp_path / "room" / "fifo.txt")
+        target.write_text(text.replace('trainees = "trainees.txt"', 'trainees = "fifo.txt"'))
+        return _relocated(target, tmp_path)
+    elif kind == "trainees-gbk":
+        (tmp_path / "room" / "gbk.txt").write_bytes("xsrtgbk 张三\n".encode("gbk"))
+        target.write_text(text.replace('trainees = "trainees.txt"', 'trainees = "gbk.txt"'))
+        return _relocated(target, tmp_path)
+    return target
+
+
+def _relocated(target: Path, tmp_path: Path) -> Path:
+    """The config beside its trainee list (relative paths are relative to the config)."""
+    moved = tmp_path / "room" / target.name
+    target.rename(moved)
+    return moved
+
+
+HOSTILE = {
+    "fifo": "普通文件",
+    "dev-zero": "普通文件",
+    "folder": "目录",
+    "gbk": "GBK",
+    "utf-16": "UTF-16",
+    "nul": "空字节",
+    "deep-array": "嵌套",
+    "deep-table": "嵌套",
+    "symlink-loop": "无法读取",
+    "huge": "过大",
+    "port-true": "room.port",
+    "port-float": "room.port",
+    "port-text": "room.port",
+    "password-newline": "accounts.shared_password",
+    "path-nul": "course.home_page",
+    "ip-text": "room.ip",
+    "minutes-bool": "culling.server_idle_minutes",
+    "trainees-fifo": "普通文件",
+    "trainees-gbk": "GBK",
+}
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_a_hostile_room_config_ends_in_one_message_and_exit_2(tmp_path, kind):
+    """Every bad room.toml (or trainee list) ends in one clear Chinese message, exit 2: no hang
+    (FIFO, /dev/zero), no traceback (encodings, nesting, symlink loops), no `true` taken as 1."""
+    config = _hostile_config(tmp_path, kind)
+    done = subprocess.run(
+        [sys.executable, str(ROOMCTL), "start", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    message = done.stdout + done.stderr
+    assert done.returncode == 2, message
+    assert "Traceback" not in message, message
+    assert message.startswith("教室配置有误："), message
+    assert HOSTILE[kind] in message, message
+    assert len(message) < 2000, message  # one message, not a dump of the input
+    assert "root:X" not in message, message  # a password is never repeated
+
+
 def test_the_command_line_exits_2_on_bad_input(tmp_path):
     config = _write_room(tmp_path / "room", "xsrtcli 甲\nxsrtcli 乙\n")
     _assert_refused(_roomctl("start", config), config, "重复")
