@@ -35,6 +35,7 @@ from tornado import ioloop, web
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import answer_service  # noqa: E402
 from roomconfig import Room, load_room  # noqa: E402
 
 # Run as the trainee: print the export's bytes (at most max_bytes + 1) or exit with a status code.
@@ -65,9 +66,10 @@ STATUS_ZH = {
 }
 
 
-# Children run as a room account, with the Python those accounts can run (see roompython.py).
-ACCOUNT_PYTHON = os.environ.get("XSIM_ROOM_PYTHON") or sys.executable
-ACCOUNT_PYTHON_ENV = json.loads(os.environ.get("XSIM_ROOM_PYTHON_ENV") or "{}")
+# Children run as a room account, with the runtime those accounts run (see roomruntime.py).
+RUNTIME = json.loads(os.environ.get("XSIM_ROOM_RUNTIME") or "{}")
+ACCOUNT_PYTHON = RUNTIME.get("python") or sys.executable
+ACCOUNT_PYTHON_ENV = dict(RUNTIME.get("environment") or {})
 
 
 def _account_env(login: str) -> tuple[pwd.struct_passwd, dict[str, str]]:
@@ -76,11 +78,11 @@ def _account_env(login: str) -> tuple[pwd.struct_passwd, dict[str, str]]:
         "HOME": entry.pw_dir,
         "USER": login,
         "LANG": "C.UTF-8",
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PATH": "/usr/bin:/bin",
         **ACCOUNT_PYTHON_ENV,
     }
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    if RUNTIME.get("root"):
+        env["XSIM_COURSE"] = f"{RUNTIME['root']}/course"
     return entry, env
 
 
@@ -134,7 +136,7 @@ def collect(room: Room) -> dict:
     destination = Path(entry.pw_dir) / room.settings.collect.folder / stamp
     request = {"destination": str(destination), "room": room.name, "exports": exports}
     written = subprocess.run(
-        [ACCOUNT_PYTHON, str(HERE / "collect_write.py")],
+        [ACCOUNT_PYTHON, "-I", "-m", "xsim_room.collect_write"],
         input=json.dumps(request, ensure_ascii=False).encode("utf-8"),
         user=entry.pw_uid,
         group=entry.pw_gid,
@@ -284,6 +286,7 @@ def main() -> None:
     url = os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8082")
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     app.listen(port, "127.0.0.1")
+    ioloop.IOLoop.current().add_callback(answer_service.serve, room)
     with contextlib.suppress(KeyboardInterrupt):  # the hub stops its services with SIGINT
         ioloop.IOLoop.current().start()
 

@@ -35,6 +35,9 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = REPO / "room" / "room.toml"
 DEFAULT_PROXY = REPO / ".room" / "node_modules" / ".bin" / "configurable-http-proxy"
 DEFAULT_COURSE = REPO / "notebooks"
+# Root-owned and outside the checkout (trainees reach the runtime and sockets in it, not the
+# checkout); one folder per room.
+DEFAULT_STATE_ROOT = Path("/var/lib/xsim-room")
 # The trainer edition of the course lives here (inside the course folder); trainees never get it.
 TRAINER_EDITION = "trainer"
 # The course home page, when the config does not name one: the first of these that exists.
@@ -97,6 +100,10 @@ class RoomSection(_Strict):
     collect_port: Port = 8082
     state_dir: Text = ""
     proxy: Text = ""
+    # hide other accounts' processes from trainees (/proc mounted with hidepid=invisible)
+    hide_processes: Annotated[bool, Field(strict=True)] = True
+    # trainees' servers and kernels forked from one warm process (xsim_room.forkserver)
+    warm_start: Annotated[bool, Field(strict=True)] = True
 
 
 class AccountsSection(_Strict):
@@ -144,7 +151,7 @@ class Trainee:
 class Paths:
     config: Path
     trainees: Path
-    state: Path  # default .room/<name>/ in the repository
+    state: Path  # default /var/lib/xsim-room/<name>/
     proxy: Path  # default .room/node_modules/.bin/configurable-http-proxy
     course: Path  # default notebooks/
     ssl_cert: Path | None
@@ -181,6 +188,25 @@ class Paths:
     @property
     def log(self) -> Path:
         return self.state / "jupyterhub.log"
+
+    @property
+    def fork_socket(self) -> Path:
+        """The fork server's socket (any account may connect; it checks who asks)."""
+        return self.state / "fork.sock"
+
+    @property
+    def fork_pid_file(self) -> Path:
+        return self.state / "forkserver.pid"
+
+    @property
+    def answers_socket(self) -> Path:
+        """The answer key's socket, served by the collect service (room accounts only)."""
+        return self.state / "answers.sock"
+
+    @property
+    def runtime(self) -> Path:
+        """What room accounts run: interpreter, packages, the trainee edition of the course."""
+        return self.state / "runtime"
 
 
 @dataclass(frozen=True)
@@ -422,7 +448,7 @@ def load_room(config: Path | str = DEFAULT_CONFIG) -> Room:
     paths = Paths(
         config=config,
         trainees=_resolve(base, accounts.trainees, base / "trainees.txt"),
-        state=_resolve(base, settings.room.state_dir, REPO / ".room" / settings.room.name),
+        state=_resolve(base, settings.room.state_dir, DEFAULT_STATE_ROOT / settings.room.name),
         proxy=_resolve(base, settings.room.proxy, DEFAULT_PROXY),
         course=_resolve(base, settings.course.source, DEFAULT_COURSE),
         ssl_cert=_resolve(base, ssl.ssl_cert, Path()) if ssl.ssl_cert else None,

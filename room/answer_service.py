@@ -1,0 +1,120 @@
+"""The room's answer key: trainees' kernels ask here whether an answer is right.
+
+Quizzes and exercises grade answers, but nothing a trainee's kernel can read may hold them (the
+trainee runtime's course is an edition without answers). So a trainee's kernel asks this service
+— part of the room's collect service, running as root, reading the checkout's full course through
+``xsim.teaching.answers.LocalAnswerKey`` — over a Unix socket in the room's state folder
+(``answers.sock``): "is this answer to item I of lesson L right, and what is the explanation?".
+The client is :class:`xsim_room.answers.RoomAnswerKey` (the runtime's ``XSIM_ANSWER_KEY``).
+
+Who asks is known from the socket (``SO_PEERCRED``): only the room's accounts get an answer. Every
+judgement is appended to ``answers.jsonl`` (0600) in the state folder — uid, login, lesson, item,
+answer, right or not — so a trainer sees first attempts that no kernel code could have
+rehearsed against the key without leaving a trace.
+
+Protocol: one JSON line ``{"lesson": "01", "item": "q1", "answer": "50 人" | [...]}``; one JSON
+line back: ``{"correct": bool, "right_answer_zh": …, "explanation_zh": …, "why_zh": …}`` or
+``{"error_zh": …, "error_en": …}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import os
+import pwd
+import socket
+import struct
+
+from roomaccounts import room_uids
+from roomconfig import REPO, Room
+from roomstate import open_state
+
+MAX_LINE = 64 * 1024
+PEERCRED = struct.Struct("3i")
+ANSWER_LOG = "answers.jsonl"
+
+
+def _answer_key():
+    """The full course's answer key (the teaching side's local implementation), or None."""
+    try:
+        from xsim.teaching.answers import LocalAnswerKey
+    except ImportError:
+        return None
+    return LocalAnswerKey(REPO / "course")
+
+
+def judge(key, request: object) -> dict:
+    """One request (already parsed) → the answer to send."""
+    if key is None:
+        return {"error_zh": "评分服务不可用（课程模块缺少答案键）", "error_en": "no answer key"}
+    if not isinstance(request, dict):
+        return {"error_zh": "请求格式不对", "error_en": "a JSON object was expected"}
+    lesson, item, answer = request.get("lesson"), request.get("item"), request.get("answer")
+    answer_ok = isinstance(answer, str) or (
+        isinstance(answer, list) and all(isinstance(a, str) for a in answer)
+    )
+    if not (isinstance(lesson, str) and isinstance(item, str) and answer_ok):
+        return {"error_zh": "请求格式不对", "error_en": "lesson, item and answer expected"}
+    from xsim.errors import InputError
+
+    try:
+        judgement = key.judge(lesson, item, answer)
+    except InputError as exc:
+        return {"error_zh": exc.message("zh"), "error_en": exc.message("en")}
+    return dataclasses.asdict(judgement)
+
+
+async def serve(room: Room) -> None:
+    """Listen on the room's answers socket until the service ends."""
+    state = open_state(room.paths.state)
+    allowed = room_uids(state)
+    key = _answer_key()
+    log = state.append_fd(ANSWER_LOG)
+    path = str(room.paths.answers_socket)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            sock = writer.get_extra_info("socket")
+            _, uid, _ = PEERCRED.unpack(
+                sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, PEERCRED.size)
+            )
+            line = await asyncio.wait_for(reader.readline(), timeout=10)
+            if uid not in allowed:
+                reply = {
+                    "error_zh": "只有本教室的学员可以提交答案",
+                    "error_en": "not a room account",
+                }
+                request = None
+            else:
+                try:
+                    request = json.loads(line.decode("utf-8"))
+                except (UnicodeDecodeError, ValueError):
+                    request = None
+                reply = judge(key, request)
+                if "correct" in reply:
+                    entry = {
+                        "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        "uid": uid,
+                        "login": pwd.getpwuid(uid).pw_name,
+                        **{k: request[k] for k in ("lesson", "item", "answer")},
+                        "correct": reply["correct"],
+                    }
+                    os.write(log, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+            writer.write((json.dumps(reply, ensure_ascii=False) + "\n").encode("utf-8"))
+            await writer.drain()
+        except (TimeoutError, OSError, ValueError, KeyError):
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                writer.close()
+
+    server = await asyncio.start_unix_server(handle, path=path, limit=MAX_LINE)
+    os.chmod(path, 0o666)  # any account may connect; the peer's uid decides
+    async with server:
+        await server.serve_forever()
