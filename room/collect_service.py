@@ -151,7 +151,8 @@ def collect(room: Room) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError):
         outcome = {"error": written.stderr.decode("utf-8", errors="replace")[-2000:]}
     home = Path(entry.pw_dir)
-    relative = str(destination.relative_to(home))
+    written_to = Path(outcome.get("destination") or destination)
+    relative = str(written_to.relative_to(home) if written_to.is_relative_to(home) else destination)
     summary = outcome.get("summary")
     if summary and Path(summary).is_relative_to(home):
         summary = str(Path(summary).relative_to(home))

@@ -93,8 +93,8 @@ c.Spawner.args = [
     f"--LabApp.app_settings_dir={paths.lab_settings}",
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     "--ServerApp.terminals_enabled=False",
-    f"--MappingKernelManager.cull_idle_timeout={culling.kernel_idle_minutes * 60}",
-    f"--MappingKernelManager.cull_interval={culling.check_every_minutes * 60}",
+    f"--MappingKernelManager.cull_idle_timeout={round(culling.kernel_idle_minutes * 60)}",
+    f"--MappingKernelManager.cull_interval={round(culling.check_every_minutes * 60)}",
     "--MappingKernelManager.cull_connected=True",
 ]
 c.Spawner.environment = {"LANG": "C.UTF-8", **account_env}
@@ -111,8 +111,8 @@ c.JupyterHub.services = [
             python,
             "-m",
             "jupyterhub_idle_culler",
-            f"--timeout={culling.server_idle_minutes * 60}",
-            f"--cull-every={culling.check_every_minutes * 60}",
+            f"--timeout={round(culling.server_idle_minutes * 60)}",
+            f"--cull-every={round(culling.check_every_minutes * 60)}",
         ],
     },
     {

@@ -27,6 +27,7 @@ class CellRun:
     index: int
     seconds: float
     error: str = ""
+    output: str = ""  # what the cell printed (run() only)
 
 
 @dataclass
@@ -288,13 +289,15 @@ class KernelConnection:
         started = time.monotonic()
         msg_id = self._send(_message("execute_request", {"code": code}, self.session_id))
         deadline = started + timeout_s
-        error, replied, idle, seconds = "", False, False, 0.0
+        error, replied, idle, seconds, output = "", False, False, 0.0, []
         while not (replied and idle):
             msg = self._receive(deadline)
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind = msg["header"]["msg_type"]
-            if kind == "error":
+            if kind == "stream":
+                output.append(msg["content"].get("text", ""))
+            elif kind == "error":
                 error = f"{msg['content'].get('ename')}: {msg['content'].get('evalue')}"
             elif kind == "execute_reply":
                 replied, seconds = True, time.monotonic() - started
@@ -302,7 +305,7 @@ class KernelConnection:
                     error = str(msg["content"].get("ename") or msg["content"].get("status"))
             elif kind == "status" and msg["content"].get("execution_state") == "idle":
                 idle = True
-        return CellRun(-1, seconds, error)
+        return CellRun(-1, seconds, error, "".join(output))
 
     def actions(self) -> list[tuple[str, str]]:
         """(kind, comm id) of every widget a trainee could use now."""

@@ -82,7 +82,8 @@ def _ip(value: str) -> str:
 Text = Annotated[str, AfterValidator(_no_control_characters)]
 # strict: TOML's `true` is not port 1, `8000.0` is not a port
 Port = Annotated[int, Field(ge=1, le=65535, strict=True)]
-Minutes = Annotated[int, Field(ge=1, le=7 * 24 * 60, strict=True)]
+# minutes; fractions allowed (a room test culls after seconds), at least 6 seconds
+Minutes = Annotated[float, Field(ge=0.1, le=7 * 24 * 60, strict=True)]
 
 
 class _Strict(BaseModel):
@@ -205,8 +206,10 @@ class Paths:
 
     @property
     def runtime(self) -> Path:
-        """What room accounts run: interpreter, packages, the trainee edition of the course."""
-        return self.state / "runtime"
+        """What room accounts run: interpreter, packages, the trainee edition of the course.
+        Beside the state folder, shared by the rooms kept there (rebuilt when the checkout
+        changes)."""
+        return self.state.parent / "xsim-runtime"
 
 
 @dataclass(frozen=True)

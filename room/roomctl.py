@@ -290,7 +290,7 @@ def start(room: Room) -> int:
     state = preflight(room)
     paths = room.paths
     try:
-        runtime = roomruntime.build(paths.state)
+        runtime = roomruntime.build(paths.runtime)
     except roomruntime.RuntimeError_ as exc:
         _say(exc.zh, exc.en)
         return 2
@@ -465,7 +465,6 @@ def remove(room: Room) -> int:
     hub = state.folder("hub", 0o700)
     accounts.forget_passwords(state, hub)
     hub.close()
-    shutil.rmtree(room.paths.runtime, ignore_errors=True)
     _say(f"已删除 {len(removed)} 个账号及其主目录。", f"removed {len(removed)} accounts")
     return 0
 

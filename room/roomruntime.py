@@ -24,6 +24,7 @@ files are compiled as they are built (trainees cannot write ``__pycache__`` ther
 from __future__ import annotations
 
 import compileall
+import contextlib
 import hashlib
 import importlib
 import json
@@ -154,7 +155,7 @@ def _interpreter(staging: Path) -> tuple[Path, dict[str, str]]:
         symlinks=True,
     )
     (target / "lib" / VERSION / "site-packages").mkdir()
-    final = staging.with_name("runtime")
+    final = staging.with_name(staging.name.split(".", 1)[0])
     return final / "python" / "bin" / VERSION, {"LD_LIBRARY_PATH": str(final / "python" / "lib")}
 
 
@@ -304,10 +305,11 @@ def probe(runtime: Runtime) -> str:
     return lines[-1] if lines else f"exit status {done.returncode}"
 
 
-def build(state: Path) -> Runtime:
-    """The runtime under ``state`` (a root-owned folder the caller has checked), built when the
-    checkout changed since the last build; checked to work for an unprivileged account."""
-    root = state / "runtime"
+def build(root: Path) -> Runtime:
+    """The runtime at ``root`` (beside the room's state folder, under folders the caller has
+    checked are root's), built when the checkout changed since the last build; checked to work
+    for an unprivileged account."""
+    state = root.parent
     stamp = fingerprint()
     recorded = root / "fingerprint.json"
     runtime = None
@@ -324,7 +326,7 @@ def build(state: Path) -> Runtime:
                 known.get("answers_apart", False),
             )
     if runtime is None:
-        staging = state / "runtime.partial"
+        staging = state / f"{root.name}.{os.getpid()}.partial"  # two rooms may build at once
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         python, environment = _interpreter(staging)  # its final path (the link may dangle now)
@@ -342,8 +344,11 @@ def build(state: Path) -> Runtime:
             encoding="utf-8",
         )
         _open_up(staging)
-        shutil.rmtree(root, ignore_errors=True)
+        old = state / f"{root.name}.{os.getpid()}.old"
+        with contextlib.suppress(FileNotFoundError):
+            root.rename(old)  # kernels of another room may still read it: gone once renamed
         staging.rename(root)
+        shutil.rmtree(old, ignore_errors=True)
         runtime = Runtime(root, str(root / "venv" / "bin" / "python3"), environment, answers_apart)
     why = probe(runtime)
     if why:

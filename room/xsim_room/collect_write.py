@@ -67,10 +67,22 @@ def write_class_summary(exports: list[Path], out_dir: Path) -> Path | None:
     return Path(summary.save_html(out_dir / SUMMARY_FILE))
 
 
+def _new_folder(wanted: Path) -> Path:
+    """``wanted``, or ``wanted-2``, ``-3`` … when a collection in the same second made it."""
+    wanted.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, 1000):
+        folder = wanted if attempt == 1 else wanted.with_name(f"{wanted.name}-{attempt}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise FileExistsError(wanted)
+
+
 def main() -> int:
     request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    destination = Path(request["destination"])
-    destination.mkdir(parents=True, exist_ok=True)
+    destination = _new_folder(Path(request["destination"]))
     files, roster, notes = [], {}, []
     for login, item in sorted(request["exports"].items()):
         target = destination / f"{login}.json"
@@ -96,7 +108,12 @@ def main() -> int:
             summary = str(made)
     print(
         json.dumps(
-            {"files": [str(f) for f in files], "summary": summary, "summary_note": " ".join(notes)},
+            {
+                "destination": str(destination),
+                "files": [str(f) for f in files],
+                "summary": summary,
+                "summary_note": " ".join(notes),
+            },
             ensure_ascii=False,
         )
     )
