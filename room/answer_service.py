@@ -7,10 +7,12 @@ trainee runtime's course is an edition without answers). So a trainee's kernel a
 (``answers.sock``): "is this answer to item I of lesson L right, and what is the explanation?".
 The client is :class:`xsim_room.answers.RoomAnswerKey` (the runtime's ``XSIM_ANSWER_KEY``).
 
-Who asks is known from the socket (``SO_PEERCRED``): only the room's accounts get an answer. Every
-judgement is appended to ``answers.jsonl`` (0600) in the state folder — uid, login, lesson, item,
-answer, right or not — so a trainer sees first attempts that no kernel code could have
-rehearsed against the key without leaving a trace.
+Who asks is known from the socket (``SO_PEERCRED``): only the room's accounts get an answer. The
+service counts each trainee's attempts per item itself and passes that count to the key, which
+decides what an attempt reveals (never the right answer on a first wrong try): a kernel cannot
+claim a second try. Every judgement is appended to ``answers.jsonl`` (0600) in the state folder
+— uid, login, lesson, item, attempt, answer, right or not — so a trainer sees first attempts that
+no kernel code could have rehearsed against the key without leaving a trace.
 
 Protocol: one JSON line ``{"lesson": "01", "item": "q1", "answer": "50 人" | [...]}``; one JSON
 line back: ``{"correct": bool, "right_answer_zh": …, "explanation_zh": …, "why_zh": …}`` or
@@ -47,8 +49,8 @@ def _answer_key():
     return LocalAnswerKey(REPO / "course")
 
 
-def judge(key, request: object) -> dict:
-    """One request (already parsed) → the answer to send."""
+def judge(key, request: object, attempt: int = 1) -> dict:
+    """One request (already parsed) and this trainee's attempt number → the answer to send."""
     if key is None:
         return {"error_zh": "评分服务不可用（课程模块缺少答案键）", "error_en": "no answer key"}
     if not isinstance(request, dict):
@@ -62,7 +64,7 @@ def judge(key, request: object) -> dict:
     from xsim.errors import InputError
 
     try:
-        judgement = key.judge(lesson, item, answer)
+        judgement = key.judge(lesson, item, answer, attempt=attempt)
     except InputError as exc:
         return {"error_zh": exc.message("zh"), "error_en": exc.message("en")}
     return dataclasses.asdict(judgement)
@@ -74,6 +76,12 @@ async def serve(room: Room) -> None:
     allowed = room_uids(state)
     key = _answer_key()
     log = state.append_fd(ANSWER_LOG)
+    attempts: dict[tuple[int, str, str], int] = {}  # (uid, lesson, item) -> judgements so far
+    with contextlib.suppress(OSError, ValueError):  # a restarted room keeps counting
+        for line in (state.read(ANSWER_LOG, 64 * 1024 * 1024) or b"").decode().splitlines():
+            seen = json.loads(line)
+            where = (seen["uid"], seen["lesson"], seen["item"])
+            attempts[where] = attempts.get(where, 0) + 1
     path = str(room.paths.answers_socket)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
@@ -96,13 +104,19 @@ async def serve(room: Room) -> None:
                     request = json.loads(line.decode("utf-8"))
                 except (UnicodeDecodeError, ValueError):
                     request = None
-                reply = judge(key, request)
+                if not isinstance(request, dict):
+                    request = None
+                where = (uid, str((request or {}).get("lesson")), str((request or {}).get("item")))
+                attempt = attempts.get(where, 0) + 1
+                reply = judge(key, request, attempt)
                 if "correct" in reply:
+                    attempts[where] = attempt
                     entry = {
                         "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                         "uid": uid,
                         "login": pwd.getpwuid(uid).pw_name,
                         **{k: request[k] for k in ("lesson", "item", "answer")},
+                        "attempt": attempt,
                         "correct": reply["correct"],
                     }
                     os.write(log, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))

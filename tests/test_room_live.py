@@ -244,6 +244,28 @@ def test_a_trainee_reads_nothing_it_should_not(room):
             listed = kernel.run("import os; print(' '.join(os.listdir('/proc')))", 30).output
             assert not theirs & {int(p) for p in listed.split() if p.isdigit()}
 
+        # A's kernel asks the room's answer service (it holds no answers itself); the service
+        # knows who asks: the test's own process (root, not a room account) gets no judgement
+        ask = (
+            "from xsim_room.answers import RoomAnswerKey\n"
+            "print(json.dumps(RoomAnswerKey()._ask("
+            "{'lesson': '01', 'item': 'q1', 'answer': '50 人'}), ensure_ascii=False))"
+        )
+        reply = json.loads(kernel.run("import json\n" + ask, 60).output)
+        assert "correct" in reply or "评分服务不可用" in reply.get("error_zh", ""), reply
+        from xsim_room.answers import RoomAnswerKey
+
+        refused = RoomAnswerKey(str(state / "answers.sock"))._ask(
+            {"lesson": "01", "item": "q1", "answer": "50 人"}
+        )
+        assert refused == {
+            "error_zh": "只有本教室的学员可以提交答案",
+            "error_en": "not a room account",
+        }
+        if "correct" in reply:
+            logged = (state / "answers.jsonl").read_text(encoding="utf-8").splitlines()
+            assert json.loads(logged[-1])["login"] == a
+
         # no answer anywhere A's kernel can read: the runtime's course and xsim, A's home
         runtime = json.loads((STATE_ROOT / "xsim-runtime" / "fingerprint.json").read_text())
         site = next((STATE_ROOT / "xsim-runtime" / "venv" / "lib").glob("python*/site-packages"))

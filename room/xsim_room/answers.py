@@ -39,7 +39,9 @@ class RoomAnswerKey:
             raise ValueError("not an object")
         return reply
 
-    def judge(self, lesson: str, item: str, answer: str | list[str]):
+    def judge(self, lesson: str, item: str, answer: str | list[str], attempt: int = 1):
+        """The room's judgement. ``attempt`` is not sent: the service counts this trainee's
+        attempts itself (a kernel cannot claim a second try to see the answer first)."""
         from xsim.teaching.answers import Judgement
 
         from xsim.errors import InputError

@@ -130,8 +130,6 @@ def warm_up(modules: tuple[str, ...]) -> list[str]:
                     importlib.import_module(module.name)
     if "matplotlib.pyplot" in sys.modules:
         import matplotlib.font_manager  # noqa: F401  (the font list, built once)
-    with contextlib.suppress(Exception):  # the stored results' key: hashes package and course
-        importlib.import_module("xsim.teaching.precomputed").fingerprint()
     return missing
 
 
