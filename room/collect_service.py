@@ -110,9 +110,14 @@ def read_export(room: Room, login: str) -> tuple[str, object | None]:
     status = {0: "ok", 3: "missing", 4: "too_large"}.get(done.returncode, "unreadable")
     if status != "ok":
         return status, None
+    return parse_export(done.stdout)
+
+
+def parse_export(raw: bytes) -> tuple[str, object | None]:
+    """("ok", data) for a JSON file, ("invalid", None) for anything else — deep nesting too."""
     try:
-        return "ok", json.loads(done.stdout.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return "ok", json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[…]]]]
         return "invalid", None
 
 

@@ -194,6 +194,18 @@ def _copy_link_targets(source: Path, copy: Path, staging: Path) -> None:
                 shutil.copy2(target, placed)
 
 
+def _repoint_settings(folder: Path, venv: Path) -> None:
+    """Jupyter settings that name the checkout's environment (tools/install-jupyter-settings
+    writes its prefix into ``static_custom_path``) name the runtime's instead: the accounts
+    cannot read the checkout. A new file, not the hard-linked one."""
+    final = Path(str(venv).replace(f"{venv.parent.name}", venv.parent.name.split(".", 1)[0]))
+    for path in folder.rglob("*.json") if folder.is_dir() else ():
+        text = path.read_text(encoding="utf-8")
+        if sys.prefix in text:
+            path.unlink()
+            path.write_text(text.replace(sys.prefix, str(final)), encoding="utf-8")
+
+
 def _venv(staging: Path, python: Path) -> None:
     venv = staging / "venv"
     site = venv / "lib" / VERSION / "site-packages"
@@ -222,6 +234,7 @@ def _venv(staging: Path, python: Path) -> None:
                 symlinks=True,
                 copy_function=_link_or_copy,
             )
+    _repoint_settings(venv / "etc" / "jupyter", venv)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(SOURCE_PACKAGE, site / "xsim", ignore=ignore, symlinks=True)
     _copy_link_targets(SOURCE_PACKAGE, site / "xsim", staging)

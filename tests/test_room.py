@@ -441,6 +441,39 @@ def test_collect_converts_a_store_and_asks_for_the_summary(tmp_path, monkeypatch
     assert calls["summary_of"] == ["xsrta.json", "xsrtb.json"]
 
 
+@pytest.mark.parametrize(
+    "raw", [b"[" * 200_000, b"{" * 100_000, b"\xff\xfe{", b'{"a": NaN', b"", b"\x00"]
+)
+def test_one_broken_export_is_invalid_not_the_end_of_the_collection(raw):
+    import collect_service
+
+    assert collect_service.parse_export(raw) == ("invalid", None)
+    assert collect_service.parse_export(b'{"format": "x"}') == ("ok", {"format": "x"})
+
+
+def test_a_damaged_store_is_kept_as_it_is_for_the_summary_to_call_invalid(tmp_path, monkeypatch):
+    """With a store reader that refuses a damaged store (``Progress.from_json``), the collected
+    file is written unchanged (the class summary marks it 无效), not emptied into 未开始."""
+    import types
+
+    from xsim_room import collect_write
+
+    from xsim.errors import InputError
+
+    def from_json(data, source):
+        raise InputError(source, "attempts[0]", "a list", "应为列表")
+
+    fake = types.SimpleNamespace(
+        STORE_FORMAT="xsim-progress",
+        Progress=types.SimpleNamespace(from_json=from_json),
+        load=lambda path: pytest.fail("a damaged store must not be loaded as empty"),
+    )
+    monkeypatch.setattr(collect_write, "_module", {collect_write.PROGRESS_MODULE: fake}.get)
+    data = {"format": "xsim-progress", "attempts": {"not": "a list"}}
+    written = collect_write.as_export(data, "学员甲", tmp_path / "xsrta.json")
+    assert json.loads(written.read_text(encoding="utf-8")) == data
+
+
 def test_collect_with_the_real_class_summary(tmp_path):
     """Runs once xsim.teaching.progress and .classroom are merged (issue 13's store)."""
     progress = pytest.importorskip("xsim.teaching.progress")

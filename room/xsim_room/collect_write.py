@@ -47,13 +47,25 @@ def as_export(data: object, display_name: str, target: Path) -> Path:
     progress = _module(PROGRESS_MODULE)
     is_store = isinstance(data, dict) and progress is not None
     if is_store and data.get("format") == getattr(progress, "STORE_FORMAT", None):
-        with tempfile.TemporaryDirectory() as scratch:
-            store = Path(scratch) / "progress.json"
-            store.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            loaded = progress.load(store)
-            if not loaded.trainee:
-                loaded = dataclasses.replace(loaded, trainee=display_name)
-            return Path(progress.export(target, progress=loaded))
+        from_json = getattr(getattr(progress, "Progress", None), "from_json", None)
+        if from_json is not None:
+            # a damaged store raises (naming the field) instead of loading as empty: written
+            # unchanged, so the class summary lists this trainee as 无效, not as 未开始
+            from xsim.errors import InputError
+
+            try:
+                loaded = from_json(data, target.name)
+            except InputError:
+                target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+                return target
+        else:
+            with tempfile.TemporaryDirectory() as scratch:
+                store = Path(scratch) / "progress.json"
+                store.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+                loaded = progress.load(store)
+        if not loaded.trainee:
+            loaded = dataclasses.replace(loaded, trainee=display_name)
+        return Path(progress.export(target, progress=loaded))
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return target
 
