@@ -177,8 +177,13 @@ def trainee_session(
                 base, trainee.login, token, timeout_s=args.server_timeout
             )
             t1 = time.monotonic()
+            # a browser waits for the websocket as long as the server takes; so does this, up to
+            # the kernel timeout (the HTTP default of 30 s counted slow starts as failures)
             kernel = roomclient.KernelConnection(
-                f"{base}user/{trainee.login}/", token, f"{COURSE_FOLDER}/{lesson}"
+                f"{base}user/{trainee.login}/",
+                token,
+                f"{COURSE_FOLDER}/{lesson}",
+                timeout_s=args.kernel_timeout,
             )
             kernel.wait_ready(args.kernel_timeout)
             trainee.phases["kernel_s"] = time.monotonic() - t1
@@ -435,6 +440,10 @@ def bench(args: argparse.Namespace) -> tuple[dict, dict]:
         failures.append({"stage": "benchmark", "what": f"{type(exc).__name__}: {exc}"})
     finally:
         sampler.stopping.set()
+        if args.json and (failures or any(t.failures for t in trainees)):
+            # what the hub saw, for the failures (the state folder is removed next)
+            with contextlib.suppress(OSError):
+                shutil.copy(state / "jupyterhub.log", args.json.with_suffix(".hub.log"))
         _roomctl("stop", config)
         _roomctl("remove", config)
         for login in [*logins, trainer]:

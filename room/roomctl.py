@@ -150,7 +150,9 @@ def check_checkout_closed() -> None:
     """Trainees' kernels run any code: the checkout (trainer edition, answers, config) must be
     closed to accounts that are not its owner (the room runs them from the runtime instead)."""
     open_to_others = [
-        name for name in PRIVATE_IN_CHECKOUT if roomruntime.readable_by_others(REPO / name)
+        name
+        for name in PRIVATE_IN_CHECKOUT
+        if (REPO / name).exists() and roomruntime.readable_by_others(REPO / name)
     ]
     if open_to_others:
         raise RoomError(

@@ -237,6 +237,23 @@ def test_a_trainee_reads_nothing_it_should_not(room):
         assert int(parent) == forkserver
         assert "forked warm" in (state / "jupyterhub.log").read_text(errors="replace")
 
+        # the fork server starts servers only for the hub, kernels only as the asking account
+        fork_socket = str(state / "fork.sock")
+        as_a = kernel.run(
+            "from xsim_room.forkserver import ask\n"
+            "try:\n"
+            f"    ask({fork_socket!r}, {{'kind': 'server', 'user': {b!r}, 'argv': [],"
+            " 'env': {}, 'cwd': '/'})\n"
+            "except (OSError, ValueError) as exc:\n"
+            "    print('refused:', exc)\n",
+            60,
+        )
+        assert as_a.output.startswith("refused:") and "not allowed" in as_a.output, as_a
+        from xsim_room.forkserver import ask
+
+        with pytest.raises(ValueError, match="not an account of this room"):
+            ask(fork_socket, {"kind": "kernel", "argv": [], "env": {}, "cwd": "/"})
+
         # other accounts' processes are hidden where /proc allows it
         if roomprocs.proc_hidepid():
             theirs = set(roomprocs.processes_of({pwd.getpwnam(b).pw_uid}))
