@@ -3,7 +3,7 @@
 Every statistic is a function ``f(fast: bool, seed: int) -> Estimate`` registered under the name the
 target table (``data/validation_targets.yaml``) gives in its ``statistic`` field. Its docstring is the
 definition printed in ``docs/validation.md``. Kernel statistics call the published kernels in
-:mod:`xsim.deliberation` and :mod:`xsim.participation`; model statistics run the consultation model
+:mod:`xsim.sim.talk.dynamics` and :mod:`xsim.sim.cascade`; model statistics run the consultation model
 through :class:`xsim.experiments.study.Study` (common random numbers, seeds from ``seed``) and read
 only measures of ``Outcome.to_dict()`` or the synthetic population, so that they re-evaluate
 unchanged on a rewritten model. A statistic that needs a measure the model does not (yet) produce
@@ -81,7 +81,8 @@ def _hw_sizes(n: int) -> list[int]:
 def hk_equally_spaced_clusters(fast: bool, seed: int) -> Estimate:
     """Share of cases (n agents equally spaced at gap ε, n in 12…120, ε in 1, 0.1, 0.05) whose
     Hegselmann–Krause dynamics freeze into 2⌊n/6⌋ clusters of 3 plus a middle cluster of n mod 6."""
-    from xsim.deliberation import clusters, hegselmann_krause
+    from xsim.sim.talk.dynamics import hegselmann_krause
+    from xsim.sim.talk.polarization import clusters
 
     ns = (12, 13, 17, 30, 47, 60) if fast else (12, 13, 14, 15, 16, 17, 30, 47, 60, 91, 120)
     hits = cases = 0
@@ -96,7 +97,7 @@ def hk_equally_spaced_clusters(fast: bool, seed: int) -> Estimate:
 @statistic("hk_freezing_time_excess")
 def hk_freezing_time_excess(fast: bool, seed: int) -> Estimate:
     """Largest |freezing time − 5n/6| over equally spaced configurations, n = 6…120 (ε = 1)."""
-    from xsim.deliberation import hegselmann_krause
+    from xsim.sim.talk.dynamics import hegselmann_krause
 
     ns = range(6, 61) if fast else range(6, 121)
     worst = max(abs(hegselmann_krause(np.arange(n, dtype=float), 1.0)[1] - 5 * n / 6) for n in ns)
@@ -104,7 +105,8 @@ def hk_freezing_time_excess(fast: bool, seed: int) -> Estimate:
 
 
 def _hk_consensus_share(eps: float, fast: bool, seed: int) -> Estimate:
-    from xsim.deliberation import clusters, hegselmann_krause
+    from xsim.sim.talk.dynamics import hegselmann_krause
+    from xsim.sim.talk.polarization import clusters
 
     seeds = 10 if fast else 30
     hits = []
@@ -131,7 +133,8 @@ def hk_consensus_share_eps_0_1(fast: bool, seed: int) -> Estimate:
 def deffuant_major_clusters_eps_0_2(fast: bool, seed: int) -> Estimate:
     """Mean number of major clusters (≥ 5% of agents) after Deffuant–Weisbuch dynamics with
     ε = 0.2, μ = 0.5, 200 agents uniform on [0, 1], random matching, 400 rounds."""
-    from xsim.deliberation import clusters, deffuant
+    from xsim.sim.talk.dynamics import deffuant
+    from xsim.sim.talk.polarization import clusters
 
     seeds = 10 if fast else 30
     counts = []
@@ -146,7 +149,7 @@ def deffuant_major_clusters_eps_0_2(fast: bool, seed: int) -> Estimate:
 def degroot_consensus_error(fast: bool, seed: int) -> Estimate:
     """Largest |DeGroot limit − left-eigenvector-weighted mean of the initial opinions| over random
     row-stochastic, strongly connected, aperiodic matrices (10 to 40 agents)."""
-    from xsim.deliberation import degroot
+    from xsim.sim.talk.dynamics import degroot
 
     rng = np.random.default_rng(seed)
     worst = 0.0
@@ -168,7 +171,7 @@ def degroot_consensus_error(fast: bool, seed: int) -> Estimate:
 def friedkin_johnsen_equilibrium_error(fast: bool, seed: int) -> Estimate:
     """Largest |Friedkin–Johnsen equilibrium − (I − ΛW)⁻¹(I − Λ)x₀| over random networks of 30
     agents with susceptibilities drawn from [0.2, 0.95]."""
-    from xsim.deliberation import friedkin_johnsen
+    from xsim.sim.talk.dynamics import friedkin_johnsen
 
     rng = np.random.default_rng(seed)
     worst = 0.0
@@ -187,7 +190,7 @@ def friedkin_johnsen_equilibrium_error(fast: bool, seed: int) -> Estimate:
 @statistic("granovetter_uniform_cascade")
 def granovetter_uniform_cascade(fast: bool, seed: int) -> Estimate:
     """Final size of the cascade of 100 people with thresholds 0, 1, …, 99."""
-    from xsim.participation import threshold_cascade
+    from xsim.sim.cascade import threshold_cascade
 
     return exact(threshold_cascade(np.arange(100)), 1)
 
@@ -195,7 +198,7 @@ def granovetter_uniform_cascade(fast: bool, seed: int) -> Estimate:
 @statistic("granovetter_perturbed_cascade")
 def granovetter_perturbed_cascade(fast: bool, seed: int) -> Estimate:
     """Final size of the same cascade when the person with threshold 1 has threshold 2 instead."""
-    from xsim.participation import threshold_cascade
+    from xsim.sim.cascade import threshold_cascade
 
     thresholds = np.arange(100)
     thresholds[1] = 2
@@ -244,7 +247,7 @@ def model_runs(
 @functools.lru_cache(maxsize=64)
 def _model_runs(scenario: str, forms: tuple, reps: int, seed: int, overrides: tuple):
     from xsim.experiments.study import Study
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     loaded = load_scenario(scenario)
     if overrides:
@@ -254,7 +257,7 @@ def _model_runs(scenario: str, forms: tuple, reps: int, seed: int, overrides: tu
 
 
 def _scenarios(setting: str | None = None) -> list:
-    from xsim.scenario import list_scenarios
+    from xsim.sim.scenario import list_scenarios
 
     return [s for s in list_scenarios() if setting is None or s.setting == setting]
 
@@ -299,7 +302,7 @@ def like_minded_extremity_change(fast: bool, seed: int) -> Estimate:
     """Change of the extremity of the mean opinion of those present, |after| − |before|, when every
     stakeholder group of village_square leans the same way (opinion mean +0.4, sd 0.2) and meets in
     a council."""
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     groups = load_scenario("village_square").stakeholder_groups
     overrides = {}
@@ -362,7 +365,7 @@ def owner_tenant_attendance_ratio(fast: bool, seed: int) -> Estimate:
 
 
 def _population_share(fast: bool, seed: int, setting: str | None, who) -> Estimate:
-    from xsim.population import build_population
+    from xsim.sim.population import build_population
 
     shares = []
     draws = 3 if fast else 10
@@ -385,7 +388,7 @@ def rural_digital_share(fast: bool, seed: int) -> Estimate:
 @statistic("old_digital_share")
 def old_digital_share(fast: bool, seed: int) -> Estimate:
     """Share of adults aged 60+ who can use an online platform, over every bundled scenario."""
-    from xsim.population import OLD
+    from xsim.sim.population import OLD
 
     return _population_share(fast, seed, None, lambda p: p.age == OLD)
 
