@@ -60,6 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "room"))
 
 import roomclient  # noqa: E402
+from roomconfig import room_toml  # noqa: E402
 
 COURSE_FOLDER = "协商课程"
 STATE_ROOT = Path("/var/lib/xsim-room-bench")
@@ -122,28 +123,19 @@ def _roomctl(action: str, config: Path, cpus: str = "") -> subprocess.CompletedP
 
 
 def _write_room(folder: Path, name: str, logins: list[str], trainer: str, warm: bool) -> Path:
-    port, hub, api, collect = _free_ports(4)
     (folder / "trainees.txt").write_text(
         "".join(f"{login} 学员{i + 1}\n" for i, login in enumerate(logins)), encoding="utf-8"
     )
     config = folder / "room.toml"
     config.write_text(
-        f"""[room]
-name = "{name}"
-port = {port}
-hub_port = {hub}
-proxy_api_port = {api}
-collect_port = {collect}
-state_dir = "{STATE_ROOT / name}"
-proxy = "{ROOT / ".room" / "node_modules" / ".bin" / "configurable-http-proxy"}"
-warm_start = {"true" if warm else "false"}
-[accounts]
-trainees = "trainees.txt"
-trainer = "{trainer}"
-[course]
-source = "{ROOT / "notebooks"}"
-folder = "{COURSE_FOLDER}"
-""",
+        room_toml(
+            name,
+            tuple(_free_ports(4)),
+            STATE_ROOT / name,
+            trainer,
+            course_folder=COURSE_FOLDER,
+            extra=f"warm_start = {'true' if warm else 'false'}",
+        ),
         encoding="utf-8",
     )
     return config

@@ -36,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import answer_service  # noqa: E402
+from roomaccounts import run_as  # noqa: E402
 from roomconfig import Room, load_room  # noqa: E402
 
 # Run as the trainee: print the export's bytes (at most max_bytes + 1) or exit with a status code.
@@ -72,40 +73,27 @@ ACCOUNT_PYTHON = RUNTIME.get("python") or sys.executable
 ACCOUNT_PYTHON_ENV = dict(RUNTIME.get("environment") or {})
 
 
-def _account_env(login: str) -> tuple[pwd.struct_passwd, dict[str, str]]:
-    entry = pwd.getpwnam(login)
-    env = {
-        "HOME": entry.pw_dir,
-        "USER": login,
-        "LANG": "C.UTF-8",
-        "PATH": "/usr/bin:/bin",
-        **ACCOUNT_PYTHON_ENV,
-    }
+def _environment() -> dict[str, str]:
+    """What a room account's child process needs of the runtime (see roomruntime.py)."""
+    env = dict(ACCOUNT_PYTHON_ENV)
     if RUNTIME.get("root"):
         env["XSIM_COURSE"] = f"{RUNTIME['root']}/course"
-    return entry, env
+    return env
 
 
 def read_export(room: Room, login: str) -> tuple[str, object | None]:
     """One trainee's export, read with the trainee's own rights: (status, parsed JSON or None)."""
     collect = room.settings.collect
     try:
-        entry, env = _account_env(login)
-    except KeyError:
-        return "unreadable", None
-    path = str(Path(entry.pw_dir) / collect.progress_file)
-    try:
-        done = subprocess.run(
+        path = str(Path(pwd.getpwnam(login).pw_dir) / collect.progress_file)
+        done = run_as(
+            login,
+            _environment(),
             [ACCOUNT_PYTHON, "-I", "-S", "-c", READER, path, str(collect.max_bytes)],
-            user=entry.pw_uid,
-            group=entry.pw_gid,
-            extra_groups=[],
-            env=env,
-            cwd=entry.pw_dir,
             capture_output=True,
             timeout=30,
         )
-    except (OSError, subprocess.SubprocessError):
+    except (KeyError, OSError, subprocess.SubprocessError):
         return "unreadable", None
     status = {0: "ok", 3: "missing", 4: "too_large"}.get(done.returncode, "unreadable")
     if status != "ok":
@@ -137,17 +125,14 @@ def collect(room: Room) -> dict:
         )
         if status == "ok":
             exports[trainee.login] = {"name": trainee.display_name, "export": data}
-    entry, env = _account_env(room.trainer)
+    entry = pwd.getpwnam(room.trainer)
     destination = Path(entry.pw_dir) / room.settings.collect.folder / stamp
     request = {"destination": str(destination), "room": room.name, "exports": exports}
-    written = subprocess.run(
+    written = run_as(
+        room.trainer,
+        _environment(),
         [ACCOUNT_PYTHON, "-I", "-m", "xsim_room.collect_write"],
         input=json.dumps(request, ensure_ascii=False).encode("utf-8"),
-        user=entry.pw_uid,
-        group=entry.pw_gid,
-        extra_groups=[],
-        env=env,
-        cwd=entry.pw_dir,
         capture_output=True,
         timeout=300,
     )

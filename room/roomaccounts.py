@@ -153,15 +153,20 @@ def forget_passwords(state: StateDir, hub: StateDir) -> None:
 # ---------------------------------------------------------------- accounts
 
 
-def run_as(login: str, runtime: Runtime, argv: list[str], **kwargs) -> subprocess.CompletedProcess:
+def run_as(
+    login: str, environment: dict[str, str], argv: list[str], **kwargs
+) -> subprocess.CompletedProcess:
+    """Run ``argv`` as the account (its uid, gid and no other group, in its home, a minimal
+    environment plus ``environment``); ``subprocess.run`` keywords pass through."""
     entry = pwd.getpwnam(login)
     env = {
         "HOME": entry.pw_dir,
         "USER": login,
         "PATH": "/usr/bin:/bin",
         "LANG": "C.UTF-8",
-        **runtime.environment,
+        **environment,
     }
+    kwargs.setdefault("timeout", 120)
     return subprocess.run(
         argv,
         user=entry.pw_uid,
@@ -169,8 +174,6 @@ def run_as(login: str, runtime: Runtime, argv: list[str], **kwargs) -> subproces
         extra_groups=[],
         env=env,
         cwd=entry.pw_dir,
-        check=True,
-        timeout=120,
         **kwargs,
     )
 
@@ -241,20 +244,12 @@ def create(room: Room, state: StateDir, runtime: Runtime, pw: dict[str, str]) ->
     feed = "".join(f"{login}:{pw[login]}\n" for login in logins)
     subprocess.run(["chpasswd"], input=feed.encode(), check=True, capture_output=True, timeout=60)
     folder = room.settings.course.folder
-    trainee_course = course_archive(room, with_trainer_edition=False)
-    for login in room.logins:
+    editions = {False: course_archive(room, False), True: course_archive(room, True)}
+    for login in [*room.logins, room.trainer]:
         target = str(Path(pwd.getpwnam(login).pw_dir) / folder)
-        run_as(
-            login, runtime, [runtime.python, "-I", "-S", "-c", UNPACK, target], input=trainee_course
-        )
-    target = str(Path(pwd.getpwnam(room.trainer).pw_dir) / folder)
-    trainer_course = course_archive(room, with_trainer_edition=True)
-    run_as(
-        room.trainer,
-        runtime,
-        [runtime.python, "-I", "-S", "-c", UNPACK, target],
-        input=trainer_course,
-    )
+        unpack = [runtime.python, "-I", "-S", "-c", UNPACK, target]
+        course = editions[login == room.trainer]  # the trainer also gets notebooks/trainer
+        run_as(login, runtime.environment, unpack, input=course, check=True)
     return created
 
 

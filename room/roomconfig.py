@@ -395,6 +395,41 @@ def find_home_page(course: Path, configured: str, where: str) -> str:
     )
 
 
+def room_toml(
+    name: str,
+    ports: tuple[int, int, int, int],
+    state_dir: Path,
+    trainer: str,
+    *,
+    proxy: Path = DEFAULT_PROXY,
+    course: Path = DEFAULT_COURSE,
+    course_folder: str = "协商课程",
+    extra: str = "",
+) -> str:
+    """A room.toml for a room on loopback (the tests' and the load benchmark's rooms):
+    ``ports`` = (port, hub_port, proxy_api_port, collect_port); ``extra`` goes into [room]
+    (lines such as ``warm_start = false``) and may add sections after it."""
+    port, hub, api, collect = ports
+    return f"""[room]
+name = "{name}"
+ip = "127.0.0.1"
+port = {port}
+hub_port = {hub}
+proxy_api_port = {api}
+collect_port = {collect}
+state_dir = "{state_dir}"
+proxy = "{proxy}"
+{extra}
+[accounts]
+trainees = "trainees.txt"
+trainer = "{trainer}"
+
+[course]
+source = "{course}"
+folder = "{course_folder}"
+"""
+
+
 def load_room(config: Path | str = DEFAULT_CONFIG) -> Room:
     """Read and check the room's TOML file and its trainee list (nothing on the machine changes)."""
     config = Path(os.path.abspath(config))  # not resolve(): a symlink loop is reported below

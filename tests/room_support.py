@@ -49,29 +49,22 @@ def write_room(
 ) -> Path:
     """A room.toml and trainees.txt in ``folder``; the state folder ``state`` (default
     ``folder/state``: under /tmp, which roomctl refuses once it gets that far)."""
+    from roomconfig import room_toml
+
     folder.mkdir(parents=True, exist_ok=True)
-    port, hub, api, collect = ports or free_ports(4)
     (folder / "trainees.txt").write_text(trainees, encoding="utf-8")
     config = folder / "room.toml"
     config.write_text(
-        f"""[room]
-name = "{name}"
-ip = "127.0.0.1"
-port = {port}
-hub_port = {hub}
-proxy_api_port = {api}
-collect_port = {collect}
-state_dir = "{state or folder / "state"}"
-proxy = "{proxy or PROXY}"
-{extra}
-[accounts]
-trainees = "trainees.txt"
-trainer = "{trainer}"
-
-[course]
-source = "{ROOT / "notebooks"}"
-folder = "{COURSE_FOLDER}"
-""",
+        room_toml(
+            name,
+            tuple(ports or free_ports(4)),
+            state or folder / "state",
+            trainer,
+            proxy=proxy or PROXY,
+            course=ROOT / "notebooks",
+            course_folder=COURSE_FOLDER,
+            extra=extra,
+        ),
         encoding="utf-8",
     )
     return config
