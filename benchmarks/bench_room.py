@@ -7,8 +7,10 @@ For one room of N trainees: starts a room (``room/roomctl.py``: JupyterHub on lo
 ports, N trainee accounts named ``xsbn<random><i>``, state under /var/lib/xsim-room-bench/), then
 each trainee, at a seeded random moment within the first S seconds:
 
-1. logs in through the hub's login form, has the hub start their server, opens the lesson
-   (a session: the kernel is started) and waits until the kernel answers — **login to ready**;
+1. logs in through the hub's login form, has the hub start their server, loads the lab page of
+   the lesson as a browser does (page, main script, settings, translations, kernel specs, the
+   folder and the notebook: ``roomclient.open_lab``), opens the lesson (a session: the kernel is
+   started) and waits until the kernel answers — **login to ready**;
 2. runs all of the lesson's code cells at once, as 运行全部 does — **interactive after run-all**
    is the time until the last cell has replied;
 3. for ``--work-s`` seconds (default 180) does one action every 5–15 s (seeded): a button click,
@@ -168,6 +170,9 @@ def trainee_session(
             trainee.phases["server_s"] = roomclient.start_server(
                 base, trainee.login, token, timeout_s=args.server_timeout
             )
+            t1 = time.monotonic()
+            roomclient.open_lab(session, base, trainee.login, token, f"{COURSE_FOLDER}/{lesson}")
+            trainee.phases["page_s"] = time.monotonic() - t1
             t1 = time.monotonic()
             # a browser waits for the websocket as long as the server takes; so does this, up to
             # the kernel timeout (the HTTP default of 30 s counted slow starts as failures)
@@ -453,7 +458,7 @@ def bench(args: argparse.Namespace) -> tuple[dict, dict]:
             "p50": _percentile([t.phases[key] for t in trainees if key in t.phases], 0.5),
             "p95": _percentile([t.phases[key] for t in trainees if key in t.phases], 0.95),
         }
-        for key in ("login_s", "server_s", "kernel_s")
+        for key in ("login_s", "server_s", "page_s", "kernel_s")
     }
     detail["phases"] = phases
     kinds = sorted({kind for t in trainees for kind, _ in t.clicks})

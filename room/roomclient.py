@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import struct
 import time
 import urllib.parse
@@ -110,6 +111,46 @@ def start_server(base: str, user: str, token: str, timeout_s: float = 180) -> fl
             return time.monotonic() - started
         time.sleep(0.5)
     raise TimeoutError(f"server of {user} not ready within {timeout_s:.0f}s")
+
+
+# What JupyterLab asks its server for while the page opens a notebook (besides static chunks).
+LAB_REQUESTS = (
+    "lab/api/settings",
+    "lab/api/translations/zh_CN",
+    "api/kernelspecs",
+    "lab/api/workspaces/default",
+    "api/sessions",
+)
+
+
+def open_lab(session: requests.Session, base: str, user: str, token: str, notebook: str) -> None:
+    """What a browser does before the notebook's kernel starts: the lab page for the notebook
+    (through the hub's OAuth redirects, with the session's cookies), its main script, the
+    settings, translations and kernel specs, the folder listing and the notebook itself.
+    Raises NoAnswer when the server does not answer one of them."""
+    server = f"{base}user/{user}/"
+    try:
+        page = session.get(
+            f"{server}lab/tree/{urllib.parse.quote(notebook)}", timeout=HTTP_TIMEOUT_S
+        )
+        page.raise_for_status()
+        for src in re.findall(r'src="(/[^"]+\.js[^"]*)"', page.text):
+            session.get(base.rstrip("/") + src, timeout=HTTP_TIMEOUT_S).raise_for_status()
+        folder = notebook.rsplit("/", 1)[0] if "/" in notebook else ""
+        quoted = urllib.parse.quote
+        for path in (
+            *LAB_REQUESTS,
+            f"api/contents/{quoted(folder)}",
+            f"api/contents/{quoted(notebook)}?content=1",
+        ):
+            reply = requests.get(
+                f"{server}{path}",
+                headers={"Authorization": f"token {token}"},
+                timeout=HTTP_TIMEOUT_S,
+            )
+            reply.raise_for_status()
+    except requests.RequestException as exc:
+        raise NoAnswer(f"lab page: {exc}") from exc
 
 
 def code_cells(notebook_path: Path) -> list[str]:
