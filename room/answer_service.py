@@ -40,19 +40,8 @@ PEERCRED = struct.Struct("3i")
 ANSWER_LOG = "answers.jsonl"
 
 
-def _answer_key():
-    """The full course's answer key (the teaching side's local implementation), or None."""
-    try:
-        from xsim.teaching.answers import LocalAnswerKey
-    except ImportError:
-        return None
-    return LocalAnswerKey(REPO / "course")
-
-
 def judge(key, request: object, attempt: int = 1) -> dict:
     """One request (already parsed) and this trainee's attempt number → the answer to send."""
-    if key is None:
-        return {"error_zh": "评分服务不可用（课程模块缺少答案键）", "error_en": "no answer key"}
     if not isinstance(request, dict):
         return {"error_zh": "请求格式不对", "error_en": "a JSON object was expected"}
     lesson, item, answer = request.get("lesson"), request.get("item"), request.get("answer")
@@ -74,7 +63,9 @@ async def serve(room: Room) -> None:
     """Listen on the room's answers socket until the service ends."""
     state = open_state(room.paths.state)
     allowed = room_uids(state)
-    key = _answer_key()
+    from xsim.teaching.answers import LocalAnswerKey
+
+    key = LocalAnswerKey(REPO / "course")  # the full course, read as root
     log = state.append_fd(ANSWER_LOG)
     attempts: dict[tuple[int, str, str], int] = {}  # (uid, lesson, item) -> judgements so far
     with contextlib.suppress(OSError, ValueError):  # a restarted room keeps counting

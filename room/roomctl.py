@@ -296,11 +296,6 @@ def start(room: Room) -> int:
     except roomruntime.RuntimeError_ as exc:
         _say(exc.zh, exc.en)
         return 2
-    if not runtime.answers_apart:
-        _say(
-            "注意：课程模块还不能生成不含答案的学员版，学员的内核仍能读到测验答案。",
-            "note: the course cannot yet write an edition without answers",
-        )
     hub = state.folder("hub", 0o700)
     try:
         pw = accounts.passwords(room, hub)

@@ -61,7 +61,6 @@ class Runtime:
     root: Path
     python: str  # the interpreter room accounts run
     environment: dict[str, str] = field(default_factory=dict)  # e.g. LD_LIBRARY_PATH
-    answers_apart: bool = False  # the course edition holds no answers (teaching's edition)
 
     @property
     def course(self) -> Path:
@@ -252,19 +251,11 @@ def _venv(staging: Path, python: Path) -> None:
         compileall.compile_dir(site / package, quiet=1, workers=1)
 
 
-def _course(staging: Path) -> bool:
-    """The trainee edition of the course; True when it comes without answers."""
-    target = staging / "course"
-    try:
-        answers = importlib.import_module("xsim.teaching.answers")
-        write = answers.write_trainee_edition
-    except (ImportError, AttributeError):
-        # The course's edition function is not there yet: the room still runs, but the course
-        # copy holds the answers; roomctl says so when it starts.
-        shutil.copytree(COURSE, target, ignore=shutil.ignore_patterns("__pycache__"))
-        return False
-    write(COURSE, target)
-    return True
+def _course(staging: Path) -> None:
+    """The trainee edition of the course (the course's own writer knows which fields answer)."""
+    from xsim.teaching.answers import write_trainee_edition
+
+    write_trainee_edition(COURSE, staging / "course")
 
 
 def _open_up(root: Path) -> None:
@@ -332,26 +323,20 @@ def build(root: Path) -> Runtime:
         except (OSError, ValueError):
             known = {}
         if known.get("fingerprint") == stamp:
-            runtime = Runtime(
-                root,
-                known["python"],
-                known.get("environment", {}),
-                known.get("answers_apart", False),
-            )
+            runtime = Runtime(root, known["python"], known.get("environment", {}))
     if runtime is None:
         staging = state / f"{root.name}.{os.getpid()}.partial"  # two rooms may build at once
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         python, environment = _interpreter(staging)  # its final path (the link may dangle now)
         _venv(staging, python)
-        answers_apart = _course(staging)
+        _course(staging)
         (staging / "fingerprint.json").write_text(
             json.dumps(
                 {
                     "fingerprint": stamp,
                     "python": str(root / "venv" / "bin" / "python3"),
                     "environment": environment,
-                    "answers_apart": answers_apart,
                 }
             ),
             encoding="utf-8",
@@ -362,7 +347,7 @@ def build(root: Path) -> Runtime:
             root.rename(old)  # kernels of another room may still read it: gone once renamed
         staging.rename(root)
         shutil.rmtree(old, ignore_errors=True)
-        runtime = Runtime(root, str(root / "venv" / "bin" / "python3"), environment, answers_apart)
+        runtime = Runtime(root, str(root / "venv" / "bin" / "python3"), environment)
     why = probe(runtime)
     if why:
         raise RuntimeError_(

@@ -370,6 +370,36 @@ def test_accounts_are_found_by_the_uid_list_not_by_the_comment(root_folder):
         remove_accounts(ours, planted)
 
 
+@pytest.mark.parametrize(
+    "request_",
+    [None, [], {"lesson": "01"}, {"lesson": "01", "item": "q1", "answer": 50}, {"item": "q1"}],
+)
+def test_the_answer_service_refuses_a_malformed_request(request_):
+    import answer_service
+
+    from xsim.teaching.answers import LocalAnswerKey
+
+    reply = answer_service.judge(LocalAnswerKey(ROOT / "course"), request_)
+    assert set(reply) == {"error_zh", "error_en"}
+
+
+def test_the_answer_service_judges_with_the_attempt_it_counted():
+    """What an attempt reveals is the key's rule; the service passes its own count."""
+    import answer_service
+
+    from xsim.teaching.answers import LocalAnswerKey
+
+    key = LocalAnswerKey(ROOT / "course")
+    wrong = {"lesson": "01", "item": "q1", "answer": "40 人"}
+    first, second = answer_service.judge(key, wrong, 1), answer_service.judge(key, wrong, 2)
+    assert first["correct"] is False and first["right_answer_zh"] == ""
+    assert second["correct"] is False and second["right_answer_zh"]
+    right = answer_service.judge(key, {**wrong, "answer": "50 人"}, 1)
+    assert right["correct"] is True
+    unknown = answer_service.judge(key, {**wrong, "item": "q999"}, 1)
+    assert set(unknown) == {"error_zh", "error_en"}
+
+
 def test_stop_also_ends_what_starts_while_stopping():
     """One pass over the accounts' processes is not enough (CI once found a kernel left)."""
     done = subprocess.run(

@@ -8,9 +8,10 @@ other accounts while it runs (roomctl refuses otherwise) — and stops it.
 - ``test_a_trainee_reads_nothing_it_should_not``: from trainee A's kernel, every file of the
   checkout (answers, trainer edition, config) and of the room's state (log, accounts, passwords,
   the hub's database) is refused; A's copy of the course has no trainer edition; no quiz answer
-  or explanation is in anything A's kernel can read of the runtime or its home (once the course
-  writes an edition without answers); with /proc on ``hidepid`` A sees none of B's processes; A's
-  kernel came warm from the fork server.
+  or explanation is in anything A's kernel can read of the runtime or its home; A's kernel gets
+  judgements from the room's answer service (root, not a room account, gets none); the fork
+  server refuses what is not asked for by whom it may be; with /proc on ``hidepid`` A sees none of
+  B's processes; A's kernel came warm from the fork server.
 - ``test_two_trainees_in_a_room``: both trainees log in through the hub's page in headless
   Chromium (``/usr/bin/chromium``, never downloaded), JupyterLab opens in Chinese on the course
   home page, a lesson runs in each trainee's kernel at once, isolation between them (tokens,
@@ -269,7 +270,7 @@ def test_a_trainee_reads_nothing_it_should_not(room):
             "{'lesson': '01', 'item': 'q1', 'answer': '50 人'}), ensure_ascii=False))"
         )
         reply = json.loads(kernel.run("import json\n" + ask, 60).output)
-        assert "correct" in reply or "评分服务不可用" in reply.get("error_zh", ""), reply
+        assert reply.get("correct") is True, reply  # 50 人 is the key of lesson 01's q1
         from xsim_room.answers import RoomAnswerKey
 
         refused = RoomAnswerKey(str(state / "answers.sock"))._ask(
@@ -284,7 +285,6 @@ def test_a_trainee_reads_nothing_it_should_not(room):
             assert json.loads(logged[-1])["login"] == a
 
         # no answer anywhere A's kernel can read: the runtime's course and xsim, A's home
-        runtime = json.loads((STATE_ROOT / "xsim-runtime" / "fingerprint.json").read_text())
         site = next((STATE_ROOT / "xsim-runtime" / "venv" / "lib").glob("python*/site-packages"))
         folders = [STATE_ROOT / "xsim-runtime" / "course", site / "xsim", home_course]
         needles = _answer_texts()
@@ -293,13 +293,7 @@ def test_a_trainee_reads_nothing_it_should_not(room):
             SEARCH % (json.dumps(needles), json.dumps([str(f) for f in folders])), 300
         )
         assert done.error == "", done.error
-        leaked = json.loads(done.output)
-        if not runtime["answers_apart"]:
-            pytest.xfail(
-                "xsim.teaching.answers.write_trainee_edition is not there yet: "
-                f"{len(leaked)} answer texts readable"
-            )
-        assert leaked == []
+        assert json.loads(done.output) == []
     finally:
         kernel.close()
 
