@@ -62,6 +62,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "room"))
 
 import roomclient  # noqa: E402
+import roomprocs  # noqa: E402
 from roomconfig import room_toml  # noqa: E402
 
 COURSE_FOLDER = "协商课程"
@@ -240,18 +241,6 @@ def _rollup(pid: int) -> dict[str, int]:
     return out
 
 
-def _pids_of(uid: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
 def _cpu_seconds(pid: int) -> float:
     """utime + stime of a process and of its reaped children."""
     try:
@@ -269,23 +258,6 @@ def _pid_file(state: Path, name: str) -> int | None:
         return None
 
 
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(") ", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    out, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(children.get(current, []))
-    return out
-
-
 def measure(logins: list[str], state: Path) -> dict:
     """Memory per trainee (their processes), the room's shared processes, CPU seconds used."""
     per_trainee, cpu_trainees = [], 0.0
@@ -294,7 +266,7 @@ def measure(logins: list[str], state: Path) -> dict:
             uid = pwd.getpwnam(login).pw_uid
         except KeyError:
             continue
-        pids = _pids_of(uid)
+        pids = roomprocs.processes_of({uid})
         rollups = [_rollup(pid) for pid in pids]
         per_trainee.append(
             {
@@ -309,7 +281,7 @@ def measure(logins: list[str], state: Path) -> dict:
         pid = _pid_file(state, pid_file)
         if pid is None:
             continue
-        pids = _descendants(pid) if name == "hub" else [pid]
+        pids = list(roomprocs.family(pid)) if name == "hub" else [pid]
         pids = [p for p in pids if Path(f"/proc/{p}").exists()]
         own = [p for p in pids if Path(f"/proc/{p}").stat().st_uid == 0]
         shared[name] = {

@@ -400,6 +400,10 @@ def stop(room: Room, quiet: bool = False) -> int:
             _say(f"教室「{room.name}」没有在运行。", "nothing was running")
         return 0
     stopped = []
+    # The hub's services (idle culler, collect) are its children in sessions of their own; a hub
+    # that had to be killed leaves them behind, so its family is taken before it is stopped.
+    hub_pid = _pid_alive(state, "jupyterhub.pid")
+    hub_family = procs.family(hub_pid) if hub_pid and "jupyterhub" in procs.cmdline(hub_pid) else {}
     for name, marker, label, grace in (
         ("jupyterhub.pid", "jupyterhub", "JupyterHub", STOP_WAIT_S),
         ("proxy.pid", "configurable-http-proxy", "代理", TERM_GRACE_S),
@@ -410,6 +414,11 @@ def stop(room: Room, quiet: bool = False) -> int:
             procs.end_one(pid, grace)
             stopped.append(f"{label}（进程 {pid}）")
         state.unlink(name)
+    services, _ = procs.end_until_gone(
+        lambda: procs.still_running(hub_family), TERM_GRACE_S, ACCOUNTS_WAIT_S
+    )
+    if services:
+        stopped.append(f"教室服务进程 {services} 个")
     try:
         uids = accounts.room_uids(state)
     except accounts.AccountError as exc:

@@ -81,6 +81,35 @@ def end_one(pid: int, grace_s: float, kill_wait_s: float = 5) -> None:
     end_until_gone(lambda: [pid] if running(pid) else [], grace_s, grace_s + kill_wait_s)
 
 
+def start_time(pid: int) -> int | None:
+    """When the process started (clock ticks since boot): with the pid, it names one process."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def family(pid: int) -> dict[int, int | None]:
+    """The process and all its descendants, each with its start time."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parent = int((entry / "stat").read_text().rsplit(") ", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry.name))
+    found, stack = {}, [pid]
+    while stack:
+        current = stack.pop()
+        found[current] = start_time(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def still_running(known: dict[int, int | None]) -> list[int]:
+    """Those of ``known`` (pid -> start time) that are the same processes and still running."""
+    return [pid for pid, started in known.items() if start_time(pid) == started and running(pid)]
+
+
 def proc_hidepid() -> str:
     """The ``hidepid`` option /proc is mounted with ('' when none)."""
     with contextlib.suppress(OSError):

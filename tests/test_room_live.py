@@ -464,8 +464,13 @@ def test_two_trainees_in_a_room(room):
     assert {t["login"]: t["status"] for t in again["trainees"]} == {a: "ok", b: "unreadable"}
     assert not (trainer_home / again["folder"] / f"{b}.json").exists()
 
-    # 5. Stop: nothing of the room is left running.
+    # 5. Stop: nothing of the room is left running — no account's process, and nothing the hub
+    #    started as root either (its idle culler and collect service run in sessions of their own).
+    import roomprocs
+
     uids = {pwd.getpwnam(login).pw_uid for login in (a, b, trainer)}
+    hub_family = roomprocs.family(int((room["state"] / "jupyterhub.pid").read_text()))
+    assert len(hub_family) >= 4, hub_family  # hub, proxy, culler, collect service
     done = roomctl("stop", room["config"])
     assert done.returncode == 0, done.stderr
     left = [
@@ -475,6 +480,9 @@ def test_two_trainees_in_a_room(room):
     ]
     assert left == [], left
     assert not processes_mentioning(str(room["state"]))
+    assert roomprocs.still_running(hub_family) == [], [
+        roomprocs.cmdline(pid) for pid in roomprocs.still_running(hub_family)
+    ]
     port = int(base.rsplit(":", 1)[1].strip("/"))
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # ignore TIME_WAIT leftovers
