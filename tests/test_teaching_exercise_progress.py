@@ -121,7 +121,7 @@ def test_quorum_bad_numbers_are_a_message_and_no_attempt():
 @pytest.mark.parametrize("which", ["stepper", "results_stepper"])
 def test_every_confirmed_step_is_saved_and_judged_by_the_engine(which):
     lesson = {"stepper": "04", "results_stepper": "05"}[which]
-    st = getattr(course, which)(lesson=lesson)
+    st = course.stepper(lesson=lesson)
     assert progress.load().items[lesson] == [f"step{i + 1}" for i in range(len(st.steps))]
     for index, step in enumerate(st.steps):
         order = sorted(range(len(step.choices)), key=lambda k: step.choices[k].best)
@@ -326,7 +326,7 @@ def test_a_read_only_folder_gives_a_chinese_note(monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(progress.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(progress, "write_atomic", refuse)
     for widget in _operate_every_exercise():
         assert SAVE_FAILED_ZH in widget.status.value, type(widget).__name__
         assert MSG_INTERNAL not in widget.status.value
