@@ -46,7 +46,9 @@ def scenario_intro(name: str) -> HtmlBlock:
         f"<p>约 {s.population.households} 户、{adults} 名成年人；"
         f"议题：{esc(s.topic.title)}</p>"
     )
-    plain = "\n".join([s.title, s.narrative.strip(), table.plain, *(p.text for p in s.teaching_points)])
+    plain = "\n".join(
+        [s.title, s.narrative.strip(), table.plain, *(p.text for p in s.teaching_points)]
+    )
     return HtmlBlock(
         head + table.html_text + (f"<p><b>教学要点</b></p><ul>{points}</ul>" if points else ""),
         plain,
