@@ -47,7 +47,7 @@ class Claim(BaseModel):
     vary: dict[str, Annotated[list[Any], Field(min_length=2, max_length=2)]] = {}
     expect: Expect
     margin: Annotated[float, Field(ge=0.0, le=1e6)] = 0.0  # least difference (same: most)
-    value: float | None = None  # the bound of at_least / at_most
+    value: Annotated[float, Field(ge=-1e9, le=1e9)] | None = None  # bound of at_least / at_most
     per_seed: Annotated[float, Field(ge=0.0, le=1.0)] | None = None  # paired seeds that agree
     seeds: Annotated[int, Field(ge=MIN_SEEDS, le=MAX_SEEDS)] = MIN_SEEDS
 

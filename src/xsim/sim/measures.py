@@ -125,7 +125,8 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "mean opinion before",
         "num",
         "none",
-        "mean opinion of the voices present, before talk",
+        "mean opinion of the voices present on arrival, before the briefing and the talk (a "
+        "deliberative poll's first survey)",
     ),
     Measure(
         "opinion_after",
@@ -141,7 +142,7 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "opinion change",
         "num",
         "none",
-        "mean absolute change of opinion of the voices present",
+        "mean absolute change of opinion of the voices present through the talk",
     ),
     Measure(
         "opinion_spread_before",

@@ -336,6 +336,7 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
         who = np.flatnonzero(self.attended)
         x, know = pop.opinion[who].copy(), pop.knowledge[who].copy()
         self.trace.knowledge_before = float(know.mean()) if who.size else None
+        arrival = x.copy()
         for expert in self.experts if "briefing" not in self.ablated else ():
             x, know = expert.brief(x, know)
         before = pop.knowledge[who]
@@ -350,7 +351,7 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
         # a hearing's public audience listens; only the parties it invited testify
         can_speak = self.delegates if self.form.public_audience else np.ones(pop.n, dtype=bool)
         equal = "status_voice" in self.ablated
-        return VO.room_voices(
+        voices = VO.room_voices(
             pop,
             who,
             x,
@@ -364,6 +365,11 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
             equal_voice=equal,
             briefed=briefed,
         )
+        # what those present thought when they arrived, before the briefing: the first survey of a
+        # deliberative poll (``opinion_before``)
+        self.trace.arrival = voices["x"].copy()
+        self.trace.arrival[: who.size] = arrival
+        return voices
 
     @property
     def moderated(self) -> bool:

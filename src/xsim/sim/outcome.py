@@ -41,7 +41,7 @@ class Outcome:
     representativeness_demographic: float  # … over age × registered × owner cells
     representativeness_stake: float  # … attendees vs. stake-weighted adults (groups)
     voice_dominance: float  # high-status share of speakers / their share of voices present
-    opinion_before: float  # mean opinion of those present, before
+    opinion_before: float  # mean opinion of those present on arrival (before briefing and talk)
     opinion_after: float  # … after deliberation
     opinion_change: float  # mean |change| of those present
     opinion_spread_before: float  # standard deviation of opinions present, before talk
@@ -266,7 +266,7 @@ def measure(state: RunState) -> Outcome:
             np.bincount(pop.group, weights=np.abs(pop.stake), minlength=n_groups),
         ),
         voice_dominance=float(speaking_high / present_high) if present_high > 0 else 1.0,
-        opinion_before=float(trace.initial.mean()) if trace.initial.size else 0.0,
+        opinion_before=float(trace.arrival.mean()) if trace.arrival.size else 0.0,
         opinion_after=float(present.mean()) if present.size else 0.0,
         opinion_change=float(np.abs(present - trace.initial).mean()) if present.size else 0.0,
         opinion_spread_before=float(trace.initial.std()) if trace.initial.size else 0.0,

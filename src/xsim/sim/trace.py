@@ -22,7 +22,8 @@ class Trace:
     respected_present: int = 0  # respected figures (§2.e) who came
     orgs_present: list = field(default_factory=list)  # OrganizationSeat of those present
     voices: dict[str, np.ndarray] = field(default_factory=dict)
-    initial: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    arrival: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per voice, before briefing
+    initial: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per voice, before talk
     final: np.ndarray = field(default_factory=lambda: np.zeros(0))
     rooms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # per voice
     knowledge_before: float | None = None  # mean knowledge of residents present, before briefing
