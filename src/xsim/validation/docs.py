@@ -65,12 +65,20 @@ DATA = """\
 ## 3. Data evaluation
 
 Scenario figures are marked *illustrative* in each scenario file unless a `sources:` entry names
-where they come from. The empirical patterns the model is compared with are listed in section 8
-with their sources (author, year, where in the publication). Where a publication gives a number
-that could be found, the target states it; where it could not be found in the sources searched,
-the target says so and checks only the qualitative pattern (the direction of an effect).
-Behavioural coefficients are assumptions until calibrated (issue 11, item 2: not done yet); the
-calibration will record, per parameter, its default, the range tried and the target it serves.
+where they come from. Figures that describe the population — the CNNIC internet shares by age and
+by town and country — are **inputs** of the scenarios (their `sources:`), not targets: no
+behaviour of the model can change them, so matching them is no evidence.
+
+The empirical patterns the model is compared with are listed in section 8 with their sources
+(author, year, where in the publication, and — `via` — the document the figure was read in when
+the publication itself could not be opened here). Each target has a **role**: *calibration*
+targets set the plausible ranges of behaviour parameters (section 7) and are never counted as
+evidence; *validation* targets carry an observed number that no calibration used, a tolerance
+derived from the source's own uncertainty (sample size, reported spread), and the name of the
+mechanism they test; *plausibility* checks have no usable number (or a tolerance that is the
+kit's own) and are shown but not counted. Behavioural coefficients that no target constrains
+remain assumptions, each with the range `xsim compare --uncertainty` draws from
+(`src/xsim/data/parameter_ranges.yaml`).
 """
 
 CONCEPTUAL = """\
@@ -142,27 +150,46 @@ CORROBORATION = """\
 ## 8. Model output corroboration
 
 The targets below are the table of `xsim validate` (`src/xsim/data/validation_targets.yaml`).
-*Kernel* targets are published results of the model's kernels and must hold; *model* targets are
-patterns observed in the field that the consultation model as a whole should reproduce. Model
-targets are also tests (marked `validation`, run by `make test` in their fast variant); `xsim
-validate` runs the full variant (30 replications per study).
+*Kernel* targets (role *verification*) are published results of the model's kernels and must hold;
+*model* targets are patterns observed in the field that the consultation model as a whole should
+reproduce. Only model targets with role *validation* are counted as evidence, and only when they
+also **fail with their mechanism switched off** (`xsim validate --ablations` re-evaluates each with
+the model's ablation named in `mechanism`): a pattern that survives the removal of its mechanism
+tests the code, not the model. Model targets are also tests (marked `validation`, run by `make
+test` in their fast variant); `xsim validate` runs the full variant (30 replications per study).
 """
 
 
+def _value(e) -> str:
+    return "n/a" if e.value != e.value else f"{e.value:.2g} [{e.low:.2g}, {e.high:.2g}]"
+
+
 def model_results(targets: list[Target]) -> str:
-    report = evaluate([t for t in targets if t.kind == "model"], fast=True, seed=0)
+    report = evaluate([t for t in targets if t.kind == "model"], fast=True, seed=0, ablations=True)
     rows = [
-        "Model targets (fast variant, seed 0; regenerate after a model change):",
+        "Model targets (fast variant, seed 0; regenerate after a model change). *Without mechanism*:",
+        "the value with the target's mechanism switched off and whether the target still holds.",
         "",
-        "| id | observed | model value [95% CI] | tolerance | holds |",
-        "|---|---|---|---|---|",
+        "| id | role | observed | model value [95% CI] | tolerance | holds | without mechanism |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in report.results:
         e, t = r.estimate, r.target
         observed = f"{t.observed.value:g}" if t.observed.value is not None else "—"
-        value = "n/a" if e.value != e.value else f"{e.value:.2g} [{e.low:.2g}, {e.high:.2g}]"
         holds = "yes" if r.holds else "**NO**"
-        rows.append(f"| {t.id} | {observed} | {value} | {t.tolerance.describe('en')} | {holds} |")
+        off = ""
+        if r.ablation is not None:
+            a = r.ablation
+            still = (
+                "not computable"
+                if a.estimate.value != a.estimate.value
+                else ("holds" if a.holds else "fails")
+            )
+            off = f"{t.mechanism}: {_value(a.estimate)}, {still}"
+        rows.append(
+            f"| {t.id} | {t.role} | {observed} | {_value(e)} | {t.tolerance.describe('en')} "
+            f"| {holds} | {off} |"
+        )
     return "\n".join(rows)
 
 
@@ -179,19 +206,16 @@ def _observed(target: Target) -> str:
 
 def targets_table(targets: list[Target]) -> str:
     rows = [
-        "| id | kind | pattern | observed | source | tolerance |",
-        "|---|---|---|---|---|---|",
+        "| id | role | mechanism | pattern | observed | source | tolerance |",
+        "|---|---|---|---|---|---|---|",
     ]
     for t in targets:
         source = f"{t.source.author} ({t.source.year}), *{t.source.title}*; {t.source.where}"
+        if t.source.via:
+            source += f" — read in: {t.source.via}"
         tolerance = f"{t.tolerance.describe('en')} — {t.tolerance.why.en}"
-        rows.append(
-            "| "
-            + " | ".join(
-                _cell(x) for x in (t.id, t.kind, t.pattern.en, _observed(t), source, tolerance)
-            )
-            + " |"
-        )
+        cells = (t.id, t.role, t.mechanism or "—", t.pattern.en, _observed(t), source, tolerance)
+        rows.append("| " + " | ".join(_cell(x) for x in cells) + " |")
     return "\n".join(rows)
 
 
