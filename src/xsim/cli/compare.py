@@ -7,7 +7,10 @@ variant's mean with a 95% interval (Wilson for proportions, BCa otherwise) and t
 against the baseline (the first variant unless ``--baseline``), paired by replication, with effect
 sizes (see :mod:`xsim.experiments.stats`). ``--precision 0.02 --max-reps 1000`` adds replications in
 batches until every reported interval is that narrow; ``--measures all`` shows every measure. ``--vary organizer.notice_days=3,7`` crosses the forms with parameter values;
-``--set KEY=VALUE`` changes the scenario for every variant. Heavy imports happen inside ``run``.
+``--set KEY=VALUE`` changes the scenario for every variant. ``--uncertainty N`` also runs every form
+under N parameter sets drawn from the plausible ranges and reports, per pair of forms and headline
+measure, the probability that A beats B and the parameter ranges that flip the ranking
+(:mod:`xsim.experiments.uncertainty`). Heavy imports happen inside ``run``.
 """
 
 from __future__ import annotations
@@ -91,6 +94,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--boot", type=int, default=2000, help="自助法重抽样次数（默认2000）/ bootstrap resamples"
     )
     parser.add_argument("--no-figure", action="store_true", help="不在 --out 中生成图 / no figures")
+    parser.add_argument(
+        "--uncertainty",
+        default=None,
+        metavar="N",
+        help="再在 N 组合理参数下比较，报告结论多稳健（2–5000）/ also compare under N plausible "
+        "parameter sets and report how robust the ranking is",
+    )
+    parser.add_argument(
+        "--ranges",
+        default=None,
+        metavar="YAML",
+        help="配合 --uncertainty：参数范围文件（默认内置）/ parameter ranges for --uncertainty",
+    )
     add_execution_arguments(parser)
 
 
@@ -150,6 +166,10 @@ def run(args: argparse.Namespace) -> int:
     shown = _shown_measures(args.measures)
     if shown and shown != "all":
         study.check_measures(shown)
+    if args.uncertainty is not None:
+        from xsim.cli.compare_uncertainty import run_uncertainty
+
+        return run_uncertainty(args, scenario, forms, shown)
     if args.precision is not None:
         return _run_to_precision(args, study, scenario, shown)
     from xsim.experiments.options import make_executor_from_args
