@@ -90,9 +90,10 @@ def run_uncertainty(args: argparse.Namespace, scenario, forms: list[str], shown)
         }
     summary = _summary(study, defaults, args)
     if args.out:
+        from xsim.cli.compare import _write_outputs
         from xsim.experiments.storage import write_output
 
-        write_output(args.out, "summary.json", summary.to_json().encode("utf-8"))
+        _write_outputs(args, summary)  # summary.json and the figures, as a plain comparison
         write_output(args.out, "uncertainty.json", to_json(block, indent=2).encode("utf-8"))
     runs = {"total": int(len(rows)), "ran": result.n_run, "resumed": result.n_skipped}
     if args.format == "json":
