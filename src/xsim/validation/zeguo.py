@@ -19,6 +19,8 @@ from xsim.validation.registry import Estimate, mean_of, missing, statistic
 from xsim.validation.runs import has, load, model_runs, reps
 
 SCENARIO = "zeguo_deliberative_poll"
+#: the form that invites a random sample (requested of the model, issue 21)
+POLL_FORM = "deliberative_poll"
 
 #: pre-deliberation distributions of the two kinds of project, on the 0–1 scale of the paper
 PROJECTS = {"top": (0.829, 0.237), "middling": (0.636, 0.26)}
@@ -119,6 +121,8 @@ def zeguo_knowledge_gain(fast: bool, seed: int) -> Estimate:
 @statistic("zeguo_invited_attendance")
 def zeguo_invited_attendance(fast: bool, seed: int) -> Estimate:
     """Share of the invited random sample who came: ``attended / invited`` per run."""
+    if _form() != POLL_FORM:
+        return missing(f"the poll needs the random-sample form '{POLL_FORM}' (not in the model yet)")
     rows = poll_runs("middling", fast, seed)
     ok = rows["invited"] > 0
     if not ok.any():
