@@ -32,7 +32,7 @@ def load() -> str:
 
 def make_study(households: int, reps: int, forms=FORMS, seed: int = 1):
     from xsim.experiments.study import Study
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     scenario = load_scenario("elevator_retrofit").with_overrides(
         {"population.households": households, "forms": list(forms)}

@@ -4,7 +4,7 @@ Run:  .venv/bin/python benchmarks/bench_kernels.py [--agents 2000] [--repeats 3]
 
 (a) a plain Mesa 3.5 model whose agents each loop over all the other agents in ``step()`` (the
     obvious agent-based implementation), stepped with ``model.agents.shuffle_do("step")``;
-(b) ``xsim.deliberation.hk_step``: sort + prefix sums + searchsorted, O(n log n).
+(b) ``xsim.sim.talk.dynamics.hk_step``: sort + prefix sums + searchsorted, O(n log n).
 Both compute the same synchronous round from the same opinions (checked), measured in one run.
 Then Deffuant sweeps (exact random-sequential vs. random matching), and HK rounds at n = 20,000 and
 200,000 to show the O(n log n) growth.
@@ -19,7 +19,7 @@ import time
 import mesa
 import numpy as np
 
-from xsim.deliberation import deffuant, hegselmann_krause, hk_step
+from xsim.sim.talk.dynamics import deffuant, hegselmann_krause, hk_step
 
 EPSILON = 0.2
 
@@ -98,7 +98,7 @@ def main() -> None:
 
     print(f"one HK round, n = {n}, epsilon = {EPSILON}")
     print(f"  (a) plain Mesa agents loop over each other : {t_mesa * 1e3:10.1f} ms")
-    print(f"  (b) xsim.deliberation.hk_step (NumPy)      : {t_vec * 1e3:10.3f} ms")
+    print(f"  (b) xsim.sim.talk.dynamics.hk_step (NumPy)      : {t_vec * 1e3:10.3f} ms")
     print(
         f"  speed-up (a)/(b)                            : {t_mesa / t_vec:10.0f}x  (target >= 500x)"
     )

@@ -21,9 +21,9 @@ import tracemalloc
 import mesa
 import numpy as np
 
-from xsim.deliberation import hegselmann_krause
-from xsim.model import ConsultationModel, run_once
-from xsim.scenario import load_scenario
+from xsim.sim.model import ConsultationModel, run_once
+from xsim.sim.scenario import load_scenario
+from xsim.sim.talk.dynamics import hegselmann_krause
 
 QUICK = "--quick" in sys.argv
 

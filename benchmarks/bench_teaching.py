@@ -39,7 +39,7 @@ def village_view(rounds: int = 3) -> None:
     """Kernel time of the village view: building it, each day-slider step (a day not drawn yet),
     a step back to a day drawn before (cached) and a colour-mode switch; and, for comparison, a
     full matplotlib render of one day (what every step cost before frames were blitted)."""
-    from xsim.model import ConsultationModel
+    from xsim.sim.model import ConsultationModel
     from xsim.teaching.village_view import VillageView, render_png, snapshot_from_model
 
     for name in ("elevator_retrofit", "village_road"):

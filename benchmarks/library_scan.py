@@ -17,8 +17,8 @@ import time
 
 import numpy as np
 
-from xsim.model import run_once
-from xsim.scenario import list_scenarios
+from xsim.sim.model import run_once
+from xsim.sim.scenario import list_scenarios
 
 Cells = dict[str, dict[str, dict[str, float]]]
 

@@ -240,7 +240,7 @@ w.VBox([button, narrow, w.HTML('<div style="height:1600px">（上方的讲解）
 
 
 VILLAGE_CODE = """\
-from xsim.model import ConsultationModel
+from xsim.sim.model import ConsultationModel
 from xsim.teaching.village_view import VillageView, snapshot_from_model
 
 VillageView(snapshot_from_model(ConsultationModel("elevator_retrofit", rng=1)))

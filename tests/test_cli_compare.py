@@ -238,7 +238,7 @@ def test_demo_compares_the_forms_prints_the_table_and_writes_figures(tmp_path, c
     assert "老旧小区加装电梯" in text and "置信区间" in text and "业主协商" in text
     for name in ("comparison.png", "participation.png", "trajectories.png"):
         assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     forms = load_scenario("elevator_retrofit").forms
     assert len(load_results(tmp_path / "results")) == 3 * len(forms)

@@ -9,14 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from xsim.deliberation import (
+from xsim.sim.talk.dynamics import deffuant, degroot, friedkin_johnsen, hegselmann_krause
+from xsim.sim.talk.polarization import (
     bimodality_coefficient,
     clusters,
-    deffuant,
-    degroot,
     esteban_ray,
-    friedkin_johnsen,
-    hegselmann_krause,
     spread,
     variance,
 )
@@ -304,7 +301,7 @@ def test_deffuant_is_reproducible_and_respects_graph():
 @pytest.mark.parametrize("n", [2, 3, 10, 200])
 def test_deffuant_batches_equal_the_one_by_one_process(n):
     """Applying conflict-free batches at once is exactly the random-sequential process."""
-    from xsim.deliberation import _conflict_free_batches, _deffuant_update
+    from xsim.sim.talk.dynamics import _conflict_free_batches, _deffuant_update
 
     rng = np.random.default_rng(n)
     i = rng.integers(0, n, 5000)
@@ -364,7 +361,7 @@ def test_clusters_and_measures():
 
 
 def test_two_camp_polarization_ranks_known_distributions():
-    from xsim.deliberation import two_camp_polarization as pol
+    from xsim.sim.talk.polarization import two_camp_polarization as pol
 
     rng = np.random.default_rng(0)
     bimodal = np.clip(np.r_[rng.normal(-0.8, 0.1, 500), rng.normal(0.8, 0.1, 500)], -1, 1)
@@ -389,7 +386,7 @@ def _room(rng, mean_a, mean_b, n=8):
 
 
 def _talk(x, homophily, rounds=3):
-    from xsim.deliberation import persuasive_arguments
+    from xsim.sim.talk.dynamics import persuasive_arguments
 
     y = x.copy()
     for _ in range(rounds):

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from xsim.model import ConsultationModel
 from xsim.records import record_to_yaml
+from xsim.sim.model import ConsultationModel
 
 CASES = [
     ("elevator_retrofit", "owners", 11),
@@ -20,7 +20,7 @@ CASES = [
 
 SCRIPT = """
 import json, sys
-from xsim.model import ConsultationModel
+from xsim.sim.model import ConsultationModel
 from xsim.records import record_to_yaml
 m = ConsultationModel(sys.argv[1], form=sys.argv[2], rng=int(sys.argv[3]))
 print(json.dumps({"outcome": m.result().to_dict(), "record": record_to_yaml(m.record)}))

@@ -96,7 +96,7 @@ def test_processes_give_identical_rows_whatever_the_workers_and_chunks(reference
 
 
 def test_real_model_runs_in_worker_processes_like_in_process():
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     scenario = load_scenario("elevator_retrofit")
     study = Study(

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from xsim import forms as F
-from xsim.model import ConsultationModel
 from xsim.records import FORMS as RECORD_FORMS
+from xsim.sim import conclusion as C
+from xsim.sim.model import ConsultationModel
+from xsim.sim.talk import kernels as K
 
 SPEC_FORMS = [
     "villagers_meeting",
@@ -64,7 +66,7 @@ def test_facilitated_turns_give_every_group_present_a_turn():
     voice = np.r_[np.full(5, 9.0), np.ones(95)]  # five loud voices in group 0
     group = np.r_[np.zeros(50, int), np.ones(45, int), np.full(5, 2)]
     form = F.FORMS["residents_meeting"]  # 25 turns
-    s = F.speakers(form, voice, group, facilitated=True, rng=rng)
+    s = K.speakers(form, voice, group, facilitated=True, rng=rng)
     assert s.sum() <= form.turns
     assert set(np.unique(group[s])) == {0, 1, 2}
 
@@ -74,7 +76,7 @@ def test_unfacilitated_turns_go_to_high_voices():
     voice = np.r_[np.full(10, 3.0), np.ones(190)]
     group = np.zeros(200, int)
     form = F.FORMS["villagers_meeting"]
-    share = np.mean([F.speakers(form, voice, group, False, rng)[:10].mean() for _ in range(200)])
+    share = np.mean([K.speakers(form, voice, group, False, rng)[:10].mean() for _ in range(200)])
     # weights ∝ voice²: 9 vs 1, so a loud voice speaks far more often than its 5 % share
     assert share > 0.5
 
@@ -82,30 +84,30 @@ def test_unfacilitated_turns_go_to_high_voices():
 def test_broadcast_round_closed_neighbourhood_and_anchor():
     x = np.array([0.0, 0.5, 1.0])
     speaking = np.array([False, True, False])
-    out = F.broadcast_round(
+    out = K.broadcast_round(
         x, x, speaking, np.ones(3), epsilon=0.5, susceptibility=np.ones(3), self_weight=1.0
     )
     # both listeners sit exactly ε away: inside the closed neighbourhood, they move halfway
     assert out == pytest.approx([0.25, 0.5, 0.75])
-    out = F.broadcast_round(
+    out = K.broadcast_round(
         x, x, speaking, np.ones(3), epsilon=0.49, susceptibility=np.ones(3), self_weight=1.0
     )
     assert out == pytest.approx(x)
-    anchored = F.broadcast_round(x, x, speaking, np.ones(3), 0.5, np.zeros(3), 1.0)
+    anchored = K.broadcast_round(x, x, speaking, np.ones(3), 0.5, np.zeros(3), 1.0)
     assert anchored == pytest.approx(x)
 
 
 def test_seated_weights_are_row_stochastic_and_bounded():
     x = np.array([-1.0, -0.9, 0.9, 1.0])
-    w = F.seated_weights(x, np.array([1.0, 2.0, 1.0, 1.0]), epsilon=0.2, self_weight=1.0)
+    w = K.seated_weights(x, np.array([1.0, 2.0, 1.0, 1.0]), epsilon=0.2, self_weight=1.0)
     assert w.sum(axis=1) == pytest.approx(np.ones(4))
     assert w[0, 2] == 0 and w[0, 1] == pytest.approx(2 / 3)
 
 
 def test_support_share_ignores_abstainers():
     x = np.array([0.5, 0.4, -0.3, 0.01])
-    assert F.support_share(x, np.ones(4), abstain=0.05) == pytest.approx(2 / 3)
-    assert F.support_share(np.zeros(3), np.ones(3), 0.05) == 0.5
+    assert C.support_share(x, np.ones(4), abstain=0.05) == pytest.approx(2 / 3)
+    assert C.support_share(np.zeros(3), np.ones(3), 0.05) == 0.5
 
 
 @pytest.mark.parametrize(
@@ -122,8 +124,16 @@ def test_support_share_ignores_abstainers():
     ],
 )
 def test_conclusion_boundaries(conclude, share, expected):
-    form = F.Form("x", "§3", "open", "plenary", conclude, hours=1.0, daytime=False)
-    assert F.conclusion(form, share, consensus_share=0.8, dispute_band=0.1) == expected
+    form = F.Form(
+        name="x",
+        clause="§3",
+        invite="open",
+        structure="plenary",
+        conclude=conclude,
+        hours=1.0,
+        daytime=False,
+    )
+    assert C.conclusion(form, share, consensus_share=0.8, dispute_band=0.1) == expected
 
 
 def test_online_is_impossible_without_digital_access():
@@ -168,7 +178,7 @@ def test_representatives_meeting_seats_representatives_only():
 
 def test_each_form_runs_in_a_scenario_of_its_setting():
     for name in ("elevator_retrofit", "village_road"):
-        from xsim.scenario import load_scenario
+        from xsim.sim.scenario import load_scenario
 
         s = load_scenario(name)
         usable = [f for f, form in F.FORMS.items() if s.setting in form.settings]

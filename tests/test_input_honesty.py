@@ -19,7 +19,7 @@ import pytest
 from xsim.cli import main
 from xsim.errors import InputError
 from xsim.records import load_record, record_from_yaml
-from xsim.scenario import (
+from xsim.sim.scenario import (
     MAX_DAYS,
     MAX_UNITS,
     load_scenario,
@@ -117,7 +117,7 @@ def _is_number(annotation) -> bool:
 def test_every_number_of_a_scenario_has_a_documented_range():
     """Every int/float field of the schema has both bounds (so no value can run unbounded)."""
     from xsim.io.validation import inner_model
-    from xsim.scenario import Scenario
+    from xsim.sim.scenario import Scenario
 
     bounded = {path for path, lo, hi in scenario_ranges() if lo is not None and hi is not None}
     unbounded = []

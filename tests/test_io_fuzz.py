@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from xsim.errors import InputError
 from xsim.io import load_yaml_text, parse_assignment
 from xsim.records import CaseRecord, record_from_yaml
-from xsim.scenario import Scenario, load_scenario
+from xsim.sim.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = (ROOT / "src" / "xsim" / "data" / "records" / "01-elevator-compliant.yaml").read_text(

@@ -18,7 +18,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from xsim.model import run_once
+from xsim.sim.model import run_once
 
 SEEDS = range(30)
 HH = {"population.households": 60}
@@ -227,6 +227,42 @@ def test_every_measure_is_listed():
     verdict = run.verdict.to_dict()
     assert not set(verdict) & set(row)  # the measures carry no finding and no count of findings
     assert {k for k in verdict if not k.startswith("findings.")} == set(VERDICT_MOVES)
+
+
+def test_every_column_of_a_run_is_declared_once_in_the_registry():
+    """A measure is one declaration in xsim.sim.measures: every column of a run's row has one, and
+    every declaration is a column (or a family of per-category columns)."""
+    from xsim.sim.measures import MEASURES, PER_CATEGORY
+
+    row = run_once("elevator_retrofit", "owners", seed=0, overrides=HH).to_dict()
+    heads = {k for k in row if not k.startswith("findings.")} - {"scenario", "form"}
+    plain = {k for k in heads if k.partition(".")[0] not in PER_CATEGORY}
+    families = {k.partition(".")[0] for k in heads} & set(PER_CATEGORY)
+    assert plain | families == set(MEASURES), sorted((plain | families) ^ set(MEASURES))
+    for family in PER_CATEGORY:
+        assert family in MEASURES
+
+
+def test_the_registry_names_each_measure_once_in_plain_words():
+    import re
+
+    from xsim.sim.measures import MEASURES, reading_hint
+
+    seen: dict[str, str] = {}
+    for key, m in MEASURES.items():
+        assert m.key == key and re.search(r"[\u4e00-\u9fff]", m.zh) and m.en and m.source
+        assert m.zh not in seen, (key, seen.get(m.zh))
+        seen[m.zh] = key
+        reading_hint(key)  # every measure has a reading (possibly none)
+
+
+def test_the_docs_measure_table_is_the_registry():
+    from pathlib import Path
+
+    from xsim.sim.measures import markdown_table
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
+    assert markdown_table() in doc, "docs/model.md §7.9: paste xsim.sim.measures.markdown_table()"
 
 
 @pytest.mark.parametrize("key", sorted(MOVES) + sorted(VERDICT_MOVES))

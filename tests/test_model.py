@@ -9,14 +9,14 @@ import mesa
 import numpy as np
 import pytest
 
-from xsim.agents import Expert, Organization, Organizer, Representative, Resident
 from xsim.errors import InputError
-from xsim.model import ConsultationModel, run_once
-from xsim.outcome import Outcome
 from xsim.records import CaseRecord, record_from_dict
 from xsim.rules import RULES, check_record
-from xsim.trace import record_dict
-from xsim.verdict import Verdict
+from xsim.sim.agents import Expert, Organization, Organizer, Representative, Resident
+from xsim.sim.model import ConsultationModel, run_once
+from xsim.sim.outcome import Outcome
+from xsim.sim.record import record_dict
+from xsim.sim.verdict import Verdict
 
 VERDICT_COLUMNS = {"n_violations", "n_warnings", "compliant"}
 
@@ -321,17 +321,17 @@ def test_representatives_carry_their_households_mean_and_their_own_view():
     ],
 )
 def test_deliberation_uses_the_validated_kernels(monkeypatch, name, form, kernel):
-    import xsim.attendance
-    import xsim.talk
+    import xsim.sim.attendance
+    import xsim.sim.talk.structures as structures
 
     calls = []
-    original = getattr(xsim.talk, kernel)
+    original = getattr(structures, kernel)
     monkeypatch.setattr(
-        xsim.talk, kernel, lambda *a, **k: calls.append(kernel) or original(*a, **k)
+        structures, kernel, lambda *a, **k: calls.append(kernel) or original(*a, **k)
     )
-    cascade = xsim.attendance.threshold_cascade
+    cascade = xsim.sim.attendance.threshold_cascade
     monkeypatch.setattr(
-        xsim.attendance, "threshold_cascade", lambda t: calls.append("cascade") or cascade(t)
+        xsim.sim.attendance, "threshold_cascade", lambda t: calls.append("cascade") or cascade(t)
     )
     run(name, form=form, seed=2)
     assert kernel in calls
@@ -339,7 +339,7 @@ def test_deliberation_uses_the_validated_kernels(monkeypatch, name, form, kernel
 
 
 def test_total_variation_distance():
-    from xsim.outcome import total_variation
+    from xsim.sim.outcome import total_variation
 
     assert total_variation(np.array([1.0, 1.0]), np.array([5.0, 5.0])) == 0.0
     assert total_variation(np.array([1.0, 0.0]), np.array([0.0, 3.0])) == 1.0
@@ -348,7 +348,7 @@ def test_total_variation_distance():
 
 
 def test_perceived_fairness_components():
-    from xsim.outcome import FAIRNESS_WEIGHTS, fairness_components, perceived_fairness
+    from xsim.sim.outcome import FAIRNESS_WEIGHTS, fairness_components, perceived_fairness
 
     m = run(
         "village_road",
@@ -375,7 +375,7 @@ def test_every_form_structure_is_registered_once_in_the_talk_registry():
     from typing import get_args
 
     from xsim.forms import FORMS, Structure
-    from xsim.talk import STRUCTURES
+    from xsim.sim.talk import STRUCTURES
 
     assert set(STRUCTURES) == set(get_args(Structure))
     assert {f.structure for f in FORMS.values()} <= set(STRUCTURES)
@@ -383,11 +383,9 @@ def test_every_form_structure_is_registered_once_in_the_talk_registry():
 
 def test_a_new_talk_structure_is_added_in_one_place(monkeypatch):
     """Registering a function under a new name is all a form needs to use it."""
-    import dataclasses
-
-    import xsim.talk as T
+    import xsim.sim.talk.structures as T
     from xsim.forms import FORMS
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     monkeypatch.setattr(T, "STRUCTURES", dict(T.STRUCTURES))
     seen = []
@@ -397,7 +395,7 @@ def test_a_new_talk_structure_is_added_in_one_place(monkeypatch):
         seen.append(x0.size)
         return x0.copy(), np.zeros(x0.size, dtype=bool), np.zeros(x0.size, dtype=int)
 
-    form = dataclasses.replace(FORMS["council"], structure="silent")
+    form = FORMS["council"].model_copy(update={"structure": "silent"})
     room = T.Room(form, load_scenario("village_road").behaviour, True, np.random.default_rng(0))
     x0 = np.array([-0.5, 0.1, 0.7])
     v = {"voice": np.ones(3), "susceptibility": np.full(3, 0.3), "room": np.zeros(3, dtype=int)}
@@ -412,9 +410,9 @@ def test_a_new_talk_structure_is_added_in_one_place(monkeypatch):
 def test_record_and_measures_are_computed_from_the_read_only_run_state():
     import dataclasses
 
-    from xsim.outcome import measure
-    from xsim.run_state import RunState
-    from xsim.trace import case_record
+    from xsim.sim.outcome import measure
+    from xsim.sim.record import case_record
+    from xsim.sim.run_state import RunState
 
     m = run("village_road", form="representatives_meeting", seed=3)
     state = m.state()
@@ -434,8 +432,8 @@ def test_trace_and_outcome_do_not_import_the_model():
     import sys
 
     script = (
-        "import sys, xsim.trace, xsim.outcome, xsim.run_state, xsim.verdict;"
-        "print(sorted(k for k in sys.modules if k in ('xsim.model', 'xsim.agents')))"
+        "import sys, xsim.sim.trace, xsim.sim.outcome, xsim.sim.run_state, xsim.sim.verdict;"
+        "print(sorted(k for k in sys.modules if k in ('xsim.sim.model', 'xsim.sim.agents')))"
     )
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120

@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 
 from xsim.errors import InputError
-from xsim.model import ConsultationModel, meeting_decision
 from xsim.records import record_from_yaml, record_to_dict, record_to_yaml
 from xsim.rules import check_record
-from xsim.scenario import load_scenario
+from xsim.sim.meetings import meeting_decision
+from xsim.sim.model import ConsultationModel
+from xsim.sim.scenario import load_scenario
 
 SEEDS = range(30)
 # garbage_station escalates only when disputed: reserving the matter makes every run decide.

@@ -8,8 +8,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xsim.model import ConsultationModel
-from xsim.scenario import load_scenario
+from xsim.sim.model import ConsultationModel
+from xsim.sim.scenario import load_scenario
 
 SCENARIOS = {name: load_scenario(name) for name in ("elevator_retrofit", "village_road")}
 

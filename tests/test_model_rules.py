@@ -1,7 +1,7 @@
 """Local rules reach the run's record: the scenario's `rules:`, then the caller's `rules=`."""
 
-from xsim.model import ConsultationModel
-from xsim.scenario import load_scenario
+from xsim.sim.model import ConsultationModel
+from xsim.sim.scenario import load_scenario
 
 
 def _codes(rules, notice_days):

@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xsim.participation import network_cascade, threshold_cascade
+from xsim.sim.cascade import network_cascade, threshold_cascade
 
 
 def test_granovetter_riot_example():

@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 
 from xsim import law
-from xsim.model import ConsultationModel
-from xsim.population import build_population
-from xsim.representation import (
+from xsim.sim.model import ConsultationModel
+from xsim.sim.population import build_population
+from xsim.sim.representation import (
     MAX_BLOCK,
     MIN_BLOCK,
     choose_representatives,
     seat_count,
     seats_per_group,
 )
-from xsim.scenario import load_scenario
+from xsim.sim.scenario import load_scenario
 
 
 def test_the_rule_is_the_law_s_wording():

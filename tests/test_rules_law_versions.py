@@ -549,8 +549,8 @@ def test_a_profile_named_in_rules_sets_the_rulebook_and_record_settings_win():
 
 
 def test_a_scenario_profile_reaches_the_simulated_record():
-    from xsim.model import ConsultationModel
-    from xsim.scenario import load_scenario
+    from xsim.sim.model import ConsultationModel
+    from xsim.sim.scenario import load_scenario
 
     scenario = load_scenario("village_road").with_overrides({"rules.profile": "chongqing"})
     model = ConsultationModel(scenario, form="council", rng=1)

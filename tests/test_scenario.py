@@ -9,7 +9,7 @@ import pytest
 
 from xsim.errors import InputError
 from xsim.forms import FORMS
-from xsim.scenario import (
+from xsim.sim.scenario import (
     SCENARIO_DIR,
     Scenario,
     bundled_names,

@@ -16,7 +16,7 @@ import pytest
 
 from xsim.cli import main
 from xsim.errors import InputError
-from xsim.scenario import load_scenario
+from xsim.sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "parking_property.yaml"

@@ -22,9 +22,9 @@ import numpy as np
 import pytest
 
 from xsim.forms import FORMS
-from xsim.model import ConsultationModel
 from xsim.records import record_from_dict
-from xsim.scenario import bundled_names, list_scenarios, load_scenario
+from xsim.sim.model import ConsultationModel
+from xsim.sim.scenario import bundled_names, list_scenarios, load_scenario
 
 SEEDS = range(30)
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xsim.errors import InputError
-from xsim.model import ConsultationModel
-from xsim.scenario import load_scenario
+from xsim.sim.model import ConsultationModel
+from xsim.sim.scenario import load_scenario
 from xsim.teaching import course, progress
 from xsim.teaching.capstone import (
     DOCUMENTS,

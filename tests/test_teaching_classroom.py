@@ -152,7 +152,7 @@ def test_a_capstone_case_in_an_export_is_shown_and_never_opened_as_a_path(tmp_pa
         P.set_case("capstone", scenario, 42, path=store)
         P.export(inbox / f"{key}.json", progress=P.load(store))
     cases = set(class_summary(inbox).trainees["综合演练情景"])
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     assert cases == {
         f"{load_scenario('village_road').title}（情景编号 42）",

@@ -150,9 +150,9 @@ def test_a_stored_comparison_is_the_live_one(store, monkeypatch):
 @pytest.mark.parametrize(
     ("make", "modules"),
     [
-        ("course.lab('01')", ["xsim.model"]),
-        ("course.PolicyLab('elevator_retrofit')", ["xsim.model", "xsim.experiments.study"]),
-        ("course.Capstone", ["xsim.model"]),  # lesson 09: its stored story needs no model
+        ("course.lab('01')", ["xsim.sim.model"]),
+        ("course.PolicyLab('elevator_retrofit')", ["xsim.sim.model", "xsim.experiments.study"]),
+        ("course.Capstone", ["xsim.sim.model"]),  # lesson 09: its stored story needs no model
     ],
 )
 def test_simulation_widgets_load_the_model_in_the_background(make, modules):
@@ -190,15 +190,15 @@ def run(source):
     assert shell.run_cell(source).success, source
 run("import time; from xsim.teaching import course; w = course.lab('01')")
 run("x = 1")  # the next cell of "run all", at once
-during_run_all = loading() or "xsim.model" in sys.modules
+during_run_all = loading() or "xsim.sim.model" in sys.modules
 run("time.sleep(course.IDLE_BEFORE_IMPORT_S * 0.6)")
 run("time.sleep(course.IDLE_BEFORE_IMPORT_S * 0.6)")  # idle gaps all shorter than the delay
-during_slow_cells = loading() or "xsim.model" in sys.modules
+during_slow_cells = loading() or "xsim.sim.model" in sys.modules
 deadline = time.monotonic() + 120
-while "xsim.model" not in sys.modules and time.monotonic() < deadline:
+while "xsim.sim.model" not in sys.modules and time.monotonic() < deadline:
     time.sleep(0.05)
 [t.join(120) for t in threading.enumerate() if t.name == "xsim-model-import"]
-print(during_run_all, during_slow_cells, "xsim.model" in sys.modules)
+print(during_run_all, during_slow_cells, "xsim.sim.model" in sys.modules)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "True"], out.stderr

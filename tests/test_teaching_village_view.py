@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from xsim.model import ConsultationModel
+from xsim.sim.model import ConsultationModel
 from xsim.teaching.village_view import (
     ATTENDED,
     EVENT_ZH,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from xsim.model import ConsultationModel, run_once
-from xsim.scenario import load_scenario
+from xsim.sim.model import ConsultationModel, run_once
+from xsim.sim.scenario import load_scenario
 
 SEEDS = range(30)
 

@@ -34,7 +34,7 @@ FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures"
 
 def outputs(values: dict[str, float], reps: int, seed: int) -> list[float]:
     from xsim.experiments.study import Study
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     scenario = load_scenario(SCENARIO).with_overrides(
         {f"behaviour.{k}": float(v) for k, v in values.items()}, source="<sensitivity>"

@@ -14,11 +14,11 @@ _LAZY = {
     "check_record": "xsim.rules",
     "load_record": "xsim.records",
     "CaseRecord": "xsim.records",
-    "load_scenario": "xsim.scenario",
-    "list_scenarios": "xsim.scenario",
-    "Scenario": "xsim.scenario",
-    "ConsultationModel": "xsim.model",
-    "Outcome": "xsim.outcome",
+    "load_scenario": "xsim.sim.scenario",
+    "list_scenarios": "xsim.sim.scenario",
+    "Scenario": "xsim.sim.scenario",
+    "ConsultationModel": "xsim.sim.model",
+    "Outcome": "xsim.sim.outcome",
     "InputError": "xsim.errors",
 }
 

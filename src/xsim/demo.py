@@ -73,7 +73,7 @@ def compare_forms(out: Path = OUT, reps: int = REPS, workers: int | None = None)
 
 def main() -> int:
     try:
-        import xsim.model  # noqa: F401
+        import xsim.sim.model  # noqa: F401
     except ImportError as exc:
         print(f"模型不可用（{exc}），改为检查示例协商记录", file=sys.stderr)
         return check_records()

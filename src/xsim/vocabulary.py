@@ -1,7 +1,7 @@
 """The one vocabulary: every coded name a user reads, with its Chinese and English label.
 
-Forms, roles, channels, meetings (assembly kinds), population groups, outcomes, measures and the
-other coded values of records and scenarios are defined here once. The record schema's literal
+Forms, roles, channels, meetings (assembly kinds), population groups, outcomes and the other coded
+values of records and scenarios are defined here once. The record schema's literal
 types (:mod:`xsim.records`), the forms table of the model, the CLI, the summaries, the widgets and
 the docs tables take their keys and labels from here; ``tests/test_vocabulary.py`` fails when a
 module defines a Chinese label for one of these keys itself.
@@ -11,7 +11,9 @@ they name the thing; the English names are this kit's. This module is light on p
 library only): ``xsim check`` and the CLI import it.
 
 Each table maps key → :class:`Term`; :func:`label` gives the label in a language and falls back to
-the key for an unknown one (a user's own stakeholder-group id, say).
+the key for an unknown one (a user's own stakeholder-group id, say). The measures of a run have
+their own registry, :mod:`xsim.sim.measures` (a measure has a format and a direction besides its
+names).
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ __all__ = [
     "RECORD_CHANNELS",
     "FEEDBACK_TARGETS",
     "GROUPS",
-    "MEASURES",
     "SEVERITIES",
     "TABLES",
     "FIELDS",
@@ -257,45 +258,6 @@ GROUPS = _table(
     ("nodigital", "不能上网者", "offline"),
 )
 
-# -- what came of it: the outcome measures (``xsim.outcome.Outcome.to_dict()``) -------------------
-
-MEASURES = _table(
-    ("measure", "指标", "measure"),
-    ("residents", "居民人数", "residents"),
-    ("households", "户数", "households"),
-    ("invited", "受邀人数", "invited"),
-    ("attended", "参与人数", "attended"),
-    ("participation", "参与率", "participation"),
-    ("informed_in_time", "及时获知比例", "informed in time"),
-    ("representativeness_groups", "代表性偏差", "representativeness gap"),
-    ("representativeness_demographic", "人口构成偏差", "demographic composition gap"),
-    ("representativeness_stake", "利益构成偏差", "stake composition gap"),
-    ("voice_dominance", "强势发言倍数", "voice dominance"),
-    ("opinion_before", "协商前平均意见", "mean opinion before"),
-    ("opinion_after", "协商后平均意见", "mean opinion after"),
-    ("opinion_change", "意见变化幅度", "opinion change"),
-    ("opinion_spread", "意见离散度", "opinion spread"),
-    ("opinion_spread_before", "协商前意见离散度", "opinion spread before"),
-    ("voice_share", "发言者占比", "share of speakers"),
-    ("attendance_share", "到场者占比", "share of those present"),
-    ("polarization", "极化程度", "polarization"),
-    ("support", "支持率", "support"),
-    ("consensus", "达成共识", "consensus reached"),
-    ("escalated", "提交决策会议", "escalated"),
-    ("adopted", "方案通过", "adopted"),
-    ("implemented", "得到落实", "implemented"),
-    ("days_to_decision", "决定用时（天）", "days to decision"),
-    ("result_informed", "知晓结果比例", "told the result"),
-    ("fairness", "公平感", "perceived fairness"),
-    ("person_hours", "投入工时（人·小时）", "person-hours"),
-    ("money_yuan", "费用（元）", "money (yuan)"),
-    ("subsidies_yuan", "误工补贴（元）", "subsidies (yuan)"),
-    ("supervision_noticed", "监督发现次数", "noticed by supervision"),
-    ("n_violations", "违规项数", "violations"),
-    ("n_warnings", "提示项数", "warnings"),
-    ("compliant", "合规", "compliant"),
-)
-
 SEVERITIES = _table(
     ("violation", "违规", "violation"),
     ("warning", "提醒", "warning"),
@@ -470,7 +432,6 @@ TABLES: MappingProxyType[str, MappingProxyType[str, Term]] = MappingProxyType(
         "channels": CHANNELS,
         "feedback_targets": FEEDBACK_TARGETS,
         "groups": GROUPS,
-        "measures": MEASURES,
         "severities": SEVERITIES,
         "procedure_events": PROCEDURE_EVENTS,
         "fields": FIELDS,

@@ -141,7 +141,7 @@ def _with_set(scenario, assignments: list[str]):
 
 def run(args: argparse.Namespace) -> int:
     from xsim.experiments.study import RunFailed, Study, scenario_forms
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     check_execution_arguments(args)
     check_whole(args.reps, "--reps", 1, MAX_REPS)

@@ -73,14 +73,14 @@ def json_safe(value: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     seed = parse_seed(args.seed)
     overrides = parse_overrides(args.set)
     # validated before the simulator is imported, and reported against "--set"
     spec = load_scenario(args.scenario).with_overrides(overrides, "--set")
-    from xsim.model import ConsultationModel
     from xsim.records import dump_record
+    from xsim.sim.model import ConsultationModel
 
     model = ConsultationModel(spec, form=args.form, rng=seed)
     result = model.result()

@@ -27,7 +27,7 @@ def summary(scenario) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xsim.scenario import list_scenarios
+    from xsim.sim.scenario import list_scenarios
 
     rows = [summary(s) for s in list_scenarios()]
     if args.format == "json":

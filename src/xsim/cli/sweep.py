@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from xsim.experiments.options import make_executor_from_args
     from xsim.experiments.study import RunFailed
     from xsim.experiments.sweep import Sweep, parse_parameter
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     check_execution_arguments(args)
     check_whole(args.reps, "--reps", 1, MAX_REPS)

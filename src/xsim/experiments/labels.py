@@ -1,16 +1,17 @@
 """Names a reader sees: outcome measures and variants in Chinese (default) or English.
 
-Measure, group and form names come from the one vocabulary, :mod:`xsim.vocabulary`; an unknown key
-is shown as is.
+Measure names come from the measure registry (:mod:`xsim.sim.measures`), group and form names from
+the one vocabulary (:mod:`xsim.vocabulary`); an unknown key is shown as is.
 """
 
 from __future__ import annotations
 
 from xsim import vocabulary as V
+from xsim.sim.measures import HEADER, MEASURES, Measure
 
 
-def _lookup(key: str) -> V.Term | None:
-    return V.MEASURES.get(key)
+def _lookup(key: str) -> Measure | None:
+    return HEADER if key == HEADER.key else MEASURES.get(key)
 
 
 def measure_label(key: str, lang: str = "zh") -> str:

@@ -66,7 +66,7 @@ def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
         "--runner",
         metavar="MODULE:FUNCTION",
         default=None,
-        help="高级：替代 xsim.model.run_once 的函数 / advanced: replacement for run_once",
+        help="高级：替代 xsim.sim.model.run_once 的函数 / advanced: replacement for run_once",
     )
 
 

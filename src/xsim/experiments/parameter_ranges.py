@@ -44,7 +44,7 @@ def default_path() -> Path:
 
 def load_ranges(path: str | Path | None = None) -> dict[str, ParameterRange]:
     """Parameter name → its range, in file order (every name a field of ``Behaviour``)."""
-    from xsim.scenario import Behaviour
+    from xsim.sim.scenario import Behaviour
 
     path = Path(path) if path is not None else default_path()
     try:

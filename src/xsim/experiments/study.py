@@ -9,8 +9,8 @@ the variants are compared under common random numbers (same population, network 
 as far as the model's draws line up), and the summary pairs their differences by replication.
 
 A runner is any callable ``runner(scenario, form=None, rules=None, seed=0, overrides=None)`` that
-returns an object with ``to_dict()`` (``xsim.outcome.Outcome``) or a flat ``dict`` of measures; the
-default is :func:`xsim.model.run_once`. It must be importable at module top level or picklable by
+returns an object with ``to_dict()`` (``xsim.sim.outcome.Outcome``) or a flat ``dict`` of measures; the
+default is :func:`xsim.sim.model.run_once`. It must be importable at module top level or picklable by
 cloudpickle (functions defined in a notebook are shipped by value).
 """
 
@@ -221,14 +221,14 @@ def execute_chunk(job: Job, chunk: Sequence[Task]) -> list[dict[str, Any]]:
 
 def _resolve_scenario(scenario: Any) -> Any:
     if isinstance(scenario, str):
-        from xsim.scenario import load_scenario
+        from xsim.sim.scenario import load_scenario
 
         return load_scenario(scenario)
     return scenario
 
 
 def _default_runner() -> Runner:
-    from xsim.model import run_once
+    from xsim.sim.model import run_once
 
     return run_once
 

@@ -16,7 +16,7 @@ from xsim.experiments.study import Study, Task
 
 def deliberation_rounds(scenario: Any, form=None, rules=None, seed: int = 0, overrides=None):
     """One run of the consultation model → its rounds as (round, mean, spread) tuples."""
-    from xsim.model import ConsultationModel
+    from xsim.sim.model import ConsultationModel
 
     model = ConsultationModel(scenario, form=form, rules=rules, rng=seed, overrides=overrides)
     model.run()

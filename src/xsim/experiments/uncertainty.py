@@ -30,32 +30,18 @@ from xsim.experiments.limits import check_runs, check_whole
 HEADLINE = ("adopted", "participation", "fairness")
 #: the largest --uncertainty accepted (parameter sets; each runs every form × --reps)
 MAX_SETS = 5_000
-#: a measure's better direction when the model's measure registry does not say (+1 higher is better)
-_DIRECTION_FALLBACK = {
-    "adopted": 1,
-    "adopted_unlawfully": -1,
-    "participation": 1,
-    "fairness": 1,
-    "complaints": -1,
-    "person_hours": -1,
-    "money_yuan": -1,
-    "informed_in_time": 1,
-    "decision_quality": 1,
-}
 
 
 def direction(measure: str) -> int:
-    """+1 when more of ``measure`` is better, −1 when less is (the model's registry decides)."""
-    try:  # the measure registry of the restructured model (issue 21)
-        from xsim.sim.measures import MEASURES  # type: ignore[import-not-found]
+    """−1 when less of ``measure`` is better (the measure registry says "lower"), else +1.
 
-        found = MEASURES.get(measure)
-        if found is not None and getattr(found, "direction", None) in (1, -1, "higher", "lower"):
-            d = found.direction
-            return 1 if d in (1, "higher") else -1
-    except ImportError:
-        pass
-    return _DIRECTION_FALLBACK.get(measure, 1)
+    For a measure with no better side ("none", e.g. adoption: adopting a bad plan is no success)
+    ``p_a_better`` is the share of parameter sets in which A's value is *higher* than B's.
+    """
+    from xsim.sim.measures import MEASURES
+
+    found = MEASURES.get(measure)
+    return -1 if found is not None and found.direction == "lower" else 1
 
 
 def check_sets(n: Any, flag: str = "--uncertainty") -> int:

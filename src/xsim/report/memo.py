@@ -173,7 +173,7 @@ def _has_label(measure: str) -> bool:
 def _scenario_text(manifest: dict) -> tuple[str, str]:
     """Title and narrative of the study's scenario when it is a bundled one with the same content."""
     from xsim.experiments.study import scenario_hash
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     name = str(manifest.get("scenario"))
     try:

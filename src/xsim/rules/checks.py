@@ -15,6 +15,7 @@ from fractions import Fraction
 from math import ceil
 
 from xsim import vocabulary as V
+from xsim.forms import WIDE_IMPACT_FORMS
 from xsim.records import CaseRecord
 from xsim.rules import meetings as mt
 from xsim.rules.catalogue import RULES, rule
@@ -51,7 +52,7 @@ CHECKS: dict[str, Check] = _Checks()
 
 RESPECTED_ROLES = {"deputy", "veteran", "social_worker", "mass_org"}
 EXPERT_ROLES = {"expert", "third_party"}
-HEARING_FORMS = {"hearing", "special_council"}
+HEARING_FORMS = WIDE_IMPACT_FORMS  # the §4.5 procedures, from the form table (data/forms.yaml)
 # Names a reader sees come from the one vocabulary (xsim.vocabulary).
 MEETING_ZH = {key: term.zh for key, term in V.MEETINGS.items()}
 MEETING_EN = {key: term.en for key, term in V.MEETINGS.items()}

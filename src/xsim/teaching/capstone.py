@@ -32,6 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xsim import vocabulary as V
 from xsim.errors import InputError
+from xsim.sim.measures import MEASURES
+from xsim.sim.measures import label as measure_name
 from xsim.teaching import progress
 from xsim.teaching.common import (
     CheckboxGroup,
@@ -137,9 +139,9 @@ class Criterion(_Strict):
             if self.full_at == self.zero_at:
                 raise ValueError("full_at and zero_at must differ")
             # later names may be measures a newer model adds; one must be known today (typos)
-            if not any(m in V.MEASURES for m in self.measures):
+            if not any(m in MEASURES for m in self.measures):
                 raise ValueError(
-                    f"measures {self.measures} name no known measure; known: {', '.join(V.MEASURES)}"
+                    f"measures {self.measures} name no known measure; known: {', '.join(MEASURES)}"
                 )
         return self
 
@@ -355,7 +357,7 @@ def score(criterion: Criterion, plan: Plan, outcome: dict, report: Any) -> Crite
         return CriterionScore(c, None, "本次模拟没有这一指标，不计分。")
     name, value = found
     pts = c.points * _scaled(value, c.full_at, c.zero_at)
-    label = V.label(V.MEASURES, name) if name in V.MEASURES else c.title  # never a raw name
+    label = measure_name(name) if name in MEASURES else c.title  # never a raw name
     better = "越高越好" if c.full_at > c.zero_at else "越低越好"
     why = (
         f"{label}：{_fmt(value)}（{better}；达到 {_fmt(c.full_at)} 得满分，"
@@ -371,7 +373,7 @@ def draw_scenario(rng: np.random.Generator, max_seed: int = 10_000) -> tuple[str
 
 
 def scenario_names() -> list[str]:
-    from xsim.scenario import list_scenarios
+    from xsim.sim.scenario import list_scenarios
 
     return sorted(s.name for s in list_scenarios())
 
@@ -398,8 +400,8 @@ def trainee_case(path=None, *, new: bool = False) -> tuple[str, int, bool]:
 
 def assess(scenario: str, seed: int, plan: Plan, rubric: Rubric | None = None) -> Assessment:
     """Run the plan once and score it (raises InputError if the plan is incomplete)."""
-    from xsim.model import ConsultationModel
     from xsim.rules import check_record
+    from xsim.sim.model import ConsultationModel
 
     rubric = rubric or load_rubric()
     model = ConsultationModel(scenario, form=plan.form, rng=int(seed), overrides=plan.overrides())
@@ -445,7 +447,7 @@ def _own(text: str) -> str:
 
 def documents(assessment: Assessment) -> dict[str, str]:
     """The four documents as HTML fragments (kit-filled facts of the run + the trainee's text)."""
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     a, r = assessment, assessment.model.record
     s = load_scenario(a.scenario)
@@ -597,7 +599,7 @@ class Capstone(TeachingWidget):
     def draw(self, new: bool = True) -> None:
         """Set up a scenario and reset every choice to 请选择: the trainee's stored case, or with
         ``new`` a new draw (saved as the trainee's case)."""
-        from xsim.scenario import load_scenario
+        from xsim.sim.scenario import load_scenario
 
         saved = True
         if self._rng is not None:
@@ -862,7 +864,7 @@ def village_snapshot(
     scenario: str, seed: int = 1, form: str | None = None, overrides: dict | None = None
 ):
     """The village view's snapshot of one run, computed (no store)."""
-    from xsim.model import ConsultationModel
+    from xsim.sim.model import ConsultationModel
     from xsim.teaching.village_view import snapshot_from_model
 
     model = ConsultationModel(scenario, form=form, rng=seed, overrides=overrides)

@@ -247,7 +247,7 @@ def _capstone_case(p: Progress) -> str:
     case = p.cases.get("capstone")
     if case is None:
         return "—"
-    from xsim.scenario import bundled_names, load_scenario
+    from xsim.sim.scenario import bundled_names, load_scenario
 
     # only a scenario of the library is looked up: an export is a trainee's file, never a path
     # for the trainer's machine to open

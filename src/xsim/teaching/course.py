@@ -44,6 +44,8 @@ import ipywidgets as widgets
 
 from xsim import vocabulary as V
 from xsim.errors import InputError
+from xsim.forms import FORM_NAMES
+from xsim.sim.measures import MEASURES
 from xsim.teaching.cases import apply_patch, elevator_record
 from xsim.teaching.common import (
     CheckboxGroup,
@@ -864,11 +866,16 @@ GLOSSARY_TABLES = (
 )
 
 
+def glossary_terms(table: str):
+    """The terms of one glossary table: the vocabulary's, or the measure registry's."""
+    return MEASURES.values() if table == "measures" else V.TABLES[table].values()
+
+
 def glossary() -> HtmlBlock:
     """The one glossary of names, generated from :mod:`xsim.vocabulary`: every name a widget,
     table or finding of the course uses for a form, body, meeting, group, measure or field."""
     rows = [
-        [heading, "；".join(term.zh for term in V.TABLES[table].values())]
+        [heading, "；".join(term.zh for term in glossary_terms(table))]
         for table, heading in GLOSSARY_TABLES
     ]
     return html_table(["类别", "本课程使用的名称"], rows)
@@ -980,7 +987,7 @@ def _load_model(study: bool = False) -> None:
 
     def load() -> None:
         try:
-            import xsim.model  # noqa: F401
+            import xsim.sim.model  # noqa: F401
 
             if study:
                 import xsim.experiments.study  # noqa: F401
@@ -1177,21 +1184,8 @@ class FormSituation:
     clause: str
 
 
-FORM_CHOICES = (
-    "council",
-    "board",
-    "group_meeting",
-    "compound",
-    "owners",
-    "hearing",
-    "special_council",
-    "evaluation",
-    "talk_day",
-    "forum",
-    "online",
-    "villagers_meeting",
-    "representatives_meeting",
-)
+#: The forms a trainee chooses from: every form of the form table (src/xsim/data/forms.yaml).
+FORM_CHOICES = FORM_NAMES
 
 
 def form_situations() -> list[FormSituation]:
@@ -1274,7 +1268,7 @@ class FormMatchExercise(TeachingWidget):
 
 def scenario_intro(name: str) -> HtmlBlock:
     """A scenario's title, narrative, stakeholder groups and teaching points (static)."""
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     s = load_scenario(name)
     rows = [
@@ -1337,7 +1331,7 @@ def _story(model, outcome) -> list[str]:
         )
         lines.append(f"第四步　实施成果：已实施，{pub}。")
     lines.append(
-        f"平均{V.MEASURES['fairness'].zh} {outcome.fairness:.2f}；投入 {outcome.person_hours:,.0f} 人·小时。"
+        f"平均{MEASURES['fairness'].zh} {outcome.fairness:.2f}；投入 {outcome.person_hours:,.0f} 人·小时。"
     )
     return lines
 
@@ -1356,7 +1350,7 @@ def one_run(
 def _one_run(
     scenario: str, seed: int, form: str | None, overrides: dict[str, Any] | None
 ) -> HtmlBlock:
-    from xsim.model import ConsultationModel
+    from xsim.sim.model import ConsultationModel
 
     model = ConsultationModel(scenario, form=form, rng=seed, overrides=overrides)
     outcome = model.run()
@@ -1697,7 +1691,7 @@ class PolicyLab(TeachingWidget):
 
     def __init__(self, scenario: str = "elevator_retrofit"):
         super().__init__()
-        from xsim.scenario import load_scenario
+        from xsim.sim.scenario import load_scenario
         from xsim.teaching.common import FORM_ZH
 
         _load_model(study=True)

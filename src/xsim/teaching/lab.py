@@ -14,6 +14,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from xsim.sim.measures import MEASURES, reading_hint
+from xsim.sim.measures import label as measure_name
 from xsim.teaching.common import (
     HtmlBlock,
     TeachingWidget,
@@ -28,37 +30,15 @@ from xsim.teaching.common import (
     text_with_rule_titles_html,
 )
 
-#: Outcome measures a lab can show: key of ``Outcome.to_dict()`` → (format, reading hint). Their
-#: Chinese names come from :data:`xsim.vocabulary.MEASURES` (one name for one thing).
-MEASURE_FORMATS: dict[str, tuple[str, str]] = {
-    "participation": ("pct", ""),
-    "informed_in_time": ("pct", ""),
-    "representativeness_groups": ("num", "（越小越好）"),
-    "voice_dominance": ("num", "（越接近1越均衡）"),
-    "support": ("pct", ""),
-    "consultation_outcome": ("text", ""),
-    "escalated": ("bool", ""),
-    "adopted": ("bool", ""),
-    "result_informed": ("pct", ""),
-    "fairness": ("num", "（0—1）"),
-    "days_to_decision": ("int", ""),
-    "person_hours": ("int", ""),
-    "money_yuan": ("int", ""),
-    "n_violations": ("num", ""),
-}
-
 
 def measure_label(key: str) -> str:
-    from xsim import vocabulary
-
-    if key == "consultation_outcome":
-        return "协商结果"
-    return vocabulary.label(vocabulary.MEASURES, key) + MEASURE_FORMATS[key][1]
+    """A measure's Chinese name with its reading hint (both from :mod:`xsim.sim.measures`)."""
+    return MEASURES[key].zh + reading_hint(key)
 
 
 def known_measure(key: str) -> bool:
     """Whether ``key`` is an outcome measure a lab can show (a labs.yaml check)."""
-    return key in MEASURE_FORMATS or key.startswith(("participation.", "fairness."))
+    return key in MEASURES or key.startswith(("participation.", "fairness."))
 
 
 def _fmt(value: Any, kind: str) -> str:
@@ -137,7 +117,7 @@ class ScenarioLab(TeachingWidget):
         title: str = "模拟实验",
     ):
         super().__init__()
-        from xsim.scenario import load_scenario
+        from xsim.sim.scenario import load_scenario
 
         self.scenario = load_scenario(scenario)
         self.controls = list(controls)
@@ -216,7 +196,7 @@ class ScenarioLab(TeachingWidget):
 
     def simulate(self, indices: Sequence[int]) -> LabRun:
         """Run the model for these option indices, ``self.seeds`` replications."""
-        from xsim.model import run_once
+        from xsim.sim.model import run_once
 
         form, overrides, labels = self.settings(indices)
         rows = [
@@ -240,16 +220,16 @@ class ScenarioLab(TeachingWidget):
     def _kind(self, key: str) -> str:
         if key.startswith("fairness."):
             return "num"
-        return MEASURE_FORMATS.get(key, ("pct", ""))[0]
+        return MEASURES[key].fmt if key in MEASURES else "pct"
 
     def _label(self, key: str) -> str:
         from xsim import vocabulary
 
-        if key in MEASURE_FORMATS:
+        if key in MEASURES:
             return measure_label(key)
         prefix, _, group = key.partition(".")
         names = {g.id: g.name for g in self.scenario.stakeholder_groups}
-        what = vocabulary.label(vocabulary.MEASURES, prefix)
+        what = measure_name(prefix)
         if group.startswith("group."):
             sub = names.get(group.removeprefix("group."), group)
         else:
@@ -316,7 +296,7 @@ def form_chooser(
 ) -> ScenarioLab:
     """A lab with one control, the consultation form (default: every form the scenario allows)."""
     from xsim.forms import FORMS
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     names = list(forms) if forms is not None else list(load_scenario(scenario).forms)
     control = Control("协商形式", [(FORMS[f].zh, {"form": f}) for f in names])

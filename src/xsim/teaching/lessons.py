@@ -585,7 +585,7 @@ def load_steps_file(path: Path) -> StepsFile:
 
 @cache
 def _scenario_names() -> tuple[str, ...]:
-    from xsim.scenario import bundled_names
+    from xsim.sim.scenario import bundled_names
 
     return tuple(bundled_names())
 

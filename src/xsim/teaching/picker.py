@@ -149,8 +149,8 @@ class ParticipantPicker(TeachingWidget):
         """A picker over a bundled scenario (name) or a ``Scenario``: the record is the one the
         model writes for a run with the scenario's default choices; candidates from
         :func:`scenario_candidates`."""
-        from xsim.model import ConsultationModel
-        from xsim.scenario import load_scenario
+        from xsim.sim.model import ConsultationModel
+        from xsim.sim.scenario import load_scenario
 
         spec = load_scenario(scenario) if isinstance(scenario, str) else scenario
         model = ConsultationModel(spec, rng=seed)

@@ -6,10 +6,10 @@ proposal, that plays through the days of the procedure (``VillageView``: a Play 
 slider redraw the picture), so a trainee sees who was reached and who was not.
 
 The view reads only a :class:`VillageSnapshot` of plain arrays. :func:`snapshot_from_model` is the
-ONE place that knows the model's attributes: when :class:`xsim.model.ConsultationModel` changes,
+ONE place that knows the model's attributes: when :class:`xsim.sim.model.ConsultationModel` changes,
 only that function changes. Usage in a lesson::
 
-    from xsim.model import ConsultationModel
+    from xsim.sim.model import ConsultationModel
     from xsim.teaching.village_view import VillageView, snapshot_from_model
     model = ConsultationModel("elevator_retrofit", rng=1)
     model.run()
@@ -150,7 +150,7 @@ class VillageSnapshot:
 
 
 def snapshot_from_model(model: Any) -> VillageSnapshot:
-    """The ONE adapter from :class:`xsim.model.ConsultationModel` (after ``run()``) to the view.
+    """The ONE adapter from :class:`xsim.sim.model.ConsultationModel` (after ``run()``) to the view.
 
     Reads: ``model.pop`` (``household``, ``unit``, ``household_start``, ``household_group``,
     ``opinion0``, ``opinion``), ``model.learned`` (days after the notice each adult knew),

@@ -6,9 +6,10 @@ switches off what it tests. ``xsim validate --ablations`` re-evaluates each mode
 :func:`ablated` and reports whether it still holds: a validation target that survives the removal
 of its mechanism is not evidence.
 
-Until the model exposes its registry (``xsim.sim.ablation.ABLATIONS``), :data:`REQUESTED` lists
-the names asked of it on the board; a statistic whose runs cannot be ablated reports the value as
-not computable rather than pretending the ablation ran.
+The model's registry is ``xsim.sim.mechanisms.MECHANISMS`` (key → Mechanism(key, zh, en, off));
+until it exists, :data:`REQUESTED` lists the names asked of it (and agreed) on the board, and a
+statistic whose runs cannot be ablated reports the value as not computable rather than pretending
+the ablation ran.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ REQUESTED: dict[str, tuple[str, str]] = {
     "tenure_attendance": ("tenants attend like owners", "租户与业主到会意愿相同"),
 }
 
-_MODEL_REGISTRY = "xsim.sim.ablation"
+_MODEL_REGISTRY = "xsim.sim.mechanisms"
 _ACTIVE: list[tuple[str, ...]] = [()]
 
 
@@ -46,7 +47,7 @@ def model_ablations() -> dict | None:
         module = importlib.import_module(_MODEL_REGISTRY)
     except ImportError:
         return None
-    return dict(getattr(module, "ABLATIONS", {})) or None
+    return dict(getattr(module, "MECHANISMS", {})) or None
 
 
 def known_mechanisms() -> set[str]:
@@ -56,6 +57,10 @@ def known_mechanisms() -> set[str]:
 
 
 def describe(name: str, lang: str = "zh") -> str:
+    """What switching ``name`` off means, in the reader's language."""
+    found = (model_ablations() or {}).get(name)
+    if found is not None and hasattr(found, "zh"):
+        return found.en if lang == "en" else found.zh
     en, zh = REQUESTED.get(name, (name, name))
     return en if lang == "en" else zh
 

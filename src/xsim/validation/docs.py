@@ -53,10 +53,10 @@ MODEL = """\
 ## 2. Model description
 
 The ODD description is in [model.md](model.md): residents of a synthetic village or community
-(`xsim.population`), a consultation in a chosen form, opinion change by published kernels
-(Hegselmann–Krause, Deffuant–Weisbuch, DeGroot, Friedkin–Johnsen in `xsim.deliberation`;
-Granovetter thresholds in `xsim.participation`), a deciding meeting under the law's quorum and
-majority, and the outcome measures of `xsim.outcome`. The mechanisms are being rewritten (issue 10);
+(`xsim.sim.population`), a consultation in a chosen form, opinion change by published kernels
+(Hegselmann–Krause, Deffuant–Weisbuch, DeGroot, Friedkin–Johnsen in `xsim.sim.talk.dynamics`;
+Granovetter thresholds in `xsim.sim.cascade`), a deciding meeting under the law's quorum and
+majority, and the outcome measures of `xsim.sim.outcome`. The mechanisms are being rewritten (issue 10);
 this document and `xsim validate` are written against stable interfaces (`run_once`, the measures
 of `Outcome.to_dict()`, `build_population`) so that they re-evaluate the new model unchanged.
 """

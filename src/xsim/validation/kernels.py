@@ -17,7 +17,8 @@ def _hw_sizes(n: int) -> list[int]:
 def hk_equally_spaced_clusters(fast: bool, seed: int) -> Estimate:
     """Share of cases (n agents equally spaced at gap ε, n in 12…120, ε in 1, 0.1, 0.05) whose
     Hegselmann–Krause dynamics freeze into 2⌊n/6⌋ clusters of 3 plus a middle cluster of n mod 6."""
-    from xsim.deliberation import clusters, hegselmann_krause
+    from xsim.sim.talk.dynamics import hegselmann_krause
+    from xsim.sim.talk.polarization import clusters
 
     ns = (12, 13, 17, 30, 47, 60) if fast else (12, 13, 14, 15, 16, 17, 30, 47, 60, 91, 120)
     hits = cases = 0
@@ -32,7 +33,7 @@ def hk_equally_spaced_clusters(fast: bool, seed: int) -> Estimate:
 @statistic("hk_freezing_time_excess")
 def hk_freezing_time_excess(fast: bool, seed: int) -> Estimate:
     """Largest |freezing time − 5n/6| over equally spaced configurations, n = 6…120 (ε = 1)."""
-    from xsim.deliberation import hegselmann_krause
+    from xsim.sim.talk.dynamics import hegselmann_krause
 
     ns = range(6, 61) if fast else range(6, 121)
     worst = max(abs(hegselmann_krause(np.arange(n, dtype=float), 1.0)[1] - 5 * n / 6) for n in ns)
@@ -40,7 +41,8 @@ def hk_freezing_time_excess(fast: bool, seed: int) -> Estimate:
 
 
 def _hk_consensus_share(eps: float, fast: bool, seed: int) -> Estimate:
-    from xsim.deliberation import clusters, hegselmann_krause
+    from xsim.sim.talk.dynamics import hegselmann_krause
+    from xsim.sim.talk.polarization import clusters
 
     seeds = 10 if fast else 30
     hits = []
@@ -67,7 +69,8 @@ def hk_consensus_share_eps_0_1(fast: bool, seed: int) -> Estimate:
 def deffuant_major_clusters_eps_0_2(fast: bool, seed: int) -> Estimate:
     """Mean number of major clusters (≥ 5% of agents) after Deffuant–Weisbuch dynamics with
     ε = 0.2, μ = 0.5, 200 agents uniform on [0, 1], random matching, 400 rounds."""
-    from xsim.deliberation import clusters, deffuant
+    from xsim.sim.talk.dynamics import deffuant
+    from xsim.sim.talk.polarization import clusters
 
     seeds = 10 if fast else 30
     counts = []
@@ -82,7 +85,7 @@ def deffuant_major_clusters_eps_0_2(fast: bool, seed: int) -> Estimate:
 def degroot_consensus_error(fast: bool, seed: int) -> Estimate:
     """Largest |DeGroot limit − left-eigenvector-weighted mean of the initial opinions| over random
     row-stochastic, strongly connected, aperiodic matrices (10 to 40 agents)."""
-    from xsim.deliberation import degroot
+    from xsim.sim.talk.dynamics import degroot
 
     rng = np.random.default_rng(seed)
     worst = 0.0
@@ -104,7 +107,7 @@ def degroot_consensus_error(fast: bool, seed: int) -> Estimate:
 def friedkin_johnsen_equilibrium_error(fast: bool, seed: int) -> Estimate:
     """Largest |Friedkin–Johnsen equilibrium − (I − ΛW)⁻¹(I − Λ)x₀| over random networks of 30
     agents with susceptibilities drawn from [0.2, 0.95]."""
-    from xsim.deliberation import friedkin_johnsen
+    from xsim.sim.talk.dynamics import friedkin_johnsen
 
     rng = np.random.default_rng(seed)
     worst = 0.0
@@ -123,7 +126,7 @@ def friedkin_johnsen_equilibrium_error(fast: bool, seed: int) -> Estimate:
 @statistic("granovetter_uniform_cascade")
 def granovetter_uniform_cascade(fast: bool, seed: int) -> Estimate:
     """Final size of the cascade of 100 people with thresholds 0, 1, …, 99."""
-    from xsim.participation import threshold_cascade
+    from xsim.sim.cascade import threshold_cascade
 
     return exact(threshold_cascade(np.arange(100)), 1)
 
@@ -131,7 +134,7 @@ def granovetter_uniform_cascade(fast: bool, seed: int) -> Estimate:
 @statistic("granovetter_perturbed_cascade")
 def granovetter_perturbed_cascade(fast: bool, seed: int) -> Estimate:
     """Final size of the same cascade when the person with threshold 1 has threshold 2 instead."""
-    from xsim.participation import threshold_cascade
+    from xsim.sim.cascade import threshold_cascade
 
     thresholds = np.arange(100)
     thresholds[1] = 2

@@ -38,7 +38,7 @@ def like_minded_pole_share(fast: bool, seed: int) -> Estimate:
     """Share of runs in which a like-minded room moved toward its pole: every stakeholder group of
     village_square leans the same way (opinion mean +0.4, sd 0.2) and meets in a council; a run
     counts when the mean opinion of those present is further from 0 after talk than before."""
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     overrides = {}
     for g in load_scenario("village_square").stakeholder_groups:

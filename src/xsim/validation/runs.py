@@ -60,7 +60,7 @@ def ablating_runner(names: tuple[str, ...]):
     """The model's ``run_once`` with ``names`` switched off (None: the default runner)."""
     if not names:
         return None
-    from xsim.model import run_once
+    from xsim.sim.model import run_once
 
     if "ablate" not in inspect.signature(run_once).parameters:
         raise AblationUnavailable(
@@ -86,7 +86,7 @@ def _model_runs(
 
 def scenarios(setting: str | None = None) -> list:
     """The bundled teaching scenarios (the Zeguo poll is a validation case, not one of them)."""
-    from xsim.scenario import list_scenarios
+    from xsim.sim.scenario import list_scenarios
 
     return [
         s
@@ -106,7 +106,7 @@ def case_path(name: str) -> Path:
 
 def load(name: str):
     """A bundled scenario or validation case by name."""
-    from xsim.scenario import load_scenario
+    from xsim.sim.scenario import load_scenario
 
     return load_scenario(case_path(name) if name in VALIDATION_CASES else name)
 

@@ -39,7 +39,7 @@ from xsim.io.validation import field_range, inner_model
 from xsim.rules.rulebook import RulebookOverrides
 from xsim.vocabulary import keys
 
-SCENARIO_DIR = Path(__file__).resolve().parent / "data" / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "data" / "scenarios"
 
 # -- documented ranges ----------------------------------------------------------------------------
 # Every number a scenario (or ``--set``) accepts has one of these ranges or its own bound below.

@@ -1,7 +1,7 @@
 """Who attends: every decision about who learns of a meeting, who is asked, who comes, in one place.
 
-Short functions over the population's arrays (:class:`xsim.population.Population`) with the random
-generator passed in explicitly; :class:`xsim.model.ConsultationModel` calls them from its §4
+Short functions over the population's arrays (:class:`xsim.sim.population.Population`) with the random
+generator passed in explicitly; :class:`xsim.sim.model.ConsultationModel` calls them from its §4
 events. Each mechanism names its source or is marked ASSUMPTION (docs/model.md, §7 "attendance").
 The order of random draws inside each function is part of its contract: the same seed gives the
 same people in the same order.
@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from xsim.participation import threshold_cascade
-from xsim.population import OLD
+from xsim.sim.cascade import threshold_cascade
+from xsim.sim.population import OLD
 
 if TYPE_CHECKING:  # pragma: no cover
     from xsim.forms import Form
-    from xsim.population import Population
-    from xsim.scenario import Behaviour
+    from xsim.sim.population import Population
+    from xsim.sim.scenario import Behaviour
 
 # Daily chance that a channel reaches an adult at home (ASSUMPTION; see docs/model.md).
 CHANNEL_REACH = {

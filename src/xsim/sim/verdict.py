@@ -1,10 +1,10 @@
 """The rules engine's verdict on a run: findings per rule code, violations, warnings, compliance.
 
-A run's measures (:class:`xsim.outcome.Outcome`) describe what happened; its verdict is what the
+A run's measures (:class:`xsim.sim.outcome.Outcome`) describe what happened; its verdict is what the
 rules engine (:func:`xsim.rules.check_record`) says of the run's case record, exactly as ``xsim
 check`` judges a real consultation. Data flows one way — scenario → run → record and outcome →
 findings — so the two are kept apart and joined only where a table row needs both
-(:class:`xsim.model.Run`).
+(:class:`xsim.sim.model.Run`).
 """
 
 from __future__ import annotations

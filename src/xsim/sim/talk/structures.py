@@ -3,14 +3,16 @@
 Each structure takes the room (:class:`Room`: the form, behaviour, moderation, random generator and
 a hook that records each round) and the voices present (arrays, one entry per voice: ``x`` opinion,
 ``voice`` weight, ``group``, ``can_speak``, ``susceptibility``, ``room`` …, built by
-:meth:`xsim.model.ConsultationModel._voices`) and returns (opinions after talk, who spoke, the room
+:meth:`xsim.sim.model.ConsultationModel._voices`) and returns (opinions after talk, who spoke, the room
 each voice listens in). They are registered in :data:`STRUCTURES` under the name a form gives in
 ``Form.structure`` (:data:`xsim.forms.Structure`); :func:`deliberate` runs the form's structure and
 then the persuasive-argument exchange (:func:`argue`). To add a structure, write one function here
-and decorate it with ``@structure("name")`` (and give the name to a form in :mod:`xsim.forms`).
+and decorate it with ``@structure("name")`` (and give the name to a form in
+``src/xsim/data/forms.yaml``).
 
-The kernels are :mod:`xsim.deliberation`'s, checked against published results; parameters and
-sources: docs/model.md §7.5.
+The room kernels (who gets the floor, how listeners move) are :mod:`xsim.sim.talk.kernels`; the
+published opinion-dynamics kernels :mod:`xsim.sim.talk.dynamics`. Parameters and sources:
+docs/model.md §7.5.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from xsim import forms as F
-from xsim.deliberation import (
+from xsim.sim.talk import kernels as K
+from xsim.sim.talk.dynamics import (
     deffuant,
     friedkin_johnsen,
     hegselmann_krause,
@@ -30,7 +32,8 @@ from xsim.deliberation import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from xsim.scenario import Behaviour
+    from xsim.forms import Form
+    from xsim.sim.scenario import Behaviour
 
 HOMOPHILY = 2.0  # listeners' preference for like-minded arguments, unmoderated (ASSUMPTION)
 ONLINE_POSTS = 30  # posts a reader of an online thread meets (ASSUMPTION)
@@ -43,7 +46,7 @@ Talked = tuple[np.ndarray, np.ndarray, np.ndarray]  # opinions after, who spoke,
 class Room:
     """What talk at one consultation depends on besides the voices."""
 
-    form: F.Form
+    form: Form
     behaviour: Behaviour
     facilitated: bool  # the organizer provides a moderator
     rng: np.random.Generator
@@ -85,14 +88,14 @@ def deliberate(room: Room, v: Voices, x0: np.ndarray) -> tuple[np.ndarray, np.nd
 @structure("plenary")
 def plenary(room: Room, v: Voices, x0: np.ndarray) -> Talked:
     """Everyone in one hall (or a hall per villager group): each round some speak (limited turns,
-    :func:`xsim.forms.speakers`) and everyone moves toward those within confidence
-    (:func:`xsim.forms.broadcast_round`)."""
+    :func:`xsim.sim.talk.kernels.speakers`) and everyone moves toward those within confidence
+    (:func:`xsim.sim.talk.kernels.broadcast_round`)."""
     b, x = room.behaviour, x0.copy()
     speaking = np.zeros(x0.size, dtype=bool)
     for r in range(1, room.form.rounds + 1):
         now = speakers_by_room(room, v)
         speaking |= now
-        x = F.broadcast_round(x, x0, now, v["voice"], b.epsilon, v["susceptibility"], b.self_weight)
+        x = K.broadcast_round(x, x0, now, v["voice"], b.epsilon, v["susceptibility"], b.self_weight)
         room.record_round(r, x)
     return x, speaking, v["room"]
 
@@ -102,15 +105,15 @@ def seated(room: Room, v: Voices, x0: np.ndarray) -> Talked:
     """A seated body (council, board, hearing): Friedkin–Johnsen equilibrium among those who may
     speak; a hearing's public audience listens to the speakers and is not heard back."""
     b = room.behaviour
-    speaking = F.speakers(
+    speaking = K.speakers(
         room.form, v["voice"], v["group"], room.facilitated, room.rng, can_speak=v["can_speak"]
     )
     body = v["can_speak"]
     x = x0.copy()
-    w = F.seated_weights(x0[body], v["voice"][body] * speaking[body], b.epsilon, b.self_weight)
+    w = K.seated_weights(x0[body], v["voice"][body] * speaking[body], b.epsilon, b.self_weight)
     x[body] = np.clip(friedkin_johnsen(w, x0[body], v["susceptibility"][body]), -1.0, 1.0)
     if not body.all():
-        x[~body] = F.audience_equilibrium(
+        x[~body] = K.audience_equilibrium(
             x0[~body],
             x[speaking],
             v["voice"][speaking],
@@ -125,7 +128,7 @@ def seated(room: Room, v: Voices, x0: np.ndarray) -> Talked:
 def small_groups(room: Room, v: Voices, x0: np.ndarray) -> Talked:
     """Tables of ``group_size`` (a talk day): Hegselmann–Krause within each table; all speak."""
     b = room.behaviour
-    tables = F.table_offsets(x0.size, room.form.group_size, room.rng)
+    tables = K.table_offsets(x0.size, room.form.group_size, room.rng)
     moved, _ = hegselmann_krause(x0 + 3.0 * tables, b.epsilon, max_steps=room.form.rounds)
     hk = moved - 3.0 * tables
     x = v["susceptibility"] * hk + (1.0 - v["susceptibility"]) * x0
@@ -187,7 +190,7 @@ def speakers_by_room(room: Room, v: Voices) -> np.ndarray:
     mask = np.zeros(rooms.size, dtype=bool)
     for hall in np.unique(rooms):
         here = np.flatnonzero(rooms == hall)
-        mask[here] = F.speakers(
+        mask[here] = K.speakers(
             room.form,
             v["voice"][here],
             v["group"][here],

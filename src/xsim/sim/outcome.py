@@ -2,9 +2,9 @@
 
 :class:`Outcome` holds the measures of one run; ``to_dict()`` flattens them into one JSON-ready
 row (``participation.<group>``, ``fairness.<group>`` …) for DataFrames. All measures are array
-operations on a finished run's state (:class:`xsim.run_state.RunState`), never on the model; the
+operations on a finished run's state (:class:`xsim.sim.run_state.RunState`), never on the model; the
 rules engine's judgement of the run's record (findings per code, violations, warnings) is apart,
-in :class:`xsim.verdict.Verdict`.
+in :class:`xsim.sim.verdict.Verdict`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from xsim.deliberation import two_camp_polarization
-from xsim.population import AGE_BANDS
+from xsim.sim.population import AGE_BANDS
+from xsim.sim.talk.polarization import two_camp_polarization
 
 if TYPE_CHECKING:  # pragma: no cover
-    from xsim.run_state import RunState
+    from xsim.sim.run_state import RunState
 
 ORGANIZER_STAFF = 4  # people organizing on the committee's behalf (ASSUMPTION, for subsidies)
 
@@ -221,7 +221,7 @@ def took_part(state: RunState) -> np.ndarray:
 
 
 def measure(state: RunState) -> Outcome:
-    """The measures of a finished run (the rules engine's verdict is apart: :mod:`xsim.verdict`)."""
+    """The measures of a finished run (the rules engine's verdict is apart: :mod:`xsim.sim.verdict`)."""
     pop, trace, form, b = state.pop, state.trace, state.form, state.behaviour
     att = took_part(state)
     cats = categories(state)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xsim.population import Population
-from xsim.scenario import Scenario
+from xsim.sim.population import Population
+from xsim.sim.scenario import Scenario
 
 MIN_BLOCK = 5  # 每五户至十五户推选一人: fewer than five households make no block of their own
 MAX_BLOCK = 15

@@ -5,11 +5,11 @@ the subjects → consult (attendance, deliberation, conclusion) → [notify and 
 meeting] → implement → publicize → feedback, explanations, supervision. Later steps are scheduled by
 earlier ones, because what happens next depends on what was concluded. At the end the model
 builds its read-only run state once (:meth:`ConsultationModel.state`, an
-:class:`xsim.run_state.RunState`); the case record (``.record``, :mod:`xsim.trace`) and the
-measures (:class:`xsim.outcome.Outcome`) are computed from that state, never from the model; the
+:class:`xsim.sim.run_state.RunState`); the case record (``.record``, :mod:`xsim.sim.trace`) and the
+measures (:class:`xsim.sim.outcome.Outcome`) are computed from that state, never from the model; the
 record is judged by the same rules engine as ``xsim check`` (``.report``, ``.verdict``).
 
-Who attends is decided in :mod:`xsim.attendance`, how talk goes in :mod:`xsim.talk` (a registry
+Who attends is decided in :mod:`xsim.sim.attendance`, how talk goes in :mod:`xsim.sim.talk` (a registry
 of structures by ``Form.structure``); this module keeps the §4 events and the deciding meetings.
 All randomness comes from ``self.rng`` (seeded with ``rng=``); the arithmetic over residents is
 on the arrays of ``self.pop``.
@@ -28,27 +28,28 @@ import mesa
 import numpy as np
 from mesa.agent import AgentSet
 
-from xsim import attendance as A
 from xsim import forms as F
-from xsim import law
-from xsim import talk as T
-from xsim.agents import Expert, Organization, Organizer, Representative, Resident
 from xsim.errors import InputError
-from xsim.outcome import Outcome, measure
-from xsim.population import build_population
 from xsim.records import CaseRecord
-from xsim.representation import choose_representatives
 from xsim.rules import Rulebook, check_record
-from xsim.rules import meetings as mt
-from xsim.run_state import OrganizationSeat, RunState, read_only
-from xsim.scenario import Scenario, load_scenario
-from xsim.trace import Trace, case_record
-from xsim.verdict import Verdict
+from xsim.sim import attendance as A
+from xsim.sim import conclusion as C
+from xsim.sim import meetings as M
+from xsim.sim import responses as R
+from xsim.sim import talk as T
+from xsim.sim import voices as VO
+from xsim.sim.agents import Expert, Organization, Organizer, Representative, Resident
+from xsim.sim.outcome import Outcome, measure
+from xsim.sim.population import build_population
+from xsim.sim.record import case_record
+from xsim.sim.representation import choose_representatives
+from xsim.sim.run_state import OrganizationSeat, RunState, read_only
+from xsim.sim.scenario import Scenario, load_scenario
+from xsim.sim.trace import Trace
+from xsim.sim.verdict import Verdict
 
-NEUTRAL = -1  # "group" of voices that speak for no stakeholder group (committee, experts)
 RESULT_DAYS = 7  # days a posted result is noticed by those it reaches (ASSUMPTION)
 COMMITTEE_WEIGHT = 0.5  # weight of the committee's own view when it decides on an opinion
-EXPERT_VOICE = 2.0  # an expert's weight in discussion relative to a resident (ASSUMPTION)
 
 
 class ConsultationModel(mesa.Model):
@@ -106,7 +107,7 @@ class ConsultationModel(mesa.Model):
 
     # -- construction ---------------------------------------------------------------------------
     def _make_representatives(self) -> AgentSet:
-        """Representatives chosen by the law's rule (:mod:`xsim.representation`)."""
+        """Representatives chosen by the law's rule (:mod:`xsim.sim.representation`)."""
         seats = choose_representatives(self.spec, self.pop, self.rng)
         reps = self.spec.representatives
         return AgentSet(
@@ -168,8 +169,8 @@ class ConsultationModel(mesa.Model):
         """The consultation opinion; the plan amended for objections heard; report-back; §4.6
         escalation when disputed or reserved by law."""
         trace, b = self.trace, self.behaviour
-        trace.share_for = F.support_share(trace.final, trace.vote_weight, b.abstain)
-        trace.outcome = F.conclusion(self.form, trace.share_for, b.consensus_share, b.dispute_band)
+        trace.share_for = C.support_share(trace.final, trace.vote_weight, b.abstain)
+        trace.outcome = C.conclusion(self.form, trace.share_for, b.consensus_share, b.dispute_band)
         self._amend()
         self._report_back()
         self._update_trust()
@@ -201,84 +202,49 @@ class ConsultationModel(mesa.Model):
         return bool((1 - COMMITTEE_WEIGHT) * lean + COMMITTEE_WEIGHT * position > 0)
 
     def _amend(self) -> None:
-        """Objections voiced change the plan: a group whose voices present (residents,
-        representatives, or an organization speaking for it) spoke and objected on average gets
-        an amendment — compensation, cost-sharing, a changed route — worth up to
-        ``topic.amend_room`` on the opinion scale, stronger the stronger the objection. Groups
-        absent or unheard get none. The amendment costs the other groups a fifth of it, spread
-        over their households (ASSUMPTION; responsiveness as in Fung 2006)."""
-        room = self.spec.topic.amend_room
-        v, trace = self.trace.voices, self.trace
-        if room <= 0 or not v or not trace.speaking.any():
+        """Objections voiced change the plan (:mod:`xsim.sim.responses`): a group whose voices
+        present spoke and objected on average gets an amendment; groups absent or unheard get
+        none."""
+        room, trace = self.spec.topic.amend_room, self.trace
+        if room <= 0 or not trace.voices or not trace.speaking.any():
             return
-        n_g = len(self.spec.group_ids)
-        said = trace.speaking & (v["group"] >= 0)
-        g = v["group"][said]
-        counts = np.bincount(g, minlength=n_g)
-        mean = np.bincount(g, weights=trace.final[said], minlength=n_g) / np.maximum(counts, 1)
-        objecting = (counts > 0) & (mean < -self.behaviour.abstain)
+        n_groups = len(self.spec.group_ids)
+        objecting, mean = R.objecting_groups(
+            trace.voices, trace.final, trace.speaking, n_groups, self.behaviour.abstain
+        )
         if not objecting.any():
             return
         self.amended = objecting
-        gain = np.where(objecting, room * np.minimum(1.0, -mean / 0.5), 0.0)
-        hh_share = np.bincount(self.pop.household_group, minlength=n_g) / self.pop.n_households
-        cost = 0.2 * float((gain * hh_share).sum()) / max(float(hh_share[~objecting].sum()), 1e-9)
-        shift = np.where(objecting, gain, -cost)
+        shift = R.amendment_shift(self.pop, objecting, mean, room)
         pop = self.pop
         pop.opinion = np.clip(pop.opinion + shift[pop.group], -1.0, 1.0)
         pop.stake = np.clip(pop.stake + shift[pop.group], -1.0, 1.0)
         trace.amended = [self.spec.group_ids[k] for k in np.flatnonzero(objecting)]
 
     def _report_back(self) -> None:
-        """Those present tell their households and acquaintances; representatives report to the
-        households that chose them. A non-attendee moves toward the mean view of the attendees
-        among their household and acquaintances, with weight ``report_back`` · susceptibility ·
-        k/(k+1) for k reporters; a household moves toward its representative's final position
-        with weight ``rep_report`` · susceptibility. Those told also learn something of the matter
-        (+10 % of the knowledge gap). ASSUMPTION (two-step flow, Katz & Lazarsfeld 1955)."""
-        pop, b, att = self.pop, self.behaviour, self.attended
-        x = pop.opinion
-        hh_sum = np.add.reduceat(np.where(att, x, 0.0), pop.household_start)[pop.household]
-        hh_cnt = np.add.reduceat(att.astype(float), pop.household_start)[pop.household]
-        if pop.contacts.shape[1]:
-            c_att = att[pop.contacts]
-            hh_sum = hh_sum + (x[pop.contacts] * c_att).sum(axis=1)
-            hh_cnt = hh_cnt + c_att.sum(axis=1)
-        told = ~att & (hh_cnt > 0)
-        heard_view = hh_sum / np.maximum(hh_cnt, 1.0)
-        w = b.report_back * b.susceptibility * hh_cnt / (hh_cnt + 1.0)
-        new = np.where(told, (1.0 - w) * x + w * heard_view, x)
-        v = self.trace.voices
+        """Those present tell those at home (:func:`xsim.sim.responses.report_back`)."""
+        v, reps = self.trace.voices, list(self.representatives)
+        rep_final = np.full(len(reps), np.nan)
         if v and (v["rep"] >= 0).any():
             is_rep = v["rep"] >= 0
-            rep_final = np.full(len(self.representatives), np.nan)
             rep_final[v["rep"][is_rep]] = self.trace.final[is_rep]
-            block = np.full(pop.n_households, -1, dtype=np.int64)
-            for k, r in enumerate(self.representatives):
-                if np.isfinite(rep_final[k]):
-                    block[r.households] = k
-            mine = block[pop.household]
-            reported = (mine >= 0) & ~att
-            a = b.rep_report * b.susceptibility
-            target = rep_final[np.maximum(mine, 0)]
-            new = np.where(reported, (1.0 - a) * new + a * target, new)
-            told |= reported
-        pop.opinion = new
-        pop.knowledge = np.where(told, pop.knowledge + 0.1 * (1 - pop.knowledge), pop.knowledge)
+        households = [r.households for r in reps]
+        pop = self.pop
+        pop.opinion, told = R.report_back(pop, self.attended, self.behaviour, rep_final, households)
+        pop.knowledge = R.told_knowledge(pop.knowledge, told)
 
     def _update_trust(self) -> None:
-        """How the consultation treated one changes trust in the committee (ASSUMPTION, after
-        Tyler 1990: voice and respect build legitimacy): heard +``conduct_trust``, present but
-        unheard −½, left out (group not invited) −1, amended for +½ of it."""
-        pop, d = self.pop, self.behaviour.conduct_trust
+        """How the consultation treated one changes trust (:func:`xsim.sim.responses.trust_after`)."""
+        pop = self.pop
         invited_group = self.organizer.invites(self.spec.group_ids)[pop.group]
-        delta = (
-            d * (self.heard | self.represented)
-            - 0.5 * d * (self.attended & ~self.heard)
-            - d * ~invited_group
-            + 0.5 * d * self.amended[pop.group]
+        pop.trust = R.trust_after(
+            pop.trust,
+            had_voice=self.heard | self.represented,
+            unheard=self.attended & ~self.heard,
+            left_out=~invited_group,
+            amended_for=self.amended[pop.group],
+            conduct_trust=self.behaviour.conduct_trust,
         )
-        pop.trust = np.clip(pop.trust + delta, 0.0, 1.0)
 
     def notify_assembly(self) -> None:
         self.trace.day["assembly_notified"] = self.time
@@ -353,9 +319,9 @@ class ConsultationModel(mesa.Model):
         return A.learn_days(self.pop, channels, self.spec.setting, self.behaviour, self.rng)
 
     def _attend(self) -> None:
-        """Who comes (:func:`xsim.attendance.consultation_attendance`), who knew in time, which
-        representatives sit (:func:`xsim.attendance.representatives_present`) and how many of the
-        respected figures asked come (:func:`xsim.attendance.respected_present`)."""
+        """Who comes (:func:`xsim.sim.attendance.consultation_attendance`), who knew in time, which
+        representatives sit (:func:`xsim.sim.attendance.representatives_present`) and how many of the
+        respected figures asked come (:func:`xsim.sim.attendance.respected_present`)."""
         notice = float(self.organizer.choices.notice_days)
         self.attended = A.consultation_attendance(
             self.pop,
@@ -390,70 +356,35 @@ class ConsultationModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _voices(self) -> dict[str, np.ndarray]:
-        """Everyone who speaks or listens at the consultation, as arrays (one entry per voice).
-
-        Attending residents first (after the expert briefing), then representatives,
-        organizations and experts. ``resident`` is the row in ``pop`` (−1 for the others).
-        """
-        pop, b, form = self.pop, self.behaviour, self.form
+        """Everyone who speaks or listens at the consultation (:func:`xsim.sim.voices.room_voices`):
+        the attending residents after the experts' briefing, then representatives, organizations
+        and experts."""
+        pop = self.pop
         who = np.flatnonzero(self.attended)
-        premium = self._status_premium()
         x, know = pop.opinion[who].copy(), pop.knowledge[who].copy()
         for expert in self.experts:
             x, know = expert.brief(x, know)
         pop.knowledge[who] = know
-        reps = [
-            r for r, here in zip(self.representatives, self.trace.reps_present, strict=True) if here
-        ]
+        seats = list(self.representatives)
+        here = [k for k, present in enumerate(self.trace.reps_present) if present]
+        reps = [seats[k] for k in here]
+        positions = Representative.positions(self, reps)
         orgs = self._organizations_present()
         self.trace.orgs_present = [OrganizationSeat(o.role, o.group, o.relevant) for o in orgs]
-        rep_x = Representative.positions(self, reps)
-        rep_number = [k for k, here in enumerate(self.trace.reps_present) if here]
-        # x, voice, group, high status, susceptibility, vote weight, representative number
-        others = (
-            [
-                (x_r, r.voice * (1 + premium), r.group, 1, b.susceptibility / 2, 1, k)
-                for x_r, r, k in zip(rep_x, reps, rep_number, strict=True)
-            ]
-            + [(o.position, o.voice, self._group_index(o.group), 1, 0, 1, -1) for o in orgs]
-            + [(e.merit, EXPERT_VOICE, NEUTRAL, 0, 0, 0, -1) for e in self.experts]
-        )
-        cols = np.array(others, dtype=float).reshape(-1, 7).T
-        room = pop.unit[who] if form.invite == "units" else np.zeros(who.size, dtype=int)
-        voice = 1.0 + premium * pop.status[who]
-        if premium >= b.dominance - 1.0 - 1e-12 and not form.online:
-            # unmoderated, women claim fewer turns (Karpowitz, Mendelberg & Shaker 2012)
-            voice = np.where(pop.female[who], voice * max(b.female_voice, 1e-6), voice)
         # a hearing's public audience listens; only the parties it invited testify
-        can_speak = self._invitees_who_speak()[who]
-        return {
-            "x": np.concatenate([x, cols[0]]),
-            "voice": np.concatenate([voice, cols[1]]),
-            "can_speak": np.concatenate([can_speak, np.ones(len(others), dtype=bool)]),
-            "rep": np.concatenate([np.full(who.size, -1), cols[6]]).astype(int),
-            "group": np.concatenate([pop.group[who], cols[2]]).astype(int),
-            "status": np.concatenate([pop.status[who], cols[3] > 0]),
-            "susceptibility": np.concatenate([np.full(who.size, b.susceptibility), cols[4]]),
-            "vote": np.concatenate([np.ones(who.size), cols[5]]),
-            "room": np.concatenate([room, np.zeros(len(others), dtype=int)]),
-            "resident": np.concatenate([who, np.full(len(others), -1)]),
-        }
-
-    def _invitees_who_speak(self) -> np.ndarray:
-        """Residents who may take the floor: all attendees, except a hearing's public audience."""
-        if self.form.public_audience:
-            return self.delegates
-        return np.ones(self.pop.n, dtype=bool)
-
-    def _status_premium(self) -> float:
-        """Extra voice of a high-status resident: cut by a moderator or a hearing, none online."""
-        b, form = self.behaviour, self.form
-        if form.online:
-            return 0.0
-        premium = b.dominance - 1.0
-        if self.organizer.choices.facilitated or form.built_in_turn_taking:
-            premium *= 1.0 - b.facilitation
-        return premium
+        can_speak = self.delegates if self.form.public_audience else np.ones(pop.n, dtype=bool)
+        return VO.room_voices(
+            pop,
+            who,
+            x,
+            self.behaviour,
+            self.form,
+            VO.status_premium(self.behaviour, self.form, self.organizer.choices.facilitated),
+            can_speak[who],
+            reps=[(p, r.voice, r.group, k) for p, r, k in zip(positions, reps, here, strict=True)],
+            orgs=[(o.position, o.voice, self._group_index(o.group)) for o in orgs],
+            experts=[e.merit for e in self.experts],
+        )
 
     def _organizations_present(self) -> list[Organization]:
         """Organizations the form seats, except those speaking for a group left uninvited."""
@@ -468,11 +399,11 @@ class ConsultationModel(mesa.Model):
         ]
 
     def _group_index(self, group_id: str | None) -> int:
-        return NEUTRAL if group_id is None else self.spec.group_ids.index(group_id)
+        return VO.NEUTRAL if group_id is None else self.spec.group_ids.index(group_id)
 
     def _deliberate(self, v: dict[str, np.ndarray]) -> None:
-        """Talk under the form's structure (:data:`xsim.talk.STRUCTURES`), then persuasive
-        arguments (:func:`xsim.talk.argue`)."""
+        """Talk under the form's structure (:data:`xsim.sim.talk.STRUCTURES`), then persuasive
+        arguments (:func:`xsim.sim.talk.argue`)."""
         form, trace = self.form, self.trace
         x0 = v["x"].copy()
         n = x0.size
@@ -539,22 +470,14 @@ class ConsultationModel(mesa.Model):
             trace.day["assembly_notified"] = trace.day["notified"]
         else:
             trace.escalated = True
-        meeting = {
-            "villagers_meeting": self._villagers_meeting,
-            "residents_meeting": self._residents_meeting,
-            "representatives_meeting": self._representatives_meeting,
-            "owners_meeting": self._owners_meeting,
-            "members_meeting": self._members_meeting,
-            "members_representatives_meeting": self._representatives_meeting,
-        }[kind]
-        numbers = meeting(same_meeting)
+        numbers = self._meeting_numbers(kind, same_meeting)
         topic = self.spec.topic
         collective = (
             self.spec.setting == "village"
             and topic.collective_matter is not None
             and not self.spec.population.collective_organization
         )
-        quorum, consent = meeting_decision(
+        quorum, consent = M.meeting_decision(
             kind, numbers, self.date(self.time), self.spec.setting, collective
         )
         trace.assembly = {"kind": kind, **numbers}
@@ -562,84 +485,23 @@ class ConsultationModel(mesa.Model):
         trace.adopted = trace.quorum and trace.consent
         self.decide()
 
-    def _villagers_meeting(self, same_meeting: bool) -> dict:
-        """Organic Law art. 22: more than half of adults, or ⅔ of households; > ½ of those present."""
-        pop = self.pop
+    def _meeting_numbers(self, kind: str, same_meeting: bool) -> dict[str, Any]:
+        """Who takes part in the deciding meeting and how they vote (:mod:`xsim.sim.meetings`)."""
+        pop, b = self.pop, self.behaviour
+        if kind in ("representatives_meeting", "members_representatives_meeting"):
+            present = self.trace.reps_present if same_meeting else self._assembly_reps()
+            positions = Representative.positions(self, self.representatives)
+            return M.representatives_meeting(positions, present, b.abstain)
+        if kind == "owners_meeting":
+            special = self.spec.topic.special_matter
+            turnout = self._assembly_turnout()
+            return M.owners_meeting(pop, turnout, b.abstain, b.owners_canvass, special, self.rng)
         present = self.attended.copy() if same_meeting else self._assembly_turnout()
-        households = np.maximum.reduceat(present, pop.household_start)
-        a = {
-            "members": pop.n,
-            "present": int(present.sum()),
-            "yes": int((present & (pop.opinion > self.behaviour.abstain)).sum()),
-            "households_total": pop.n_households,
-            "households_present": int(households.sum()),
-        }
-        return a
-
-    def _residents_meeting(self, same_meeting: bool) -> dict:
-        """Every adult resident is a member (2025 law art. 26); the quorum may also be met by
-        household representatives (art. 27). Under the 2018 law (art. 9) the meeting could be formed
-        by one representative per household: then its members are the households."""
-        pop = self.pop
-        present = self.attended.copy() if same_meeting else self._assembly_turnout()
-        households = np.maximum.reduceat(present, pop.household_start)
-        if law.version_in_force("urban_residents_committees", self.date(self.time)) == "2018":
-            agree = pop.household_mean(pop.opinion) > self.behaviour.abstain
-            return {
-                "members": pop.n_households,
-                "present": int(households.sum()),
-                "yes": int((households & agree).sum()),
-            }
-        return {
-            "members": pop.n,
-            "present": int(present.sum()),
-            "yes": int((present & (pop.opinion > self.behaviour.abstain)).sum()),
-            "households_total": pop.n_households,
-            "households_present": int(households.sum()),
-        }
-
-    def _members_meeting(self, same_meeting: bool) -> dict:
-        """农村集体经济组织法 art. 27: every member (here every adult villager) may take part in
-        person, online, or by a written proxy to a household member who attends; one member one
-        vote; adopted with ≥ ⅔ of ALL members in favour."""
-        pop = self.pop
-        present = self.attended.copy() if same_meeting else self._assembly_turnout()
-        taking_part = present | A.proxies(pop, present, self.behaviour.members_proxy, self.rng)
-        return {
-            "members": pop.n,
-            "present": int(taking_part.sum()),
-            "yes": int((taking_part & (pop.opinion > self.behaviour.abstain)).sum()),
-        }
-
-    def _representatives_meeting(self, same_meeting: bool) -> dict:
-        """Organic Law art. 26: sits with ≥ ⅔ of members; > ½ of those present agree."""
-        reps = self.representatives
-        present = self.trace.reps_present if same_meeting else self._assembly_reps()
-        agree = Representative.positions(self, reps) > self.behaviour.abstain
-        a = {
-            "members": len(reps),
-            "present": int(present.sum()),
-            "yes": int((present & agree).sum()),
-        }
-        return a
-
-    def _owners_meeting(self, same_meeting: bool) -> dict:
-        """Civil Code art. 278: ⅔ of area and of owners vote; special ¾ / ordinary > ½ of both."""
-        pop = self.pop
-        owners = pop.household_owner
-        canvass = self.behaviour.owners_canvass
-        voting = owners & A.households_turnout(pop, self._assembly_turnout(), canvass, self.rng)
-        agree = voting & (pop.household_mean(pop.opinion) > self.behaviour.abstain)
-        a = {
-            "members": int(owners.sum()),
-            "present": int(voting.sum()),
-            "yes": int(agree.sum()),
-            "area_total": round(float(pop.area[owners].sum()), 1),
-            "area_present": round(float(pop.area[voting].sum()), 1),
-            "area_yes": round(float(pop.area[agree].sum()), 1),
-            "matter": "special" if self.spec.topic.special_matter else "ordinary",
-        }
-        return a
+        if kind == "villagers_meeting":
+            return M.villagers_meeting(pop, present, b.abstain)
+        if kind == "residents_meeting":
+            return M.residents_meeting(pop, present, b.abstain, self.date(self.time))
+        return M.members_meeting(pop, present, b.abstain, b.members_proxy, self.rng)
 
     def _assembly_turnout(self) -> np.ndarray:
         """Adults at a separately convened villagers' or residents' meeting."""
@@ -740,63 +602,6 @@ class ConsultationModel(mesa.Model):
     def date(self, day: float | None) -> dt.date | None:
         """The calendar date of model day ``day`` (day 0 = the scenario's ``start_date``)."""
         return None if day is None else self.spec.start_date + dt.timedelta(days=int(day))
-
-
-def meeting_decision(
-    kind: str, a: dict[str, Any], on: dt.date, setting: str = "village", collective: bool = False
-) -> tuple[mt.Judgement, mt.Judgement]:
-    """The law's quorum and majority for a deciding meeting held on ``on``: two judgements.
-
-    ``a`` holds the meeting's numbers as the record's ``assembly`` block does. The thresholds are
-    :mod:`xsim.rules.meetings`' (the ones the rules engine judges records by), under the law version
-    in force that day (:func:`xsim.law.version_in_force`). ``collective``: a collective economic
-    organization's matter decided, where no organization is established, by the villagers' (or
-    representatives') meeting, which then applies the members' meeting thresholds (村民委员会组织法
-    2025 art. 28 para. 4).
-    """
-    village = law.version_in_force("villagers_committees", on)
-    urban = law.version_in_force("urban_residents_committees", on)
-    collective = collective and "rural_collective_economic_organizations" in law.laws_in_force(on)
-    present, members, yes = a["present"], a["members"], a["yes"]
-    if kind == "members_meeting" or (kind == "villagers_meeting" and collective):
-        return mt.members_meeting_quorum(members, present), mt.members_meeting_majority(
-            members, yes
-        )
-    if kind == "members_representatives_meeting":
-        # The law sets no quorum apart from approval by 2/3 of all representatives (art. 28).
-        majority = mt.members_representatives_majority(members, yes)
-        return majority, majority
-    if kind == "representatives_meeting" and collective:
-        quorum = mt.village_representatives_quorum(village, members, present)
-        return quorum, mt.members_representatives_majority(members, yes)
-    if kind == "villagers_meeting":
-        hh = a.get("households_total"), a.get("households_present")
-        quorum = mt.villagers_meeting_quorum(village, members, present, *hh)
-        return quorum, mt.villagers_meeting_majority(village, present, yes)
-    if kind == "residents_meeting":
-        hh = a.get("households_total"), a.get("households_present")
-        quorum = mt.residents_meeting_quorum(urban, members, present, *hh)
-        return quorum, mt.residents_meeting_majority(urban, present, yes)
-    if kind == "representatives_meeting":
-        if setting == "community" and urban != "2018":
-            return (
-                mt.residents_representatives_quorum(members, present),
-                mt.residents_representatives_majority(present, yes),
-            )
-        # The 2018 urban law had no residents' representatives' meeting: like the rules engine,
-        # this kit borrows the villagers' representatives' meeting thresholds.
-        version = village if setting == "village" else "2018"
-        return (
-            mt.village_representatives_quorum(version, members, present),
-            mt.village_representatives_majority(version, present, yes),
-        )
-    if kind == "owners_meeting":
-        quorum = mt.owners_meeting_quorum(members, present, a["area_total"], a["area_present"])
-        majority = mt.owners_meeting_majority(
-            a["matter"], present, yes, a["area_present"], a["area_yes"]
-        )
-        return quorum, majority
-    raise ValueError(f"unknown deciding meeting {kind!r}")
 
 
 @contextlib.contextmanager

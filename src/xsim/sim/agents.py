@@ -1,27 +1,24 @@
 """The people and bodies of a consultation, as Mesa agents.
 
 Agents carry identity, choices and what goes into the record. Their numbers — opinion, stake,
-knowledge, trust … — live in arrays the model owns (:class:`xsim.population.Population`); a
-:class:`Resident` holds only its row index. Behaviour that involves many residents works on whole
-arrays — who learns of a meeting when and who comes in :mod:`xsim.attendance`, talk in
-:mod:`xsim.talk` — so no Python loop runs over residents in any arithmetic.
+knowledge, trust … — live in arrays the model owns (:class:`xsim.sim.population.Population`); a
+:class:`Resident` holds only its row index. An agent reads the model it belongs to
+(:class:`xsim.sim.model.ConsultationModel`: ``pop``, ``spec``, ``behaviour``, ``rng``) only through
+those attributes, so this module does not import the model. Behaviour that involves many residents works on whole
+arrays — who learns of a meeting when and who comes in :mod:`xsim.sim.attendance`, talk in
+:mod:`xsim.sim.talk` — so no Python loop runs over residents in any arithmetic.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
-
-if TYPE_CHECKING:  # pragma: no cover
-    from xsim.model import ConsultationModel
 
 
 class Resident(mesa.Agent):
     """An adult villager or resident; state in ``model.pop`` at row ``index``."""
 
-    def __init__(self, model: ConsultationModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
         self.index = int(index)
 
@@ -46,7 +43,7 @@ class Representative(mesa.Agent):
     """A villagers' / residents' representative or building head who speaks for households.
 
     ``households`` are the households that chose them (a block of one stakeholder group, see
-    :func:`xsim.representation.choose_representatives`); ``index`` is the resident who serves.
+    :func:`xsim.sim.representation.choose_representatives`); ``index`` is the resident who serves.
     """
 
     def __init__(self, model, index, households, group, kind, voice):
@@ -62,7 +59,7 @@ class Representative(mesa.Agent):
         return float(self.positions(self.model, [self])[0])
 
     @classmethod
-    def positions(cls, model: ConsultationModel, reps) -> np.ndarray:
+    def positions(cls, model: mesa.Model, reps) -> np.ndarray:
         """Positions of many representatives at once (block means by one bincount)."""
         pop = model.pop
         if not len(reps):

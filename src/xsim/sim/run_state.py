@@ -1,8 +1,8 @@
-"""The state of a finished run: what the record (:mod:`xsim.trace`) and the measures
-(:mod:`xsim.outcome`) are computed from.
+"""The state of a finished run: what the record (:mod:`xsim.sim.trace`) and the measures
+(:mod:`xsim.sim.outcome`) are computed from.
 
 :class:`RunState` is built once, at the end of a run, by
-:meth:`xsim.model.ConsultationModel.state`; it holds plain data (the scenario, the form, the
+:meth:`xsim.sim.model.ConsultationModel.state`; it holds plain data (the scenario, the form, the
 population's arrays, the trace, the per-adult facts of the run, the representatives, organizations
 and experts present) and no reference to the model or its agents, so writing the record and
 measuring the outcome cannot reach into the simulation or change it. Its per-adult arrays are
@@ -19,10 +19,10 @@ import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
     from xsim.forms import Form
-    from xsim.population import Population
     from xsim.rules import Rulebook
-    from xsim.scenario import Behaviour, Organizer, Scenario
-    from xsim.trace import Trace
+    from xsim.sim.population import Population
+    from xsim.sim.scenario import Behaviour, Organizer, Scenario
+    from xsim.sim.trace import Trace
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xsim.scenario import Scenario
+from xsim.sim.scenario import Scenario
 
 YOUNG, MIDDLE, OLD = 0, 1, 2
 AGE_BANDS = ("young", "middle", "old")

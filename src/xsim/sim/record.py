@@ -1,15 +1,13 @@
-"""What a run leaves behind, and the case record written from it.
+"""The case record of a run, written from its finished state.
 
-:class:`Trace` collects the facts of one simulated consultation as the procedure goes (days,
-attendance, the consultation opinion, the deciding meeting, what was done afterwards).
-:func:`case_record` turns it into a record in the format of ``shared/spec/case-record.md`` — plain
-data validated by :func:`xsim.records.record_from_dict` — so the rules engine judges a simulated
-consultation exactly as it judges a real one.
+:func:`case_record` turns a :class:`xsim.sim.run_state.RunState` into a record in the format of
+``shared/spec/case-record.md`` — plain data validated by :func:`xsim.records.record_from_dict` —
+so the rules engine judges a simulated consultation exactly as it judges a real one. A new record
+field is one entry in :func:`record_dict` (or the helper of its block) from the run state.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,36 +16,7 @@ from xsim import vocabulary as V
 from xsim.records import CaseRecord, record_from_dict
 
 if TYPE_CHECKING:  # pragma: no cover
-    from xsim.run_state import RunState
-
-
-@dataclass
-class Trace:
-    form: str
-    day: dict[str, float] = field(default_factory=dict)
-    informed_in_time: float = 0.0
-    reps_present: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    respected_present: int = 0  # respected figures (§2.e) who came
-    orgs_present: list = field(default_factory=list)  # OrganizationSeat of those present
-    voices: dict[str, np.ndarray] = field(default_factory=dict)
-    initial: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    final: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    vote_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    speaking: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    share_for: float = 0.5
-    outcome: str = "disputed"
-    escalated: bool = False
-    assembly: dict[str, Any] | None = None
-    quorum: bool | None = None  # the deciding meeting had its quorum
-    consent: bool | None = None  # … and the majority it needs
-    adopted: bool = False
-    corrected: bool | None = None
-    feedback_to: list[str] = field(default_factory=list)
-    dissenters: int = 0
-    explained: int = 0
-    noticed: int = 0  # breaches the supervision committee noticed and had put right
-    amended: list[str] = field(default_factory=list)  # groups the plan was amended for
-    void: bool = False  # a decision the law reserves for a meeting was taken without one
+    from xsim.sim.run_state import RunState
 
 
 def case_record(state: RunState) -> CaseRecord:
