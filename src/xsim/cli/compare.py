@@ -140,7 +140,7 @@ def _with_set(scenario, assignments: list[str]):
 
 
 def run(args: argparse.Namespace) -> int:
-    from xsim.experiments.study import RunFailed, Study, scenario_forms
+    from xsim.experiments.study import Study, scenario_forms
     from xsim.sim.scenario import load_scenario
 
     check_execution_arguments(args)
@@ -172,7 +172,21 @@ def run(args: argparse.Namespace) -> int:
         return run_uncertainty(args, scenario, forms, shown)
     if args.precision is not None:
         return _run_to_precision(args, study, scenario, shown)
+    result = run_study(args, study)
+    if result is None:
+        return 1
+    frame = result.rows
+    summary = result.summary(baseline=args.baseline, n_boot=args.boot, seed=args.seed)
+    runs = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
+    _report(args, study, scenario, summary, shown, runs)
+    return 0
+
+
+def run_study(args: argparse.Namespace, study):
+    """Run ``study`` on the executor the options choose, into ``--out``; None when a run failed
+    (the message is printed; finished runs are kept in ``--out``)."""
     from xsim.experiments.options import make_executor_from_args
+    from xsim.experiments.study import RunFailed
 
     check_out_folder(args, study, "compare")  # before any worker starts; nothing written
     executor = make_executor_from_args(args)  # a scheduler that does not answer fails here
@@ -198,15 +212,11 @@ def run(args: argparse.Namespace) -> int:
         )
         head = "" if args.lang == "en" else "模拟出错："
         print(f"{head}{err}{hint}", file=sys.stderr)
-        return 1
+        return None
     finally:
         executor.close()
     report_quarantine(args, result)
-    frame = result.rows
-    summary = result.summary(baseline=args.baseline, n_boot=args.boot, seed=args.seed)
-    runs = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
-    _report(args, study, scenario, summary, shown, runs)
-    return 0
+    return result
 
 
 def _shown_measures(option: str | None):

@@ -8,16 +8,9 @@ plain comparison) and ``uncertainty.json`` (the block below); ``xsim report`` re
 from __future__ import annotations
 
 import argparse
-import sys
 
 from xsim.errors import InputError
-from xsim.experiments.options import (
-    announce,
-    check_out_folder,
-    load_runner,
-    make_executor_from_args,
-    report_quarantine,
-)
+from xsim.experiments.options import load_runner
 from xsim.io.terminal import clean, one_line, to_json
 
 
@@ -40,7 +33,6 @@ def parse_sets(value: str) -> int:
 
 def run_uncertainty(args: argparse.Namespace, scenario, forms: list[str], shown) -> int:
     from xsim.experiments.discovery import pair_sentence
-    from xsim.experiments.study import RunFailed
     from xsim.experiments.uncertainty import HEADLINE, analyse, make_study
 
     n_sets = parse_sets(args.uncertainty)
@@ -62,24 +54,11 @@ def run_uncertainty(args: argparse.Namespace, scenario, forms: list[str], shown)
         ranges_path=args.ranges,
         with_defaults=True,
     )
-    check_out_folder(args, study, "compare")  # before any worker starts; nothing written
-    executor = make_executor_from_args(args)
-    try:
-        announce(args, study, executor)
-        result = study.run(
-            executor,
-            out=args.out,
-            resume=args.resume,
-            progress=False if args.no_progress else None,
-            force=args.force,
-            kind="compare",
-        )
-    except RunFailed as err:
-        print(clean(str(err)), file=sys.stderr)
+    from xsim.cli.compare import run_study
+
+    result = run_study(args, study)
+    if result is None:
         return 1
-    finally:
-        executor.close()
-    report_quarantine(args, result)
     rows = result.rows
     defaults = rows[~rows["variant"].str.contains("@", regex=False)]
     block = analyse(rows, sets, forms, ranges, HEADLINE, reps=study.reps)
