@@ -27,6 +27,7 @@ REQUESTED: dict[str, tuple[str, str]] = {
         "turnout does not respond to trust and knowledge",
         "到会率不再随信任和了解程度变化",
     ),
+    "cascade": ("nobody comes because neighbours do", "不再因邻居参加而跟着参加"),
     "briefing": (
         "the expert briefing moves neither opinions nor knowledge",
         "专家介绍不再改变意见和了解程度",

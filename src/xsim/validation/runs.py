@@ -78,9 +78,11 @@ def _model_runs(
     loaded = load(scenario)
     if overrides:
         loaded = loaded.with_overrides(dict(overrides), source="<validation>")
-    study = Study(
-        loaded, [{"form": f} for f in forms], n_reps, seed, runner=ablating_runner(ablate)
-    )
+    variants = [{"form": f} for f in forms]
+    if ablate and "ablate" in inspect.signature(Study).parameters:
+        study = Study(loaded, variants, n_reps, seed, ablate=list(ablate))
+    else:
+        study = Study(loaded, variants, n_reps, seed, runner=ablating_runner(ablate))
     return study.run("in-process", progress=False).rows
 
 
