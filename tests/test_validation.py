@@ -141,3 +141,18 @@ def test_a_missing_or_broken_targets_file_exits_2(tmp_path, capsys):
     broken.write_text("targets: [\n", encoding="utf-8")
     assert xsim_main(["validate", "--targets", str(broken)]) == 2
     assert "YAML" in capsys.readouterr().err
+
+
+def test_ablations_report_the_mechanism_the_value_and_whether_the_target_still_holds(capsys):
+    argv = ["validate", "--fast", "--only", "M-GP-LIKE-MINDED", "--ablations", "--format", "json"]
+    code = xsim_main(argv)
+    body = json.loads(capsys.readouterr().out)
+    (target,) = body["targets"]
+    assert target["role"] == "validation" and target["counted"] is True
+    ablation = target["ablation"]
+    assert ablation["mechanism"] == "talk" and set(ablation) >= {"mechanism", "value", "holds"}
+    assert body["validation"]["n_counted"] == 1 and body["validation"]["n_ablated"] == 1
+    # a counted target that still holds (or cannot be computed) without its mechanism is no
+    # evidence: the command then exits 1
+    evidence = ablation["value"] is not None and not ablation["holds"]
+    assert code == (0 if target["holds"] and evidence else 1)
