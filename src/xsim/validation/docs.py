@@ -165,6 +165,23 @@ also **fail with their mechanism switched off** (`xsim validate --ablations` re-
 the model's ablation named in `mechanism`): a pattern that survives the removal of its mechanism
 tests the code, not the model. Model targets are also tests (marked `validation`, run by `make
 test` in their fast variant); `xsim validate` runs the full variant (30 replications per study).
+
+**The Zeguo deliberative poll (Wenling, Zhejiang, 9 April 2005)** is the case the model is asked
+to reproduce as a whole (`src/xsim/data/cases/zeguo_deliberative_poll.yaml`; targets M-ZG-*): a
+random sample from the household register (275 sampled, 257 came, 235 answered both
+questionnaires), 16 moderated groups of 10–17, expert plenaries, 30 infrastructure projects of
+which about 40 of 136 million yuan could be funded. The patterns and their numbers are those of
+Fishkin, He, Luskin & Siu (2010) and of the replication files of Luskin, Sood, Fishkin & Hahn
+(2022), in which Zeguo is one of the 21 polls. The model deliberates one matter per run, so the
+paper's nine project indices become two kinds of run whose participants start from the published
+pre-deliberation distributions (the two top-rated projects; the seven moderately rated ones),
+pooled 2 : 7. What was read, and how: the BJPS article's PDF is archived in the public catalogue
+`soodoku/dp-data` but could not be opened here, so its numbers were read in that catalogue's
+transcriptions (which reproduce the paper's tables from the raw survey and say so) and in the
+`soodoku/distortions` replication tables; each target's `via` names the file. Other sources whose
+full text could not be reached are marked the same way (Einstein, Palmer & Glick through a press
+summary; Karpowitz, Mendelberg & Shaker through a press report; the 10-province, 21-village survey
+only through its opening pages); none of those is counted as evidence.
 """
 
 
