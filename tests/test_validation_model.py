@@ -55,7 +55,7 @@ _NO_ABLATIONS = model_ablations() is None
 
 
 @pytest.mark.xfail(_NO_ABLATIONS, strict=True, reason="the model has no ablations yet (issue 21)")
-@pytest.mark.parametrize("target", COUNTED, ids=lambda t: t.id)
+@pytest.mark.parametrize("target", [_known(t) for t in COUNTED])
 def test_counted_target_fails_without_its_mechanism(target):
     result = evaluate_target(target, fast=True, seed=0, ablations=True)
     assert result.ablation is not None and result.ablation.is_evidence, result.to_dict()
