@@ -74,6 +74,12 @@ def _form(name: str, lang: str) -> str:
     return form_label(name, lang)
 
 
+def _variant(name: str, lang: str) -> str:
+    from xsim.experiments.labels import variant_label
+
+    return variant_label(name, lang)
+
+
 def _measure(name: str, lang: str) -> str:
     from xsim.experiments.labels import measure_label
 
@@ -113,7 +119,7 @@ def _best_sentence(memo: Memo, measure: str, lang: str) -> str:
     if rows.empty:
         return ""
     best = rows.sort_values("mean", ascending=direction(measure) < 0).iloc[0]
-    m, f = _measure(measure, lang), _form(str(best.variant), lang)
+    m, f = _measure(measure, lang), _variant(str(best.variant), lang)
     interval = f"{_num(best.ci_low)}–{_num(best.ci_high)}"
     if lang == "en":
         return (
@@ -124,7 +130,7 @@ def _best_sentence(memo: Memo, measure: str, lang: str) -> str:
 
 def _results(memo: Memo, lang: str) -> str:
     s = memo.summary
-    head = "".join(f"<th>{esc(_form(v, lang))}</th>" for v in s.variants)
+    head = "".join(f"<th>{esc(_variant(v, lang))}</th>" for v in s.variants)
     body = []
     for measure in memo.measures:
         cells = []

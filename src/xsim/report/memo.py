@@ -90,6 +90,16 @@ def _versions() -> dict[str, str]:
 
 def _command(manifest: dict, forms: list[str], n_sets: int | None, folder: Path) -> str:
     argv = ["xsim", "compare", str(manifest.get("scenario")), "--forms", ",".join(forms)]
+    varied: dict[str, list] = {}
+    for variant in manifest.get("variants", []):
+        if "@" in str(variant.get("name", "")):
+            continue  # a parameter set of --uncertainty
+        for key, value in (variant.get("overrides") or {}).items():
+            varied.setdefault(key, [])
+            if value not in varied[key]:
+                varied[key].append(value)
+    for key, values in varied.items():
+        argv += ["--vary", f"{key}={','.join(str(v) for v in values)}"]
     argv += ["--reps", str(manifest.get("reps")), "--seed", str(manifest.get("seed"))]
     if n_sets:
         argv += ["--uncertainty", str(n_sets)]
