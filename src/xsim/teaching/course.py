@@ -1407,6 +1407,7 @@ class SpotExercise(TeachingWidget):
                 "RES-PUBLICIZE",
                 "RES-EXPLAIN",
                 "RES-LEGAL",
+                "RES-EXCLUSION",
                 "GUAR-SUBSIDY",
             ]
         )
