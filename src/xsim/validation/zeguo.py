@@ -122,7 +122,9 @@ def zeguo_knowledge_gain(fast: bool, seed: int) -> Estimate:
 def zeguo_invited_attendance(fast: bool, seed: int) -> Estimate:
     """Share of the invited random sample who came: ``attended / invited`` per run."""
     if _form() != POLL_FORM:
-        return missing(f"the poll needs the random-sample form '{POLL_FORM}' (not in the model yet)")
+        return missing(
+            f"the poll needs the random-sample form '{POLL_FORM}' (not in the model yet)"
+        )
     rows = poll_runs("middling", fast, seed)
     ok = rows["invited"] > 0
     if not ok.any():
