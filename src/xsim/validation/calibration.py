@@ -38,8 +38,8 @@ DISCREPANCY = 0.05
 PRIORS: dict[str, tuple[float, float, tuple[str, ...]]] = {
     "online_offset": (-3.0, 0.0, ("C-ONLINE-PLATFORM",)),
     "rep_attend": (0.5, 1.0, ("C-ZG-TURNOUT",)),
-    "susceptibility": (0.1, 0.7, ("C-DP-HOMOGENIZATION", "C-DP-POLARIZATION")),
-    "argument_rate": (0.0, 0.3, ("C-DP-HOMOGENIZATION", "C-DP-POLARIZATION")),
+    "susceptibility": (0.1, 0.7, ("C-DP-HOMOGENIZATION",)),
+    "argument_rate": (0.0, 0.3, ("C-DP-HOMOGENIZATION",)),
 }
 
 
