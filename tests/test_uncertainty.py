@@ -17,6 +17,11 @@ from xsim.experiments.uncertainty import analyse, draw_parameter_sets, make_stud
 RANGES = load_ranges()
 
 
+def _compare(*options: str) -> list[str]:
+    """`xsim compare garbage_station` in this process with the given options."""
+    return ["compare", "garbage_station", "--executor", "in-process", *options]
+
+
 def test_parameter_sets_are_a_seeded_latin_hypercube_within_the_ranges():
     a = draw_parameter_sets(RANGES, 50, seed=3)
     assert a.equals(draw_parameter_sets(RANGES, 50, seed=3))
@@ -132,23 +137,8 @@ def test_the_same_numbers_on_every_executor():
 
 def test_compare_uncertainty_json_has_the_issue_s_shape(tmp_path, capsys):
     out = tmp_path / "study"
-    argv = [
-        "compare",
-        "garbage_station",
-        "--forms",
-        "hearing,compound",
-        "--reps",
-        "2",
-        "--uncertainty",
-        "3",
-        "--executor",
-        "in-process",
-        "--no-progress",
-        "--format",
-        "json",
-        "--out",
-        str(out),
-    ]
+    options = ["--forms", "hearing,compound", "--reps", "2", "--uncertainty", "3"]
+    argv = _compare(*options, "--no-progress", "--format", "json", "--out", str(out))
     assert xsim_main(argv) == 0
     body = json.loads(capsys.readouterr().out)
     u = body["uncertainty"]
@@ -163,18 +153,7 @@ def test_compare_uncertainty_json_has_the_issue_s_shape(tmp_path, capsys):
 @pytest.mark.parametrize("value", ["0", "1", "999999999", "abc", "2.5", "-3", ""])
 def test_bad_uncertainty_exits_2_with_one_message_and_writes_nothing(tmp_path, capsys, value):
     out = tmp_path / "study"
-    argv = [
-        "compare",
-        "garbage_station",
-        "--reps",
-        "2",
-        "--uncertainty",
-        value,
-        "--executor",
-        "in-process",
-        "--out",
-        str(out),
-    ]
+    argv = _compare("--reps", "2", "--uncertainty", value, "--out", str(out))
     assert xsim_main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert "--uncertainty" in err and "Traceback" not in err and len(err.splitlines()) == 1
@@ -187,17 +166,6 @@ def test_a_damaged_ranges_file_exits_2(tmp_path, capsys):
         "parameters:\n  attend_base: {default: 0, low: 1, high: 0, basis: x, zh: a, en: a}\n",
         encoding="utf-8",
     )
-    argv = [
-        "compare",
-        "garbage_station",
-        "--reps",
-        "2",
-        "--uncertainty",
-        "3",
-        "--ranges",
-        str(bad),
-        "--executor",
-        "in-process",
-    ]
+    argv = _compare("--reps", "2", "--uncertainty", "3", "--ranges", str(bad))
     assert xsim_main(argv) == 2
     assert "attend_base" in capsys.readouterr().err
