@@ -191,6 +191,27 @@ def test_bad_input_exit_2_one_message(name, lang, tmp_path, monkeypatch, capsys)
     assert sorted(os.listdir(tmp_path)) == [name]  # nothing written, the tag not executed
 
 
+def test_a_date_before_the_earliest_law_held_names_file_line_and_field(
+    tmp_path, monkeypatch, capsys
+):
+    """Refused after validation (the law of the record's date is not held): still one message
+    with the file, the line and the field, exit 2, nothing written."""
+    text = (
+        "title: 组里分配征地补偿费\nsetting: village\n"
+        "population: {residents: unknown, households: unknown}\nscope: group\n"
+        "topic: {title: 征地补偿费分配, collective_matter: land_compensation}\n"
+        "timeline:\n  decided: 2006-01-10\n"
+        "results: {adopted: true, implemented: true}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    Path("old.yaml").write_text(text, encoding="utf-8")
+    for lang, field in (("zh", "「timeline.decided」"), ("en", "'timeline.decided'")):
+        code, out, err = run(capsys, "check", "old.yaml", "--lang", lang)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert err.startswith("old.yaml:7") and field in err and "2010-10-28" in err
+    assert os.listdir(tmp_path) == ["old.yaml"]
+
+
 def test_bad_input_in_a_real_process(tmp_path):
     (tmp_path / "tag.yaml").write_text(BAD["tag.yaml"][0], encoding="utf-8")
     (tmp_path / "date.yaml").write_text(BAD["bad_date.yaml"][0], encoding="utf-8")

@@ -37,7 +37,11 @@ def test_copies_match_their_pinned_digests():
 
 
 # Texts the kit derives from official ones (README "Derived texts" says how).
-DERIVED = {"villagers-committees-organic-law-2010.md", "civil-code-supplementary-provisions.md"}
+DERIVED = {
+    "villagers-committees-organic-law-2010.md",
+    "civil-code-supplementary-provisions.md",
+    "women-rights-protection-law-2018-arts32-33.md",
+}
 
 
 def test_the_2010_village_text_is_the_2018_one_but_for_the_amended_paragraph():

@@ -164,7 +164,10 @@ def village_exclusion(day: str, reason: str = "married_out") -> dict:
     ("day", "cited"),
     [
         ("2016-05-01", "《村民委员会组织法》第二十七条第二款（2010年修订）"),
-        ("2020-05-01", "《村民委员会组织法》第二十七条第二款（2018年修正）"),
+        ("2018-10-25", "《村民委员会组织法》第二十七条第二款（2010年修订）"),
+        ("2018-10-26", "《妇女权益保障法》第三十三条第一款（2018年修正）"),
+        ("2020-05-01", "《妇女权益保障法》第三十三条第一款（2018年修正）"),
+        ("2022-12-31", "《妇女权益保障法》第三十三条第一款（2018年修正）"),
         ("2023-05-01", "《妇女权益保障法》第五十六条第一款（2022年修订）"),
         ("2026-05-01", "《妇女权益保障法》第五十六条第一款（2022年修订）"),
     ],
@@ -176,6 +179,62 @@ def test_excluding_married_out_women_is_unlawful_under_the_law_of_the_day(day, c
     assert f.cited() == cited and r.legal_validity == "invalid"
     if day >= "2025-05-01":
         assert "《农村集体经济组织法》第八条第三款" in f.message_zh
+
+
+def community_exclusion(day: str, reason: str = "married_out") -> dict:
+    """A residents' committee shares out a former village group's income (no villagers' law)."""
+    return {
+        "title": "居委会发放小组承包金分红",
+        "setting": "community",
+        "population": {"residents": "unknown", "households": "unknown"},
+        "scope": "group",
+        "topic": {"title": "承包金分红", "collective_matter": "income_distribution"},
+        "timeline": {"decided": day},
+        "deciding_body": "committee",
+        "results": {
+            "adopted": True,
+            "implemented": True,
+            "excluded": [{"reason": reason, "count": 1}],
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("day", "reason", "severity", "cited"),
+    [
+        ("2018-10-25", "married_out", "unknown", None),
+        (
+            "2018-10-26",
+            "married_out",
+            "violation",
+            "《妇女权益保障法》第三十三条第一款（2018年修正）",
+        ),
+        (
+            "2020-03-14",
+            "uxorilocal",
+            "violation",
+            "《妇女权益保障法》第三十三条第二款（2018年修正）",
+        ),
+        (
+            "2023-01-01",
+            "uxorilocal",
+            "violation",
+            "《妇女权益保障法》第五十六条第二款（2022年修订）",
+        ),
+    ],
+)
+def test_outside_a_village_the_womens_law_of_the_day_decides(day, reason, severity, cited):
+    """Without the villagers' law (a residents' committee), only the Women's Rights Law speaks:
+    its 2018 text from 2018-10-26, its 2022 text from 2023; before 2018-10-26 (the 2005 text,
+    not held) the kit says 「无法判断」 and names the earliest text it holds."""
+    r = report(community_exclusion(day, reason))
+    [f] = [f for f in r.findings if f.code == "RES-EXCLUSION"]
+    assert (f.level, f.severity) == ("law", severity)
+    if cited is None:
+        assert "2018年修正文本（2018-10-26起施行）" in f.message_zh
+        assert r.legal_validity == "undetermined"
+    else:
+        assert f.cited() == cited and r.legal_validity == "invalid"
 
 
 @pytest.mark.parametrize(

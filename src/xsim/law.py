@@ -152,6 +152,14 @@ LAWS: dict[str, Law] = {
             "Law on the Protection of Women's Rights and Interests",
             (
                 LawVersion(
+                    "2018",
+                    "women-rights-protection-law-2018-arts32-33.md",
+                    "2018年修正",
+                    "2018 amendment",
+                    _D(2018, 10, 26),
+                    _D(2022, 12, 31),
+                ),
+                LawVersion(
                     "2022",
                     "women-rights-protection-law-2022.md",
                     "2022年修订",

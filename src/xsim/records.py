@@ -404,6 +404,10 @@ class CaseRecord(_Part):
                 "give it) of a record with a consultation",
                 "记录了协商过程（consultation），就应写明协商日期（timeline.consulted；来源未写明时写 unknown）",
             )
+        if t.decided_in is not None and not any(
+            known(d) for d in (t.assembly_held, t.decided, t.consulted)
+        ):
+            _period_settles_the_law(t.decided_in)
         if not any(known(d) for d in (t.assembly_held, t.decided, t.consulted, t.decided_in)):
             raise FieldProblem(
                 ("timeline",),
@@ -450,6 +454,37 @@ class CaseRecord(_Part):
             return self.topic.owners_matter
         item = self.topic.civil_code_item
         return _item_matter(item) if item is not None else None
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a year (``"2020"``) or a month (``"2020-06"``)."""
+    year, _, month = period.partition("-")
+    first = dt.date(int(year), int(month or 1), 1)
+    if month:
+        nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    else:
+        nxt = dt.date(first.year + 1, 1, 1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def _period_settles_the_law(period: str) -> None:
+    """A year or month is a decision's date only if the same laws were in force all through it."""
+    from xsim import law
+
+    first, last = period_bounds(period)
+    if law.laws_in_force(first) == law.laws_in_force(last):
+        return
+    changed = next(
+        first + dt.timedelta(days=n)
+        for n in range(1, (last - first).days + 1)
+        if law.laws_in_force(first + dt.timedelta(days=n)) != law.laws_in_force(first)
+    )
+    raise FieldProblem(
+        ("timeline", "decided_in"),
+        f"a date precise enough to tell the law applied: the law changed on {changed}, within "
+        f"{period}; give the month or the day",
+        f"日期不够精确，无法确定适用的法律：{period}期间法律于{changed}发生变化，请写明月份或日期",
+    )
 
 
 def _item_matter(item: int) -> str:

@@ -32,8 +32,9 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from xsim import vocabulary as V  # noqa: E402
 from xsim.errors import InputError  # noqa: E402
+from xsim.io import load_yaml_text  # noqa: E402
 from xsim.io.terminal import clean, one_line, to_json  # noqa: E402
-from xsim.records import record_from_yaml  # noqa: E402
+from xsim.records import record_from_dict  # noqa: E402
 from xsim.rules import RULES, STEPS, Report, check_record  # noqa: E402
 from xsim.rules.report import law_line, validity_line  # noqa: E402
 
@@ -108,13 +109,15 @@ def run(args: argparse.Namespace) -> int:
         print("[", end="")
     for path in args.files:
         # One record at a time: read, judged, printed and released before the next is read.
+        doc = None
         try:
-            report = check_record(
-                record_from_yaml(read_record_text(path), path), profile=profile, as_of=as_of
-            )
+            doc = load_yaml_text(read_record_text(path), path)
+            report = check_record(record_from_dict(doc, path), profile=profile, as_of=as_of)
         except InputError as err:
-            if err.file == "<record>":  # a problem the record's rules: block names
+            if err.file == "<record>":  # a problem found after validation (law date, rules: block)
                 err.file = path
+                if err.line is None and err.field and doc is not None:
+                    err.line = doc.line_of(tuple(err.field.split(".")))
             print(clean(err.message(lang)), file=sys.stderr)
             counts[2] += 1
             continue

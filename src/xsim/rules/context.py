@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from xsim import law
 from xsim import vocabulary as V
 from xsim.local_rules import LoadedProfile, Rulebook, load_profile
-from xsim.records import known
+from xsim.records import known, period_bounds
 from xsim.rules.report import Basis
 
 if TYPE_CHECKING:
@@ -85,31 +85,9 @@ def _law_date_field(record: CaseRecord) -> tuple[dt.date, str]:
 
 
 def _period_start(record: CaseRecord, period: str) -> dt.date:
-    """The first day of a year or month, provided the same laws were in force all through it (else
-    the period cannot tell which law applies: InputError)."""
-    from xsim.errors import InputError
-
-    year, _, month = period.partition("-")
-    first = dt.date(int(year), int(month or 1), 1)
-    if month:
-        nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    else:
-        nxt = dt.date(first.year + 1, 1, 1)
-    last = nxt - dt.timedelta(days=1)
-    if law.laws_in_force(first) != law.laws_in_force(last):
-        changed = next(
-            first + dt.timedelta(days=n)
-            for n in range(1, (last - first).days + 1)
-            if law.laws_in_force(first + dt.timedelta(days=n)) != law.laws_in_force(first)
-        )
-        raise InputError(
-            "<record>",
-            "timeline.decided_in",
-            f"a date precise enough to tell the law applied: the law changed on {changed}, within "
-            f"{period}; give the month or the day",
-            f"日期不够精确，无法确定适用的法律：{period}期间法律于{changed}发生变化，请写明月份或日期",
-        )
-    return first
+    """The first day of a year or month (the record's validation checked that the same laws were
+    in force all through it)."""
+    return period_bounds(period)[0]
 
 
 def governing_laws(record: CaseRecord, day: dt.date) -> list[str]:

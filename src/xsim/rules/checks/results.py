@@ -431,14 +431,16 @@ COLLECTIVE_REASONS = ("returned", "children")  # members under 农村集体经�
 def _exclusion(rec: CaseRecord, ctx: Context, reason: str) -> tuple[str, Basis | None, str]:
     """(severity, basis, why in Chinese) for leaving people out of a collective benefit on
     ``reason`` on the record's date."""
-    women = "women_rights_protection" in ctx.laws
+    women = ctx.laws.get("women_rights_protection")
     collective = ctx.collective_law
     rights = _rights_cite(rec, ctx)
     if reason in MARRIAGE_REASONS:
-        if women:
+        if women is not None:
             para = 2 if reason == "uxorilocal" else 1
-            cite = mt.Citation("women_rights_protection", "2022", 56, para)
-            also = [law.cite("women_rights_protection", 55, "2022", paragraph=1)]
+            # 2022 text: arts. 55 (equal rights) and 56; 2018 text: arts. 32 and 33
+            equal, banned = (55, 56) if women == "2022" else (32, 33)
+            cite = mt.Citation("women_rights_protection", women, banned, para)
+            also = [law.cite("women_rights_protection", equal, women, paragraph=1)]
             if collective:
                 also.append(
                     law.cite("rural_collective_economic_organizations", 8, "2024", paragraph=3)
@@ -459,15 +461,17 @@ def _exclusion(rec: CaseRecord, ctx: Context, reason: str) -> tuple[str, Basis |
                 "村民会议、村民代表会议的决定不得有侵犯村民合法财产权利的内容；以婚姻状况为由剥夺成员的集体收益分配等"
                 "权益即属此类",
             )
-        first = law.earliest_held("women_rights_protection")
+        earliest = law.LAWS["women_rights_protection"].earliest
+        first = earliest.in_force_from
         return (
             "unknown",
             Basis(
                 "law",
                 law="women_rights_protection",
-                clause="women_rights_protection (before 2023-01-01: not held)",
+                clause=f"women_rights_protection (before {first}: not held)",
             ),
-            f"本工具收录的《妇女权益保障法》最早为2022年修订文本（{first}起施行），不以该文本判断此前的决定",
+            f"本工具收录的《妇女权益保障法》最早为{earliest.edition_zh}文本（{first}起施行），"
+            "不以该文本判断此前的决定",
         )
     if reason in COLLECTIVE_REASONS and collective:
         if reason == "returned":
@@ -510,6 +514,9 @@ def _exclusion(rec: CaseRecord, ctx: Context, reason: str) -> tuple[str, Basis |
     step="results",
     clause="women_rights_protection@2022 art. 56 para. 1",
     clauses=(
+        "women_rights_protection@2018 art. 32",
+        "women_rights_protection@2018 art. 33 para. 1",
+        "women_rights_protection@2018 art. 33 para. 2",
         "women_rights_protection@2022 art. 55 para. 1",
         "women_rights_protection@2022 art. 56 para. 1",
         "women_rights_protection@2022 art. 56 para. 2",
@@ -526,15 +533,17 @@ def _exclusion(rec: CaseRecord, ctx: Context, reason: str) -> tuple[str, Basis |
     title_en="members excluded from a collective benefit for marriage or the like",
     checks_zh="results.excluded 中有因出嫁、离婚、丧偶、再婚或男方到女方落户（married_out、divorced、widowed、"
     "remarried、uxorilocal）而被排除在集体收益分配、土地补偿、承包等之外的人：2023年起违反妇女权益保障法第五十六条"
-    "（2025年5月1日起另见农村集体经济组织法第八条、第十八条），此前违反村民委员会组织法（2018年修正）第二十七条"
-    "第二款。2025年5月1日起，排除返乡（returned，第十八条第一款）或成员所生子女（children，第十二条第二款）"
-    "同样违法；户籍迁出（moved_away）等取决于记录未写明的事实，为「无法判断」；已取得其他集体经济组织成员身份"
+    "（2025年5月1日起另见农村集体经济组织法第八条、第十八条），2018年10月26日至2022年底违反妇女权益保障法"
+    "（2018年修正）第三十三条；更早的村（组）决定违反村民委员会组织法（2010年修订）第二十七条第二款。"
+    "2025年5月1日起，排除返乡（returned，第十八条第一款）或成员所生子女（children，第十二条第二款）同样违法；"
+    "户籍迁出（moved_away）等取决于记录未写明的事实，为「无法判断」；已取得其他集体经济组织成员身份"
     "（member_elsewhere）为提示。",
     checks_en="`results.excluded` lists people left out of a collective distribution, land "
     "compensation or contract because they married out, divorced, were widowed, remarried or are "
     "a husband who settled with his wife's family: from 2023 a violation of the Women's Rights "
     "Law art. 56 (from 2025-05-01 also the collective economic organizations law arts. 8 and 18), "
-    "before that of the villagers' committees law (2018) art. 27 para. 2. From 2025-05-01 "
+    "from 2018-10-26 to 2022 of its 2018 text's art. 33, and a village decision before that of the "
+    "villagers' committees law (2010) art. 27 para. 2. From 2025-05-01 "
     "excluding returnees (art. 18 para. 1) or members' children (art. 12 para. 2) is unlawful "
     "too; `moved_away` and the like depend on facts the record does not give ('undetermined'); "
     "`member_elsewhere` is a note.",
