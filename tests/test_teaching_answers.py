@@ -1,5 +1,6 @@
-"""Right answers are spread over the positions: no letter is the answer to more than 40% of the
-single-choice questions (quizzes) or of the procedure steps (their ``best`` choice)."""
+"""Answers that teach: right answers are spread over the positions and are not the longest
+option (neither holds for more than 40% of the single-choice questions or of the procedure steps'
+``best`` choices), and every wrong option of every quiz has its own explanation."""
 
 from __future__ import annotations
 
@@ -57,3 +58,62 @@ def test_stepper_answers_are_spread_over_the_positions():
     positions = step_positions()
     assert len(positions) >= 10
     assert not crowded(positions), Counter(positions)
+
+
+def longest_share(items: list[tuple[list[str], set[int]]]) -> float:
+    """The share of questions whose (a) right choice is strictly the longest of its options."""
+    hits = 0
+    for texts, right in items:
+        lengths = [len(t) for t in texts]
+        longest = max(lengths)
+        hits += any(lengths[i] == longest for i in right) and lengths.count(longest) == 1
+    return hits / len(items)
+
+
+def quiz_items() -> list[tuple[list[str], set[int]]]:
+    out = []
+    for entry in load_toc(COURSE).lessons:
+        path = COURSE / entry.folder / "quiz.yaml"
+        if path.exists():
+            out += [
+                (q.choice_texts, set(q.correct_set))
+                for q in load_quiz_file(path).questions
+                if isinstance(q.answer, str)
+            ]
+    return out
+
+
+def step_items() -> list[tuple[list[str], set[int]]]:
+    out = []
+    for entry in load_toc(COURSE).lessons:
+        path = COURSE / entry.folder / "steps.yaml"
+        if path.exists():
+            for step in load_steps_file(path).steps:
+                labels = [c.label for c in step.choices]
+                out.append((labels, {i for i, c in enumerate(step.choices) if c.best}))
+    return out
+
+
+def test_the_longest_option_check_catches_the_old_pattern():
+    """27 of 33 right answers were the longest option."""
+    old = [(["短", "最长的正确答案"], {1})] * 27 + [(["最长的错误选项", "短"], {1})] * 6
+    assert longest_share(old) == pytest.approx(27 / 33)
+
+
+@pytest.mark.parametrize("items", [quiz_items, step_items], ids=["quizzes", "steps"])
+def test_the_right_answer_is_not_usually_the_longest(items):
+    share = longest_share(items())
+    assert share <= MAX_SHARE, f"{share:.0%} of right answers are the longest option"
+
+
+def test_every_wrong_option_has_its_own_explanation():
+    missing = []
+    for entry in load_toc(COURSE).lessons:
+        path = COURSE / entry.folder / "quiz.yaml"
+        if not path.exists():
+            continue
+        for i, q in enumerate(load_quiz_file(path).questions):
+            for text, why in zip(q.choice_texts, q.why, strict=True):
+                if text not in q.answers and not why.strip():
+                    missing.append(f"{entry.folder} 第{i + 1}题：{text}")
+    assert missing == []

@@ -12,7 +12,7 @@ from xsim.teaching.cases import elevator_record
 from xsim.teaching.common import FORM_ZH, MSG_INTERNAL, OUTCOME_ZH
 from xsim.teaching.findings import RecordEditor
 from xsim.teaching.picker import ParticipantPicker, elevator_candidates
-from xsim.teaching.stepper import ProcedureStepper
+from xsim.teaching.stepper import lesson_stepper
 
 dates = st.one_of(
     st.none(), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31))
@@ -72,7 +72,7 @@ def test_picker_any_selection_gets_a_verdict_or_a_message(ticks):
     )
 )
 def test_stepper_any_click_sequence_is_handled(clicks):
-    s = ProcedureStepper()
+    s = lesson_stepper("04")
     for action, choice in clicks:
         if choice >= 0 and choice < len(s.step.choices):
             s.choose(choice)

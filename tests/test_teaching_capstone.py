@@ -16,27 +16,18 @@ from xsim.errors import InputError
 from xsim.sim.model import ConsultationModel
 from xsim.sim.scenario import load_scenario
 from xsim.teaching import course, progress
-from xsim.teaching.capstone import (
-    DOCUMENTS,
-    MAX_TEXT_CHARS,
-    MEETINGS_BY_SETTING,
-    NO_MEETING,
-    SUBSIDY_OPTIONS,
-    Capstone,
-    Plan,
-    assess,
-    documents,
-    download_link,
-    draw_scenario,
-    load_rubric,
-    scenario_names,
-    score,
-    trainee_case,
-)
+from xsim.teaching.capstone.case import assess, draw_scenario, scenario_names, trainee_case
+from xsim.teaching.capstone.documents import documents, download_link
+from xsim.teaching.capstone.plan import MAX_TEXT_CHARS, NO_MEETING, Plan, load_options
+from xsim.teaching.capstone.scoring import load_rubric, score
+from xsim.teaching.capstone.widget import Capstone
 from xsim.teaching.common import MSG_INTERNAL
 
-TEXT = "本议题由群众多次反映提出，经村（居）两委研究，拟定初步方案如下，请大家讨论提出意见。"
+OPTIONS = load_options("09")
+DOCUMENTS = OPTIONS.document_titles()
+TEXT = "本议题由群众多次反映提出，经两委研究，拟定初步方案如下，请大家讨论提出意见。"
 TEXTS = {k: TEXT for k in DOCUMENTS}
+MEETINGS_BY_SETTING = OPTIONS.meetings
 SEEDS = range(30)
 
 
@@ -47,7 +38,15 @@ def _own_progress_store(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def rubric():
-    return load_rubric()
+    return load_rubric(lesson="09")
+
+
+def run(name, seed, plan, rubric):
+    return assess(name, seed, plan, rubric, OPTIONS)
+
+
+def capstone(**kwargs) -> Capstone:
+    return Capstone(lesson="09", **kwargs)
 
 
 def meeting_of_default_run(name: str, seed: int) -> str:
@@ -61,17 +60,17 @@ def good_plan(name: str, seed: int) -> Plan:
     s = load_scenario(name)
     return Plan(
         lead=s.lead,
-        solicit=True,
+        solicit=0,
         groups=tuple(g.id for g in s.stakeholder_groups),
         experts=True,
         respected=True,
         form=s.default_form,
         notice_days=10,
         notice_channels=("bulletin", "wechat", "door_to_door", "broadcast"),
-        facilitated=True,
+        facilitated=0,
         deciding_meeting=meeting_of_default_run(name, seed),
         meeting_notice_days=15,
-        amend=1.0,
+        amend=2,
         publicity_channels=("bulletin", "wechat", "door_to_door"),
         publicize_days=7,
         feedback_to=("subjects", "stakeholders", "residents"),
@@ -98,20 +97,29 @@ def scenario_defaults_plan(name: str, seed: int) -> Plan:
     """The other lazy trainee: exactly the kit's default organizer, nothing written."""
     s = load_scenario(name)
     o = s.organizer
-    subsidy = next(i for i, (_, v) in enumerate(SUBSIDY_OPTIONS) if v["paid"] == o.subsidies.paid)
+    subsidy = next(
+        i
+        for i, v in enumerate(OPTIONS.subsidy)
+        if v.set["organizer.subsidies"]["paid"] == o.subsidies.paid
+    )
     return Plan(
         lead=s.lead,
-        solicit=o.solicit_opinions,
+        solicit=0 if o.solicit_opinions else 1,
         groups=tuple(g.id for g in s.stakeholder_groups),
         experts=o.experts,
         respected=o.invite_respected,
         form=s.default_form,
         notice_days=o.notice_days,
         notice_channels=tuple(o.notice_channels),
-        facilitated=o.facilitated,
+        facilitated=0 if o.facilitated else 1,
         deciding_meeting=meeting_of_default_run(name, seed),
         meeting_notice_days=o.assembly_notice_days,
-        amend=o.explain_dissenters,
+        amend=min(
+            range(len(OPTIONS.amend)),
+            key=lambda i: abs(
+                OPTIONS.amend[i].set["organizer.explain_dissenters"] - o.explain_dissenters
+            ),
+        ),
         publicity_channels=tuple(o.publicity_channels),
         publicize_days=o.publicize_days,
         feedback_to=tuple(o.feedback_to),
@@ -153,29 +161,29 @@ def test_a_bad_rubric_is_refused_with_file_and_field(tmp_path, text, field):
     path = tmp_path / "rubric.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as err:
-        load_rubric(path)
+        load_rubric(path=path)
     assert "rubric.yaml" in str(err.value)
     assert field in err.value.field
     assert re.search(r"[\u4e00-\u9fff]", err.value.message("zh"))
 
 
 def test_a_measure_the_model_lacks_is_not_counted_and_extra_measures_do_no_harm(rubric):
-    a = assess("village_road", 3, good_plan("village_road", 3), rubric)
+    a = run("village_road", 3, good_plan("village_road", 3), rubric)
     outcome = {k: v for k, v in a.outcome.items() if k != "fairness"} | {"new_measure": 0.5}
     fairness = next(c for c in rubric.criteria if c.id == "fairness")
-    s = score(fairness, a.plan, outcome, a.report)
+    f = a.report.findings
+    s = score(fairness, TEXTS, outcome, f, DOCUMENTS)
     assert s.points is None and "不计分" in s.why
     complaints = next(c for c in rubric.criteria if c.id == "complaints")
-    assert score(complaints, a.plan, outcome | {"complaints": 3}, a.report).points == 0
-    assert score(complaints, a.plan, outcome | {"complaints": 0}, a.report).points == 5
+    assert score(complaints, TEXTS, outcome | {"complaints": 3}, f, DOCUMENTS).points == 0
+    assert score(complaints, TEXTS, outcome | {"complaints": 0}, f, DOCUMENTS).points == 5
 
 
 def test_measure_points_are_linear_between_the_thresholds(rubric):
-    a = assess("village_road", 3, good_plan("village_road", 3), rubric)
     informed = next(c for c in rubric.criteria if c.id == "informed")
     mid = (informed.full_at + informed.zero_at) / 2
     pts = [
-        score(informed, a.plan, {"informed_in_time": v}, a.report).points
+        score(informed, TEXTS, {"informed_in_time": v}, [], DOCUMENTS).points
         for v in (informed.zero_at, mid, informed.full_at, 1.0)
     ]
     assert pts == [0, informed.points / 2, informed.points, informed.points]
@@ -183,7 +191,7 @@ def test_measure_points_are_linear_between_the_thresholds(rubric):
 
 # -- one click cannot pass --------------------------------------------------------------------------
 def test_an_empty_submission_gets_chinese_messages_beside_the_controls_and_no_run():
-    cap = Capstone(seed=1)
+    cap = capstone(seed=1)
     cap.run_button.click()
     assert cap.assessment is None
     flagged = [k for k, m in cap.messages.items() if m.value]
@@ -196,7 +204,7 @@ def test_an_empty_submission_gets_chinese_messages_beside_the_controls_and_no_ru
 
 
 def test_one_missing_choice_is_named_beside_that_control_only():
-    cap = Capstone(seed=2)
+    cap = capstone(seed=2)
     cap.choose(replace(good_plan(cap.scenario, cap.seed), notice_days=None))
     cap.run_button.click()
     assert cap.assessment is None
@@ -206,14 +214,14 @@ def test_one_missing_choice_is_named_beside_that_control_only():
 
 @pytest.mark.parametrize("seed", range(3))
 def test_lazy_submissions_fail(seed, rubric):
-    cap = Capstone(seed=seed)
+    cap = capstone(seed=seed)
     cap.choose(first_options_plan(cap))
     cap.run_button.click()
     assert cap.assessment is not None and not cap.assessment.passed
     assert "未通过" in cap.result.value
     assert "请写至少" in cap.messages["report"].value
     lazy = scenario_defaults_plan(cap.scenario, cap.seed)
-    assert not assess(cap.scenario, cap.seed, lazy, rubric).passed
+    assert not run(cap.scenario, cap.seed, lazy, rubric).assessment.passed
 
 
 def test_a_careless_plan_with_documents_fails_on_30_draws(rubric):
@@ -227,13 +235,13 @@ def test_a_careless_plan_with_documents_fails_on_30_draws(rubric):
             notice_days=1,
             notice_channels=("wechat",),
             deciding_meeting=NO_MEETING,
-            amend=0.0,
+            amend=0,
             publicity_channels=("meeting",),
             publicize_days=60,
             feedback_to=("subjects",),
             subsidy=1,
         )
-        failed += not assess(name, seed, plan, rubric).passed
+        failed += not run(name, seed, plan, rubric).assessment.passed
     assert failed == len(SEEDS)
 
 
@@ -243,7 +251,7 @@ def test_a_well_made_plan_passes_on_30_draws_of_both_settings(rubric):
     for _ in SEEDS:
         name, seed = draw_scenario(rng)
         settings.add(load_scenario(name).setting)
-        a = assess(name, seed, good_plan(name, seed), rubric)
+        a = run(name, seed, good_plan(name, seed), rubric).assessment
         assert a.passed, (name, seed, [(s.criterion.id, s.points, s.why) for s in a.scores])
         points.append(a.points)
     assert settings == set(MEETINGS_BY_SETTING)
@@ -253,13 +261,13 @@ def test_a_well_made_plan_passes_on_30_draws_of_both_settings(rubric):
 # -- the widget end to end --------------------------------------------------------------------------
 def test_a_good_plan_through_the_widget_passes_shows_documents_village_and_is_recorded(tmp_path):
     store = tmp_path / "progress.json"
-    cap = Capstone(seed=4, progress_path=store)
+    cap = capstone(seed=4, progress_path=store)
     assert all(getattr(c, "value", None) in (None, (), False) for c in cap.controls.values())
     cap.choose(good_plan(cap.scenario, cap.seed))
     cap.run_button.click()
     assert cap.assessment.passed, cap.result.value
     assert "通过" in cap.result.value and "为什么" in cap.result.value
-    for title, _hint in DOCUMENTS.values():
+    for title in DOCUMENTS.values():
         assert title in cap.docs.value
     assert cap.docs.value.count("data:text/html;charset=utf-8;base64,") == 4
     assert cap.village_box.children  # the village picture of this run
@@ -271,12 +279,12 @@ def test_a_good_plan_through_the_widget_passes_shows_documents_village_and_is_re
 
 
 def test_the_widget_reports_the_trainees_mistakes():
-    cap = Capstone(seed=1)
+    cap = capstone(seed=1)
     plan = good_plan(cap.scenario, cap.seed)
     groups = load_scenario(cap.scenario).stakeholder_groups
     cap.choose(replace(plan, notice_days=1, groups=(groups[0].id,)))
     cap.run_button.click()
-    codes = {f.code for f in cap.assessment.report.findings}
+    codes = {f.code for f in cap.result_of_run.report.findings}
     assert {"PROC-NOTICE", "SUBJ-MISSING"} <= codes
     assert "PROC-NOTICE" in cap.result.value
 
@@ -285,7 +293,7 @@ def test_draws_are_seeded_and_cover_both_settings():
     a = [draw_scenario(np.random.default_rng(s)) for s in range(30)]
     assert a == [draw_scenario(np.random.default_rng(s)) for s in range(30)]
     assert {load_scenario(n).setting for n, _ in a} == {"village", "community"}
-    assert Capstone(seed=9).scenario == Capstone(seed=9).scenario
+    assert capstone(seed=9).scenario == capstone(seed=9).scenario
 
 
 # -- documents --------------------------------------------------------------------------------------
@@ -293,14 +301,14 @@ def test_documents_are_filled_from_the_run_and_carry_the_trainees_text(rubric):
     name, seed = "elevator_retrofit", 5
     plan = good_plan(name, seed)
     plan.texts["minutes"] = "根据一楼住户的意见，补偿标准提高到每户五千元。<script>x</script>"
-    a = assess(name, seed, plan, rubric)
-    docs = documents(a)
+    a = run(name, seed, plan, rubric)
+    docs = documents(load_scenario(name), plan, a.record, a.outcome, a.report.law_versions, OPTIONS)
     assert set(docs) == set(DOCUMENTS)
-    t = a.model.record.timeline
+    t = a.record.timeline
     notified = f"{t.notified.year}年{t.notified.month}月{t.notified.day}日"
     assert notified in docs["notice"]
     assert "补偿标准提高到每户五千元" in docs["minutes"] and "<script>" not in docs["minutes"]
-    assert f"实到 {a.model.record.assembly.present}" in docs["minutes"]
+    assert f"实到 {a.record.assembly.present}" in docs["minutes"]
     assert "公示" in docs["publicity"] and TEXT in docs["publicity"]
     for body in docs.values():
         assert not re.search(r"\b[a-z]+_[a-z_]+\b", re.sub(r"<[^>]+>", "", body))  # no keys
@@ -325,7 +333,7 @@ def test_lessons_03_04_06_show_a_village_run():
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_choices_and_texts_give_a_result_or_a_chinese_message(data):
-    cap = Capstone(seed=11)  # a fresh one: a busy button ignores clicks right after a run
+    cap = capstone(seed=11)  # a fresh one: a busy button ignores clicks right after a run
     for name, control in cap.controls.items():
         if hasattr(control, "boxes"):
             control.value = tuple(
@@ -350,10 +358,10 @@ def test_any_choices_and_texts_give_a_result_or_a_chinese_message(data):
 
 # -- a case of one's own ----------------------------------------------------------------------------
 def test_two_trainees_get_their_own_cases_kept_across_a_restart(tmp_path):
-    a = Capstone(progress_path=tmp_path / "a.json")
-    b = Capstone(progress_path=tmp_path / "b.json")
+    a = capstone(progress_path=tmp_path / "a.json")
+    b = capstone(progress_path=tmp_path / "b.json")
     assert (a.scenario, a.seed) != (b.scenario, b.seed)
-    again = Capstone(progress_path=tmp_path / "a.json")  # a kernel restart: new widget, same store
+    again = capstone(progress_path=tmp_path / "a.json")  # a kernel restart: new widget, same store
     assert (again.scenario, again.seed) == (a.scenario, a.seed)
     assert progress.get_case("capstone", path=tmp_path / "a.json") == {
         "scenario": a.scenario,
@@ -374,12 +382,12 @@ def test_cases_drawn_for_many_trainees_differ_and_cover_the_library(tmp_path):
 
 def test_a_new_scenario_is_drawn_saved_and_kept(tmp_path):
     store = tmp_path / "p.json"
-    cap = Capstone(progress_path=store)
+    cap = capstone(progress_path=store)
     first = (cap.scenario, cap.seed)
     cap.draw_button.click()
     assert (cap.scenario, cap.seed) != first and cap.controls["lead"].value is None
     assert progress.get_case("capstone", path=store) == {"scenario": cap.scenario, "seed": cap.seed}
-    assert (Capstone(progress_path=store).scenario, Capstone(progress_path=store).seed) == (
+    assert (capstone(progress_path=store).scenario, capstone(progress_path=store).seed) == (
         cap.scenario,
         cap.seed,
     )
@@ -388,18 +396,19 @@ def test_a_new_scenario_is_drawn_saved_and_kept(tmp_path):
 def test_the_run_is_seeded_from_the_stored_case_and_the_export_carries_it(tmp_path, rubric):
     store = tmp_path / "p.json"
     progress.set_case("capstone", "village_road", 123_456_789, path=store)
-    cap = Capstone(progress_path=store)
+    cap = capstone(progress_path=store)
     assert (cap.scenario, cap.seed) == ("village_road", 123_456_789)
     plan = good_plan(cap.scenario, cap.seed)
     cap.choose(plan)
     cap.run_button.click()
-    assert cap.assessment.seed == 123_456_789
+    assert cap.result_of_run.seed == 123_456_789
     # the trainer reruns the trainee's case from the export: the same run
     out = progress.export(tmp_path, progress=progress.load(store))
     case = progress.load_export(out).cases["capstone"]
     assert case == {"scenario": "village_road", "seed": 123_456_789}
-    rerun = assess(case["scenario"], case["seed"], plan, rubric)
-    assert rerun.outcome == cap.assessment.outcome and rerun.points == cap.assessment.points
+    rerun = run(case["scenario"], case["seed"], plan, rubric)
+    assert rerun.outcome == cap.result_of_run.outcome
+    assert rerun.assessment.points == cap.assessment.points
     from xsim.teaching.classroom import class_summary
 
     row = class_summary(tmp_path).trainees.iloc[0]
@@ -412,13 +421,13 @@ def test_the_run_is_seeded_from_the_stored_case_and_the_export_carries_it(tmp_pa
 def test_a_case_the_library_no_longer_has_or_a_damaged_one_is_drawn_anew(tmp_path):
     store = tmp_path / "p.json"
     progress.set_case("capstone", "a_scenario_removed_since", 5, path=store)
-    cap = Capstone(progress_path=store)
+    cap = capstone(progress_path=store)
     assert cap.scenario != "a_scenario_removed_since"
     assert progress.get_case("capstone", path=store)["scenario"] == cap.scenario
     data = json.loads(store.read_text(encoding="utf-8"))
     data["cases"]["capstone"]["seed"] = -1
     store.write_text(json.dumps(data), encoding="utf-8")
-    cap = Capstone(progress_path=store)  # the damaged store is set aside, a new case drawn
+    cap = capstone(progress_path=store)  # the damaged store is set aside, a new case drawn
     assert list(tmp_path.glob("p.json.damaged-*")) and cap.seed >= 1
     for bad in [("", 1), ("village_road", -1), ("village_road", 2**64), ("village_road", 1.5)]:
         with pytest.raises(InputError):
@@ -428,7 +437,7 @@ def test_a_case_the_library_no_longer_has_or_a_damaged_one_is_drawn_anew(tmp_pat
 def test_an_unwritable_store_still_gives_a_case_and_says_so(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    cap = Capstone(progress_path=blocker / "p.json")
+    cap = capstone(progress_path=blocker / "p.json")
     assert cap.scenario in scenario_names() and cap.seed >= 1
     assert "没能保存" in cap.status.value and MSG_INTERNAL not in cap.status.value
     cap.draw_button.click()
@@ -437,6 +446,6 @@ def test_an_unwritable_store_still_gives_a_case_and_says_so(tmp_path):
 
 def test_a_fixed_seed_is_a_demo_and_stores_no_case(tmp_path):
     store = tmp_path / "p.json"
-    cap = Capstone(seed=3, progress_path=store)
+    cap = capstone(seed=3, progress_path=store)
     assert (cap.scenario, cap.seed) == draw_scenario(np.random.default_rng(3))
     assert progress.get_case("capstone", path=store) is None

@@ -130,7 +130,7 @@ def test_progress_objects_and_file_lists(tmp_path):
 
 
 def test_classroom_panel(room, tmp_path):
-    from xsim.teaching.classroom import classroom_panel
+    from xsim.teaching.panels import classroom_panel
 
     panel = classroom_panel(tmp_path / "不存在")
     panel.run_button.click()

@@ -44,7 +44,7 @@ def test_quiz_alone_does_not_import_the_model():
 
     code = (
         "import sys; from xsim.teaching import Quiz, Question; "
-        "Quiz([Question('题', ['甲', '乙'], correct=0)]); "
+        "Quiz.of([Question(prompt='题', choices=['甲', '乙'], answer='甲')]); "
         "print(any(m in sys.modules for m in ('mesa', 'xsim.sim.model', 'matplotlib')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -10,7 +10,10 @@ import pytest
 
 from xsim.errors import InputError
 from xsim.teaching import course
-from xsim.teaching.lessons import course_dir, lesson_exercises, load_exercises_file, validate_course
+from xsim.teaching.course_check import validate_course
+from xsim.teaching.lessons import course_dir, lesson_exercises, load_exercises_file
+from xsim.teaching.policy import policy_measures, policy_variants
+from xsim.teaching.quorum import quorum_meetings
 
 GOOD_MEETING = "- meeting: villagers_meeting\n  law: 《村民委员会组织法》第二十六条\n"
 GOOD_VARIANTS = "  - {name: a, form: owners}\n  - {name: b, form: online}\n"
@@ -64,14 +67,16 @@ def test_a_bad_value_is_an_input_error_naming_file_field_and_expectation(tmp_pat
 def test_the_course_data_matches_what_the_widgets_offer():
     validate_course()
     meetings = lesson_exercises("04").quorum_meetings
-    assert [key for _, key in course.MEETINGS] == [m.meeting for m in meetings]
-    assert course.CALCULATOR_LAW["owners_meeting"] == "《民法典》第二百七十八条"
-    assert lesson_exercises("08").policy_measures == course.POLICY_MEASURES
-    scenario, variants = course.policy_variants("notice")
+    assert [key for _, key, _law in quorum_meetings("04")] == [m.meeting for m in meetings]
+    assert {k: law for _, k, law in quorum_meetings("04")}[
+        "owners_meeting"
+    ] == "《民法典》第二百七十八条"
+    assert lesson_exercises("08").policy_measures == policy_measures("08")
+    scenario, variants = policy_variants("notice", "08")
     assert scenario == "elevator_retrofit"
     assert [v["organizer.notice_days"] for v in variants] == [7, 3, 1]
     with pytest.raises(InputError) as err:
-        course.policy_variants("no-such-comparison")
+        policy_variants("no-such-comparison", "08")
     assert "没有名为" in err.value.expected_zh
 
 
@@ -91,13 +96,13 @@ def test_a_trainer_changes_the_calculators_meetings_without_python(own_course):
         "- meeting: villagers_meeting\n  law: 《村民委员会组织法》第二十四条\n",
         encoding="utf-8",
     )
-    calc = course.QuorumCalculator(members=860, present=431, yes=431)
+    calc = course.QuorumCalculator(lesson="04", members=860, present=431, yes=431)
     assert [key for _, key in calc.kind.options] == ["owners_meeting", "villagers_meeting"]
     calc.predict(True)
     calc.check_button.click()
     assert "第二十四条" in calc.result.value  # the article the file names is the one quoted
     with pytest.raises(InputError):
-        course.QuorumCalculator(kind="residents_meeting")  # not offered by this course
+        course.QuorumCalculator(lesson="04", kind="residents_meeting")  # not offered by this course
 
 
 def test_a_trainer_changes_a_comparison_without_python(own_course):
@@ -108,6 +113,6 @@ def test_a_trainer_changes_a_comparison_without_python(own_course):
         .replace("organizer.notice_days: 1}", "organizer.notice_days: 2}"),
         encoding="utf-8",
     )
-    _scenario, variants = course.policy_variants("notice")
+    _scenario, variants = policy_variants("notice", "08")
     assert [v["name"] for v in variants] == ["提前7天", "提前3天", "提前2天"]
     assert variants[-1]["organizer.notice_days"] == 2

@@ -121,7 +121,7 @@ def test_quorum_bad_numbers_are_a_message_and_no_attempt():
 @pytest.mark.parametrize("which", ["stepper", "results_stepper"])
 def test_every_confirmed_step_is_saved_and_judged_by_the_engine(which):
     lesson = {"stepper": "04", "results_stepper": "05"}[which]
-    st = getattr(course, which)(lesson=lesson)
+    st = course.stepper(lesson=lesson)
     assert progress.load().items[lesson] == [f"step{i + 1}" for i in range(len(st.steps))]
     for index, step in enumerate(st.steps):
         order = sorted(range(len(step.choices)), key=lambda k: step.choices[k].best)

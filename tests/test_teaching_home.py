@@ -12,7 +12,9 @@ from xsim import vocabulary as V
 from xsim.teaching import course, progress
 from xsim.teaching.display import BUSY_LABEL
 from xsim.teaching.lessons import load_toc
-from xsim.teaching.quiz import Question, Quiz
+from xsim.teaching.panels import GLOSSARY_TABLES, glossary_terms
+from xsim.teaching.quiz import Quiz
+from xsim.teaching.schema import Question
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,10 +57,15 @@ def test_trainer_notebook_merges_a_rooms_exports():
 
 
 def _quiz(lesson="zz"):
-    return Quiz(
+    return Quiz.of(
         [
-            Question("一？", ["甲", "乙"], correct=1, clause="§4.2"),
-            Question("二？（多选）", ["甲", "乙", "丙"], correct=[0, 2]),
+            Question(
+                prompt="一？",
+                choices=[{"text": "甲", "why": "不对"}, "乙"],
+                answer="乙",
+                clause="§4.2",
+            ),
+            Question(prompt="二？（多选）", choices=["甲", "乙", "丙"], answer=["甲", "丙"]),
         ],
         lesson=lesson,
     )
@@ -109,8 +116,8 @@ def test_submit_button_reads_busy_while_it_works_and_feedback_scrolls_into_view(
 
 def test_glossary_names_every_term_once_from_the_vocabulary():
     text = repr(course.glossary())
-    for table, _ in course.GLOSSARY_TABLES:
-        for term in course.glossary_terms(table):
+    for table, _ in GLOSSARY_TABLES:
+        for term in glossary_terms(table):
             assert term.zh in text, (table, term.key)
     assert "；" in text  # names holding 、 stay whole
 

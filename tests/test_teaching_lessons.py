@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from xsim.errors import InputError
+from xsim.teaching.course_check import validate_course
 from xsim.teaching.lessons import (
     load_labs_file,
     load_steps_file,
     load_toc,
-    validate_course,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,8 +105,15 @@ def test_the_good_lab_loads():
 
 def test_steps_without_a_best_choice_and_with_a_wrong_type(tmp_path):
     text = (COURSE / "04_协商程序" / "steps.yaml").read_text(encoding="utf-8")
-    err = _error(tmp_path, "steps.yaml", text.replace("best: true", "best: false"), load_steps_file)
-    assert err.field == "steps[0].choices" and "best: true" in err.message("zh")
+    course = tmp_path / "course"
+    shutil.copytree(COURSE, course)
+    (course / "04_协商程序" / "steps.yaml").write_text(
+        text.replace("best: true", "best: false"), encoding="utf-8"
+    )
+    with pytest.raises(InputError) as caught:  # the full course must mark a reference choice
+        validate_course(course)
+    err = caught.value
+    assert err.field == "steps[0].choices" and "best: true" in err.message("zh") and err.line
     err = _error(
         tmp_path, "steps2.yaml", text.replace("    best: true", "    best: 是", 1), load_steps_file
     )

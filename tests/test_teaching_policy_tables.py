@@ -7,6 +7,7 @@ import re
 import pytest
 
 from xsim.teaching import course
+from xsim.teaching.policy import policy_measures
 
 CELL = re.compile(r"<t([hd])( class=\"num\")?>(.*?)</t\1>", re.S)
 
@@ -28,11 +29,11 @@ def check_tables(html_text: str, n_tables: int) -> list[tuple[str, bool, str]]:
 
 @pytest.fixture(scope="module")
 def notice_summary():
-    return course.policy_summary("notice", reps=4)
+    return course.policy_summary("notice", "08", reps=4)
 
 
 def test_policy_table_is_two_html_tables_with_chinese_headers(notice_summary):
-    block = course.summary_tables(notice_summary)
+    block = course.summary_tables(notice_summary, policy_measures("08"))
     cells = check_tables(block._repr_html_(), 2)
     headers = [t for k, _n, t in cells if k == "h"]
     assert "指标" in headers and "提前7天：均值" in headers and "是否明显不同" in headers
@@ -42,9 +43,9 @@ def test_policy_table_is_two_html_tables_with_chinese_headers(notice_summary):
 
 
 def test_the_verdict_follows_the_interval_of_each_difference(notice_summary):
-    html_text = course.summary_tables(notice_summary).html_text
+    html_text = course.summary_tables(notice_summary, policy_measures("08")).html_text
     rows = re.findall(r"<tr>(.*?)</tr>", html_text.split("</table>")[1], re.S)
-    assert len(rows) == 1 + 2 * len(course.POLICY_MEASURES)  # header + 2 variants × measures
+    assert len(rows) == 1 + 2 * len(policy_measures("08"))  # header + 2 variants × measures
     seen = set()
     for row in rows[1:]:
         texts = [t for _k, _n, t in CELL.findall(row)]
@@ -59,7 +60,7 @@ def test_the_verdict_follows_the_interval_of_each_difference(notice_summary):
 
 
 def test_policy_lab_shows_html_tables():
-    lab = course.PolicyLab("elevator_retrofit")
+    lab = course.PolicyLab("elevator_retrofit", "08")
     lab.reps.value = 3
     lab.run_button.click()
     check_tables(lab.result.value, 2)

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from xsim.teaching import precomputed as P
-from xsim.teaching.common import HtmlBlock
 
 
 @pytest.fixture
@@ -19,82 +18,111 @@ def store(tmp_path, monkeypatch):
 
 
 class Counter:
-    def __init__(self, text: str = "表") -> None:
+    def __init__(self, value: str = "表") -> None:
         self.calls = 0
-        self.text = text
+        self.value = value
 
-    def __call__(self) -> HtmlBlock:
+    def __call__(self) -> dict:
         self.calls += 1
-        return HtmlBlock(f"<b>{self.text}</b>", self.text)
+        return {"text": self.value}
+
+
+def _stored(compute, inputs=None, code=P.SIMULATION_CODE):
+    return P.stored(
+        "t", inputs or {"scenario": "village_road", "seed": 1}, compute, dict, dict, code=code
+    )
 
 
 def test_computes_live_and_writes_only_when_building(store, monkeypatch):
     compute = Counter()
-    assert P.stored_block("lab_table-01-0", compute).plain == "表"
+    assert _stored(compute) == {"text": "表"}
     assert compute.calls == 1 and not store.exists()  # a trainee's kernel never writes
     monkeypatch.setenv(P.WRITE_ENV, "1")
-    P.stored_block("lab_table-01-0", compute)
+    _stored(compute)
     assert compute.calls == 2
     files = list(store.iterdir())
-    assert [f.name for f in files] == ["lab_table-01-0.json"]  # no temporary file left
+    assert len(files) == 1 and files[0].name.startswith("t-x-")  # no temporary file left
     assert files[0].stat().st_mode & 0o044 == 0o044  # other users' kernels can read it
     monkeypatch.delenv(P.WRITE_ENV)
-    block = P.stored_block("lab_table-01-0", compute)
+    assert _stored(compute) == {"text": "表"}
     assert compute.calls == 2  # served from the store
-    assert (block.html_text, block.plain) == ("<b>表</b>", "表")
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda d: {**d, "fingerprint": "0" * 64},  # built from another tree
-        lambda d: {**d, "key": "lab_table-02-0"},  # another table's file
-        lambda d: {**d, "value": {"plain": "旧"}},  # a field missing
+        lambda d: {**d, "key": "t-0000"},  # another result's file
         lambda d: {k: v for k, v in d.items() if k != "value"},
         lambda d: [1, 2],
     ],
 )
-def test_stale_or_damaged_files_are_computed_live(store, monkeypatch, damage):
+def test_damaged_files_are_computed_live(store, monkeypatch, damage):
     monkeypatch.setenv(P.WRITE_ENV, "1")
-    P.stored_block("k", Counter("旧"))
+    _stored(Counter("旧"))
     monkeypatch.delenv(P.WRITE_ENV)
-    path = store / "k.json"
+    (path,) = store.iterdir()
     path.write_text(json.dumps(damage(json.loads(path.read_text()))), encoding="utf-8")
     compute = Counter("新")
-    assert P.stored_block("k", compute).plain == "新" and compute.calls == 1
+    assert _stored(compute) == {"text": "新"} and compute.calls == 1
 
 
-def test_unreadable_file_is_computed_live(store):
-    store.mkdir()
-    (store / "k.json").write_bytes(b"\xff\xfe not json")
+def test_unreadable_file_is_computed_live(store, monkeypatch):
+    monkeypatch.setenv(P.WRITE_ENV, "1")
+    _stored(Counter())
+    monkeypatch.delenv(P.WRITE_ENV)
+    (path,) = store.iterdir()
+    path.write_bytes(b"\xff\xfe not json")
     compute = Counter()
-    assert P.stored_block("k", compute).plain == "表" and compute.calls == 1
+    assert _stored(compute) == {"text": "表"} and compute.calls == 1
 
 
-def test_fingerprint_changes_with_any_code_or_course_file(tmp_path):
-    package, course = tmp_path / "xsim", tmp_path / "course"
-    (package / "sub").mkdir(parents=True)
-    course.mkdir()
-    (package / "model.py").write_text("A = 1\n")
-    (package / "sub" / "s.yaml").write_text("a: 1\n")
-    (course / "labs.yaml").write_text("x: 1\n")
-    base = P.fingerprint.__wrapped__(package, course)
-    assert base == P.fingerprint.__wrapped__(package, course)  # deterministic
-    (package / "notes.txt").write_text("ignored\n")
-    (course / "_computed").mkdir()
-    (course / "_computed" / "t.json").write_text("{}")  # the store itself is left out
-    assert P.fingerprint.__wrapped__(package, course) == base
-    for path, text in (
-        (package / "model.py", "A = 2\n"),
-        (package / "sub" / "s.yaml", "a: 2\n"),
-        (course / "labs.yaml", "x: 2\n"),
-    ):
+def test_a_result_is_keyed_by_its_own_inputs_and_code(tmp_path, monkeypatch):
+    """Another seed, scenario file or simulation code is another key; a change anywhere else
+    (teaching code, course files, the plotting code for a run's data) is not."""
+    base = P.result_key("t", {"scenario": "village_road", "seed": 1})
+    assert base == P.result_key("t", {"seed": 1, "scenario": "village_road"})  # order-free
+    assert base != P.result_key("t", {"scenario": "village_road", "seed": 2})
+    assert base != P.result_key("t", {"scenario": "village_square", "seed": 1})
+    assert base != P.result_key("u", {"scenario": "village_road", "seed": 1})
+    package = tmp_path / "xsim"
+    (package / "rules").mkdir(parents=True)
+    (package / "sim").mkdir()
+    (package / "teaching").mkdir()
+    (package / "sim" / "model.py").write_text("A = 1\n")
+    (package / "rules" / "r.py").write_text("B = 1\n")
+    (package / "teaching" / "lab.py").write_text("C = 1\n")
+    code = P.code_digest.__wrapped__
+    first = code(P.SIMULATION_CODE, package)
+    (package / "teaching" / "lab.py").write_text("C = 2\n")  # rendering: not an input
+    assert code(P.SIMULATION_CODE, package) == first
+    for path in (package / "sim" / "model.py", package / "rules" / "r.py"):
         old = path.read_text()
-        path.write_text(text)
-        assert P.fingerprint.__wrapped__(package, course) != base, path
+        path.write_text("changed\n")
+        assert code(P.SIMULATION_CODE, package) != first, path
         path.write_text(old)
-    (package / "sub" / "s.yaml").rename(package / "sub" / "t.yaml")  # a renamed file counts
-    assert P.fingerprint.__wrapped__(package, course) != base
+    (package / "rules" / "r.py").rename(package / "rules" / "s.py")  # a renamed file counts
+    assert code(P.SIMULATION_CODE, package) != first
+    # the scenario file's bytes are an input: a copy with one number changed is another key
+    scenario = tmp_path / "s.yaml"
+    from xsim.sim.scenario import scenario_path
+
+    scenario.write_bytes(scenario_path("village_road").read_bytes())
+    one = P.result_key("t", {"scenario": str(scenario)})
+    scenario.write_bytes(scenario.read_bytes() + b"\n# changed\n")
+    P.scenario_digest.cache_clear()
+    assert P.result_key("t", {"scenario": str(scenario)}) != one
+
+
+def test_a_build_removes_the_results_no_lesson_used(store, monkeypatch, tmp_path):
+    log = tmp_path / "used.txt"
+    monkeypatch.setenv(P.WRITE_ENV, "1")
+    monkeypatch.setenv(P.LOG_ENV, str(log))
+    _stored(Counter(), {"scenario": "village_road", "seed": 1})
+    used = P.used_files(log)
+    monkeypatch.delenv(P.LOG_ENV)
+    _stored(Counter(), {"scenario": "village_road", "seed": 2})  # not in the log
+    assert len(list(store.iterdir())) == 2
+    assert len(P.prune(store, used)) == 1 and {p.name for p in store.iterdir()} == used
 
 
 def test_a_stored_lab_table_is_the_live_one(store, monkeypatch):
@@ -109,7 +137,9 @@ def test_a_stored_lab_table_is_the_live_one(store, monkeypatch):
     def no_simulation(*args, **kwargs):
         raise AssertionError("served from the store: nothing is simulated")
 
-    monkeypatch.setattr(course, "lab", no_simulation)
+    import xsim.sim.model
+
+    monkeypatch.setattr(xsim.sim.model, "run_once", no_simulation)
     served = course.lab_table("04", control=0)
     assert (served.html_text, served.plain) == (live.html_text, live.plain)
     assert (built.html_text, built.plain) == (live.html_text, live.plain)
@@ -120,27 +150,28 @@ def test_a_stored_comparison_is_the_live_one(store, monkeypatch):
     """Lesson 08's comparison from the store: the same tables, texts and quiz keys as live."""
     import pandas as pd
 
-    from xsim.teaching import course
+    from xsim.teaching import course, policy
 
-    monkeypatch.setattr(course, "_STUDIES", {})
+    monkeypatch.setattr(policy, "_STUDIES", {})
     monkeypatch.setenv(P.WRITE_ENV, "1")
-    live = course.policy_summary("notice", reps=3)
+    live = course.policy_summary("notice", "08", reps=3)
     monkeypatch.delenv(P.WRITE_ENV)
-    monkeypatch.setattr(course, "_STUDIES", {})
+    monkeypatch.setattr(policy, "_STUDIES", {})
     import xsim.experiments
 
     def no_study(*args, **kwargs):
         raise AssertionError("served from the store: nothing is simulated")
 
     monkeypatch.setattr(xsim.experiments, "Study", no_study)
-    served = course.policy_summary("notice", reps=3)
+    served = course.policy_summary("notice", "08", reps=3)
     assert served is not live
     pd.testing.assert_frame_equal(served.table, live.table)
     pd.testing.assert_frame_equal(served.differences, live.differences)
     for name in P.SUMMARY_FIELDS:
         assert getattr(served, name) == getattr(live, name)
-    assert served.to_text(lang="zh", measures=course.POLICY_MEASURES) == live.to_text(
-        lang="zh", measures=course.POLICY_MEASURES
+    measures = policy.policy_measures("08")
+    assert served.to_text(lang="zh", measures=measures) == live.to_text(
+        lang="zh", measures=measures
     )
     assert served.difference("提前1天", "participation") == live.difference(
         "提前1天", "participation"
@@ -151,7 +182,10 @@ def test_a_stored_comparison_is_the_live_one(store, monkeypatch):
     ("make", "modules"),
     [
         ("course.lab('01')", ["xsim.sim.model"]),
-        ("course.PolicyLab('elevator_retrofit')", ["xsim.sim.model", "xsim.experiments.study"]),
+        (
+            "course.PolicyLab('elevator_retrofit', '08')",
+            ["xsim.sim.model", "xsim.experiments.study"],
+        ),
         ("course.Capstone", ["xsim.sim.model"]),  # lesson 09: its stored story needs no model
     ],
 )
@@ -208,19 +242,19 @@ def test_a_stored_picture_is_the_live_one(store, monkeypatch):
     """Lesson 08's figures from the store: the very PNG a live drawing makes, with its Chinese
     description; nothing is drawn when it is served."""
     import xsim.experiments.figures
-    from xsim.teaching import course
+    from xsim.teaching import course, policy
 
-    monkeypatch.setattr(course, "_STUDIES", {})
-    live = course.policy_figure("notice", reps=3)
+    monkeypatch.setattr(policy, "_STUDIES", {})
+    live = course.policy_figure("notice", "08", reps=3)
     monkeypatch.setenv(P.WRITE_ENV, "1")
-    built = course.policy_figure("notice", reps=3)
+    built = course.policy_figure("notice", "08", reps=3)
     monkeypatch.delenv(P.WRITE_ENV)
 
     def no_drawing(*args, **kwargs):
         raise AssertionError("served from the store: nothing is drawn")
 
     monkeypatch.setattr(xsim.experiments.figures, "comparison_figure", no_drawing)
-    served = course.policy_figure("notice", reps=3)
+    served = course.policy_figure("notice", "08", reps=3)
     assert served.png == built.png == live.png
     assert served.png.startswith(b"\x89PNG") and served._repr_png_() == served.png
     assert repr(served) == live.plain and "置信区间" in live.plain
@@ -229,10 +263,11 @@ def test_a_stored_picture_is_the_live_one(store, monkeypatch):
 def test_a_stored_story_of_one_run_is_the_live_one(store, monkeypatch):
     """The step-by-step story of one run (lessons 04, 06, 07, 09) from the store: the same text,
     keyed by its settings (another seed or override is another story)."""
+    import xsim.sim.model
     from xsim.teaching import course
 
     overrides = {"lead": "committee"}
-    live = course._one_run("irrigation_canal", 1, None, overrides)
+    live = course.one_run("irrigation_canal", seed=1, overrides=overrides)
     monkeypatch.setenv(P.WRITE_ENV, "1")
     built = course.one_run("irrigation_canal", seed=1, overrides=overrides)
     monkeypatch.delenv(P.WRITE_ENV)
@@ -240,7 +275,7 @@ def test_a_stored_story_of_one_run_is_the_live_one(store, monkeypatch):
     def no_simulation(*args, **kwargs):
         raise AssertionError("served from the store: nothing is simulated")
 
-    monkeypatch.setattr(course, "_one_run", no_simulation)
+    monkeypatch.setattr(xsim.sim.model, "ConsultationModel", no_simulation)
     served = course.one_run("irrigation_canal", seed=1, overrides=overrides)
     assert (served.html_text, served.plain) == (live.html_text, live.plain)
     assert (built.html_text, built.plain) == (live.html_text, live.plain)
@@ -256,7 +291,7 @@ def test_a_stored_village_is_the_live_one(store, monkeypatch):
 
     import numpy as np
 
-    from xsim.teaching import capstone
+    from xsim.teaching import runs as capstone
     from xsim.teaching.village_view import VillagePicture, VillageSnapshot
 
     args = ("village_road", 1, "villagers_meeting", {"organizer.notice_days": 1})

@@ -12,6 +12,7 @@ import pytest
 
 from xsim.errors import InputError
 from xsim.teaching import progress as P
+from xsim.teaching.panels import progress_panel
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -138,7 +139,7 @@ def test_an_unwritable_store_does_not_stop_the_lesson(tmp_path):
     assert P.record_answer("01", "q", correct=True, answer="A", path=store) is None
     assert P.register_items("01", ["q"], path=store) is False
     assert P.load(store).attempts == [] and P.summary(P.load(store)).empty
-    panel = P.progress_panel(tmp_path, path=store)  # opens, shows an empty progress
+    panel = progress_panel(tmp_path, path=store)  # opens, shows an empty progress
     assert "还没有作答记录" in panel.table.value
 
 
@@ -204,7 +205,7 @@ def test_load_export_rejects_other_files(tmp_path):
 
 
 def test_progress_panel_shows_saves_and_exports(tmp_path):
-    panel = P.progress_panel(tmp_path / "out")
+    panel = progress_panel(tmp_path / "out")
     assert "还没有作答记录" in panel.table.value
     P.register_items("01", ["q1"])
     P.record_answer("01", "q1", correct=True, answer="A")
@@ -227,6 +228,6 @@ def test_progress_panel_shows_saves_and_exports(tmp_path):
 def test_progress_panel_export_to_a_missing_folder_is_a_chinese_message(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    panel = P.progress_panel(blocker / "sub")
+    panel = progress_panel(blocker / "sub")
     panel.export_button.click()
     assert "没能写入" in panel.status.value

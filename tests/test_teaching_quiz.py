@@ -5,24 +5,32 @@ from __future__ import annotations
 import pytest
 
 from xsim.errors import InputError
-from xsim.teaching.quiz import Question, Quiz
+from xsim.teaching.quiz import Quiz
+from xsim.teaching.schema import Question
 
 
 def _quiz() -> Quiz:
-    return Quiz(
+    return Quiz.of(
         [
             Question(
-                "联名提出协商事项，至少需要多少村民？",
-                ["十分之一以上", "五分之一以上", "过半数"],
-                correct=0,
+                prompt="联名提出协商事项，至少需要多少村民？",
+                choices=[
+                    "十分之一以上",
+                    {"text": "五分之一以上", "why": "五分之一是村（居）民代表联名的门槛。"},
+                    {"text": "过半数", "why": "过半数是会议表决的门槛，不是联名的门槛。"},
+                ],
+                answer="十分之一以上",
                 explanation="十分之一以上村（居）民联名。",
                 clause="§1.f",
-                why=["", "五分之一是村（居）民代表联名的门槛。", ""],
             ),
             Question(
-                "哪些可以作为协商主体？",
-                ["业主委员会", "物业服务企业", "与议题无关的外村商户"],
-                correct=[0, 1],
+                prompt="哪些可以作为协商主体？",
+                choices=[
+                    "业主委员会",
+                    "物业服务企业",
+                    {"text": "与议题无关的外村商户", "why": "无关"},
+                ],
+                answer=["业主委员会", "物业服务企业"],
                 explanation="无关人员不纳入。",
             ),
         ]
@@ -70,7 +78,7 @@ def test_wrong_choice_without_a_reason_still_gets_a_hint_not_the_answer():
 def test_multiple_choice_needs_exactly_the_right_set():
     quiz = _quiz()
     card = quiz.cards[1]
-    assert card.question.multiple
+    assert card.question.multiple_choice
     card.select(0)  # only one of the two
     card.submit.click()
     assert "还不对" in card.feedback.value
@@ -104,14 +112,15 @@ def test_all_answered_reports_completion():
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"choices": ["只有一个"], "correct": 0},
-        {"choices": ["甲", "乙"], "correct": 2},
-        {"choices": ["甲", "乙"], "correct": []},
+        {"choices": ["只有一个"], "answer": "只有一个"},
+        {"choices": ["甲", "乙"], "answer": "丙"},
+        {"choices": ["甲", "乙"], "answer": []},
+        {"choices": ["甲", "甲"], "answer": "甲"},
     ],
 )
-def test_authoring_mistakes_raise_input_error(kwargs):
-    with pytest.raises(InputError):
-        Question("题目", **kwargs)
+def test_authoring_mistakes_in_code_are_programming_errors(kwargs):
+    with pytest.raises(ValueError):
+        Question(prompt="题目", **kwargs)
 
 
 def test_plain_text_repr_is_stable_for_nbval():
@@ -132,9 +141,9 @@ def test_quiz_from_yaml_and_its_bad_files(tmp_path):
         encoding="utf-8",
     )
     quiz = load_quiz(good)
-    assert len(quiz.cards) == 2 and quiz.cards[1].question.multiple
-    assert quiz.cards[0].question.correct == 2
-    assert quiz.cards[0].question.why == ["", "那是代表联名", ""]
+    assert len(quiz.cards) == 2 and quiz.cards[1].question.multiple_choice
+    question = quiz.cards[0].question
+    assert question.correct == 2 and question.why == ["", "那是代表联名", ""]
     quiz.cards[0].select(2)
     quiz.cards[0].submit.click()
     assert quiz.score == (1, 1, 2)

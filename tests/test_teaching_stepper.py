@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xsim.teaching.stepper import ProcedureStepper, elevator_steps
+from xsim.teaching.stepper import ProcedureStepper, lesson_stepper
 
 # For each default step (course/04_协商程序/steps.yaml): a wrong choice (by its label) and its code.
 WRONG = [
@@ -34,11 +34,18 @@ def _go_to(stepper: ProcedureStepper, index: int) -> None:
 
 
 def test_steps_cover_the_four_steps_and_the_special_cases():
-    assert [s.clause for s in elevator_steps()] == ["§4.1", "§4.2", "§4.3", "§4.5", "§4.6", "§4.4"]
+    assert [s.clause for s in lesson_stepper("04").steps] == [
+        "§4.1",
+        "§4.2",
+        "§4.3",
+        "§4.5",
+        "§4.6",
+        "§4.4",
+    ]
 
 
 def test_right_path_is_compliant_at_every_step_and_at_the_end():
-    s = ProcedureStepper()
+    s = lesson_stepper("04")
     for i in range(len(s.steps)):
         assert s.index == i
         s.choose(_best(s))
@@ -51,7 +58,7 @@ def test_right_path_is_compliant_at_every_step_and_at_the_end():
 
 @pytest.mark.parametrize("step", range(6))
 def test_each_wrong_choice_raises_its_code(step):
-    s = ProcedureStepper()
+    s = lesson_stepper("04")
     _go_to(s, step)
     wrong, code = WRONG[step]
     s.choose(_index(s, wrong))
@@ -61,14 +68,14 @@ def test_each_wrong_choice_raises_its_code(step):
 
 
 def test_third_choice_of_step_one_is_a_joint_proposal_below_one_tenth():
-    s = ProcedureStepper()
+    s = lesson_stepper("04")
     s.choose(_index(s, "5名住户联名"))
     s.confirm.click()
     assert "TOPIC-JOINT" in s.feedback.value
 
 
 def test_quorum_failure_at_the_owners_meeting():
-    s = ProcedureStepper()
+    s = lesson_stepper("04")
     _go_to(s, 4)
     s.choose(_index(s, "只有20户参加"))
     s.confirm.click()
@@ -76,12 +83,12 @@ def test_quorum_failure_at_the_owners_meeting():
 
 
 def test_clause_is_quoted_and_header_counts_steps():
-    s = ProcedureStepper()
+    s = lesson_stepper("04")
     assert "§4.1" in s.clause.value and "第 1 / 6 环节" in s.header.value
 
 
 def test_confirm_without_choice_and_next_before_confirm_give_chinese_messages():
-    s = ProcedureStepper()
+    s = lesson_stepper("04")
     s.confirm.click()
     assert "请先选择一项" in s.status.value
     s._on_next()
@@ -89,7 +96,7 @@ def test_confirm_without_choice_and_next_before_confirm_give_chinese_messages():
 
 
 def test_going_back_and_changing_a_choice_changes_the_final_report():
-    s = ProcedureStepper()
+    s = lesson_stepper("04")
     s.choose(_index(s, "居委会主任觉得该装"))  # skip soliciting opinions
     s.confirm.click()
     s.next.click()
@@ -115,7 +122,7 @@ def test_every_best_choice_complies_and_every_other_breaks_a_rule_of_its_step(le
     """The ``best`` marks in steps.yaml agree with the rules engine (the trainer edition shows them)."""
     from xsim.teaching import course
 
-    stepper = course.stepper() if lesson == "04" else course.results_stepper()
+    stepper = course.stepper(lesson)
     for i, step in enumerate(stepper.steps):
         for j, choice in enumerate(step.choices):
             stepper.index = i

@@ -1,11 +1,14 @@
 """Build the course: ``make notebooks`` (executed trainee notebooks) from ``course/``.
 
-Steps: check every course file (``xsim.teaching.lessons.validate_course``: a trainer's typo stops
-the build with a Chinese message naming file, line and field, exit 2); build each lesson's trainee
+Steps: check every course file (``xsim.teaching.course_check.validate_course``: a trainer's typo
+stops the build with a Chinese message naming file, line and field, exit 2); evaluate every claim
+of the lessons (``claims.yaml``: a simulated effect the text states that the simulation does not
+support stops the build, naming it, exit 1); build each lesson's trainee
 notebook (``xsim.teaching.edition``); execute it in ``notebooks/`` with the ``python3`` kernel; keep
 text, HTML and figures but no widget state; write everything into a temporary folder and only then
 move it into ``notebooks/`` — a failed build leaves the stored notebooks as they were. A cell that
 raises or writes to stderr fails the build. ``notebooks/README.md`` is written from ``course/toc.yaml``.
+A full build removes the stored results (``course/_computed``) no lesson used.
 
 Usage::
 
@@ -35,11 +38,29 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 from xsim.errors import InputError  # noqa: E402
+from xsim.teaching.course_check import validate_course  # noqa: E402
 from xsim.teaching.edition import keep_outputs, lesson_notebook, notebook_name  # noqa: E402
-from xsim.teaching.lessons import Toc, validate_course  # noqa: E402
+from xsim.teaching.lessons import Toc  # noqa: E402
+from xsim.teaching.precomputed import LOG_ENV as PRECOMPUTE_LOG  # noqa: E402
 
 COURSE = ROOT / "course"
 NOTEBOOKS = ROOT / "notebooks"
+
+
+def failing_claims(course: Path, lessons: list[str]) -> list[tuple[str, str, str]]:
+    """(lesson, claim id, why) of every claim of these lessons (all: empty) the simulation does
+    not support."""
+    from xsim.teaching.claims import course_claims, evaluate, sentence
+
+    out = []
+    for lesson, claim in course_claims(course):
+        if lessons and lesson not in lessons:
+            continue
+        evidence = evaluate(claim)
+        if not evidence.holds:
+            said = sentence(evidence) if evidence.n else "（没有可比较的模拟结果）"
+            out.append((lesson, claim.id, f"{said} {evidence.verdict_zh()}"))
+    return out
 
 
 class BuildError(Exception):
@@ -154,6 +175,16 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"课程目录中没有这些讲次：{'、'.join(unknown)}", file=sys.stderr)
         return 2
+    # every simulated effect the lessons state must hold before any notebook is built; the
+    # claims' runs are stored with the course's results (course/_computed), keyed by their inputs
+    log = Path(scratch.name) / "used.txt"
+    os.environ[PRECOMPUTE_LOG] = str(log)
+    failed = failing_claims(course, args.lessons)
+    if failed:
+        print("构建失败，笔记本未改动：以下模拟结论不成立（课文与模拟结果不符）：", file=sys.stderr)
+        for lesson, claim_id, line in failed:
+            print(f"  第 {lesson} 讲 {claim_id}：{line}", file=sys.stderr)
+        return 1
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out) as tmp:
@@ -169,6 +200,12 @@ def main(argv: list[str]) -> int:
         for entry in entries:  # every lesson built: now move them into place
             os.replace(out_dir / notebook_name(entry), out / notebook_name(entry))
         shutil.move(str(out_dir / "README.md"), out / "README.md")
+    if not args.lessons:  # a full build used every stored result the course needs
+        from xsim.teaching.precomputed import prune, store_dir, used_files
+
+        gone = prune(store_dir(), used_files(log))
+        if gone:
+            print(f"removed {len(gone)} stored results no lesson uses")
     for name, seconds in done:
         print(f"{name}: executed in {seconds:.1f} s")
     print(f"built {len(done)} notebooks in {time.perf_counter() - start:.1f} s")

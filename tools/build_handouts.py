@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from xsim.errors import InputError  # noqa: E402
+from xsim.teaching.course_check import validate_course  # noqa: E402
 from xsim.teaching.edition import lesson_notebook, notebook_name  # noqa: E402
 from xsim.teaching.lessons import (  # noqa: E402
     Toc,
@@ -42,7 +43,6 @@ from xsim.teaching.lessons import (  # noqa: E402
     load_quiz_file,
     load_roles_file,
     load_steps_file,
-    validate_course,
 )
 
 COURSE = ROOT / "course"

@@ -2,7 +2,8 @@
 
 Widgets (each is an ``ipywidgets.VBox``; leave it as the last expression of a cell to show it):
 
-- :class:`Quiz` / :class:`Question` — self-check with immediate feedback and a score (``quiz``)
+- :class:`Quiz` / :class:`Question` — self-check with feedback and a score (``quiz``), graded
+  through an :class:`AnswerKey` (``answers``: the course files, or a training room's service)
 - :class:`ProcedureStepper` / :class:`Step` / :class:`Choice` — the §4 procedure, step by step
 - :class:`ParticipantPicker` / :class:`Candidate` — who takes part, judged by the rules engine
 - :class:`ScenarioLab` / :func:`form_chooser` — choose a form and organizer options, simulate
@@ -19,14 +20,17 @@ from __future__ import annotations
 from xsim._lazy import lazy_getattr
 
 _LAZY = {
-    "Question": "xsim.teaching.quiz",
+    "Question": "xsim.teaching.schema",
     "Quiz": "xsim.teaching.quiz",
+    "AnswerKey": "xsim.teaching.answers",
+    "LocalAnswerKey": "xsim.teaching.answers",
+    "answer_key": "xsim.teaching.answers",
     "QuestionCard": "xsim.teaching.quiz",
     "load_quiz": "xsim.teaching.quiz",
     "ProcedureStepper": "xsim.teaching.stepper",
     "Step": "xsim.teaching.stepper",
     "Choice": "xsim.teaching.stepper",
-    "elevator_steps": "xsim.teaching.stepper",
+    "lesson_stepper": "xsim.teaching.stepper",
     "ParticipantPicker": "xsim.teaching.picker",
     "Candidate": "xsim.teaching.picker",
     "elevator_candidates": "xsim.teaching.picker",
@@ -34,7 +38,7 @@ _LAZY = {
     "ScenarioLab": "xsim.teaching.lab",
     "form_chooser": "xsim.teaching.lab",
     "load_toc": "xsim.teaching.lessons",
-    "validate_course": "xsim.teaching.lessons",
+    "validate_course": "xsim.teaching.course_check",
     "FindingsViewer": "xsim.teaching.findings",
     "RecordEditor": "xsim.teaching.findings",
     "RecordChecker": "xsim.teaching.findings",

@@ -2,7 +2,8 @@
 
 :func:`elevator_record` is a fully compliant record of the classic urban case — retrofitting an
 elevator to an old six-storey building — that the stepper, picker and record editor start from by
-default. Widgets change copies of it through *patches*: ``{"timeline.notified": "2026-03-09"}`` sets
+default; :func:`village_record` (a village road) and :func:`results_record` (lesson 05's
+commissioned matter) are the village bases (:data:`BASE_RECORDS`). Widgets change copies of it through *patches*: ``{"timeline.notified": "2026-03-09"}`` sets
 one field by its dotted path (list items as ``participants[2].spoke``).
 """
 
@@ -124,3 +125,68 @@ def apply_patch(data: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
             node = node[key]
         node[keys[-1]] = copy.deepcopy(value)
     return out
+
+
+def village_record() -> dict[str, Any]:
+    """A compliant village record (the elevator record turned into a village road matter)."""
+    return apply_patch(
+        elevator_record(),
+        {
+            "title": "石坝村通组公路硬化协商",
+            "setting": "village",
+            "population": {"residents": 860, "households": 300, "representatives": 30},
+            "scope": "whole",
+            "lead": "party_branch",
+            "topic.title": "三组通组公路硬化及筹资筹劳方案",
+            "topic.categories": ["infrastructure", "large_fund"],
+            "topic.law_reserved": True,
+            "stakeholder_groups": [
+                {"id": "group3", "name": "三组村民"},
+                {"id": "others", "name": "其他组村民"},
+            ],
+            "participants": [
+                {"role": "party_branch"},
+                {"role": "committee"},
+                {"role": "representative", "group": "group3", "count": 8},
+                {"role": "representative", "group": "others", "count": 12},
+                {"role": "expert"},
+                {"role": "veteran", "respected": True},
+            ],
+            "consultation.forms": ["council", "hearing"],
+            "assembly": {
+                "kind": "representatives_meeting",
+                "members": 30,
+                "present": 24,
+                "yes": 19,
+            },
+            "results.channels": ["bulletin", "meeting"],
+        },
+    )
+
+
+def results_record() -> dict[str, Any]:
+    """Lesson 05's compliant base: the village road, commissioned by the township, with dissenters."""
+    return apply_patch(
+        village_record(),
+        {
+            "topic.commissioned_by": "township",
+            "results.reported_to_commissioner": True,
+            "results.commissioner_responded": True,
+            "results.dissenters": 12,
+            "results.dissenters_explained": 12,
+            "subsidies": {"paid": True, "decided_by_meeting": True, "publicized": True},
+        },
+    )
+
+
+#: the compliant base records a lesson's data may start from (``steps.yaml``: ``record: village``)
+BASE_RECORDS = {
+    "elevator": elevator_record,
+    "village": village_record,
+    "results": results_record,
+}
+
+
+def base_record(name: str) -> dict[str, Any]:
+    """A fresh copy of the base record ``name`` (a key of :data:`BASE_RECORDS`)."""
+    return BASE_RECORDS[name]()

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from xsim import vocabulary as V
 from xsim.errors import InputError
+from xsim.teaching.citations import law_reference
 
 log = logging.getLogger("xsim.teaching")
 
@@ -98,28 +99,6 @@ def clause_kind_zh(clause_id: str) -> str:
     """通知原文 for a clause of the notice, 法律条文 for a law article (by the first reference)."""
     clause = _clause(clause_id.split(";")[0])
     return "法律条文" if clause is not None and clause.is_law else "通知原文"
-
-
-_LAW_REFERENCE = re.compile(r"^《(?P<title>[^》]+)》第(?P<article>[零一二三四五六七八九十百]+)条$")
-
-
-def law_reference(text: str) -> tuple[str, int] | None:
-    """``《村民委员会组织法》第二十五条`` → ``("villagers_committees", 25)``; None if not a law
-    citation of a law in :data:`xsim.law.LAWS`. The article must exist in the current text."""
-    from xsim.law import LAWS, article, parse_chinese_numeral
-
-    m = _LAW_REFERENCE.match(text.strip())
-    if not m:
-        return None
-    keys = [k for k, law in LAWS.items() if law.title_zh == m.group("title")]
-    if not keys:
-        return None
-    number = parse_chinese_numeral(m.group("article"))
-    try:
-        article(keys[0], LAWS[keys[0]].versions[-1].key, number)
-    except KeyError:
-        return None
-    return keys[0], number
 
 
 def law_quote_html(law: str, number: int) -> str:
@@ -352,6 +331,15 @@ class CheckboxGroup(widgets.VBox):
             box.value = key in keys
 
 
+def int_value(widget: widgets.IntText, label: str) -> int:
+    value = widget.value
+    if value is None or value < 0:
+        raise InputError(
+            "练习", "", f"{label}: a whole number >= 0", f"「{label}」应填写不小于 0 的整数"
+        )
+    return int(value)
+
+
 class HtmlBlock:
     """An HTML block for a notebook cell with a stable plain-text form (nbval compares it)."""
 
@@ -391,14 +379,16 @@ class Picture:
         return self.plain
 
 
-def html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> HtmlBlock:
-    """A table as HTML whose numbers never wrap (:func:`xsim.teaching.display.html_table`), with a
-    stable plain-text form for nbval."""
-    from xsim.teaching import display
+def table_block(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str = ""
+) -> HtmlBlock:
+    """A table for a notebook cell: the HTML of :func:`xsim.teaching.display.html_table` (the
+    one table renderer; numbers never wrap) with a stable plain-text form for nbval."""
+    from xsim.teaching.display import html_table
 
     header = [str(h) for h in header]
     records = [dict(zip(header, map(str, r), strict=True)) for r in rows]
     plain = "\n".join(" | ".join(map(str, r)) for r in [header, *rows])
-    html_text = display.html_table(records, columns=header)
+    html_text = html_table(records, columns=header, caption=caption or None)
     # one row per line: a stored notebook's diff then shows the rows that changed
     return HtmlBlock(html_text.replace("<tr>", "\n<tr>"), plain)

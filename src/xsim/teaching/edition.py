@@ -130,9 +130,7 @@ def _answer_key_for(code: str, here: Path) -> str | None:
     """Trainer's note after a quiz or stepper cell: every answer with its explanation."""
     if "course.quiz(" in code and (here / "quiz.yaml").exists():
         return answer_key_markdown(here / "quiz.yaml")
-    if ("course.stepper(" in code or "course.results_stepper(" in code) and (
-        here / "steps.yaml"
-    ).exists():
+    if "course.stepper(" in code and (here / "steps.yaml").exists():
         return steps_key_markdown(here / "steps.yaml")
     return None
 

@@ -14,49 +14,41 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from xsim.sim.measures import MEASURES, reading_hint
-from xsim.sim.measures import label as measure_name
 from xsim.teaching.common import (
     HtmlBlock,
     TeachingWidget,
     bad_html,
     button,
     esc,
-    html_table,
     ok_html,
     on_busy_click,
     rule_title_zh,
     safe_callback,
+    table_block,
     text_with_rule_titles_html,
 )
+from xsim.teaching.measures import format_value, known_measure, measure_heading, measure_kind
 
 
-def measure_label(key: str) -> str:
-    """A measure's Chinese name with its reading hint (both from :mod:`xsim.sim.measures`)."""
-    return MEASURES[key].zh + reading_hint(key)
+def run_rows(
+    scenario: str, form: str | None, overrides: dict[str, Any], seeds: Sequence[int]
+) -> list[dict[str, Any]]:
+    """The rows (measures and verdict columns) of one run per seed: stored when the notebooks
+    are built, keyed by the scenario file, the settings, the seeds and the simulation's code
+    (:mod:`xsim.teaching.precomputed`), so that a trainee's click on a worked setting is served
+    at once and any other setting is simulated."""
+    from xsim.teaching.precomputed import stored
 
+    def compute() -> list[dict[str, Any]]:
+        from xsim.sim.model import run_once
 
-def known_measure(key: str) -> bool:
-    """Whether ``key`` is an outcome measure a lab can show (a labs.yaml check)."""
-    return key in MEASURES or key.startswith(("participation.", "fairness."))
+        return [
+            run_once(scenario, form=form, seed=seed, overrides=overrides).to_dict()
+            for seed in seeds
+        ]
 
-
-def _fmt(value: Any, kind: str) -> str:
-    if value is None:
-        return "—"
-    if kind == "pct":
-        return f"{100 * float(value):.1f}%"
-    if kind == "num":
-        return f"{float(value):.2f}"
-    if kind == "int":
-        return f"{float(value):,.0f}"
-    if kind == "bool":
-        return f"{100 * float(value):.0f}%"
-    if kind == "text":
-        from xsim.teaching.common import OUTCOME_ZH
-
-        return OUTCOME_ZH.get(str(value), str(value))
-    return str(value)
+    inputs = {"scenario": scenario, "form": form, "overrides": overrides, "seeds": list(seeds)}
+    return stored("runs", inputs, compute, list, list, label=scenario)
 
 
 @dataclass
@@ -119,6 +111,7 @@ class ScenarioLab(TeachingWidget):
         super().__init__()
         from xsim.sim.scenario import load_scenario
 
+        self.scenario_name = scenario
         self.scenario = load_scenario(scenario)
         self.controls = list(controls)
         self.measures = [m for m in measures if known_measure(m)]
@@ -155,7 +148,7 @@ class ScenarioLab(TeachingWidget):
         ]
 
     @classmethod
-    def from_spec(cls, spec, **kwargs: Any) -> ScenarioLab:
+    def from_spec(cls, spec, lesson: str = "", **kwargs: Any) -> ScenarioLab:
         """The lab a :class:`xsim.teaching.lessons.LabSpec` (one entry of labs.yaml) describes."""
         controls = [
             Control(
@@ -167,14 +160,13 @@ class ScenarioLab(TeachingWidget):
             )
             for c in spec.controls
         ]
-        lesson = spec.id[:2]
         config: dict[str, Any] = dict(
             scenario=spec.scenario,
             controls=controls,
             measures=list(spec.measures),
             seeds=spec.seeds,
             form=spec.form,
-            title=spec.title or f"模拟实验（第 {lesson} 讲）",
+            title=spec.title or (f"模拟实验（第 {lesson} 讲）" if lesson else "模拟实验"),
         )
         config.update(kwargs)
         return cls(**config)
@@ -196,14 +188,8 @@ class ScenarioLab(TeachingWidget):
 
     def simulate(self, indices: Sequence[int]) -> LabRun:
         """Run the model for these option indices, ``self.seeds`` replications."""
-        from xsim.sim.model import run_once
-
         form, overrides, labels = self.settings(indices)
-        rows = [
-            run_once(self.scenario, form=form, seed=seed, overrides=overrides).to_dict()
-            for seed in range(self.seeds)
-        ]
-        return LabRun(labels, rows)
+        return LabRun(labels, run_rows(self.scenario_name, form, overrides, range(self.seeds)))
 
     def _row(self, run: LabRun) -> list[str]:
         codes = run.codes()
@@ -213,41 +199,24 @@ class ScenarioLab(TeachingWidget):
         )
         return (
             ["；".join(run.choice)]
-            + [_fmt(run.mean(m), self._kind(m)) for m in self.measures]
+            + [format_value(run.mean(m), measure_kind(m)) for m in self.measures]
             + [found]
         )
-
-    def _kind(self, key: str) -> str:
-        if key.startswith("fairness."):
-            return "num"
-        return MEASURES[key].fmt if key in MEASURES else "pct"
-
-    def _label(self, key: str) -> str:
-        from xsim import vocabulary
-
-        if key in MEASURES:
-            return measure_label(key)
-        prefix, _, group = key.partition(".")
-        names = {g.id: g.name for g in self.scenario.stakeholder_groups}
-        what = measure_name(prefix)
-        if group.startswith("group."):
-            sub = names.get(group.removeprefix("group."), group)
-        else:
-            sub = (
-                vocabulary.label(vocabulary.GROUPS, group) if group in vocabulary.GROUPS else group
-            )
-        return f"{sub}{what}"
 
     def header(self) -> list[str]:
         return [
             "你的选择",
-            *[self._label(m) for m in self.measures],
+            *[measure_heading(m, self.group_names) for m in self.measures],
             "规则引擎发现的问题（出现次数）",
         ]
 
+    @property
+    def group_names(self) -> dict[str, str]:
+        return {g.id: g.name for g in self.scenario.stakeholder_groups}
+
     def comparison(self, runs: Sequence[LabRun]) -> HtmlBlock:
         """A table of several runs (one row each)."""
-        return html_table(self.header(), [self._row(r) for r in runs])
+        return table_block(self.header(), [self._row(r) for r in runs])
 
     def compare_options(self, control: int = 0) -> HtmlBlock:
         """Every option of one control (others at their first option), as a static table."""

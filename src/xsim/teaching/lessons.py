@@ -1,40 +1,62 @@
-"""The course as data: ``course/toc.yaml`` and each lesson's ``quiz.yaml``, ``labs.yaml``, ``steps.yaml``.
+"""The course as data: reading ``course/toc.yaml`` and each lesson's YAML files.
 
-A trainer edits YAML, never Python. Every file is read by one safe YAML loader and validated with
-pydantic; a mistake becomes an :class:`~xsim.errors.InputError` naming the file, the line and the
-field, in Chinese (``course/04_协商程序/quiz.yaml:12：字段「questions[1].answer」：…``).
+A trainer edits YAML, never Python. Every file is read by one safe YAML loader (:mod:`xsim.io`)
+and validated by its model in :mod:`xsim.teaching.schema`; a mistake becomes an
+:class:`~xsim.errors.InputError` naming the file, the line and the field, in Chinese
+(``course/04_协商程序/quiz.yaml:12：字段「questions[1].answer」：…``).
 
 Layout::
 
     course/toc.yaml                 order, titles, durations, the notice's clauses each lesson teaches
     course/NN_名称/lesson.md         the lesson text and its code cells (MyST Markdown, jupytext)
-    course/NN_名称/quiz.yaml         self-check questions        → :func:`load_quiz_file`
+    course/NN_名称/quiz.yaml         self-check questions          → :func:`load_quiz_file`
     course/NN_名称/labs.yaml         simulations the trainee steers → :func:`load_labs_file`
-    course/NN_名称/steps.yaml        a procedure walk-through    → :func:`load_steps_file`
+    course/NN_名称/steps.yaml        a procedure walk-through      → :func:`load_steps_file`
+    course/NN_名称/exercises.yaml    the data of exercise widgets  → :func:`lesson_exercises`
+    course/NN_名称/claims.yaml       simulated effects the text states → :func:`load_claims_file`
+    course/09_综合演练/capstone.yaml  the capstone's options        → :func:`load_capstone_options`
 
-The widgets live in the sibling modules (``quiz``, ``stepper``, ``lab`` …); this module only turns
+The widgets live in the sibling modules (``quiz``, ``stepper``, ``lab`` …) and ask for their
+lesson's data here by the lesson id the notebook passes (``lesson="04"``); this module only turns
 files into validated plain objects, so that ``make notebooks`` can check the whole course before
-it builds anything (:func:`validate_course`).
+it builds anything (:mod:`xsim.teaching.course_check`).
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ValidationError
 
 from xsim.errors import InputError
 from xsim.io import format_path as field_path
+from xsim.teaching.schema import (
+    ClaimsFile,
+    ExercisesFile,
+    GlossaryFile,
+    LabControl,
+    LabOption,
+    LabsFile,
+    LabSpec,
+    Question,
+    QuizChoice,
+    QuizFile,
+    RolesFile,
+    StepChoice,
+    StepsFile,
+    StepSpec,
+    Toc,
+    TocLesson,
+)
 
 __all__ = [
     "Toc",
     "TocLesson",
     "QuizFile",
-    "QuizQuestion",
+    "Question",
     "QuizChoice",
     "LabsFile",
     "LabSpec",
@@ -43,368 +65,63 @@ __all__ = [
     "StepsFile",
     "StepSpec",
     "StepChoice",
+    "PROBLEMS",
     "course_dir",
     "load_toc",
     "lesson_folder",
+    "lesson_file",
     "load_quiz_file",
     "load_labs_file",
     "load_steps_file",
     "find_lab",
+    "load_claims_file",
     "load_roles_file",
     "load_exercises_file",
     "lesson_exercises",
     "load_glossary_file",
-    "validate_course",
 ]
-
-Text = Annotated[str, Field(min_length=1)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-# --- toc -------------------------------------------------------------------------------------------
-
-
-class TocLesson(_Strict):
-    """One lesson in the table of contents."""
-
-    id: Annotated[str, Field(pattern=r"^\d\d$")]
-    folder: Text  # course/<folder>/lesson.md; also the notebook's name
-    title: Text
-    summary: Text
-    minutes: Annotated[int, Field(gt=0, le=600)]
-    clauses: dict[str, Text] = Field(
-        default_factory=dict
-    )  # clause id → what the lesson does with it
-
-
-class Toc(_Strict):
-    title: Text
-    lessons: Annotated[list[TocLesson], Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _unique(self) -> Toc:
-        for key in ("id", "folder"):
-            seen: set[str] = set()
-            for i, lesson in enumerate(self.lessons):
-                value = getattr(lesson, key)
-                if value in seen:
-                    raise ValueError(f"duplicate:lessons:{i}:{key}")
-                seen.add(value)
-        return self
-
-
-# --- quiz ------------------------------------------------------------------------------------------
-
-
-class QuizChoice(_Strict):
-    text: Text
-    why: str = ""  # why this choice is wrong: shown before the right answer is revealed
-
-
-class QuizQuestion(_Strict):
-    prompt: Text
-    choices: Annotated[list[Text | QuizChoice], Field(min_length=2, max_length=10)]
-    answer: Text | Annotated[list[Text], Field(min_length=1)]
-    explanation: str = ""
-    clause: str | None = None
-
-    @model_validator(mode="after")
-    def _answer_among_choices(self) -> QuizQuestion:
-        texts = self.choice_texts
-        if len(set(texts)) != len(texts):
-            raise ValueError("duplicate_choice:choices")
-        for i, a in enumerate(self.answers):
-            if a not in texts:
-                where = "answer" if isinstance(self.answer, str) else f"answer:{i}"
-                raise ValueError(f"answer_not_choice:{where}")
-        if self.clause is not None and not _known_reference(self.clause):
-            raise ValueError("unknown_clause:clause")
-        return self
-
-    @property
-    def choice_texts(self) -> list[str]:
-        return [c if isinstance(c, str) else c.text for c in self.choices]
-
-    @property
-    def answers(self) -> list[str]:
-        return [self.answer] if isinstance(self.answer, str) else list(self.answer)
-
-    @property
-    def correct(self) -> int | list[int]:
-        """0-based index of the right choice, or sorted indices for a multiple-choice question."""
-        idx = sorted(self.choice_texts.index(a) for a in self.answers)
-        return idx[0] if isinstance(self.answer, str) else idx
-
-    @property
-    def why(self) -> list[str]:
-        return ["" if isinstance(c, str) else c.why for c in self.choices]
-
-
-class QuizFile(_Strict):
-    title: Text = "自我检测"
-    questions: Annotated[list[QuizQuestion], Field(min_length=1)]
-
-
-# --- labs ------------------------------------------------------------------------------------------
-
-
-class LabOption(_Strict):
-    label: Text
-    form: str | None = None
-    set: dict[str, Any] = Field(default_factory=dict)  # dotted scenario path → value
-
-
-class LabControl(_Strict):
-    label: Text
-    options: list[LabOption] | None = None
-    forms: list[Text] | None = (
-        None  # shorthand: one option per form, labelled with its Chinese name
-    )
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> LabControl:
-        if (self.options is None) == (self.forms is None):
-            raise ValueError("options_or_forms:options")
-        if self.options is not None and not self.options:
-            raise ValueError("empty:options")
-        if self.forms is not None and not self.forms:
-            raise ValueError("empty:forms")
-        return self
-
-    def expanded(self) -> list[LabOption]:
-        """The options, with the ``forms`` shorthand written out."""
-        if self.options is not None:
-            return list(self.options)
-        from xsim.forms import FORMS
-
-        return [LabOption(label=FORMS[f].zh, form=f) for f in self.forms or []]
-
-
-class LabSpec(_Strict):
-    id: Text
-    title: str = ""
-    scenario: Text
-    form: str | None = None
-    seeds: Annotated[int, Field(ge=1, le=20)] = 4
-    controls: Annotated[list[LabControl], Field(min_length=1)]
-    measures: Annotated[list[Text], Field(min_length=1)]
-
-
-class LabsFile(_Strict):
-    labs: Annotated[list[LabSpec], Field(min_length=1)]
-
-
-# --- steps -----------------------------------------------------------------------------------------
-
-
-class StepChoice(_Strict):
-    label: Text
-    set: dict[str, Any] = Field(default_factory=dict)  # patch on the case record
-    explanation: str = ""
-    best: bool = False  # the reference choice (trainer edition; answer-position test)
-
-
-class StepSpec(_Strict):
-    clause: Text
-    title: Text
-    question: Text
-    codes: Annotated[list[Text], Field(min_length=1)]
-    choices: Annotated[list[StepChoice], Field(min_length=2, max_length=10)]
-
-    @model_validator(mode="after")
-    def _has_best(self) -> StepSpec:
-        if not any(c.best for c in self.choices):
-            raise ValueError("no_best:choices")
-        return self
-
-
-class StepsFile(_Strict):
-    record: Annotated[str, Field(pattern=r"^(elevator|results|village)$")]
-    steps: Annotated[list[StepSpec], Field(min_length=1)]
-
-
-# --- exercise data (exercises.yaml) ---------------------------------------------------------------
-
-
-class Matter(_Strict):
-    text: Text
-    set: dict[str, Any] = Field(default_factory=dict)  # patch on the lesson's village record
-
-
-class LeadCaseData(_Strict):
-    text: Text
-    scope: Literal["group", "whole", "cross_community"]
-
-
-class FormSituationData(_Strict):
-    text: Text
-    fits: Annotated[list[Text], Field(min_length=1)]
-    why: Text
-    clause: Text
-
-    @model_validator(mode="after")
-    def _known(self) -> FormSituationData:
-        from xsim.forms import FORMS
-
-        for i, form in enumerate(self.fits):
-            if form not in FORMS:
-                raise ValueError(f"unknown_form:fits:{i}")
-        if not _known_reference(self.clause):
-            raise ValueError("unknown_clause:clause")
-        return self
-
-
-class QuorumMeetingData(_Strict):
-    """A meeting the quorum calculator offers and the article its quorum and majority rest on."""
-
-    meeting: Text
-    law: Text  # 《村民委员会组织法》第二十六条
-
-    @model_validator(mode="after")
-    def _known(self) -> QuorumMeetingData:
-        from xsim import vocabulary as V
-        from xsim.teaching.common import law_reference
-
-        if self.meeting not in V.MEETINGS:
-            raise ValueError("unknown_meeting:meeting")
-        if law_reference(self.law) is None:
-            raise ValueError("unknown_law:law")
-        return self
-
-
-class PolicyVariantData(_Strict):
-    """One variant of a policy comparison: a name, a consultation form, scenario overrides."""
-
-    name: Text
-    form: str | None = None
-    set: dict[str, Any] = Field(default_factory=dict)  # dotted scenario paths → values
-
-    @model_validator(mode="after")
-    def _known(self) -> PolicyVariantData:
-        from xsim.forms import FORMS
-
-        if self.form is not None and self.form not in FORMS:
-            raise ValueError("unknown_form:form")
-        return self
-
-
-class PolicyComparisonData(_Strict):
-    """A comparison of lesson 08: its name, a scenario of the library and two or more variants."""
-
-    name: Text  # how the lesson asks for it: course.policy_table("forms")
-    scenario: Text
-    variants: Annotated[list[PolicyVariantData], Field(min_length=2)]
-
-    @model_validator(mode="after")
-    def _known(self) -> PolicyComparisonData:
-        if self.scenario not in _scenario_names():
-            raise ValueError("unknown_scenario:scenario")
-        names = [v.name for v in self.variants]
-        for i, name in enumerate(names):
-            if name in names[:i]:
-                raise ValueError(f"duplicate_value:variants:{i}:name")
-        return self
-
-
-def _measures_known(measures: list[str] | None) -> None:
-    from xsim.teaching.lab import known_measure
-
-    for i, m in enumerate(measures or []):
-        if not known_measure(m):
-            raise ValueError(f"unknown_measure:policy_measures:{i}")
-
-
-class ExercisesFile(_Strict):
-    """``exercises.yaml``: the data of a lesson's exercise widgets (each key optional)."""
-
-    matters: list[Matter] | None = None
-    lead_cases: list[LeadCaseData] | None = None
-    form_situations: list[FormSituationData] | None = None
-    #: lesson 04: the quorum calculator's meetings, in the order offered
-    quorum_meetings: Annotated[list[QuorumMeetingData], Field(min_length=1)] | None = None
-    #: lesson 08: the measures of the comparison tables, and the comparisons by name
-    policy_measures: Annotated[list[Text], Field(min_length=1)] | None = None
-    policy_comparisons: list[PolicyComparisonData] | None = None
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> ExercisesFile:
-        for key, values in (
-            ("quorum_meetings", [m.meeting for m in self.quorum_meetings or []]),
-            ("policy_comparisons", [c.name for c in self.policy_comparisons or []]),
-        ):
-            for i, value in enumerate(values):
-                if value in values[:i]:
-                    field = "meeting" if key == "quorum_meetings" else "name"
-                    raise ValueError(f"duplicate_value:{key}:{i}:{field}")
-        _measures_known(self.policy_measures)
-        return self
 
 
 def load_exercises_file(path: Path) -> ExercisesFile:
-    return _read(Path(path), ExercisesFile)
+    return read_course_file(Path(path), ExercisesFile)
 
 
 def lesson_exercises(lesson: str) -> ExercisesFile:
     """The exercise data of lesson ``"NN"`` (empty when it has no exercises.yaml)."""
-    path = lesson_folder(lesson) / "exercises.yaml"
+    path = lesson_file(lesson, "exercises.yaml")
     return load_exercises_file(path) if path.exists() else ExercisesFile()
 
 
-# --- handouts: role cards and the glossary ---------------------------------------------------------
+def exercise_data(lesson: str, name: str) -> Any:
+    """The entry ``name`` of lesson ``"NN"``'s ``exercises.yaml`` (``lead_cases``, ``spot_codes``
+    …): what a widget of that lesson shows. Absent → an :class:`InputError` naming the file and
+    the entry, so that a lesson whose widget lacks its data fails to build with that message."""
+    value = getattr(lesson_exercises(lesson), name)
+    if not value:
+        raise InputError(
+            str(lesson_file(lesson, "exercises.yaml")),
+            name,
+            f"the entry {name!r} this lesson's exercise reads",
+            f"缺少练习用的数据“{name}”（本讲的练习要从这里读取）",
+        )
+    return value
 
 
-class RoleCard(_Strict):
-    name: Text
-    situation: Text
-    concerns: Text
-    task: Text
-
-
-class RolesFile(_Strict):
-    """``roles.yaml`` of a role-play lesson: the cards printed for the participants."""
-
-    title: Text
-    roles: Annotated[list[RoleCard], Field(min_length=2)]
-
-
-class GlossaryTerm(_Strict):
-    term: Text
-    meaning: Text
-    example: Text
-
-
-class GlossaryFile(_Strict):
-    """``course/handouts/glossary.yaml``: the one-page glossary with worked numbers."""
-
-    title: Text
-    terms: Annotated[list[GlossaryTerm], Field(min_length=1)]
+def load_claims_file(path: Path) -> ClaimsFile:
+    return read_course_file(Path(path), ClaimsFile)
 
 
 def load_roles_file(path: Path) -> RolesFile:
-    return _read(Path(path), RolesFile)
+    return read_course_file(Path(path), RolesFile)
 
 
 def load_glossary_file(path: Path) -> GlossaryFile:
-    return _read(Path(path), GlossaryFile)
+    return read_course_file(Path(path), GlossaryFile)
 
 
-# --- reading ---------------------------------------------------------------------------------------
-
-
-def _known_reference(text: str) -> bool:
-    """A notice clause id (``§1.f``) or a citation of an existing article (《…》第N条)."""
-    from xsim.rules.clauses import CLAUSES
-    from xsim.teaching.common import law_reference
-
-    return all(
-        part.strip() in CLAUSES or law_reference(part) is not None for part in text.split(";")
-    )
-
-
-_RULES: dict[str, tuple[str, str]] = {
+#: the problem codes of the course files' validators (``ValueError("code:field…")`` in
+#: :mod:`xsim.teaching.schema`) → what was expected, in English and Chinese
+PROBLEMS: dict[str, tuple[str, str]] = {
     "unknown_form": ("a consultation form of xsim.forms", "没有这种协商形式"),
     "unknown_clause": (
         "a notice clause id such as §1.f or a citation such as 《村民委员会组织法》第二十五条",
@@ -437,6 +154,15 @@ _RULES: dict[str, tuple[str, str]] = {
     ),
     "unknown_scenario": ("a scenario of the library", "情景库中没有这个情景"),
     "unknown_measure": ("a known outcome measure", "没有这项结果指标"),
+    "unknown_comparison": (
+        "a comparison of policy_comparisons",
+        "没有这个比较（policy_comparisons 中的 name）",
+    ),
+    "unknown_variant": (
+        "a variant of the comparison other than its first (the baseline)",
+        "这个比较中没有这个方案（第一个方案是基准，不能拿来和自己比）",
+    ),
+    "unknown_code": ("a rule code of the rules engine", "规则引擎中没有这个规则编号"),
 }
 
 
@@ -502,8 +228,8 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, tu
     loc = _clean_loc(model, tuple(err["loc"]), kind == "extra_forbidden")
     if kind == "value_error":
         code, *rest = str((err.get("ctx") or {}).get("error", "")).split(":")
-        if code in _RULES:
-            en, zh = _RULES[code]
+        if code in PROBLEMS:
+            en, zh = PROBLEMS[code]
             suffix = tuple(int(p) if p.isdigit() else p for p in rest)
             return en, zh, (*loc, *suffix)
     if kind == "extra_forbidden":
@@ -524,7 +250,7 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> tuple[str, str, tu
     return describe({**err, "loc": loc}, model, {})
 
 
-def _read(path: Path, model: type[BaseModel]) -> Any:
+def read_course_file(path: Path, model: type[BaseModel]) -> Any:
     """One course file through the kit's input layer (:mod:`xsim.io`), validated by ``model``."""
     from xsim.io import line_of, load_yaml_file
 
@@ -546,7 +272,7 @@ def _read(path: Path, model: type[BaseModel]) -> Any:
 
 def load_toc(folder: Path | None = None) -> Toc:
     folder = folder or course_dir()
-    toc = _read(folder / "toc.yaml", Toc)
+    toc = read_course_file(folder / "toc.yaml", Toc)
     for i, lesson in enumerate(toc.lessons):
         if not (folder / lesson.folder / "lesson.md").is_file():
             raise InputError(
@@ -569,32 +295,31 @@ def lesson_folder(lesson: str, folder: Path | None = None) -> Path:
     )
 
 
+def lesson_file(lesson: str, name: str, folder: Path | None = None) -> Path:
+    """``course/NN_名称/<name>`` of lesson ``"NN"`` (it may not exist)."""
+    return lesson_folder(lesson, folder) / name
+
+
 def load_quiz_file(path: Path) -> QuizFile:
-    return _read(Path(path), QuizFile)
+    return read_course_file(Path(path), QuizFile)
 
 
 def load_labs_file(path: Path) -> LabsFile:
-    labs = _read(Path(path), LabsFile)
+    labs = read_course_file(Path(path), LabsFile)
     _check_labs(Path(path), labs)
     return labs
 
 
 def load_steps_file(path: Path) -> StepsFile:
-    return _read(Path(path), StepsFile)
-
-
-@cache
-def _scenario_names() -> tuple[str, ...]:
-    from xsim.sim.scenario import bundled_names
-
-    return tuple(bundled_names())
+    return read_course_file(Path(path), StepsFile)
 
 
 def _check_labs(path: Path, labs: LabsFile) -> None:
     """Names a YAML schema cannot know: scenarios, forms and measures."""
     from xsim.forms import FORMS
     from xsim.io import line_of, load_yaml_file
-    from xsim.teaching.lab import known_measure
+    from xsim.teaching.measures import known_measure
+    from xsim.teaching.schema import _scenario_names
 
     lines = load_yaml_file(path).lines
 
@@ -641,35 +366,19 @@ def _check_labs(path: Path, labs: LabsFile) -> None:
                 )
 
 
-def find_lab(lab_id: str, folder: Path | None = None) -> LabSpec:
-    """The lab ``lab_id`` (``"04"``, ``"03b"``) from its lesson's ``labs.yaml``."""
-    path = lesson_folder(lab_id[:2], folder) / "labs.yaml"
-    for lab in load_labs_file(path).labs:
-        if lab.id == lab_id:
-            return lab
-    raise InputError(str(path), "labs", f"a lab with id {lab_id!r}", f"没有编号为 {lab_id} 的模拟")
-
-
-def validate_course(folder: Path | None = None) -> Toc:
-    """Read and check every file of the course; the first problem raises :class:`InputError`."""
+def find_lab(lab_id: str, folder: Path | None = None) -> tuple[str, LabSpec]:
+    """The lesson id and the lab ``lab_id`` (``"04"``, ``"03b"``) of the lesson whose
+    ``labs.yaml`` declares it (lab ids are unique in the course: :mod:`xsim.teaching.course_check`)."""
     folder = folder or course_dir()
-    toc = load_toc(folder)
-    for entry in toc.lessons:
-        here = folder / entry.folder
-        if (here / "quiz.yaml").exists():
-            load_quiz_file(here / "quiz.yaml")
-        if (here / "labs.yaml").exists():
-            load_labs_file(here / "labs.yaml")
-        if (here / "steps.yaml").exists():
-            load_steps_file(here / "steps.yaml")
-        if (here / "exercises.yaml").exists():
-            load_exercises_file(here / "exercises.yaml")
-        if (here / "roles.yaml").exists():
-            load_roles_file(here / "roles.yaml")
-        if (here / "rubric.yaml").exists():  # lesson 09's capstone
-            from xsim.teaching.capstone import load_rubric
-
-            load_rubric(here / "rubric.yaml")
-    if (folder / "handouts" / "glossary.yaml").exists():
-        load_glossary_file(folder / "handouts" / "glossary.yaml")
-    return toc
+    for entry in load_toc(folder).lessons:
+        path = folder / entry.folder / "labs.yaml"
+        if path.is_file():
+            for lab in load_labs_file(path).labs:
+                if lab.id == lab_id:
+                    return entry.id, lab
+    raise InputError(
+        str(folder / "toc.yaml"),
+        "labs",
+        f"a lab with id {lab_id!r}",
+        f"课程中没有编号为 {lab_id} 的模拟",
+    )

@@ -1,17 +1,21 @@
-"""Results of the course's static simulation tables, computed when the notebooks are built.
+"""Results of the course's fixed-seed simulations, stored when the notebooks are built, keyed by
+their own inputs.
 
-A lesson's worked tables (``course.lab_table("01")``: every option of a simulation side by side,
-fixed seeds) and lesson 08's comparisons (``course.policy_summary``: replications and bootstrap
-intervals, fixed seeds) are the same on every run, yet they cost seconds of model runs each time a trainee
-clicks "run all". ``make notebooks`` (``tools/build_course.py``) executes the lessons with
-``XSIM_PRECOMPUTE_WRITE=1``, and each such result is then stored as one JSON file in
-``course/_computed/`` (``$XSIM_PRECOMPUTED`` overrides the folder), tagged with a fingerprint of
-the code and data it came from: every ``.py``/``.yaml``/``.json`` file of the xsim package and
-every YAML file of the course. A trainee's kernel shows a stored table only when the fingerprint
-matches its own tree; after any change to the model, the scenarios, the lesson files or the
-teaching code it computes the table live again (correct, just slower) until the notebooks are
-rebuilt. Nothing random is stored: the tables use fixed seeds, so stored and live are the same
-(tests compare them).
+A lesson's worked tables (every option of a simulation side by side), the story of one run, a
+village picture, lesson 08's comparisons and figures and the lessons' claims use fixed seeds:
+the same on every run, yet seconds of simulation each time a trainee clicks "run all".
+``make notebooks`` (``tools/build_course.py``) executes the lessons with ``XSIM_PRECOMPUTE_WRITE=1``
+and each result is stored as one JSON file in ``course/_computed/`` (``$XSIM_PRECOMPUTED``
+overrides the folder).
+
+What is stored is the simulation's *data* (a run's measures and record, a snapshot, a summary),
+never its rendering: the tables and texts are drawn from it live, so a change to the teaching
+code never makes a stored result stale. A result's key is a hash of its own inputs — its kind,
+the scenario file's bytes, the parameters (form, overrides, seeds …) and the source of the code
+that computes it (:data:`SIMULATION_CODE`: the simulator and the rules engine it is judged by;
+figures add the plotting code) — so a result is recomputed exactly when one of them changes, not
+when any file of the tree does. A trainee's kernel shows a stored result only when its key
+matches, else computes it live (correct, just slower). Tests compare stored and live results.
 """
 
 from __future__ import annotations
@@ -23,27 +27,53 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from xsim.teaching.common import HtmlBlock, Picture
-
 __all__ = [
+    "FIGURE_CODE",
+    "LOG_ENV",
+    "SIMULATION_CODE",
     "STORE_ENV",
+    "STUDY_CODE",
     "WRITE_ENV",
-    "fingerprint",
-    "run_key",
+    "code_digest",
+    "result_key",
+    "scenario_digest",
     "store_dir",
     "stored",
-    "stored_block",
     "stored_picture",
     "stored_summary",
 ]
 
 STORE_ENV = "XSIM_PRECOMPUTED"
 WRITE_ENV = "XSIM_PRECOMPUTE_WRITE"
-FINGERPRINT_SUFFIXES = (".py", ".yaml", ".yml", ".json")
+#: the build lists every file it used here (one name a line), to remove the ones no lesson uses
+LOG_ENV = "XSIM_PRECOMPUTE_LOG"
+CODE_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".md")
+
+#: what a run executes, relative to the ``xsim`` package: the simulator (``sim/``), the forms
+#: (data), the rules engine that judges its record, the record schema, the law texts and the data
+#: they read. A path that does not exist is skipped.
+SIMULATION_CODE: tuple[str, ...] = (
+    "sim",
+    "forms.py",
+    "data/forms.yaml",
+    "rules",
+    "records.py",
+    "local_rules.py",
+    "law.py",
+    "vocabulary.py",
+    "io",
+    "data/law",
+    "data/notice.yaml",
+    "data/profiles",
+)
+#: a study over seeds and its summary (lesson 08)
+STUDY_CODE = (*SIMULATION_CODE, "experiments")
+#: a figure drawn from a summary
+FIGURE_CODE = (*STUDY_CODE, "plots.py", "fonts.py")
 
 
 def store_dir() -> Path:
@@ -56,111 +86,119 @@ def store_dir() -> Path:
     return course_dir() / "_computed"
 
 
-@functools.cache
-def fingerprint(package: Path | None = None, course: Path | None = None) -> str:
-    """SHA-256 over the xsim package's code and data files and the course's YAML files (paths
-    relative, sorted; compiled files and the store itself left out)."""
-    if package is None:
-        package = Path(__file__).resolve().parents[1]
-    if course is None:
-        from xsim.teaching.lessons import course_dir
+def _package() -> Path:
+    return Path(__file__).resolve().parents[1]
 
-        course = course_dir()
+
+@functools.cache
+def code_digest(parts: tuple[str, ...], package: Path | None = None) -> str:
+    """SHA-256 over the source files under ``parts`` (paths relative to the package, sorted;
+    compiled files left out): the code a result comes from."""
+    root = package or _package()
+    files: list[Path] = []
+    for part in parts:
+        path = root / part
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files += [
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts
+            ]
     digest = hashlib.sha256()
-    for root in (package, course):
-        files = sorted(
-            p
-            for p in root.rglob("*")
-            if p.suffix in FINGERPRINT_SUFFIXES
-            and p.is_file()
-            and "__pycache__" not in p.parts
-            and "_computed" not in p.parts
-        )
-        for path in files:
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
+    for path in sorted(set(files)):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
-def _file_for(key: str) -> Path:
-    safe = re.sub(r"[^0-9A-Za-z_.-]", "_", key)
+@functools.cache
+def scenario_digest(name: str) -> str:
+    """SHA-256 of a scenario file's bytes (``name``: a bundled name or a path)."""
+    from xsim.sim.scenario import scenario_path
+
+    return hashlib.sha256(Path(scenario_path(name)).read_bytes()).hexdigest()
+
+
+def result_key(kind: str, inputs: Mapping[str, Any], code: Sequence[str] = SIMULATION_CODE) -> str:
+    """The key of a result: its kind and a hash of its inputs and of the code that computes it.
+    ``inputs`` must be JSON-able; a ``scenario`` (name) stands for its file's bytes."""
+    data = dict(inputs)
+    if "scenario" in data:
+        data["scenario_file"] = scenario_digest(str(data["scenario"]))
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(text.encode("utf-8"))
+    digest.update(code_digest(tuple(code)).encode())
+    return f"{kind}-{digest.hexdigest()[:16]}"
+
+
+def _file_for(key: str, label: str) -> Path:
+    safe = re.sub(r"[^0-9A-Za-z_.-]", "_", f"{key.split('-')[0]}-{label}-{key.split('-', 1)[1]}")
     return store_dir() / f"{safe}.json"
 
 
-def run_key(kind: str, scenario: str, seed: int, form: str | None, overrides: Any) -> str:
-    """The store key of a result of one run: its kind, scenario, seed, form and a hash of the
-    overrides (another setting is another key)."""
-    settings = json.dumps(overrides or {}, sort_keys=True, ensure_ascii=False)
-    digest = hashlib.sha256(settings.encode("utf-8")).hexdigest()[:12]
-    return f"{kind}-{scenario}-{seed}-{form or 'default'}-{digest}"
-
-
-def stored_block(key: str, compute: Callable[[], HtmlBlock]) -> HtmlBlock:
-    """The block stored under ``key`` if it was computed from this very tree, else ``compute()``
-    (written to the store when ``$XSIM_PRECOMPUTE_WRITE`` is set, as ``make notebooks`` does).
-    A missing, unreadable or stale file is never an error: the block is computed live."""
-    return stored(
-        key,
-        compute,
-        lambda block: {"html": block.html_text, "plain": block.plain},
-        lambda data: HtmlBlock(str(data["html"]), str(data["plain"])),
-    )
-
-
-def stored_picture(key: str, compute: Callable[[], Picture]) -> Picture:
-    """A figure stored like :func:`stored_block`, as its PNG bytes (base64) and description:
-    drawing lesson 08's six-panel comparisons costs seconds, showing stored bytes nothing."""
-    return stored(
-        key,
-        compute,
-        lambda picture: {
-            "png": base64.b64encode(picture.png).decode("ascii"),
-            "plain": picture.plain,
-        },
-        lambda data: Picture(base64.b64decode(data["png"], validate=True), str(data["plain"])),
-    )
-
-
-def stored_summary(key: str, compute: Callable[[], Any]) -> Any:
-    """A comparison's :class:`xsim.experiments.summary.Summary` (lesson 08), stored like
-    :func:`stored_block`: its two tables as rows of plain values (floats exact), its fields as
-    they are."""
-    return stored(key, compute, _summary_to_data, _summary_from_data)
-
-
 def stored[T](
-    key: str,
+    kind: str,
+    inputs: Mapping[str, Any],
     compute: Callable[[], T],
-    encode: Callable[[T], dict[str, Any]],
-    decode: Callable[[dict[str, Any]], T],
+    encode: Callable[[T], Any],
+    decode: Callable[[Any], T],
+    *,
+    code: Sequence[str] = SIMULATION_CODE,
+    label: str = "",
 ) -> T:
-    """The value stored under ``key`` (decoded) if its fingerprint is this tree's, else
-    ``compute()`` (and stored, when building). ``encode``/``decode``: value ⇄ JSON-able dict."""
-    path = _file_for(key)
+    """The result stored under the key of ``inputs`` (decoded) if there is one, else ``compute()``
+    (and stored, when building). ``encode``/``decode``: value ⇄ JSON-able data. ``label``: a
+    readable part of the file name (a scenario's name). A missing, unreadable or damaged file is
+    never an error: the result is computed live."""
+    key = result_key(kind, inputs, code)
+    path = _file_for(key, label or "x")
+    _log(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") == key and data.get("fingerprint") == fingerprint():
+        if data.get("key") == key:
             return decode(data["value"])
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-    ):  # binascii.Error is a ValueError
-        pass
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        pass  # binascii.Error is a ValueError
     value = compute()
     if os.environ.get(WRITE_ENV):
-        _write(path, {"key": key, "fingerprint": fingerprint(), "value": encode(value)})
+        _write(path, {"key": key, "inputs": dict(inputs), "value": encode(value)})
     return value
+
+
+def _log(path: Path) -> None:
+    log = os.environ.get(LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(path.name + "\n")
+
+
+def used_files(log: Path) -> set[str]:
+    """The store's file names a build used (its log)."""
+    try:
+        return {line.strip() for line in log.read_text(encoding="utf-8").splitlines() if line}
+    except OSError:
+        return set()
+
+
+def prune(folder: Path, keep: Iterable[str]) -> list[str]:
+    """Remove the stored results not in ``keep`` (a full build's log): stale keys of old code."""
+    keep = set(keep)
+    gone = []
+    for path in sorted(folder.glob("*.json")):
+        if path.name not in keep:
+            path.unlink()
+            gone.append(path.name)
+    return gone
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
     """Atomically (a temporary file renamed): lessons are built by parallel kernels."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(data, ensure_ascii=False, indent=0)
+    text = json.dumps(data, ensure_ascii=False, indent=0, default=str)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -170,6 +208,33 @@ def _write(path: Path, data: dict[str, Any]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def stored_picture(kind: str, inputs: Mapping[str, Any], compute: Callable[[], Any], label=""):
+    """A figure (:class:`xsim.teaching.common.Picture`) stored as its PNG bytes (base64) and its
+    description: drawing lesson 08's six-panel comparisons costs seconds, showing bytes nothing."""
+    from xsim.teaching.common import Picture
+
+    return stored(
+        kind,
+        inputs,
+        compute,
+        lambda picture: {
+            "png": base64.b64encode(picture.png).decode("ascii"),
+            "plain": picture.plain,
+        },
+        lambda data: Picture(base64.b64decode(data["png"], validate=True), str(data["plain"])),
+        code=FIGURE_CODE,
+        label=label,
+    )
+
+
+def stored_summary(kind: str, inputs: Mapping[str, Any], compute: Callable[[], Any], label=""):
+    """A comparison's :class:`xsim.experiments.summary.Summary` (lesson 08): its two tables as
+    rows of plain values (floats exact), its fields as they are."""
+    return stored(
+        kind, inputs, compute, _summary_to_data, _summary_from_data, code=STUDY_CODE, label=label
+    )
 
 
 SUMMARY_FIELDS = ("variants", "measures", "baseline", "level", "n_boot", "seed")

@@ -64,7 +64,6 @@ __all__ = [
     "load",
     "lesson_sort_key",
     "load_export",
-    "progress_panel",
     "record_answer",
     "register_items",
     "set_case",
@@ -519,6 +518,7 @@ ITEM_TITLES = (
     (r"quorum", "法定人数计算器"),
     (r"fix", "改一改这份记录"),
     (r"spot(\w+)", "找问题（示例记录 {n}）"),
+    (r"calc(\d+)", "算一算第 {n} 题"),
     (r"capstone", "综合演练"),
 )
 
@@ -539,7 +539,6 @@ def lesson_sort_key(lesson: str) -> tuple[int, str]:
     return (int(m.group()) if m else 10**6, lesson)
 
 
-# -- the trainee's panel (for the course home page) -----------------------------------------------
 def download_link_html(path: Path, text: str = "下载") -> str:
     """A link that downloads ``path``'s bytes from the page itself (a data URI): works offline,
     in JupyterLab and in Voilà (which serves no JSON files)."""
@@ -551,86 +550,3 @@ def download_link_html(path: Path, text: str = "下载") -> str:
         f'<a download="{_html.escape(Path(path).name)}" '
         f'href="data:application/octet-stream;base64,{data}">{_html.escape(text)}</a>'
     )
-
-
-def progress_panel(folder: str | Path | None = None, *, path: str | Path | None = None):
-    """The trainee's progress for the course home page: name, a table per lesson, refresh and
-    export (a file in ``folder`` — default: the current folder — and a download link)."""
-    import ipywidgets as widgets
-
-    from xsim.teaching.common import (
-        TeachingWidget,
-        bad_html,
-        esc,
-        note_html,
-        ok_html,
-        on_busy_click,
-        safe_callback,
-    )
-    from xsim.teaching.display import html_table, on_click_busy
-
-    class ProgressPanel(TeachingWidget):
-        kind_zh = "学习进度"
-
-        def __init__(self) -> None:
-            super().__init__()
-            progress = load(path)
-            self.name = widgets.Text(
-                value=progress.trainee, placeholder="请输入姓名", description="姓名："
-            )
-            self.save_name = widgets.Button(description="保存姓名")
-            self.refresh_button = widgets.Button(description="刷新进度")
-            self.export_button = widgets.Button(description="导出进度文件", button_style="primary")
-            self.table = widgets.HTML("")
-            self.result = widgets.HTML("")
-            on_busy_click(self.save_name, self._on_save_name)
-            on_click_busy(self.refresh_button, self._on_refresh)
-            on_click_busy(self.export_button, self._on_export)
-            self.children = [
-                widgets.HTML("<b>我的学习进度</b>（每次提交答案都会自动保存在本机）"),
-                widgets.HBox([self.name, self.save_name]),
-                self.table,
-                widgets.HBox([self.refresh_button, self.export_button]),
-                self.result,
-                self.status,
-            ]
-            self.refresh()
-
-        def refresh(self) -> None:
-            table = summary(load(path))
-            if table.empty:
-                self.table.value = note_html(
-                    "还没有作答记录。学完一讲、做完练习后，这里会显示进度。"
-                )
-            else:
-                self.table.value = html_table(table)
-
-        @safe_callback
-        def _on_save_name(self, _b=None) -> None:
-            self.clear_status()
-            try:
-                self.name.value = set_trainee(self.name.value, path=path)
-            except InputError as err:
-                self.status.value = bad_html(esc(err.expected_zh))
-                return
-            self.result.value = ok_html(f"姓名已保存：{esc(self.name.value)}")
-
-        @safe_callback
-        def _on_refresh(self, _b=None) -> None:
-            self.refresh()
-
-        @safe_callback
-        def _on_export(self, _b=None) -> None:
-            self.clear_status()
-            target = Path(folder) if folder is not None else Path.cwd()
-            try:
-                written = export(target, progress=load(path))
-            except OSError:
-                self.status.value = bad_html("进度文件没能写入这个文件夹，请请培训老师帮助。")
-                return
-            self.result.value = ok_html(
-                f"已导出：{esc(written.name)}（在 {esc(written.parent)} 文件夹）。"
-                f"{download_link_html(written, '点这里下载')}，交给培训老师即可。"
-            )
-
-    return ProgressPanel()

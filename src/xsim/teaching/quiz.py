@@ -1,28 +1,37 @@
-"""Self-check quiz: single- or multiple-choice questions with immediate feedback and a score.
+"""Self-check quiz: single- or multiple-choice questions with feedback and a score.
 
-For notebook authors::
+The widget shows the questions of a lesson's ``quiz.yaml`` and asks an answer key (:mod:`xsim.teaching.answers`)
+to judge each try (the answers may be absent from what the kernel reads). ``course.quiz("03")``
+builds it through the installed key; in code::
 
     from xsim.teaching import Question, Quiz
-    Quiz([
-        Question("联名提出协商事项，至少需要多少村民？",
-                 ["十分之一以上", "五分之一以上", "过半数"], correct=0,
-                 explanation="通知第一部分：十分之一以上村（居）民联名……", clause="§1.f"),
-        Question("哪些属于协商主体？（多选）", ["业主委员会", "物业服务企业", "无关的外村商户"],
-                 correct=[0, 1], explanation="……"),
+    Quiz.of([
+        Question(prompt="联名提出协商事项，至少需要多少村民？",
+                 choices=["十分之一以上", {"text": "五分之一以上", "why": "五分之一是代表联名的门槛。"},
+                          {"text": "过半数", "why": "……"}],
+                 answer="十分之一以上", explanation="……", clause="§1.f"),
     ])
 
-``correct`` is the 0-based index of the right choice, or a list of indices for a multiple-choice
-question (shown as check boxes). The first answer to each question counts for the score; the
-trainee may try again and still sees the feedback.
+The first answer to each question counts for the score; a wrong try shows why each chosen option
+is wrong and the clause to reread; the right answer only after a second wrong try
+(:data:`xsim.teaching.answers.REVEAL_AFTER_WRONG`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
 
 from xsim.errors import InputError
+from xsim.teaching.answers import (
+    REVEAL_AFTER_WRONG,
+    AnswerKey,
+    Judgement,
+    LocalAnswerKey,
+    answer_key,
+    choice_label,
+)
 from xsim.teaching.common import (
     TeachingWidget,
     bad_html,
@@ -35,41 +44,9 @@ from xsim.teaching.common import (
     safe_callback,
 )
 from xsim.teaching.display import ScrollIntoView
+from xsim.teaching.schema import Question
 
-LETTERS = "ABCDEFGHIJ"
-
-
-@dataclass
-class Question:
-    """One quiz question. ``correct``: index, or list of indices for multiple choice."""
-
-    prompt: str
-    choices: list[str]
-    correct: int | list[int]
-    explanation: str = ""
-    clause: str | None = None
-    why: list[str] = field(default_factory=list)  # per choice: why it is wrong ("" = no note)
-    multiple: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.multiple = not isinstance(self.correct, int)
-        right = self.correct_set
-        if len(self.choices) < 2 or len(self.choices) > len(LETTERS):
-            raise InputError("<quiz>", "choices", "2 to 10 choices", "选项应为 2 到 10 个")
-        if not right or any(i < 0 or i >= len(self.choices) for i in right):
-            raise InputError(
-                "<quiz>", "correct", "indices of existing choices", "正确答案须是已有选项的序号"
-            )
-
-    @property
-    def correct_set(self) -> set[int]:
-        return {self.correct} if isinstance(self.correct, int) else set(self.correct)
-
-    def label(self, i: int) -> str:
-        return f"{LETTERS[i]}. {self.choices[i]}"
-
-    def right_answer_text(self) -> str:
-        return "、".join(self.label(i) for i in sorted(self.correct_set))
+__all__ = ["QuestionCard", "Quiz", "load_quiz"]
 
 
 class QuestionCard(TeachingWidget):
@@ -77,14 +54,25 @@ class QuestionCard(TeachingWidget):
 
     kind_zh = "测验题"
 
-    def __init__(self, question: Question, number: int = 1, on_answer=None):
+    def __init__(
+        self,
+        question: Question,
+        judge: Callable[[str | list[str], int], Judgement],
+        number: int = 1,
+        on_answer=None,
+    ):
+        """``question``: what is shown (its answer may be absent: the key holds it); ``judge``:
+        (the chosen text or texts, the attempt) → the key's :class:`Judgement`."""
         super().__init__()
         self.question = question
+        self.judge = judge
         self.on_answer = on_answer
         self.attempts = 0
+        self.wrong_tries = 0
         self.first_correct: bool | None = None
-        labels = [question.label(i) for i in range(len(question.choices))]
-        if question.multiple:
+        self.last: Judgement | None = None
+        labels = [choice_label(question, i) for i in range(len(question.choices))]
+        if question.multiple_choice:
             self.checkboxes = [
                 widgets.Checkbox(
                     value=False, description=lab, indent=False, layout=widgets.Layout(width="auto")
@@ -115,7 +103,7 @@ class QuestionCard(TeachingWidget):
 
     def selected(self) -> set[int]:
         """Indices the trainee has selected."""
-        if self.question.multiple:
+        if self.question.multiple_choice:
             return {i for i, cb in enumerate(self.checkboxes) if cb.value}
         if self.radio.value is None:
             return set()
@@ -123,7 +111,7 @@ class QuestionCard(TeachingWidget):
 
     def select(self, *indices: int) -> None:
         """Select choices by index (used by tests and by authors' demos)."""
-        if self.question.multiple:
+        if self.question.multiple_choice:
             for i, cb in enumerate(self.checkboxes):
                 cb.value = i in indices
         else:
@@ -138,46 +126,42 @@ class QuestionCard(TeachingWidget):
             return
         self.clear_status()
         self.attempts += 1
-        right = chosen == self.question.correct_set
+        texts = self.question.choice_texts
+        answer = [texts[i] for i in sorted(chosen)]
+        # the attempt the key judges: 1 + the earlier wrong tries (the answer shows after two)
+        result = self.last = self.judge(
+            answer if self.question.multiple_choice else answer[0], self.wrong_tries + 1
+        )
+        self.wrong_tries += not result.correct
         if self.first_correct is None:
-            self.first_correct = right
-        self.feedback.value = self._feedback_html(right)
+            self.first_correct = result.correct
+        self.feedback.value = self._feedback_html(result)
         self.scroll.show(self.feedback)
         if self.on_answer is not None:
-            self.on_answer(self, right)
+            self.on_answer(self, result.correct)
 
-    def _feedback_html(self, right: bool) -> str:
+    def _feedback_html(self, result: Judgement) -> str:
         q = self.question
-        if not right and self.attempts == 1:
-            # First a reason to think again; the right answer only after a second try.
-            hint = clause_quote_html(q.clause) if q.clause else ""
-            return bad_html(self._why_wrong_text()) + hint
-        text = "✔ 回答正确！" if right else f"✘ 还不对。正确答案是：{esc(q.right_answer_text())}。"
-        if q.explanation:
-            text += f"<br>解析：{esc(q.explanation)}"
+        if result.correct:
+            text = "✔ 回答正确！"
+        elif not result.right_answer_zh:
+            left = REVEAL_AFTER_WRONG - self.wrong_tries
+            head = "再读一读下面的条款，" if q.clause else "想一想，"
+            text = f"✘ 还不对。{head}改选后再提交一次" + (
+                f"（再答错 {left} 次将显示答案）。" if left > 0 else "。"
+            )
+        else:
+            text = f"✘ 还不对。正确答案是：{esc(result.right_answer_zh)}。"
+        if result.why_zh:
+            text += "<br>" + "<br>".join(esc(line) for line in result.why_zh.splitlines())
+        if result.explanation_zh:
+            text += f"<br>解析：{esc(result.explanation_zh)}"
         if self.attempts > 1:
             text += f"<br><small>（第 {self.attempts} 次作答，得分按第一次作答计算）</small>"
-        html_text = ok_html(text) if right else bad_html(text)
+        html_text = ok_html(text) if result.correct else bad_html(text)
         if q.clause:
             html_text += clause_quote_html(q.clause)
         return html_text
-
-    def _why_wrong_text(self) -> str:
-        q = self.question
-        chosen = self.selected()
-        notes = []
-        for i in sorted(chosen - q.correct_set):
-            reason = q.why[i] if i < len(q.why) else ""
-            notes.append(f"{esc(q.label(i))}：{esc(reason) or '这个选项不对。'}")
-        missed = q.correct_set - chosen
-        if missed and q.multiple:
-            notes.append(f"还漏选了 {len(missed)} 个正确选项。")
-        head = "✘ 还不对。"
-        if q.clause:
-            head += "再读一读下面的条款，改选后再提交一次（再答错一次将显示答案）。"
-        else:
-            head += "想一想，改选后再提交一次（再答错一次将显示答案）。"
-        return head + "<br>" + "<br>".join(notes)
 
 
 class Quiz(TeachingWidget):
@@ -187,29 +171,71 @@ class Quiz(TeachingWidget):
 
     def __init__(
         self,
-        questions: list[Question],
-        title: str = "自我检测",
+        quiz: str,
+        key: AnswerKey | None = None,
+        questions: Sequence[Question] | None = None,
+        title: str | None = None,
         lesson: str | None = None,
         item_prefix: str = "q",
         progress_path=None,
     ):
+        """``quiz``: the lesson id whose ``quiz.yaml`` the questions come from (unless given) and
+        the key is asked about (items ``q1`` …). ``key``: default :func:`answer_key`. ``lesson``:
+        with it every answer is saved to the trainee's progress store under that lesson (items
+        ``{item_prefix}1`` …), as it is given."""
         super().__init__()
-        #: the lesson id of the course's table of contents (``"03"``); with it every answer is
-        #: saved to the trainee's progress store (:mod:`xsim.teaching.progress`) as it is given
+        self.quiz_id = quiz
+        self.key = key if key is not None else answer_key()
         self.lesson = lesson
         self.progress_path = progress_path
-        self.item_prefix = item_prefix  # item ids: q1, q2 … (another prefix for a second quiz)
+        self.item_prefix = item_prefix
+        if questions is None:
+            from xsim.teaching.lessons import lesson_file, load_quiz_file
+
+            data = load_quiz_file(lesson_file(quiz, "quiz.yaml"))
+            questions, title = data.questions, title or data.title
         if not questions:
             raise InputError("<quiz>", "questions", "at least one question", "至少需要一道题")
         self.cards = [
-            QuestionCard(q, number=i + 1, on_answer=self._on_answer)
+            QuestionCard(q, self._judge_for(i), number=i + 1, on_answer=self._on_answer)
             for i, q in enumerate(questions)
         ]
         self.track(lesson, [self.item_id(i) for i in range(len(self.cards))])
-        self.title = widgets.HTML(f"<h4>{esc(title)}</h4>")
+        self.title = widgets.HTML(f"<h4>{esc(title or '自我检测')}</h4>")
         self.score_label = widgets.HTML("")
         self._update_score()
         self.children = [self.title, *self.cards, self.score_label, self.status]
+
+    @classmethod
+    def of(
+        cls,
+        questions: Sequence[Question],
+        title: str = "自我检测",
+        lesson: str | None = None,
+        item_prefix: str = "q",
+        progress_path=None,
+    ) -> Quiz:
+        """A quiz of questions given in code, judged in this kernel."""
+        key = LocalAnswerKey(quizzes={"<code>": questions})
+        return cls(
+            "<code>",
+            key,
+            questions=questions,
+            title=title,
+            lesson=lesson,
+            item_prefix=item_prefix,
+            progress_path=progress_path,
+        )
+
+    def _judge_for(self, index: int) -> Callable[[str | list[str], int], Judgement]:
+        def judge(answer: str | list[str], attempt: int) -> Judgement:
+            return self.key.judge(self.quiz_id, f"q{index + 1}", answer, attempt)
+
+        return judge
+
+    def item_id(self, index: int) -> str:
+        """The progress-store id of question ``index`` (0-based): ``q1``, ``q2`` …"""
+        return f"{self.item_prefix}{index + 1}"
 
     @property
     def score(self) -> tuple[int, int, int]:
@@ -217,17 +243,13 @@ class Quiz(TeachingWidget):
         answered = [c.first_correct for c in self.cards if c.first_correct is not None]
         return sum(answered), len(answered), len(self.cards)
 
-    def item_id(self, index: int) -> str:
-        """The progress-store id of question ``index`` (0-based): ``q1``, ``q2`` …"""
-        return f"{self.item_prefix}{index + 1}"
-
     def _on_answer(self, card: QuestionCard | None = None, right: bool | None = None) -> None:
         self._update_score()
         if self.lesson is None or card is None:
             return
         from xsim.teaching.progress import SAVE_FAILED_ZH
 
-        chosen = [card.question.label(i) for i in sorted(card.selected())]
+        chosen = [choice_label(card.question, i) for i in sorted(card.selected())]
         saved = self.save_answer(
             self.item_id(self.cards.index(card)),
             bool(right),
@@ -246,28 +268,9 @@ class Quiz(TeachingWidget):
 
 
 def load_quiz(path, lesson: str | None = None) -> Quiz:
-    """A :class:`Quiz` from a lesson's ``quiz.yaml`` (format: :mod:`xsim.teaching.lessons`)::
-
-        title: 自我检测
-        questions:
-          - prompt: 联名提出协商事项，至少需要多少村民？
-            choices:
-              - 十分之一以上
-              - {text: 五分之一以上, why: 五分之一是村民代表联名的门槛。}
-              - 过半数
-            answer: 十分之一以上          # the text of the right choice; a list for multiple choice
-            explanation: 十分之一以上村（居）民联名……
-            clause: §1.f                  # optional
-
-    Bad files raise :class:`InputError` naming the file, line and field (``questions[2].answer``).
-    ``lesson``: the lesson id in ``course/toc.yaml``; answers are then saved to the trainee's
-    progress (:mod:`xsim.teaching.progress`).
-    """
+    """A :class:`Quiz` from a ``quiz.yaml`` file anywhere (format: :class:`xsim.teaching.schema.QuizFile`),
+    judged in this kernel. Bad files raise :class:`InputError` naming the file, line and field."""
     from xsim.teaching.lessons import load_quiz_file
 
     data = load_quiz_file(path)
-    questions = [
-        Question(q.prompt, q.choice_texts, q.correct, q.explanation, q.clause, why=q.why)
-        for q in data.questions
-    ]
-    return Quiz(questions, title=data.title, lesson=lesson)
+    return Quiz.of(data.questions, title=data.title, lesson=lesson)

@@ -3,8 +3,8 @@
 For notebook authors::
 
     from xsim.teaching import ProcedureStepper
-    ProcedureStepper()                        # the elevator case with its default steps
     ProcedureStepper(record_dict, steps=[Step(...), ...])
+    lesson_stepper("04")                      # a lesson's steps.yaml (``course.stepper("04")``)
 
 Each :class:`Step` quotes its clause in Chinese, asks the organizer's question and offers
 :class:`Choice` s. A choice is a *patch* on the case record (dotted paths, see
@@ -22,7 +22,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from xsim.teaching.cases import apply_patch, elevator_record
+from xsim.teaching.cases import apply_patch
 from xsim.teaching.common import (
     TeachingWidget,
     bad_html,
@@ -71,11 +71,16 @@ def steps_from_spec(spec) -> list[Step]:
     ]
 
 
-def elevator_steps() -> list[Step]:
-    """Lesson 04's steps on the elevator case (``course/04_协商程序/steps.yaml``)."""
-    from xsim.teaching.lessons import lesson_folder, load_steps_file
+def lesson_stepper(lesson: str, title: str | None = None) -> ProcedureStepper:
+    """The walk-through of a lesson's ``steps.yaml``: its base record (``record:``), its steps
+    and its title; each confirmed choice is saved under ``lesson``."""
+    from xsim.teaching.cases import base_record
+    from xsim.teaching.lessons import lesson_file, load_steps_file
 
-    return steps_from_spec(load_steps_file(lesson_folder("04") / "steps.yaml"))
+    spec = load_steps_file(lesson_file(lesson, "steps.yaml"))
+    return ProcedureStepper(
+        base_record(spec.record), steps_from_spec(spec), title=title or spec.title, lesson=lesson
+    )
 
 
 class ProcedureStepper(TeachingWidget):
@@ -85,14 +90,14 @@ class ProcedureStepper(TeachingWidget):
 
     def __init__(
         self,
-        record: dict[str, Any] | None = None,
-        steps: list[Step] | None = None,
+        record: dict[str, Any],
+        steps: list[Step],
         title: str = "协商程序演练：你来当组织者",
         lesson: str | None = None,
     ):
         super().__init__()
-        self.base = record if record is not None else elevator_record()
-        self.steps = steps if steps is not None else elevator_steps()
+        self.base = record
+        self.steps = steps
         self.track(lesson, [self.item_id(i) for i in range(len(self.steps))])
         self.step_ok: bool | None = None  # whether the engine found no fault at the shown step
         self.picks: list[int | None] = [None] * len(self.steps)

@@ -1,0 +1,252 @@
+"""Check the whole course before anything is built (``tools/build_course.py --check``).
+
+Every file is read through its model (:mod:`xsim.teaching.lessons`); then the names a schema
+cannot know are checked: clause ids and law citations, scenario paths and values of ``set``,
+forms allowed in a setting, rule codes, lesson folders. The first problem is one
+:class:`~xsim.errors.InputError` with file, line and field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from xsim.errors import InputError
+from xsim.teaching.lessons import (
+    course_dir,
+    load_exercises_file,
+    load_glossary_file,
+    load_labs_file,
+    load_quiz_file,
+    load_roles_file,
+    load_steps_file,
+    load_toc,
+)
+from xsim.teaching.schema import Toc
+
+__all__ = ["validate_course"]
+
+
+def _fail(path: Path, loc: tuple[Any, ...], en: str, zh: str) -> None:
+    from xsim.io import format_path, line_of, load_yaml_file
+
+    lines = load_yaml_file(path).lines
+    raise InputError(str(path), format_path(loc), en, zh, line_of(lines, loc))
+
+
+def _check_answers(here: Path) -> None:
+    """The answers the full course must hold (a trainee edition has none): each question's
+    answer and a reason for each wrong option, each situation's forms and why, each step's
+    reference choice."""
+    quiz = here / "quiz.yaml"
+    if quiz.exists():
+        for i, q in enumerate(load_quiz_file(quiz).questions):
+            if q.answer is None:
+                _fail(quiz, ("questions", i), "an answer", "缺少答案（answer）")
+            for j, c in enumerate(q.choices):
+                text = c if isinstance(c, str) else c.text
+                if text not in q.answers and (isinstance(c, str) or not c.why.strip()):
+                    _fail(
+                        quiz,
+                        ("questions", i, "choices", j),
+                        "every wrong option with its own reason: {text: …, why: …}",
+                        "每个错误选项都要写出它错在哪里（写成 {text: …, why: …}）",
+                    )
+    exercises = here / "exercises.yaml"
+    if exercises.exists():
+        data = load_exercises_file(exercises)
+        for i, c in enumerate(data.calculations or []):
+            if c.answer is None or not c.explanation.strip():
+                _fail(
+                    exercises,
+                    ("calculations", i),
+                    "answer and explanation",
+                    "缺少答案（answer）或解析（explanation）",
+                )
+        for i, s in enumerate(data.form_situations or []):
+            if not s.fits or not s.why.strip():
+                _fail(
+                    exercises,
+                    ("form_situations", i),
+                    "fits and why",
+                    "缺少合适的形式（fits）或理由（why）",
+                )
+    steps = here / "steps.yaml"
+    if steps.exists():
+        for i, step in enumerate(load_steps_file(steps).steps):
+            if not any(c.best for c in step.choices):
+                _fail(
+                    steps,
+                    ("steps", i, "choices"),
+                    "mark at least one choice with 'best: true'",
+                    "至少要有一个选项标注 best: true（参考做法）",
+                )
+
+
+def _refused(path: Path, loc: tuple[Any, ...], err: InputError) -> None:
+    """A reference the kit refused (a scenario path, a record field): its own words, placed at
+    the field of the course file that holds it."""
+    _fail(path, loc, err.message("en"), err.message("zh"))
+
+
+def _check_folder(folder: Path, toc: Toc) -> None:
+    """Each lesson folder is a plain name inside the course folder: no ``..``, no path."""
+    for i, entry in enumerate(toc.lessons):
+        name = entry.folder
+        parts = Path(name).parts
+        if len(parts) != 1 or name in (".", "..") or name.startswith((".", "/", "\\")):
+            _fail(
+                folder / "toc.yaml",
+                ("lessons", i, "folder"),
+                "a folder name inside the course folder (no path, no '..')",
+                f"文件夹应是课程文件夹中的一个名称，不能含路径或“..”：{name}",
+            )
+
+
+def _check_clause(path: Path, loc: tuple[Any, ...], clause: str | None) -> None:
+    from xsim.teaching.schema import _known_reference
+
+    if clause and not _known_reference(clause):
+        _fail(
+            path,
+            loc,
+            "a notice clause id such as §4.2 or a citation such as 《村民委员会组织法》第二十五条",
+            f"没有这个条款：{clause}（应为《通知》条款编号，如 §4.2，或法律条文，如《村民委员会组织法》第二十五条）",
+        )
+
+
+def _check_settings(path: Path, loc: tuple[Any, ...], scenario: str, form, overrides: dict) -> None:
+    """A simulation's settings: the scenario paths and values (validated like a scenario file)
+    and a form the scenario's setting allows."""
+    from xsim.forms import FORMS, forms_for
+    from xsim.sim.scenario import load_scenario
+
+    spec = load_scenario(scenario)
+    try:
+        spec.with_overrides(overrides, source=str(path))
+    except InputError as err:
+        _refused(path, (*loc, "set"), err)
+    if form is not None and form in FORMS and form not in forms_for(spec.setting):
+        setting = "农村" if spec.setting == "village" else "城市社区"
+        _fail(
+            path,
+            (*loc, "form"),
+            f"a form of the setting {spec.setting}: {', '.join(forms_for(spec.setting))}",
+            f"“{FORMS[form].zh}”不适用于{setting}情景（{spec.title}）",
+        )
+
+
+def _check_references(here: Path) -> None:
+    """The names in a lesson's files that a schema cannot know."""
+    from xsim.rules import RULES
+    from xsim.teaching.cases import apply_patch, base_record
+
+    labs = here / "labs.yaml"
+    if labs.exists():
+        for i, lab in enumerate(load_labs_file(labs).labs):
+            _check_settings(labs, ("labs", i), lab.scenario, lab.form, {})
+            for j, control in enumerate(lab.controls):
+                for k, option in enumerate(control.expanded()):
+                    where = ("labs", i, "controls", j, "options" if control.options else "forms", k)
+                    _check_settings(labs, where, lab.scenario, option.form, dict(option.set))
+    steps = here / "steps.yaml"
+    if steps.exists():
+        from xsim.records import record_from_dict
+
+        spec = load_steps_file(steps)
+        for i, step in enumerate(spec.steps):
+            _check_clause(steps, ("steps", i, "clause"), step.clause)
+            for j, code in enumerate(step.codes):
+                if code not in RULES:
+                    _fail(
+                        steps,
+                        ("steps", i, "codes", j),
+                        "a rule code of the rules engine",
+                        f"规则引擎中没有这个规则编号：{code}",
+                    )
+            for j, choice in enumerate(step.choices):
+                try:
+                    record_from_dict(apply_patch(base_record(spec.record), dict(choice.set)))
+                except (InputError, KeyError, IndexError, TypeError) as err:
+                    if not isinstance(err, InputError):
+                        err = InputError(
+                            str(steps),
+                            "",
+                            f"a record field: {err}",
+                            f"协商记录中没有这个字段：{err}",
+                        )
+                    _refused(steps, ("steps", i, "choices", j, "set"), err)
+    exercises = here / "exercises.yaml"
+    if exercises.exists():
+        data = load_exercises_file(exercises)
+        for i, s in enumerate(data.form_situations or []):
+            _check_clause(exercises, ("form_situations", i, "clause"), s.clause)
+        for i, c in enumerate(data.calculations or []):
+            _check_clause(exercises, ("calculations", i, "clause"), c.clause)
+        for comparison_index, c in enumerate(data.policy_comparisons or []):
+            for i, v in enumerate(c.variants):
+                where = ("policy_comparisons", comparison_index, "variants", i)
+                _check_settings(exercises, where, c.scenario, v.form, dict(v.set))
+    claims = here / "claims.yaml"
+    if claims.exists():
+        from xsim.teaching.lessons import load_claims_file
+        from xsim.teaching.measures import known_measure
+        from xsim.teaching.schema import _scenario_names
+
+        for i, claim in enumerate(load_claims_file(claims).claims):
+            if claim.scenario not in _scenario_names():
+                _fail(
+                    claims,
+                    ("claims", i, "scenario"),
+                    "a scenario of the library",
+                    f"情景库中没有“{claim.scenario}”",
+                )
+            if not known_measure(claim.measure):
+                _fail(
+                    claims,
+                    ("claims", i, "measure"),
+                    "a known outcome measure",
+                    f"没有“{claim.measure}”这项结果指标",
+                )
+            for j, value in enumerate(claim.values):
+                if claim.knob == "form":
+                    form, overrides = value, dict(claim.set)
+                else:
+                    form, overrides = claim.form, {**claim.set, claim.knob: value}
+                _check_settings(claims, ("claims", i, "values", j), claim.scenario, form, overrides)
+
+
+def validate_course(folder: Path | None = None) -> Toc:
+    """Read and check every file of the course; the first problem raises :class:`InputError`."""
+    folder = folder or course_dir()
+    toc = load_toc(folder)
+    _check_folder(folder, toc)
+    for i, entry in enumerate(toc.lessons):
+        for clause in entry.clauses:
+            _check_clause(folder / "toc.yaml", ("lessons", i, "clauses", clause), clause)
+    for entry in toc.lessons:
+        here = folder / entry.folder
+        if toc.edition == "full":
+            _check_answers(here)
+        _check_references(here)
+        if (here / "quiz.yaml").exists():
+            load_quiz_file(here / "quiz.yaml")
+        if (here / "labs.yaml").exists():
+            load_labs_file(here / "labs.yaml")
+        if (here / "steps.yaml").exists():
+            load_steps_file(here / "steps.yaml")
+        if (here / "exercises.yaml").exists():
+            load_exercises_file(here / "exercises.yaml")
+        if (here / "roles.yaml").exists():
+            load_roles_file(here / "roles.yaml")
+        if (here / "rubric.yaml").exists():  # lesson 09's capstone
+            from xsim.teaching.capstone.scoring import load_rubric
+
+            load_rubric(here / "rubric.yaml")
+        if (here / "capstone.yaml").exists():
+            from xsim.teaching.capstone.plan import load_options
+
+            load_options(path=here / "capstone.yaml")
+    if (folder / "handouts" / "glossary.yaml").exists():
+        load_glossary_file(folder / "handouts" / "glossary.yaml")
+    return toc
