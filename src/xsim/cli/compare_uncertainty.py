@@ -55,7 +55,9 @@ def run_uncertainty(args: argparse.Namespace, scenario, forms: list[str], shown)
         with_defaults=True,
     )
     from xsim.cli.compare import run_study
+    from xsim.experiments.options import check_study_memory
 
+    check_study_memory(args, study, args.boot)  # the whole uncertainty study, before any run
     result = run_study(args, study)
     if result is None:
         return 1

@@ -185,8 +185,23 @@ only through its opening pages); none of those is counted as evidence.
 """
 
 
+NOISE_FLOOR = 1e-10
+"""Below this a result is floating-point noise (a spread or distance that is zero up to rounding;
+1e-13 on one machine, 1e-14 on another with another BLAS): shown as ``< 1e-10``, so that the
+generated page is the same on every machine. Every tolerance of the table is far above it."""
+
+
+def _num(x: float, spec: str) -> str:
+    """``x`` formatted with ``spec``, or ``< 1e-10`` for noise around zero (see NOISE_FLOOR)."""
+    if x == x and abs(x) < NOISE_FLOOR:
+        return "0" if x == 0 else f"< {NOISE_FLOOR:g}"
+    return format(x, spec)
+
+
 def _value(e) -> str:
-    return "n/a" if e.value != e.value else f"{e.value:.2g} [{e.low:.2g}, {e.high:.2g}]"
+    if e.value != e.value:
+        return "n/a"
+    return f"{_num(e.value, '.2g')} [{_num(e.low, '.2g')}, {_num(e.high, '.2g')}]"
 
 
 def model_results(targets: list[Target]) -> str:
@@ -258,7 +273,9 @@ def kernel_results(targets: list[Target]) -> str:
     for r in report.results:
         e = r.estimate
         value = (
-            f"{e.value:.4g}" if e.low == e.high else f"{e.value:.3g} [{e.low:.3g}, {e.high:.3g}]"
+            _num(e.value, ".4g")
+            if e.low == e.high
+            else f"{_num(e.value, '.3g')} [{_num(e.low, '.3g')}, {_num(e.high, '.3g')}]"
         )
         holds = "yes" if r.holds else "**NO**"
         rows.append(f"| {r.target.id} | {value} | {r.target.tolerance.describe('en')} | {holds} |")
