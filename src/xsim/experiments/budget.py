@@ -58,8 +58,9 @@ PROCESS_BYTES = 170 * 1024 * 1024
 MAIN_PROCESS_BYTES = 235 * 1024 * 1024
 """The process that runs a study, with pandas, pyarrow, SciPy and matplotlib imported too."""
 
-DASK_PROCESS_BYTES = 260 * 1024 * 1024
-"""A Dask worker process with the model imported."""
+DASK_PROCESS_BYTES = 200 * 1024 * 1024
+"""A Dask worker process (forked from the fork server, which holds ``distributed``) with the model
+imported, and its share of the scheduler and the fork server (measured with two workers)."""
 
 BYTES_PER_STORED_ROW = 512
 BYTES_PER_STORED_CELL = 44
