@@ -12,7 +12,7 @@ STAMP_JUPYTER := $(VENV)/.stamp-jupyter
 CONSTRAINTS := constraints.txt
 JUPYTER_SETTINGS := $(shell find etc/jupyter share/jupyter -type f 2>/dev/null)
 
-.PHONY: demo test lab present lint bench setup clean notebooks handouts room room-proxy constraints
+.PHONY: demo test lab present lint bench setup clean notebooks handouts room room-proxy room-bench constraints
 
 $(PY):
 	@PYTHON_BIN=$$(tools/find-python) && echo "using $$PYTHON_BIN" && "$$PYTHON_BIN" -m venv $(VENV)
@@ -102,7 +102,7 @@ $(ROOM_PROXY):
 room-proxy: $(ROOM_PROXY)
 
 $(STAMP_ROOM): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[room]"
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e ".[room]"
 	@touch $(STAMP_BASE) $@
 
 room: $(if $(STOP),,$(STAMP_ROOM) $(ROOM_PROXY))
@@ -112,6 +112,17 @@ room: $(if $(STOP),,$(STAMP_ROOM) $(ROOM_PROXY))
 	else \
 	  $(PY) room/roomctl.py start --config "$(ROOM)"; \
 	fi
+
+## The room under load (benchmarks/bench_room.py, root): N = 10, 20, 40 trainees arriving over 120 s,
+## run-all then 3 minutes of clicks each; figures into build/room-bench/n<N>.json (+ .detail.json).
+## Needs the machine to itself (the figures are CPU-bound); `make room-bench N="40"` for one size.
+N ?= 10 20 40
+room-bench: $(STAMP_TEST) $(ROOM_PROXY)
+	@mkdir -p build/room-bench
+	@for n in $(N); do \
+	  echo "N=$$n, load: $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+	  $(PY) benchmarks/bench_room.py --trainees $$n --arrival-s 120 --json build/room-bench/n$$n.json || exit 1; \
+	done
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check src tests benchmarks

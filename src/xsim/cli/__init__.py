@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "parameter sweeps and sensitivity analysis",
         "参数扫描与敏感性分析",
     ),
+    "report": ("xsim.cli.report", "a decision memo from a study", "由研究结果生成决策备忘录"),
 }
 
 

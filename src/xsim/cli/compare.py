@@ -7,7 +7,10 @@ variant's mean with a 95% interval (Wilson for proportions, BCa otherwise) and t
 against the baseline (the first variant unless ``--baseline``), paired by replication, with effect
 sizes (see :mod:`xsim.experiments.stats`). ``--precision 0.02 --max-reps 1000`` adds replications in
 batches until every reported interval is that narrow; ``--measures all`` shows every measure. ``--vary organizer.notice_days=3,7`` crosses the forms with parameter values;
-``--set KEY=VALUE`` changes the scenario for every variant. Heavy imports happen inside ``run``.
+``--set KEY=VALUE`` changes the scenario for every variant. ``--uncertainty N`` also runs every form
+under N parameter sets drawn from the plausible ranges and reports, per pair of forms and headline
+measure, the probability that A beats B and the parameter ranges that flip the ranking
+(:mod:`xsim.experiments.uncertainty`). Heavy imports happen inside ``run``.
 """
 
 from __future__ import annotations
@@ -93,6 +96,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--boot", type=int, default=2000, help="自助法重抽样次数（默认2000）/ bootstrap resamples"
     )
     parser.add_argument("--no-figure", action="store_true", help="不在 --out 中生成图 / no figures")
+    parser.add_argument(
+        "--uncertainty",
+        default=None,
+        metavar="N",
+        help="再在 N 组合理参数下比较，报告结论多稳健（2–5000）/ also compare under N plausible "
+        "parameter sets and report how robust the ranking is",
+    )
+    parser.add_argument(
+        "--ranges",
+        default=None,
+        metavar="YAML",
+        help="配合 --uncertainty：参数范围文件（默认内置）/ parameter ranges for --uncertainty",
+    )
     add_execution_arguments(parser)
 
 
@@ -139,7 +155,7 @@ def _with_set(scenario, assignments: list[str]):
 
 
 def run(args: argparse.Namespace) -> int:
-    from xsim.experiments.study import RunFailed, Study, scenario_forms
+    from xsim.experiments.study import Study, scenario_forms
     from xsim.sim.scenario import load_scenario
 
     check_execution_arguments(args)
@@ -170,9 +186,27 @@ def run(args: argparse.Namespace) -> int:
     shown = _shown_measures(args.measures)
     if shown and shown != "all":
         study.check_measures(shown)
+    if args.uncertainty is not None:
+        from xsim.cli.compare_uncertainty import run_uncertainty
+
+        return run_uncertainty(args, scenario, forms, shown)
     if args.precision is not None:
         return _run_to_precision(args, study, scenario, shown)
+    result = run_study(args, study)
+    if result is None:
+        return 1
+    frame = result.rows
+    summary = result.summary(baseline=args.baseline, n_boot=args.boot, seed=args.seed)
+    runs = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
+    _report(args, study, scenario, summary, shown, runs)
+    return 0
+
+
+def run_study(args: argparse.Namespace, study):
+    """Run ``study`` on the executor the options choose, into ``--out``; None when a run failed
+    (the message is printed; finished runs are kept in ``--out``)."""
     from xsim.experiments.options import make_executor_from_args
+    from xsim.experiments.study import RunFailed
 
     check_out_folder(args, study, "compare")  # before any worker starts; nothing written
     executor = make_executor_from_args(args)  # a scheduler that does not answer fails here
@@ -199,15 +233,11 @@ def run(args: argparse.Namespace) -> int:
         )
         head = "" if args.lang == "en" else "模拟出错："
         print(one_line(f"{head}{err}{hint}"), file=sys.stderr)
-        return 1
+        return None
     finally:
         executor.close()
     report_quarantine(args, result)
-    frame = result.rows
-    summary = result.summary(baseline=args.baseline, n_boot=args.boot, seed=args.seed)
-    runs = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
-    _report(args, study, scenario, summary, shown, runs)
-    return 0
+    return result
 
 
 def _shown_measures(option: str | None):

@@ -5,6 +5,12 @@ a regular file of bounded size; NaN, infinity, anchors and tags refused) and val
 strict numbers, so a number written ``04000`` or ``"0.3"`` is refused, not converted. A malformed
 table is an :class:`xsim.errors.InputError` naming the field and its line; a target whose
 ``statistic`` names no function of :mod:`xsim.validation.statistics` is one too.
+
+Roles (what a target is for): ``verification`` (kernels: the code reproduces a published result),
+``calibration`` (the number sets parameter ranges, ``tools/calibrate.py``; never evidence),
+``validation`` (evidence: an observed number, not used in calibration, that the model reproduces
+and that fails without its ``mechanism``) and ``plausibility`` (shown, not counted). Only
+validation targets of kind ``model`` are *counted* as evidence (:attr:`Target.counted`).
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ Whole = Annotated[int, Strict()]
 # that no text of the file can print a line of its own (a forged 「结论」) in `xsim validate`.
 Line = Annotated[str, AfterValidator(lambda text: " ".join(text.split()))]
 
-FAMILIES = ("kernels", "deliberation", "speaking", "attendance", "digital", "village")
+FAMILIES = ("kernels", "deliberation", "speaking", "attendance", "digital", "village", "poll")
+ROLES = ("verification", "calibration", "validation", "plausibility")
 
 
 class _Strict(BaseModel):
@@ -44,6 +51,8 @@ class Observed(_Strict):
     value: Number | None
     number_found: Annotated[bool, Strict()]
     text: Text
+    n: Whole | None = Field(default=None, ge=1)  # the sample behind the number
+    se: Number | None = Field(default=None, gt=0)  # its standard error (or spread between studies)
 
 
 class Source(_Strict):
@@ -51,10 +60,12 @@ class Source(_Strict):
     year: Whole
     title: Line
     where: Line
+    via: Line | None = None  # where the figure was read, when not in the publication itself
     url: str | None = None
 
     def cite(self) -> str:
-        return f"{self.author} ({self.year}), {self.title}; {self.where}"
+        read = f" (read in: {self.via})" if self.via else ""
+        return f"{self.author} ({self.year}), {self.title}; {self.where}{read}"
 
 
 class Tolerance(_Strict):
@@ -95,11 +106,29 @@ class Target(_Strict):
     id: str = Field(pattern=r"^[A-Z][A-Z0-9-]+$")
     family: Literal[FAMILIES]  # type: ignore[valid-type]
     kind: Literal["kernel", "model"]
+    role: Literal[ROLES]  # type: ignore[valid-type]
+    mechanism: str | None = None
     pattern: Text
     observed: Observed
     source: Source
     statistic: str
     tolerance: Tolerance
+
+    @model_validator(mode="after")
+    def _role_fits(self) -> Target:
+        if (self.kind == "kernel") != (self.role == "verification"):
+            raise ValueError("role: 'verification' is the role of kernel targets, and theirs only")
+        if self.role == "validation":
+            if self.mechanism is None:
+                raise ValueError("mechanism: a validation target names the mechanism it tests")
+            if not self.observed.number_found:
+                raise ValueError("observed: a validation target needs an observed number")
+        return self
+
+    @property
+    def counted(self) -> bool:
+        """Counted as evidence: a validation target of the consultation model."""
+        return self.kind == "model" and self.role == "validation"
 
 
 class TargetTable(_Strict):
@@ -112,6 +141,7 @@ def default_path() -> Path:
 
 def load_targets(path: str | Path | None = None) -> list[Target]:
     """The targets of ``path`` (default: the kit's table), validated."""
+    from xsim.validation.ablation import known_mechanisms
     from xsim.validation.statistics import STATISTICS
 
     path = Path(path) if path is not None else default_path()
@@ -127,6 +157,14 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
                 str(path), f"targets[{target.id}]", "unique target ids", "目标编号不能重复"
             )
         seen.add(target.id)
+        if target.mechanism is not None and target.mechanism not in known_mechanisms():
+            raise InputError(
+                str(path),
+                f"targets[{target.id}].mechanism",
+                f"one of: {', '.join(sorted(known_mechanisms()))} (got '{target.mechanism}')",
+                f"应为以下机制之一：{'、'.join(sorted(known_mechanisms()))}"
+                f"（实际为「{target.mechanism}」）",
+            )
         if target.statistic not in STATISTICS:
             raise InputError(
                 str(path),
