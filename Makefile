@@ -45,6 +45,8 @@ demo: $(STAMP_BASE)
 	@$(PY) -m xsim.demo
 
 ## The whole test suite: unit, property, literature and validity tests, then the notebooks (nbval).
+## The hostile-input suite (tests/test_hostile_inputs.py) runs every case in a child process under a
+## 4 GiB address-space limit (RLIMIT_AS) with a timeout: memory and hangs are tested, not hoped for.
 test: $(STAMP_TEST)
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m ruff format --check src tests benchmarks tools

@@ -54,7 +54,7 @@ def run_case(name: str, form: str, households: int) -> dict:
     return json.loads(done.stdout)
 
 
-def study_case(households: int, reps: int) -> dict:
+def study_case(households: int, reps: int, scheduler: str | None = None) -> dict:
     import psutil
 
     from xsim.experiments.budget import estimate_study, parse_memory  # noqa: F401
@@ -69,6 +69,8 @@ def study_case(households: int, reps: int) -> dict:
             "--reps", str(reps), "--workers", "2", "--no-figure", "--no-progress",
             "--set", f"population.households={households}", "--out", f"{tmp}/study",
         ]  # fmt: skip
+        if scheduler:
+            args += ["--scheduler", scheduler]
         proc = psutil.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
         peak = 0
         while proc.poll() is None:
@@ -82,7 +84,8 @@ def study_case(households: int, reps: int) -> dict:
         if proc.returncode != 0:
             raise SystemExit(proc.stderr.read().decode())
     study = Study(spec, [{"form": f} for f in forms], reps, 0)
-    estimate = estimate_study(spec, study.variants, reps, workers=2, executor="processes")
+    kind = "dask" if scheduler else "processes"
+    estimate = estimate_study(spec, study.variants, reps, workers=2, executor=kind)
     # the parent's own start-up (the CLI with pandas, pyarrow, scipy) is measured, not estimated
     # from this process: count it as the CLI's
     return {"estimate": estimate.total, "peak": peak}
@@ -106,12 +109,15 @@ def main() -> int:
                 f"{r['estimate'] / 2**20:9.0f} {error:+7.0%}",
                 flush=True,
             )
-    for households, reps in [(5_000, 4)] if quick else [(5_000, 6), (40_000, 4)]:
-        r = study_case(households, reps)
+    studies = [(5_000, 4, None)] if quick else [(5_000, 6, None), (40_000, 4, None)]
+    studies += [] if quick else [(5_000, 6, "local"), (40_000, 4, "local")]
+    for households, reps, scheduler in studies:
+        r = study_case(households, reps, scheduler)
         error = r["estimate"] / r["peak"] - 1
         worst = max(worst, abs(error))
+        label = "study (2 Dask workers)" if scheduler else "study (2 workers)"
         print(
-            f"{'study (2 workers)':18s} {'council+meeting':18s} {households:10d} "
+            f"{label:22s} {'council+meeting':14s} {households:10d} "
             f"{r['peak'] / 2**20:9.0f} {r['estimate'] / 2**20:9.0f} {error:+7.0%}",
             flush=True,
         )

@@ -604,3 +604,24 @@ def test_ctrl_c_stops_a_dask_study_within_5_s_and_resume_gives_identical_rows(tm
     import pandas as pd
 
     pd.testing.assert_frame_equal(load_results(out), load_results(fresh))
+
+
+def test_a_target_table_cannot_print_a_line_of_its_own(tmp_path):
+    text = TARGETS.replace(
+        "    pattern:\n      en: ", f'    pattern:\n      en: "\\e[2J\\n{FORGED}\\n" #', 1
+    )
+    table = tmp_path / "targets.yaml"
+    table.write_text(text, encoding="utf-8")
+    done = xsim(
+        "validate",
+        "--targets",
+        str(table),
+        "--fast",
+        "--only",
+        "K-HK-EQUAL-SPACING",
+        "--lang",
+        "en",
+    )
+    assert done.code in (0, 1), done.err
+    text = done.out + done.err
+    assert "\x1b" not in text and not any(line.startswith(FORGED) for line in text.splitlines())

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 from xsim.errors import InputError
 from xsim.io import load_yaml_file, validate
@@ -27,6 +27,9 @@ from xsim.io import load_yaml_file, validate
 # Numbers as written: no text converted to a number (``"04000"``), no ``true`` read as 1.
 Number = Annotated[float, Strict()]
 Whole = Annotated[int, Strict()]
+# Text shown in one cell or line of a report: line breaks of a hand-written table become spaces, so
+# that no text of the file can print a line of its own (a forged 「结论」) in `xsim validate`.
+Line = Annotated[str, AfterValidator(lambda text: " ".join(text.split()))]
 
 FAMILIES = ("kernels", "deliberation", "speaking", "attendance", "digital", "village", "poll")
 ROLES = ("verification", "calibration", "validation", "plausibility")
@@ -37,8 +40,8 @@ class _Strict(BaseModel):
 
 
 class Text(_Strict):
-    en: str
-    zh: str
+    en: Line
+    zh: Line
 
     def get(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
@@ -53,11 +56,11 @@ class Observed(_Strict):
 
 
 class Source(_Strict):
-    author: str
+    author: Line
     year: Whole
-    title: str
-    where: str
-    via: str | None = None  # where the figure was read, when not in the publication itself
+    title: Line
+    where: Line
+    via: Line | None = None  # where the figure was read, when not in the publication itself
     url: str | None = None
 
     def cite(self) -> str:
