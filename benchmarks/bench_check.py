@@ -1,4 +1,4 @@
-"""Speed of `xsim check` (targets: ≤ 0.5 s for one record, ≤ 10 s for 1,000 records).
+"""Speed of `xsim check` (targets: ≤ 0.3 s for one record, ≤ 10 s for 1,000 records).
 
 Run: ``python benchmarks/bench_check.py [--runs 7]``. Prints wall times; asserts nothing (speed
 goals are measured here, not in timed tests). The machine's load average is printed alongside,
@@ -69,7 +69,7 @@ def main() -> None:
     print(
         f"one record, `python -m xsim.cli check` (median of {args.runs}): "
         f"{statistics.median(singles):.3f} s wall  (min {min(singles):.3f}, max "
-        f"{max(singles):.3f}; CPU {statistics.median(CPU):.3f} s; target ≤ 0.5 s)"
+        f"{max(singles):.3f}; CPU {statistics.median(CPU):.3f} s; target ≤ 0.3 s)"
     )
     script = Path(sys.executable).with_name("xsim")
     if script.exists():

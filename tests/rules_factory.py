@@ -55,7 +55,7 @@ def compliant_record() -> dict:
             "topic_proposed": "2026-03-01",
             "notified": "2026-03-03",
             "consulted": "2026-03-10",
-            "assembly_notified": "2026-03-12",
+            "assembly_notified": "2026-03-05",  # 17 days: a villagers' (10) or owners' (15) meeting
             "assembly_held": "2026-03-22",
             "implemented": "2026-04-10",
             "publicized": "2026-04-20",
@@ -106,7 +106,8 @@ def _assembly(draw, kind: str, pop: dict) -> dict:
     elif kind == "representatives_meeting":
         members = pop["representatives"]
         present = draw(st.integers(ceil(2 * members / 3), members))
-        a = {"kind": kind, "members": members, "present": present}
+        # authorised by the villagers' meeting to decide reserved matters (village law art. 24/28)
+        a = {"kind": kind, "members": members, "present": present, "authorised": True}
     elif kind in ("members_meeting", "members_representatives_meeting", "collective_villagers"):
         # 2/3 of all members present and in favour (农村集体经济组织法 arts. 27–28)
         if kind == "members_representatives_meeting":
@@ -233,7 +234,8 @@ def compliant_records(draw) -> dict:
     notified = d0 + dt.timedelta(days=draw(st.integers(0, 10)))
     consulted = notified + dt.timedelta(days=notice + draw(st.integers(0, 10)))
     a_notified = consulted + dt.timedelta(days=draw(st.integers(0, 5)))
-    a_held = a_notified + dt.timedelta(days=assembly_days + draw(st.integers(0, 5)))
+    # 15 days: also an owners' meeting's notice (物业管理条例 art. 14)
+    a_held = a_notified + dt.timedelta(days=max(assembly_days, 15) + draw(st.integers(0, 5)))
     implemented = a_held + dt.timedelta(days=draw(st.integers(1, 60)))
     publicized = implemented + dt.timedelta(days=draw(st.integers(0, limit)))
     forms = draw(
@@ -529,6 +531,8 @@ def b_res_publicize(d, draw):
         d["results"]["posted_days"] = need - 1  # taken down one day early
     else:
         t["publicized"] = None if way == "never" else add_days(t["implemented"], limit + 1)
+        if way == "never":
+            d["results"]["channels"] = []  # made public nowhere (not merely unrecorded)
 
 
 def b_proc_body(d, draw):
@@ -579,7 +583,8 @@ def b_proc_electorate(d, draw):
             a = _ensure_assembly(d, draw, "owners_meeting")
             pop["owners"] = a["members"] + more
             return
-    pop["residents"] = a["members"] + more  # adults on the roll the meeting left out
+    # adults on the roll the meeting left out (beyond any a local rule leaves out: away, unreachable)
+    pop["residents"] = a["members"] + more + (pop.get("away_unreachable") or 0)
     by = d["topic"]["proposed_by"]
     if by["kind"] == "joint_residents":
         by["signatures"] = max(by["signatures"], ceil(pop["residents"] / 10))
@@ -614,6 +619,13 @@ def b_res_legal(d, draw):
     d["results"]["corrected"] = draw(st.sampled_from([False, None]))
 
 
+def b_res_exclusion(d, draw):
+    reason = draw(
+        st.sampled_from(["married_out", "divorced", "widowed", "remarried", "uxorilocal"])
+    )
+    d["results"]["excluded"] = [{"reason": reason, "count": draw(st.integers(1, 30))}]
+
+
 def b_guar_subsidy(d, draw):
     s = {"paid": True, "decided_by_meeting": True, "publicized": True}
     s[draw(st.sampled_from(["decided_by_meeting", "publicized"]))] = False
@@ -645,6 +657,7 @@ BREAKERS = {
     "RES-RESPONSE": b_res_response,
     "RES-EXPLAIN": b_res_explain,
     "RES-LEGAL": b_res_legal,
+    "RES-EXCLUSION": b_res_exclusion,
     "GUAR-SUBSIDY": b_guar_subsidy,
 }
 

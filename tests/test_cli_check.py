@@ -27,7 +27,10 @@ EXPECTED = {
     "04-compensation-not-escalated.yaml": {"PROC-ESCALATE"},
     "05-villagers-meeting-no-quorum.yaml": {"PROC-QUORUM"},
     "06-park-never-publicized.yaml": {"RES-PUBLICIZE"},
-    "07-married-out-women.yaml": {"PROC-BODY", "RES-LEGAL"},
+    "07-married-out-women.yaml": {"PROC-BODY", "RES-EXCLUSION"},
+    "10-lift-2018-property-law.yaml": set(),
+    "11-group-compensation-real-record.yaml": {"RES-LEGAL", "RES-EXCLUSION"},
+    "12-owners-self-governance.yaml": set(),
     "08-canal-cross-village-compliant.yaml": set(),
     "09-land-compensation-members-meeting.yaml": {"PROC-MAJORITY"},
 }
@@ -65,10 +68,14 @@ def test_json_object_has_the_spec_keys(capsys):
     assert f == {
         **f,
         "code": "PROC-NOTICE",
-        "clause": "§4.2",
+        "clause": "local:rules.notice_days",  # names the local rule it applies, not the notice
         "where": "timeline.notified",
         "severity": "violation",
+        "level": "local",
     }
+    # the three layers: the decision's validity (law only), then the notice's procedure
+    assert result["legal_validity"] == "no_decision" or result["legal_validity"] == "valid"
+    assert result["validity_reasons"] == [] and result["compliant"] is False
     assert "提前2天通知，应至少提前5天" in f["message_zh"]
     assert f["basis"] == {
         "kind": "local",
@@ -100,7 +107,9 @@ def test_text_output_for_a_cadre(capsys):
     code, out, _ = run(capsys, "check", str(EX / "05-villagers-meeting-no-quorum.yaml"))
     assert code == 1
     lines = out.splitlines()
-    assert "结论：不符合通知要求（违规1项" in lines[1]
+    # the court's question first: the decision's validity, then the notice's procedure
+    assert lines[1] == "决定的合法性：无效或可撤销（违反法律：决定会议未达到法定人数）"
+    assert "结论：不符合通知要求（违规1项" in lines[2]
     headings = [
         "一、提出协商议题",
         "二、确定协商主体",
@@ -115,7 +124,7 @@ def test_text_output_for_a_cadre(capsys):
     assert "《村民委员会组织法》第二十六条第一款（2025年修正）" in finding
     assert "470" in finding and "491" in finding
     assert "Organic Law" not in out  # trainee-facing text cites in Chinese
-    assert lines[2].startswith(
+    assert lines[3].startswith(
         "适用法律：按2026-01-25施行的法律判断：《村民委员会组织法》（2025年修正）"
     )
 
@@ -180,6 +189,27 @@ def test_bad_input_exit_2_one_message(name, lang, tmp_path, monkeypatch, capsys)
     if field:
         assert (f"'{field}'" if lang == "en" else f"「{field}」") in err
     assert sorted(os.listdir(tmp_path)) == [name]  # nothing written, the tag not executed
+
+
+def test_a_date_before_the_earliest_law_held_names_file_line_and_field(
+    tmp_path, monkeypatch, capsys
+):
+    """Refused after validation (the law of the record's date is not held): still one message
+    with the file, the line and the field, exit 2, nothing written."""
+    text = (
+        "title: 组里分配征地补偿费\nsetting: village\n"
+        "population: {residents: unknown, households: unknown}\nscope: group\n"
+        "topic: {title: 征地补偿费分配, collective_matter: land_compensation}\n"
+        "timeline:\n  decided: 2006-01-10\n"
+        "results: {adopted: true, implemented: true}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    Path("old.yaml").write_text(text, encoding="utf-8")
+    for lang, field in (("zh", "「timeline.decided」"), ("en", "'timeline.decided'")):
+        code, out, err = run(capsys, "check", "old.yaml", "--lang", lang)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert err.startswith("old.yaml:7") and field in err and "2010-10-28" in err
+    assert os.listdir(tmp_path) == ["old.yaml"]
 
 
 def test_bad_input_in_a_real_process(tmp_path):
@@ -347,16 +377,18 @@ def test_record_naming_an_unknown_profile_exit_2(tmp_path, capsys):
     assert err.startswith(str(bad)) and "「rules.profile」" in err
 
 
-def test_collective_matter_on_a_community_record_exit_2(tmp_path, capsys):
-    bad = tmp_path / "r.yaml"
-    bad.write_text(
+def test_collective_matter_on_a_community_record_is_judged(tmp_path, capsys):
+    # a 居委会 holding a former village group's collective property: accepted (issue 20)
+    good = tmp_path / "r.yaml"
+    good.write_text(
         GOOD.replace(
             "  wide_impact: false\n", "  wide_impact: false\n  collective_matter: charter\n", 1
         ),
         "utf-8",
     )
-    code, out, err = run(capsys, "check", str(bad), "--lang", "en")
-    assert code == 2 and out == "" and "'topic.collective_matter'" in err
+    code, out, err = run(capsys, "check", str(good), "--format", "json")
+    assert code in (0, 1) and err == ""
+    assert "rural_collective_economic_organizations" in json.loads(out)["law_versions"]
 
 
 def test_readme_shows_the_real_json_output(capsys):

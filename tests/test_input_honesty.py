@@ -308,7 +308,8 @@ def test_an_area_written_as_text_or_boolean_is_refused(written):
     text = _record_with("  area_total: 3240.0", f"  area_total: {written}")
     with pytest.raises(InputError) as err:
         record_from_yaml(text, "r.yaml")
-    assert err.value.field == "assembly.area_total" and err.value.line == 42
+    # example 01 gives the owners' meeting dates (15 days' notice) two lines above
+    assert err.value.field == "assembly.area_total" and err.value.line == 44
 
 
 def test_an_area_written_as_a_whole_number_is_read():

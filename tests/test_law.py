@@ -29,14 +29,39 @@ def test_copies_match_their_pinned_digests():
     # clean clone there is nothing beside it, and the pinned digests above are the whole check.
     if SHARED_LAW.is_dir():
         for name, digest in pinned.items():
+            if name in DERIVED or name == "README.md":  # the kit's own: README lists them
+                continue
             shared = SHARED_LAW / name
             assert shared.is_file(), f"{name} is no longer in shared/law"
             assert hashlib.sha256(shared.read_bytes()).hexdigest() == digest, name
 
 
+# Texts the kit derives from official ones (README "Derived texts" says how).
+DERIVED = {
+    "villagers-committees-organic-law-2010.md",
+    "civil-code-supplementary-provisions.md",
+    "women-rights-protection-law-2018-arts32-33.md",
+}
+
+
+def test_the_2010_village_text_is_the_2018_one_but_for_the_amended_paragraph():
+    """The 2018 amendment decision changed art. 11 para. 2 only (三年 → 五年)."""
+    for number in range(1, 42):
+        old = law.article("villagers_committees", "2010", number)
+        new = law.article("villagers_committees", "2018", number)
+        if number == 11:
+            assert old.paragraph(2).replace("三年", "五年") == new.paragraph(2)
+            assert old.paragraph(1) == new.paragraph(1)
+        else:
+            assert old.paragraphs == new.paragraphs, number
+    readme = LAW_DIR.joinpath("README.md").read_text(encoding="utf-8")
+    assert all(name in readme for name in DERIVED)
+
+
 @pytest.mark.parametrize(
     ("key", "version", "count"),
     [
+        ("villagers_committees", "2010", 41),
         ("villagers_committees", "2018", 41),
         ("villagers_committees", "2025", 50),
         ("urban_residents_committees", "2018", 23),

@@ -332,6 +332,7 @@ NOT_FROM_A_RUN = {
     "PROC-MAJORITY": "the model adopts only with the majority the law requires (meeting_decision)",
     "PROC-ELECTORATE": "the model's deciding meetings count everyone entitled",
     "PROC-HEARD": "the bundled forms' turns reach every group present (rare in a run)",
+    "RES-EXCLUSION": "the model's records name no one left out of a benefit (results.excluded)",
 }
 
 

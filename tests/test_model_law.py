@@ -177,7 +177,8 @@ def test_members_meeting_boundary_through_the_record(members):
 
 def test_residents_meeting_follows_the_2025_household_route():
     """2025 law art. 27: more than half of adults OR of household representatives; the 2018 law
-    counted only those entitled. The model's decision follows the law of the meeting's date."""
+    (art. 9 paras. 2–3) let household representatives form the meeting, more than half of them
+    present (issue 20). The model's decision follows the law of the meeting's date."""
     import datetime as dt
 
     numbers = {
@@ -197,7 +198,14 @@ def test_residents_meeting_follows_the_2025_household_route():
     )
     assert not q25.met  # exactly half of the households fails
     q18, _ = meeting_decision("residents_meeting", numbers, dt.date(2025, 5, 1), "community")
-    assert not q18.met
+    assert q18.met and q18.citation.version == "2018"
+    q18, _ = meeting_decision(
+        "residents_meeting",
+        {**numbers, "households_present": 20},
+        dt.date(2025, 5, 1),
+        "community",
+    )
+    assert not q18.met  # exactly half of the households fails under 2018 art. 9 para. 3 too
 
 
 @pytest.mark.parametrize(

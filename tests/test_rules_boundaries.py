@@ -119,11 +119,12 @@ def test_notice_message_has_the_numbers():
     assert f.message_zh.startswith("按本记录填写的地方规定（协商通知至少提前天数）")
     assert f.message_en.startswith("Notified 2 days ahead; at least 5 required")
     assert (f.basis.kind, f.basis.setting) == ("local", "notice_days")
-    assert (f.where, f.clause, f.step, f.severity) == (
+    assert (f.where, f.clause, f.step, f.severity, f.level) == (
         "timeline.notified",
-        "§4.2",
+        "local:rules.notice_days",  # the clause names the local rule, not the notice
         "procedure",
         "violation",
+        "local",
     )
 
 
@@ -152,7 +153,13 @@ def test_villagers_meeting_ten_days_notice(days, passes):
 
 def test_assembly_notice_not_required_for_representatives_meeting():
     data = with_(
-        assembly={"kind": "representatives_meeting", "members": 33, "present": 22, "yes": 12}
+        assembly={
+            "kind": "representatives_meeting",
+            "authorised": True,
+            "members": 33,
+            "present": 22,
+            "yes": 12,
+        }
     )
     data["timeline"]["assembly_notified"] = add_days(data["timeline"]["assembly_held"], -1)
     only(data, None)
@@ -261,6 +268,7 @@ def test_representatives_meeting_two_thirds(members, present, passes):
     data = with_(
         assembly={
             "kind": "representatives_meeting",
+            "authorised": True,
             "members": members,
             "present": present,
             "yes": present,
@@ -312,6 +320,7 @@ def test_more_than_half_of_those_present(present, yes, passes):
     data = with_(
         assembly={
             "kind": "representatives_meeting",
+            "authorised": True,
             "members": present,
             "present": present,
             "yes": yes,
@@ -322,7 +331,13 @@ def test_more_than_half_of_those_present(present, yes, passes):
 
 def test_majority_only_judged_when_adopted():
     data = with_(
-        assembly={"kind": "representatives_meeting", "members": 30, "present": 30, "yes": 10}
+        assembly={
+            "kind": "representatives_meeting",
+            "authorised": True,
+            "members": 30,
+            "present": 30,
+            "yes": 10,
+        }
     )
     data["results"]["adopted"] = False
     data["results"]["implemented"] = False

@@ -56,7 +56,9 @@ def test_at_least_includes_the_bound_and_is_never_met_on_zero(base, data, share)
         (mt.villager_group_meeting_majority, ("2025", 20, 11), True),
         (mt.villager_group_meeting_majority, ("2025", 20, 10), False),
         (mt.residents_meeting_quorum, ("2018", 400, 201), True),
-        (mt.residents_meeting_quorum, ("2018", 400, 200, 160, 120), False),  # no household route
+        # 2018 art. 9 paras. 2–3: a meeting of household representatives, more than half present
+        (mt.residents_meeting_quorum, ("2018", 400, 200, 160, 81), True),
+        (mt.residents_meeting_quorum, ("2018", 400, 200, 160, 80), False),
         (mt.residents_meeting_quorum, ("2025", 400, 200, 160, 81), True),
         (mt.residents_meeting_quorum, ("2025", 400, 200, 160, 80), False),
         (mt.residents_meeting_majority, ("2025", 201, 101), True),

@@ -183,7 +183,7 @@ def test_results_stepper_best_choices_comply_others_break_their_rule():
 
 
 def test_case_report_and_editor():
-    assert "RES-LEGAL" in repr(course.case_report("07"))
+    assert "RES-EXCLUSION" in repr(course.case_report("07"))
     editor = course.editor("06")
     editor.check_button.click()
     assert "RES-PUBLICIZE" in editor.viewer.body.value

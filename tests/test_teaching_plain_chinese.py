@@ -177,9 +177,11 @@ def test_every_path_the_rules_name_has_a_chinese_field_name():
     import re as _re
 
     from xsim import vocabulary as V
-    from xsim.rules import checks
+    from xsim.rules.checks import MODULES, base
 
-    src = inspect.getsource(checks)
+    src = inspect.getsource(base) + "".join(
+        inspect.getsource(__import__(f"xsim.rules.checks.{m}", fromlist=["_"])) for m in MODULES
+    )
     paths = set(
         _re.findall(
             r'"((?:topic|timeline|consultation|assembly|results|subsidies|population)(?:\.[a-z_]+)*)"',

@@ -27,6 +27,7 @@ __all__ = [
     "cite",
     "version_in_force",
     "laws_in_force",
+    "earliest_held",
     "quote_item",
     "chinese_numeral",
     "parse_chinese_numeral",
@@ -43,6 +44,7 @@ class LawVersion:
     edition_en: str | None
     in_force_from: dt.date
     in_force_until: dt.date | None = None  # last day in force; None = current
+    more_files: tuple[str, ...] = ()  # further parts of the same text (e.g. a code's 附则)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,17 @@ class Law:
     title_zh: str  # short title, as cited: 村民委员会组织法
     title_en: str
     versions: tuple[LawVersion, ...]
+    first_text_held: bool = False  # the earliest version held is the law's first: before it, no law
+
+    @property
+    def earliest(self) -> LawVersion:
+        return min(self.versions, key=lambda v: v.in_force_from)
+
+    def held_on(self, on: dt.date) -> bool:
+        """Does the kit hold the text of this law in force on ``on``? False before the earliest
+        text held when an earlier text existed (the kit never judges an earlier fact by a later
+        text); a day before a law first came into force is simply outside it."""
+        return not (on < self.earliest.in_force_from and not self.first_text_held)
 
     def version(self, key: str) -> LawVersion:
         for v in self.versions:
@@ -71,6 +84,14 @@ LAWS: dict[str, Law] = {
             "村民委员会组织法",
             "Organic Law of the Villagers' Committees",
             (
+                LawVersion(
+                    "2010",
+                    "villagers-committees-organic-law-2010.md",
+                    "2010年修订",
+                    "2010 revision",
+                    _D(2010, 10, 28),
+                    _D(2018, 12, 28),
+                ),
                 LawVersion(
                     "2018",
                     "villagers-committees-organic-law-2018.md",
@@ -123,12 +144,21 @@ LAWS: dict[str, Law] = {
                     _D(2025, 5, 1),
                 ),
             ),
+            first_text_held=True,
         ),
         Law(
             "women_rights_protection",
             "妇女权益保障法",
             "Law on the Protection of Women's Rights and Interests",
             (
+                LawVersion(
+                    "2018",
+                    "women-rights-protection-law-2018-arts32-33.md",
+                    "2018年修正",
+                    "2018 amendment",
+                    _D(2018, 10, 26),
+                    _D(2022, 12, 31),
+                ),
                 LawVersion(
                     "2022",
                     "women-rights-protection-law-2022.md",
@@ -142,7 +172,33 @@ LAWS: dict[str, Law] = {
             "civil_code",
             "民法典",
             "Civil Code",
-            (LawVersion("2020", "civil-code-book2-property.md", None, None, _D(2021, 1, 1)),),
+            (
+                LawVersion(
+                    "2020",
+                    "civil-code-book2-property.md",
+                    None,
+                    None,
+                    _D(2021, 1, 1),
+                    more_files=("civil-code-supplementary-provisions.md",),
+                ),
+            ),
+            first_text_held=True,
+        ),
+        Law(
+            "property_law",
+            "物权法",
+            "Property Law",
+            (
+                LawVersion(
+                    "2007",
+                    "property-law-2007-art76.md",
+                    None,
+                    None,
+                    _D(2007, 10, 1),
+                    _D(2020, 12, 31),
+                ),
+            ),
+            first_text_held=True,
         ),
         Law(
             "property_management_regulations",
@@ -181,9 +237,22 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 26 → 二十六, 105 → 一百零五, 278 → 二百七十八 (as article numbers are written)."""
-    if not 0 < n < 1000:
+    """1 → 一, 10 → 十, 26 → 二十六, 105 → 一百零五, 278 → 二百七十八, 1259 → 一千二百五十九 (as
+    article numbers are written)."""
+    if not 0 < n < 10000:
         raise ValueError(f"article number out of range: {n}")
+    thousands, rest = divmod(n, 1000)
+    out = ""
+    if thousands:
+        out += _DIGITS[thousands] + "千"
+        if rest and rest < 100:
+            out += "零"
+    if rest:
+        out += _below_thousand(rest, after_higher=bool(thousands))
+    return out
+
+
+def _below_thousand(n: int, after_higher: bool = False) -> str:
     hundreds, rest = divmod(n, 100)
     tens, ones = divmod(rest, 10)
     out = ""
@@ -192,7 +261,7 @@ def chinese_numeral(n: int) -> str:
         if rest and tens == 0:
             out += "零"
     if tens:
-        out += ("" if (tens == 1 and not hundreds) else _DIGITS[tens]) + "十"
+        out += ("" if (tens == 1 and not hundreds and not after_higher) else _DIGITS[tens]) + "十"
     if ones:
         out += _DIGITS[ones]
     return out
@@ -209,6 +278,9 @@ def parse_chinese_numeral(text: str) -> int:
             current = 0
         elif ch == "百":
             total += current * 100
+            current = 0
+        elif ch == "千":
+            total += current * 1000
             current = 0
         else:
             raise ValueError(f"not a Chinese numeral: {text!r}")
@@ -269,13 +341,17 @@ class Article:
 _ITEM_START = re.compile(r"^（[零一二三四五六七八九十]+）")
 
 
-_ARTICLE_START = re.compile(r"^第([零一二三四五六七八九十百]+)条[ 　]")
+_ARTICLE_START = re.compile(r"^第([零一二三四五六七八九十百千]+)条[ 　]")
 
 
 @cache
 def _articles(law_key: str, version_key: str) -> dict[int, Article]:
     version = LAWS[law_key].version(version_key)
-    raw = resources.files("xsim.data").joinpath("law", version.file).read_text(encoding="utf-8")
+    folder = resources.files("xsim.data").joinpath("law")
+    raw = "\n".join(
+        folder.joinpath(name).read_text(encoding="utf-8")
+        for name in (version.file, *version.more_files)
+    )
     articles: dict[int, list[str]] = {}
     current: int | None = None
     for line in raw.splitlines():
@@ -322,6 +398,11 @@ def version_in_force(law: str, on: dt.date) -> str:
     if candidates:
         return candidates[-1].key
     return LAWS[law].versions[0].key
+
+
+def earliest_held(law: str) -> dt.date:
+    """The first day of the earliest text of ``law`` the kit holds."""
+    return LAWS[law].earliest.in_force_from
 
 
 def quote_item(law: str, version: str, number: int, item: int, paragraph: int = 1) -> str:

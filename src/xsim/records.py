@@ -11,15 +11,19 @@ not a boolean), dates kept as text so that an impossible date such as ``2026-02-
 against its field, no duplicate keys, anchors, aliases or tags, and a size limit.
 """
 
+import datetime as dt
+import math
 import os
+import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from xsim import vocabulary as V
-from xsim.io import Date, FieldProblem, load_yaml_file, load_yaml_text, validate
+from xsim.io import FieldProblem, load_yaml_file, load_yaml_text, validate
 from xsim.local_rules import RulebookOverrides
 from xsim.vocabulary import keys
 
@@ -34,6 +38,8 @@ __all__ = [
     "CATEGORIES",
     "ROLES",
     "FORMS",
+    "UNKNOWN",
+    "known",
 ]
 
 # --- value types ------------------------------------------------------------------------------
@@ -45,6 +51,100 @@ Text = Annotated[str, Field(strict=True, min_length=1)]
 Area = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
 """A floor area in m² ≥ 0, written as a number (quoted text and booleans are rejected)."""
 
+UNKNOWN = "unknown"
+"""What a real record writes for a fact its source does not give (「记录未写明」): the rules answer
+「无法判断」 for what needs it, never a violation."""
+Unknown = Literal["unknown"]
+
+
+def known(value: Any) -> bool:
+    """Is this fact given (neither left out nor written ``unknown``)?"""
+    return value is not None and value != UNKNOWN
+
+
+def _or_unknown(kind: str):
+    """A validator: the value of ``kind`` (count, area, flag, date) or the word ``unknown``."""
+    expected = {
+        "count": ("a whole number ≥ 0", "不小于0的整数"),
+        "area": ("an area in m² (a number ≥ 0)", "面积（不小于0的数，单位㎡）"),
+        "flag": ("true or false", "true 或 false"),
+        "date": ("a real date written YYYY-MM-DD", "真实存在的日期，格式 YYYY-MM-DD"),
+    }[kind]
+
+    def check(value: Any) -> Any:
+        if value == UNKNOWN:
+            return value
+        ok = False
+        if kind == "count":
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        elif kind == "area":
+            ok = (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and value >= 0
+            )
+            value = float(value) if ok else value
+        elif kind == "flag":
+            ok = isinstance(value, bool)
+        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            ok = True
+        elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                value, ok = dt.date.fromisoformat(value.strip()), True
+            except ValueError:
+                ok = False
+        if not ok:
+            shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+            raise FieldProblem(
+                (),
+                f"{expected[0]}, or unknown where the source does not say; got {shown[:60]}",
+                f"应为{expected[1]}，或 unknown（来源未写明）；实际为 {shown[:60]}",
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+MaybeCount = Annotated[int | Unknown, _or_unknown("count")]
+"""A count, or ``unknown`` (a real record whose source does not give it)."""
+MaybeArea = Annotated[float | Unknown, _or_unknown("area")]
+MaybeFlag = Annotated[bool | Unknown, _or_unknown("flag")]
+MaybeDate = Annotated[dt.date | Unknown, _or_unknown("date")]
+
+
+def _period(value: Any) -> Any:
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and re.fullmatch(r"(19|20)\d\d(-(0[1-9]|1[0-2]))?", text):
+        return text
+    raise FieldProblem(
+        (),
+        f'a year or a month written YYYY or YYYY-MM (as quoted, e.g. "2020-06"); got {value!r}'[
+            :160
+        ],
+        f'应为年份或月份，写作 YYYY 或 YYYY-MM（加引号，如 "2020-06"）；实际为 {value!r}'[:160],
+    )
+
+
+Period = Annotated[str, BeforeValidator(_period)]
+"""A year (``"2020"``) or a month (``"2020-06"``) when the source gives no day."""
+
+
+def _share(value: Any) -> Any:
+    m = _SHARE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if m and Fraction(m.group(1)) <= 100:
+        return value.strip()
+    raise FieldProblem(
+        (),
+        f'a share written as a percentage such as "72.7%" (0–100%); got {value!r}'[:160],
+        f'应为百分比，如 "72.7%"（0–100%）；实际为 {value!r}'[:160],
+    )
+
+
+_SHARE = re.compile(r"(\d{1,3}(?:\.\d{1,6})?)%")
+Share = Annotated[str, BeforeValidator(_share)]
+"""A share as the source publishes it, ``"72.7%"``: read with its precision (72.65–72.75%)."""
+
 # The coded values come from the one vocabulary (keys and their Chinese/English names).
 Setting = Literal[keys(V.SETTINGS)]
 Scope = Literal[keys(V.SCOPES)]
@@ -55,6 +155,9 @@ Role = Literal[keys(V.ROLES)]
 ConsultForm = Literal[keys(V.FORMS)]
 Outcome = Literal[keys(V.OUTCOMES)]
 AssemblyKind = Literal[keys(V.MEETINGS)]
+DecidingBody = Literal[keys(V.DECIDING_BODIES)]
+ExclusionReason = Literal[keys(V.EXCLUSION_REASONS)]
+Revoker = Literal[keys(V.REVOKERS)]
 CollectiveMatter = Literal[keys(V.COLLECTIVE_MATTERS)]
 """Matters of a rural collective economic organization (农村集体经济组织法 art. 26 para. 1 items 1,
 3, 8, 7, 10, 11, 12; ``other`` for the rest)."""
@@ -62,6 +165,8 @@ OwnersMatter = Literal[keys(V.OWNERS_MATTERS)]
 """Owners' joint decisions (民法典 art. 278): ``special`` = para. 1 items 6–8, ``ordinary`` = the rest."""
 Channel = Literal[V.RECORD_CHANNELS]
 FeedbackTarget = Literal[keys(V.FEEDBACK_TARGETS)]
+CivilCodeItem = Annotated[int, Field(strict=True, ge=1, le=9)]
+"""An item of 民法典 art. 278 para. 1 (1–9); items 6–8 are the special matters."""
 
 CATEGORIES: tuple[str, ...] = Category.__args__
 ROLES: tuple[str, ...] = Role.__args__
@@ -76,37 +181,43 @@ class _Part(BaseModel):
 
 
 class Population(_Part):
-    residents: Count  # adults on the roll (villagers / residents aged 18+)
-    households: Count
-    representatives: Count = 0
-    owners: Count | None = None  # all owners of the compound (owners' meeting electorate)
-    collective_members: Count | None = None  # all members of the collective economic organization
+    residents: MaybeCount  # adults on the roll (villagers / residents aged 18+)
+    households: MaybeCount
+    representatives: MaybeCount = 0
+    owners: MaybeCount | None = None  # all owners of the compound (owners' meeting electorate)
+    collective_members: MaybeCount | None = (
+        None  # all members of the collective economic organization
+    )
     collective_organization: Flag = False  # a collective economic organization is established
-    away_unreachable: Count | None = None  # adults away and unreachable (Chongqing measures art. 7)
+    away_unreachable: MaybeCount | None = None  # adults away and unreachable (Chongqing art. 7)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.away_unreachable is not None and self.away_unreachable > self.residents:
+        if (
+            _known_all(self.away_unreachable, self.residents)
+            and self.away_unreachable > self.residents
+        ):
             raise ValueError("away_gt_residents")
         return self
 
 
 class ProposedBy(_Part):
     kind: ProposerKind
-    signatures: Count | None = None  # for joint proposals
+    signatures: MaybeCount | None = None  # for joint proposals
 
 
 class Topic(_Part):
     title: Text
     categories: list[Category] = Field(default_factory=list)
-    proposed_by: ProposedBy
-    opinions_solicited: Flag
+    proposed_by: ProposedBy | None = None  # None: the record does not say (or no consultation)
+    opinions_solicited: MaybeFlag | None = None
     technical: Flag = False
     wide_impact: Flag = False
     law_reserved: Flag = False
     commissioned_by: Literal["township", "department"] | None = None
     collective_matter: CollectiveMatter | None = None
     owners_matter: OwnersMatter | None = None
+    civil_code_item: CivilCodeItem | None = None  # 民法典 art. 278 para. 1 item (owners' matters)
 
 
 class StakeholderGroup(_Part):
@@ -124,14 +235,18 @@ class Participant(_Part):
 
 
 class Timeline(_Part):
-    topic_proposed: Date
-    notified: Date | None = None
-    consulted: Date
-    assembly_notified: Date | None = None
-    assembly_held: Date | None = None
-    representatives_notified: Date | None = None  # representatives told the agenda (local rule)
-    implemented: Date | None = None
-    publicized: Date | None = None
+    topic_proposed: MaybeDate | None = None
+    notified: MaybeDate | None = None
+    consulted: MaybeDate | None = None
+    assembly_notified: MaybeDate | None = None
+    assembly_held: MaybeDate | None = None
+    representatives_notified: MaybeDate | None = (
+        None  # representatives told the agenda (local rule)
+    )
+    decided: MaybeDate | None = None  # the decision, where no assembly took it (deciding_body)
+    decided_in: Period | None = None  # only the year or month is known: "2020", "2020-06"
+    implemented: MaybeDate | None = None
+    publicized: MaybeDate | None = None
 
 
 class Consultation(_Part):
@@ -139,55 +254,107 @@ class Consultation(_Part):
     outcome: Outcome
 
 
+class Shares(_Part):
+    """Shares as a source publishes them where it gives no counts (「同意的业主占总人数72.7%」)."""
+
+    present: Share | None = None  # of the members (assembly.members)
+    yes: Share | None = None  # of those present (voting)
+    yes_of_all: Share | None = None  # of all members
+    households_present: Share | None = None  # of all households
+    area_present: Share | None = None  # of the total area
+    area_yes: Share | None = None  # of the area voting
+    area_yes_of_all: Share | None = None  # of the total area
+
+
 class Assembly(_Part):
     kind: AssemblyKind
-    members: Count
-    present: Count
-    yes: Count
-    households_total: Count | None = None
-    households_present: Count | None = None
-    area_total: Area | None = None
-    area_present: Area | None = None
-    area_yes: Area | None = None
+    members: MaybeCount
+    present: MaybeCount
+    yes: MaybeCount
+    no: Count | None = None  # against
+    abstained: Count | None = None
+    invalid_ballots: Count | None = None
+    households_total: MaybeCount | None = None
+    households_present: MaybeCount | None = None
+    area_total: MaybeArea | None = None
+    area_present: MaybeArea | None = None
+    area_yes: MaybeArea | None = None
+    shares: Shares | None = None
     matter: OwnersMatter | None = None
     urgent_reason: Text | None = None  # "遇有特殊情况的，可以临时通知" (2025 texts)
+    authorised: MaybeFlag | None = None  # representatives: authorised by the villagers' meeting
+    recounted: Flag = False  # the figures are those of a later recount, not those first announced
+    # the source states the meeting was called with the notice the law requires, giving no dates
+    notice_kept: Flag | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.present > self.members:
+        if _known_all(self.present, self.members) and self.present > self.members:
             raise ValueError("present_gt_members")
-        if self.yes > self.present:
+        if _known_all(self.yes, self.present) and self.yes > self.present:
             raise ValueError("yes_gt_present")
+        cast = [
+            v for v in (self.yes, self.no, self.abstained, self.invalid_ballots) if v is not None
+        ]
+        if known(self.present) and all(known(v) for v in cast) and sum(cast) > self.present:
+            raise ValueError("ballots_gt_present")
         if (self.households_total is None) != (self.households_present is None):
             raise ValueError("households_pair")
-        if self.households_total is not None and self.households_present > self.households_total:
+        if (
+            _known_all(self.households_present, self.households_total)
+            and self.households_present > self.households_total
+        ):
             raise ValueError("households_present_gt_total")
-        if self.kind == "owners_meeting":
+        if self.kind in V.OWNERS_KINDS:
             if None in (self.area_total, self.area_present, self.area_yes):
                 raise ValueError("owners_fields")
-            if self.area_present > self.area_total:
+            if (
+                _known_all(self.area_present, self.area_total)
+                and self.area_present > self.area_total
+            ):
                 raise ValueError("area_present_gt_total")
-            if self.area_yes > self.area_present:
+            if _known_all(self.area_yes, self.area_present) and self.area_yes > self.area_present:
                 raise ValueError("area_yes_gt_present")
         return self
 
 
+class Exclusion(_Part):
+    """People a decision leaves out of a benefit, and the ground it gave."""
+
+    reason: ExclusionReason
+    count: MaybeCount = UNKNOWN
+    note: Text | None = None
+
+
+class Revocation(_Part):
+    """A decision later revoked (or ordered corrected) — by whom and when."""
+
+    by: Revoker
+    on: MaybeDate = UNKNOWN
+    note: Text | None = None
+
+
 class Results(_Part):
     adopted: Flag
-    implemented: Flag
-    channels: list[Channel] = Field(default_factory=list)
+    implemented: Flag | Literal["pending", "unknown"]  # pending: adopted, awaiting a review
+    channels: list[Channel] | None = None  # [] = made public nowhere; absent = not recorded
     feedback_to: list[FeedbackTarget] = Field(default_factory=list)
     reported_to_commissioner: Flag | None = None
     commissioner_responded: Flag | None = None
-    dissenters: Count = 0
-    dissenters_explained: Count = 0
-    violates_law: Flag = False
+    dissenters: MaybeCount = 0
+    dissenters_explained: MaybeCount = 0
+    excluded: list[Exclusion] = Field(default_factory=list)
+    violates_law: Flag = False  # only for what the format cannot describe
     corrected: Flag | None = None
-    posted_days: Count | None = None  # days the results stayed posted (village / community affairs)
+    revoked: Revocation | None = None
+    posted_days: MaybeCount | None = None  # days the results stayed posted
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.dissenters_explained > self.dissenters:
+        if (
+            _known_all(self.dissenters_explained, self.dissenters)
+            and self.dissenters_explained > self.dissenters
+        ):
             raise ValueError("explained_gt_dissenters")
         return self
 
@@ -199,44 +366,75 @@ class Subsidies(_Part):
 
 
 class CaseRecord(_Part):
-    """One consultation, as described by ``case-record.md`` (all fields keep that meaning)."""
+    """One consultation or decision, as described by ``case-record.md`` (all fields keep that
+    meaning). A record without ``consultation`` describes a decision only (owners' or villagers'
+    self-governance): the notice's procedure is not applied to it."""
 
     title: Text
     setting: Setting
     population: Population
-    scope: Scope
-    lead: Lead
+    scope: Scope | None = None
+    lead: Lead | None = None
     topic: Topic
     stakeholder_groups: list[StakeholderGroup] = Field(default_factory=list)
     participants: list[Participant] = Field(default_factory=list)
     timeline: Timeline
-    consultation: Consultation
+    consultation: Consultation | None = None
     assembly: Assembly | None = None
+    deciding_body: DecidingBody | None = None
     results: Results
     subsidies: Subsidies = Field(default_factory=Subsidies)
     rules: RulebookOverrides | None = None
 
     @model_validator(mode="after")
     def _groups_exist(self) -> Self:
-        if self.setting == "community" and self.topic.collective_matter is not None:
-            raise FieldProblem(
-                ("topic", "collective_matter"),
-                "no collective_matter in a community record (collective economic organizations "
-                "are rural: setting village)",
-                "社区记录不能填写 collective_matter（农村集体经济组织事项仅适用于 setting: village）",
-            )
         a = self.assembly
-        if (
-            a is not None
-            and a.kind == "owners_meeting"
-            and a.matter is None
-            and self.topic.owners_matter is None
+        if a is not None and self.deciding_body is not None:
+            raise FieldProblem(
+                ("deciding_body",),
+                "deciding_body names who decided when no meeting did; leave it out when "
+                "'assembly' describes the deciding meeting",
+                "deciding_body 只用于没有会议作出决定的情形；已填写 assembly（决定会议）时不应填写",
+            )
+        t = self.timeline
+        if self.consultation is not None and t.consulted is None:
+            raise FieldProblem(
+                ("timeline", "consulted"),
+                "the consultation date (timeline.consulted; unknown where the source does not "
+                "give it) of a record with a consultation",
+                "记录了协商过程（consultation），就应写明协商日期（timeline.consulted；来源未写明时写 unknown）",
+            )
+        if t.decided_in is not None and not any(
+            known(d) for d in (t.assembly_held, t.decided, t.consulted)
         ):
+            _period_settles_the_law(t.decided_in)
+        if not any(known(d) for d in (t.assembly_held, t.decided, t.consulted, t.decided_in)):
+            raise FieldProblem(
+                ("timeline",),
+                "the date of the decision: timeline.assembly_held, timeline.decided or "
+                "timeline.consulted (or timeline.decided_in when only the year or month is known; "
+                "the law applied is the law in force that day)",
+                "应写明决定的日期：timeline.assembly_held、timeline.decided 或 timeline.consulted"
+                "之一（只知道年份或月份时写 timeline.decided_in；按该日施行的法律判断）",
+            )
+        item = self.topic.civil_code_item
+        matter = (a.matter if a is not None else None) or self.topic.owners_matter
+        if item is not None and matter is not None and matter != _item_matter(item):
+            raise FieldProblem(
+                ("topic", "civil_code_item"),
+                f"item {item} of Civil Code art. 278 para. 1 is a{'' if item in (6, 7, 8) else 'n'} "
+                f"{_item_matter(item)} matter, but the record says {matter}",
+                f"民法典第二百七十八条第一款第{item}项属于"
+                f"{'重大事项（special）' if item in (6, 7, 8) else '一般事项（ordinary）'}，"
+                f"与记录填写的 {matter} 不一致",
+            )
+        if a is not None and a.kind in V.OWNERS_KINDS and matter is None and item is None:
             raise FieldProblem(
                 ("assembly", "matter"),
-                "an owners' meeting needs assembly.matter or topic.owners_matter "
-                "(special | ordinary)",
-                "业主大会须填写 assembly.matter 或 topic.owners_matter（special 或 ordinary）",
+                "an owners' meeting needs assembly.matter, topic.owners_matter (special | "
+                "ordinary) or topic.civil_code_item (1–9)",
+                "业主大会须填写 assembly.matter、topic.owners_matter（special 或 ordinary）"
+                "或 topic.civil_code_item（1–9）",
             )
         ids = [g.id for g in self.stakeholder_groups]
         if len(set(ids)) != len(ids):
@@ -245,6 +443,56 @@ class CaseRecord(_Part):
             if p.group is not None and p.group not in ids:
                 raise ValueError(f"unknown_group:{i}")
         return self
+
+    @property
+    def owners_matter(self) -> str | None:
+        """special / ordinary, from the assembly, the topic or the Civil Code item (None: none)."""
+        a = self.assembly
+        if a is not None and a.matter is not None:
+            return a.matter
+        if self.topic.owners_matter is not None:
+            return self.topic.owners_matter
+        item = self.topic.civil_code_item
+        return _item_matter(item) if item is not None else None
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a year (``"2020"``) or a month (``"2020-06"``)."""
+    year, _, month = period.partition("-")
+    first = dt.date(int(year), int(month or 1), 1)
+    if month:
+        nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    else:
+        nxt = dt.date(first.year + 1, 1, 1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def _period_settles_the_law(period: str) -> None:
+    """A year or month is a decision's date only if the same laws were in force all through it."""
+    from xsim import law
+
+    first, last = period_bounds(period)
+    if law.laws_in_force(first) == law.laws_in_force(last):
+        return
+    changed = next(
+        first + dt.timedelta(days=n)
+        for n in range(1, (last - first).days + 1)
+        if law.laws_in_force(first + dt.timedelta(days=n)) != law.laws_in_force(first)
+    )
+    raise FieldProblem(
+        ("timeline", "decided_in"),
+        f"a date precise enough to tell the law applied: the law changed on {changed}, within "
+        f"{period}; give the month or the day",
+        f"日期不够精确，无法确定适用的法律：{period}期间法律于{changed}发生变化，请写明月份或日期",
+    )
+
+
+def _item_matter(item: int) -> str:
+    return "special" if item in (6, 7, 8) else "ordinary"
+
+
+def _known_all(*values: Any) -> bool:
+    return all(known(v) for v in values)
 
 
 # --- messages for validation errors -------------------------------------------------------------
@@ -260,6 +508,11 @@ _CONSISTENCY: dict[str, tuple[str, str, str]] = {
         "yes",
         "'yes' cannot exceed 'present'",
         "赞成人数（yes）不能超过到会人数（present）",
+    ),
+    "ballots_gt_present": (
+        "present",
+        "'yes' + 'no' + 'abstained' + 'invalid_ballots' cannot exceed 'present'",
+        "同意、反对、弃权和无效票之和不能超过到会人数（present）",
     ),
     "households_pair": (
         "households_present",

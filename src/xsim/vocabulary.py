@@ -41,6 +41,11 @@ __all__ = [
     "FEEDBACK_TARGETS",
     "GROUPS",
     "SEVERITIES",
+    "LEVELS",
+    "LEGAL_VALIDITY",
+    "DECIDING_BODIES",
+    "EXCLUSION_REASONS",
+    "REVOKERS",
     "TABLES",
     "FIELDS",
     "field_label",
@@ -99,6 +104,8 @@ LEADS = _table(
     ("party_branch", "村（社区）党组织", "village (community) Party organization"),
     ("committee", "村（居）民委员会", "villagers' (residents') committee"),
     ("township", "乡镇（街道）", "township (sub-district)"),
+    ("owners_committee", "业主委员会", "owners' committee"),
+    ("villager_group", "村（居）民小组", "villager (resident) group"),
     ("other", "其他主体", "another body"),
 )
 
@@ -176,11 +183,16 @@ OUTCOMES = _table(
     ("disputed", "存在较大争议", "disputed"),  # the notice's words (§4.6)
 )
 
+OWNERS_KINDS = ("owners_meeting", "owners_consent")
+"""Assembly kinds by which owners decide jointly (民法典 art. 278)."""
+
 MEETINGS = _table(
     ("villagers_meeting", "村民会议", "villagers' meeting"),
     ("residents_meeting", "居民会议", "residents' meeting"),
     ("representatives_meeting", "村（居）民代表会议", "representatives' meeting"),
     ("owners_meeting", "业主大会", "owners' meeting"),
+    ("owners_consent", "业主书面征求意见（签字同意）", "owners' written consent"),
+    ("villager_group_meeting", "村民小组会议", "villager group meeting"),
     ("members_meeting", "集体经济组织成员大会", "members' meeting"),
     (
         "members_representatives_meeting",
@@ -189,7 +201,50 @@ MEETINGS = _table(
     ),
 )
 """Deciding meetings (assembly kinds): ``assembly.kind`` of a record and the meetings the model can
-hold. The last two are a rural collective economic organization's (农村集体经济组织法 arts. 26–28)."""
+hold. ``owners_consent`` is an owners' joint decision taken by collecting the owners' written
+consent (e.g. a building's owners on a lift) rather than at an owners' meeting; the thresholds of
+民法典 art. 278 (物权法 art. 76) apply to it alike. ``villager_group_meeting`` is the 村民小组会议 (村民委员会组织法 2018 art. 28, 2025 art. 32); the
+last two are a rural collective economic organization's (农村集体经济组织法 arts. 26–28)."""
+
+DECIDING_BODIES = _table(
+    (
+        "two_committees",
+        "村（社区）“两委”会议",
+        "joint meeting of the Party branch and the committee",
+    ),
+    ("committee", "村（居）民委员会", "the villagers' (residents') committee"),
+    ("party_branch", "村（社区）党组织", "the village (community) Party organization"),
+    ("group_leader", "村（居）民小组长", "the group leader"),
+    ("owners_committee", "业主委员会", "the owners' committee"),
+    ("forum", "座谈会", "a forum (informal meeting)"),
+    ("township", "乡镇（街道）", "the township (sub-district)"),
+    ("other", "其他机构或人员", "another body or person"),
+    ("unknown", "来源未写明由谁决定", "not stated in the source"),
+)
+"""``deciding_body`` of a record: who actually took the decision when it was not a meeting with
+power over the matter (no ``assembly``)."""
+
+EXCLUSION_REASONS = _table(
+    ("married_out", "出嫁（外嫁）", "married out"),
+    ("divorced", "离婚", "divorced"),
+    ("widowed", "丧偶", "widowed"),
+    ("remarried", "再婚", "remarried"),
+    ("uxorilocal", "男方因结婚到女方落户", "husband settled with his wife's family"),
+    ("returned", "返乡、回迁（就学、服役、务工后）", "returned (after study, service or work)"),
+    ("moved_away", "户籍迁出或长期在外", "moved away"),
+    ("children", "外嫁女等人员的子女", "their children"),
+    ("member_elsewhere", "已取得其他集体经济组织成员身份", "member of another collective"),
+    ("other", "其他理由", "another reason"),
+)
+"""``results.excluded[].reason``: the ground a decision gave for leaving people out of a benefit."""
+
+REVOKERS = _table(
+    ("court", "人民法院", "a court"),
+    ("government", "人民政府或其部门", "a government or its department"),
+    ("meeting", "村（居）民会议、业主大会等会议", "a meeting (villagers', residents', owners')"),
+    ("other", "其他", "other"),
+)
+"""``results.revoked.by``: who revoked the decision (or ordered it corrected)."""
 
 COLLECTIVE_MATTERS = _table(
     ("charter", "制定、修改集体经济组织章程", "the organization's charter"),
@@ -262,7 +317,27 @@ SEVERITIES = _table(
     ("violation", "违规", "violation"),
     ("warning", "提醒", "warning"),
     ("info", "提示", "note"),
+    ("unknown", "无法判断", "undetermined"),
 )
+"""``unknown``: a fact the rule needs is not in the record (never a violation)."""
+
+LEVELS = _table(
+    ("law", "法律", "law"),
+    ("notice", "通知", "the notice"),
+    ("local", "地方规定", "local rule"),
+    ("default", "本工具默认规则", "this kit's default"),
+)
+"""Where a finding's requirement comes from (``Finding.level`` = its basis): a statute (the
+decision may be void or revocable), the Chongqing notice's procedure, a local profile, or an
+assumption of this kit (never a violation)."""
+
+LEGAL_VALIDITY = _table(
+    ("valid", "有效", "valid"),
+    ("invalid", "无效或可撤销", "invalid or revocable"),
+    ("undetermined", "无法判断", "undetermined"),
+    ("no_decision", "未作出决定", "no decision"),
+)
+"""``Report.legal_validity``: is the decision lawful (from the law-level findings only)?"""
 
 # -- the procedure's five steps, as findings are grouped (the notice's §1–§6) --------------------------
 
@@ -389,6 +464,35 @@ FIELDS = _table(
         "villagers away and unreachable left out of the quorum base",
     ),
     ("rules.bulletin_required", "须在固定公开栏公布", "fixed bulletin board required"),
+    ("scope", "事项范围", "scope of the matter"),
+    ("setting", "农村或城市社区", "village or urban community"),
+    ("deciding_body", "实际作出决定的机构", "body that actually decided"),
+    ("timeline.decided", "作出决定日期", "decided on"),
+    ("topic.civil_code_item", "民法典第二百七十八条第一款所列事项", "item of Civil Code art. 278"),
+    ("population.households", "户数", "households"),
+    ("assembly.no", "反对人数", "against"),
+    ("assembly.abstained", "弃权人数", "abstentions"),
+    ("assembly.invalid_ballots", "无效票数", "invalid ballots"),
+    ("assembly.area_total", "建筑物专有部分总面积", "total exclusive area"),
+    ("assembly.shares", "公布的比例", "published shares"),
+    ("assembly.shares.present", "到会人数占比", "share present"),
+    ("assembly.shares.yes", "同意人数占到会人数比例", "share in favour of those present"),
+    ("assembly.shares.yes_of_all", "同意人数占全体比例", "share in favour of all"),
+    ("assembly.shares.households_present", "到会户数占比", "share of households present"),
+    ("assembly.shares.area_present", "参与表决面积占比", "share of area voting"),
+    ("assembly.shares.area_yes", "同意面积占参与表决面积比例", "share of area in favour of voting"),
+    ("assembly.shares.area_yes_of_all", "同意面积占总面积比例", "share of area in favour of all"),
+    ("assembly.matter", "业主共同决定事项类别", "owners' matter"),
+    ("assembly.authorised", "村民会议授权代表会议决定", "authorised by the villagers' meeting"),
+    ("assembly.recounted", "票数经复核", "figures recounted"),
+    ("assembly.notice_kept", "来源写明已按法定期限通知", "notice kept (source states it)"),
+    ("results.excluded", "被排除享受权益的人员", "people left out of a benefit"),
+    ("results.excluded.reason", "排除的理由", "ground for leaving them out"),
+    ("results.excluded.count", "被排除人数", "how many were left out"),
+    ("results.excluded.note", "排除情况说明", "note on the exclusion"),
+    ("results.revoked", "决定被撤销", "decision revoked"),
+    ("results.revoked.by", "撤销机关", "revoked by"),
+    ("results.revoked.on", "撤销日期", "revoked on"),
 )
 """Fields of a case record (``Finding.where``, index-free: ``participants[3].spoke`` →
 ``participants.spoke``); :func:`field_label` names a path with its index."""
@@ -433,8 +537,13 @@ TABLES: MappingProxyType[str, MappingProxyType[str, Term]] = MappingProxyType(
         "feedback_targets": FEEDBACK_TARGETS,
         "groups": GROUPS,
         "severities": SEVERITIES,
+        "legal_validity": LEGAL_VALIDITY,
+        "deciding_bodies": DECIDING_BODIES,
+        "exclusion_reasons": EXCLUSION_REASONS,
+        "revokers": REVOKERS,
         "procedure_events": PROCEDURE_EVENTS,
         "fields": FIELDS,
     }
 )
-"""Every table by name (for docs tables and the duplicate-name test)."""
+"""Every table by name (for docs tables and the duplicate-name test). ``LEVELS`` is left out: its
+keys are common words (``notice``, ``default``, ``local``) other modules use for other things."""

@@ -32,12 +32,13 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from xsim import vocabulary as V  # noqa: E402
 from xsim.errors import InputError  # noqa: E402
+from xsim.io import load_yaml_text  # noqa: E402
 from xsim.io.terminal import clean, one_line, to_json  # noqa: E402
-from xsim.records import record_from_yaml  # noqa: E402
-from xsim.rules import STEPS, Report, check_record  # noqa: E402
-from xsim.rules.report import law_line  # noqa: E402
+from xsim.records import record_from_dict  # noqa: E402
+from xsim.rules import RULES, STEPS, Report, check_record  # noqa: E402
+from xsim.rules.report import law_line, validity_line  # noqa: E402
 
-MARK = {"violation": "✗", "warning": "!", "info": "i"}
+MARK = {"violation": "✗", "warning": "!", "info": "i", "unknown": "?"}
 
 # The largest record file read (bytes). Real records are a few KiB; the limit keeps one check fast
 # (a 50 MB record took minutes and gigabytes) and bounds the memory of a batch.
@@ -108,13 +109,15 @@ def run(args: argparse.Namespace) -> int:
         print("[", end="")
     for path in args.files:
         # One record at a time: read, judged, printed and released before the next is read.
+        doc = None
         try:
-            report = check_record(
-                record_from_yaml(read_record_text(path), path), profile=profile, as_of=as_of
-            )
+            doc = load_yaml_text(read_record_text(path), path)
+            report = check_record(record_from_dict(doc, path), profile=profile, as_of=as_of)
         except InputError as err:
-            if err.file == "<record>":  # a problem the record's rules: block names
+            if err.file == "<record>":  # a problem found after validation (law date, rules: block)
                 err.file = path
+                if err.line is None and err.field and doc is not None:
+                    err.line = doc.line_of(tuple(err.field.split(".")))
             print(clean(err.message(lang)), file=sys.stderr)
             counts[2] += 1
             continue
@@ -235,23 +238,50 @@ def summary(counts: dict[int, int], lang: str = "zh") -> str:
 
 
 def render_text(report: Report, path: str, lang: str = "zh") -> str:
-    """The report for a cadre: a verdict line, then the findings grouped by the procedure's steps."""
-    n_v, n_w = len(report.violations), len(report.warnings)
-    n_i = len(report.findings) - n_v - n_w
+    """The report for a cadre: the decision's legal validity first (what a court would ask), then
+    the verdict on the notice's procedure, the law applied, and the findings by step."""
+    n_v, n_w, n_u = len(report.violations), len(report.warnings), len(report.unknowns)
+    n_i = len(report.findings) - n_v - n_w - n_u
     # User text (file name, title, messages that quote the record, field paths) is sanitised:
     # it must not move the cursor, erase lines or start a line of its own.
-    lines = [f"{one_line(path)} — {one_line(report.case)}"]
+    lines = [f"{one_line(path)} — {one_line(report.case)}", validity_line(report, lang)]
+    notice = report.notice_applies
     if lang == "en":
         verdict = "COMPLIANT" if report.compliant else "NOT COMPLIANT"
-        lines.append(f"Verdict: {verdict} ({n_v} violations, {n_w} warnings, {n_i} notes)")
+        lines.append(
+            f"Verdict: {verdict} ({n_v} violations, {n_w} warnings, {n_u} undetermined, "
+            f"{n_i} notes)"
+        )
+        if not notice:
+            lines.append("No consultation under the notice recorded: judged by law only.")
     else:
-        verdict = "符合通知要求" if report.compliant else "不符合通知要求"
-        lines.append(f"结论：{verdict}（违规{n_v}项，提醒{n_w}项，提示{n_i}项）")
+        if notice:
+            verdict = "符合通知要求" if report.compliant else "不符合通知要求"
+        else:
+            verdict = "符合法律和地方规定" if report.compliant else "不符合法律或地方规定"
+        lines.append(f"结论：{verdict}（违规{n_v}项，提醒{n_w}项，无法判断{n_u}项，提示{n_i}项）")
+        if not notice:
+            lines.append(
+                "本记录未包括按通知开展的城乡社区协商（如业主自治、村民小组自行决定）："
+                "只按法律和地方规定判断，不适用通知的程序要求。"
+            )
     lines.append(law_line(report, lang))
     for step, findings in report.by_step().items():
         title_zh, title_en = STEPS[step]
         lines.append(title_en if lang == "en" else title_zh)
-        if not findings:
+        examined = notice or any(
+            r.step == step and r.scope != "consultation" for r in RULES.values()
+        )
+        if not findings and not examined:
+            lines.append(
+                "  — "
+                + (
+                    "not applicable (no consultation under the notice)"
+                    if lang == "en"
+                    else "不适用（没有按通知开展的协商）"
+                )
+            )
+        elif not findings:
             lines.append("  ✓ " + ("no findings" if lang == "en" else "未发现问题"))
         for f in findings:
             sev = f.severity if lang == "en" else V.SEVERITIES[f.severity].zh

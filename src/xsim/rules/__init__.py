@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from xsim import vocabulary as V
 from xsim.local_rules import LoadedProfile
 from xsim.rules.catalogue import RULES, Rule
-from xsim.rules.context import Context, make_context, record_law_date
+from xsim.rules.context import Context, governing_laws, make_context, record_law_date
 from xsim.rules.report import STEPS, Basis, Finding, Report
 from xsim.rules.rulebook import Rulebook, RulebookOverrides, rulebook_from_dict
 
@@ -68,15 +69,21 @@ def check_record(
         law_as_of=ctx.as_of,
         law_versions=_relevant_laws(record, ctx),
         profile=ctx.profile_file,
+        decided=record.results.adopted,
+        notice_applies=ctx.consultation,
     )
 
 
 def _relevant_laws(record: CaseRecord, ctx: Context) -> dict[str, str]:
-    """The laws a report names: those that can apply to a record of this setting."""
-    keep = {"civil_code", "women_rights_protection"}
+    """The laws a report names: those that can apply to a record of this kind on its date."""
+    keep = set(governing_laws(record, ctx.as_of)) | set(ctx.profile_laws)
     if record.setting == "village":
         keep |= {"villagers_committees", "rural_collective_economic_organizations"}
-    else:
-        keep |= {"urban_residents_committees"}
-    keep |= ctx.profile_laws
+    if record.topic.collective_matter is not None:
+        keep.add("rural_collective_economic_organizations")
+    if record.results.excluded or record.topic.collective_matter is not None:
+        keep.add("women_rights_protection")
+    a = record.assembly
+    if record.owners_matter is not None or (a is not None and a.kind in V.OWNERS_KINDS):
+        keep |= {"civil_code", "property_law", "property_management_regulations"}
     return {k: v for k, v in ctx.laws.items() if k in keep}

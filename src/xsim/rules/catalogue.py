@@ -1,10 +1,10 @@
 """The rule codes: a public, stable interface like a linter's. Never rename or reuse a code.
 
-A rule is declared in one place: the ``@rule(...)`` decorator on its check function in
-:mod:`xsim.rules.checks` carries the code, severity, step, clause, the clauses it rests on, what it
+A rule is declared in one place: the ``@rule(...)`` decorator on its check function in the
+:mod:`xsim.rules.checks` package carries the code, severity, step, clause, the clauses it rests on, what it
 checks and why (Chinese and English), the record fields it reads and an example that fires it. This
 module holds the :class:`Rule` type and the registry; ``RULES`` is filled, in declaration order, when
-the checks module is imported (below). A new rule is one decorated function plus its tests.
+the checks package is imported (below). A new rule is one decorated function plus its tests.
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ class Rule:
     fields: tuple[str, ...]  # record fields the check reads
     example: str  # a YAML fragment that fires it (docs/rules.md)
     check: Callable[..., Iterator[Finding]]
+    # "consultation": a rule of the notice's procedure, applied only where a consultation under
+    # the notice took place (the record has ``consultation``); "decision": applied to every record
+    scope: str = "decision"
+    # does a law-level finding of this rule bear on the decision's validity? (publicity after the
+    # decision is a duty of its own: breaking it does not make the decision void or revocable)
+    validity: bool = True
 
 
 RULES: dict[str, Rule] = {}

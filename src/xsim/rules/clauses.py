@@ -113,7 +113,8 @@ class _Clauses(Mapping[str, Clause]):
 
 def load_clauses() -> tuple[Mapping[str, Clause], str]:
     text = resources.files("xsim").joinpath("data/notice.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    # the C parser where PyYAML has one: the notice is read on every `xsim check` start
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     notice_title = data["source"]["title_zh"]
     out: dict[str, Clause] = {}
     for c in data["clauses"]:

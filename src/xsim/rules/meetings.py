@@ -6,7 +6,8 @@ One implementation of each threshold, shared by the rules engine and the model. 
 than half). A meeting whose base is 0 (no members, nobody present, no area) never meets a threshold:
 nobody can decide for nobody, so a zero-member meeting is judged as having no quorum.
 
-Each function takes the law version (``"2018"`` / ``"2025"`` for the Organic Laws; the other laws have
+Each function takes the law version (``"2010"`` / ``"2018"`` / ``"2025"`` for the villagers'
+committees law, ``"2018"`` / ``"2025"`` for the urban one; the other laws have
 one text) and returns a :class:`Test` (one threshold) or a :class:`Judgement` (several, combined with
 "or" — any route suffices — or "and"), each naming the law, version and article it applies.
 
@@ -45,14 +46,18 @@ __all__ = [
     "residents_meeting_majority",
     "residents_representatives_quorum",
     "residents_representatives_majority",
+    "owners_meeting_notice",
     "owners_meeting_quorum",
     "owners_meeting_majority",
+    "owners_meeting_majority_2007",
+    "CIVIL_ITEM_TO_2007_MATTER",
     "members_meeting_notice",
     "members_meeting_quorum",
     "members_meeting_majority",
     "members_representatives_majority",
     "NON_DELEGABLE_COLLECTIVE_MATTERS",
     "COLLECTIVE_MATTER_ITEMS",
+    "village_cite",
 ]
 
 Number = int | Fraction
@@ -179,12 +184,17 @@ def _all(*tests: Test) -> Judgement:
     return Judgement(all(t.met for t in tests), tests, "all")
 
 
-def _village(version: str, old: int, new: int, para_old: int | None = None, para_new=None):
-    return (
-        Citation(VILLAGE, "2018", old, para_old)
-        if version == "2018"
-        else Citation(VILLAGE, "2025", new, para_new)
-    )
+def village_cite(
+    version: str, old: int, new: int, para_old: int | None = None, para_new: int | None = None
+) -> Citation:
+    """An article of the villagers' committees law in ``version``: the 2010 and 2018 texts share
+    their numbering (``old``), the 2025 text renumbered it (``new``)."""
+    if version == "2025":
+        return Citation(VILLAGE, "2025", new, para_new)
+    return Citation(VILLAGE, version, old, para_old)
+
+
+_village = village_cite
 
 
 # --- villages -----------------------------------------------------------------------------------
@@ -192,7 +202,7 @@ def _village(version: str, old: int, new: int, para_old: int | None = None, para
 
 def villagers_meeting_notice(version: str) -> Notice:
     """10 days (2018 art. 21, 2025 art. 25); from 2026 "遇有特殊情况的，可以临时通知"."""
-    return Notice(10, version != "2018", _village(version, 21, 25, 2, 2))
+    return Notice(10, version == "2025", _village(version, 21, 25, 2, 2))
 
 
 def villagers_meeting_quorum(
@@ -264,11 +274,12 @@ def residents_meeting_quorum(
     households: int | None = None,
     households_present: int | None = None,
 ) -> Judgement:
-    """2018 art. 9: more than half of those entitled attend. 2025 art. 27: more than half of adult
-    residents **or** of household representatives (either route)."""
-    if version == "2018":
-        return _one(more_than_half(present, members, Citation(URBAN, "2018", 9, 3)))
-    cite = Citation(URBAN, "2025", 27)
+    """2018 art. 9 paras. 2–3: the meeting is formed by all adult residents, by a representative
+    of each household or by the groups' elected representatives, and needs more than half of
+    them present — with household numbers, more than half of the households represented is a
+    route of its own. 2025 art. 27: more than half of adult residents **or** of household
+    representatives (either route)."""
+    cite = Citation(URBAN, "2018", 9, 3) if version == "2018" else Citation(URBAN, "2025", 27)
     tests = [more_than_half(present, members, cite)]
     if households is not None and households_present is not None:
         tests.append(more_than_half(households_present, households, cite))
@@ -292,6 +303,42 @@ def residents_representatives_majority(present: int, yes: int) -> Judgement:
 
 
 # --- owners -------------------------------------------------------------------------------------
+
+
+def owners_meeting_notice() -> Notice:
+    """All owners are told 15 days before an owners' meeting (物业管理条例 art. 14 para. 1)."""
+    return Notice(15, False, Citation("property_management_regulations", "2018", 14, 1))
+
+
+def owners_meeting_majority_2007(
+    matter: Literal["special", "ordinary"],
+    owners: int,
+    yes: int,
+    area_total: float | Fraction,
+    area_yes: float | Fraction,
+) -> Judgement:
+    """物权法 art. 76 para. 2 (decisions before 2021-01-01): 筹集和使用维修资金 and 改建、重建
+    (``special``) need owners holding ≥ 2/3 of the **total** area and ≥ 2/3 of **all** owners;
+    other matters more than half of both — of all owners, not of those voting."""
+    cite = Citation("property_law", "2007", 76, 2)
+    if matter == "special":
+        return _all(at_least(area_yes, area_total, 2, 3, cite), at_least(yes, owners, 2, 3, cite))
+    return _all(more_than_half(area_yes, area_total, cite), more_than_half(yes, owners, cite))
+
+
+# 民法典 art. 278 para. 1 item -> 物权法 art. 76 para. 1 matter (items 5 and 6 of art. 76 —
+# 筹集和使用维修资金, 改建、重建 — are the special ones; 改变共有部分用途 was an "other" matter).
+CIVIL_ITEM_TO_2007_MATTER: dict[int, str] = {
+    1: "ordinary",
+    2: "ordinary",
+    3: "ordinary",
+    4: "ordinary",
+    5: "special",
+    6: "special",
+    7: "special",
+    8: "ordinary",
+    9: "ordinary",
+}
 
 
 def owners_meeting_quorum(

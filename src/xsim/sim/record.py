@@ -65,6 +65,10 @@ def record_dict(state: RunState) -> dict[str, Any]:
     _who_decides(state, data)
     if trace.assembly is not None:
         data["assembly"] = dict(trace.assembly)
+        if data["assembly"]["kind"] == "representatives_meeting":
+            # The kit's villages and communities authorise their representatives' meeting to
+            # decide (村民委员会组织法 2025 art. 28 para. 2): a model assumption the record states.
+            data["assembly"]["authorised"] = True
     # The settings this run was held to (scenario's rules and the caller's), where not the default.
     rules = {
         key: value

@@ -52,6 +52,8 @@ def elevator_record() -> dict[str, Any]:
             "topic_proposed": "2026-03-01",
             "notified": "2026-03-03",
             "consulted": "2026-03-10",
+            "assembly_notified": "2026-03-12",  # 15 days before the owners' meeting (物业管理条例 art. 14)
+            "assembly_held": "2026-03-28",
             "implemented": "2026-05-20",
             "publicized": "2026-05-28",
         },
