@@ -324,19 +324,39 @@ _VALUE_TABLES = {
     "assembly.kind": "meetings",
     "results.channels": "channels",
     "results.feedback_to": "feedback_targets",
+    "results.excluded.reason": "exclusion_reasons",
+    "assembly.matter": "owners_matters",
+    "topic.owners_matter": "owners_matters",
+    "topic.collective_matter": "collective_matters",
+    "topic.commissioned_by": "proposers",  # township / department: the same bodies
+    "results.revoked.by": "revokers",
+    "deciding_body": "deciding_bodies",
 }
 
 
 def _value_zh(path: str, value: Any) -> str:
     from xsim import vocabulary as V
 
+    if isinstance(value, dict):  # an entry of a list of records (results.excluded[]): its fields
+        parts = [
+            f"{V.FIELDS[f'{path}.{k}'].zh if f'{path}.{k}' in V.FIELDS else ''}"
+            f"{'：' if f'{path}.{k}' in V.FIELDS else ''}{_value_zh(f'{path}.{k}', v)}"
+            for k, v in value.items()
+            if v is not None
+        ]
+        return "，".join(parts)
     if isinstance(value, bool):
         return "是" if value else "否"
     if value is None or value == []:
         return "—"
+    if value == "unknown":  # a fact the record does not state (the engine: 「无法判断」)
+        return "（未写明）"
+    if value == "pending":
+        return "尚未实施"
     table = V.TABLES.get(_VALUE_TABLES.get(path, ""))
     if isinstance(value, list):
-        return "、".join(_value_zh(path, v) for v in value)
+        sep = "；" if any(isinstance(v, dict) for v in value) else "、"
+        return sep.join(_value_zh(path, v) for v in value)
     if table is not None:
         return V.label(table, str(value))
     return str(value)
