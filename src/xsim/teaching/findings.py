@@ -32,6 +32,7 @@ from xsim.teaching.common import (
     clause_kind_zh,
     clause_text_zh,
     esc,
+    int_value,
     note_html,
     ok_html,
     on_busy_click,
@@ -224,8 +225,8 @@ class RecordEditor(TeachingWidget):
                 "consultation.forms": list(self.forms.value),
                 "consultation.outcome": self.outcome.value,
                 "results.feedback_to": list(self.feedback.value),
-                "results.dissenters": self.dissenters.value,
-                "results.dissenters_explained": self.explained.value,
+                "results.dissenters": int_value(self.dissenters, "持不同意见人数"),
+                "results.dissenters_explained": int_value(self.explained, "已解释说明人数"),
             },
         )
 
