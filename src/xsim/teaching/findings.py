@@ -19,6 +19,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from xsim.errors import InputError
 from xsim.teaching.cases import apply_patch, get_path
 from xsim.teaching.common import (
     FEEDBACK_ZH,
@@ -32,7 +33,6 @@ from xsim.teaching.common import (
     clause_kind_zh,
     clause_text_zh,
     esc,
-    int_value,
     note_html,
     ok_html,
     on_busy_click,
@@ -118,6 +118,14 @@ class FindingsViewer(TeachingWidget):
         from xsim.rules import check_record
 
         self.show(check_dict(record) if isinstance(record, dict) else check_record(record))
+
+
+def _count(widget: widgets.IntText, path: str) -> int:
+    """A count the trainee typed: a whole number >= 0, else a message naming the field (the
+    record's own message would add a note for whoever writes YAML)."""
+    if widget.value is None or widget.value < 0:
+        raise InputError("练习记录", path, "a whole number >= 0", "应填写不小于0的整数")
+    return int(widget.value)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -225,8 +233,10 @@ class RecordEditor(TeachingWidget):
                 "consultation.forms": list(self.forms.value),
                 "consultation.outcome": self.outcome.value,
                 "results.feedback_to": list(self.feedback.value),
-                "results.dissenters": int_value(self.dissenters, "持不同意见人数"),
-                "results.dissenters_explained": int_value(self.explained, "已解释说明人数"),
+                "results.dissenters": _count(self.dissenters, "results.dissenters"),
+                "results.dissenters_explained": _count(
+                    self.explained, "results.dissenters_explained"
+                ),
             },
         )
 
