@@ -7,21 +7,36 @@ XSIM    := $(VENV)/bin/xsim
 STAMP_BASE := $(VENV)/.stamp-base
 STAMP_TEST := $(VENV)/.stamp-test
 STAMP_JUPYTER := $(VENV)/.stamp-jupyter
+# Exact versions of every package the environment installs (pip constraints), so that a clean clone
+# tests with the tools it was made green with: a new ruff release cannot fail `ruff format --check`.
+CONSTRAINTS := constraints.txt
 JUPYTER_SETTINGS := $(shell find etc/jupyter share/jupyter -type f 2>/dev/null)
 
-.PHONY: demo test lab present lint bench setup clean notebooks handouts room room-proxy
+.PHONY: demo test lab present lint bench setup clean notebooks handouts room room-proxy constraints
 
 $(PY):
 	@PYTHON_BIN=$$(tools/find-python) && echo "using $$PYTHON_BIN" && "$$PYTHON_BIN" -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP_BASE): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+$(STAMP_BASE): pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e .
 	@touch $@
 
-$(STAMP_TEST): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test,present]"
+$(STAMP_TEST): pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,present]"
 	@touch $(STAMP_BASE) $@
+
+## Update the pins: resolve pyproject.toml afresh in a scratch venv (no constraints), freeze it into
+## constraints.txt. Then `make test` (which reinstalls from the new pins) and commit both when green.
+constraints:
+	@rm -rf .venv-pins
+	@PYTHON_BIN=$$(tools/find-python) && "$$PYTHON_BIN" -m venv .venv-pins
+	.venv-pins/bin/python -m pip install --quiet --upgrade pip
+	.venv-pins/bin/python -m pip install --quiet -e ".[test,present,room]"
+	@{ grep '^#' $(CONSTRAINTS); \
+	  .venv-pins/bin/python -m pip freeze --exclude-editable; } > $(CONSTRAINTS).new
+	@mv $(CONSTRAINTS).new $(CONSTRAINTS) && rm -rf .venv-pins
+	@echo "constraints.txt updated: run make test, then commit it"
 
 setup: $(STAMP_BASE)
 

@@ -17,12 +17,14 @@ import itertools
 import sys
 
 from xsim.errors import InputError
-from xsim.experiments.limits import MAX_BOOT, MAX_REPS, MIN_BOOT, check_whole
+from xsim.experiments.budget import parse_memory
+from xsim.experiments.limits import MAX_BOOT, MAX_REPS, MIN_BOOT, check_variants, check_whole
 from xsim.experiments.options import (
     add_execution_arguments,
     announce,
     check_execution_arguments,
     check_out_folder,
+    check_study_memory,
     load_runner,
     parse_assignment,
     parse_value,
@@ -94,8 +96,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_execution_arguments(parser)
 
 
-def build_variants(forms: list[str], vary: list[str]) -> list[dict]:
-    """Forms × every combination of the --vary values (one variant per combination)."""
+def count_variants(forms: list[str], vary: list[str]) -> int:
+    """How many variants ``forms`` × ``--vary`` make, counted before any is built."""
+    total = max(len(forms), 1)
+    for item in vary:
+        _, values = parse_assignment(item, "--vary")
+        total *= max(len(split_list(values)), 1)
+    return total
+
+
+def build_variants(forms: list[str], vary: list[str], reps: int = 1) -> list[dict]:
+    """Forms × every combination of the --vary values (one variant per combination).
+
+    The number of variants (and of runs, with ``reps``) is checked first: a product of four
+    ``--vary`` lists is refused before a single variant is built."""
+    check_variants(count_variants(forms, vary), reps)
     axes = []
     for item in vary:
         key, values = parse_assignment(item, "--vary")
@@ -130,15 +145,20 @@ def run(args: argparse.Namespace) -> int:
     check_execution_arguments(args)
     check_whole(args.reps, "--reps", 1, MAX_REPS)
     check_whole(args.boot, "--boot", MIN_BOOT, MAX_BOOT)
+    most_reps = args.reps
+    if args.precision is not None:
+        most_reps = check_whole(args.max_reps, "--max-reps", args.reps, MAX_REPS)
     scenario = _with_set(load_scenario(args.scenario), args.set_)
     forms = split_list(args.forms) or scenario_forms(scenario) or []
     study = Study(
         scenario,
-        build_variants(forms, args.vary),
+        build_variants(forms, args.vary, most_reps),
         args.reps,
         args.seed,
         runner=load_runner(args.runner),
     )
+    # before the probe run, any worker or any folder: the whole study's peak memory
+    check_study_memory(args, study, args.boot, reps=most_reps)
     names = [v.name for v in study.variants]
     if args.baseline is not None and args.baseline not in names:
         raise InputError(
@@ -165,6 +185,7 @@ def run(args: argparse.Namespace) -> int:
             progress=False if args.no_progress else None,
             force=args.force,
             kind="compare",
+            memory=parse_memory(args.memory),
         )
     except RunFailed as err:
         hint = (
@@ -177,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
             else ""
         )
         head = "" if args.lang == "en" else "模拟出错："
-        print(f"{head}{err}{hint}", file=sys.stderr)
+        print(one_line(f"{head}{err}{hint}"), file=sys.stderr)
         return 1
     finally:
         executor.close()
@@ -229,6 +250,7 @@ def _run_to_precision(args, study, scenario, shown) -> int:
             measures=shown,
             summary_options={"baseline": args.baseline, "n_boot": args.boot, "seed": args.seed},
             progress=False if args.no_progress else None,
+            memory=parse_memory(args.memory),
         )
     finally:
         executor.close()

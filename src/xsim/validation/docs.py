@@ -149,6 +149,19 @@ validate` runs the full variant (30 replications per study).
 """
 
 
+NOISE_FLOOR = 1e-10
+"""Below this a result is floating-point noise (a spread or distance that is zero up to rounding;
+1e-13 on one machine, 1e-14 on another with another BLAS): shown as ``< 1e-10``, so that the
+generated page is the same on every machine. Every tolerance of the table is far above it."""
+
+
+def _num(x: float, spec: str) -> str:
+    """``x`` formatted with ``spec``, or ``< 1e-10`` for noise around zero (see NOISE_FLOOR)."""
+    if x == x and abs(x) < NOISE_FLOOR:
+        return "0" if x == 0 else f"< {NOISE_FLOOR:g}"
+    return format(x, spec)
+
+
 def model_results(targets: list[Target]) -> str:
     report = evaluate([t for t in targets if t.kind == "model"], fast=True, seed=0)
     rows = [
@@ -160,7 +173,11 @@ def model_results(targets: list[Target]) -> str:
     for r in report.results:
         e, t = r.estimate, r.target
         observed = f"{t.observed.value:g}" if t.observed.value is not None else "—"
-        value = "n/a" if e.value != e.value else f"{e.value:.2g} [{e.low:.2g}, {e.high:.2g}]"
+        value = (
+            "n/a"
+            if e.value != e.value
+            else f"{_num(e.value, '.2g')} [{_num(e.low, '.2g')}, {_num(e.high, '.2g')}]"
+        )
         holds = "yes" if r.holds else "**NO**"
         rows.append(f"| {t.id} | {observed} | {value} | {t.tolerance.describe('en')} | {holds} |")
     return "\n".join(rows)
@@ -209,7 +226,9 @@ def kernel_results(targets: list[Target]) -> str:
     for r in report.results:
         e = r.estimate
         value = (
-            f"{e.value:.4g}" if e.low == e.high else f"{e.value:.3g} [{e.low:.3g}, {e.high:.3g}]"
+            _num(e.value, ".4g")
+            if e.low == e.high
+            else f"{_num(e.value, '.3g')} [{_num(e.low, '.3g')}, {_num(e.high, '.3g')}]"
         )
         holds = "yes" if r.holds else "**NO**"
         rows.append(f"| {r.target.id} | {value} | {r.target.tolerance.describe('en')} | {holds} |")

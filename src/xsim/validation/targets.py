@@ -1,19 +1,26 @@
 """The validation target table as typed data (``data/validation_targets.yaml``, or a file given).
 
-A malformed table is an :class:`xsim.errors.InputError` naming the target and the field; a target
-whose ``statistic`` names no function of :mod:`xsim.validation.statistics` is one too.
+The file is read through :mod:`xsim.io` (YAML 1.2 core types: ``04000`` is text, not octal 2048;
+a regular file of bounded size; NaN, infinity, anchors and tags refused) and validated with
+strict numbers, so a number written ``04000`` or ``"0.3"`` is refused, not converted. A malformed
+table is an :class:`xsim.errors.InputError` naming the field and its line; a target whose
+``statistic`` names no function of :mod:`xsim.validation.statistics` is one too.
 """
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from xsim.errors import InputError
+from xsim.io import load_yaml_file, validate
+
+# Numbers as written: no text converted to a number (``"04000"``), no ``true`` read as 1.
+Number = Annotated[float, Strict()]
+Whole = Annotated[int, Strict()]
 
 FAMILIES = ("kernels", "deliberation", "speaking", "attendance", "digital", "village")
 
@@ -31,14 +38,14 @@ class Text(_Strict):
 
 
 class Observed(_Strict):
-    value: float | None
-    number_found: bool
+    value: Number | None
+    number_found: Annotated[bool, Strict()]
     text: Text
 
 
 class Source(_Strict):
     author: str
-    year: int
+    year: Whole
     title: str
     where: str
     url: str | None = None
@@ -48,9 +55,9 @@ class Source(_Strict):
 
 
 class Tolerance(_Strict):
-    range: tuple[float, float] | None = None
-    above: float | None = None
-    below: float | None = None
+    range: tuple[Number, Number] | None = None
+    above: Number | None = None
+    below: Number | None = None
     why: Text
 
     @model_validator(mode="after")
@@ -105,35 +112,11 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
     from xsim.validation.statistics import STATISTICS
 
     path = Path(path) if path is not None else default_path()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(
-            str(path), "", f"a readable file ({exc.strerror})", f"无法读取文件（{exc.strerror}）"
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            str(path),
-            "",
-            "valid YAML",
-            "应为有效的 YAML",
-            line=mark.line + 1 if mark else None,
-        ) from None
-    try:
-        table = TargetTable.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = first.get("loc", ())
-        field = ".".join(str(p) for p in loc)
-        if len(loc) >= 2 and loc[0] == "targets" and isinstance(loc[1], int):
-            targets = (data or {}).get("targets") or []
-            ident = targets[loc[1]].get("id") if isinstance(targets[loc[1]], dict) else None
-            if ident:
-                field = f"targets[{ident}]." + ".".join(str(p) for p in loc[2:])
-        raise InputError(
-            str(path), field, first.get("msg", "a valid target"), f"目标表有误：{first.get('msg')}"
-        ) from None
+    table = validate(
+        TargetTable,
+        load_yaml_file(path),
+        what=("a table with a list of targets", "含目标列表的目标表"),
+    )
     seen: set[str] = set()
     for target in table.targets:
         if target.id in seen:
