@@ -17,13 +17,16 @@ TEXTS = {
 SEED = 2
 
 
-def default_meeting(name: str) -> str:
-    model = ConsultationModel(name, rng=SEED)
+def default_meeting(name: str, seed: int = SEED) -> str:
+    """The deciding meeting the kit's own organizer takes the matter to (none if it needs none)."""
+    model = ConsultationModel(name, rng=seed)
     model.run()
     return model.record.assembly.kind if model.record.assembly is not None else NO_MEETING
 
 
-def good_plan(name: str) -> Plan:
+def good_plan(name: str, seed: int = SEED) -> Plan:
+    """A lawful, well-made plan: everyone invited, enough notice, the deciding meeting the law
+    requires, explanations, publicity and feedback, the four texts written."""
     s = load_scenario(name)
     return Plan(
         lead=s.lead,
@@ -35,7 +38,7 @@ def good_plan(name: str) -> Plan:
         notice_days=10,
         notice_channels=("bulletin", "wechat", "door_to_door", "broadcast"),
         facilitated=0,
-        deciding_meeting=default_meeting(name),
+        deciding_meeting=default_meeting(name, seed),
         meeting_notice_days=15,
         amend=2,
         publicity_channels=("bulletin", "wechat", "door_to_door"),

@@ -9,11 +9,11 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from capstone_support import default_meeting, good_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xsim.errors import InputError
-from xsim.sim.model import ConsultationModel
 from xsim.sim.scenario import load_scenario
 from xsim.teaching import course, progress
 from xsim.teaching.capstone.case import assess, draw_scenario, scenario_names, trainee_case
@@ -49,36 +49,6 @@ def capstone(**kwargs) -> Capstone:
     return Capstone(lesson="09", **kwargs)
 
 
-def meeting_of_default_run(name: str, seed: int) -> str:
-    """The deciding meeting the kit's own organizer takes the matter to (none if it needs none)."""
-    model = ConsultationModel(name, rng=seed)
-    model.run()
-    return model.record.assembly.kind if model.record.assembly is not None else NO_MEETING
-
-
-def good_plan(name: str, seed: int) -> Plan:
-    s = load_scenario(name)
-    return Plan(
-        lead=s.lead,
-        solicit=0,
-        groups=tuple(g.id for g in s.stakeholder_groups),
-        experts=True,
-        respected=True,
-        form=s.default_form,
-        notice_days=10,
-        notice_channels=("bulletin", "wechat", "door_to_door", "broadcast"),
-        facilitated=0,
-        deciding_meeting=meeting_of_default_run(name, seed),
-        meeting_notice_days=15,
-        amend=2,
-        publicity_channels=("bulletin", "wechat", "door_to_door"),
-        publicize_days=7,
-        feedback_to=("subjects", "stakeholders", "residents"),
-        subsidy=2,
-        texts=dict(TEXTS),
-    )
-
-
 def first_options_plan(cap: Capstone) -> Plan:
     """The lazy trainee: the first option of every list, every box ticked, nothing written."""
     c = cap.controls
@@ -112,7 +82,7 @@ def scenario_defaults_plan(name: str, seed: int) -> Plan:
         notice_days=o.notice_days,
         notice_channels=tuple(o.notice_channels),
         facilitated=0 if o.facilitated else 1,
-        deciding_meeting=meeting_of_default_run(name, seed),
+        deciding_meeting=default_meeting(name, seed),
         meeting_notice_days=o.assembly_notice_days,
         amend=min(
             range(len(OPTIONS.amend)),

@@ -20,6 +20,7 @@ from xsim.teaching.common import FORM_ZH, MSG_INTERNAL
 from xsim.teaching.findings import check_dict
 from xsim.teaching.picker import elevator_candidates
 from xsim.teaching.progress import SAVE_FAILED_ZH
+from xsim.teaching.progress_view import item_title
 
 
 @pytest.fixture(autouse=True)
@@ -258,7 +259,7 @@ def test_saved_exercises_reach_the_home_page_and_the_class_summary(tmp_path):
      ("something-else", "something-else")],
 )  # fmt: skip
 def test_item_ids_read_in_chinese_for_the_trainer(item, title):
-    assert progress.item_title(item) == title
+    assert item_title(item) == title
 
 
 def test_every_item_the_course_registers_has_a_chinese_title():
@@ -274,7 +275,7 @@ def test_every_item_the_course_registers_has_a_chinese_title():
     items = [i for ids in progress.load().items.values() for i in ids]
     assert len(items) >= 20
     for item in items:
-        assert re.search(r"[\u4e00-\u9fff]", progress.item_title(item)), item
+        assert re.search(r"[\u4e00-\u9fff]", item_title(item)), item
 
 
 # -- a store that cannot be written -------------------------------------------------------------------

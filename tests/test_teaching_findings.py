@@ -152,3 +152,19 @@ def test_get_path_default_only_for_absent_or_null():
     assert get_path(data, "a.c", 5) == 0
     assert get_path(data, "a.b", 5) == 5
     assert get_path(data, "a.x", 5) == 5
+
+
+def test_every_example_record_reads_in_chinese_as_a_form():
+    """The spot-the-problem exercise shows a record as a Chinese form: no field key or coded
+    value (``married_out``, ``reason``) reaches the trainee, lists of entries included."""
+    import re
+
+    from xsim.teaching.examples import example_names, example_record
+    from xsim.teaching.findings import record_table_html
+
+    for name in example_names():
+        html = re.sub(
+            r"<style>.*?</style>", "", record_table_html(example_record(name)), flags=re.S
+        )
+        text = re.sub(r"<[^>]+>|&[a-z]+;", " ", html)
+        assert not re.search(r"[a-z]{3,}", text), (name, re.findall(r"[a-z_]{3,}", text)[:5])

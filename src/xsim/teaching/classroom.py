@@ -30,7 +30,8 @@ from typing import Any
 from xsim.errors import InputError
 from xsim.io.files import write_atomic
 from xsim.teaching.display import html_table
-from xsim.teaching.progress import Progress, item_title, lesson_sort_key, load_export
+from xsim.teaching.progress import Progress, load_export
+from xsim.teaching.progress_view import item_title, lesson_sort_key
 
 __all__ = ["MAX_FILES", "ClassSummary", "class_summary", "load_exports"]
 

@@ -194,8 +194,14 @@ def error_text(exc: BaseException) -> str:
     known = exc.field and V.field_label(exc.field) != V.field_label("")
     shown = V.field_label(exc.field) if known else (exc.field if where else "")
     field = f"字段「{shown}」：" if shown else ""
-    text = f"{field}{exc.expected_zh or exc.expected_en}"
+    text = _WRITER_NOTE.sub("", exc.expected_zh) if exc.expected_zh else exc.expected_en
+    text = f"{field}{text}"
     return f"{where}：{text}" if where else text
+
+
+#: a note for whoever writes a record's YAML, in parentheses with the field's path or a keyword
+#: (「（timeline.consulted；来源未写明时写 unknown）」): a trainee at a widget has no YAML to write
+_WRITER_NOTE = re.compile(r"（[^（）]*[A-Za-z_]{3,}[^（）]*）")
 
 
 def safe_callback(method: Callable) -> Callable:

@@ -19,6 +19,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from xsim.errors import InputError
 from xsim.teaching.cases import apply_patch, get_path
 from xsim.teaching.common import (
     FEEDBACK_ZH,
@@ -117,6 +118,14 @@ class FindingsViewer(TeachingWidget):
         from xsim.rules import check_record
 
         self.show(check_dict(record) if isinstance(record, dict) else check_record(record))
+
+
+def _count(widget: widgets.IntText, path: str) -> int:
+    """A count the trainee typed: a whole number >= 0, else a message naming the field (the
+    record's own message would add a note for whoever writes YAML)."""
+    if widget.value is None or widget.value < 0:
+        raise InputError("练习记录", path, "a whole number >= 0", "应填写不小于0的整数")
+    return int(widget.value)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -224,8 +233,10 @@ class RecordEditor(TeachingWidget):
                 "consultation.forms": list(self.forms.value),
                 "consultation.outcome": self.outcome.value,
                 "results.feedback_to": list(self.feedback.value),
-                "results.dissenters": self.dissenters.value,
-                "results.dissenters_explained": self.explained.value,
+                "results.dissenters": _count(self.dissenters, "results.dissenters"),
+                "results.dissenters_explained": _count(
+                    self.explained, "results.dissenters_explained"
+                ),
             },
         )
 
@@ -324,19 +335,39 @@ _VALUE_TABLES = {
     "assembly.kind": "meetings",
     "results.channels": "channels",
     "results.feedback_to": "feedback_targets",
+    "results.excluded.reason": "exclusion_reasons",
+    "assembly.matter": "owners_matters",
+    "topic.owners_matter": "owners_matters",
+    "topic.collective_matter": "collective_matters",
+    "topic.commissioned_by": "proposers",  # township / department: the same bodies
+    "results.revoked.by": "revokers",
+    "deciding_body": "deciding_bodies",
 }
 
 
 def _value_zh(path: str, value: Any) -> str:
     from xsim import vocabulary as V
 
+    if isinstance(value, dict):  # an entry of a list of records (results.excluded[]): its fields
+        parts = [
+            f"{V.FIELDS[f'{path}.{k}'].zh if f'{path}.{k}' in V.FIELDS else ''}"
+            f"{'：' if f'{path}.{k}' in V.FIELDS else ''}{_value_zh(f'{path}.{k}', v)}"
+            for k, v in value.items()
+            if v is not None
+        ]
+        return "，".join(parts)
     if isinstance(value, bool):
         return "是" if value else "否"
     if value is None or value == []:
         return "—"
+    if value == "unknown":  # a fact the record does not state (the engine: 「无法判断」)
+        return "（未写明）"
+    if value == "pending":
+        return "尚未实施"
     table = V.TABLES.get(_VALUE_TABLES.get(path, ""))
     if isinstance(value, list):
-        return "、".join(_value_zh(path, v) for v in value)
+        sep = "；" if any(isinstance(v, dict) for v in value) else "、"
+        return sep.join(_value_zh(path, v) for v in value)
     if table is not None:
         return V.label(table, str(value))
     return str(value)

@@ -92,7 +92,8 @@ def glossary() -> HtmlBlock:
 def progress_panel(folder: str | Path | None = None, *, path: str | Path | None = None):
     """The trainee's progress for the course home page: name, a table per lesson, refresh and
     export (a file in ``folder`` — default: the current folder — and a download link)."""
-    from xsim.teaching.progress import download_link_html, export, load, set_trainee, summary
+    from xsim.teaching.progress import export, load, set_trainee, summary
+    from xsim.teaching.progress_view import download_link_html
 
     class ProgressPanel(TeachingWidget):
         kind_zh = "学习进度"
@@ -166,7 +167,7 @@ def classroom_panel(folder: str | Path = "进度文件", report: str | Path | No
     Chinese HTML report (``report``, default ``班级学习情况汇总.html`` beside the folder) with a
     download link."""
     from xsim.teaching.classroom import class_summary
-    from xsim.teaching.progress import download_link_html
+    from xsim.teaching.progress_view import download_link_html
 
     class ClassroomPanel(TeachingWidget):
         kind_zh = "班级汇总"

@@ -54,6 +54,7 @@ from typing import Any
 from xsim.errors import InputError
 from xsim.io.files import is_real_folder, is_regular_file, read_bytes, write_atomic
 from xsim.io.jsonfile import load_json_bytes
+from xsim.teaching.progress_view import lesson_sort_key
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -63,12 +64,9 @@ __all__ = [
     "SAVE_FAILED_ZH",
     "Attempt",
     "Progress",
-    "download_link_html",
     "export",
     "get_case",
-    "item_title",
     "load",
-    "lesson_sort_key",
     "load_export",
     "record_answer",
     "register_items",
@@ -594,49 +592,3 @@ def _text(value: Any, limit: int) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-#: the item ids the course's exercises use → how a trainer reads them (``{n}``: the number in the id)
-ITEM_TITLES = (
-    (r"q(\d+)", "自测第 {n} 题"),
-    (r"predict-\w+-(\d+)", "先预测第 {n} 题"),
-    (r"threshold", "联名门槛练习"),
-    (r"picker", "请谁来协商"),
-    (r"lead(\d+)", "由谁牵头第 {n} 题"),
-    (r"form(\d+)", "什么事用什么形式第 {n} 题"),
-    (r"step(\d+)", "程序演练第 {n} 步"),
-    (r"quorum", "法定人数计算器"),
-    (r"fix", "改一改这份记录"),
-    (r"spot(\w+)", "找问题（示例记录 {n}）"),
-    (r"calc(\d+)", "算一算第 {n} 题"),
-    (r"capstone", "综合演练"),
-)
-
-
-def item_title(item: str) -> str:
-    """An exercise item in Chinese for the trainer's class summary (``step3`` → 程序演练第 3 步);
-    an id no exercise of the course uses is shown as it is."""
-    for pattern, title in ITEM_TITLES:
-        m = re.fullmatch(pattern, item)
-        if m:
-            return title.format(n=m.group(1) if m.groups() else "")
-    return item
-
-
-def lesson_sort_key(lesson: str) -> tuple[int, str]:
-    """Lessons by their number when they start with one ("03", "03_协商形式"), then by name."""
-    m = re.match(r"\d+", lesson)
-    return (int(m.group()) if m else 10**6, lesson)
-
-
-def download_link_html(path: Path, text: str = "下载") -> str:
-    """A link that downloads ``path``'s bytes from the page itself (a data URI): works offline,
-    in JupyterLab and in Voilà (which serves no JSON files)."""
-    import base64
-    import html as _html
-
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    return (
-        f'<a download="{_html.escape(Path(path).name)}" '
-        f'href="data:application/octet-stream;base64,{data}">{_html.escape(text)}</a>'
-    )

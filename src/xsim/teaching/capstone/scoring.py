@@ -26,6 +26,7 @@ __all__ = [
     "Criterion",
     "CriterionScore",
     "Rubric",
+    "fault_titles",
     "law_level",
     "law_violations",
     "load_rubric",
@@ -174,7 +175,8 @@ def _fmt(value: float, name: str) -> str:
     return f"{value:.2f}" if fmt == "num" else f"{value:g}"
 
 
-def _titles(findings: Sequence[Any]) -> str:
+def fault_titles(findings: Sequence[Any]) -> str:
+    """The rules a run broke, by their Chinese titles in quotes (never by code)."""
     from xsim.teaching.common import rule_title_zh
 
     return "、".join(sorted({f"“{rule_title_zh(f.code)}”" for f in findings}))
@@ -194,7 +196,7 @@ def score(
         if not faults:
             return CriterionScore(c, c.points, "没有违反法律的规定。")
         why = (
-            f"违反了法律的规定（{_titles(faults)}）：这样的方案不能通过，无论其他各项得分多少。"
+            f"违反了法律的规定（{fault_titles(faults)}）：这样的方案不能通过，无论其他各项得分多少。"
             "详见下面的检查结果。"
         )
         return CriterionScore(c, 0.0, why)
@@ -207,7 +209,7 @@ def score(
         why = (
             "没有违反《通知》或本地规则的要求。"
             if not n
-            else f"有 {n} 处不符合《通知》或本地规则的要求（{_titles(others)}），"
+            else f"有 {n} 处不符合《通知》或本地规则的要求（{fault_titles(others)}），"
             f"每处扣 {c.per_violation:g} 分；详见下面的检查结果。"
         )
         return CriterionScore(c, round(max(pts, 0.0), 1), why)

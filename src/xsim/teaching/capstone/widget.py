@@ -17,7 +17,7 @@ from xsim import vocabulary as V
 from xsim.teaching.capstone.case import ITEM, Result, assess, draw_scenario, trainee_case
 from xsim.teaching.capstone.documents import documents, download_link, worded
 from xsim.teaching.capstone.plan import NO_MEETING, CapstoneOptions, Plan, load_options
-from xsim.teaching.capstone.scoring import Assessment, Rubric, load_rubric
+from xsim.teaching.capstone.scoring import Assessment, Rubric, fault_titles, load_rubric
 from xsim.teaching.common import (
     CheckboxGroup,
     TeachingWidget,
@@ -310,9 +310,7 @@ class Capstone(TeachingWidget):
                 f"✔ 通过：{a.points:g} 分（满分 {a.max_points:g}，及格 {a.pass_points:g}）。"
             )
         elif not a.lawful:
-            from xsim.teaching.common import rule_title_zh
-
-            faults = "、".join(sorted({f"“{rule_title_zh(f.code)}”" for f in a.law_faults}))
+            faults = fault_titles(a.law_faults)
             verdict = bad_html(
                 esc(
                     f"✘ 未通过：方案违反了法律的规定（{faults}），无论其他各项得分多少都不能通过"
