@@ -159,9 +159,10 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
             page.goto(f"{voila}/", timeout=RUN_TIMEOUT_MS)
             expect(page.get_by_text("课程目录").first).to_be_visible()
             assert page.title() == "课程目录"
-            lesson = page.locator(".voila-notebooks a", has_text=NOTEBOOK.stem)
+            lesson = page.locator(".voila-notebooks a", has_text="导读")
             expect(lesson).to_have_count(1)
-            assert ".ipynb" not in lesson.inner_text()
+            assert ".ipynb" not in lesson.inner_text() and "_" not in lesson.inner_text()
+            assert "第 00 讲" in lesson.inner_text()
             expect(page.locator(".voila-notebooks a", has_text="02_示例文件夹")).to_have_count(1)
             assert page.locator(".voila-notebooks a", has_text="README").count() == 0
             assert page.get_by_text("Select items").count() == 0
@@ -171,7 +172,7 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
             up = page.locator(".voila-notebooks a", has_text="上一级")
             expect(up).to_have_count(1)
             up.click()
-            lesson = page.locator(".voila-notebooks a", has_text=NOTEBOOK.stem)
+            lesson = page.locator(".voila-notebooks a", has_text="导读")
             expect(lesson).to_have_count(1)
             # The lesson, opened from the start page in the same tab.
             lesson.click()

@@ -180,7 +180,9 @@ def lesson_html(entry, toc: Toc, trainer: bool) -> str:
     code_index = 0
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            if cell.source.startswith("---\n\n") and "课程目录" in cell.source:
+            if cell.source.startswith("---\n\n") and (
+                "上一讲" in cell.source or "下一讲" in cell.source
+            ):
                 continue  # links between notebooks mean nothing on paper
             body = markdown(cell.source)
             if trainer and "【培训者版" in cell.source:
