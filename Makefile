@@ -7,21 +7,36 @@ XSIM    := $(VENV)/bin/xsim
 STAMP_BASE := $(VENV)/.stamp-base
 STAMP_TEST := $(VENV)/.stamp-test
 STAMP_JUPYTER := $(VENV)/.stamp-jupyter
+# Exact versions of every package the environment installs (pip constraints), so that a clean clone
+# tests with the tools it was made green with: a new ruff release cannot fail `ruff format --check`.
+CONSTRAINTS := constraints.txt
 JUPYTER_SETTINGS := $(shell find etc/jupyter share/jupyter -type f 2>/dev/null)
 
-.PHONY: demo test lab trainer present lint bench setup clean notebooks handouts room room-proxy
+.PHONY: demo test lab trainer present lint bench setup clean notebooks handouts room room-proxy room-bench constraints
 
 $(PY):
 	@PYTHON_BIN=$$(tools/find-python) && echo "using $$PYTHON_BIN" && "$$PYTHON_BIN" -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP_BASE): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+$(STAMP_BASE): pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e .
 	@touch $@
 
-$(STAMP_TEST): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test,present]"
+$(STAMP_TEST): pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e ".[test,present]"
 	@touch $(STAMP_BASE) $@
+
+## Update the pins: resolve pyproject.toml afresh in a scratch venv (no constraints), freeze it into
+## constraints.txt. Then `make test` (which reinstalls from the new pins) and commit both when green.
+constraints:
+	@rm -rf .venv-pins
+	@PYTHON_BIN=$$(tools/find-python) && "$$PYTHON_BIN" -m venv .venv-pins
+	.venv-pins/bin/python -m pip install --quiet --upgrade pip
+	.venv-pins/bin/python -m pip install --quiet -e ".[test,present,room]"
+	@{ grep '^#' $(CONSTRAINTS); \
+	  .venv-pins/bin/python -m pip freeze --exclude-editable; } > $(CONSTRAINTS).new
+	@mv $(CONSTRAINTS).new $(CONSTRAINTS) && rm -rf .venv-pins
+	@echo "constraints.txt updated: run make test, then commit it"
 
 setup: $(STAMP_BASE)
 
@@ -91,7 +106,7 @@ $(ROOM_PROXY):
 room-proxy: $(ROOM_PROXY)
 
 $(STAMP_ROOM): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[room]"
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e ".[room]"
 	@touch $(STAMP_BASE) $@
 
 room: $(if $(STOP),,$(STAMP_ROOM) $(ROOM_PROXY))
@@ -101,6 +116,17 @@ room: $(if $(STOP),,$(STAMP_ROOM) $(ROOM_PROXY))
 	else \
 	  $(PY) room/roomctl.py start --config "$(ROOM)"; \
 	fi
+
+## The room under load (benchmarks/bench_room.py, root): N = 10, 20, 40 trainees arriving over 120 s,
+## run-all then 3 minutes of clicks each; figures into build/room-bench/n<N>.json (+ .detail.json).
+## Needs the machine to itself (the figures are CPU-bound); `make room-bench N="40"` for one size.
+N ?= 10 20 40
+room-bench: $(STAMP_TEST) $(ROOM_PROXY)
+	@mkdir -p build/room-bench
+	@for n in $(N); do \
+	  echo "N=$$n, load: $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+	  $(PY) benchmarks/bench_room.py --trainees $$n --arrival-s 120 --json build/room-bench/n$$n.json || exit 1; \
+	done
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check src tests benchmarks

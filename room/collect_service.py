@@ -35,6 +35,8 @@ from tornado import ioloop, web
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import answer_service  # noqa: E402
+from roomaccounts import run_as  # noqa: E402
 from roomconfig import Room, load_room  # noqa: E402
 
 # Run as the trainee: print the export's bytes (at most max_bytes + 1) or exit with a status code.
@@ -65,52 +67,45 @@ STATUS_ZH = {
 }
 
 
-# Children run as a room account, with the Python those accounts can run (see roompython.py).
-ACCOUNT_PYTHON = os.environ.get("XSIM_ROOM_PYTHON") or sys.executable
-ACCOUNT_PYTHON_ENV = json.loads(os.environ.get("XSIM_ROOM_PYTHON_ENV") or "{}")
+# Children run as a room account, with the runtime those accounts run (see roomruntime.py).
+RUNTIME = json.loads(os.environ.get("XSIM_ROOM_RUNTIME") or "{}")
+ACCOUNT_PYTHON = RUNTIME.get("python") or sys.executable
+ACCOUNT_PYTHON_ENV = dict(RUNTIME.get("environment") or {})
 
 
-def _account_env(login: str) -> tuple[pwd.struct_passwd, dict[str, str]]:
-    entry = pwd.getpwnam(login)
-    env = {
-        "HOME": entry.pw_dir,
-        "USER": login,
-        "LANG": "C.UTF-8",
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        **ACCOUNT_PYTHON_ENV,
-    }
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    return entry, env
+def _environment() -> dict[str, str]:
+    """What a room account's child process needs of the runtime (see roomruntime.py)."""
+    env = dict(ACCOUNT_PYTHON_ENV)
+    if RUNTIME.get("root"):
+        env["XSIM_COURSE"] = f"{RUNTIME['root']}/course"
+    return env
 
 
 def read_export(room: Room, login: str) -> tuple[str, object | None]:
     """One trainee's export, read with the trainee's own rights: (status, parsed JSON or None)."""
     collect = room.settings.collect
     try:
-        entry, env = _account_env(login)
-    except KeyError:
-        return "unreadable", None
-    path = str(Path(entry.pw_dir) / collect.progress_file)
-    try:
-        done = subprocess.run(
+        path = str(Path(pwd.getpwnam(login).pw_dir) / collect.progress_file)
+        done = run_as(
+            login,
+            _environment(),
             [ACCOUNT_PYTHON, "-I", "-S", "-c", READER, path, str(collect.max_bytes)],
-            user=entry.pw_uid,
-            group=entry.pw_gid,
-            extra_groups=[],
-            env=env,
-            cwd=entry.pw_dir,
             capture_output=True,
             timeout=30,
         )
-    except (OSError, subprocess.SubprocessError):
+    except (KeyError, OSError, subprocess.SubprocessError):
         return "unreadable", None
     status = {0: "ok", 3: "missing", 4: "too_large"}.get(done.returncode, "unreadable")
     if status != "ok":
         return status, None
+    return parse_export(done.stdout)
+
+
+def parse_export(raw: bytes) -> tuple[str, object | None]:
+    """("ok", data) for a JSON file, ("invalid", None) for anything else — deep nesting too."""
     try:
-        return "ok", json.loads(done.stdout.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return "ok", json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[…]]]]
         return "invalid", None
 
 
@@ -130,17 +125,14 @@ def collect(room: Room) -> dict:
         )
         if status == "ok":
             exports[trainee.login] = {"name": trainee.display_name, "export": data}
-    entry, env = _account_env(room.trainer)
+    entry = pwd.getpwnam(room.trainer)
     destination = Path(entry.pw_dir) / room.settings.collect.folder / stamp
     request = {"destination": str(destination), "room": room.name, "exports": exports}
-    written = subprocess.run(
-        [ACCOUNT_PYTHON, str(HERE / "collect_write.py")],
+    written = run_as(
+        room.trainer,
+        _environment(),
+        [ACCOUNT_PYTHON, "-I", "-m", "xsim_room.collect_write"],
         input=json.dumps(request, ensure_ascii=False).encode("utf-8"),
-        user=entry.pw_uid,
-        group=entry.pw_gid,
-        extra_groups=[],
-        env=env,
-        cwd=entry.pw_dir,
         capture_output=True,
         timeout=300,
     )
@@ -149,7 +141,8 @@ def collect(room: Room) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError):
         outcome = {"error": written.stderr.decode("utf-8", errors="replace")[-2000:]}
     home = Path(entry.pw_dir)
-    relative = str(destination.relative_to(home))
+    written_to = Path(outcome.get("destination") or destination)
+    relative = str(written_to.relative_to(home) if written_to.is_relative_to(home) else destination)
     summary = outcome.get("summary")
     if summary and Path(summary).is_relative_to(home):
         summary = str(Path(summary).relative_to(home))
@@ -284,6 +277,7 @@ def main() -> None:
     url = os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:8082")
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     app.listen(port, "127.0.0.1")
+    ioloop.IOLoop.current().add_callback(answer_service.serve, room)
     with contextlib.suppress(KeyboardInterrupt):  # the hub stops its services with SIGINT
         ioloop.IOLoop.current().start()
 

@@ -5,9 +5,12 @@ file; nothing here is meant to be edited per room — change ``room/room.toml`` 
 
 - Authentication: PAM against the system accounts ``roomctl.py`` created (per-trainee or shared
   room password), only the room's trainees and trainer allowed; no admin users.
-- Spawner: ``LocalProcessSpawner`` — the hub runs as root and starts each single-user server as
-  the trainee's own account (setuid), in the trainee's home (0700). Nothing of a trainee runs as
-  root. Terminals are off; kernels are culled when idle.
+- Spawner: ``roomspawner.ForkSpawner`` (JupyterHub's ``LocalProcessSpawner``, whose servers are
+  forked warm by the room's fork server) — the hub runs as root and each single-user server runs
+  as the trainee's own account, in the trainee's home (0700), from the trainee runtime (outside
+  the checkout, no answers; ``roomruntime.py``). Kernels come warm from the same fork server
+  through the ``xsim-room-fork`` kernel provisioner. Nothing of a trainee runs as root.
+  Terminals are off; kernels are culled when idle.
 - JupyterLab in Chinese: the servers read the room's settings overrides (``lab-settings/`` in the
   room's state folder, written by ``roomctl.py``), and open the course home page on login.
 - Services: ``idle-culler`` (jupyterhub-idle-culler) stops idle servers; ``collect`` gathers the
@@ -33,9 +36,21 @@ room = load_room(os.environ.get("XSIM_ROOM_CONFIG") or HERE / "room.toml")
 section, paths = room.settings.room, room.paths
 culling, course = room.settings.culling, room.settings.course
 python = sys.executable  # the hub's own; services run with it, as the hub's user
-# The Python the room's accounts run (roompython.py: this environment's, or a reachable copy).
-account_python = os.environ.get("XSIM_ROOM_PYTHON") or python
-account_env = json.loads(os.environ.get("XSIM_ROOM_PYTHON_ENV") or "{}")
+# What the room's accounts run (roomruntime.py), as roomctl built it.
+runtime = json.loads(os.environ["XSIM_ROOM_RUNTIME"])
+account_python = runtime["python"]
+account_env = {
+    **runtime["environment"],
+    "PATH": f"{runtime['root']}/venv/bin:/usr/local/bin:/usr/bin:/bin",
+    "XSIM_COURSE": f"{runtime['root']}/course",
+    "XSIM_ANSWER_KEY": "xsim_room.answers:RoomAnswerKey",
+    "XSIM_ROOM_ANSWERS_SOCKET": str(paths.answers_socket),
+}
+if runtime["fork_socket"]:
+    account_env.update(
+        XSIM_ROOM_FORK_SOCKET=runtime["fork_socket"],
+        JUPYTER_DEFAULT_PROVISIONER_NAME="xsim-room-fork",
+    )
 
 # ---------------------------------------------------------------- where the hub listens
 c.JupyterHub.ip = section.ip
@@ -68,7 +83,8 @@ c.Authenticator.allowed_users = {room.trainer, *room.logins}
 c.Authenticator.admin_users = set()
 
 # ---------------------------------------------------------------- each trainee's server
-c.JupyterHub.spawner_class = "localprocess"
+c.JupyterHub.spawner_class = "roomspawner.ForkSpawner"
+c.ForkSpawner.fork_socket = runtime["fork_socket"]
 c.Spawner.cmd = [account_python, "-m", "jupyterhub.singleuser"]
 c.Spawner.notebook_dir = "~"
 home_page = urllib.parse.quote(f"{course.folder}/{room.home_page}")
@@ -77,8 +93,8 @@ c.Spawner.args = [
     f"--LabApp.app_settings_dir={paths.lab_settings}",
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     "--ServerApp.terminals_enabled=False",
-    f"--MappingKernelManager.cull_idle_timeout={culling.kernel_idle_minutes * 60}",
-    f"--MappingKernelManager.cull_interval={culling.check_every_minutes * 60}",
+    f"--MappingKernelManager.cull_idle_timeout={round(culling.kernel_idle_minutes * 60)}",
+    f"--MappingKernelManager.cull_interval={round(culling.check_every_minutes * 60)}",
     "--MappingKernelManager.cull_connected=True",
 ]
 c.Spawner.environment = {"LANG": "C.UTF-8", **account_env}
@@ -95,8 +111,8 @@ c.JupyterHub.services = [
             python,
             "-m",
             "jupyterhub_idle_culler",
-            f"--timeout={culling.server_idle_minutes * 60}",
-            f"--cull-every={culling.check_every_minutes * 60}",
+            f"--timeout={round(culling.server_idle_minutes * 60)}",
+            f"--cull-every={round(culling.check_every_minutes * 60)}",
         ],
     },
     {
@@ -105,8 +121,7 @@ c.JupyterHub.services = [
         "command": [python, str(HERE / "collect_service.py")],
         "environment": {
             "XSIM_ROOM_CONFIG": str(paths.config),
-            "XSIM_ROOM_PYTHON": account_python,
-            "XSIM_ROOM_PYTHON_ENV": json.dumps(account_env),
+            "XSIM_ROOM_RUNTIME": json.dumps(runtime),
         },
         "display": True,
         "oauth_no_confirm": True,

@@ -15,21 +15,29 @@ lower-case Linux user name: a letter first, then letters, digits, ``_`` or ``-``
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+import os
 import re
+import stat
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from xsim.errors import InputError
-from xsim.io import input_error_from_validation
+from xsim.io import FieldProblem, input_error_from_validation, read_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = REPO / "room" / "room.toml"
 DEFAULT_PROXY = REPO / ".room" / "node_modules" / ".bin" / "configurable-http-proxy"
 DEFAULT_COURSE = REPO / "notebooks"
+# Root-owned and outside the checkout (trainees reach the runtime and sockets in it, not the
+# checkout); one folder per room.
+DEFAULT_STATE_ROOT = Path("/var/lib/xsim-room")
 # The trainer edition of the course lives here (inside the course folder); trainees never get it.
 TRAINER_EDITION = "trainer"
 # The course home page, when the config does not name one: the first of these that exists.
@@ -39,50 +47,90 @@ HOME_PAGE_CANDIDATES = ("index.ipynb", "首页.ipynb", "00_*.ipynb")
 ACCOUNT_MARKER = "xsim-room/"
 
 LOGIN_RE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
-Port = Annotated[int, Field(ge=1, le=65535)]
+# room.toml and the trainee list are small; anything larger is not one (a device, a wrong file).
+MAX_CONFIG_BYTES = 256 * 1024
+MAX_TRAINEES_BYTES = 1024 * 1024
+
+
+def _no_control_characters(value: str) -> str:
+    """Text that reaches a command line, a path or chpasswd's input: no control characters
+    (a newline in a password would add a line to chpasswd's input: another account's password)."""
+    for position, char in enumerate(value, start=1):
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            # the value itself is not repeated: it may be a password
+            raise FieldProblem(
+                (),
+                f"text without control characters (U+{ord(char):04X} at character {position})",
+                f"不能含控制字符（第 {position} 个字符是 U+{ord(char):04X}，如换行）",
+            )
+    return value
+
+
+def _ip(value: str) -> str:
+    if value:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise FieldProblem(
+                (),
+                f"an IP address such as 127.0.0.1 or 0.0.0.0; got {value[:60]!r}",
+                f"应为 IP 地址，如 127.0.0.1 或 0.0.0.0；实际为 {value[:60]!r}",
+            ) from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control_characters)]
+# strict: TOML's `true` is not port 1, `8000.0` is not a port
+Port = Annotated[int, Field(ge=1, le=65535, strict=True)]
+# minutes; fractions allowed (a room test culls after seconds), at least 6 seconds
+Minutes = Annotated[float, Field(ge=0.1, le=7 * 24 * 60, strict=True)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class RoomSection(_Strict):
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")] = "room"
-    ip: str = "127.0.0.1"
+    ip: Annotated[str, AfterValidator(_ip)] = "127.0.0.1"
     port: Port = 8000
-    ssl_cert: str = ""
-    ssl_key: str = ""
+    ssl_cert: Text = ""
+    ssl_key: Text = ""
     hub_port: Port = 8081
     proxy_api_port: Port = 8001
     collect_port: Port = 8082
-    state_dir: str = ""
-    proxy: str = ""
+    state_dir: Text = ""
+    proxy: Text = ""
+    # hide other accounts' processes from trainees (/proc mounted with hidepid=invisible)
+    hide_processes: Annotated[bool, Field(strict=True)] = True
+    # trainees' servers and kernels forked from one warm process (xsim_room.forkserver)
+    warm_start: Annotated[bool, Field(strict=True)] = True
 
 
 class AccountsSection(_Strict):
-    trainees: str = "trainees.txt"
+    trainees: Text = "trainees.txt"
     passwords: Literal["per-trainee", "shared"] = "per-trainee"
-    shared_password: str = ""
+    shared_password: Annotated[Text, Field(max_length=128)] = ""
     trainer: Annotated[str, Field(pattern=LOGIN_RE.pattern)] = "trainer"
 
 
 class CourseSection(_Strict):
-    source: str = ""
-    exclude: list[str] = [TRAINER_EDITION, "sanitize.cfg"]
-    folder: Annotated[str, Field(min_length=1, pattern=r"^[^/\\]+$")] = "协商课程"
-    home_page: str = ""
+    source: Text = ""
+    exclude: Annotated[list[Text], Field(max_length=100)] = [TRAINER_EDITION, "sanitize.cfg"]
+    folder: Annotated[Text, Field(min_length=1, max_length=64, pattern=r"^[^/\\]+$")] = "协商课程"
+    home_page: Text = ""
 
 
 class CullingSection(_Strict):
-    server_idle_minutes: Annotated[int, Field(ge=1)] = 60
-    kernel_idle_minutes: Annotated[int, Field(ge=1)] = 30
-    check_every_minutes: Annotated[int, Field(ge=1)] = 5
+    server_idle_minutes: Minutes = 60
+    kernel_idle_minutes: Minutes = 30
+    check_every_minutes: Minutes = 5
 
 
 class CollectSection(_Strict):
-    progress_file: str = ".local/share/jupyter/xsim/progress.json"
-    folder: Annotated[str, Field(min_length=1, pattern=r"^[^/\\]+$")] = "收集的进度"
-    max_bytes: Annotated[int, Field(ge=1, le=100_000_000)] = 5_000_000
+    progress_file: Text = ".local/share/jupyter/xsim/progress.json"
+    folder: Annotated[Text, Field(min_length=1, max_length=64, pattern=r"^[^/\\]+$")] = "收集的进度"
+    max_bytes: Annotated[int, Field(ge=1, le=100_000_000, strict=True)] = 5_000_000
 
 
 class RoomFile(_Strict):
@@ -104,7 +152,7 @@ class Trainee:
 class Paths:
     config: Path
     trainees: Path
-    state: Path  # default .room/<name>/ in the repository
+    state: Path  # default /var/lib/xsim-room/<name>/
     proxy: Path  # default .room/node_modules/.bin/configurable-http-proxy
     course: Path  # default notebooks/
     ssl_cert: Path | None
@@ -142,6 +190,27 @@ class Paths:
     def log(self) -> Path:
         return self.state / "jupyterhub.log"
 
+    @property
+    def fork_socket(self) -> Path:
+        """The fork server's socket (any account may connect; it checks who asks)."""
+        return self.state / "fork.sock"
+
+    @property
+    def fork_pid_file(self) -> Path:
+        return self.state / "forkserver.pid"
+
+    @property
+    def answers_socket(self) -> Path:
+        """The answer key's socket, served by the collect service (room accounts only)."""
+        return self.state / "answers.sock"
+
+    @property
+    def runtime(self) -> Path:
+        """What room accounts run: interpreter, packages, the trainee edition of the course.
+        Beside the state folder, shared by the rooms kept there (rebuilt when the checkout
+        changes)."""
+        return self.state.parent / "xsim-runtime"
+
 
 @dataclass(frozen=True)
 class Room:
@@ -165,6 +234,56 @@ class Room:
     @property
     def account_comment(self) -> str:
         return f"{ACCOUNT_MARKER}{self.name}"
+
+
+def _guess_encoding(raw: bytes) -> str:
+    """A name for what a non-UTF-8 file probably is, for the message (never used to decode)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:2].count(b"\x00") == 1:
+        return "UTF-16"
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    return "GBK/GB18030"
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """A small UTF-8 text file through the kit's input layer: a regular file (no FIFO, device,
+    folder or symlink loop), at most ``max_bytes``, UTF-8 (a BOM is allowed), no NUL bytes."""
+    where = str(path)
+    with contextlib.suppress(OSError):  # read_bytes names what is wrong with an unreadable path
+        size = os.stat(path).st_size
+        if stat.S_ISREG(os.stat(path).st_mode) and size > max_bytes:
+            raise InputError(
+                where,
+                "",
+                f"a text file of at most {max_bytes} bytes (this one has {size})",
+                f"文件过大：最多 {max_bytes} 字节，此文件有 {size} 字节",
+            )
+    raw = read_bytes(path, max_bytes=max_bytes)
+    if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        if _guess_encoding(raw) != "UTF-16":
+            raise InputError(
+                where,
+                "",
+                "text without NUL bytes (is this a binary file?)",
+                "文件中含有空字节（NUL），不是文本文件",
+                line=line,
+            )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        guess = _guess_encoding(raw)
+        saved_as_en = f" (it looks like {guess})" if guess else ""
+        saved_as_zh = f"（看起来是 {guess} 编码）" if guess else ""
+        raise InputError(
+            where,
+            "",
+            f"UTF-8 text{saved_as_en}; save it as UTF-8",
+            f"应为 UTF-8 编码的文本{saved_as_zh}；请用编辑器另存为 UTF-8",
+            line=raw.count(b"\n", 0, exc.start) + 1,
+        ) from None
 
 
 def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
@@ -191,28 +310,21 @@ def _resolve(base: Path, value: str, default: Path) -> Path:
     if not value:
         return default
     path = Path(value).expanduser()
-    return path if path.is_absolute() else (base / path).resolve()
+    # lexically, not resolve(): a symlink loop is then reported where the path is read
+    return Path(os.path.normpath(path if path.is_absolute() else base / path))
 
 
 def read_trainees(path: Path, trainer: str) -> tuple[Trainee, ...]:
     """Parse and check the trainee list: names valid, no duplicates, not the trainer's name."""
     where = str(path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise InputError(
             where,
             "",
             "trainee list not found (one trainee a line: login [display name])",
             "找不到学员名单（每行一名学员：登录名 [姓名]）",
         )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            where,
-            "",
-            f"not UTF-8 text ({exc.reason}); save the list as UTF-8",
-            "不是 UTF-8 文本；请把名单另存为 UTF-8 编码",
-        ) from None
+    text = read_text(path, MAX_TRAINEES_BYTES)
     trainees: list[Trainee] = []
     seen: dict[str, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -283,13 +395,48 @@ def find_home_page(course: Path, configured: str, where: str) -> str:
     )
 
 
+def room_toml(
+    name: str,
+    ports: tuple[int, int, int, int],
+    state_dir: Path,
+    trainer: str,
+    *,
+    proxy: Path = DEFAULT_PROXY,
+    course: Path = DEFAULT_COURSE,
+    course_folder: str = "协商课程",
+    extra: str = "",
+) -> str:
+    """A room.toml for a room on loopback (the tests' and the load benchmark's rooms):
+    ``ports`` = (port, hub_port, proxy_api_port, collect_port); ``extra`` goes into [room]
+    (lines such as ``warm_start = false``) and may add sections after it."""
+    port, hub, api, collect = ports
+    return f"""[room]
+name = "{name}"
+ip = "127.0.0.1"
+port = {port}
+hub_port = {hub}
+proxy_api_port = {api}
+collect_port = {collect}
+state_dir = "{state_dir}"
+proxy = "{proxy}"
+{extra}
+[accounts]
+trainees = "trainees.txt"
+trainer = "{trainer}"
+
+[course]
+source = "{course}"
+folder = "{course_folder}"
+"""
+
+
 def load_room(config: Path | str = DEFAULT_CONFIG) -> Room:
     """Read and check the room's TOML file and its trainee list (nothing on the machine changes)."""
-    config = Path(config).resolve()
+    config = Path(os.path.abspath(config))  # not resolve(): a symlink loop is reported below
     where = str(config)
-    if not config.is_file():
+    if not config.exists() and not config.is_symlink():
         raise InputError(where, "", "room config not found", "找不到教室配置文件")
-    text = config.read_text(encoding="utf-8")
+    text = read_text(config, MAX_CONFIG_BYTES)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -299,6 +446,13 @@ def load_room(config: Path | str = DEFAULT_CONFIG) -> Room:
             f"not valid TOML: {exc}",
             f"不是合法的 TOML：{exc}",
             line=_toml_error_line(exc),
+        ) from None
+    except RecursionError:  # tomllib nests one call per [ or {: a file of brackets overflows it
+        raise InputError(
+            where,
+            "",
+            "not a room config: arrays or tables nested too deeply",
+            "不是教室配置：数组或表嵌套层数过多",
         ) from None
     try:
         settings = RoomFile.model_validate(raw)
@@ -332,7 +486,7 @@ def load_room(config: Path | str = DEFAULT_CONFIG) -> Room:
     paths = Paths(
         config=config,
         trainees=_resolve(base, accounts.trainees, base / "trainees.txt"),
-        state=_resolve(base, settings.room.state_dir, REPO / ".room" / settings.room.name),
+        state=_resolve(base, settings.room.state_dir, DEFAULT_STATE_ROOT / settings.room.name),
         proxy=_resolve(base, settings.room.proxy, DEFAULT_PROXY),
         course=_resolve(base, settings.course.source, DEFAULT_COURSE),
         ssl_cert=_resolve(base, ssl.ssl_cert, Path()) if ssl.ssl_cert else None,

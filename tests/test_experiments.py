@@ -310,13 +310,21 @@ def test_an_out_path_that_is_a_file_is_refused(tmp_path):
 
 
 def test_stale_temporary_files_of_a_killed_writer_are_removed_on_resume(tmp_path):
+    from xsim.experiments.storage import read_manifest
+
     out = tmp_path / "study"
     make_study().run(InProcessExecutor(), out=str(out))
-    stale = out / ".part-00009-deadbeef.parquet.tmp"
+    work = out / read_manifest(out)["work"]  # the study's own folder for temporary files
+    work.mkdir(exist_ok=True)
+    stale = work / ".part-00009-deadbeef.parquet.tmp"
     stale.write_bytes(b"PAR1 half written")
+    # beside the study, a user's file that only looks like a temporary file: never the study's
+    users = out / ".manifest.json.abcdef12.tmp"
+    users.write_bytes(b"my notes")
     assert len(load_results(out)) == 18  # ignored when reading
     make_study().run(InProcessExecutor(), out=str(out), resume=True)
     assert not stale.exists()
+    assert users.read_bytes() == b"my notes"
 
 
 def test_study_run_does_not_import_heavy_modules_until_needed():

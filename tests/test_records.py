@@ -78,7 +78,7 @@ def test_dump_record_does_not_leave_half_written_files(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("os.replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="disk full"):  # a failed write names the file
         dump_record(record, target)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.yaml"]

@@ -326,7 +326,7 @@ def test_a_read_only_folder_gives_a_chinese_note(monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(progress.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(progress, "write_atomic", refuse)
     for widget in _operate_every_exercise():
         assert SAVE_FAILED_ZH in widget.status.value, type(widget).__name__
         assert MSG_INTERNAL not in widget.status.value

@@ -121,11 +121,13 @@ def test_a_failed_write_leaves_the_old_store_intact(monkeypatch):
     P.record_answer("01", "q1", correct=True, answer="A")
     before = P.store_path().read_bytes()
 
-    def broken_dump(*args, **kwargs):
+    def broken_fsync(*args, **kwargs):
         raise OSError("disk full")
 
+    import xsim.io.files
+
     with monkeypatch.context() as m:
-        m.setattr(P.json, "dump", broken_dump)
+        m.setattr(xsim.io.files.os, "fsync", broken_fsync)
         assert P.record_answer("01", "q2", correct=True, answer="B") is None  # logged only
     assert P.store_path().read_bytes() == before
     leftovers = [p.name for p in P.store_path().parent.iterdir() if p.suffix == ".tmp"]

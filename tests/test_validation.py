@@ -20,7 +20,7 @@ KERNEL_TARGETS = [t for t in TARGETS if t.kind == "kernel"]
 def test_the_table_has_at_least_ten_targets_from_every_family_the_issue_names():
     assert len(TARGETS) >= 10
     families = {t.family for t in TARGETS}
-    assert {"kernels", "deliberation", "speaking", "attendance", "digital", "village"} <= families
+    assert {"kernels", "deliberation", "speaking", "attendance", "village", "poll"} <= families
     assert [t.kind for t in TARGETS[: len(KERNEL_TARGETS)]] == ["kernel"] * len(KERNEL_TARGETS)
     kernels = " ".join(t.source.author for t in KERNEL_TARGETS)
     for name in ("Hegarty", "Deffuant", "DeGroot", "Friedkin", "Granovetter"):
@@ -38,6 +38,31 @@ def test_every_target_has_a_source_a_registered_statistic_and_says_when_no_numbe
     if not target.observed.number_found:  # the text says what was looked for and not found
         assert "found" in target.observed.text.en and "未找到" in target.observed.text.zh
     assert target.pattern.zh and target.tolerance.why.zh
+    if target.kind == "model":
+        assert target.role in ("calibration", "validation", "plausibility")
+
+
+COUNTED = [t for t in TARGETS if t.counted]
+
+
+def test_at_least_eight_counted_validation_targets_quote_an_observed_number_and_its_place():
+    assert len(COUNTED) >= 8
+    for t in COUNTED:
+        assert t.observed.number_found and t.observed.value is not None, t.id
+        assert t.mechanism, t.id
+        # a page, table or figure: where in the publication the number is
+        assert any(w in t.source.where for w in ("Table", "p.", "pp.", "abstract", "section")), t.id
+
+
+def test_no_validation_target_reuses_a_calibration_statistic_or_number():
+    calibration = [t for t in TARGETS if t.role == "calibration"]
+    assert {t.statistic for t in calibration}.isdisjoint({t.statistic for t in COUNTED})
+    assert {t.observed.value for t in calibration}.isdisjoint({t.observed.value for t in COUNTED})
+
+
+def test_inputs_are_not_targets():
+    # the CNNIC internet shares describe the population the scenarios are built from
+    assert not [t for t in TARGETS if "CNNIC" in t.source.author]
 
 
 @pytest.mark.parametrize("target", KERNEL_TARGETS, ids=lambda t: t.id)
@@ -94,8 +119,13 @@ def test_a_failing_target_exits_1_and_says_by_how_much(tmp_path, capsys):
         ({"statistic": "no_such_statistic"}, [], "statistic"),
         ({"tolerance": {"why": {"en": "x", "zh": "x"}}}, [], "tolerance"),
         ({"family": "astrology"}, [], "family"),
+        ({"role": "evidence"}, [], "role"),
+        ({"kind": "model", "role": "validation"}, [], "mechanism"),
+        ({"kind": "model", "role": "plausibility", "mechanism": "magic"}, [], "mechanism"),
         ({}, ["--only", "NOPE"], "--only"),
         ({}, ["--seed", "-1"], "--seed"),
+        ({}, ["--ablate", "no_such_mechanism"], "--ablate"),
+        ({}, ["--ablate", ","], "--ablate"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(tmp_path, capsys, changes, argv, says):
@@ -111,3 +141,18 @@ def test_a_missing_or_broken_targets_file_exits_2(tmp_path, capsys):
     broken.write_text("targets: [\n", encoding="utf-8")
     assert xsim_main(["validate", "--targets", str(broken)]) == 2
     assert "YAML" in capsys.readouterr().err
+
+
+def test_ablations_report_the_mechanism_the_value_and_whether_the_target_still_holds(capsys):
+    argv = ["validate", "--fast", "--only", "M-GP-LIKE-MINDED", "--ablations", "--format", "json"]
+    code = xsim_main(argv)
+    body = json.loads(capsys.readouterr().out)
+    (target,) = body["targets"]
+    assert target["role"] == "validation" and target["counted"] is True
+    ablation = target["ablation"]
+    assert ablation["mechanism"] == "talk" and set(ablation) >= {"mechanism", "value", "holds"}
+    assert body["validation"]["n_counted"] == 1 and body["validation"]["n_ablated"] == 1
+    # a counted target that still holds (or cannot be computed) without its mechanism is no
+    # evidence: the command then exits 1
+    evidence = ablation["value"] is not None and not ablation["holds"]
+    assert code == (0 if target["holds"] and evidence else 1)

@@ -33,14 +33,22 @@ class InputError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "zh") -> str:
+        """One line: a newline in a file name, a field (a record key) or a quoted value is shown
+        as ``⏎``, so that no user text can forge a line of its own (「结论：符合通知要求」)."""
         where = self.file or "<input>"
         if self.line is not None:
             where += f":{self.line}"
         if lang == "en":
             field = f"field '{self.field}': " if self.field else ""
-            return f"{where}: {field}{self.expected_en}"
+            return _one_line(f"{where}: {field}{self.expected_en}")
         field = f"字段「{self.field}」：" if self.field else ""
-        return f"{where}：{field}{self.expected_zh or self.expected_en}"
+        return _one_line(f"{where}：{field}{self.expected_zh or self.expected_en}")
 
     def __str__(self) -> str:
         return self.message("en")
+
+
+def _one_line(text: str) -> str:
+    for brk in ("\r\n", "\n", "\r", "\v", "\f", "\x85", "\u2028", "\u2029"):
+        text = text.replace(brk, "⏎")
+    return text

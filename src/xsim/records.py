@@ -16,14 +16,13 @@ import math
 import os
 import re
 from fractions import Fraction
-from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from xsim import vocabulary as V
-from xsim.io import FieldProblem, load_yaml_file, load_yaml_text, validate
+from xsim.io import FieldProblem, load_yaml_file, load_yaml_text, validate, write_atomic
 from xsim.local_rules import RulebookOverrides
 from xsim.vocabulary import keys
 
@@ -603,16 +602,7 @@ def record_to_yaml(record: CaseRecord) -> str:
 
 
 def dump_record(record: CaseRecord, path: str | os.PathLike[str]) -> None:
-    """Write the record as YAML atomically (a temporary file renamed into place: never half-written)."""
-    import tempfile
-
-    text = record_to_yaml(record)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the record as YAML atomically (a temporary file renamed into place: never
+    half-written). Only a new or regular file is written: a link, FIFO, device or folder at
+    ``path`` raises ``InputError`` (:func:`xsim.io.write_atomic`), as does a failed write."""
+    write_atomic(path, record_to_yaml(record).encode("utf-8"))

@@ -7,6 +7,7 @@ Each sub-command module defines ``add_arguments(parser)`` and ``run(args) -> int
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -30,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "parameter sweeps and sensitivity analysis",
         "参数扫描与敏感性分析",
     ),
+    "report": ("xsim.cli.report", "a decision memo from a study", "由研究结果生成决策备忘录"),
 }
 
 
@@ -77,20 +79,83 @@ def _load(module_name: str):
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    lang = _lang_from_argv(argv)
-    # The sub-command is the first argument (options such as --lang come after it).
-    only = argv[0] if argv and argv[0] in COMMANDS else None
-    parser = build_parser(lang, only=only)
-    args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return 2
+    with _interruptible():
+        try:
+            lang = _lang_from_argv(argv)
+            # The sub-command is the first argument (options such as --lang come after it).
+            only = argv[0] if argv and argv[0] in COMMANDS else None
+            parser = build_parser(lang, only=only)  # imports the sub-command: Ctrl-C covered
+            args = parser.parse_args(argv)
+        except KeyboardInterrupt:
+            print("已中断 / interrupted", file=sys.stderr)
+            return 130
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return 2
+        with safe_output():
+            return _run(args)
+
+
+INTERRUPT_GRACE = 3.5
+"""Seconds a command has, after Ctrl-C, to stop cleanly before the process ends anyway."""
+
+
+@contextlib.contextmanager
+def _interruptible():
+    """Ctrl-C stops any command within :data:`INTERRUPT_GRACE` seconds, whatever it is doing.
+
+    The first Ctrl-C raises ``KeyboardInterrupt`` as usual (the command stops its workers and
+    exits 130). Python drops that exception when it lands in a callback (a weakref callback during
+    an import, a ``__del__``), and a command would then run on; so a watchdog ends the process
+    after the grace period — which is safe, since every file is written by an atomic rename and the
+    workers end with this process. A second Ctrl-C ends it at once.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed = threading.Event()
+
+    def give_up() -> None:
+        if not pressed.wait(0) or _done.is_set():
+            return
+        _quit()
+
+    def on_sigint(signum, frame):
+        if pressed.is_set():
+            _quit()
+        pressed.set()
+        watchdog = threading.Timer(INTERRUPT_GRACE, give_up)
+        watchdog.daemon = True  # a clean stop before it fires exits at once
+        watchdog.start()
+        raise KeyboardInterrupt
+
+    _done = threading.Event()
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    if previous is None:  # a handler installed outside Python: keep the default on the way out
+        previous = signal.default_int_handler
+    try:
+        yield
+    finally:
+        _done.set()
+        signal.signal(signal.SIGINT, previous)
+
+
+def _quit() -> None:
+    """End the process now with the interrupted status (the same line as a clean stop)."""
+    with contextlib.suppress(Exception):
+        sys.__stderr__.write("已中断 / interrupted\n")
+        sys.__stderr__.flush()
+    os._exit(130)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args._module.run(args) or 0)
     except InputError as err:
-        from xsim.io.terminal import clean  # messages quote user input: no terminal escapes
-
-        print(clean(err.message(args.lang)), file=sys.stderr)
+        print(err.message(args.lang), file=sys.stderr)  # one line, sanitised by safe_output
         return 2
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
@@ -99,6 +164,22 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`xsim run … | head`): stop quietly, as Unix tools do.
         _silence_stdout()
         return 0
+
+
+@contextlib.contextmanager
+def safe_output():
+    """Every line a sub-command prints passes :func:`xsim.io.terminal.clean` (user text — titles,
+    group names, record keys, file names — never drives the terminal). JSON output is already
+    escaped by :func:`xsim.io.terminal.to_json`; a progress bar writes to the raw stream
+    (:func:`xsim.io.terminal.raw_stream`)."""
+    from xsim.io.terminal import SafeStream
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _silence_stdout() -> None:

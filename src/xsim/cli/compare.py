@@ -7,7 +7,10 @@ variant's mean with a 95% interval (Wilson for proportions, BCa otherwise) and t
 against the baseline (the first variant unless ``--baseline``), paired by replication, with effect
 sizes (see :mod:`xsim.experiments.stats`). ``--precision 0.02 --max-reps 1000`` adds replications in
 batches until every reported interval is that narrow; ``--measures all`` shows every measure. ``--vary organizer.notice_days=3,7`` crosses the forms with parameter values;
-``--set KEY=VALUE`` changes the scenario for every variant. Heavy imports happen inside ``run``.
+``--set KEY=VALUE`` changes the scenario for every variant. ``--uncertainty N`` also runs every form
+under N parameter sets drawn from the plausible ranges and reports, per pair of forms and headline
+measure, the probability that A beats B and the parameter ranges that flip the ranking
+(:mod:`xsim.experiments.uncertainty`). Heavy imports happen inside ``run``.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ import itertools
 import sys
 
 from xsim.errors import InputError
-from xsim.experiments.limits import MAX_BOOT, MAX_REPS, MIN_BOOT, check_whole
+from xsim.experiments.budget import parse_memory
+from xsim.experiments.limits import MAX_BOOT, MAX_REPS, MIN_BOOT, check_variants, check_whole
 from xsim.experiments.options import (
     add_execution_arguments,
     announce,
     check_execution_arguments,
     check_out_folder,
+    check_study_memory,
     load_runner,
     parse_assignment,
     parse_value,
@@ -91,11 +96,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--boot", type=int, default=2000, help="自助法重抽样次数（默认2000）/ bootstrap resamples"
     )
     parser.add_argument("--no-figure", action="store_true", help="不在 --out 中生成图 / no figures")
+    parser.add_argument(
+        "--uncertainty",
+        default=None,
+        metavar="N",
+        help="再在 N 组合理参数下比较，报告结论多稳健（2–5000）/ also compare under N plausible "
+        "parameter sets and report how robust the ranking is",
+    )
+    parser.add_argument(
+        "--ranges",
+        default=None,
+        metavar="YAML",
+        help="配合 --uncertainty：参数范围文件（默认内置）/ parameter ranges for --uncertainty",
+    )
     add_execution_arguments(parser)
 
 
-def build_variants(forms: list[str], vary: list[str]) -> list[dict]:
-    """Forms × every combination of the --vary values (one variant per combination)."""
+def count_variants(forms: list[str], vary: list[str]) -> int:
+    """How many variants ``forms`` × ``--vary`` make, counted before any is built."""
+    total = max(len(forms), 1)
+    for item in vary:
+        _, values = parse_assignment(item, "--vary")
+        total *= max(len(split_list(values)), 1)
+    return total
+
+
+def build_variants(forms: list[str], vary: list[str], reps: int = 1) -> list[dict]:
+    """Forms × every combination of the --vary values (one variant per combination).
+
+    The number of variants (and of runs, with ``reps``) is checked first: a product of four
+    ``--vary`` lists is refused before a single variant is built."""
+    check_variants(count_variants(forms, vary), reps)
     axes = []
     for item in vary:
         key, values = parse_assignment(item, "--vary")
@@ -124,21 +155,26 @@ def _with_set(scenario, assignments: list[str]):
 
 
 def run(args: argparse.Namespace) -> int:
-    from xsim.experiments.study import RunFailed, Study, scenario_forms
+    from xsim.experiments.study import Study, scenario_forms
     from xsim.sim.scenario import load_scenario
 
     check_execution_arguments(args)
     check_whole(args.reps, "--reps", 1, MAX_REPS)
     check_whole(args.boot, "--boot", MIN_BOOT, MAX_BOOT)
+    most_reps = args.reps
+    if args.precision is not None:
+        most_reps = check_whole(args.max_reps, "--max-reps", args.reps, MAX_REPS)
     scenario = _with_set(load_scenario(args.scenario), args.set_)
     forms = split_list(args.forms) or scenario_forms(scenario) or []
     study = Study(
         scenario,
-        build_variants(forms, args.vary),
+        build_variants(forms, args.vary, most_reps),
         args.reps,
         args.seed,
         runner=load_runner(args.runner),
     )
+    # before the probe run, any worker or any folder: the whole study's peak memory
+    check_study_memory(args, study, args.boot, reps=most_reps)
     names = [v.name for v in study.variants]
     if args.baseline is not None and args.baseline not in names:
         raise InputError(
@@ -150,9 +186,27 @@ def run(args: argparse.Namespace) -> int:
     shown = _shown_measures(args.measures)
     if shown and shown != "all":
         study.check_measures(shown)
+    if args.uncertainty is not None:
+        from xsim.cli.compare_uncertainty import run_uncertainty
+
+        return run_uncertainty(args, scenario, forms, shown)
     if args.precision is not None:
         return _run_to_precision(args, study, scenario, shown)
+    result = run_study(args, study)
+    if result is None:
+        return 1
+    frame = result.rows
+    summary = result.summary(baseline=args.baseline, n_boot=args.boot, seed=args.seed)
+    runs = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
+    _report(args, study, scenario, summary, shown, runs)
+    return 0
+
+
+def run_study(args: argparse.Namespace, study):
+    """Run ``study`` on the executor the options choose, into ``--out``; None when a run failed
+    (the message is printed; finished runs are kept in ``--out``)."""
     from xsim.experiments.options import make_executor_from_args
+    from xsim.experiments.study import RunFailed
 
     check_out_folder(args, study, "compare")  # before any worker starts; nothing written
     executor = make_executor_from_args(args)  # a scheduler that does not answer fails here
@@ -165,6 +219,7 @@ def run(args: argparse.Namespace) -> int:
             progress=False if args.no_progress else None,
             force=args.force,
             kind="compare",
+            memory=parse_memory(args.memory),
         )
     except RunFailed as err:
         hint = (
@@ -177,16 +232,12 @@ def run(args: argparse.Namespace) -> int:
             else ""
         )
         head = "" if args.lang == "en" else "模拟出错："
-        print(f"{head}{err}{hint}", file=sys.stderr)
-        return 1
+        print(one_line(f"{head}{err}{hint}"), file=sys.stderr)
+        return None
     finally:
         executor.close()
     report_quarantine(args, result)
-    frame = result.rows
-    summary = result.summary(baseline=args.baseline, n_boot=args.boot, seed=args.seed)
-    runs = {"total": int(len(frame)), "ran": result.n_run, "resumed": result.n_skipped}
-    _report(args, study, scenario, summary, shown, runs)
-    return 0
+    return result
 
 
 def _shown_measures(option: str | None):
@@ -229,6 +280,7 @@ def _run_to_precision(args, study, scenario, shown) -> int:
             measures=shown,
             summary_options={"baseline": args.baseline, "n_boot": args.boot, "seed": args.seed},
             progress=False if args.no_progress else None,
+            memory=parse_memory(args.memory),
         )
     finally:
         executor.close()

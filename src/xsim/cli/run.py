@@ -3,20 +3,23 @@
 Text output (Chinese by default, ``--lang en``) tells a cadre who came, who was left out, what was
 concluded and which rules were broken, with their codes. ``--format json`` prints the outcome
 measures and the findings. ``--record FILE`` writes the run's case record (YAML) — atomically and
-only after the run succeeded. Bad input (unknown scenario, form or parameter) exits 2 with one
-message naming the valid choices.
+only after the run succeeded, to a new or regular file only (a link, FIFO, device or folder is
+refused before the run; ``--record -`` prints the record to standard output instead of the
+summary, on purpose). Bad input (unknown scenario, form or parameter) exits 2 with one message
+naming the valid choices. Every line printed passes the CLI's sanitiser; names from the scenario
+are kept on one line.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from xsim import vocabulary as V
 from xsim.errors import InputError
-from xsim.io import parse_assignments
+from xsim.io import STDOUT, check_output_path, parse_assignments
+from xsim.io.terminal import one_line, to_json
 
 MAX_SEED = 2**63 - 1
 """Seeds are whole numbers 0..2⁶³−1 (what numpy's seed sequence and the study seeds accept)."""
@@ -29,7 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--seed", default="0", help=f"random seed, a whole number 0..{MAX_SEED} (default 0)"
     )
     parser.add_argument("--format", choices=["text", "json"], default="text")
-    parser.add_argument("--record", metavar="FILE", help="write the run's case record (YAML)")
+    parser.add_argument(
+        "--record",
+        metavar="FILE",
+        help="write the run's case record (YAML) to a new or regular file; '-' prints it instead",
+    )
     parser.add_argument(
         "--set",
         action="append",
@@ -37,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH=VALUE",
         help="override a scenario parameter, e.g. --set organizer.notice_days=3 (repeatable)",
     )
+    from xsim.experiments.options import add_memory_argument
+
+    add_memory_argument(parser)
 
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
@@ -77,13 +87,22 @@ def run(args: argparse.Namespace) -> int:
 
     seed = parse_seed(args.seed)
     overrides = parse_overrides(args.set)
+    if args.record and args.record != STDOUT:
+        check_output_path(args.record, "--record")  # before the run: a link or device is refused
     # validated before the simulator is imported, and reported against "--set"
     spec = load_scenario(args.scenario).with_overrides(overrides, "--set")
-    from xsim.records import dump_record
+    from xsim.experiments.budget import check_budget, estimate_run, parse_memory
+
+    # before the model builds anything: the run's peak memory within --memory
+    check_budget(estimate_run(spec, args.form), parse_memory(args.memory), what="xsim run")
+    from xsim.records import dump_record, record_to_yaml
     from xsim.sim.model import ConsultationModel
 
     model = ConsultationModel(spec, form=args.form, rng=seed)
     result = model.result()
+    if args.record == STDOUT:  # on purpose: the record, and nothing else, on standard output
+        print(record_to_yaml(model.record), end="")
+        return 0
     if args.format == "json":
         payload = {
             "scenario": model.spec.name,
@@ -93,19 +112,11 @@ def run(args: argparse.Namespace) -> int:
             "findings": [f.to_dict() for f in model.report.findings],
         }
         # strict JSON: a measure that is undefined (e.g. fairness with nobody present) is null
-        print(json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False))
+        print(to_json(json_safe(payload), indent=2, allow_nan=False))
     else:
         print(render_text(model, seed, args.lang))
     if args.record:
-        try:
-            dump_record(model.record, args.record)
-        except OSError as exc:
-            raise InputError(
-                args.record,
-                "",
-                f"cannot write the record: {exc.strerror}",
-                f"无法写入记录文件：{exc.strerror}",
-            ) from None
+        dump_record(model.record, args.record)  # InputError (exit 2) if it cannot be written
     return 0
 
 
@@ -113,26 +124,35 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f}%"
+    return "—" if x is None or x != x else f"{100 * x:.0f}%"
+
+
+def _num(x: float | None) -> str:
+    """A measure with two decimals, or 「—」 where it is undefined (a group with no adults)."""
+    return "—" if x is None or x != x else f"{x:.2f}"
 
 
 def render_text(model, seed: int, lang: str = "zh") -> str:
     o = model.run()
     d = o.to_dict()
     spec, form, trace = model.spec, model.form, model.trace
-    names = {g.id: g.name for g in spec.stakeholder_groups}
+    names = {g.id: one_line(g.name) for g in spec.stakeholder_groups}
     en = lang == "en"
     lines: list[str] = []
     add = lines.append
     if en:
-        add(f"{spec.title} — form: {form.name} ({V.label(V.FORMS, form.name, 'en')}), seed {seed}")
+        add(
+            f"{one_line(spec.title)} — form: {form.name} ({V.label(V.FORMS, form.name, 'en')}), "
+            f"seed {seed}"
+        )
         add(
             f"Who came: {o.attended} of {o.residents} adults ({_pct(o.participation)}); "
             f"informed in time {_pct(o.informed_in_time)}"
         )
     else:
         add(
-            f"{spec.title} —— 协商形式：{V.label(V.FORMS, form.name)}（{form.name}），随机种子 {seed}"
+            f"{one_line(spec.title)} —— 协商形式：{V.label(V.FORMS, form.name)}（{form.name}），"
+            f"随机种子 {seed}"
         )
         add(
             f"谁来了：{o.residents} 名成年居民中到场 {o.attended} 人（{_pct(o.participation)}）；"
@@ -142,11 +162,11 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
         rate = d.get(f"participation.group.{gid}")
         fair = d.get(f"fairness.group.{gid}")
         add(
-            f"  - {names[gid] if not en else gid}: "
+            f"  - {names[gid] if not en else one_line(gid)}: "
             + (
-                f"took part {_pct(rate)}, fairness {fair:.2f}"
+                f"took part {_pct(rate)}, fairness {_num(fair)}"
                 if en
-                else f"参与 {_pct(rate)}，公平感 {fair:.2f}"
+                else f"参与 {_pct(rate)}，公平感 {_num(fair)}"
             )
         )
     demo = [
@@ -172,7 +192,7 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     )
     left_out = [gid for gid in spec.group_ids if not d.get(f"participation.group.{gid}")]
     if left_out:
-        who = ", ".join(left_out) if en else "、".join(names[g] for g in left_out)
+        who = ", ".join(map(one_line, left_out)) if en else "、".join(names[g] for g in left_out)
         add(f"Left out: {who}" if en else f"谁被落下：{who} 无人参与")
     # categories that took part at less than half the overall rate
     scarce = [
@@ -189,11 +209,11 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     outcome = V.label(V.OUTCOMES, trace.outcome, lang)
     if en:
         add(
-            f"Concluded: {outcome} (support {_pct(o.support)}); voice dominance {o.voice_dominance:.2f}"
+            f"Concluded: {outcome} (support {_pct(o.support)}); voice dominance {_num(o.voice_dominance)}"
         )
     else:
         add(
-            f"协商结论：{outcome}（支持 {_pct(o.support)}）；强势声音占发言比 {o.voice_dominance:.2f}"
+            f"协商结论：{outcome}（支持 {_pct(o.support)}）；强势声音占发言比 {_num(o.voice_dominance)}"
         )
     if trace.assembly:
         a = trace.assembly
@@ -212,12 +232,12 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
             verdict += " (too few in favour)" if en else "（赞成未达法定比例）"
     add(
         (
-            f"Result: {verdict}, {o.days_to_decision} days to decision; fairness {o.fairness:.2f}; "
+            f"Result: {verdict}, {o.days_to_decision} days to decision; fairness {_num(o.fairness)}; "
             f"{o.person_hours:.0f} person-hours, {o.money_yuan:.0f} yuan"
         )
         if en
         else (
-            f"结果：{verdict}，用时 {o.days_to_decision} 天作出决定；总体公平感 {o.fairness:.2f}；"
+            f"结果：{verdict}，用时 {o.days_to_decision} 天作出决定；总体公平感 {_num(o.fairness)}；"
             f"投入 {o.person_hours:.0f} 人·小时，费用 {o.money_yuan:.0f} 元"
         )
     )
@@ -227,7 +247,7 @@ def render_text(model, seed: int, lang: str = "zh") -> str:
     else:
         add("Findings:" if en else "规则检查：")
         for f in findings:
-            add(f"  [{f.code}] ({f.clause}) {f.message(lang)}")
+            add(f"  [{f.code}] ({f.clause}) {one_line(f.message(lang))}")
     return "\n".join(lines)
 
 

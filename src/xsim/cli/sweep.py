@@ -14,12 +14,14 @@ import argparse
 import json
 import sys
 
+from xsim.experiments.budget import parse_memory
 from xsim.experiments.limits import MAX_REPS, MAX_SAMPLES, MAX_STEPS, check_whole
 from xsim.experiments.options import (
     add_execution_arguments,
     announce,
     check_execution_arguments,
     check_out_folder,
+    check_study_memory,
     load_runner,
     report_quarantine,
 )
@@ -91,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         steps=args.steps,
         runner=load_runner(args.runner),
     )
+    check_study_memory(args, sweep.study)  # before the probe run, any worker or any folder
     sweep.study.check_measures([args.outcome])
     check_out_folder(args, sweep.study, "sweep")  # before any worker starts; nothing written
     executor = make_executor_from_args(args)
@@ -102,10 +105,11 @@ def run(args: argparse.Namespace) -> int:
             resume=args.resume,
             progress=False if args.no_progress else None,
             force=args.force,
+            memory=parse_memory(args.memory),
         )
     except RunFailed as err:
         head = "" if args.lang == "en" else "模拟出错："
-        print(clean(f"{head}{err}"), file=sys.stderr)
+        print(one_line(f"{head}{err}"), file=sys.stderr)
         return 1
     finally:
         executor.close()
@@ -137,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if indices is None:
         shown = table.sort_values(args.outcome, ascending=False)
+        # parameter values (form names, --param lists) kept on their line
+        shown = shown.apply(lambda col: col.map(one_line) if col.dtype == object else col)
         with _pd_wide():
             print(
                 clean(

@@ -192,12 +192,11 @@ class ProcessExecutor(Executor):
         """
         if self._context.get_start_method() != "forkserver":
             return
-        os.environ[PARENT_ENV] = str(os.getpid())  # seen by the fork server this process starts
         module = getattr(getattr(job, "runner", None), "__module__", None)
         preload = ["__main__", __name__]
         if module and module != "__main__":
             preload.append(module)
-        self._context.set_forkserver_preload(preload)
+        start_fork_server(preload)
 
     def _pool(self, blob: bytes) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -261,17 +260,54 @@ class ProcessExecutor(Executor):
 
 
 @contextlib.contextmanager
-def _children_ignore_sigint():
-    """Processes started inside inherit an ignored SIGINT: Ctrl-C in a terminal reaches the whole
-    process group, and only this process should handle it (workers would print tracebacks)."""
-    if threading.current_thread() is not threading.main_thread():
+def _sigint_held():
+    """Ctrl-C pressed inside is held, then acted on (``KeyboardInterrupt``) as soon as it ends.
+
+    SIGINT is blocked in this thread (a thread or process started inside inherits the block, and a
+    process keeps it across ``exec``) and, should another thread receive it, only noted. Ignoring
+    SIGINT instead (as before) made this process deaf to it: a Ctrl-C while a Dask cluster started
+    was lost and the study ran on.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    pressed = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.set())
+    if previous is None:  # a handler installed outside Python: keep the default on the way out
+        previous = signal.default_int_handler
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a held one is raised here
+    if pressed.is_set():
+        raise KeyboardInterrupt
+
+
+def start_fork_server(preload: Sequence[str]) -> None:
+    """Start this process's multiprocessing fork server (once) with SIGINT blocked.
+
+    Every worker forked from it — ours and Dask's — inherits the block, so Ctrl-C in a terminal
+    (sent to the whole process group) reaches this process only, from the workers' first
+    instant: no worker prints a ``KeyboardInterrupt`` traceback while it starts. ``preload``: the
+    modules the fork server imports first (workers then start in milliseconds).
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    server = forkserver._forkserver
+    if getattr(server, "_forkserver_pid", None) is not None:
+        return  # already running (its workers are already protected)
+    os.environ[PARENT_ENV] = str(os.getpid())  # seen by the fork server: it dies with us
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    # The resource tracker first: starting it unblocks SIGINT in the calling thread.
+    resource_tracker.ensure_running()
+    with _sigint_held():
+        server.ensure_running()
 
 
 def _load_job(blob: bytes) -> Any:
@@ -298,6 +334,7 @@ class DaskExecutor(Executor):
 
         self.address = address
         self._cluster = None
+        self._config = None
         if address == "local":
             n = _check_workers(workers)
             import dask
@@ -308,24 +345,31 @@ class DaskExecutor(Executor):
                 "distributed.worker.profile.enabled": False,
                 "distributed.admin.system-monitor.gil.enabled": False,
             }
-            with dask.config.set(quiet), _children_ignore_sigint():
-                self._cluster = LocalCluster(
-                    n_workers=n,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
-            self.client = Client(self._cluster, set_as_default=False)
+            # workers forked from our fork server: Ctrl-C never reaches them (start_fork_server)
+            self._config = dask.config.set(
+                {"distributed.worker.multiprocessing-method": "forkserver"}
+            )
+            try:
+                start_fork_server([__name__, "distributed"])
+                # Ctrl-C while the cluster starts is held until it has started (a half-started
+                # cluster cannot be stopped cleanly), then stops it: a few seconds in all.
+                with dask.config.set(quiet), _sigint_held():
+                    self._cluster = LocalCluster(
+                        n_workers=n,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        # workers whose scheduler went away (Ctrl-C) log tracebacks: not for users
+                        silence_logs=logging.CRITICAL + 1,
+                    )
+                    self.client = Client(self._cluster, set_as_default=False)
+            except BaseException:
+                self.close()
+                raise
         elif address.startswith(("tcp://", "tls://", "ws://", "wss://", "inproc://")):
             if address.startswith("tcp://"):
                 probe_scheduler(address, timeout)
-            try:
-                self.client = Client(address, timeout=timeout, set_as_default=False)
-            except (OSError, TimeoutError) as exc:
-                raise _no_answer(address, timeout, type(exc).__name__) from None
-            except Exception as exc:  # a peer that is not Dask: garbled frames, absurd sizes
-                raise _not_dask(address, type(exc).__name__) from None
+            self.client = _connect(address, timeout)
         else:
             raise InputError(
                 "<options>",
@@ -379,9 +423,16 @@ class DaskExecutor(Executor):
             job_future.release()
 
     def close(self) -> None:
-        self.client.close()
+        config, self._config = getattr(self, "_config", None), None
+        if config is not None:
+            config.__exit__(None, None, None)
+        client = getattr(self, "client", None)
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
         if self._cluster is not None:
-            self._cluster.close()
+            with contextlib.suppress(Exception):
+                self._cluster.close()
 
 
 def _no_answer(address: str, timeout: float, why: str) -> InputError:
@@ -401,6 +452,50 @@ def _not_dask(address: str, why: str) -> InputError:
         f"protocol ({why})",
         f"应为 Dask 调度器的地址；{address} 上的服务不是 Dask 调度器（{why}）",
     )
+
+
+def _connect(address: str, timeout: float):
+    """``Client(address)``, or one :class:`InputError`: nothing printed, nothing left behind.
+
+    A peer that answers like Dask and then sends garbage makes ``distributed`` log a CRITICAL
+    traceback and leave a half-made client whose ``__del__`` waits 10 s at exit and prints another
+    traceback. Here the logging is held back while connecting, and a client that failed to connect
+    has its event loop stopped and its ``__del__`` disarmed.
+    """
+    import logging
+
+    from distributed import Client
+
+    class QuietClient(Client):
+        discarded = False
+
+        def __init__(self, *args, **kwargs):
+            made.append(self)
+            super().__init__(*args, **kwargs)
+
+        def __del__(self):
+            if not self.discarded:
+                super().__del__()
+
+    made: list[QuietClient] = []
+    logging.disable(logging.CRITICAL)
+    try:
+        return QuietClient(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        _discard(made)
+        raise _no_answer(address, timeout, type(exc).__name__) from None
+    except Exception as exc:  # a peer that is not Dask: garbled frames, absurd sizes
+        _discard(made)
+        raise _not_dask(address, type(exc).__name__) from None
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _discard(clients: list) -> None:
+    for client in clients:
+        client.discarded = True
+        with contextlib.suppress(Exception):
+            client._loop_runner.stop()
 
 
 # A scheduler's first message (its handshake) is a few hundred bytes.
@@ -460,6 +555,23 @@ def probe_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
     header = 8 * (n_frames + 1)
     if not 1 <= n_frames <= 64 or header > length:
         raise _not_dask(address, "no Dask frames")
+    sizes = struct.unpack_from(f"{n_frames}Q", body, 8)
+    if header + sum(sizes) != length:
+        raise _not_dask(address, "frame lengths do not add up")
+    _check_handshake_frames(address, body[header:], sizes)
+
+
+def _check_handshake_frames(address: str, data: bytes, sizes: tuple[int, ...]) -> None:
+    """Dask's handshake is msgpack: its first frame a mapping (the message header). Decoding it here
+    turns a server that only mimics the framing into "not Dask" before any client is made."""
+    import msgpack
+
+    try:
+        head = msgpack.loads(data[: sizes[0]], raw=False, use_list=False, strict_map_key=False)
+    except Exception:  # msgpack raises several types for garbage
+        raise _not_dask(address, "its first message is not msgpack") from None
+    if not isinstance(head, dict):
+        raise _not_dask(address, "its first message is not a Dask header")
 
 
 def make_executor(

@@ -12,6 +12,7 @@ from xsim.errors import InputError
 
 MAX_REPS = 100_000  # replications per variant (--reps)
 MAX_RUNS = 1_000_000  # runs in one study: variants × replications
+MAX_VARIANTS = 10_000  # variants of one study (forms × --vary values; sweep points)
 MAX_WORKERS = 256  # local worker processes (--workers)
 MIN_BOOT, MAX_BOOT = 100, 100_000  # bootstrap resamples (--boot)
 MAX_CHUNK = 10_000  # runs sent to a worker at once (chunk_size)
@@ -53,3 +54,18 @@ def check_runs(n_variants: int, reps: int, source: str = "<options>") -> int:
             "（请减少重复次数、方案或抽样点）",
         )
     return total
+
+
+def check_variants(n_variants: int, reps: int = 1, source: str = "<options>") -> int:
+    """At most :data:`MAX_VARIANTS` variants and :data:`MAX_RUNS` runs, counted before any
+    variant is built (``--vary a=…,… --vary b=…`` multiplies)."""
+    if n_variants > MAX_VARIANTS:
+        raise InputError(
+            source,
+            "--vary",
+            f"a study of at most {MAX_VARIANTS:,} variants; the forms × --vary values make "
+            f"{n_variants:,} (fewer values or fewer --vary options)",
+            f"一项研究最多 {MAX_VARIANTS:,} 个方案；协商形式 × --vary 取值共 {n_variants:,} 个"
+            "（请减少取值或 --vary 的个数）",
+        )
+    return check_runs(n_variants, reps, source)

@@ -62,11 +62,48 @@ def add_execution_arguments(parser: argparse.ArgumentParser) -> None:
         help="text 供阅读（默认），json 供程序处理 / output format",
     )
     parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    add_memory_argument(parser)
     parser.add_argument(
         "--runner",
         metavar="MODULE:FUNCTION",
         default=None,
         help="高级：替代 xsim.sim.model.run_once 的函数 / advanced: replacement for run_once",
+    )
+
+
+def add_memory_argument(parser: argparse.ArgumentParser) -> None:
+    """--memory: the memory budget (checked before anything is built or started)."""
+    parser.add_argument(
+        "--memory",
+        metavar="SIZE",
+        default=None,
+        help="内存预算，如 4G、512M 或 50%%（默认：本机内存的一半）；超出则不运行"
+        " / memory budget, e.g. 4G or 50%% (default: half of this machine's memory)",
+    )
+
+
+def check_study_memory(args: argparse.Namespace, study, n_boot: int = 2000, reps=None) -> None:
+    """Estimate the study's peak memory and refuse above ``--memory`` (before workers start).
+
+    ``reps``: the most replications it may reach (``--max-reps`` with ``--precision``)."""
+    import copy
+
+    from xsim.experiments.budget import executor_kind, parse_memory, study_budget_check
+    from xsim.experiments.executors import default_workers
+
+    budget = parse_memory(args.memory)
+    kind = executor_kind(args.executor, args.scheduler)
+    workers = args.workers or default_workers()
+    if reps is not None and reps != study.reps:
+        study = copy.copy(study)
+        study.reps = reps
+    study_budget_check(
+        study,
+        workers=workers,
+        executor=kind,
+        n_boot=n_boot,
+        in_memory=not args.out,
+        budget=budget,
     )
 
 
@@ -77,6 +114,10 @@ def check_execution_arguments(args: argparse.Namespace) -> None:
         )
     if args.workers is not None:
         check_whole(args.workers, "--workers", 1, MAX_WORKERS)
+    if getattr(args, "memory", None) is not None:
+        from xsim.experiments.budget import parse_memory
+
+        parse_memory(args.memory)
     if args.resume and not args.out:
         raise InputError(
             "<options>",

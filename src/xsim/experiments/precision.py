@@ -72,11 +72,17 @@ class PrecisionRun:
 
 
 def _batch_study(study, start: int, stop: int):
-    """The study with ``stop`` replications, of which only reps ``start..stop-1`` are to run."""
+    """The study with ``stop`` replications, of which only reps ``start..stop-1`` are to run.
+
+    Its tasks are generated lazily (:meth:`Study.iter_tasks`), never as a list of every run."""
     batch = copy.copy(study)
     batch.reps = stop
-    tasks = [t for t in type(study).tasks(batch) if t[1] >= start]
-    batch.tasks = lambda: tasks  # Study.run runs exactly these (same seeds as in a full study)
+    every = type(study).iter_tasks
+
+    def iter_tasks(skip=frozenset()):
+        return (t for t in every(batch, skip) if t[1] >= start)
+
+    batch.iter_tasks = iter_tasks  # Study.run runs exactly these (same seeds as a full study)
     return batch
 
 
@@ -108,13 +114,20 @@ def run_to_precision(
 
     if not (isinstance(target, float | int) and 0 < target < math.inf):
         raise InputError("<options>", "--precision", "a positive number", "精度应为正数")
-    if isinstance(max_reps, bool) or not isinstance(max_reps, int) or max_reps < study.reps:
+    from xsim.experiments.limits import MAX_REPS, check_runs
+
+    if (
+        isinstance(max_reps, bool)
+        or not isinstance(max_reps, int)
+        or not study.reps <= max_reps <= MAX_REPS
+    ):
         raise InputError(
             "<options>",
             "--max-reps",
-            f"a whole number of replications >= --reps ({study.reps})",
-            f"最多重复次数应为不小于 --reps（{study.reps}）的整数",
+            f"a whole number of replications from --reps ({study.reps}) to {MAX_REPS}",
+            f"最多重复次数应为 --reps（{study.reps}）到 {MAX_REPS} 之间的整数",
         )
+    check_runs(len(study.variants), max_reps)  # before any batch is built
     summary_options = dict(summary_options or {})
     owned = not hasattr(executor, "map_chunks")
     if owned:

@@ -16,12 +16,21 @@ The folder policy (``--out``), so that a folder is never damaged:
   (:data:`RESERVED`) must be free, and only files listed in the manifest are ever replaced or moved;
 - a folder of another study, or of another kind of study, is refused (``force`` does not change that).
 
-Every file is written to a hidden temporary file in the same folder, flushed to disk (fsync) and
+Every file is written to a temporary file created exclusively in the study's own hidden work folder
+(``.xsim-work-XXXXXXXX/``, named in the manifest from its first write), flushed to disk (fsync) and
 renamed into place (``os.replace``); a part is listed in the manifest (with its checksum) before it is
-renamed into place, so a part on disk is either complete and listed or not there. On ``resume`` each
-listed part is checked (size, checksum, readable by pyarrow with the recorded row count); a damaged
-part is moved into ``quarantine/`` and its runs are done again, so that the finished study equals a
-fresh run. Reading results refuses a damaged part (and says to resume).
+renamed into place, so a part on disk is either complete and listed or not there. Only what the
+manifest lists is ever deleted, replaced or moved: a temporary file left by a killed process is
+removed on ``resume`` only from that work folder (a user's ``.manifest.json.abcdef12.tmp`` beside the
+study stays), and a listed name that became a symbolic link, a FIFO or a device is neither read,
+written through nor deleted. On ``resume`` each listed part is checked (size, checksum, readable by
+pyarrow with the recorded row count); a damaged part is moved into ``quarantine/`` — a real folder
+inside ``--out``, never a link out of it — and its runs are done again, so that the finished study
+equals a fresh run. Reading results refuses a damaged part (and says to resume).
+
+The manifest is read through :func:`xsim.io.load_json_file` (a regular file, at most
+:data:`MAX_MANIFEST_BYTES`, bounded depth, no NaN) and checked field by field: an edited manifest is
+refused naming the field, never a ``TypeError``.
 """
 
 from __future__ import annotations
@@ -38,15 +47,23 @@ from pathlib import Path
 from typing import Any
 
 from xsim.errors import InputError
+from xsim.io.files import fsync_folder, is_real_folder, is_regular_file, write_atomic
+from xsim.io.jsonfile import load_json_file
 
 MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024  # a million parts listed with checksums is ~200 MB; 64 MiB
+# is ~300 000 parts, far beyond MAX_RUNS / flush_rows
 MANIFEST_FORMAT = "xsim-study/1"
 QUARANTINE = "quarantine"
 PART_PREFIX = "part-"
 TMP_SUFFIX = ".tmp"
 PART_NAME = re.compile(r"part-\d{5,}-[0-9a-f]{8}\.parquet")
-# ".NAME.XXXXXXXX.tmp" (and the older ".NAME.tmp"): a write in progress, or left by a killed process.
-TMP_NAME = re.compile(r"\.(?P<name>.+?)(?:\.[0-9a-f]{8})?\.tmp")
+# The study's own folder for temporary files (its name is in the manifest: "work").
+WORK_PREFIX = ".xsim-work-"
+WORK_NAME = re.compile(r"\.xsim-work-[0-9a-f]{8}")
+# A name the manifest may list: a plain file name in the study folder (no path, no "..").
+FILE_NAME = re.compile(r"[^/\\\x00]{1,255}")
+SHA256 = re.compile(r"[0-9a-f]{64}")
 # Names a study writes at fixed places: with ``force`` they must not already exist.
 RESERVED = (
     MANIFEST,
@@ -68,34 +85,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fsync_folder(folder: Path) -> None:
-    # The rename itself reaches the disk only when the folder's entry does (POSIX; not on Windows).
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{TMP_SUFFIX}")
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a flushed temporary file renamed into place."""
-    path = Path(path)
-    tmp = _temporary(path)
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_folder(path.parent)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+def atomic_write_bytes(path: Path, data: bytes, work: Path | None = None) -> None:
+    """Write ``data`` to ``path`` through a flushed temporary file (created exclusively, in
+    ``work`` or beside ``path``) renamed into place; a link, FIFO or device at ``path`` is refused
+    (:func:`xsim.io.write_atomic`)."""
+    write_atomic(path, data, field="--out", temp_dir=work)
 
 
 def figure_bytes(fig, dpi: int = 150, fmt: str = "png") -> bytes:
@@ -117,17 +111,17 @@ def _is_study_manifest(body: Any) -> bool:
 
 def read_manifest(folder: str | os.PathLike) -> dict[str, Any] | None:
     path = Path(folder).expanduser() / MANIFEST
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
-    try:
-        body = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    if not is_regular_file(path):
         raise InputError(
             str(path),
             "",
-            f"a readable study manifest (JSON): {exc}",
-            f"应为可读取的研究清单（JSON）：{exc}",
-        ) from None
+            "a study manifest (a regular file); this manifest.json is a link, folder, pipe or "
+            "device (choose another --out folder)",
+            "应为研究清单（普通文件）；该 manifest.json 是链接、文件夹、管道或设备（请换一个 --out 文件夹）",
+        )
+    body = load_json_file(path, max_bytes=MAX_MANIFEST_BYTES)
     if not _is_study_manifest(body):
         raise InputError(
             str(path),
@@ -136,14 +130,63 @@ def read_manifest(folder: str | os.PathLike) -> dict[str, Any] | None:
             "(choose another --out folder)",
             "应为 xsim 研究清单；该 manifest.json 不是 xsim 写的（请换一个 --out 文件夹）",
         )
+    _check_manifest_fields(body, str(path))
     return body
+
+
+def _check_manifest_fields(body: dict[str, Any], source: str) -> None:
+    """Every field the study reads has the type it writes; else the field is named."""
+
+    def bad(field: str, en: str, zh: str) -> InputError:
+        return InputError(
+            source,
+            field,
+            f"{en} (the manifest was edited or damaged)",
+            f"{zh}（清单被改动或已损坏）",
+        )
+
+    if not isinstance(body["study"], dict):
+        raise bad("study", "a mapping describing the study", "应为描述研究的映射")
+    for key in ("kind", "format", "created"):
+        if key in body and not isinstance(body[key], str):
+            raise bad(key, "text", "应为文字")
+    work = body.get("work")
+    if work is not None and not (isinstance(work, str) and WORK_NAME.fullmatch(work)):
+        raise bad(
+            "work", f"the study's work folder ({WORK_PREFIX}XXXXXXXX)", "应为研究的临时文件夹名"
+        )
+    files = body.get("files")
+    if files is None:
+        return
+    if not isinstance(files, dict):
+        raise bad("files", "a mapping of file names", "应为文件名映射")
+    for name, info in files.items():
+        field = f"files[{name[:60]!r}]"
+        if not FILE_NAME.fullmatch(name) or name in (".", "..", MANIFEST):
+            raise bad(
+                field, "a plain file name inside the study folder", "应为研究文件夹中的文件名"
+            )
+        if not isinstance(info, dict):
+            raise bad(field, "a mapping (rows, bytes, sha256)", "应为映射（rows、bytes、sha256）")
+        for key in ("rows", "bytes"):
+            value = info.get(key)
+            if key in info and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise bad(f"{field}.{key}", "a whole number ≥ 0", "应为非负整数")
+        if "sha256" in info and not (
+            isinstance(info["sha256"], str) and SHA256.fullmatch(info["sha256"])
+        ):
+            raise bad(f"{field}.sha256", "64 hexadecimal digits", "应为 64 位十六进制数")
 
 
 def _listed_parts(body: dict[str, Any], folder: Path) -> dict[str, dict[str, Any]]:
     """The parts the manifest lists (a manifest without a file list: every part file, unchecked)."""
     files = body.get("files")
     if files is None:  # written before manifests listed their files
-        return {p.name: {} for p in sorted(folder.glob(f"{PART_PREFIX}*.parquet")) if p.is_file()}
+        return {
+            p.name: {}
+            for p in sorted(folder.glob(f"{PART_PREFIX}*.parquet"))
+            if PART_NAME.fullmatch(p.name) and is_regular_file(p)
+        }
     return {name: info for name, info in sorted(files.items()) if PART_NAME.fullmatch(name)}
 
 
@@ -153,15 +196,15 @@ def part_files(folder: str | os.PathLike) -> list[Path]:
     body = read_manifest(folder) if (folder / MANIFEST).exists() else None
     if body is None:
         return []
-    return [folder / name for name in _listed_parts(body, folder) if (folder / name).is_file()]
+    return [folder / name for name in _listed_parts(body, folder) if is_regular_file(folder / name)]
 
 
 def part_problem(path: Path, info: dict[str, Any]) -> str | None:
     """Why a part file is damaged (missing, size, checksum, unreadable, row count), or None."""
     import pyarrow.parquet as pq
 
-    if not path.is_file():
-        return "missing"
+    if not is_regular_file(path):
+        return "not a regular file" if os.path.lexists(path) else "missing"
     if "bytes" in info and path.stat().st_size != info["bytes"]:
         return f"{path.stat().st_size} bytes instead of {info['bytes']}"
     if "sha256" in info and _sha256(path) != info["sha256"]:
@@ -236,6 +279,20 @@ def _remove_created(folder: Path, ancestor: Path) -> None:
         path = path.parent
 
 
+def _check_quarantine(folder: Path) -> None:
+    """``quarantine`` is a real folder inside the study folder, or absent: a link there would move
+    damaged parts out of ``--out``, so the study is refused (before anything runs)."""
+    target = folder / QUARANTINE
+    if os.path.lexists(target) and not is_real_folder(target):
+        raise InputError(
+            str(target),
+            "--resume",
+            f"a folder named {QUARANTINE} inside the study folder for damaged parts; this one "
+            "is a link or a file, and nothing is moved through it",
+            f"应为研究文件夹内存放损坏分片的 {QUARANTINE} 文件夹；它是链接或文件，不会通过它移动任何文件",
+        )
+
+
 class ResultStore:
     """A study folder being written: buffered rows go to a new part file every few seconds."""
 
@@ -287,6 +344,7 @@ class ResultStore:
         stored = read_manifest(folder)
         if stored is not None:
             cls._check_same_study(folder, stored, manifest, fingerprint, kind, resume)
+            _check_quarantine(folder)
         else:
             cls._check_foreign_folder(folder, force)
         if not os.access(folder, os.W_OK | os.X_OK):
@@ -325,10 +383,15 @@ class ResultStore:
                 "files": {},
             }
             try:
-                atomic_write_bytes(folder / MANIFEST, _encode(body))
-            except OSError as exc:
+                # the work folder is named in the first manifest, which is written through it
+                work = _work_folder(folder, body)
+                atomic_write_bytes(folder / MANIFEST, _encode(body), work)
+            except (OSError, InputError) as exc:
+                _tidy_work_folder(folder, body)
                 if created:
                     _remove_created(folder, folder.parent)
+                if isinstance(exc, InputError):
+                    raise
                 raise _refuse(
                     folder,
                     f"a folder the study can write to ({exc.strerror or type(exc).__name__})",
@@ -403,35 +466,55 @@ class ResultStore:
             )
 
     def _remove_stale_temporaries(self) -> None:
-        """Temporary files of this study's own writes, left by a process killed mid-write."""
-        ours = set(self.body["files"]) | {MANIFEST}
-        for path in self.folder.glob(f".*{TMP_SUFFIX}"):
-            match = TMP_NAME.fullmatch(path.name)
-            if match and (match["name"] in ours or PART_NAME.fullmatch(match["name"])):
+        """Temporary files left in the study's own work folder by a process killed mid-write.
+
+        Nothing outside that folder is removed: a file beside the study that only looks like a
+        temporary file (``.manifest.json.abcdef12.tmp``) may be a user's own.
+        """
+        work = self.body.get("work")
+        if not (isinstance(work, str) and WORK_NAME.fullmatch(work)):
+            return
+        folder = self.folder / work
+        if not is_real_folder(folder):
+            return
+        for path in folder.iterdir():
+            if is_regular_file(path):
                 with contextlib.suppress(OSError):
                     path.unlink()
 
+    def _work(self) -> Path:
+        """The study's work folder (created, and named in the manifest, when missing)."""
+        return _work_folder(self.folder, self.body)
+
     def _quarantine_damaged_parts(self) -> None:
-        """Move damaged listed parts into ``quarantine/`` and forget them: their runs are redone."""
+        """Move damaged listed parts into ``quarantine/`` and forget them: their runs are redone.
+
+        ``quarantine`` must be a real folder inside the study folder (or not exist yet): a link
+        there would move the part out of ``--out``, so the study is refused instead.
+        """
+        damaged = []
         for name, info in _listed_parts(self.body, self.folder).items():
+            problem = part_problem(self.folder / name, info)
+            if problem is not None:
+                damaged.append((name, problem))
+        if not damaged:
+            return
+        target_dir = self.folder / QUARANTINE
+        _check_quarantine(self.folder)
+        for name, problem in damaged:
             path = self.folder / name
-            problem = part_problem(path, info)
-            if problem is None:
-                continue
-            if path.exists():
-                target_dir = self.folder / QUARANTINE
+            if os.path.lexists(path):
                 target_dir.mkdir(exist_ok=True)
                 target = target_dir / name
-                while target.exists():
+                while os.path.lexists(target):
                     target = target_dir / f"{name}.{uuid.uuid4().hex[:8]}"
                 os.replace(path, target)
             self.body["files"].pop(name, None)
             self.quarantined.append((name, problem))
-        if self.quarantined:
-            self._save_manifest()
+        self._save_manifest()
 
     def _save_manifest(self) -> None:
-        atomic_write_bytes(self.folder / MANIFEST, _encode(self.body))
+        atomic_write_bytes(self.folder / MANIFEST, _encode(self.body), self._work())
 
     def done(self) -> set[tuple[int, int]]:
         """The (variant_index, rep) pairs already stored."""
@@ -469,12 +552,14 @@ class ResultStore:
         table = pa.Table.from_pylist(self._buffer)
         while True:  # never replace a file the study did not write
             name = f"{PART_PREFIX}{self._next_part:05d}-{uuid.uuid4().hex[:8]}.parquet"
-            if not (self.folder / name).exists():
+            if not os.path.lexists(self.folder / name):
                 break
-        tmp = _temporary(self.folder / name)
+        work = self._work()
+        tmp = work / f".{name}.{uuid.uuid4().hex[:8]}{TMP_SUFFIX}"
         try:
-            pq.write_table(table, tmp)
-            with open(tmp, "rb+") as fh:
+            with open(tmp, "xb") as fh:  # exclusive: never a file or link of that name
+                pq.write_table(table, fh)
+                fh.flush()
                 os.fsync(fh.fileno())
             # Listed first, renamed second: a part on disk is always complete and listed.
             self.body["files"][name] = {
@@ -483,10 +568,12 @@ class ResultStore:
                 "sha256": _sha256(tmp),
             }
             self._save_manifest()
+            if os.path.lexists(self.folder / name):  # appeared meanwhile: not ours to replace
+                raise _refuse(self.folder, f"a free name for {name}", f"{name} 已被占用")
             os.replace(tmp, self.folder / name)
-            _fsync_folder(self.folder)
+            fsync_folder(self.folder)
         finally:
-            if tmp.exists():
+            with contextlib.suppress(OSError):
                 tmp.unlink()
         self._next_part += 1
         self._buffer = []
@@ -494,6 +581,45 @@ class ResultStore:
 
     def close(self) -> None:
         self.flush()
+        _tidy_work_folder(self.folder, self.body)
+
+
+def _work_folder(folder: Path, body: dict[str, Any]) -> Path:
+    """The study's own folder for temporary files, ``body["work"]`` (named there when new).
+
+    Made with ``mkdir`` (which never reuses an existing name); a name that exists but is not a
+    real folder (a link, a file) is refused rather than written through.
+    """
+    name = body.get("work")
+    if isinstance(name, str) and WORK_NAME.fullmatch(name):
+        path = folder / name
+        if is_real_folder(path):
+            return path
+        if os.path.lexists(path):
+            raise _refuse(
+                folder,
+                f"the study's work folder {name}; it is a link or a file now (nothing is written "
+                "through it)",
+                f"研究的临时文件夹 {name} 变成了链接或文件（不会通过它写入）",
+            )
+        path.mkdir(mode=0o700)
+        return path
+    while True:
+        name = f"{WORK_PREFIX}{uuid.uuid4().hex[:8]}"
+        try:
+            (folder / name).mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        body["work"] = name
+        return folder / name
+
+
+def _tidy_work_folder(folder: Path, body: dict[str, Any]) -> None:
+    """Remove the work folder when it is empty (it is made again for the next write)."""
+    name = body.get("work")
+    if isinstance(name, str) and WORK_NAME.fullmatch(name) and is_real_folder(folder / name):
+        with contextlib.suppress(OSError):
+            (folder / name).rmdir()
 
 
 def _encode(body: dict[str, Any]) -> bytes:
@@ -510,16 +636,22 @@ def write_output(folder: str | os.PathLike, name: str, data: bytes) -> Path:
     if body is None:
         raise _refuse(folder, "a study folder (with manifest.json)", "应为研究结果文件夹")
     body.setdefault("files", {})
+    if not FILE_NAME.fullmatch(name) or name in (".", "..", MANIFEST) or "/" in name:
+        raise ValueError(f"not a plain file name: {name!r}")
     path = folder / name
-    if path.exists() and name not in body["files"]:
+    if os.path.lexists(path) and name not in body["files"]:
         raise _refuse(
             folder,
             f"a free name for {name}; a file of that name exists and is not this study's",
             f"{name} 已存在且不是本研究写的文件，不会覆盖",
         )
-    atomic_write_bytes(path, data)
-    body["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    atomic_write_bytes(folder / MANIFEST, _encode(body))
+    work = _work_folder(folder, body)
+    try:
+        atomic_write_bytes(path, data, work)
+        body["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        atomic_write_bytes(folder / MANIFEST, _encode(body), work)
+    finally:
+        _tidy_work_folder(folder, body)
     return path
 
 
@@ -606,8 +738,12 @@ def remove_study(folder: str | os.PathLike) -> None:
     if body is None:
         return
     for name in list(body.get("files") or {}) + [MANIFEST]:
-        with contextlib.suppress(FileNotFoundError):
-            (folder / name).unlink()
-    shutil.rmtree(folder / QUARANTINE, ignore_errors=True)
+        if is_regular_file(folder / name):  # a link or device put there is not the study's
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+    owned = [QUARANTINE] + ([body["work"]] if body.get("work") else [])
+    for name in owned:
+        if is_real_folder(folder / name):
+            shutil.rmtree(folder / name, ignore_errors=True)
     with contextlib.suppress(OSError):
         folder.rmdir()

@@ -483,6 +483,7 @@ class Study:
         chunk_size: int | None = None,
         force: bool = False,
         kind: str = "study",
+        memory: int | str | None = None,
     ) -> StudyResult:
         """Run every (variant, rep) not yet stored in ``out`` and return the result.
 
@@ -495,16 +496,40 @@ class Study:
         is not a study (nothing in it is deleted or overwritten); ``kind``: the kind of study
         (``compare``, ``sweep``) recorded in the manifest. See :mod:`xsim.experiments.storage`.
         ``progress``: a tqdm bar with ETA (``None``: when on a terminal or in a notebook; the bar
-        appears only after two seconds).
+        appears only after two seconds). ``memory``: the budget (bytes, or ``"4G"``; default half
+        of this machine's memory): a study whose estimated peak exceeds it is refused before
+        anything runs (:mod:`xsim.experiments.budget`).
         """
         from xsim.experiments.executors import make_executor
         from xsim.experiments.storage import MemoryStore, ResultStore
 
         if chunk_size is not None:
             chunk_size = check_whole(chunk_size, "chunk_size", 1, MAX_CHUNK, "<study>")
+        from xsim.experiments.budget import parse_memory, study_budget_check
+
+        budget = memory if isinstance(memory, int) else parse_memory(memory, "memory")
         owned = not hasattr(executor, "map_chunks")
         if owned:
+            from xsim.experiments.budget import executor_kind
+            from xsim.experiments.executors import default_workers
+
+            # checked before an executor of our own starts (a Dask cluster takes seconds)
+            kind_of = executor_kind(executor or "in-process")
+            n = 1 if kind_of == "in-process" else workers or default_workers()
+            study_budget_check(
+                self, workers=n, executor=kind_of, in_memory=out is None, budget=budget
+            )
             executor = make_executor(executor or "in-process", workers=workers)
+        else:
+            from xsim.experiments.budget import executor_kind
+
+            study_budget_check(
+                self,
+                workers=executor.workers,
+                executor=executor_kind(executor),
+                in_memory=out is None,
+                budget=budget,
+            )
         try:
             store = (
                 ResultStore.open(
@@ -567,15 +592,19 @@ def _progress_bar(total: int, progress: bool | None, study: Study):
 
     if progress is None:
         progress = sys.stderr.isatty() or _in_notebook()
-    label = getattr(study.scenario, "name", None) or "study"
-    # delay: studies shorter than a couple of seconds show no bar at all.
+    from xsim.io.terminal import one_line, raw_stream
+
+    label = one_line(getattr(study.scenario, "name", None) or "study")
+    # delay: studies shorter than a couple of seconds show no bar at all. The bar's own "\r" goes
+    # to the raw stream under the CLI's sanitiser; its label is sanitised here.
     return tqdm(
         total=total,
         disable=not progress,
         delay=2.0,
         unit="run",
-        desc=str(label),
+        desc=label,
         dynamic_ncols=True,
+        file=raw_stream(sys.stderr),
     )
 
 

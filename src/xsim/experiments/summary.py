@@ -289,7 +289,14 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def text_table(head: list[str], rows: list[list[str]]) -> list[str]:
-    """Lines of a table whose columns align in display width (first column left, others right)."""
+    """Lines of a table whose columns align in display width (first column left, others right).
+
+    Every cell is kept on its line (:func:`xsim.io.terminal.one_line`): a variant named after a
+    ``--vary`` value with a newline cannot add a line of its own to the table."""
+    from xsim.io.terminal import one_line
+
+    head = [one_line(c) for c in head]
+    rows = [[one_line(c) for c in r] for r in rows]
     widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
 
     def line(cells):

@@ -11,6 +11,21 @@ checked before parsing, and a map field path → line:
 - :data:`MAX_YAML_BYTES` (1 MiB, override with ``max_bytes=``), :data:`MAX_DEPTH`;
 - :func:`read_bytes`: a regular file's bytes, bounded (no FIFOs, devices or directories).
 
+Reading JSON (:mod:`xsim.io.jsonfile`) and TOML (:mod:`xsim.io.tomlfile`) — the same rules:
+regular files only, size checked before reading, UTF-8 (another encoding is named), depth
+bounded before parsing (no ``RecursionError``), NaN/±Infinity and duplicate keys refused:
+
+- :func:`load_json_file` / :func:`load_json_bytes` / :func:`load_json_text` (plain data);
+- :func:`load_toml_file` / :func:`load_toml_bytes` / :func:`load_toml_text` (a ``dict``).
+
+Files (:mod:`xsim.io.files`): :func:`read_text` (bytes → UTF-8 text, naming GBK/UTF-16),
+:func:`decode_text`, and for writing :func:`check_output_path` (missing or a regular file; a
+link, FIFO, device or folder is refused) and :func:`write_atomic` (exclusive temporary file,
+checked again, renamed into place). :func:`is_regular_file` / :func:`is_real_folder` do not
+follow symbolic links; :func:`resolve_inside` keeps a path a file names inside a folder (no
+``..``, no link out). :func:`check_choice` (:mod:`xsim.io.validation`): a reference to a known
+id, else the valid choices and a did-you-mean.
+
 Validating (:mod:`xsim.io.validation`):
 
 - :func:`input_error_from_validation` (pydantic ``ValidationError`` → :class:`InputError`, with
@@ -37,9 +52,27 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from xsim.errors import InputError
+from xsim.io.files import (
+    STDOUT,
+    check_output_path,
+    decode_text,
+    is_real_folder,
+    is_regular_file,
+    read_text,
+    resolve_inside,
+    write_atomic,
+)
+from xsim.io.jsonfile import (
+    MAX_JSON_BYTES,
+    MAX_JSON_DEPTH,
+    load_json_bytes,
+    load_json_file,
+    load_json_text,
+)
 from xsim.io.paths import format_path, parse_path
+from xsim.io.tomlfile import MAX_TOML_BYTES, load_toml_bytes, load_toml_file, load_toml_text
 from xsim.io.types import Date
-from xsim.io.validation import FieldProblem, input_error_from_validation
+from xsim.io.validation import FieldProblem, check_choice, input_error_from_validation
 from xsim.io.values import MAX_VALUE_BYTES, parse_assignment, parse_assignments, parse_value
 from xsim.io.yamlfile import (
     MAX_DEPTH,
@@ -54,6 +87,24 @@ from xsim.io.yamlfile import (
 
 __all__ = [
     "MAX_DEPTH",
+    "MAX_JSON_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_TOML_BYTES",
+    "STDOUT",
+    "check_output_path",
+    "decode_text",
+    "is_real_folder",
+    "is_regular_file",
+    "load_json_bytes",
+    "load_json_file",
+    "load_json_text",
+    "load_toml_bytes",
+    "load_toml_file",
+    "load_toml_text",
+    "check_choice",
+    "read_text",
+    "resolve_inside",
+    "write_atomic",
     "MAX_VALUE_BYTES",
     "MAX_YAML_BYTES",
     "Date",

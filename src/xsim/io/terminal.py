@@ -55,3 +55,39 @@ def to_json(data: Any, **kwargs: Any) -> str:
     kwargs.setdefault("ensure_ascii", False)
     text = json.dumps(data, **kwargs)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class SafeStream:
+    """A text stream that passes everything written through :func:`clean`.
+
+    ``xsim``'s command line wraps ``sys.stdout`` and ``sys.stderr`` in one for the duration of a
+    command, so that every line any sub-command prints — tables, notes, error messages, and the
+    output of commands added later — is sanitised in one place. ``raw`` is the stream underneath,
+    for writers that must move the cursor on purpose (a progress bar's ``\\r``): see
+    :func:`raw_stream`.
+    """
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(clean(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def __getattr__(self, name: str) -> Any:  # fileno, isatty, encoding, buffer, …
+        return getattr(self.raw, name)
+
+
+def raw_stream(stream: Any) -> Any:
+    """The stream under a :class:`SafeStream` (or ``stream`` itself): for a progress bar, whose
+    ``\\r`` and cursor movements are the program's own, never user text."""
+    while isinstance(stream, SafeStream):
+        stream = stream.raw
+    return stream

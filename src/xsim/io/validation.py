@@ -93,36 +93,52 @@ def inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def field_range(model: Any, loc: tuple[Any, ...]) -> tuple[Any, Any]:
-    """(lowest, highest) a number at ``loc`` may take per the schema (``None`` when unbounded)."""
+    """(lowest, highest) a number at ``loc`` may take per the schema (``None`` when unbounded);
+    :func:`field_bounds` also says whether each bound is itself allowed."""
+    lo, _, hi, _ = field_bounds(model, loc)
+    return lo, hi
+
+
+def field_bounds(model: Any, loc: tuple[Any, ...]) -> tuple[Any, bool, Any, bool]:
+    """(low, low allowed, high, high allowed) of the number at ``loc``: ``Field(gt=0, le=100)``
+    gives ``(0, False, 100, True)``; an unbounded side is ``None``."""
     names = [p for p in loc if not isinstance(p, int)]
     if not names:
-        return None, None
+        return None, True, None, True
     holder = model_at(model, tuple(loc[:-1])) if model is not None else None
     info = holder.model_fields.get(str(names[-1])) if holder is not None else None
     if info is None:
-        return None, None
+        return None, True, None, True
     lo = hi = None
+    lo_in = hi_in = True
     metadata = list(info.metadata)
     stack = [info.annotation]
     while stack:  # constraints inside Annotated[...] | None
         t = stack.pop()
         metadata.extend(getattr(t, "__metadata__", ()))
         stack.extend(get_args(t))
+    constraints = []
     for m in metadata:
-        for attr in ("ge", "gt"):
+        constraints.append(m)
+        constraints.extend(getattr(m, "metadata", ()))  # FieldInfo inside Annotated
+    for m in constraints:
+        for attr, allowed in (("ge", True), ("gt", False)):
             if getattr(m, attr, None) is not None:
-                lo = getattr(m, attr)
-        for attr in ("le", "lt"):
+                lo, lo_in = getattr(m, attr), allowed
+        for attr, allowed in (("le", True), ("lt", False)):
             if getattr(m, attr, None) is not None:
-                hi = getattr(m, attr)
-        for sub in getattr(m, "metadata", ()):  # FieldInfo inside Annotated
-            for attr in ("ge", "gt"):
-                if getattr(sub, attr, None) is not None:
-                    lo = getattr(sub, attr)
-            for attr in ("le", "lt"):
-                if getattr(sub, attr, None) is not None:
-                    hi = getattr(sub, attr)
-    return lo, hi
+                hi, hi_in = getattr(m, attr), allowed
+    return lo, lo_in, hi, hi_in
+
+
+def range_text(lo: Any, lo_in: bool, hi: Any, hi_in: bool) -> tuple[str, str]:
+    """How a range reads, exactly as it is checked: ``from 0 to 1`` / ``0 到 1 之间``, or with an
+    excluded end ``greater than 0 and at most 100`` / ``大于 0 且不大于 100``."""
+    if lo_in and hi_in:
+        return f"from {lo} to {hi}", f" {lo} 到 {hi} 之间"
+    low_en, low_zh = ("at least", "不小于") if lo_in else ("greater than", "大于")
+    high_en, high_zh = ("at most", "不大于") if hi_in else ("less than", "小于")
+    return f"{low_en} {lo} and {high_en} {hi}", f"{low_zh} {lo} 且{high_zh} {hi} "
 
 
 def _shown(value: Any) -> str:
@@ -181,7 +197,7 @@ def describe(
         "less_than_equal",
         "less_than",
     ):
-        lo, hi = field_range(model, loc)
+        lo, lo_in, hi, hi_in = field_bounds(model, loc)
         if isinstance(lo, dt.date) and isinstance(hi, dt.date):
             return (
                 f"a date from {lo} to {hi}; got {got_s}",
@@ -189,9 +205,10 @@ def describe(
                 loc,
             )
         if lo is not None and hi is not None:
+            en, zh = range_text(lo, lo_in, hi, hi_in)
             return (
-                f"a number from {lo} to {hi}; got {got_s}",
-                f"超出范围：应为 {lo} 到 {hi} 之间的数；实际为 {got_s}",
+                f"a number {en}; got {got_s}",
+                f"超出范围：应为{zh}的数；实际为 {got_s}",
                 loc,
             )
         bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
@@ -249,3 +266,30 @@ def describe(
         return (f"a mapping of fields; got {got_s}", f"应为字段映射（键: 值）；实际为 {got_s}", loc)
     msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
     return (f"{msg}; got {got_s}", f"取值无效：{msg}；实际为 {got_s}", loc)
+
+
+def check_choice(
+    value: Any,
+    choices: list[str] | tuple[str, ...],
+    *,
+    source: str,
+    field: str,
+    line: int | None = None,
+    what: tuple[str, str] = ("one of", "应为以下之一"),
+) -> str:
+    """``value`` if it is one of ``choices``; else one :class:`InputError` naming the file, field
+    and line, the valid choices and a "did you mean" (for ids that refer to other things: clause
+    ids, form names, step codes, measure names, group ids)."""
+    if isinstance(value, str) and value in choices:
+        return value
+    hint_en, hint_zh = _did_you_mean(value, list(choices))
+    shown = ", ".join(map(str, choices))
+    raise InputError(
+        source,
+        field,
+        f"{what[0]}: {shown}; got {_shown(value)}. {hint_en}".rstrip(),
+        f"{what[1]}：{'、'.join(map(str, choices))}；实际为 {_shown(value)}。{hint_zh}".rstrip(
+            "。"
+        ),
+        line,
+    )

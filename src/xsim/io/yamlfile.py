@@ -29,13 +29,14 @@ from __future__ import annotations
 import math
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from xsim.errors import InputError
+from xsim.io.files import decode_text
+from xsim.io.files import read_bytes as _read_bytes
 from xsim.io.paths import Path, format_path
 
 MAX_YAML_BYTES = 1024 * 1024
@@ -139,65 +140,16 @@ def load_yaml_text(
 def load_yaml_bytes(
     raw: bytes, source: str = "<yaml>", *, max_bytes: int = MAX_YAML_BYTES
 ) -> YamlDocument:
-    """Read UTF-8 YAML bytes (a BOM is allowed); non-UTF-8 input raises :class:`InputError`."""
+    """Read UTF-8 YAML bytes (a BOM is allowed); other encodings raise :class:`InputError` naming
+    what the bytes look like (:func:`xsim.io.files.decode_text`)."""
     if len(raw) > max_bytes:
         raise _too_large(source, str(len(raw)), max_bytes)
-    if b"\x00" in raw:
-        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
-        raise InputError(
-            source,
-            "",
-            "text without NUL bytes (is this a binary file?)",
-            "文件中含有空字节（NUL），不是文本文件",
-            line,
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            source,
-            "",
-            f"UTF-8 text (byte {exc.start} is not UTF-8)",
-            f"应为 UTF-8 编码的文本（第{exc.start}字节不是 UTF-8）",
-            line,
-        ) from None
-    return load_yaml_text(text, source, max_bytes=max_bytes)
+    return load_yaml_text(decode_text(raw, source), source, max_bytes=max_bytes)
 
 
 def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = MAX_YAML_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``; anything else raises
-    :class:`InputError` (missing, a directory, a FIFO or device, unreadable, too large)."""
-    source = str(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise InputError(source, "", "an existing file", "文件不存在") from None
-    except OSError as exc:
-        raise InputError(
-            source, "", f"a readable file ({exc.strerror})", f"无法读取文件（{exc.strerror}）"
-        ) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(source, "", "a file, not a directory", "应为文件而不是目录")
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(
-            source,
-            "",
-            "a regular file (not a pipe, device or socket)",
-            "应为普通文件（不能是管道、设备或套接字）",
-        )
-    if info.st_size > max_bytes:
-        raise _too_large(source, str(info.st_size), max_bytes)
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise InputError(
-            source, "", f"a readable file ({exc.strerror})", f"无法读取文件（{exc.strerror}）"
-        ) from None
-    if len(raw) > max_bytes:  # grew since stat
-        raise _too_large(source, f"> {max_bytes}", max_bytes)
-    return raw
+    """The bytes of a regular file of at most ``max_bytes`` (:func:`xsim.io.files.read_bytes`)."""
+    return _read_bytes(path, max_bytes=max_bytes, what="YAML file")
 
 
 def load_yaml_file(

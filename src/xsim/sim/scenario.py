@@ -380,6 +380,16 @@ class Scenario(_Strict):
                     f"stakeholder group ids must be unique; {gid!r} is used twice",
                     f"利益相关群体的 id 不能重复；「{gid}」出现了两次",
                 )
+        for gid in self.population.away_by_group:
+            if gid not in ids:
+                near = difflib.get_close_matches(gid, ids, n=1)
+                hint_en = f" (did you mean {near[0]!r}?)" if near else ""
+                hint_zh = f"（是否应为「{near[0]}」？）" if near else ""
+                raise ScenarioProblem(
+                    ("population", "away_by_group", gid),
+                    f"a stakeholder group id{hint_en}; groups of this scenario: {listed}",
+                    f"应为本情景的利益相关群体 id{hint_zh}；可选：{listed}",
+                )
         valid_forms = ", ".join(FORMS)
         for k, name in enumerate(self.forms):
             if name not in FORMS:

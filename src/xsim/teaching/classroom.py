@@ -10,8 +10,10 @@ in a folder and runs, in the trainer notebook::
     summary.clauses         # mistakes per clause of the notice or law
     summary.save_html("班级汇总.html")   # a small Chinese report to print or project
 
-Files that are not exports (or are damaged) are skipped and listed with a Chinese reason in
-``summary.skipped``; nothing a trainer drops into the folder raises. A trainee who exported twice
+Files that are not exports (or are damaged, too large, too deeply nested, a link, a pipe or a
+device) are skipped and listed as 「无效」 with a Chinese reason in ``summary.skipped`` (and in the
+report); one trainee's bad file never stops the class's summary, and nothing a trainer drops into
+the folder raises. A trainee who exported twice
 counts once (the later export); two trainees with the same name stay two (by their store id).
 """
 
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from xsim.errors import InputError
+from xsim.io.files import write_atomic
 from xsim.teaching.display import html_table
 from xsim.teaching.progress import Progress, item_title, lesson_sort_key, load_export
 
@@ -34,6 +37,7 @@ __all__ = ["MAX_FILES", "ClassSummary", "class_summary", "load_exports"]
 MAX_FILES = 1000  # a room is a few dozen trainees; more files than this is not a room's exports
 
 NOT_STARTED, IN_PROGRESS, FINISHED = "未开始", "进行中", "已完成"
+INVALID = "无效"  # how an unusable file is marked in the summary
 
 
 @dataclass
@@ -82,9 +86,8 @@ class ClassSummary:
         return "".join(parts)
 
     def save_html(self, path: str | Path, title: str = "班级学习情况汇总") -> Path:
-        path = Path(path)
-        path.write_text(self.to_html(title), encoding="utf-8")
-        return path
+        """Write the report (a new or regular file; a link, pipe or device there is refused)."""
+        return write_atomic(path, self.to_html(title).encode("utf-8"))
 
 
 def load_exports(
@@ -94,7 +97,7 @@ def load_exports(
 
     Returns (one :class:`Progress` per trainee, skipped files with a Chinese reason)."""
     if isinstance(sources, (str, Path)) and Path(sources).is_dir():
-        files = sorted(Path(sources).glob("*.json"))
+        files = sorted(Path(sources).glob("*.json"))[: MAX_FILES + 1000]
     elif isinstance(sources, (str, Path)):
         files = [Path(sources)]
     else:
@@ -108,7 +111,11 @@ def load_exports(
         try:
             p = load_export(f)
         except InputError as err:
-            skipped.append((str(f), err.expected_zh or err.expected_en))
+            where = f"（字段「{err.field}」）" if err.field else ""
+            skipped.append((str(f), f"{INVALID}：{err.expected_zh or err.expected_en}{where}"))
+            continue
+        except Exception as exc:  # one trainee's file never stops the room's summary
+            skipped.append((str(f), f"{INVALID}：文件无法读取（{type(exc).__name__}）"))
             continue
         known = latest.get(p.trainee_id)
         if known is None or p.updated >= known.updated:

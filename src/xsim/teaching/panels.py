@@ -160,8 +160,8 @@ def progress_panel(folder: str | Path | None = None, *, path: str | Path | None 
             target = Path(folder) if folder is not None else Path.cwd()
             try:
                 written = export(target, progress=load(path))
-            except OSError:
-                self.status.value = bad_html("进度文件没能写入这个文件夹，请请培训老师帮助。")
+            except (OSError, InputError):
+                self.status.value = bad_html("进度文件没能写入这个文件夹，请培训老师帮助。")
                 return
             self.result.value = ok_html(
                 f"已导出：{esc(written.name)}（在 {esc(written.parent)} 文件夹）。"

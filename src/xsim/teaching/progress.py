@@ -4,8 +4,11 @@ Where: ``<Jupyter data folder>/xsim/progress.json`` (``jupyter_core.paths.jupyte
 which follows ``JUPYTER_DATA_DIR``; e.g. ``~/.local/share/jupyter`` on Linux). One JSON file per
 user account, written atomically (a temporary file in the same folder, then ``os.replace``) under
 a lock, so two open lessons never lose each other's answers and a crash never leaves half a file.
-A store that cannot be read (damaged, hand-edited, another program's file) is moved aside to
-``progress.json.damaged-<time>`` — never deleted — and a fresh one is started.
+A store that cannot be read (damaged, hand-edited, another program's file, a link, a pipe or a
+device in its place) is moved aside to ``progress.json.damaged-<time>`` — never deleted — and a
+fresh one is started. Files are read through :mod:`xsim.io` (a regular file of bounded size, UTF-8,
+bounded depth, no NaN or infinity); the lock file is opened without following a link, so a link
+planted there never makes xsim create or write a file elsewhere.
 
 API for the teaching widgets (call after each submitted answer; never raises for a store
 problem — progress is a convenience, the lesson must go on; it logs and returns ``None``)::
@@ -36,11 +39,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import logging
+import math
 import os
 import re
-import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -48,6 +52,8 @@ from pathlib import Path
 from typing import Any
 
 from xsim.errors import InputError
+from xsim.io.files import is_real_folder, is_regular_file, read_bytes, write_atomic
+from xsim.io.jsonfile import load_json_bytes
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -157,38 +163,82 @@ class Progress:
                 f"not an xsim progress file (format {kind!r} expected)",
                 "这不是本课程的学习进度文件",
             )
-        if data.get("version") != VERSION:
+        version = data.get("version")
+        if type(version) is not int or version != VERSION:
+            shown = repr(version)[:40]
             raise InputError(
                 source,
                 "version",
-                f"unsupported version {data.get('version')!r} (expected {VERSION})",
-                f"进度文件版本 {data.get('version')!r} 无法识别（应为 {VERSION}）",
+                f"unsupported version {shown} (expected {VERSION})",
+                f"进度文件版本 {shown} 无法识别（应为 {VERSION}）",
             )
-        try:
-            attempts = [_attempt_from_json(a) for a in data.get("attempts", [])]
-            items = {
-                _text(k, MAX_ID_CHARS): [_text(i, MAX_ID_CHARS) for i in v]
-                for k, v in dict(data.get("items", {})).items()
-            }
-            cases = {
-                _text(k, MAX_ID_CHARS): _case_from_json(v)
-                for k, v in list(dict(data.get("cases", {})).items())[:MAX_CASES]
-            }
-            return cls(
-                trainee_id=_text(data["trainee_id"], MAX_ID_CHARS),
-                trainee=_text(data.get("trainee", ""), MAX_NAME_CHARS),
-                attempts=attempts,
-                items=items,
-                cases=cases,
-                updated=_text(data.get("updated", ""), 40),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise InputError(
-                source,
-                "attempts",
-                f"damaged progress file ({exc.__class__.__name__})",
-                "进度文件内容已损坏",
-            ) from None
+        trainee_id = _field(source, "trainee_id", _text, data.get("trainee_id"), MAX_ID_CHARS)
+        trainee = _field(source, "trainee", _text, data.get("trainee", ""), MAX_NAME_CHARS)
+        updated = _field(source, "updated", _text, data.get("updated", ""), 40)
+        attempts = [
+            _field(source, f"attempts[{i}]", _attempt_from_json, a)
+            for i, a in enumerate(_field(source, "attempts", _list, data.get("attempts", [])))
+        ]
+        items: dict[str, list[str]] = {}
+        for k, v in _field(source, "items", _dict, data.get("items", {})).items():
+            lesson = _field(source, "items", _text, k, MAX_ID_CHARS)
+            items[lesson] = [
+                _field(source, f"items.{lesson}[{j}]", _text, i, MAX_ID_CHARS)
+                for j, i in enumerate(_field(source, f"items.{lesson}", _list, v))
+            ]
+        cases = {}
+        for k, v in list(_field(source, "cases", _dict, data.get("cases", {})).items())[:MAX_CASES]:
+            exercise = _field(source, "cases", _text, k, MAX_ID_CHARS)
+            cases[exercise] = _field(source, f"cases.{exercise}", _case_from_json, v)
+        return cls(
+            trainee_id=trainee_id,
+            trainee=trainee,
+            attempts=attempts,
+            items=items,
+            cases=cases,
+            updated=updated,
+        )
+
+
+def _field(source: str, where: str, parse, *args):
+    """``parse(*args)``; a wrong type or value becomes an :class:`InputError` naming ``where``."""
+    try:
+        return parse(*args)
+    except KeyError as exc:
+        en, zh = f"missing field {exc.args[0]!r}", f"缺少字段「{exc.args[0]}」"
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+        en, zh = str(exc) or type(exc).__name__, _ZH_PROBLEMS.get(str(exc), "内容无效")
+    raise InputError(
+        source,
+        where,
+        f"damaged progress file ({en})",
+        f"进度文件内容已损坏（{zh}）",
+    )
+
+
+_ZH_PROBLEMS = {
+    "text expected": "应为文字",
+    "a list expected": "应为列表",
+    "a mapping expected": "应为映射",
+    "a mapping of fields expected": "应为字段映射",
+    "a number expected": "应为数",
+    "true or false expected": "应为 true 或 false",
+    "points out of range": "得分超出范围",
+    "a case's seed must be a whole number >= 0": "情景编号应为非负整数",
+    "a case needs a scenario name": "缺少情景名称",
+}
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError("a list expected")
+    return value
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError("a mapping expected")
+    return value
 
 
 # -- the store ------------------------------------------------------------------------------------
@@ -205,7 +255,7 @@ def load(path: str | Path | None = None) -> Progress:
     try:
         with _locked(path):
             return _read(path)
-    except OSError:  # an unreadable or unwritable data folder: show an empty progress, go on
+    except Exception:  # a store problem never stops the lesson: show an empty progress, go on
         log.warning("xsim progress store %s could not be read", path, exc_info=True)
         return Progress()
 
@@ -353,22 +403,16 @@ def export(path: str | Path, *, progress: Progress | None = None) -> Path:
         target = target / f"学习进度_{who}_{dt.date.today():%Y%m%d}.json"
     data = progress.to_json(EXPORT_FORMAT)
     data["exported"] = _now()
-    _atomic_write(target, data)
+    _atomic_write(target, data)  # a link, pipe or device at ``target`` is refused (InputError)
     return target
 
 
 def load_export(path: str | Path) -> Progress:
-    """Read an exported file (raises :class:`InputError` for anything else)."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_STORE_BYTES:
-            raise InputError(str(path), "", "file too large", "文件过大，不是学习进度文件")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(
-            str(path), "", f"cannot read ({exc.__class__.__name__})", "文件无法读取"
-        ) from None
-    return Progress.from_json(data, str(path), EXPORT_FORMAT)
+    """Read an exported file (raises :class:`InputError`, naming the field, for anything else:
+    not a regular file, too large, not UTF-8 JSON, too deep, NaN, a field of the wrong type)."""
+    source = str(path)
+    raw = read_bytes(path, max_bytes=MAX_STORE_BYTES, what="progress file")
+    return Progress.from_json(load_json_bytes(raw, source), source, EXPORT_FORMAT)
 
 
 # -- internals ------------------------------------------------------------------------------------
@@ -382,61 +426,92 @@ def _update(path: str | Path | None, change) -> bool:
             progress.updated = _now()
             _atomic_write(target, progress.to_json())
         return True
-    except OSError:
+    except Exception:  # documented: a store problem is logged, never raised to the widget
         log.warning("xsim progress store %s could not be written", target, exc_info=True)
         return False
 
 
 def _read(path: Path) -> Progress:
-    if not path.exists():
+    """The store at ``path``; one that cannot be read is moved aside (never deleted)."""
+    if not os.path.lexists(path):
         return Progress()
+    if is_real_folder(path):  # a folder is nobody's damaged store: left alone, not saved over
+        raise IsADirectoryError(errno.EISDIR, "a folder in place of the progress store", str(path))
     try:
-        if path.stat().st_size > MAX_STORE_BYTES:
-            raise ValueError("too large")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Progress.from_json(data, str(path))
-    except (ValueError, UnicodeDecodeError, InputError):
-        aside = path.with_name(f"{path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
-        os.replace(path, aside)
-        log.warning("xsim progress store %s was damaged; kept as %s, starting anew", path, aside)
+        raw = read_bytes(path, max_bytes=MAX_STORE_BYTES, what="progress file")
+        return Progress.from_json(load_json_bytes(raw, str(path)), str(path))
+    except InputError as err:
+        _move_aside(path, err.message("en"))
         return Progress()
+
+
+def _move_aside(path: Path, why: str) -> Path:
+    """Rename a damaged file (or a link, pipe or device in its place) to ``<name>.damaged-<time>``
+    in the same folder; nothing is deleted and nothing a link points to is touched."""
+    aside = path.with_name(f"{path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
+    os.replace(path, aside)
+    log.warning(
+        "xsim progress store %s was damaged (%s); kept as %s, starting anew", path, why, aside
+    )
+    return aside
 
 
 def _atomic_write(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
+    write_atomic(path, text.encode("utf-8"))
 
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock beside the store (POSIX ``flock``; elsewhere no lock)."""
+    """An exclusive lock beside the store (POSIX ``flock``; elsewhere no lock).
+
+    The lock file is opened without following a link and without blocking; a link, pipe or
+    device planted under its name is moved aside (and a real lock file made), so that no file is
+    ever created or written elsewhere. Without a usable lock the store is read and written unlocked.
+    """
     try:
         import fcntl
     except ImportError:  # Windows: one kernel at a time is the common case
         yield
         return
+    lock_path = path.with_name(path.name + ".lock")
+    fd = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - closed below
+        fd = _open_lock(lock_path)
     except OSError:  # a read-only folder: reading needs no lock, writing will fail and say so
+        fd = None
+    if fd is None:
         yield
         return
-    with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _open_lock(lock_path: Path) -> int | None:
+    flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(2):
+        if os.path.lexists(lock_path) and not is_regular_file(lock_path):
+            _move_aside(lock_path, "not a regular file")
+            continue
+        try:
+            fd = os.open(lock_path, flags, 0o600)
+        except OSError:
+            if os.path.islink(lock_path):  # created meanwhile (O_NOFOLLOW refused it)
+                continue
+            raise
+        if is_regular_file(lock_path):
+            return fd
+        os.close(fd)
+    return None
 
 
 def _trim_attempts(progress: Progress, lesson: str, item: str) -> None:
@@ -448,14 +523,18 @@ def _trim_attempts(progress: Progress, lesson: str, item: str) -> None:
 
 
 def _attempt_from_json(a: dict[str, Any]) -> Attempt:
-    max_points = float(a["max_points"])
-    points = float(a["points"])
+    if not isinstance(a, dict):
+        raise TypeError("a mapping of fields expected")
+    max_points = _number(a["max_points"])
+    points = _number(a["points"])
     if not (max_points > 0 and 0 <= points <= max_points):
         raise ValueError("points out of range")
+    if not isinstance(a["correct"], bool):
+        raise TypeError("true or false expected")
     return Attempt(
         lesson=_text(a["lesson"], MAX_ID_CHARS),
         item=_text(a["item"], MAX_ID_CHARS),
-        correct=bool(a["correct"]),
+        correct=a["correct"],
         answer=_text(a.get("answer", ""), MAX_ANSWER_CHARS),
         points=points,
         max_points=max_points,
@@ -464,7 +543,18 @@ def _attempt_from_json(a: dict[str, Any]) -> Attempt:
     )
 
 
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("a number expected")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("points out of range")
+    return number
+
+
 def _case_from_json(case: Any) -> dict[str, Any]:
+    if not isinstance(case, dict):
+        raise TypeError("a mapping of fields expected")
     scenario, seed = case["scenario"], case["seed"]
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_CASE_SEED:
         raise ValueError("a case's seed must be a whole number >= 0")

@@ -1,7 +1,9 @@
 """Validation against evidence: a table of observed patterns and the model's value for each.
 
 - :mod:`xsim.validation.targets` — the target table (``data/validation_targets.yaml``) as typed data;
-- :mod:`xsim.validation.statistics` — one documented function per statistic the model computes;
+- :mod:`xsim.validation.statistics` — one documented function per statistic the model computes
+  (kernels, model_statistics, zeguo; the registry and the runs behind them);
+- :mod:`xsim.validation.ablation` — a target's mechanism and the model's ablations;
 - :mod:`xsim.validation.evaluate` — runs the statistics, judges each against its tolerance, and
   prints the table (``xsim validate``) in Chinese or English, or as JSON.
 
@@ -22,6 +24,9 @@ _LAZY = {
     "STATISTICS": "xsim.validation.statistics",
     "Estimate": "xsim.validation.statistics",
     "Result": "xsim.validation.evaluate",
+    "Ablation": "xsim.validation.evaluate",
+    "ablated": "xsim.validation.ablation",
+    "known_mechanisms": "xsim.validation.ablation",
     "Report": "xsim.validation.evaluate",
     "evaluate": "xsim.validation.evaluate",
     "evaluate_target": "xsim.validation.evaluate",

@@ -65,12 +65,20 @@ DATA = """\
 ## 3. Data evaluation
 
 Scenario figures are marked *illustrative* in each scenario file unless a `sources:` entry names
-where they come from. The empirical patterns the model is compared with are listed in section 8
-with their sources (author, year, where in the publication). Where a publication gives a number
-that could be found, the target states it; where it could not be found in the sources searched,
-the target says so and checks only the qualitative pattern (the direction of an effect).
-Behavioural coefficients are assumptions until calibrated (issue 11, item 2: not done yet); the
-calibration will record, per parameter, its default, the range tried and the target it serves.
+where they come from. Figures that describe the population — the CNNIC internet shares by age and
+by town and country — are **inputs** of the scenarios (their `sources:`), not targets: no
+behaviour of the model can change them, so matching them is no evidence.
+
+The empirical patterns the model is compared with are listed in section 8 with their sources
+(author, year, where in the publication, and — `via` — the document the figure was read in when
+the publication itself could not be opened here). Each target has a **role**: *calibration*
+targets set the plausible ranges of behaviour parameters (section 7) and are never counted as
+evidence; *validation* targets carry an observed number that no calibration used, a tolerance
+derived from the source's own uncertainty (sample size, reported spread), and the name of the
+mechanism they test; *plausibility* checks have no usable number (or a tolerance that is the
+kit's own) and are shown but not counted. Behavioural coefficients that no target constrains
+remain assumptions, each with the range `xsim compare --uncertainty` draws from
+(`src/xsim/data/parameter_ranges.yaml`).
 """
 
 CONCEPTUAL = """\
@@ -126,11 +134,19 @@ notebook 08):
   reported interval's half-width is at most the target (absolute for measures on [0, 1], relative
   to the measure's mean size otherwise), with the rows of a plain study of the final size.
 
-**Calibration.** The behaviour defaults that a target constrains are set by `tools/calibrate.py`
-(a plain grid search from the former default outwards, keeping the smallest change at which the
-target holds in the full and the fast variant; result table `docs/figures/calibration.csv`):
-`online_offset` −1.4 (M-ONLINE-PLATFORM) and `susceptibility` 0.35 (M-DP-NO-HOMOGENIZATION).
-docs/model.md §7.10 lists every parameter with its default, range tried and source or target.
+**Calibration (history matching, out of sample).** `tools/calibrate.py`
+(`xsim.validation.calibration`) uses only the targets with role *calibration*: two waves of a Latin
+hypercube over a prior box, implausibility I = distance / √(se_obs² + se_model² + δ²) with model
+discrepancy δ = 0.05, sets with max I < 3 kept. The span of the kept sets is the parameter's
+plausible range in `src/xsim/data/parameter_ranges.yaml` (basis *calibrated*, with its targets);
+every evaluated set is in `docs/figures/calibration.csv`. A calibration target the model cannot
+compute yet is left out and its parameters keep their prior ±20% range (basis *assumption*).
+docs/model.md §7.10 lists the ranges and what constrains them.
+
+**Uncertainty in comparisons.** `xsim compare --uncertainty N` draws N parameter sets from those
+ranges (Latin hypercube) and reports for each pair of forms and headline measure the probability
+that A beats B over the plausible parameters, and the parameter ranges that flip the ranking
+(PRIM scenario discovery, EMA Workbench); `xsim report` turns a study into a decision memo.
 
 **Sensitivity.** `xsim sweep` runs Sobol and Morris analyses (SALib). `tools/sensitivity.py` gives
 the Sobol first-order and total indices of six parameters that no target constrains for the
@@ -142,27 +158,78 @@ CORROBORATION = """\
 ## 8. Model output corroboration
 
 The targets below are the table of `xsim validate` (`src/xsim/data/validation_targets.yaml`).
-*Kernel* targets are published results of the model's kernels and must hold; *model* targets are
-patterns observed in the field that the consultation model as a whole should reproduce. Model
-targets are also tests (marked `validation`, run by `make test` in their fast variant); `xsim
-validate` runs the full variant (30 replications per study).
+*Kernel* targets (role *verification*) are published results of the model's kernels and must hold;
+*model* targets are patterns observed in the field that the consultation model as a whole should
+reproduce. Only model targets with role *validation* are counted as evidence, and only when they
+also **fail with their mechanism switched off** (`xsim validate --ablations` re-evaluates each with
+the model's ablation named in `mechanism`): a pattern that survives the removal of its mechanism
+tests the code, not the model. Model targets are also tests (marked `validation`, run by `make
+test` in their fast variant); `xsim validate` runs the full variant (30 replications per study).
+
+**The Zeguo deliberative poll (Wenling, Zhejiang, 9 April 2005)** is the case the model is asked
+to reproduce as a whole (`src/xsim/data/cases/zeguo_deliberative_poll.yaml`; targets M-ZG-*): a
+random sample from the household register (275 sampled, 257 came, 235 answered both
+questionnaires), 16 moderated groups of 10–17, expert plenaries, 30 infrastructure projects of
+which about 40 of 136 million yuan could be funded. The patterns and their numbers are those of
+Fishkin, He, Luskin & Siu (2010) and of the replication files of Luskin, Sood, Fishkin & Hahn
+(2022), in which Zeguo is one of the 21 polls. The model deliberates one matter per run, so the
+paper's nine project indices become two kinds of run whose participants start from the published
+pre-deliberation distributions (the two top-rated projects; the seven moderately rated ones),
+pooled 2 : 7. What was read, and how: the BJPS article's PDF is archived in the public catalogue
+`soodoku/dp-data` but could not be opened here, so its numbers were read in that catalogue's
+transcriptions (which reproduce the paper's tables from the raw survey and say so) and in the
+`soodoku/distortions` replication tables; each target's `via` names the file. Other sources whose
+full text could not be reached are marked the same way (Einstein, Palmer & Glick through a press
+summary; Karpowitz, Mendelberg & Shaker through a press report; the 10-province, 21-village survey
+only through its opening pages); none of those is counted as evidence.
 """
 
 
+NOISE_FLOOR = 1e-10
+"""Below this a result is floating-point noise (a spread or distance that is zero up to rounding;
+1e-13 on one machine, 1e-14 on another with another BLAS): shown as ``< 1e-10``, so that the
+generated page is the same on every machine. Every tolerance of the table is far above it."""
+
+
+def _num(x: float, spec: str) -> str:
+    """``x`` formatted with ``spec``, or ``< 1e-10`` for noise around zero (see NOISE_FLOOR)."""
+    if x == x and abs(x) < NOISE_FLOOR:
+        return "0" if x == 0 else f"< {NOISE_FLOOR:g}"
+    return format(x, spec)
+
+
+def _value(e) -> str:
+    if e.value != e.value:
+        return "n/a"
+    return f"{_num(e.value, '.2g')} [{_num(e.low, '.2g')}, {_num(e.high, '.2g')}]"
+
+
 def model_results(targets: list[Target]) -> str:
-    report = evaluate([t for t in targets if t.kind == "model"], fast=True, seed=0)
+    report = evaluate([t for t in targets if t.kind == "model"], fast=True, seed=0, ablations=True)
     rows = [
-        "Model targets (fast variant, seed 0; regenerate after a model change):",
+        "Model targets (fast variant, seed 0; regenerate after a model change). *Without mechanism*:",
+        "the value with the target's mechanism switched off and whether the target still holds.",
         "",
-        "| id | observed | model value [95% CI] | tolerance | holds |",
-        "|---|---|---|---|---|",
+        "| id | role | observed | model value [95% CI] | tolerance | holds | without mechanism |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in report.results:
         e, t = r.estimate, r.target
         observed = f"{t.observed.value:g}" if t.observed.value is not None else "—"
-        value = "n/a" if e.value != e.value else f"{e.value:.2g} [{e.low:.2g}, {e.high:.2g}]"
         holds = "yes" if r.holds else "**NO**"
-        rows.append(f"| {t.id} | {observed} | {value} | {t.tolerance.describe('en')} | {holds} |")
+        off = ""
+        if r.ablation is not None:
+            a = r.ablation
+            still = (
+                "not computable"
+                if a.estimate.value != a.estimate.value
+                else ("holds" if a.holds else "fails")
+            )
+            off = f"{t.mechanism}: {_value(a.estimate)}, {still}"
+        rows.append(
+            f"| {t.id} | {t.role} | {observed} | {_value(e)} | {t.tolerance.describe('en')} "
+            f"| {holds} | {off} |"
+        )
     return "\n".join(rows)
 
 
@@ -179,19 +246,16 @@ def _observed(target: Target) -> str:
 
 def targets_table(targets: list[Target]) -> str:
     rows = [
-        "| id | kind | pattern | observed | source | tolerance |",
-        "|---|---|---|---|---|---|",
+        "| id | role | mechanism | pattern | observed | source | tolerance |",
+        "|---|---|---|---|---|---|---|",
     ]
     for t in targets:
         source = f"{t.source.author} ({t.source.year}), *{t.source.title}*; {t.source.where}"
+        if t.source.via:
+            source += f" — read in: {t.source.via}"
         tolerance = f"{t.tolerance.describe('en')} — {t.tolerance.why.en}"
-        rows.append(
-            "| "
-            + " | ".join(
-                _cell(x) for x in (t.id, t.kind, t.pattern.en, _observed(t), source, tolerance)
-            )
-            + " |"
-        )
+        cells = (t.id, t.role, t.mechanism or "—", t.pattern.en, _observed(t), source, tolerance)
+        rows.append("| " + " | ".join(_cell(x) for x in cells) + " |")
     return "\n".join(rows)
 
 
@@ -209,7 +273,9 @@ def kernel_results(targets: list[Target]) -> str:
     for r in report.results:
         e = r.estimate
         value = (
-            f"{e.value:.4g}" if e.low == e.high else f"{e.value:.3g} [{e.low:.3g}, {e.high:.3g}]"
+            _num(e.value, ".4g")
+            if e.low == e.high
+            else f"{_num(e.value, '.3g')} [{_num(e.low, '.3g')}, {_num(e.high, '.3g')}]"
         )
         holds = "yes" if r.holds else "**NO**"
         rows.append(f"| {r.target.id} | {value} | {r.target.tolerance.describe('en')} | {holds} |")

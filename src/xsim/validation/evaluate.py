@@ -1,4 +1,5 @@
-"""Run each target's statistic, judge it against its tolerance, and report (text zh/en, JSON)."""
+"""Run each target's statistic, judge it against its tolerance (and, on request, again with its
+mechanism switched off), and report: text zh/en or JSON."""
 
 from __future__ import annotations
 
@@ -9,8 +10,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xsim.validation.statistics import STATISTICS, Estimate
+from xsim.errors import InputError
+from xsim.validation.ablation import ablated
+from xsim.validation.registry import Estimate
+from xsim.validation.runs import AblationUnavailable
+from xsim.validation.statistics import STATISTICS
 from xsim.validation.targets import Target
+
+
+def _clean(x: float | None) -> float | None:
+    return None if x is None or math.isnan(x) else float(x)
+
+
+@dataclass(frozen=True)
+class Ablation:
+    """The target re-evaluated with its mechanism switched off."""
+
+    mechanism: str
+    estimate: Estimate
+    holds: bool
+
+    @property
+    def is_evidence(self) -> bool:
+        """The target fails without its mechanism (a value that cannot be computed is no proof)."""
+        return not self.holds and not math.isnan(self.estimate.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mechanism": self.mechanism,
+            "value": _clean(self.estimate.value),
+            "holds": self.holds,
+            "note": self.estimate.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -19,6 +50,7 @@ class Result:
     estimate: Estimate
     holds: bool
     seconds: float
+    ablation: Ablation | None = None
 
     @property
     def gap(self) -> float:
@@ -35,40 +67,68 @@ class Result:
         return e.high - t.below if not math.isnan(e.high) else math.nan
 
     def to_dict(self) -> dict[str, Any]:
-        def clean(x: float):
-            return None if x is None or math.isnan(x) else float(x)
-
         t, e = self.target, self.estimate
-        return {
+        out = {
             "id": t.id,
             "family": t.family,
             "kind": t.kind,
+            "role": t.role,
+            "counted": t.counted,
+            "mechanism": t.mechanism,
             "pattern": t.pattern.model_dump(),
             "observed": t.observed.model_dump(),
             "source": t.source.model_dump(),
             "statistic": t.statistic,
             "model": {
-                "value": clean(e.value),
-                "ci_low": clean(e.low),
-                "ci_high": clean(e.high),
+                "value": _clean(e.value),
+                "ci_low": _clean(e.low),
+                "ci_high": _clean(e.high),
                 "level": 0.95,
                 "n": e.n,
                 "note": e.note,
             },
             "tolerance": t.tolerance.model_dump(),
             "holds": self.holds,
-            "gap": clean(self.gap),
+            "gap": _clean(self.gap),
             "seconds": round(self.seconds, 2),
         }
+        if self.ablation is not None:
+            out["ablation"] = self.ablation.to_dict()
+        return out
 
 
-def evaluate_target(target: Target, *, fast: bool = False, seed: int = 0) -> Result:
-    start = time.monotonic()
-    estimate = STATISTICS[target.statistic](fast, seed)
+def _estimate(target: Target, fast: bool, seed: int) -> tuple[Estimate, bool]:
+    try:
+        estimate = STATISTICS[target.statistic](fast, seed)
+    except AblationUnavailable as exc:
+        estimate = Estimate(math.nan, math.nan, math.nan, 0, f"not computable: {exc}")
+    except InputError as exc:  # e.g. a scenario the statistic needs does not load
+        estimate = Estimate(math.nan, math.nan, math.nan, 0, f"not computable: {exc.message('en')}")
     holds = not math.isnan(estimate.value) and target.tolerance.holds(
         estimate.value, estimate.low, estimate.high
     )
-    return Result(target, estimate, holds, time.monotonic() - start)
+    return estimate, holds
+
+
+def evaluate_target(
+    target: Target,
+    *,
+    fast: bool = False,
+    seed: int = 0,
+    ablations: bool = False,
+    ablate: Sequence[str] = (),
+) -> Result:
+    """The target's result; ``ablate`` switches mechanisms off for every run; ``ablations`` adds
+    the re-evaluation with the target's own mechanism switched off (model targets)."""
+    start = time.monotonic()
+    with ablated(*ablate):
+        estimate, holds = _estimate(target, fast, seed)
+        ablation = None
+        if ablations and target.kind == "model" and target.mechanism:
+            with ablated(target.mechanism):
+                off, off_holds = _estimate(target, fast, seed)
+            ablation = Ablation(target.mechanism, off, off_holds)
+    return Result(target, estimate, holds, time.monotonic() - start, ablation)
 
 
 @dataclass
@@ -76,18 +136,43 @@ class Report:
     results: list[Result]
     fast: bool
     seed: int
+    ablate: tuple[str, ...] = ()
+
+    @property
+    def counted(self) -> list[Result]:
+        return [r for r in self.results if r.target.counted]
+
+    @property
+    def not_evidence(self) -> list[Result]:
+        """Counted targets that still hold (or cannot be computed) without their mechanism."""
+        return [r for r in self.counted if r.ablation is not None and not r.ablation.is_evidence]
 
     @property
     def all_hold(self) -> bool:
-        return all(r.holds for r in self.results)
+        """Every target holds (plausibility checks are shown but never fail the run)."""
+        return all(r.holds for r in self.results if r.target.role != "plausibility")
+
+    @property
+    def ok(self) -> bool:
+        return self.all_hold and not self.not_evidence
 
     def to_dict(self) -> dict[str, Any]:
+        counted = self.counted
+        ablated_ = [r for r in counted if r.ablation is not None]
         return {
             "variant": "fast" if self.fast else "full",
             "seed": self.seed,
+            "ablate": list(self.ablate),
             "n_targets": len(self.results),
             "n_hold": sum(r.holds for r in self.results),
             "all_hold": self.all_hold,
+            "validation": {
+                "n_counted": len(counted),
+                "n_hold": sum(r.holds for r in counted),
+                "n_with_observed_number": sum(r.target.observed.number_found for r in counted),
+                "n_ablated": len(ablated_),
+                "n_fail_without_mechanism": sum(r.ablation.is_evidence for r in ablated_),
+            },
             "targets": [r.to_dict() for r in self.results],
         }
 
@@ -95,63 +180,25 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
     def to_text(self, lang: str = "zh") -> str:
-        from xsim.experiments.summary import text_table
+        from xsim.validation.report_text import report_text
 
-        en = lang == "en"
-        head = (
-            ["target", "observed", "model [95% CI]", "tolerance", "holds"]
-            if en
-            else ["目标", "观察值", "模型值 [95% 区间]", "容差", "是否成立"]
-        )
-        rows, details = [], []
-        for r in self.results:
-            t, e = r.target, r.estimate
-            observed = f"{t.observed.value:g}" if t.observed.value is not None else "—"
-            if math.isnan(e.value):
-                model = "n/a" if en else "无法计算"
-            elif e.low == e.high:
-                model = f"{e.value:.4g}"
-            else:
-                model = f"{e.value:.3g} [{e.low:.3g}, {e.high:.3g}]"
-            verdict = ("yes" if en else "成立") if r.holds else ("NO" if en else "不成立")
-            rows.append([t.id, observed, model, t.tolerance.describe(lang), verdict])
-            number = t.observed.text.get(lang)
-            if not t.observed.number_found:
-                number += (
-                    " — no number found, qualitative pattern"
-                    if en
-                    else "——未找到数字，仅检验定性规律"
-                )
-            lines = [
-                f"{t.id}: {t.pattern.get(lang)}",
-                f"    {'observed' if en else '观察'}: {number}",
-                f"    {'source' if en else '来源'}: {t.source.cite()}",
-                f"    {'tolerance' if en else '容差'}: {t.tolerance.describe(lang)} — "
-                f"{t.tolerance.why.get(lang)}",
-            ]
-            if e.note:
-                lines.append(f"    {'note' if en else '说明'}: {e.note}")
-            if not r.holds and not math.isnan(r.gap):
-                lines.append(f"    {'off by' if en else '相差'}: {r.gap:.3g}")
-            details.append("\n".join(lines))
-        held = sum(r.holds for r in self.results)
-        variant = ("fast" if self.fast else "full") if en else ("快速" if self.fast else "完整")
-        title = (
-            f"Validation ({variant} variant, seed {self.seed}): {held} of {len(rows)} targets hold"
-            if en
-            else f"模型验证（{variant}版，随机种子 {self.seed}）：{len(rows)} 个目标中 {held} 个成立"
-        )
-        return "\n".join([title, *text_table(head, rows), "", *details])
+        return report_text(self, lang)
 
 
 def evaluate(
-    targets: Sequence[Target], *, fast: bool = False, seed: int = 0, progress=None
+    targets: Sequence[Target],
+    *,
+    fast: bool = False,
+    seed: int = 0,
+    ablations: bool = False,
+    ablate: Sequence[str] = (),
+    progress=None,
 ) -> Report:
     """Every target's result, in table order. ``progress(result)`` is called after each."""
     results = []
     for target in targets:
-        result = evaluate_target(target, fast=fast, seed=seed)
+        result = evaluate_target(target, fast=fast, seed=seed, ablations=ablations, ablate=ablate)
         results.append(result)
         if progress is not None:
             progress(result)
-    return Report(results, fast, seed)
+    return Report(results, fast, seed, tuple(ablate))

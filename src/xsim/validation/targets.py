@@ -1,21 +1,35 @@
 """The validation target table as typed data (``data/validation_targets.yaml``, or a file given).
 
-A malformed table is an :class:`xsim.errors.InputError` naming the target and the field; a target
-whose ``statistic`` names no function of :mod:`xsim.validation.statistics` is one too.
+The file is read through :mod:`xsim.io` (YAML 1.2 core types: ``04000`` is text, not octal 2048;
+a regular file of bounded size; NaN, infinity, anchors and tags refused) and validated with
+strict numbers, so a number written ``04000`` or ``"0.3"`` is refused, not converted. A malformed
+table is an :class:`xsim.errors.InputError` naming the field and its line; a target whose
+``statistic`` names no function of :mod:`xsim.validation.statistics` is one too.
+
+Roles (what a target is for): ``verification`` (kernels: the code reproduces a published result),
+``calibration`` (the number sets parameter ranges, ``tools/calibrate.py``; never evidence),
+``validation`` (evidence: an observed number, not used in calibration, that the model reproduces
+and that fails without its ``mechanism``) and ``plausibility`` (shown, not counted). Only
+validation targets of kind ``model`` are *counted* as evidence (:attr:`Target.counted`).
 """
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from xsim.errors import InputError
+from xsim.io import load_yaml_file, validate
 
-FAMILIES = ("kernels", "deliberation", "speaking", "attendance", "digital", "village")
+# Numbers as written: no text converted to a number (``"04000"``), no ``true`` read as 1.
+Number = Annotated[float, Strict()]
+Whole = Annotated[int, Strict()]
+
+FAMILIES = ("kernels", "deliberation", "speaking", "attendance", "digital", "village", "poll")
+ROLES = ("verification", "calibration", "validation", "plausibility")
 
 
 class _Strict(BaseModel):
@@ -31,26 +45,30 @@ class Text(_Strict):
 
 
 class Observed(_Strict):
-    value: float | None
-    number_found: bool
+    value: Number | None
+    number_found: Annotated[bool, Strict()]
     text: Text
+    n: Whole | None = Field(default=None, ge=1)  # the sample behind the number
+    se: Number | None = Field(default=None, gt=0)  # its standard error (or spread between studies)
 
 
 class Source(_Strict):
     author: str
-    year: int
+    year: Whole
     title: str
     where: str
+    via: str | None = None  # where the figure was read, when not in the publication itself
     url: str | None = None
 
     def cite(self) -> str:
-        return f"{self.author} ({self.year}), {self.title}; {self.where}"
+        read = f" (read in: {self.via})" if self.via else ""
+        return f"{self.author} ({self.year}), {self.title}; {self.where}{read}"
 
 
 class Tolerance(_Strict):
-    range: tuple[float, float] | None = None
-    above: float | None = None
-    below: float | None = None
+    range: tuple[Number, Number] | None = None
+    above: Number | None = None
+    below: Number | None = None
     why: Text
 
     @model_validator(mode="after")
@@ -85,11 +103,29 @@ class Target(_Strict):
     id: str = Field(pattern=r"^[A-Z][A-Z0-9-]+$")
     family: Literal[FAMILIES]  # type: ignore[valid-type]
     kind: Literal["kernel", "model"]
+    role: Literal[ROLES]  # type: ignore[valid-type]
+    mechanism: str | None = None
     pattern: Text
     observed: Observed
     source: Source
     statistic: str
     tolerance: Tolerance
+
+    @model_validator(mode="after")
+    def _role_fits(self) -> Target:
+        if (self.kind == "kernel") != (self.role == "verification"):
+            raise ValueError("role: 'verification' is the role of kernel targets, and theirs only")
+        if self.role == "validation":
+            if self.mechanism is None:
+                raise ValueError("mechanism: a validation target names the mechanism it tests")
+            if not self.observed.number_found:
+                raise ValueError("observed: a validation target needs an observed number")
+        return self
+
+    @property
+    def counted(self) -> bool:
+        """Counted as evidence: a validation target of the consultation model."""
+        return self.kind == "model" and self.role == "validation"
 
 
 class TargetTable(_Strict):
@@ -102,38 +138,15 @@ def default_path() -> Path:
 
 def load_targets(path: str | Path | None = None) -> list[Target]:
     """The targets of ``path`` (default: the kit's table), validated."""
+    from xsim.validation.ablation import known_mechanisms
     from xsim.validation.statistics import STATISTICS
 
     path = Path(path) if path is not None else default_path()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(
-            str(path), "", f"a readable file ({exc.strerror})", f"无法读取文件（{exc.strerror}）"
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            str(path),
-            "",
-            "valid YAML",
-            "应为有效的 YAML",
-            line=mark.line + 1 if mark else None,
-        ) from None
-    try:
-        table = TargetTable.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = first.get("loc", ())
-        field = ".".join(str(p) for p in loc)
-        if len(loc) >= 2 and loc[0] == "targets" and isinstance(loc[1], int):
-            targets = (data or {}).get("targets") or []
-            ident = targets[loc[1]].get("id") if isinstance(targets[loc[1]], dict) else None
-            if ident:
-                field = f"targets[{ident}]." + ".".join(str(p) for p in loc[2:])
-        raise InputError(
-            str(path), field, first.get("msg", "a valid target"), f"目标表有误：{first.get('msg')}"
-        ) from None
+    table = validate(
+        TargetTable,
+        load_yaml_file(path),
+        what=("a table with a list of targets", "含目标列表的目标表"),
+    )
     seen: set[str] = set()
     for target in table.targets:
         if target.id in seen:
@@ -141,6 +154,14 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
                 str(path), f"targets[{target.id}]", "unique target ids", "目标编号不能重复"
             )
         seen.add(target.id)
+        if target.mechanism is not None and target.mechanism not in known_mechanisms():
+            raise InputError(
+                str(path),
+                f"targets[{target.id}].mechanism",
+                f"one of: {', '.join(sorted(known_mechanisms()))} (got '{target.mechanism}')",
+                f"应为以下机制之一：{'、'.join(sorted(known_mechanisms()))}"
+                f"（实际为「{target.mechanism}」）",
+            )
         if target.statistic not in STATISTICS:
             raise InputError(
                 str(path),

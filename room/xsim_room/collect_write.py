@@ -47,13 +47,25 @@ def as_export(data: object, display_name: str, target: Path) -> Path:
     progress = _module(PROGRESS_MODULE)
     is_store = isinstance(data, dict) and progress is not None
     if is_store and data.get("format") == getattr(progress, "STORE_FORMAT", None):
-        with tempfile.TemporaryDirectory() as scratch:
-            store = Path(scratch) / "progress.json"
-            store.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            loaded = progress.load(store)
-            if not loaded.trainee:
-                loaded = dataclasses.replace(loaded, trainee=display_name)
-            return Path(progress.export(target, progress=loaded))
+        from_json = getattr(getattr(progress, "Progress", None), "from_json", None)
+        if from_json is not None:
+            # a damaged store raises (naming the field) instead of loading as empty: written
+            # unchanged, so the class summary lists this trainee as 无效, not as 未开始
+            from xsim.errors import InputError
+
+            try:
+                loaded = from_json(data, target.name)
+            except InputError:
+                target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+                return target
+        else:
+            with tempfile.TemporaryDirectory() as scratch:
+                store = Path(scratch) / "progress.json"
+                store.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+                loaded = progress.load(store)
+        if not loaded.trainee:
+            loaded = dataclasses.replace(loaded, trainee=display_name)
+        return Path(progress.export(target, progress=loaded))
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return target
 
@@ -67,10 +79,22 @@ def write_class_summary(exports: list[Path], out_dir: Path) -> Path | None:
     return Path(summary.save_html(out_dir / SUMMARY_FILE))
 
 
+def _new_folder(wanted: Path) -> Path:
+    """``wanted``, or ``wanted-2``, ``-3`` … when a collection in the same second made it."""
+    wanted.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, 1000):
+        folder = wanted if attempt == 1 else wanted.with_name(f"{wanted.name}-{attempt}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise FileExistsError(wanted)
+
+
 def main() -> int:
     request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    destination = Path(request["destination"])
-    destination.mkdir(parents=True, exist_ok=True)
+    destination = _new_folder(Path(request["destination"]))
     files, roster, notes = [], {}, []
     for login, item in sorted(request["exports"].items()):
         target = destination / f"{login}.json"
@@ -96,7 +120,12 @@ def main() -> int:
             summary = str(made)
     print(
         json.dumps(
-            {"files": [str(f) for f in files], "summary": summary, "summary_note": " ".join(notes)},
+            {
+                "destination": str(destination),
+                "files": [str(f) for f in files],
+                "summary": summary,
+                "summary_note": " ".join(notes),
+            },
             ensure_ascii=False,
         )
     )

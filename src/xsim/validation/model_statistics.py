@@ -1,0 +1,164 @@
+"""Statistics of the consultation model across the bundled scenarios (deliberation, attendance,
+speaking, online platforms, villagers' meetings). Each reads the rows of studies made by
+:func:`xsim.validation.runs.model_runs` (common random numbers, seeds from ``seed``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from xsim.validation.registry import Estimate, mean_of, missing, statistic
+from xsim.validation.runs import has, model_runs, reps, scenarios
+
+#: scenario age bands scored at these ages (years) for the age gap (18–39, 40–59, 60+; assumption)
+AGE_BAND_YEARS = {"young": 28.5, "middle": 49.5, "old": 70.0}
+
+
+@statistic("net_opinion_change_share")
+def net_opinion_change_share(fast: bool, seed: int) -> Estimate:
+    """Share of bundled scenarios (each with its configured form) in which the mean opinion of those
+    present moves significantly: the 95% paired interval of opinion_after − opinion_before over
+    the replications excludes 0."""
+    from xsim.experiments.stats import difference
+
+    hits = []
+    for sc in scenarios():
+        rows = model_runs(sc.name, [sc.organizer.form or sc.forms[0]], reps(fast), seed)
+        d = difference(
+            rows["opinion_after"].to_numpy(float),
+            rows["opinion_before"].to_numpy(float),
+            paired=True,
+            rng=np.random.default_rng(seed),
+        )
+        hits.append(float(d.excludes_zero))
+    return mean_of(hits, seed)
+
+
+@statistic("like_minded_pole_share")
+def like_minded_pole_share(fast: bool, seed: int) -> Estimate:
+    """Share of runs in which a like-minded room moved toward its pole: every stakeholder group of
+    village_square leans the same way (opinion mean +0.4, sd 0.2) and meets in a council; a run
+    counts when the mean opinion of those present is further from 0 after talk than before."""
+    from xsim.sim.scenario import load_scenario
+
+    overrides = {}
+    for g in load_scenario("village_square").stakeholder_groups:
+        overrides[f"stakeholder_groups.{g.id}.opinion.mean"] = 0.4
+        overrides[f"stakeholder_groups.{g.id}.opinion.sd"] = 0.2
+    rows = model_runs("village_square", ["council"], reps(fast), seed, overrides)
+    moved = rows["opinion_after"].abs() > rows["opinion_before"].abs()
+    return mean_of(moved.to_numpy(float), seed)
+
+
+def _moderated_mixed_rooms(fast: bool, seed: int, measure: str) -> Estimate:
+    values = []
+    for sc in scenarios():
+        form = sc.organizer.form or sc.forms[0]
+        if not sc.organizer.facilitated:
+            continue
+        rows = model_runs(sc.name, [form], reps(fast), seed)
+        if not has(rows, measure):
+            return missing(f"the model does not produce the measure '{measure}'")
+        values.extend(rows[measure].dropna().to_numpy(float))
+    return mean_of(values, seed)
+
+
+@statistic("pooled_rooms_spread_fell")
+def pooled_rooms_spread_fell(fast: bool, seed: int) -> Estimate:
+    """Share of discussion rooms (tables, groups, the plenary) whose opinion spread fell during
+    talk, over the runs of every bundled scenario whose organizer moderates (its configured form):
+    the mean of the measure ``rooms_spread_fell``."""
+    return _moderated_mixed_rooms(fast, seed, "rooms_spread_fell")
+
+
+@statistic("pooled_rooms_away_from_neutral")
+def pooled_rooms_away_from_neutral(fast: bool, seed: int) -> Estimate:
+    """Share of discussion rooms whose mean opinion moved further from the neutral midpoint during
+    talk, over the same runs: the mean of the measure ``rooms_away_from_neutral``."""
+    return _moderated_mixed_rooms(fast, seed, "rooms_away_from_neutral")
+
+
+@statistic("women_speaking_ratio_majority_rule")
+def women_speaking_ratio_majority_rule(fast: bool, seed: int) -> Estimate:
+    """Women's share of the residents who spoke over their share of the residents present, in an
+    unmoderated villagers' meeting of village_road (decided by majority, women a minority of those
+    present; no moderator, as in the experiments): ``voice_share.female`` /
+    ``attendance_share.female`` per run."""
+    rows = model_runs(
+        "village_road", ["villagers_meeting"], reps(fast), seed, {"organizer.facilitated": False}
+    )
+    for measure in ("voice_share.female", "attendance_share.female"):
+        if not has(rows, measure):
+            return missing(f"the model does not produce the measure '{measure}'")
+    ratio = (rows["voice_share.female"] / rows["attendance_share.female"]).to_numpy(float)
+    return mean_of(ratio[np.isfinite(ratio)], seed)
+
+
+def _community_meetings():
+    for sc in scenarios("community"):
+        meeting = [f for f in (sc.forms or []) if f in ("hearing", "compound", "residents_meeting")]
+        if meeting:
+            yield sc, meeting[0]
+
+
+@statistic("participant_age_gap_years")
+def participant_age_gap_years(fast: bool, seed: int) -> Estimate:
+    """Mean age of those taking part minus the mean age of adults, in years, in the first in-person
+    public meeting form (hearing, compound or residents' meeting) of each community scenario; age
+    bands scored at 28.5, 49.5 and 70 years, band shares from the scenario's population."""
+    gaps = []
+    for sc, form in _community_meetings():
+        rows = model_runs(sc.name, [form], reps(fast), seed)
+        bands = ("young", "middle", "old")
+        if not all(has(rows, f"participation.age_{b}") for b in bands):
+            return missing("the model does not produce participation by age band")
+        share = np.array([getattr(sc.population.age, b) for b in bands])
+        years = np.array([AGE_BAND_YEARS[b] for b in bands])
+        rate = rows[[f"participation.age_{b}" for b in bands]].fillna(0.0).to_numpy(float)
+        weight = rate * share
+        total = weight.sum(axis=1)
+        ok = total > 0
+        gaps.extend((weight[ok] @ years) / total[ok] - float(share @ years))
+    return mean_of(gaps, seed)
+
+
+@statistic("owner_tenant_attendance_ratio")
+def owner_tenant_attendance_ratio(fast: bool, seed: int) -> Estimate:
+    """Participation of owners over that of tenants in the first in-person public meeting form
+    (hearing, compound or residents' meeting) of each community scenario."""
+    ratios = []
+    for sc, form in _community_meetings():
+        rows = model_runs(sc.name, [form], reps(fast), seed)
+        if not (has(rows, "participation.owner") and has(rows, "participation.tenant")):
+            return missing("the model does not produce participation of owners and tenants")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = rows["participation.owner"].to_numpy(float) / rows["participation.tenant"].to_numpy(
+                float
+            )
+        ratios.extend(r[np.isfinite(r)])
+    return mean_of(ratios, seed)
+
+
+@statistic("online_participation")
+def online_participation(fast: bool, seed: int) -> Estimate:
+    """Participation (share of adults who take part) in the online form of every scenario that
+    offers one."""
+    values = []
+    for sc in scenarios():
+        if "online" in (sc.forms or []):
+            rows = model_runs(sc.name, ["online"], reps(fast), seed)
+            values.extend(rows["participation"].to_numpy(float))
+    return mean_of(values, seed)
+
+
+@statistic("villagers_meeting_attendance")
+def villagers_meeting_attendance(fast: bool, seed: int) -> Estimate:
+    """Participation of adults in a villagers' meeting (村民会议) in the village scenarios where a
+    quarter or more of adults work away."""
+    values = []
+    for sc in scenarios("village"):
+        if "villagers_meeting" in (sc.forms or []) and sc.population.away_share >= 0.25:
+            rows = model_runs(sc.name, ["villagers_meeting"], reps(fast), seed)
+            values.extend(rows["participation"].to_numpy(float))
+    if not values:
+        return missing("no village scenario with a villagers' meeting")
+    return mean_of(values, seed)

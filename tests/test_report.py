@@ -1,0 +1,119 @@
+"""`xsim report STUDY_DIR`: the decision memo (HTML and PDF) and its bad inputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from browser_support import require_chromium
+
+from xsim.cli import main as xsim_main
+
+
+@pytest.fixture(autouse=True)
+def _chromium():
+    require_chromium()  # the PDF is printed by Chromium: skipped without it, a failure under CI
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report") / "garbage"
+    argv = [
+        "compare",
+        "garbage_station",
+        "--forms",
+        "hearing,compound",
+        "--reps",
+        "3",
+        "--uncertainty",
+        "4",
+        "--executor",
+        "in-process",
+        "--no-progress",
+        "--out",
+        str(folder),
+    ]
+    assert xsim_main(argv) == 0
+    return folder
+
+
+def _copy(study, tmp_path):
+    target = tmp_path / "copy"
+    shutil.copytree(study, target)
+    for name in ("memo-zh.html", "memo-zh.pdf", "memo-en.html", "memo-en.pdf"):
+        (target / name).unlink(missing_ok=True)
+    body = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    body["files"] = {k: v for k, v in body["files"].items() if not k.startswith("memo-")}
+    (target / "manifest.json").write_text(json.dumps(body), encoding="utf-8")
+    return target
+
+
+def test_the_memo_is_written_into_the_study_in_chinese_with_every_section(study, capsys):
+    assert xsim_main(["report", str(study)]) == 0
+    page = (study / "memo-zh.html").read_text(encoding="utf-8")
+    for heading in (
+        "要决定的问题",
+        "比较了什么",
+        "主要结果",
+        "结论有多稳健",
+        "什么在左右结论",
+        "模型能否重现实际观察到的规律",
+        "假设与注意事项",
+        "如何重现",
+    ):
+        assert heading in page
+    assert "民主听证会" in page and "小区协商" in page and "的合理参数下" in page
+    assert "data:image/png;base64," in page  # the study's own figure
+    assert "--seed 0" in page and "xsim compare garbage_station" in page
+    pdf = (study / "memo-zh.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    listed = json.loads((study / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert {"memo-zh.html", "memo-zh.pdf"} <= set(listed)
+
+
+def test_english_memo_with_lang_en(study, tmp_path):
+    out = tmp_path / "memo"
+    assert (
+        xsim_main(["report", str(study), "--lang", "en", "--no-validation", "--out", str(out)]) == 0
+    )
+    page = (out / "memo-en.html").read_text(encoding="utf-8")
+    assert "Decision memo" in page and "How robust the results are" in page
+    assert (out / "memo-en.pdf").read_bytes().startswith(b"%PDF")
+
+
+def _nothing_written(folder, before):
+    names = {p.name for p in folder.iterdir()} if folder.exists() else set()
+    return names == before and not any(n.startswith("memo-") for n in names)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["missing", "not_a_study", "other_kind", "bad_manifest", "damaged_part", "damaged_uncertainty"],
+)
+def test_bad_study_folders_exit_2_with_one_message_and_nothing_written(
+    study, tmp_path, capsys, damage
+):
+    folder = _copy(study, tmp_path)
+    manifest = folder / "manifest.json"
+    if damage == "missing":
+        folder = tmp_path / "nowhere"
+    elif damage == "not_a_study":
+        manifest.unlink()
+    elif damage == "other_kind":
+        body = json.loads(manifest.read_text(encoding="utf-8"))
+        body["kind"] = "sweep"
+        manifest.write_text(json.dumps(body), encoding="utf-8")
+    elif damage == "bad_manifest":
+        manifest.write_text("{ not json", encoding="utf-8")
+    elif damage == "damaged_part":
+        part = sorted(folder.glob("part-*.parquet"))[0]
+        part.write_bytes(part.read_bytes()[:100])
+    elif damage == "damaged_uncertainty":
+        path = folder / "uncertainty.json"
+        path.write_text(path.read_text(encoding="utf-8").replace("0", "1", 1), encoding="utf-8")
+    before = {p.name for p in folder.iterdir()} if folder.exists() else set()
+    assert xsim_main(["report", str(folder), "--no-validation"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err and "Traceback" not in err and len(err.splitlines()) == 1
+    assert _nothing_written(folder, before)
