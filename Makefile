@@ -12,7 +12,7 @@ STAMP_JUPYTER := $(VENV)/.stamp-jupyter
 CONSTRAINTS := constraints.txt
 JUPYTER_SETTINGS := $(shell find etc/jupyter share/jupyter -type f 2>/dev/null)
 
-.PHONY: demo test lab present lint bench setup clean notebooks handouts room room-proxy room-bench constraints
+.PHONY: demo test lab trainer present lint bench setup clean notebooks handouts room room-proxy room-bench constraints
 
 $(PY):
 	@PYTHON_BIN=$$(tools/find-python) && echo "using $$PYTHON_BIN" && "$$PYTHON_BIN" -m venv $(VENV)
@@ -53,7 +53,7 @@ test: $(STAMP_TEST)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
-	  JUPYTER_DATA_DIR="$$(mktemp -d)" $(PY) -m pytest --nbval notebooks --nbval-sanitize-with notebooks/sanitize.cfg -p no:randomly -q; \
+	  JUPYTER_DATA_DIR="$$(mktemp -d)" $(PY) -m pytest --nbval notebooks trainer --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:randomly -q; \
 	fi
 
 ## Jupyter settings of this environment (zh-CN interface, no news or update checks, Voilà's Chinese
@@ -73,6 +73,12 @@ COURSE_HOME = $(firstword $(wildcard notebooks/index.ipynb notebooks/首页.ipyn
 lab: $(STAMP_BASE) $(STAMP_JUPYTER)
 	@$(if $(IS_ROOT),echo "$(ROOT_NOTE)",true)
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(IS_ROOT),--allow-root) $(if $(COURSE_HOME),"$(abspath $(COURSE_HOME))")
+
+## The trainer's class summary (trainer/班级汇总.ipynb: merge the trainees' exported progress) in
+## JupyterLab. notebooks/ holds the lessons only: it is what trainees see.
+trainer: $(STAMP_BASE) $(STAMP_JUPYTER)
+	@$(if $(IS_ROOT),echo "$(ROOT_NOTE)",true)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=trainer $(if $(IS_ROOT),--allow-root) "$(abspath trainer/班级汇总.ipynb)"
 
 ## Presentation mode: a notebook as an app, without code, for a projector (Voilà, Chinese template).
 ## `make present` lists the lessons; `make present NB=notebooks/00_导读.ipynb` opens one directly.

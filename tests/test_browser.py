@@ -159,9 +159,10 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
             page.goto(f"{voila}/", timeout=RUN_TIMEOUT_MS)
             expect(page.get_by_text("课程目录").first).to_be_visible()
             assert page.title() == "课程目录"
-            lesson = page.locator(".voila-notebooks a", has_text=NOTEBOOK.stem)
+            lesson = page.locator(".voila-notebooks a", has_text="导读")
             expect(lesson).to_have_count(1)
-            assert ".ipynb" not in lesson.inner_text()
+            assert ".ipynb" not in lesson.inner_text() and "_" not in lesson.inner_text()
+            assert "第 00 讲" in lesson.inner_text()
             expect(page.locator(".voila-notebooks a", has_text="02_示例文件夹")).to_have_count(1)
             assert page.locator(".voila-notebooks a", has_text="README").count() == 0
             assert page.get_by_text("Select items").count() == 0
@@ -171,7 +172,7 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
             up = page.locator(".voila-notebooks a", has_text="上一级")
             expect(up).to_have_count(1)
             up.click()
-            lesson = page.locator(".voila-notebooks a", has_text=NOTEBOOK.stem)
+            lesson = page.locator(".voila-notebooks a", has_text="导读")
             expect(lesson).to_have_count(1)
             # The lesson, opened from the start page in the same tab.
             lesson.click()
@@ -193,8 +194,9 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
             expect(toggle).to_have_text("大字模式")
             toggle.click()
             expect(toggle).to_have_text("正常字号")
-            zoom = "document.querySelector('#rendered_cells').currentCSSZoom"
-            assert page.evaluate(zoom) == pytest.approx(1.35)
+            # larger type, reflowed (never a zoom: that widened the page past the window)
+            assert page.evaluate(PROJECTOR_MEASURE)["base_px"] >= 20
+            assert page.evaluate("document.querySelector('#rendered_cells').currentCSSZoom") == 1
             page.reload()
             expect(page.locator("#xsim-projector-toggle")).to_have_text("正常字号")
             expect(page.get_by_text("00 导读").first).to_be_visible()
@@ -373,6 +375,126 @@ def test_screen_helpers_in_voila(tmp_path):
             print(f"village view redraw in Voilà: {redraw:.2f} s")
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "voila-display-failure.png"))
+            raise
+        finally:
+            browser.close()
+    assert offline.blocked == [], f"requests to the internet: {offline.blocked}"
+
+
+# -- 大字模式 on a projector: reflowed, nothing wider than the window (issue 24 §7) ---------------
+PROJECTOR_LESSONS = ("00", "04", "08")
+PROJECTOR_SCREENS = ((1280, 720), (1920, 1080), (3840, 2160))
+#: What a projector would cut off: the page wider than the window; any element of the lesson
+#: reaching past the window's right edge (unless inside a box that scrolls sideways); a box that
+#: does scroll sideways (a table too wide for the screen); a label, button or text whose words do
+#: not fit its box (cut with "…"). And the base size of the lesson's text, its widgets' labels
+#: and its tables' cells (CSS px).
+PROJECTOR_MEASURE = r"""() => {
+  const vw = document.documentElement.clientWidth;
+  const inScroller = (el) => {
+    for (let p = el.parentElement; p && p.id !== 'rendered_cells'; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll') return true;
+    }
+    return false;
+  };
+  const name = (el) => el.tagName + '.' + String(el.className).slice(0, 40) + ' «'
+    + (el.innerText || '').trim().slice(0, 30) + '»';
+  const out = {vw, page_width: document.documentElement.scrollWidth, wide: [], scrolls: [], cut: []};
+  for (const el of document.querySelectorAll('#rendered_cells *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.right > vw + 1 && !inScroller(el)) out.wide.push(name(el) + ' ' + Math.round(r.right));
+    const o = getComputedStyle(el).overflowX;
+    if ((o === 'auto' || o === 'scroll') && el.scrollWidth > el.clientWidth + 1)
+      out.scrolls.push(name(el) + ' ' + el.scrollWidth + '>' + el.clientWidth);
+  }
+  const texts = '#rendered_cells .widget-label, #rendered_cells .widget-label-basic, '
+    + '#rendered_cells label, #rendered_cells button, #rendered_cells .widget-html-content';
+  for (const el of document.querySelectorAll(texts))
+    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
+      out.cut.push(name(el) + ' ' + el.scrollWidth + '>' + el.clientWidth);
+  const px = (sel) => { const el = document.querySelector(sel);
+    return el ? parseFloat(getComputedStyle(el).fontSize) : null; };
+  out.content_width = document.querySelector('#rendered_cells').getBoundingClientRect().width;
+  out.base_px = px('#rendered_cells .jp-RenderedMarkdown p');
+  out.label_px = px('#rendered_cells .widget-radio-box label, #rendered_cells .widget-label');
+  out.table_px = px('#rendered_cells table.xsim-table td');
+  return out;
+}"""
+
+
+def _fits(page, where: str) -> dict:
+    m = page.evaluate(PROJECTOR_MEASURE)
+    assert m["page_width"] <= m["vw"], (where, m["page_width"], m["vw"])
+    # the lesson uses the window (not a column kept at the width the page was opened with)
+    assert m["content_width"] >= 0.95 * m["vw"], (where, m["content_width"], m["vw"])
+    assert not m["wide"], (where, m["wide"][:5])
+    assert not m["scrolls"], (where, m["scrolls"][:5])
+    assert not m["cut"], (where, m["cut"][:5])
+    return m
+
+
+def _open_lesson(page, base: str, name: str) -> None:
+    page.goto(f"{base}/voila/render/{urllib.parse.quote(name)}?projector=1", timeout=300_000)
+    page.wait_for_function("!document.querySelector('#loading')", timeout=300_000)
+    page.wait_for_timeout(2000)  # widgets finish drawing after the last cell ran
+
+
+def test_projector_mode_fits_every_screen(tmp_path):
+    """Lessons 00 (course home, glossary), 04 (walk-through, quorum calculator, lab, tables) and
+    08 (wide tables of intervals, the policy lab) in 大字模式 at 1280×720, 1920×1080 and
+    3840×2160: no horizontal overflow, nothing cut, base text ≥ 20 px at 1920; the lab's table
+    after a run fits too. The measure itself fails on a page made too wide on purpose."""
+    from playwright.sync_api import expect, sync_playwright
+
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    root = tmp_path / "root"
+    root.mkdir()
+    names = []
+    for lesson in PROJECTOR_LESSONS:
+        src = next((ROOT / "notebooks").glob(f"{lesson}_*.ipynb"))
+        copy_without_outputs(src, root / src.name)
+        names.append(src.name)
+    offline = Offline()
+    with voila_server(tmp_path, root) as base, sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            context = browser.new_context(viewport={"width": 1920, "height": 1080})
+            offline.attach(context)
+            page = context.new_page()
+            page.set_default_timeout(RUN_TIMEOUT_MS)
+            for name in names:
+                _open_lesson(page, base, name)
+                for width, height in PROJECTOR_SCREENS:
+                    page.set_viewport_size({"width": width, "height": height})
+                    # the window has its new size and the lesson has been laid out in it
+                    page.wait_for_function(f"document.documentElement.clientWidth === {width}")
+                    page.wait_for_timeout(1500)
+                    m = _fits(page, f"{name} at {width}×{height}")
+                    if width == 1920:
+                        assert m["base_px"] >= 20 and m["label_px"] >= 20, m
+                        assert m["table_px"] is None or m["table_px"] >= 18, m
+                    page.screenshot(path=str(ARTIFACTS / f"projector-{name[:2]}-{width}.png"))
+                if name.startswith("04"):  # content drawn after a click fits as well
+                    page.set_viewport_size({"width": 1280, "height": 720})
+                    run = page.locator("button.jupyter-button", has_text="运行模拟").first
+                    run.scroll_into_view_if_needed()
+                    run.click()
+                    expect(page.get_by_text("你的选择").first).to_be_visible()
+                    page.wait_for_timeout(500)
+                    _fits(page, f"{name} after 运行模拟 at 1280×720")
+                    page.screenshot(path=str(ARTIFACTS / "projector-04-lab-1280.png"))
+            # the measure can fail: one box wider than the window is found
+            page.evaluate(
+                "document.querySelector('#rendered_cells .jp-RenderedMarkdown')"
+                ".insertAdjacentHTML('beforeend', '<div style=\"width:150vw\">宽</div>')"
+            )
+            with pytest.raises(AssertionError):
+                _fits(page, "a page made too wide")
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "projector-failure.png"))
             raise
         finally:
             browser.close()

@@ -1,7 +1,7 @@
 """End-to-end: every notebook of the course in a real browser, every widget operated once.
 
 One JupyterLab (``make lab``'s settings: zh-CN, no news; see :mod:`browser_support`) serves copies
-of ``notebooks/00_…`` – ``09_…`` and ``notebooks/trainer/班级汇总.ipynb`` without outputs or widget
+of ``notebooks/00_…`` – ``09_…`` and ``trainer/班级汇总.ipynb`` without outputs or widget
 state (the trainer's copy gets a ``进度文件`` folder with two trainees' exports made by
 :func:`xsim.teaching.progress.export`). One headless Chromium (1366×768, offline: every request
 to another host is aborted and the test asserts none was attempted) opens each notebook in its own
@@ -79,7 +79,7 @@ pytestmark = pytest.mark.browser
 
 COURSE_ARTIFACTS = ARTIFACTS / "course"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-TRAINER = ROOT / "notebooks" / "trainer" / "班级汇总.ipynb"
+TRAINER = ROOT / "trainer" / "班级汇总.ipynb"
 NOTEBOOKS = [*LESSONS, TRAINER]
 CAPSTONE = next((p for p in LESSONS if p.name.startswith("09_")), ROOT / "notebooks" / "09.ipynb")
 EXPORTS_FOLDER = "进度文件"  # what the trainer notebook merges (course.classroom("进度文件"))

@@ -2,7 +2,7 @@
 
 - ``course/toc.yaml`` maps every clause id of the package's own notice data
   (``xsim.rules.clauses.CLAUSES``, the ``§`` ids) to the lessons that teach it (the source of
-  ``notebooks/README.md``'s table); every lesson named there exists and really mentions the clause.
+  ``course/README.md``'s table); every lesson named there exists and really mentions the clause.
 - Each lesson notebook (``01_*`` … ``09_*``) opens with its learning goals (``## 本讲目标``), quotes
   the notice in Chinese (a stored output carries the exact text of a clause), has an exercise widget,
   a simulation, a self-check quiz, reference answers (trainer edition only) and ends with a summary
@@ -22,7 +22,7 @@ from xsim.rules.clauses import CLAUSES
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-README = NOTEBOOKS / "README.md"
+README = ROOT / "course" / "README.md"
 LESSONS = [f"{n:02d}" for n in range(1, 10)]
 NOTICE_IDS = sorted(cid for cid in CLAUSES if cid.startswith("§"))
 
@@ -120,7 +120,7 @@ def test_readme_table_is_generated_from_the_toc():
     from xsim.teaching.lessons import load_toc
 
     assert README.read_text(encoding="utf-8") == readme_text(load_toc(ROOT / "course")), (
-        "notebooks/README.md differs from course/toc.yaml: run `make notebooks`"
+        "course/README.md differs from course/toc.yaml: run `make notebooks`"
     )
 
 

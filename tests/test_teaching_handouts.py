@@ -166,9 +166,10 @@ def test_notice_glossary_and_role_cards(handouts):
     notice = text(handouts / "通知全文.pdf")
     assert "关于做好城乡社区协商有关工作的通知" in notice and "十分之一以上" in notice
     glossary = handouts / "术语表.pdf"
-    assert pages(glossary) == 1, "the glossary fits on one page"
+    assert pages(glossary) <= 2, "the glossary fits on both sides of one sheet"
     words = text(glossary)
     assert "双三分之二" in words and "1,920" in words and "全体成员" in words
+    assert "依据：《民法典》第一千二百五十九条" in re.sub(r"\s+", "", words)
     cards = text(handouts / "角色卡_07.pdf")
     assert "外嫁女代表" in cards and "会上的任务" in cards
     for pdf in handouts.glob("*.pdf"):

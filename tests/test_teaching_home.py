@@ -46,7 +46,7 @@ def test_lesson_00_shows_home_progress_glossary_and_keeps_its_first_quiz_answer_
 
 
 def test_trainer_notebook_merges_a_rooms_exports():
-    nb = json.loads((ROOT / "notebooks" / "trainer" / "班级汇总.ipynb").read_text("utf-8"))
+    nb = json.loads((ROOT / "trainer" / "班级汇总.ipynb").read_text("utf-8"))
     code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert "classroom" in code
     assert all(

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SANITIZE = ROOT / "notebooks" / "sanitize.cfg"
+SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
 
 
 def _sanitizers() -> list[tuple[re.Pattern, str]]:

@@ -7,7 +7,9 @@ support stops the build, naming it, exit 1); build each lesson's trainee
 notebook (``xsim.teaching.edition``); execute it in ``notebooks/`` with the ``python3`` kernel; keep
 text, HTML and figures but no widget state; write everything into a temporary folder and only then
 move it into ``notebooks/`` — a failed build leaves the stored notebooks as they were. A cell that
-raises or writes to stderr fails the build. ``notebooks/README.md`` is written from ``course/toc.yaml``.
+raises or writes to stderr fails the build. ``course/README.md`` (the lesson table and the clause
+map, for trainers) is written from ``course/toc.yaml``; ``notebooks/`` holds the lesson notebooks and
+nothing else — it is what trainees see in JupyterLab's file browser and on Voilà's start page.
 A full build removes the stored results (``course/_computed``) no lesson used.
 
 Usage::
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -104,17 +105,19 @@ def build_lesson(entry, toc: Toc, out_dir: Path, course: Path = COURSE) -> tuple
 
 
 def readme_text(toc: Toc) -> str:
-    """notebooks/README.md: the lesson table and the clause map, from course/toc.yaml."""
+    """course/README.md: the lesson table and the clause map, from course/toc.yaml."""
     from xsim.rules.clauses import CLAUSES
 
     lines = [
-        f"# {toc.title}（笔记本）",
+        f"# {toc.title}：课程安排与条款对照",
         "",
         "本文件由 `course/toc.yaml` 生成（`make notebooks`），请勿直接修改。课程内容的源文件在 "
         "`course/` 下，每一讲一个文件夹；培训者怎样修改题目、模拟和增加一讲，见 `docs/teaching.md`。",
         "",
-        "学员只需要**运行单元格、点选答案、点击按钮**，不需要修改任何代码。在工具包根目录运行 "
-        "`make lab` 打开 JupyterLab，从 `00_导读` 开始，依次打开各讲，点菜单“运行 → 运行所有单元格”。",
+        "学员版笔记本在 `notebooks/`（那里只放各讲的笔记本，学员在文件栏和演示模式的目录里只看到课程）；"
+        "培训者的班级汇总笔记本在 `trainer/`。学员只需要**运行单元格、点选答案、点击按钮**，不需要修改任何代码。"
+        "在工具包根目录运行 `make lab` 打开 JupyterLab，从 `00_导读` 开始，依次打开各讲，"
+        "点菜单“运行 → 运行所有单元格”。",
         "",
         "## 课程安排",
         "",
@@ -196,10 +199,11 @@ def main(argv: list[str]) -> int:
             msg = err.message("zh") if isinstance(err, InputError) else str(err)
             print(f"构建失败，笔记本未改动：{msg}", file=sys.stderr)
             return 1
-        (out_dir / "README.md").write_text(readme_text(toc), encoding="utf-8")
         for entry in entries:  # every lesson built: now move them into place
             os.replace(out_dir / notebook_name(entry), out / notebook_name(entry))
-        shutil.move(str(out_dir / "README.md"), out / "README.md")
+    readme = course / "README.md"
+    if not readme.exists() or readme.read_text(encoding="utf-8") != readme_text(toc):
+        readme.write_text(readme_text(toc), encoding="utf-8")
     if not args.lessons:  # a full build used every stored result the course needs
         from xsim.teaching.precomputed import prune, store_dir, used_files
 

@@ -73,6 +73,8 @@ div, p, li { overflow-wrap: anywhere; }
 .card h3 { margin: 0 0 4pt; }
 .pagebreak { break-before: page; }
 .meta { color: #555; font-size: 9.5pt; }
+table.glossary td { font-size: 9pt; line-height: 1.45; padding: 2pt 4pt; }
+table.glossary .meta { font-size: 8.5pt; }
 """
 
 
@@ -175,7 +177,9 @@ def lesson_html(entry, toc: Toc, trainer: bool) -> str:
     code_index = 0
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            if cell.source.startswith("---\n\n") and "课程目录" in cell.source:
+            if cell.source.startswith("---\n\n") and (
+                "上一讲" in cell.source or "下一讲" in cell.source
+            ):
                 continue  # links between notebooks mean nothing on paper
             body = markdown(cell.source)
             if trainer and "【培训者版" in cell.source:
@@ -205,16 +209,19 @@ def notice_html() -> str:
 
 
 def glossary_html() -> str:
+    """The glossary on both sides of one sheet: term, what it means with its source, a worked
+    example."""
     glossary = load_glossary_file(COURSE / "handouts" / "glossary.yaml")
     rows = "".join(
-        f"<tr><td><b>{esc(t.term)}</b></td><td>{esc(t.meaning)}</td><td>{esc(t.example)}</td></tr>"
+        f"<tr><td><b>{esc(t.term)}</b></td><td>{esc(t.meaning)}"
+        f'<br><span class="meta">依据：{esc(t.source)}</span></td><td>{esc(t.example)}</td></tr>'
         for t in glossary.terms
     )
     return (
-        f"<h1>{esc(glossary.title)}</h1><table><colgroup><col style='width:18%'>"
-        "<col style='width:42%'><col style='width:40%'></colgroup>"
-        f"<thead><tr><th>术语</th><th>含义</th><th>算一算</th></tr></thead><tbody>{rows}</tbody>"
-        "</table>"
+        f'<h1>{esc(glossary.title)}</h1><table class="glossary"><colgroup>'
+        "<col style='width:14%'><col style='width:54%'><col style='width:32%'></colgroup>"
+        "<thead><tr><th>术语</th><th>说明和依据</th><th>算一算</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
     )
 
 

@@ -4,7 +4,8 @@ Three helpers the teaching widgets share (ipywidgets; everything a trainee reads
 
 - :func:`html_table` — a table as HTML whose numbers never wrap inside themselves
   (``white-space: nowrap`` on numeric cells, right-aligned, tabular figures) and that scrolls
-  sideways instead of squeezing on a 1366×768 laptop. ``html_table(df)`` takes a pandas DataFrame
+  sideways instead of squeezing on a 1366×768 laptop. Text cells (Chinese) are left-aligned —
+  JupyterLab right-aligns every table cell of rendered HTML unless told otherwise. ``html_table(df)`` takes a pandas DataFrame
   or a list of dicts; the CSS is included once per table (:data:`TABLE_CSS`), so the HTML can go
   straight into a ``widgets.HTML`` or ``IPython.display.HTML``.
 - :func:`on_click_busy` — registers a button callback that disables the button and shows
@@ -31,6 +32,7 @@ import ipywidgets as widgets
 
 __all__ = [
     "BUSY_LABEL",
+    "HtmlCell",
     "TABLE_CSS",
     "ScrollIntoView",
     "html_table",
@@ -42,25 +44,33 @@ BUSY_LABEL = "正在计算…"
 #: Clicks arriving this soon after a run ended were queued during it (a double click).
 SETTLE_S = 0.3
 
+# JupyterLab right-aligns the cells of HTML output (``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon
+# td``, specificity 0,2,1): the wrapper's class in every selector outranks it, so Chinese text reads
+# from the left and numbers line up on the right.
 TABLE_CSS = """<style>
 .xsim-table-wrap { max-width: 100%; overflow-x: auto; margin: 0.4em 0; }
-table.xsim-table { border-collapse: collapse; font-size: 0.95em; }
-table.xsim-table caption { text-align: left; font-weight: bold; padding: 0 0 0.3em 0; }
-table.xsim-table th, table.xsim-table td {
-  border: 1px solid #d0d0d0; padding: 0.25em 0.6em; vertical-align: top; }
-table.xsim-table th { background: #f2f4f7; text-align: center; }
-table.xsim-table td.num, table.xsim-table th.num {
+.xsim-table-wrap table.xsim-table { border-collapse: collapse; font-size: 0.95em; }
+.xsim-table-wrap table.xsim-table caption {
+  text-align: left; font-weight: bold; padding: 0 0 0.3em 0; }
+.xsim-table-wrap table.xsim-table th, .xsim-table-wrap table.xsim-table td {
+  border: 1px solid #d0d0d0; padding: 0.25em 0.6em; vertical-align: top; text-align: left; }
+.xsim-table-wrap table.xsim-table th { background: #f2f4f7; }
+.xsim-table-wrap table.xsim-table td.num, .xsim-table-wrap table.xsim-table th.num {
   white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
-table.xsim-table tr:nth-child(even) td { background: #fafbfc; }
+.xsim-table-wrap table.xsim-table tr:nth-child(even) td { background: #fafbfc; }
 </style>"""
 
 # A cell that reads as a number: digits with separators, signs, %, units of a ratio ("3 / 5").
 _NUMERIC_TEXT = re.compile(r"^[\s+\-−±~～]*\d[\d\s.,，%‰/／:：×+\-−–～~]*[%‰]?$")
 
 
+class HtmlCell(str):
+    """A table cell already written in HTML (a link): :func:`html_table` puts it in unescaped."""
+
+
 def is_numeric_text(value: Any) -> bool:
     """Whether a cell is a number or reads as one ("12.5%", "3 / 5", "−0.20", "1,200")."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, HtmlCell)):
         return False
     if isinstance(value, numbers.Number):
         return True
@@ -103,7 +113,8 @@ def html_table(
             # a missing value in a column of numbers aligns with them
             num = is_numeric_text(text) or (num_col and text == "—")
             cls = ' class="num"' if num else ""
-            out.append(f"<td{cls}>{html.escape(text)}</td>")
+            shown = text if isinstance(text, HtmlCell) else html.escape(text)
+            out.append(f"<td{cls}>{shown}</td>")
         out.append("</tr>")
     out.append("</tbody></table></div>")
     return (TABLE_CSS if css else "") + "".join(out)
@@ -127,6 +138,8 @@ def _rows(data: Any, columns: Sequence[str] | None, index: bool) -> tuple[list, 
 def _format(column: str, value: Any, formats: Mapping[str, Any]) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
+    if isinstance(value, HtmlCell):
+        return value
     spec = formats.get(column)
     if callable(spec):
         return str(spec(value))

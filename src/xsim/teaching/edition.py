@@ -119,7 +119,9 @@ def _navigation(entry: TocLesson, toc: Toc) -> str:
     if i > 0:
         prev = toc.lessons[i - 1]
         parts.append(f"← 上一讲：[{prev.id} {prev.title}]({notebook_name(prev)})")
-    parts.append("[课程目录](README.md)")
+    home = toc.lessons[0]  # the course home: its table of contents links every lesson
+    if entry.id != home.id:
+        parts.append(f"[课程目录：{home.id} {home.title}]({notebook_name(home)})")
     if i + 1 < len(ids):
         nxt = toc.lessons[i + 1]
         parts.append(f"下一讲：[{nxt.id} {nxt.title}]({notebook_name(nxt)}) →")

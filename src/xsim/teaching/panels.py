@@ -32,27 +32,26 @@ __all__ = ["GLOSSARY_TABLES", "classroom_panel", "glossary", "home", "progress_p
 def home() -> HtmlBlock:
     """The course's table of contents from ``course/toc.yaml``: each lesson with its content, its
     time and a link to its notebook (the notebooks sit side by side in ``notebooks/``)."""
-    from xsim.teaching.display import TABLE_CSS
+    from xsim.teaching.display import HtmlCell
     from xsim.teaching.edition import notebook_name
     from xsim.teaching.lessons import load_toc
 
     toc = load_toc()
-    rows = []
-    for e in toc.lessons:
-        link = f'<a href="{esc(notebook_name(e))}" target="_self">{esc(e.id)} {esc(e.title)}</a>'
-        rows.append(
-            f"<tr><td>{link}</td><td>{esc(e.summary)}</td>"
-            f'<td class="num">{e.minutes} 分钟</td></tr>'
-        )
+    rows = [
+        {
+            "讲次（点击打开）": HtmlCell(
+                f'<a href="{esc(notebook_name(e))}" target="_self">{esc(e.id)} {esc(e.title)}</a>'
+            ),
+            "内容": e.summary,
+            "时长（分钟）": e.minutes,
+        }
+        for e in toc.lessons
+    ]
     total = sum(e.minutes for e in toc.lessons)
-    table = (
-        '<div class="xsim-table-wrap"><table class="xsim-table">'
-        f"<caption>{esc(toc.title)}（共 {len(toc.lessons)} 讲，约 {total} 分钟）</caption>"
-        "<thead><tr><th>讲次（点击打开）</th><th>内容</th><th class='num'>时长</th></tr></thead>"
-        "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
-    )
+    caption = f"{toc.title}（共 {len(toc.lessons)} 讲，约 {total} 分钟）"
+    table = html_table(rows, caption=caption).replace("<tr>", "\n<tr>")
     plain = "\n".join(f"{e.id} {e.title}（{e.minutes} 分钟）" for e in toc.lessons)
-    return HtmlBlock(TABLE_CSS + table, plain)
+    return HtmlBlock(table, plain)
 
 
 #: the vocabulary tables a trainee meets in the course, under the heading the glossary gives them
@@ -80,13 +79,24 @@ def glossary_terms(table: str):
 
 
 def glossary() -> HtmlBlock:
-    """The one glossary of names, generated from :mod:`xsim.vocabulary`: every name a widget,
-    table or finding of the course uses for a form, body, meeting, group, measure or field."""
+    """The glossary of lesson 00: the terms of ``course/handouts/glossary.yaml`` (what each means,
+    where it comes from, a worked example), then the one table of names generated from
+    :mod:`xsim.vocabulary`: every name a widget, table or finding uses for a form, body, meeting,
+    group, measure or field."""
+    from xsim.teaching.lessons import course_dir, load_glossary_file
+
+    terms = load_glossary_file(course_dir() / "handouts" / "glossary.yaml")
+    defined = table_block(
+        ["术语", "说明", "依据", "例子"],
+        [[t.term, t.meaning, t.source, t.example or "—"] for t in terms.terms],
+        caption=terms.title,
+    )
     rows = [
         [heading, "；".join(term.zh for term in glossary_terms(table))]
         for table, heading in GLOSSARY_TABLES
     ]
-    return table_block(["类别", "本课程使用的名称"], rows)
+    names = table_block(["类别", "本课程使用的名称"], rows, caption="本课程使用的名称")
+    return HtmlBlock(defined.html_text + names.html_text, defined.plain + "\n\n" + names.plain)
 
 
 def progress_panel(folder: str | Path | None = None, *, path: str | Path | None = None):

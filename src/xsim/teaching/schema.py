@@ -423,13 +423,17 @@ class RolesFile(_Strict):
 
 
 class GlossaryTerm(_Strict):
+    """One term: a one-line definition, where it comes from (a law's article and version, a part
+    of the notice, or 本工具用语) and, for a threshold, a worked example."""
+
     term: Text
     meaning: Text
-    example: Text
+    source: Text
+    example: str = ""
 
 
 class GlossaryFile(_Strict):
-    """``course/handouts/glossary.yaml``: the one-page glossary with worked numbers."""
+    """``course/handouts/glossary.yaml``: the glossary of lesson 00 and of the printed handout."""
 
     title: Text
     terms: Annotated[list[GlossaryTerm], Field(min_length=1)]
