@@ -193,7 +193,7 @@ def test_household_pixels_are_separate_squares(run):
 def test_slider_and_mode_change_the_picture(run):
     _, snap = run
     view = VillageView(snap)
-    assert view.slider.max == snap.last_day and view.play.max == snap.last_day
+    assert view.slider.max == snap.last_day and view.play.max == len(view.frame_days) - 1
     start = view.image.value
     assert "已获知 0 户" in view.caption.value
     view.slider.value = int(snap.day_consulted)
@@ -236,3 +236,87 @@ def test_adapter_runs_a_model_not_yet_run():
     model = ConsultationModel("elevator_retrofit", rng=1)
     snap = snapshot_from_model(model)
     assert isinstance(snap, VillageSnapshot) and snap.attended.any()
+
+
+# -- what the lesson's question asks about is marked; playing fits in a few seconds -----------------
+
+
+def test_elderly_mark_is_the_households_with_half_their_adults_60_or_older(run):
+    model, snap = run
+    old = np.zeros(snap.n_households)
+    adults = np.zeros(snap.n_households)
+    np.add.at(old, model.pop.household, model.pop.age == 2)
+    np.add.at(adults, model.pop.household, 1)
+    expected = old / adults >= 0.5
+    assert np.array_equal(snap.marks["elderly"], expected)
+    assert 0 < expected.sum() < snap.n_households  # the mark picks some households, not all
+    again = VillageSnapshot.from_data(snap.to_data())
+    assert np.array_equal(again.marks["elderly"], expected)
+
+
+def _dark(png: bytes) -> np.ndarray:
+    return np.all(_pixels(png) < 0.25, axis=-1)
+
+
+def test_marked_households_carry_a_dark_dot_in_their_square(run):
+
+    _, snap = run
+    day = int(snap.day_consulted)
+    plain = VillagePicture(snap).png(day)
+    marked_png = VillagePicture(snap, mark="elderly").png(day)
+    dots = _dark(marked_png) & ~_dark(plain)
+    marked = snap.marks["elderly"]
+    assert dots.sum() >= marked.sum()  # every marked household has at least one dark pixel
+    # ... and the fast frame is what a full matplotlib render with the marks looks like
+    full = _pixels(render_png(snap, day, mark="elderly"))
+    assert np.mean(np.all(np.isclose(_pixels(marked_png), full, atol=0.02), axis=-1)) > 0.99
+
+    # the dots are the marked households': none when nobody is marked, in proportion otherwise
+    def dots_with(flags: np.ndarray) -> int:
+        picture = VillagePicture(replace(snap, marks={"elderly": flags}), mark="elderly")
+        return int((_dark(picture.png(day)) & ~_dark(plain)).sum())
+
+    assert dots_with(np.zeros_like(marked)) == 0
+    every = dots_with(np.ones_like(marked))
+    assert abs(dots.sum() / every - marked.mean()) < 0.05
+    with pytest.raises(ValueError):
+        VillagePicture(snap, mark="tenants")
+
+
+def test_the_caption_counts_the_marked_households(run):
+    _, snap = run
+    view = VillageView(snap, mark="elderly")
+    view.slider.value = snap.last_day
+    marked = snap.marks["elderly"]
+    state = participation_on(snap, snap.last_day)[marked]
+    came = int(np.sum(state >= ATTENDED))
+    assert f"老人多的户（黑点）{int(marked.sum())} 户：到会 {came} 户" in view.caption.value
+    assert "老人多的户" not in VillageView(snap).caption.value
+
+
+def test_lesson_03_marks_the_households_its_question_asks_about():
+    from xsim.teaching.lessons import course_dir
+
+    text = (course_dir() / "03_协商形式" / "lesson.md").read_text(encoding="utf-8")
+    assert "老人多的户" in text
+    assert 'course.village("village_road", seed=1, form="online", mark="elderly")' in text
+
+
+@pytest.mark.parametrize("last_day", [5, 60, 130, 400])
+def test_playing_all_days_fits_in_five_seconds_and_shows_every_step(run, last_day):
+    from xsim.teaching.village_view import PLAY_SECONDS
+
+    _, snap = run
+    long = replace(snap, events=((float(last_day), "publicized"),) + snap.events[:-1])
+    long = replace(long, events=tuple(sorted(long.events)))
+    view = VillageView(long)
+    assert view.play.step == 1 and view.play.max == len(view.frame_days) - 1
+    assert view.play.interval * len(view.frame_days) <= PLAY_SECONDS * 1000
+    days = view.frame_days
+    assert days[0] == 0 and days[-1] == long.last_day and days == sorted(set(days))
+    assert {int(np.ceil(d)) for d, _ in long.events if d <= long.last_day} <= set(days)
+    shown = []  # the play loop, without a browser: each frame the Play button sends
+    for frame in range(view.play.max + 1):
+        view.play.value = frame
+        shown.append(view.slider.value)
+    assert shown == days and view.status.value == ""

@@ -21,6 +21,7 @@ import ipywidgets as widgets
 from xsim import vocabulary as V
 from xsim.errors import InputError
 from xsim.teaching.citations import law_reference
+from xsim.teaching.inputs import labelled_checkbox
 
 log = logging.getLogger("xsim.teaching")
 
@@ -423,15 +424,7 @@ class CheckboxGroup(widgets.VBox):
     def __init__(
         self, options: list[tuple[str, str]], value=(), description: str = "", columns: int = 3
     ):
-        self.boxes = {
-            key: widgets.Checkbox(
-                value=key in value,
-                description=label,
-                indent=False,
-                layout=widgets.Layout(width="auto"),
-            )
-            for label, key in options
-        }
+        self.boxes = {key: labelled_checkbox(label, key in value) for label, key in options}
         grid = widgets.GridBox(
             list(self.boxes.values()),
             layout=widgets.Layout(

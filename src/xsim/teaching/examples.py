@@ -31,6 +31,7 @@ from xsim.teaching.common import (
     safe_callback,
 )
 from xsim.teaching.findings import RecordEditor, check_dict, report_html
+from xsim.teaching.inputs import labelled_checkbox
 
 __all__ = [
     "ExampleCases",
@@ -212,15 +213,7 @@ class SpotExercise(TeachingWidget):
         self.truth = {f.code for f in check_dict(self.record).findings if f.severity == "violation"}
         self.codes = list(codes)
         self.attempts = 0
-        self.boxes = [
-            widgets.Checkbox(
-                value=False,
-                indent=False,
-                layout=widgets.Layout(width="auto"),
-                description=RULES[c].title_zh,
-            )
-            for c in self.codes
-        ]
+        self.boxes = [labelled_checkbox(RULES[c].title_zh) for c in self.codes]
         self.submit = button("提交答案")
         on_busy_click(self.submit, self._on_submit)
         self.feedback = widgets.HTML("")

@@ -40,6 +40,7 @@ from xsim.teaching.common import (
     ref_html,
     safe_callback,
 )
+from xsim.teaching.inputs import ChineseDateInput, labelled_checkbox
 
 
 def check_dict(data: dict[str, Any], source: str = "练习记录"):
@@ -197,18 +198,16 @@ class RecordEditor(TeachingWidget):
         self.base = record
         wide = {"description_width": "9em"}
         lay = widgets.Layout(width="28em")
-        self.solicited = widgets.Checkbox(
-            value=bool(get_path(record, "topic.opinions_solicited", False)),
-            description="提出议题前充分征求了意见",
-            indent=False,
+        self.solicited = labelled_checkbox(
+            "提出议题前充分征求了意见", bool(get_path(record, "topic.opinions_solicited", False))
         )
-        self.notified = widgets.DatePicker(
+        self.notified = ChineseDateInput(
             value=_date(get_path(record, "timeline.notified", None)),
             description="通报日期",
             style=wide,
             layout=lay,
         )
-        self.consulted = widgets.DatePicker(
+        self.consulted = ChineseDateInput(
             value=_date(get_path(record, "timeline.consulted", None)),
             description="协商日期",
             style=wide,
@@ -243,7 +242,7 @@ class RecordEditor(TeachingWidget):
             style=wide,
             layout=lay,
         )
-        self.publicized = widgets.DatePicker(
+        self.publicized = ChineseDateInput(
             value=_date(get_path(record, "timeline.publicized", None)),
             description="公开日期",
             style=wide,
@@ -270,14 +269,18 @@ class RecordEditor(TeachingWidget):
 
     def to_dict(self) -> dict[str, Any]:
         """The record dict described by the form's current values."""
-        iso = lambda d: d.isoformat() if d is not None else None  # noqa: E731
+
+        def iso(field: ChineseDateInput) -> str | None:
+            day = field.date("练习记录")
+            return day.isoformat() if day is not None else None
+
         return apply_patch(
             self.base,
             {
                 "topic.opinions_solicited": bool(self.solicited.value),
-                "timeline.notified": iso(self.notified.value),
-                "timeline.consulted": iso(self.consulted.value),
-                "timeline.publicized": iso(self.publicized.value),
+                "timeline.notified": iso(self.notified),
+                "timeline.consulted": iso(self.consulted),
+                "timeline.publicized": iso(self.publicized),
                 "consultation.forms": list(self.forms.value),
                 "consultation.outcome": self.outcome.value,
                 "results.feedback_to": list(self.feedback.value),

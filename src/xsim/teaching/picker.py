@@ -37,6 +37,7 @@ from xsim.teaching.common import (
 )
 from xsim.teaching.display import ScrollIntoView
 from xsim.teaching.findings import check_dict, finding_html
+from xsim.teaching.inputs import labelled_checkbox
 
 #: Codes the picker reports: who takes part (§2.b, §2.d, §2.e).
 SUBJECT_CODES = ("SUBJ-IRRELEVANT", "SUBJ-MISSING", "SUBJ-EXPERT", "SUBJ-RESPECTED")
@@ -122,12 +123,7 @@ class ParticipantPicker(TeachingWidget):
         if candidates is None:
             candidates = candidates_from_record(record)
         self.candidates = list(candidates)
-        self.boxes = [
-            widgets.Checkbox(
-                value=False, description=c.label, indent=False, layout=widgets.Layout(width="auto")
-            )
-            for c in self.candidates
-        ]
+        self.boxes = [labelled_checkbox(c.label) for c in self.candidates]
         self.marks = [widgets.HTML("") for _ in self.candidates]
         self.check_button = button("检查人选")
         on_busy_click(self.check_button, self._on_check)

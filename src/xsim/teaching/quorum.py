@@ -25,6 +25,7 @@ from xsim.teaching.common import (
     safe_callback,
 )
 from xsim.teaching.findings import check_dict, finding_html
+from xsim.teaching.inputs import labelled_checkbox
 
 __all__ = ["QUORUM_PREDICTIONS", "QuorumCalculator", "quorum_meetings"]
 
@@ -112,9 +113,7 @@ class QuorumCalculator(TeachingWidget):
         self.area_yes = widgets.FloatText(
             value=area_yes, description="同意面积（㎡，业主）", style=style, layout=lay
         )
-        self.special = widgets.Checkbox(
-            value=True, indent=False, description="业主：加装电梯等改建、筹集维修资金等特别事项"
-        )
+        self.special = labelled_checkbox("业主：加装电梯等改建、筹集维修资金等特别事项", True)
         # the trainee judges first, the engine then says whether the judgement was right
         self.prediction = widgets.RadioButtons(
             options=[(label, valid) for valid, label in QUORUM_PREDICTIONS.items()],

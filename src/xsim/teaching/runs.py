@@ -144,10 +144,13 @@ def village(
     form: str | None = None,
     overrides: dict | None = None,
     caption: str = "",
+    mark: str | None = None,
 ) -> TeachingWidget:
     """The village (compound) picture of one run of ``scenario`` (lessons 03, 04, 06); the run's
     snapshot is stored when the notebooks are built (:mod:`xsim.teaching.precomputed`).
-    ``caption``: what sets this run apart, added to its title (two pictures side by side)."""
+    ``caption``: what sets this run apart, added to its title (two pictures side by side).
+    ``mark``: the households the lesson asks about (a key of
+    :data:`xsim.teaching.village_view.MARKS`, e.g. ``"elderly"``)."""
     import dataclasses
 
     from xsim.teaching.precomputed import stored
@@ -163,7 +166,7 @@ def village(
     )
     if caption:
         snapshot = dataclasses.replace(snapshot, title=f"{snapshot.title}（{caption}）")
-    return VillageView(snapshot)
+    return VillageView(snapshot, mark=mark)
 
 
 def village_snapshot(

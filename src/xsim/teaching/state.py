@@ -170,6 +170,8 @@ def inputs(obj: Any) -> list[Any]:
     if _has_value(obj):
         if hasattr(obj, "boxes"):  # CheckboxGroup: its boxes carry the traits
             return list(obj.boxes.values())
+        if hasattr(obj, "field"):  # ChineseDateInput: its text field carries the trait
+            return [obj.field]
         return [obj]
     if isinstance(obj, list | tuple):
         return [w for v in obj for w in inputs(v)]

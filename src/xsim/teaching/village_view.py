@@ -3,11 +3,17 @@
 A picture of every household, laid out by villager group (村民小组) or building (楼栋), coloured by
 how far the consultation reached it — 未获知 / 已获知 / 到会 / 发言 — or by its opinion on the
 proposal, that plays through the days of the procedure (``VillageView``: a Play button and a day
-slider redraw the picture), so a trainee sees who was reached and who was not.
+slider redraw the picture), so a trainee sees who was reached and who was not. A lesson that asks
+about some households (「老人多的户」) has them marked (``mark=``, one of :data:`MARKS`): a dark dot in
+each of their squares, and the caption counts them by how far the consultation reached them.
 
-The view reads only a :class:`VillageSnapshot` of plain arrays. :func:`snapshot_from_model` is the
-ONE place that knows the model's attributes: when :class:`xsim.sim.model.ConsultationModel` changes,
-only that function changes. Usage in a lesson::
+Playing takes at most :data:`PLAY_SECONDS` whatever the procedure's length: a long procedure is
+played in steps of several days, always through the days of the procedure's steps
+(:func:`play_days`).
+
+The view reads only a :class:`VillageSnapshot` of plain arrays (:mod:`xsim.teaching.village_snapshot`).
+:func:`snapshot_from_model` is the ONE place that knows the model's attributes: when
+:class:`xsim.sim.model.ConsultationModel` changes, only that function changes. Usage in a lesson::
 
     from xsim.sim.model import ConsultationModel
     from xsim.teaching.village_view import VillageView, snapshot_from_model
@@ -22,16 +28,37 @@ import functools
 import io
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
 from xsim.teaching.common import TeachingWidget, safe_callback
-from xsim.vocabulary import PROCEDURE_EVENTS, VIEW_MODES
+from xsim.teaching.village_snapshot import (
+    ATTENDED,
+    EVENT_ZH,
+    INFORMED,
+    MARKS,
+    MODES,
+    NOT_REACHED,
+    PARTICIPATION_COLORS,
+    PARTICIPATION_ZH,
+    SPOKE,
+    VillageSnapshot,
+    event_on,
+    opinion_on,
+    participation_on,
+    snapshot_from_model,
+)
 
-__all__ = [
+__all__ = [  # the snapshot's names too: a lesson imports the view only
+    "ATTENDED",
     "EVENT_ZH",
+    "INFORMED",
+    "NOT_REACHED",
+    "SPOKE",
+    "MARKS",
+    "PLAY_INTERVAL_MS",
+    "PLAY_SECONDS",
     "PARTICIPATION_COLORS",
     "PARTICIPATION_ZH",
     "VillageSnapshot",
@@ -41,194 +68,16 @@ __all__ = [
     "layout",
     "opinion_on",
     "participation_on",
+    "play_days",
     "render_png",
     "snapshot_from_model",
     "village_figure_on",
 ]
 
-#: the procedure's steps as trace keys → what a trainee reads
-EVENT_ZH: dict[str, str] = {key: term.zh for key, term in PROCEDURE_EVENTS.items()}
-NOT_REACHED, INFORMED, ATTENDED, SPOKE = 0, 1, 2, 3
-PARTICIPATION_ZH = ("未获知", "已获知", "到会", "发言")
-PARTICIPATION_COLORS = ("#d4d4d4", "#9ecae1", "#2b7bba", "#e6550d")
-MODES = {key: term.zh for key, term in VIEW_MODES.items()}
-
-
-@dataclass(frozen=True, eq=False)
-class VillageSnapshot:
-    """One consultation, per household (arrays of length ``n_households``), as the view needs it.
-
-    ``day_notified``: the day the first adult of the household knew of the consultation (``inf``:
-    never). ``attended``/``spoke``: someone of the household came to / spoke at the consultation
-    meeting, held on ``day_consulted``. Opinions are household means in −1 (against) … 1 (for),
-    before the consultation and after it (with word of mouth). ``events``: (day, trace key) of the
-    procedure's steps in order of day.
-    """
-
-    setting: str  # "village" | "community"
-    title: str
-    unit_names: tuple[str, ...]
-    group_names: tuple[str, ...]
-    household_unit: np.ndarray
-    household_group: np.ndarray
-    day_notified: np.ndarray
-    attended: np.ndarray
-    spoke: np.ndarray
-    opinion_before: np.ndarray
-    opinion_after: np.ndarray
-    day_consulted: float | None
-    events: tuple[tuple[float, str], ...]
-
-    def __post_init__(self) -> None:
-        n = self.household_unit.size
-        arrays = (
-            self.household_group,
-            self.day_notified,
-            self.attended,
-            self.spoke,
-            self.opinion_before,
-            self.opinion_after,
-        )
-        if any(a.shape != (n,) for a in arrays):
-            raise ValueError("every per-household array must have the same length")
-        if n and (
-            self.household_unit.min() < 0 or self.household_unit.max() >= len(self.unit_names)
-        ):
-            raise ValueError("household_unit must index unit_names")
-        if np.any(self.spoke & ~self.attended):
-            raise ValueError("a household that spoke must have attended")
-
-    @property
-    def n_households(self) -> int:
-        return int(self.household_unit.size)
-
-    def to_data(self) -> dict[str, Any]:
-        """JSON-able and exact (floats round-trip; a never-notified household's ``inf`` is None),
-        for the course's stored results (:mod:`xsim.teaching.precomputed`)."""
-        return {
-            "setting": self.setting,
-            "title": self.title,
-            "unit_names": list(self.unit_names),
-            "group_names": list(self.group_names),
-            "household_unit": self.household_unit.tolist(),
-            "household_group": self.household_group.tolist(),
-            "day_notified": [None if math.isinf(d) else d for d in self.day_notified.tolist()],
-            "attended": self.attended.tolist(),
-            "spoke": self.spoke.tolist(),
-            "opinion_before": self.opinion_before.tolist(),
-            "opinion_after": self.opinion_after.tolist(),
-            "day_consulted": self.day_consulted,
-            "events": [[day, key] for day, key in self.events],
-        }
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any]) -> VillageSnapshot:
-        """The snapshot :meth:`to_data` wrote (a malformed one raises, and the caller recomputes)."""
-        notified = [math.inf if d is None else float(d) for d in data["day_notified"]]
-        consulted = data["day_consulted"]
-        return cls(
-            setting=str(data["setting"]),
-            title=str(data["title"]),
-            unit_names=tuple(str(u) for u in data["unit_names"]),
-            group_names=tuple(str(g) for g in data["group_names"]),
-            household_unit=np.asarray(data["household_unit"], dtype=np.int64),
-            household_group=np.asarray(data["household_group"], dtype=np.int64),
-            day_notified=np.asarray(notified, dtype=float),
-            attended=np.asarray(data["attended"], dtype=bool),
-            spoke=np.asarray(data["spoke"], dtype=bool),
-            opinion_before=np.asarray(data["opinion_before"], dtype=float),
-            opinion_after=np.asarray(data["opinion_after"], dtype=float),
-            day_consulted=None if consulted is None else float(consulted),
-            events=tuple((float(day), str(key)) for day, key in data["events"]),
-        )
-
-    @property
-    def last_day(self) -> int:
-        """The last day worth showing: the last step of the procedure (at least the meeting)."""
-        days = [d for d, _ in self.events] + [self.day_consulted or 0.0]
-        return int(math.ceil(max(days)))
-
-
-def snapshot_from_model(model: Any) -> VillageSnapshot:
-    """The ONE adapter from :class:`xsim.sim.model.ConsultationModel` (after ``run()``) to the view.
-
-    Reads: ``model.pop`` (``household``, ``unit``, ``household_start``, ``household_group``,
-    ``opinion0``, ``opinion``), ``model.learned`` (days after the notice each adult knew),
-    ``model.notified_day``, ``model.attended``, ``model.trace.voices["resident"]`` and
-    ``model.trace.speaking`` (who spoke), ``model.trace.day`` (the steps' days), ``model.spec``
-    (setting, title, units, stakeholder groups).
-    """
-    if getattr(model, "_outcome", None) is None and hasattr(model, "run"):
-        model.run()
-    pop, spec, trace = model.pop, model.spec, model.trace
-    starts = pop.household_start
-    n_hh = starts.size
-    notified = model.notified_day
-    if notified is None:
-        knew = np.full(pop.n, np.inf)
-    else:
-        knew = notified + np.asarray(model.learned, dtype=float)
-    day_notified = np.minimum.reduceat(knew, starts) if n_hh else np.zeros(0)
-    attended = (
-        np.maximum.reduceat(model.attended, starts).astype(bool) if n_hh else np.zeros(0, bool)
-    )
-    spoke_adult = np.zeros(pop.n, dtype=bool)
-    voices = getattr(trace, "voices", None)
-    speaking = getattr(trace, "speaking", None)
-    if voices is not None and speaking is not None and np.size(speaking):
-        rows = np.asarray(voices["resident"])
-        said = np.asarray(speaking, dtype=bool) & (rows >= 0)
-        spoke_adult[rows[said]] = True
-    spoke = np.maximum.reduceat(spoke_adult, starts).astype(bool) if n_hh else attended.copy()
-    units = int(spec.population.units)
-    if spec.setting == "village":
-        unit_names = tuple(f"第{i + 1}村民小组" for i in range(units))
-    else:
-        unit_names = tuple(f"{i + 1}号楼" for i in range(units))
-    days = {k: float(v) for k, v in trace.day.items() if v is not None and k in EVENT_ZH}
-    events = tuple(sorted(((d, k) for k, d in days.items()), key=lambda e: (e[0], _order(e[1]))))
-    return VillageSnapshot(
-        setting=spec.setting,
-        title=getattr(spec, "title", "") or spec.name,
-        unit_names=unit_names,
-        group_names=tuple(g.name for g in spec.stakeholder_groups),
-        household_unit=np.asarray(pop.unit[starts], dtype=int),
-        household_group=np.asarray(pop.household_group, dtype=int),
-        day_notified=day_notified,
-        attended=attended,
-        spoke=spoke & attended,
-        opinion_before=pop.household_mean(pop.opinion0) if n_hh else np.zeros(0),
-        opinion_after=pop.household_mean(pop.opinion) if n_hh else np.zeros(0),
-        day_consulted=days.get("consulted"),
-        events=events,
-    )
-
-
-def _order(key: str) -> int:
-    return list(EVENT_ZH).index(key)
-
-
-# -- what a day looks like ------------------------------------------------------------------------
-def participation_on(snap: VillageSnapshot, day: float) -> np.ndarray:
-    """Per household on ``day``: 0 未获知, 1 已获知, 2 到会, 3 发言 (the meeting counts from its day)."""
-    state = np.where(snap.day_notified <= day, INFORMED, NOT_REACHED)
-    if snap.day_consulted is not None and day >= snap.day_consulted:
-        state = np.where(snap.attended, ATTENDED, state)
-        state = np.where(snap.spoke, SPOKE, state)
-    return state
-
-
-def opinion_on(snap: VillageSnapshot, day: float) -> np.ndarray:
-    """Household opinions on ``day``: as before until the meeting, then as after it."""
-    if snap.day_consulted is not None and day >= snap.day_consulted:
-        return snap.opinion_after
-    return snap.opinion_before
-
-
-def event_on(snap: VillageSnapshot, day: float) -> str:
-    """What the procedure has reached by ``day`` (the latest step), in Chinese."""
-    reached = [k for d, k in snap.events if d <= day]
-    return EVENT_ZH[reached[-1]] if reached else "征求意见、酝酿议题"
+MARK_COLOR = "#111111"
+#: the longest a play through all the days takes, and the time between two frames
+PLAY_SECONDS = 5.0
+PLAY_INTERVAL_MS = 150
 
 
 @dataclass(frozen=True)
@@ -263,13 +112,46 @@ def layout(snap: VillageSnapshot) -> Layout:
     return Layout(x, y, tuple(blocks))
 
 
-def village_figure_on(snap: VillageSnapshot, day: float, mode: str = "participation", where=None):
-    """The matplotlib Figure of ``day`` (``mode``: "participation" or "opinion")."""
-    from xsim.plots import village_figure
-
+def village_figure_on(
+    snap: VillageSnapshot,
+    day: float,
+    mode: str = "participation",
+    where=None,
+    mark: str | None = None,
+):
+    """The matplotlib Figure of ``day`` (``mode``: "participation" or "opinion"; ``mark``: a key
+    of :data:`MARKS` whose households get a dark dot)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {list(MODES)}")
     where = where or layout(snap)
+    fig = _figure(snap, day, mode, where, mark)
+    if mark is not None:
+        _draw_marks(fig.axes[0], where, snap.marks[mark])
+    return fig
+
+
+def _draw_marks(ax, where: Layout, marked: np.ndarray) -> None:
+    """A dark square in the middle of each marked household's square (data units: a household
+    at grid (x, y) covers x − 0.3 … x + 0.5, see :func:`xsim.plots.household_cells`); not
+    anti-aliased, so its pixels are exactly dark or untouched."""
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Rectangle
+
+    side = 0.4
+    squares = [
+        Rectangle((x + 0.1 - side / 2, y + 0.1 - side / 2), side, side)
+        for x, y in zip(where.x[marked], where.y[marked], strict=True)
+    ]
+    ax.add_collection(
+        PatchCollection(
+            squares, facecolor=MARK_COLOR, edgecolor="none", antialiased=False, zorder=5
+        )
+    )
+
+
+def _figure(snap: VillageSnapshot, day: float, mode: str, where: Layout, mark: str | None):
+    from xsim.plots import village_figure
+
     title = _title(snap, day)
     if mode == "participation":
         state = participation_on(snap, day)
@@ -283,7 +165,7 @@ def village_figure_on(snap: VillageSnapshot, day: float, mode: str = "participat
             colors=colors,
             legend=legend,
             title=title,
-            note=_note(snap),
+            note=_note(snap, mark),
         )
     return village_figure(
         where.x,
@@ -292,7 +174,7 @@ def village_figure_on(snap: VillageSnapshot, day: float, mode: str = "participat
         values=opinion_on(snap, day),
         value_labels=[(-1.0, "反对"), (0.0, "中立"), (1.0, "支持")],
         title=title,
-        note=_note(snap),
+        note=_note(snap, mark),
     )
 
 
@@ -300,15 +182,25 @@ def _title(snap: VillageSnapshot, day: float) -> str:
     return f"{snap.title} · 第 {int(day)} 天：{event_on(snap, day)}"
 
 
-def _note(snap: VillageSnapshot) -> str:
+def _note(snap: VillageSnapshot, mark: str | None = None) -> str:
     unit = "村民小组" if snap.setting == "village" else "楼栋"
-    return f"每个小方块是一户（共 {snap.n_households} 户），按{unit}排列；同一{unit}内按利益群体排在一起。"
+    note = f"每个小方块是一户（共 {snap.n_households} 户），按{unit}排列；同一{unit}内按利益群体排在一起。"
+    if mark is not None:
+        name, rule = MARKS[mark]
+        note += f"\n方块中间有黑点的是{name}（{rule}），共 {int(snap.marks[mark].sum())} 户。"
+    return note
 
 
-def render_png(snap: VillageSnapshot, day: float, mode: str = "participation", where=None) -> bytes:
+def render_png(
+    snap: VillageSnapshot,
+    day: float,
+    mode: str = "participation",
+    where=None,
+    mark: str | None = None,
+) -> bytes:
     """The picture of ``day`` as PNG bytes, drawn from scratch by matplotlib (the reference a
     :class:`VillagePicture` frame looks like; use that one when many days are shown)."""
-    return _png(village_figure_on(snap, day, mode, where))
+    return _png(village_figure_on(snap, day, mode, where, mark))
 
 
 def _png(fig) -> bytes:
@@ -332,10 +224,10 @@ class _Stage:
     axes' transform (what ``imshow(..., interpolation="nearest")`` would draw, without
     resampling the picture every day): a few milliseconds instead of a full draw."""
 
-    def __init__(self, snap: VillageSnapshot, where: Layout, mode: str) -> None:
+    def __init__(self, snap: VillageSnapshot, where: Layout, mode: str, mark: str | None) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-        fig = village_figure_on(snap, 0, mode, where)
+        fig = village_figure_on(snap, 0, mode, where, mark)
         self.canvas = FigureCanvasAgg(fig)
         self.ax = fig.axes[0]
         legend = self.ax.get_legend() if mode == "participation" else None
@@ -358,6 +250,10 @@ class _Stage:
         for text in self.legend_texts:
             text.set_visible(True)
         self.pixels, self.households = self._household_pixels(image, where)
+        if mark is not None:  # a mark's pixels are in the background: households never cover them
+            background = np.asarray(self.canvas.buffer_rgba())[..., :3].reshape(-1, 3)
+            keep = ~np.all(background[self.pixels] < 64, axis=1)
+            self.pixels, self.households = self.pixels[keep], self.households[keep]
 
     def _household_pixels(self, image, where: Layout) -> tuple[np.ndarray, np.ndarray]:
         """Flat indices of the figure's pixels that show a household, and which household."""
@@ -425,8 +321,12 @@ class VillagePicture:
         where: Layout | None = None,
         *,
         cache_size: int = FRAME_CACHE_SIZE,
+        mark: str | None = None,
     ) -> None:
+        if mark is not None and mark not in snap.marks:
+            raise ValueError(f"mark must be one of {list(snap.marks)}")
         self.snap = snap
+        self.mark = mark
         self.where = where or layout(snap)
         self._stages: dict[str, _Stage] = {}
         self._frame = functools.lru_cache(maxsize=cache_size)(self._render)
@@ -448,7 +348,7 @@ class VillagePicture:
 
         stage = self._stages.get(mode)
         if stage is None:
-            stage = self._stages[mode] = _Stage(self.snap, self.where, mode)
+            stage = self._stages[mode] = _Stage(self.snap, self.where, mode, self.mark)
         snap = self.snap
         labels: list[str] = []
         if mode == "participation":
@@ -461,21 +361,40 @@ class VillagePicture:
         return stage.frame(rgba, _title(snap, day), labels)
 
 
+def play_days(snap: VillageSnapshot, interval_ms: int = PLAY_INTERVAL_MS) -> list[int]:
+    """The days the Play button shows, one frame each: day 0, the last day and every day a step
+    of the procedure happens, and between them days at an even step — at most
+    ``PLAY_SECONDS`` worth of frames however long the procedure (a frame is drawn in a few
+    milliseconds, well within the interval)."""
+    last = max(snap.last_day, 1)
+    budget = max(int(PLAY_SECONDS * 1000 // interval_ms), 2)
+    if last + 1 <= budget:
+        return list(range(last + 1))  # every day
+    key_days = {0, last} | {min(int(math.ceil(d)), last) for d, _ in snap.events if d >= 0}
+    step = max(math.ceil(last / max(budget - len(key_days), 1)), 1)
+    days = sorted(key_days | set(range(0, last, step)))
+    return days if len(days) <= budget else sorted(key_days)[:budget]
+
+
 class VillageView(TeachingWidget):
     """The village or compound, playing through the days of the procedure.
 
     Children: a title, a 参与情况/意见 switch, a Play button linked to a day slider, the picture
     (``self.image``, PNG) and a caption with the day's counts. A day's picture is drawn in a few
     milliseconds (:class:`VillagePicture`) and kept in a bounded cache, so playing it again costs
-    nothing.
+    nothing. ``mark``: a key of :data:`MARKS` — the households the lesson asks about, dotted in
+    the picture and counted in the caption.
     """
 
     kind_zh = "村庄/小区示意图"
 
-    def __init__(self, snapshot: VillageSnapshot, *, start_day: int | None = None):
+    def __init__(
+        self, snapshot: VillageSnapshot, *, start_day: int | None = None, mark: str | None = None
+    ):
         super().__init__()
         self.snapshot = snapshot
-        self._picture = VillagePicture(snapshot)
+        self.mark = mark
+        self._picture = VillagePicture(snapshot, mark=mark)
         last = max(snapshot.last_day, 1)
         first = 0 if start_day is None else min(max(int(start_day), 0), last)
         self.mode = widgets.ToggleButtons(
@@ -484,8 +403,15 @@ class VillageView(TeachingWidget):
             description="着色：",
             style={"button_width": "7em"},
         )
+        # the Play button counts frames; each frame shows one of ``play_days``
+        self.frame_days = play_days(snapshot)
         self.play = widgets.Play(
-            min=0, max=last, step=1, interval=250, value=first, description="播放"
+            min=0,
+            max=len(self.frame_days) - 1,
+            step=1,
+            interval=PLAY_INTERVAL_MS,
+            value=sum(1 for d in self.frame_days[1:] if d <= first),
+            description="播放",
         )
         self.slider = widgets.IntSlider(
             min=0,
@@ -495,7 +421,7 @@ class VillageView(TeachingWidget):
             continuous_update=False,
             layout=widgets.Layout(width="60%"),
         )
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.play.observe(self._on_play, names="value")
         # drawn at 900 px wide: shown at that size (never blown up and blurred), narrower screens
         # scale it down
         self.image = widgets.Image(
@@ -518,6 +444,10 @@ class VillageView(TeachingWidget):
     def _on_change(self, _change=None) -> None:
         self._redraw()
 
+    @safe_callback
+    def _on_play(self, change) -> None:
+        self.slider.value = self.frame_days[min(int(change["new"]), len(self.frame_days) - 1)]
+
     def _redraw(self) -> None:
         snap, day, mode = self.snapshot, self.slider.value, self.mode.value
         self.image.value = self._picture.png(day, mode)
@@ -527,6 +457,18 @@ class VillageView(TeachingWidget):
             f"第 {day} 天（{_esc(event_on(snap, day))}）：共 {snap.n_households} 户，"
             f"已获知 {reached} 户，到会 {counts[ATTENDED] + counts[SPOKE]} 户，"
             f"发言 {counts[SPOKE]} 户；{counts[NOT_REACHED]} 户尚未获知。"
+        ) + self._mark_caption(day)
+
+    def _mark_caption(self, day: int) -> str:
+        """The marked households on ``day``, counted as the lesson's question asks."""
+        if self.mark is None:
+            return ""
+        snap, name = self.snapshot, MARKS[self.mark][0]
+        marked = snap.marks[self.mark]
+        counts = np.bincount(participation_on(snap, day)[marked], minlength=4)
+        return (
+            f"<br>其中{name}（黑点）{int(marked.sum())} 户：到会 {counts[ATTENDED] + counts[SPOKE]} 户，"
+            f"已获知但未到会 {counts[INFORMED]} 户，尚未获知 {counts[NOT_REACHED]} 户。"
         )
 
 

@@ -29,6 +29,7 @@ from xsim.teaching.common import (
     safe_callback,
 )
 from xsim.teaching.display import ScrollIntoView, html_table, on_click_busy
+from xsim.teaching.inputs import labelled_checkbox
 
 __all__ = ["PLEASE", "Capstone"]
 
@@ -161,12 +162,8 @@ class Capstone(TeachingWidget):
             ),
             "solicit": _dropdown(_labels(o.solicit), "议题怎样提出（§4.1）"),
             "groups": CheckboxGroup([(g.name, g.id) for g in s.stakeholder_groups], columns=2),
-            "experts": widgets.Checkbox(
-                value=False, indent=False, description="邀请专家、第三方论证（§2.d）"
-            ),
-            "respected": widgets.Checkbox(
-                value=False, indent=False, description="邀请威望高、办事公道的人士（§2.e）"
-            ),
+            "experts": labelled_checkbox("邀请专家、第三方论证（§2.d）"),
+            "respected": labelled_checkbox("邀请威望高、办事公道的人士（§2.e）"),
             "form": _dropdown(
                 [(V.label(V.FORMS, f) if f in V.FORMS else f, f) for f in s.forms], "协商形式（§3）"
             ),
