@@ -73,20 +73,25 @@ def test_who_finished_and_scores(room):
         (IN_PROGRESS, NOT_STARTED),
     ]
     top = s.trainees.iloc[0]
-    assert top["已完成课次"] == 1 and top["已答题数"] == 4 and top["得分"] == 3.0
+    assert top["已完成课次"] == 1 and top["作答次数"] == 4 and top["首次得分"] == 3.0
     li = s.trainees.set_index("姓名").loc["<b>李四</b>"]
-    assert (li["首次答对"], li["得分"], li["满分"]) == (1, 1.0, 2.0)  # the first attempt scores
-    assert math.isclose(li["得分率"], 0.5)
+    # the first attempt is what the quizzes count; the best and the last show the correction
+    assert (li["首次得分"], li["最好得分"], li["最后得分"], li["满分"]) == (1.0, 2.0, 2.0, 2.0)
+    assert li["作答次数"] == 3 and math.isclose(li["得分率"], 1.0)
     assert set(s.trainees["综合演练情景"]) == {"—"}  # nobody has drawn a capstone case here
 
 
 def test_common_mistakes_per_question_and_clause(room):
     s = class_summary(room)
     q = s.questions.set_index(["课次", "题目"])
-    q1, q2 = "自测第 1 题", "自测第 2 题"  # the trainer reads item ids in Chinese
+    # the trainer reads each item as the trainee saw it (the lesson's own question)
+    from xsim.teaching.item_names import item_name
+
+    q1, q2 = item_name("01", "q1"), item_name("01", "q2")
+    assert q1.startswith("自测第 1 题：") and len(q1) > len("自测第 1 题：")
     assert (q.loc[("01", q1), "作答人数"], q.loc[("01", q1), "首次答错人数"]) == (3, 2)
     assert q.loc[("01", q1), "常见错误答案"] == "C（2人）"
-    assert q.loc[("02", q1), "答错率"] == 1.0
+    assert q.loc[("02", item_name("02", "q1")), "答错率"] == 1.0
     assert q.loc[("01", q2), "常见错误答案"] == "—"
     assert list(s.questions["答错率"]) == sorted(s.questions["答错率"], reverse=True)
     c = s.clauses.set_index("条款")
@@ -158,3 +163,45 @@ def test_a_capstone_case_in_an_export_is_shown_and_never_opened_as_a_path(tmp_pa
         f"{load_scenario('village_road').title}（情景编号 42）",
         "../../etc/passwd（情景编号 42）",  # the text as written, no file opened
     }
+
+
+# -- the trainer's view of best, last, pass and full marks (issue 24 §2) ------------------------------
+def test_the_capstone_passes_on_its_best_attempt_and_full_marks_count_unanswered_items(tmp_path):
+    store = tmp_path / "d" / "progress.json"
+    P.set_trainee("王五", path=store)
+    P.register_items("09", ["capstone", "spot05"], max_points={"capstone": 100}, path=store)
+    for points, passed in ((64.9, False), (94.9, True), (70.0, False)):
+        P.record_answer(
+            "09", "capstone", correct=passed, answer="方案", points=points, max_points=100,
+            path=store,
+        )  # fmt: skip
+    s = class_summary([P.load(store)])
+    row = s.trainees.iloc[0]
+    assert row["综合演练"] == "通过" and row["综合演练最好得分"] == 94.9
+    lesson = s.lessons.set_index("课次").loc["09"]
+    # first 64.9, best 94.9, last 70; 满分 = the capstone's 100 + the unanswered spot05's 1
+    assert (lesson["首次得分"], lesson["最好得分"], lesson["最后得分"]) == (64.9, 94.9, 70.0)
+    assert lesson["满分"] == 101 and lesson["作答次数"] == 3 and lesson["综合演练"] == "通过"
+
+
+def test_the_per_lesson_table_saves_as_csv_a_spreadsheet_reads(room, tmp_path):
+    s = class_summary(room)
+    out = s.save_csv(tmp_path / "班级.csv")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark: Excel reads the Chinese
+    header = raw.decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[:3] == ["姓名", "课次", "状态"] and "最好得分" in header
+    assert len(raw.decode("utf-8-sig").splitlines()) == len(s.lessons) + 1
+
+
+def test_the_best_attempt_survives_the_stores_bound(tmp_path):
+    store = tmp_path / "e" / "progress.json"
+    scores = [50.0, 96.0] + [60.0] * (P.MAX_ATTEMPTS + 5)
+    for points in scores:
+        P.record_answer(
+            "09", "capstone", correct=points >= 75, answer="方案", points=points,
+            max_points=100, path=store,
+        )  # fmt: skip
+    kept = [a.points for a in P.load(store).attempts]
+    assert len(kept) == P.MAX_ATTEMPTS and kept[:2] == [50.0, 96.0]
+    assert class_summary([P.load(store)]).trainees.iloc[0]["综合演练"] == "通过"

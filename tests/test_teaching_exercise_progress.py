@@ -246,7 +246,7 @@ def test_saved_exercises_reach_the_home_page_and_the_class_summary(tmp_path):
     out = progress.export(tmp_path)
     room = class_summary(tmp_path)
     items = set(zip(room.questions["课次"], room.questions["题目"], strict=True))
-    assert {("04", "法定人数计算器"), ("04", "程序演练第 1 步")} <= items
+    assert {("04", "法定人数计算器"), ("04", "程序演练第 1 步：第一步 提出协商议题")} <= items
     assert out.exists()
 
 
@@ -327,7 +327,9 @@ def test_a_read_only_folder_gives_a_chinese_note(monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(progress, "write_atomic", refuse)
+    from xsim.teaching import progress_file
+
+    monkeypatch.setattr(progress_file, "write_atomic", refuse)
     for widget in _operate_every_exercise():
         assert SAVE_FAILED_ZH in widget.status.value, type(widget).__name__
         assert MSG_INTERNAL not in widget.status.value

@@ -1,27 +1,34 @@
 """A trainer's view of the room: merge the trainees' progress exports into a class summary.
 
 Each trainee exports one file (:func:`xsim.teaching.progress.export`); the trainer collects them
-in a folder and runs, in the trainer notebook::
+in a folder and runs, in the trainer notebook (``trainer/班级汇总.ipynb``)::
 
     from xsim.teaching.classroom import class_summary
     summary = class_summary("收上来的进度文件/")
-    summary.finished        # who finished which lesson (pandas DataFrame)
-    summary.questions       # common mistakes per question (first attempts)
+    summary.trainees        # per trainee: first, best and last score, attempts, time, capstone
+    summary.lessons         # per trainee and lesson (also the CSV: summary.save_csv(...))
+    summary.questions       # common mistakes per question (first attempts), named as shown
     summary.clauses         # mistakes per clause of the notice or law
-    summary.save_html("班级汇总.html")   # a small Chinese report to print or project
+    summary.save_html("班级汇总.html")   # a Chinese report to print or project
+
+Scores: an item's *first* attempt (what the quizzes count), its *best* and its *last*; a lesson's
+score adds its items', out of the lesson's 满分 (every item it registered, answered or not). The
+capstone passes on its best attempt (a passing attempt before a higher failing one). Time spent is
+the trainee's stretches of activity in the lesson added up (:meth:`Progress.minutes`).
 
 Files that are not exports (or are damaged, too large, too deeply nested, a link, a pipe or a
 device) are skipped and listed as 「无效」 with a Chinese reason in ``summary.skipped`` (and in the
 report); one trainee's bad file never stops the class's summary, and nothing a trainer drops into
-the folder raises. A trainee who exported twice
-counts once (the later export); two trainees with the same name stay two (by their store id).
+the folder raises. A trainee who exported twice counts once (the later export); two trainees with
+the same name stay two (by their store id).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from collections import Counter
+import io
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,27 +37,42 @@ from typing import Any
 from xsim.errors import InputError
 from xsim.io.files import write_atomic
 from xsim.teaching.display import html_table
-from xsim.teaching.progress import Progress, load_export
-from xsim.teaching.progress_view import item_title, lesson_sort_key
+from xsim.teaching.item_names import item_name
+from xsim.teaching.progress import Attempt, Progress, load_export
+from xsim.teaching.progress_view import lesson_sort_key
 
-__all__ = ["MAX_FILES", "ClassSummary", "class_summary", "load_exports"]
+__all__ = ["CAPSTONE", "MAX_FILES", "ClassSummary", "class_summary", "load_exports"]
 
 MAX_FILES = 1000  # a room is a few dozen trainees; more files than this is not a room's exports
 
 NOT_STARTED, IN_PROGRESS, FINISHED = "未开始", "进行中", "已完成"
 INVALID = "无效"  # how an unusable file is marked in the summary
+PASSED, FAILED, NOT_DONE = "通过", "未通过", "未做"
+CAPSTONE = "capstone"  # the capstone's item id (xsim.teaching.capstone.case.ITEM)
+
+TRAINEE_COLUMNS = [
+    "姓名", "已完成课次", "作答次数", "首次得分", "最好得分", "最后得分", "满分", "得分率",
+    "用时（分钟）", "综合演练", "综合演练最好得分", "综合演练情景",
+]  # fmt: skip
+LESSON_COLUMNS = [
+    "姓名", "课次", "状态", "首次得分", "最好得分", "最后得分", "满分", "作答次数", "用时（分钟）",
+    "综合演练",
+]  # fmt: skip
 
 
 @dataclass
 class ClassSummary:
     """The merged room. All tables are pandas DataFrames with Chinese column names."""
 
-    #: per trainee: 姓名, 已完成课次, 已答题数, 首次答对, 得分, 满分, 得分率, 综合演练情景 (the
-    #: trainee's capstone case, to rerun it: ``capstone.assess(scenario, seed, plan)``)
+    #: per trainee (:data:`TRAINEE_COLUMNS`); 得分率 = best score / 满分; 综合演练 通过/未通过/未做
+    #: on the best attempt; 综合演练情景 the trainee's case, to rerun it with
+    #: ``capstone.assess(scenario, seed, plan)``
     trainees: Any
+    #: per trainee and lesson (:data:`LESSON_COLUMNS`): what :meth:`save_csv` writes
+    lessons: Any
     #: trainee × lesson: 已完成 / 进行中 / 未开始
     finished: Any
-    #: per question: 课次, 题目, 条款, 作答人数, 首次答错人数, 答错率, 常见错误答案
+    #: per question: 课次, 题目 (as the trainee saw it), 条款, 作答人数, 首次答错人数, 答错率, 常见错误答案
     questions: Any
     #: per clause: 条款, 题目数, 作答人次, 首次答错人次, 答错率
     clauses: Any
@@ -58,26 +80,30 @@ class ClassSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def to_html(self, title: str = "班级学习情况汇总") -> str:
-        """A small self-contained Chinese HTML report (no scripts, nothing fetched)."""
+        """A self-contained Chinese HTML report (no scripts, nothing fetched), printable."""
         now = dt.datetime.now().strftime("%Y年%m月%d日 %H:%M")
+        pct = {"得分率": ".0%", "答错率": ".0%"}
         parts = [
             "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
             f"<title>{html.escape(title)}</title>",
             "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',"
             "sans-serif;margin:2em;line-height:1.5}h1{font-size:1.6em}h2{font-size:1.25em;"
-            "margin-top:1.5em}</style></head><body>",
+            "margin-top:1.5em}@media print{body{margin:0}}</style></head><body>",
             f"<h1>{html.escape(title)}</h1>",
-            f"<p>学员 {len(self.trainees)} 人；生成时间：{now}。得分按每题第一次作答计算。</p>",
+            f"<p>学员 {len(self.trainees)} 人；生成时间：{now}。首次得分按每题第一次作答计算，"
+            "最好得分、最后得分分别取每题得分最高的一次和最后一次；综合演练按最好的一次判断是否通过。</p>",
             "<h2>一、各学员完成情况</h2>",
-            html_table(self.trainees, formats={"得分率": ".0%"}),
+            html_table(self.trainees, formats=pct),
             html_table(self.finished, index=True, css=False),
-            "<h2>二、各题常见错误（按答错率从高到低）</h2>",
-            html_table(self.questions, formats={"答错率": ".0%"}, css=False),
-            "<h2>三、按条款汇总</h2>",
-            html_table(self.clauses, formats={"答错率": ".0%"}, css=False),
+            "<h2>二、各学员各讲得分</h2>",
+            html_table(self.lessons, formats=pct, css=False),
+            "<h2>三、各题常见错误（按答错率从高到低）</h2>",
+            html_table(self.questions, formats=pct, css=False),
+            "<h2>四、按条款汇总</h2>",
+            html_table(self.clauses, formats=pct, css=False),
         ]
         if self.skipped:
-            parts.append("<h2>四、未能读取的文件</h2><ul>")
+            parts.append("<h2>五、未能读取的文件</h2><ul>")
             parts += [
                 f"<li>{html.escape(Path(f).name)}：{html.escape(why)}</li>"
                 for f, why in self.skipped
@@ -89,6 +115,17 @@ class ClassSummary:
     def save_html(self, path: str | Path, title: str = "班级学习情况汇总") -> Path:
         """Write the report (a new or regular file; a link, pipe or device there is refused)."""
         return write_atomic(path, self.to_html(title).encode("utf-8"))
+
+    def csv_text(self) -> str:
+        """The per-trainee, per-lesson table as CSV (what :meth:`save_csv` writes)."""
+        buffer = io.StringIO()
+        self.lessons.to_csv(buffer, index=False)
+        return buffer.getvalue()
+
+    def save_csv(self, path: str | Path) -> Path:
+        """The per-trainee, per-lesson table as CSV, UTF-8 with a byte-order mark so that
+        spreadsheet programs read the Chinese as it is."""
+        return write_atomic(path, self.csv_text().encode("utf-8-sig"))
 
 
 def load_exports(
@@ -140,35 +177,39 @@ def class_summary(sources: str | Path | Iterable[Any]) -> ClassSummary:
     )
     expected = {ls: set().union(*(set(p.items.get(ls, [])) for p in room)) for ls in lessons}
 
-    trainee_rows, finished_rows = [], {}
+    trainee_rows, lesson_rows, finished_rows = [], [], {}
     question: dict[tuple[str, str], dict[str, Any]] = {}
     for p in room:
-        first = p.first_attempts()
-        status = {}
+        by_item = _attempts_by_item(p)
+        status, totals = {}, Counter()
         for ls in lessons:
-            answered = {item for (lesson, item) in first if lesson == ls}
-            if not answered:
+            mine = {item: a for (lesson, item), a in by_item.items() if lesson == ls}
+            if not mine:
                 status[ls] = NOT_STARTED
-            elif expected[ls] and expected[ls] <= answered:
+            elif expected[ls] and expected[ls] <= set(mine):
                 status[ls] = FINISHED
             else:
                 status[ls] = IN_PROGRESS
+            row = _lesson_row(p, ls, mine)
+            if mine or p.items.get(ls):
+                lesson_rows.append({"姓名": names[p.trainee_id], "状态": status[ls], **row})
+            for key in ("首次得分", "最好得分", "最后得分", "满分", "作答次数", "用时（分钟）"):
+                totals[key] += row[key]
         finished_rows[names[p.trainee_id]] = status
-        score = sum(a.points for a in first.values())
-        full = sum(a.max_points for a in first.values())
+        best = _capstone_best(p)
         trainee_rows.append(
             {
                 "姓名": names[p.trainee_id],
                 "已完成课次": sum(s == FINISHED for s in status.values()),
-                "已答题数": len(first),
-                "首次答对": sum(a.correct for a in first.values()),
-                "得分": round(score, 2),
-                "满分": round(full, 2),
-                "得分率": score / full if full else float("nan"),
+                **{k: round(v, 2) for k, v in totals.items()},
+                "得分率": totals["最好得分"] / totals["满分"] if totals["满分"] else float("nan"),
+                "综合演练": NOT_DONE if best is None else PASSED if best.correct else FAILED,
+                "综合演练最好得分": None if best is None else round(best.points, 1),
                 "综合演练情景": _capstone_case(p),
             }
         )
-        for (ls, item), a in first.items():
+        for (ls, item), tries in by_item.items():
+            a = tries[0]
             q = question.setdefault(
                 (ls, item), {"clause": "", "answered": 0, "wrong": 0, "answers": Counter()}
             )
@@ -178,28 +219,66 @@ def class_summary(sources: str | Path | Iterable[Any]) -> ClassSummary:
                 q["wrong"] += 1
                 q["answers"][a.answer or "（未作答）"] += 1
 
-    trainees = pd.DataFrame(
-        trainee_rows,
-        columns=[
-            "姓名",
-            "已完成课次",
-            "已答题数",
-            "首次答对",
-            "得分",
-            "满分",
-            "得分率",
-            "综合演练情景",
-        ],  # fmt: skip
-    )
+    trainees = pd.DataFrame(trainee_rows, columns=TRAINEE_COLUMNS)
     if not trainees.empty:
-        trainees = trainees.sort_values(["已完成课次", "得分"], ascending=False, kind="stable")
+        trainees = trainees.sort_values(["已完成课次", "最好得分"], ascending=False, kind="stable")
+    lesson_table = pd.DataFrame(lesson_rows, columns=LESSON_COLUMNS)
     finished = pd.DataFrame.from_dict(finished_rows, orient="index", columns=lessons)
     finished.index.name = "姓名"
+    questions, clauses = _mistakes(question)
+    return ClassSummary(
+        trainees.reset_index(drop=True),
+        lesson_table,
+        finished,
+        questions,
+        clauses,
+        skipped,
+    )
+
+
+def _attempts_by_item(p: Progress) -> dict[tuple[str, str], list[Attempt]]:
+    """Each (lesson, item)'s attempts in the order given (the store keeps the first and the
+    latest ones)."""
+    out: dict[tuple[str, str], list[Attempt]] = defaultdict(list)
+    for a in p.attempts:
+        out[(a.lesson, a.item)].append(a)
+    return dict(out)
+
+
+def _lesson_row(p: Progress, lesson: str, mine: dict[str, list[Attempt]]) -> dict[str, Any]:
+    first = sum(t[0].points for t in mine.values())
+    best = sum(max(a.points for a in t) for t in mine.values())
+    last = sum(t[-1].points for t in mine.values())
+    capstone = _capstone_best(p) if lesson == _capstone_lesson(p) else None
+    return {
+        "课次": lesson,
+        "首次得分": round(first, 2),
+        "最好得分": round(best, 2),
+        "最后得分": round(last, 2),
+        "满分": round(p.full_marks(lesson), 2),
+        "作答次数": sum(len(t) for t in mine.values()),
+        "用时（分钟）": round(p.minutes(lesson)),
+        "综合演练": "" if capstone is None else PASSED if capstone.correct else FAILED,
+    }
+
+
+def _capstone_lesson(p: Progress) -> str | None:
+    return next((a.lesson for a in p.attempts if a.item == CAPSTONE), None)
+
+
+def _capstone_best(p: Progress) -> Attempt | None:
+    """The capstone's best attempt: a passing one before any failing one, then the most points."""
+    tries = [a for a in p.attempts if a.item == CAPSTONE]
+    return max(tries, key=lambda a: (a.correct, a.points)) if tries else None
+
+
+def _mistakes(question: dict[tuple[str, str], dict[str, Any]]):
+    import pandas as pd
 
     q_rows = [
         {
             "课次": ls,
-            "题目": item_title(item),
+            "题目": item_name(ls, item),
             "条款": q["clause"] or "—",
             "作答人数": q["answered"],
             "首次答错人数": q["wrong"],
@@ -217,7 +296,6 @@ def class_summary(sources: str | Path | Iterable[Any]) -> ClassSummary:
         questions = questions.sort_values(
             ["答错率", "首次答错人数"], ascending=False, kind="stable"
         ).reset_index(drop=True)
-
     by_clause: dict[str, dict[str, int]] = {}
     for row in q_rows:
         c = by_clause.setdefault(row["条款"], {"题目数": 0, "作答人次": 0, "首次答错人次": 0})
@@ -235,7 +313,7 @@ def class_summary(sources: str | Path | Iterable[Any]) -> ClassSummary:
         clauses = clauses.sort_values("答错率", ascending=False, kind="stable").reset_index(
             drop=True
         )
-    return ClassSummary(trainees.reset_index(drop=True), finished, questions, clauses, skipped)
+    return questions, clauses
 
 
 def _display_names(room: list[Progress]) -> dict[str, str]:

@@ -8,6 +8,7 @@ Chinese apology (the traceback goes to the ``xsim.teaching`` logger at DEBUG lev
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import logging
@@ -50,6 +51,8 @@ def on_busy_click(button_widget: widgets.Button, callback: Callable) -> None:
 
 MSG_CHOOSE_FIRST = "请先选择一项，再点击按钮。"
 MSG_INTERNAL = "操作没有成功，这不是您的错。请换一个选择再试，或请培训老师帮助。"
+#: shown when a widget comes back with the trainee's saved work (after a restart or reload)
+RESTORED_ZH = "已恢复您上次的作答和选择，可以接着做。"
 
 
 def esc(text: Any) -> str:
@@ -223,6 +226,13 @@ def safe_callback(method: Callable) -> Callable:
             except Exception:  # the error display itself must not raise either
                 log.debug("could not show the error", exc_info=True)
             return None
+        finally:  # what the trainee now sees is kept for a restart (xsim.teaching.state)
+            remember = getattr(self, "remember", None)
+            if callable(remember):
+                try:
+                    remember()
+                except Exception:  # keeping the state is a convenience: never in the way
+                    log.debug("could not keep the widget's state", exc_info=True)
 
     return wrapper
 
@@ -248,16 +258,120 @@ class TeachingWidget(widgets.VBox):
     #: the progress store answers go to (``None``: the trainee's own, in the Jupyter data folder)
     progress_path: Any = None
 
-    def track(self, lesson: str | None, items: Sequence[str], path: Any = None) -> None:
-        """Save this exercise's answers under ``lesson``; ``items`` are its item ids."""
+    #: the attributes that make up what the widget shows (inputs, feedback, counters), kept in the
+    #: progress store and shown again after a restart (:mod:`xsim.teaching.state`)
+    remembered: tuple[str, ...] = ()
+    #: the key of this widget's state in its lesson (set by :meth:`track`)
+    state_key: str | None = None
+    #: a widget inside another one (a quiz's question) keeps its state through its owner
+    owner: Any = None
+    _recalling = False
+
+    def track(
+        self,
+        lesson: str | None,
+        items: Sequence[str],
+        path: Any = None,
+        max_points: dict[str, float] | None = None,
+    ) -> None:
+        """Save this exercise's answers under ``lesson``; ``items`` are its item ids (and
+        ``max_points`` the full marks of those worth more than 1)."""
         self.lesson = lesson
         if path is not None:
             self.progress_path = path
+        if items:
+            self.state_key = f"{type(self).__name__}:{items[0]}"[:80]
         if lesson is not None:
             from xsim.teaching import progress
 
-            if not progress.register_items(lesson, list(items), path=self.progress_path):
+            saved = progress.register_items(
+                lesson, list(items), max_points=max_points, path=self.progress_path
+            )
+            if not saved:
                 self.show_note(progress.SAVE_FAILED_ZH)
+
+    def recall(self) -> bool:
+        """Show the trainee's saved work again (call at the end of ``__init__``) with a Chinese
+        note, and keep every later change of an input; True if a saved state was applied. A
+        store that cannot be read or a state that does not fit shows nothing restored."""
+        if self.lesson is None or self.state_key is None or not self.remembered:
+            return False
+        from xsim.teaching import progress, state
+
+        applied = False
+        try:
+            # the widget as built (its arguments, the course's data) is part of the key: two
+            # calculators of one lesson keep two states, and a state saved by a widget built
+            # otherwise (an older course) is never applied
+            self._origin = state.digest(self.origin())
+            self.state_key = f"{self.state_key}@{self._origin[:8]}"
+            data = progress.load_state(self.lesson, self.state_key, path=self.progress_path)
+            applied = isinstance(data, dict) and data.get(state.ORIGIN) == self._origin
+            if applied:
+                self.apply_state(data)
+                self.show_note(RESTORED_ZH)
+            self.observe_inputs()
+        except Exception:  # restoring is a convenience: the exercise works without it
+            log.warning("saved work of %s not restored", self.state_key, exc_info=True)
+        return applied
+
+    def origin(self) -> Any:
+        """What identifies this widget as built (JSON data): its state before the trainee did
+        anything (its arguments, the course's data)."""
+        from xsim.teaching import state
+
+        return state.widget_state(self)
+
+    def observe_inputs(self) -> None:
+        """Keep every later change of an input (call again after rebuilding the inputs)."""
+        from xsim.teaching import state
+
+        for w in state.inputs([getattr(self, n, None) for n in self.remembered]):
+            with contextlib.suppress(ValueError):  # not observed yet
+                w.unobserve(self._input_changed, names="value")
+            w.observe(self._input_changed, names="value")
+
+    def apply_state(self, data: dict[str, Any]) -> None:
+        """Put a saved state back (inputs first, in the order of :attr:`remembered`), then
+        :meth:`after_recall`."""
+        from xsim.teaching import state
+
+        self._recalling = True
+        try:
+            for name in self.remembered:
+                if name in data:
+                    state.apply(self, name, data[name])
+            self.after_recall()
+        except Exception:  # a state from another version of the course: shown as far as it goes
+            log.debug("saved state not fully applied", exc_info=True)
+        finally:
+            self._recalling = False
+
+    def after_recall(self) -> None:
+        """Redraw what the widget derives from its restored state (a score, the step shown)."""
+
+    def remember(self) -> bool:
+        """Keep what the widget shows now in the trainee's progress store."""
+        if self.lesson is None and self.owner is not None:
+            return self.owner.remember()
+        if self.lesson is None or self.state_key is None or not self.remembered:
+            return False
+        if self._recalling or (self.owner is not None and self.owner._recalling):
+            return False
+        from xsim.teaching import progress, state
+
+        origin = getattr(self, "_origin", None)
+        if origin is None:  # not recalled yet: the widget is still being built
+            return False
+        data = {state.ORIGIN: origin, **state.widget_state(self)}
+        return progress.save_state(self.lesson, self.state_key, data, path=self.progress_path)
+
+    def _input_changed(self, _change=None) -> None:
+        if not self._recalling:
+            try:
+                self.remember()
+            except Exception:  # keeping the state is a convenience: never in the way
+                log.debug("could not keep the widget's state", exc_info=True)
 
     def save_answer(self, item: str, correct: bool, answer: Any, clause: str = "", **kw) -> bool:
         """Save one submitted answer to the trainee's progress (no-op without a lesson). A store

@@ -136,7 +136,9 @@ def case_report(name: str) -> HtmlBlock:
     report = check_dict(record, source=f"{name}.yaml")
     lines = [f"{record['title']}：" + ("符合要求" if report.compliant else "不符合要求")]
     lines += [f"{f.severity} {f.code} [{f.clause}] {f.message_zh}" for f in report.findings]
-    return HtmlBlock(note_html(esc(_case_summary(record))) + report_html(report), "\n".join(lines))
+    return HtmlBlock(
+        note_html(esc(_case_summary(record))) + report_html(report, record=record), "\n".join(lines)
+    )
 
 
 def editor(name: str, lesson: str | None = None):
@@ -156,6 +158,7 @@ class RecordFixExercise(RecordEditor):
         self.item = item
         self.clause = clauses_zh(f.clause for f in check_dict(record).violations)
         self.track(lesson, [item])
+        self.recall()
 
     def answer_text(self) -> str:
         """What the form now says, in Chinese (the trainee's answer)."""
@@ -178,8 +181,9 @@ class RecordFixExercise(RecordEditor):
     def _on_check(self, _button=None) -> None:
         self.clear_status()
         self.viewer.body.value = ""
-        report = check_dict(self.to_dict())
-        self.viewer.show(report)
+        data = self.to_dict()
+        report = check_dict(data)
+        self.viewer.show(report, data)
         self.save_answer(self.item, report.compliant, self.answer_text(), clause=self.clause)
 
 
@@ -231,6 +235,8 @@ class SpotExercise(TeachingWidget):
             self.status,
             self.feedback,
         ]
+        self.remembered = ("boxes", "feedback", "attempts")
+        self.recall()
 
     def select(self, *codes: str) -> None:
         for c, b in zip(self.codes, self.boxes, strict=True):
@@ -274,7 +280,7 @@ class SpotExercise(TeachingWidget):
         self.save_answer(self.spot_item, self.correct, titles(chosen), clause=clauses)
         if revealed:
             report = check_dict(self.record)
-            parts.append("<h5>规则引擎的检查结果</h5>" + report_html(report))
+            parts.append("<h5>规则引擎的检查结果</h5>" + report_html(report, record=self.record))
         self.feedback.value = "".join(parts)
 
 

@@ -102,6 +102,8 @@ class ThresholdExercise(TeachingWidget):
             self.status,
             self.feedback,
         ]
+        self.remembered = ("villagers_answer", "reps_answer", "feedback")
+        self.recall()
 
     def minimum(self, kind: str) -> int:
         """The smallest number of signatures the engine accepts (found by asking it)."""
@@ -263,6 +265,8 @@ class LeadExercise(TeachingWidget):
             self.submit,
             self.status,
         ]
+        self.remembered = ("pickers", "marks")
+        self.recall()
 
     def choose(self, *leads: str) -> None:
         for p, lead in zip(self.pickers, leads, strict=True):
@@ -391,6 +395,8 @@ class FormMatchExercise(TeachingWidget):
             self.submit,
             self.status,
         ]
+        self.remembered = ("pickers", "marks", "wrong_tries")
+        self.recall()
 
     @staticmethod
     def item_id(index: int) -> str:
@@ -467,6 +473,8 @@ class CalculationExercise(TeachingWidget):
         ):
             rows += [widgets.HTML(f"<b>第 {i + 1} 题</b>　{esc(c.prompt)}"), box, mark]
         self.children = [widgets.HTML(f"<h4>{esc(title)}</h4>"), *rows, self.submit, self.status]
+        self.remembered = ("inputs", "marks", "wrong_tries")
+        self.recall()
 
     @staticmethod
     def item_id(index: int) -> str:

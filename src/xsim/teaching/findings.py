@@ -15,6 +15,7 @@ from. The editor builds a real :class:`~xsim.records.CaseRecord` from its fields
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import ipywidgets as widgets
@@ -39,7 +40,6 @@ from xsim.teaching.common import (
     ref_html,
     safe_callback,
 )
-from xsim.vocabulary import field_label
 
 
 def check_dict(data: dict[str, Any], source: str = "练习记录"):
@@ -50,10 +50,46 @@ def check_dict(data: dict[str, Any], source: str = "练习记录"):
     return check_record(record_from_dict(data, source=source))
 
 
-def finding_html(f) -> str:
+_INDEXED = re.compile(r"^(?P<list>[a-z_]+)\[(?P<i>\d+)\](?:\.(?P<rest>.+))?$")
+
+
+def record_item_name(path: str, record: dict[str, Any] | None) -> str:
+    """A record field as a trainee reads it, the item of a list named by its ordinal and its
+    own name: ``stakeholder_groups[2]`` → 第3个利益相关群体：底层住户, ``participants[4]`` →
+    第5位参与者：居民（一楼住户）; other paths by :func:`xsim.vocabulary.field_label`."""
+    from xsim import vocabulary as V
+
+    m = _INDEXED.match(path or "")
+    if not m or record is None:
+        return V.field_label(path)
+    entries = record.get(m.group("list")) or []
+    i = int(m.group("i"))
+    if not isinstance(entries, list) or i >= len(entries) or not isinstance(entries[i], dict):
+        return V.field_label(path)
+    entry = entries[i]
+    kind = V.field_label(m.group("list"))
+    if m.group("list") == "participants":
+        groups = {g.get("id"): g.get("name") for g in record.get("stakeholder_groups") or []}
+        who = V.label(V.ROLES, str(entry.get("role", "")))
+        if entry.get("group") in groups:
+            who += f"（{groups[entry['group']]}）"
+        name = f"第{i + 1}位{kind}：{who}"
+    else:
+        own = entry.get("name") or entry.get("title") or entry.get("id") or ""
+        name = f"第{i + 1}个{kind}" + (f"：{own}" if own else "")
+    rest = m.group("rest")
+    if rest:
+        sub = V.field_label(f"{m.group('list')}.{rest}")
+        if sub != kind:
+            name += f"的“{sub}”"
+    return name
+
+
+def finding_html(f, record: dict[str, Any] | None = None) -> str:
     """One finding as HTML, in plain Chinese: the message is the headline; then the law or notice
-    clause it rests on, the record field it concerns (by its Chinese name), the clause text folded
-    away, and the rule code last and small, as a reference for the trainer."""
+    clause it rests on, the record field it concerns (by its Chinese name; with ``record``, an
+    item of a list by its own name: 第3个利益相关群体：底层住户), the clause text folded away, and
+    the rule code last and small, as a reference for the trainer."""
     color = SEVERITY_COLOR.get(f.severity, "#455a64")
     badge = (
         f'<span style="background:{color};color:white;border-radius:3px;padding:0 6px">'
@@ -62,7 +98,7 @@ def finding_html(f) -> str:
     text = esc(clause_text_zh(f.clause)).replace("\n", "<br>")
     kind = clause_kind_zh(f.clause)
     quote = f"<details><summary>{kind}</summary>「{text}」</details>" if text else ""
-    where = f"　记录中的“{esc(field_label(f.where))}”" if f.where else ""
+    where = f"　记录中的“{esc(record_item_name(f.where, record))}”" if f.where else ""
     return (
         f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0;line-height:1.6">'
         f"{badge} <b>{esc(f.message_zh)}</b><br>"
@@ -71,8 +107,11 @@ def finding_html(f) -> str:
     )
 
 
-def report_html(report, steps: list[str] | None = None) -> str:
-    """A Report as HTML grouped by procedure step; ``steps`` limits which steps are shown."""
+def report_html(
+    report, steps: list[str] | None = None, record: dict[str, Any] | None = None
+) -> str:
+    """A Report as HTML grouped by procedure step; ``steps`` limits which steps are shown;
+    ``record`` (the checked record) names the items findings point to."""
     from xsim.rules.report import STEPS
 
     if not report.findings:
@@ -90,7 +129,7 @@ def report_html(report, steps: list[str] | None = None) -> str:
         if not found or (steps is not None and step not in steps):
             continue
         parts.append(f"<h5 style='margin:8px 0 2px'>{esc(STEPS[step][0])}</h5>")
-        parts.extend(finding_html(f) for f in found)
+        parts.extend(finding_html(f, record) for f in found)
     return "".join(parts)
 
 
@@ -98,6 +137,7 @@ class FindingsViewer(TeachingWidget):
     """Shows a rules-engine ``Report`` (``show(report)``) or checks a record (``show_record``)."""
 
     kind_zh = "检查结果"
+    remembered = ("body",)
 
     def __init__(self, report=None, title: str = "检查结果"):
         super().__init__()
@@ -108,16 +148,19 @@ class FindingsViewer(TeachingWidget):
         if report is not None:
             self.show(report)
 
-    def show(self, report) -> None:
+    def show(self, report, record: dict[str, Any] | None = None) -> None:
         self.report = report
         self.clear_status()
-        self.body.value = report_html(report)
+        self.body.value = report_html(report, record=record)
 
     def show_record(self, record) -> None:
         """Check a ``CaseRecord`` (or a record dict) and show its report."""
         from xsim.rules import check_record
 
-        self.show(check_dict(record) if isinstance(record, dict) else check_record(record))
+        if isinstance(record, dict):
+            self.show(check_dict(record), record)
+        else:
+            self.show(check_record(record), record.model_dump(mode="json"))
 
 
 def _count(widget: widgets.IntText, path: str) -> int:
@@ -143,6 +186,11 @@ class RecordEditor(TeachingWidget):
     """
 
     kind_zh = "记录编辑与检查"
+    #: every field of the form and the findings shown (kept when a subclass tracks a lesson)
+    remembered = (
+        "solicited", "notified", "consulted", "forms", "outcome", "feedback", "dissenters",
+        "explained", "publicized", "viewer",
+    )  # fmt: skip
 
     def __init__(self, record: dict[str, Any], title: str = "改一改，再检查"):
         super().__init__()
@@ -244,8 +292,8 @@ class RecordEditor(TeachingWidget):
     def _on_check(self, _button=None) -> None:
         self.clear_status()
         self.viewer.body.value = ""
-        report = check_dict(self.to_dict())
-        self.viewer.show(report)
+        data = self.to_dict()
+        self.viewer.show(check_dict(data), data)
 
 
 class RecordChecker(TeachingWidget):

@@ -143,6 +143,8 @@ class ParticipantPicker(TeachingWidget):
             self.result,
             self.scroll,
         ]
+        self.remembered = ("boxes", "marks", "result")
+        self.recall()
 
     @classmethod
     def from_scenario(cls, scenario="elevator_retrofit", seed: int = 0, **kwargs):
@@ -188,7 +190,8 @@ class ParticipantPicker(TeachingWidget):
             self.report = None
             self.show_error("请至少勾选一位参与者，再点击「检查人选」。")
             return
-        self.report = check_dict(self.to_dict())
+        data = self.to_dict()
+        self.report = check_dict(data)
         found = [f for f in self.report.findings if f.code in SUBJECT_CODES]
         self._mark(chosen, found)
         if not found:
@@ -199,7 +202,7 @@ class ParticipantPicker(TeachingWidget):
         else:
             self.result.value = (
                 f"<div style='margin:4px 0'><b>发现 {len(found)} 个问题：</b></div>"
-                + "".join(finding_html(f) for f in found)
+                + "".join(finding_html(f, data) for f in found)
             )
         # §2.b: the people related to the matter take part (the clause the picker trains)
         self.save_answer(self.item, not found, [c.label for c in chosen], clause="§2.b")

@@ -26,8 +26,10 @@ problem — progress is a convenience, the lesson must go on; it logs and return
 - ``clause``: the clause of the notice or law the item is about (e.g. ``"§4.2"``), used by the
   trainer's class summary (:mod:`xsim.teaching.classroom`) to group mistakes.
 
-As in the quizzes, the **first** attempt at an item is what scores; later attempts are kept (at
-most :data:`MAX_ATTEMPTS` per item) so a trainer sees whether a mistake was corrected.
+As in the quizzes, the **first** attempt at an item is what scores; later attempts are kept (the
+first, the best and the latest, at most :data:`MAX_ATTEMPTS` per item) so a trainer sees whether
+a mistake was corrected. What widgets show: :func:`save_state` (own store only, not exported).
+The file (lock, atomic write, damage) is :mod:`~xsim.teaching.progress_file`.
 
 Other functions: :func:`load` (the :class:`Progress`), :func:`summary` (a table per lesson:
 answered, right first time, score, finished), :func:`set_trainee` (the name shown to the trainer),
@@ -37,7 +39,6 @@ widget for the course home page: name, the table, export with a download link).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
 import json
@@ -46,14 +47,15 @@ import math
 import os
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xsim.errors import InputError
-from xsim.io.files import is_real_folder, is_regular_file, read_bytes, write_atomic
+from xsim.io.files import is_real_folder, read_bytes
 from xsim.io.jsonfile import load_json_bytes
+from xsim.teaching import progress_file as pf
 from xsim.teaching.progress_view import lesson_sort_key
 
 __all__ = [
@@ -67,9 +69,11 @@ __all__ = [
     "export",
     "get_case",
     "load",
+    "load_state",
     "load_export",
     "record_answer",
     "register_items",
+    "save_state",
     "set_case",
     "set_trainee",
     "store_path",
@@ -82,12 +86,16 @@ STORE_FORMAT = "xsim-progress"
 EXPORT_FORMAT = "xsim-progress-export"
 VERSION = 1
 MAX_ANSWER_CHARS = 500
-MAX_ATTEMPTS = 20  # per item: the first, and the latest 19
+MAX_ATTEMPTS = 20  # per item: the first, the best and the latest
 MAX_NAME_CHARS = 40
 MAX_ID_CHARS = 80
 MAX_STORE_BYTES = 20_000_000  # a store larger than this is not one xsim wrote
 
 MAX_CASES = 20  # per-trainee exercise cases (the capstone's scenario); a handful in practice
+MAX_STATE_CHARS = 400_000  # one widget's state as JSON: choices, typed documents, feedback shown
+MAX_STATES = 60  # per lesson: its widgets (a dozen), and states of widgets the course changed
+#: activity closer together than this belongs to one stretch of work (time spent in a lesson)
+IDLE_MINUTES = 10
 MAX_CASE_SEED = 2**63 - 1
 
 #: what a widget shows beside its feedback when an answer could not be saved (the lesson goes on)
@@ -126,6 +134,15 @@ class Progress:
     #: a trainee keeps one case across kernel restarts and a trainer can rerun it from the export
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)
     updated: str = ""
+    #: lesson → item → its full marks, as the lesson registered them (an unanswered item counts
+    #: towards the lesson's 满分 too)
+    points: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: lesson → stretches of work ``[start, end]`` (ISO times): the time spent in the lesson
+    activity: dict[str, list[list[str]]] = field(default_factory=dict)
+    #: lesson → widget key → what the widget shows (choices, typed text, feedback), so that a
+    #: restarted kernel, a reloaded page or Voilà shows the trainee's work as they left it; kept
+    #: in the trainee's own store only (not in an export)
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     # -- derived views ------------------------------------------------------------------------
     def first_attempts(self) -> dict[tuple[str, str], Attempt]:
@@ -139,6 +156,27 @@ class Progress:
         names = {a.lesson for a in self.attempts} | set(self.items)
         return sorted(names, key=lesson_sort_key)
 
+    def full_marks(self, lesson: str) -> float:
+        """The lesson's 满分: every registered item's full marks (1 unless registered otherwise),
+        and any answered item the lesson did not register."""
+        marks = {i: 1.0 for i in self.items.get(lesson, [])}
+        marks.update(self.points.get(lesson, {}))
+        for a in self.attempts:
+            if a.lesson == lesson:
+                marks.setdefault(a.item, a.max_points)
+        return sum(marks.values())
+
+    def minutes(self, lesson: str) -> float:
+        """Time spent in the lesson: the stretches of activity added up (minutes)."""
+        total = 0.0
+        for start, end in self.activity.get(lesson, []):
+            try:
+                seconds = dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)
+            except ValueError:
+                continue
+            total += max(seconds.total_seconds(), 0.0)
+        return total / 60
+
     def to_json(self, kind: str = STORE_FORMAT) -> dict[str, Any]:
         return {
             "format": kind,
@@ -148,7 +186,10 @@ class Progress:
             "updated": self.updated,
             "items": self.items,
             "cases": self.cases,
+            "points": self.points,
+            "activity": self.activity,
             "attempts": [asdict(a) for a in self.attempts],
+            **({"states": self.states} if kind == STORE_FORMAT else {}),
         }
 
     @classmethod
@@ -170,24 +211,34 @@ class Progress:
                 f"unsupported version {shown} (expected {VERSION})",
                 f"进度文件版本 {shown} 无法识别（应为 {VERSION}）",
             )
-        trainee_id = _field(source, "trainee_id", _text, data.get("trainee_id"), MAX_ID_CHARS)
-        trainee = _field(source, "trainee", _text, data.get("trainee", ""), MAX_NAME_CHARS)
-        updated = _field(source, "updated", _text, data.get("updated", ""), 40)
+        trainee_id = pf.parse_field(
+            source, "trainee_id", pf.as_text, data.get("trainee_id"), MAX_ID_CHARS
+        )
+        trainee = pf.parse_field(
+            source, "trainee", pf.as_text, data.get("trainee", ""), MAX_NAME_CHARS
+        )
+        updated = pf.parse_field(source, "updated", pf.as_text, data.get("updated", ""), 40)
         attempts = [
-            _field(source, f"attempts[{i}]", _attempt_from_json, a)
-            for i, a in enumerate(_field(source, "attempts", _list, data.get("attempts", [])))
+            pf.parse_field(source, f"attempts[{i}]", _attempt_from_json, a)
+            for i, a in enumerate(
+                pf.parse_field(source, "attempts", pf.as_list, data.get("attempts", []))
+            )
         ]
         items: dict[str, list[str]] = {}
-        for k, v in _field(source, "items", _dict, data.get("items", {})).items():
-            lesson = _field(source, "items", _text, k, MAX_ID_CHARS)
+        for k, v in pf.parse_field(source, "items", pf.as_dict, data.get("items", {})).items():
+            lesson = pf.parse_field(source, "items", pf.as_text, k, MAX_ID_CHARS)
             items[lesson] = [
-                _field(source, f"items.{lesson}[{j}]", _text, i, MAX_ID_CHARS)
-                for j, i in enumerate(_field(source, f"items.{lesson}", _list, v))
+                pf.parse_field(source, f"items.{lesson}[{j}]", pf.as_text, i, MAX_ID_CHARS)
+                for j, i in enumerate(pf.parse_field(source, f"items.{lesson}", pf.as_list, v))
             ]
         cases = {}
-        for k, v in list(_field(source, "cases", _dict, data.get("cases", {})).items())[:MAX_CASES]:
-            exercise = _field(source, "cases", _text, k, MAX_ID_CHARS)
-            cases[exercise] = _field(source, f"cases.{exercise}", _case_from_json, v)
+        for k, v in list(
+            pf.parse_field(source, "cases", pf.as_dict, data.get("cases", {})).items()
+        )[:MAX_CASES]:
+            exercise = pf.parse_field(source, "cases", pf.as_text, k, MAX_ID_CHARS)
+            cases[exercise] = pf.parse_field(source, f"cases.{exercise}", _case_from_json, v)
+        # what a trainee's work looks like and when it happened: optional, and a part that
+        # cannot be read is left out (the answers above are what is graded)
         return cls(
             trainee_id=trainee_id,
             trainee=trainee,
@@ -195,48 +246,10 @@ class Progress:
             items=items,
             cases=cases,
             updated=updated,
+            points=pf.points_from_json(data.get("points")),
+            activity=pf.activity_from_json(data.get("activity")),
+            states=pf.states_from_json(data.get("states")) if kind == STORE_FORMAT else {},
         )
-
-
-def _field(source: str, where: str, parse, *args):
-    """``parse(*args)``; a wrong type or value becomes an :class:`InputError` naming ``where``."""
-    try:
-        return parse(*args)
-    except KeyError as exc:
-        en, zh = f"missing field {exc.args[0]!r}", f"缺少字段「{exc.args[0]}」"
-    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
-        en, zh = str(exc) or type(exc).__name__, _ZH_PROBLEMS.get(str(exc), "内容无效")
-    raise InputError(
-        source,
-        where,
-        f"damaged progress file ({en})",
-        f"进度文件内容已损坏（{zh}）",
-    )
-
-
-_ZH_PROBLEMS = {
-    "text expected": "应为文字",
-    "a list expected": "应为列表",
-    "a mapping expected": "应为映射",
-    "a mapping of fields expected": "应为字段映射",
-    "a number expected": "应为数",
-    "true or false expected": "应为 true 或 false",
-    "points out of range": "得分超出范围",
-    "a case's seed must be a whole number >= 0": "情景编号应为非负整数",
-    "a case needs a scenario name": "缺少情景名称",
-}
-
-
-def _list(value: Any) -> list[Any]:
-    if not isinstance(value, list):
-        raise TypeError("a list expected")
-    return value
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise TypeError("a mapping expected")
-    return value
 
 
 # -- the store ------------------------------------------------------------------------------------
@@ -251,7 +264,7 @@ def load(path: str | Path | None = None) -> Progress:
     """The stored progress (an empty one if there is none yet). A damaged store is moved aside."""
     path = Path(path) if path is not None else store_path()
     try:
-        with _locked(path):
+        with pf.locked(path):
             return _read(path)
     except Exception:  # a store problem never stops the lesson: show an empty progress, go on
         log.warning("xsim progress store %s could not be read", path, exc_info=True)
@@ -292,30 +305,76 @@ def record_answer(
         points=points,
         max_points=max_points,
         at=_now(),
-        clause=_text(clause, MAX_ID_CHARS),
+        clause=pf.as_text(clause, MAX_ID_CHARS),
     )
 
     def change(progress: Progress) -> None:
         progress.attempts.append(attempt)
         _trim_attempts(progress, lesson, item)
+        _active(progress, lesson, attempt.at)
 
     return attempt if _update(path, change) else None
 
 
-def register_items(lesson: str, items: Sequence[str], *, path: str | Path | None = None) -> bool:
-    """Tell the store which items a lesson has, so that :func:`summary` knows when it is finished.
-    Writes only when something changed. Returns False if the store could not be written."""
+def register_items(
+    lesson: str,
+    items: Sequence[str],
+    *,
+    max_points: Mapping[str, float] | None = None,
+    path: str | Path | None = None,
+) -> bool:
+    """Tell the store which items a lesson has (and, in ``max_points``, the full marks of those
+    worth more than 1), so that :func:`summary` knows when it is finished and what 满分 is; the
+    lesson counts as open now (time spent). Returns False if the store could not be written."""
     lesson = _identifier(lesson, "lesson")
     ids = [_identifier(i, "item") for i in items]
+    marks = {_identifier(k, "item"): float(v) for k, v in (max_points or {}).items()}
+    if any(not (math.isfinite(v) and v > 0) for v in marks.values()):
+        raise InputError("<register_items>", "max_points", "each > 0", "满分必须大于 0")
 
     def change(progress: Progress) -> None:
         known = progress.items.setdefault(lesson, [])
         known.extend(i for i in ids if i not in known)
+        if marks:
+            progress.points.setdefault(lesson, {}).update(marks)
+        _active(progress, lesson, _now())
 
     current = load(path)
-    if all(i in current.items.get(lesson, []) for i in ids):
-        return True
+    known = current.items.get(lesson, [])
+    same_marks = all(current.points.get(lesson, {}).get(k) == v for k, v in marks.items())
+    if all(i in known for i in ids) and same_marks and _recently_active(current, lesson):
+        return True  # nothing new: the store is not written again for every widget shown
     return _update(path, change)
+
+
+def save_state(lesson: str, key: str, state: Any, *, path: str | Path | None = None) -> bool:
+    """Keep what a widget shows (``state``: JSON data, at most :data:`MAX_STATE_CHARS` as JSON)
+    under its lesson and key; :func:`load_state` gives it back after a restart. Returns False
+    (logged) if it could not be written or is too large; the exercise goes on."""
+    lesson, key = _identifier(lesson, "lesson"), _identifier(key, "key")
+    try:
+        size = len(json.dumps(state, ensure_ascii=False, allow_nan=False))
+    except (TypeError, ValueError):
+        log.warning("widget state %s/%s is not JSON data; not saved", lesson, key)
+        return False
+    if size > MAX_STATE_CHARS:
+        log.warning("widget state %s/%s is %d characters; not saved", lesson, key, size)
+        return False
+
+    def change(progress: Progress) -> None:
+        states = progress.states.setdefault(lesson, {})
+        states.pop(key, None)  # the latest last: the oldest go first when there are too many
+        states[key] = state
+        for old in list(states)[:-MAX_STATES]:
+            del states[old]
+        _active(progress, lesson, _now())
+
+    return _update(path, change)
+
+
+def load_state(lesson: str, key: str, *, path: str | Path | None = None) -> Any:
+    """The widget state saved under this lesson and key, or None."""
+    return load(path).states.get(_identifier(lesson, "lesson"), {}).get(_identifier(key, "key"))
 
 
 def get_case(exercise: str, *, path: str | Path | None = None) -> dict[str, Any] | None:
@@ -383,7 +442,7 @@ def summary(progress: Progress | None = None) -> Any:
                 "题目总数": total,
                 "首次答对": sum(a.correct for a in mine),
                 "得分": round(sum(a.points for a in mine), 2),
-                "满分": round(sum(a.max_points for a in mine), 2),
+                "满分": round(progress.full_marks(lesson), 2),
                 "已完成": bool(registered) and set(registered) <= answered,
             }
         )
@@ -401,7 +460,9 @@ def export(path: str | Path, *, progress: Progress | None = None) -> Path:
         target = target / f"学习进度_{who}_{dt.date.today():%Y%m%d}.json"
     data = progress.to_json(EXPORT_FORMAT)
     data["exported"] = _now()
-    _atomic_write(target, data)  # a link, pipe or device at ``target`` is refused (InputError)
+    pf.write_json_atomic(
+        target, data
+    )  # a link, pipe or device at ``target`` is refused (InputError)
     return target
 
 
@@ -418,11 +479,11 @@ def _update(path: str | Path | None, change) -> bool:
     """Read, change and write back the store under its lock; False (logged) if it failed."""
     target = Path(path) if path is not None else store_path()
     try:
-        with _locked(target):
+        with pf.locked(target):
             progress = _read(target)
             change(progress)
             progress.updated = _now()
-            _atomic_write(target, progress.to_json())
+            pf.write_json_atomic(target, progress.to_json())
         return True
     except Exception:  # documented: a store problem is logged, never raised to the widget
         log.warning("xsim progress store %s could not be written", target, exc_info=True)
@@ -439,115 +500,39 @@ def _read(path: Path) -> Progress:
         raw = read_bytes(path, max_bytes=MAX_STORE_BYTES, what="progress file")
         return Progress.from_json(load_json_bytes(raw, str(path)), str(path))
     except InputError as err:
-        _move_aside(path, err.message("en"))
+        pf.move_aside(path, err.message("en"))
         return Progress()
 
 
-def _move_aside(path: Path, why: str) -> Path:
-    """Rename a damaged file (or a link, pipe or device in its place) to ``<name>.damaged-<time>``
-    in the same folder; nothing is deleted and nothing a link points to is touched."""
-    aside = path.with_name(f"{path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S-%f}")
-    os.replace(path, aside)
-    log.warning(
-        "xsim progress store %s was damaged (%s); kept as %s, starting anew", path, why, aside
-    )
-    return aside
-
-
-def _atomic_write(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
-    write_atomic(path, text.encode("utf-8"))
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock beside the store (POSIX ``flock``; elsewhere no lock).
-
-    The lock file is opened without following a link and without blocking; a link, pipe or
-    device planted under its name is moved aside (and a real lock file made), so that no file is
-    ever created or written elsewhere. Without a usable lock the store is read and written unlocked.
-    """
-    try:
-        import fcntl
-    except ImportError:  # Windows: one kernel at a time is the common case
-        yield
-        return
-    lock_path = path.with_name(path.name + ".lock")
-    fd = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = _open_lock(lock_path)
-    except OSError:  # a read-only folder: reading needs no lock, writing will fail and say so
-        fd = None
-    if fd is None:
-        yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def _open_lock(lock_path: Path) -> int | None:
-    flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-    flags |= getattr(os, "O_NOFOLLOW", 0)
-    for _ in range(2):
-        if os.path.lexists(lock_path) and not is_regular_file(lock_path):
-            _move_aside(lock_path, "not a regular file")
-            continue
-        try:
-            fd = os.open(lock_path, flags, 0o600)
-        except OSError:
-            if os.path.islink(lock_path):  # created meanwhile (O_NOFOLLOW refused it)
-                continue
-            raise
-        if is_regular_file(lock_path):
-            return fd
-        os.close(fd)
-    return None
-
-
 def _trim_attempts(progress: Progress, lesson: str, item: str) -> None:
-    """Keep the first and the latest attempts of an item (bounded store)."""
-    idx = [i for i, a in enumerate(progress.attempts) if (a.lesson, a.item) == (lesson, item)]
+    """Keep the first, the best and the latest attempts of an item (bounded store)."""
+    tries = progress.attempts
+    idx = [i for i, a in enumerate(tries) if (a.lesson, a.item) == (lesson, item)]
     if len(idx) > MAX_ATTEMPTS:
-        drop = set(idx[1 : len(idx) - (MAX_ATTEMPTS - 1)])
-        progress.attempts = [a for i, a in enumerate(progress.attempts) if i not in drop]
+        keep = {idx[0], max(idx, key=lambda i: (tries[i].correct, tries[i].points))}
+        keep |= set(idx[len(idx) - (MAX_ATTEMPTS - len(keep)) :])
+        progress.attempts = [a for i, a in enumerate(tries) if i not in set(idx) - keep]
 
 
 def _attempt_from_json(a: dict[str, Any]) -> Attempt:
     if not isinstance(a, dict):
         raise TypeError("a mapping of fields expected")
-    max_points = _number(a["max_points"])
-    points = _number(a["points"])
+    max_points = pf.as_number(a["max_points"])
+    points = pf.as_number(a["points"])
     if not (max_points > 0 and 0 <= points <= max_points):
         raise ValueError("points out of range")
     if not isinstance(a["correct"], bool):
         raise TypeError("true or false expected")
     return Attempt(
-        lesson=_text(a["lesson"], MAX_ID_CHARS),
-        item=_text(a["item"], MAX_ID_CHARS),
+        lesson=pf.as_text(a["lesson"], MAX_ID_CHARS),
+        item=pf.as_text(a["item"], MAX_ID_CHARS),
         correct=a["correct"],
-        answer=_text(a.get("answer", ""), MAX_ANSWER_CHARS),
+        answer=pf.as_text(a.get("answer", ""), MAX_ANSWER_CHARS),
         points=points,
         max_points=max_points,
-        at=_text(a.get("at", ""), 40),
-        clause=_text(a.get("clause", ""), MAX_ID_CHARS),
+        at=pf.as_text(a.get("at", ""), 40),
+        clause=pf.as_text(a.get("clause", ""), MAX_ID_CHARS),
     )
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError("a number expected")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError("points out of range")
-    return number
 
 
 def _case_from_json(case: Any) -> dict[str, Any]:
@@ -556,10 +541,35 @@ def _case_from_json(case: Any) -> dict[str, Any]:
     scenario, seed = case["scenario"], case["seed"]
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_CASE_SEED:
         raise ValueError("a case's seed must be a whole number >= 0")
-    scenario = _text(scenario, MAX_ID_CHARS).strip()
+    scenario = pf.as_text(scenario, MAX_ID_CHARS).strip()
     if not scenario:
         raise ValueError("a case needs a scenario name")
     return {"scenario": scenario, "seed": seed}
+
+
+def _recently_active(progress: Progress, lesson: str, seconds: float = 60) -> bool:
+    sessions = progress.activity.get(lesson)
+    try:
+        last = dt.datetime.fromisoformat(sessions[-1][1]) if sessions else None
+    except ValueError:
+        return False
+    return last is not None and dt.datetime.now(dt.UTC) - last <= dt.timedelta(seconds=seconds)
+
+
+def _active(progress: Progress, lesson: str, at: str) -> None:
+    """Note activity in ``lesson`` at ``at``: it extends the lesson's last stretch of work, or
+    starts a new one after :data:`IDLE_MINUTES` without activity."""
+    sessions = progress.activity.setdefault(lesson, [])
+    try:
+        now = dt.datetime.fromisoformat(at)
+        gap = now - dt.datetime.fromisoformat(sessions[-1][1]) if sessions else None
+    except ValueError:
+        gap = None
+    if gap is not None and dt.timedelta(0) <= gap <= dt.timedelta(minutes=IDLE_MINUTES):
+        sessions[-1][1] = at
+    else:
+        sessions.append([at, at])
+    del sessions[: -pf.MAX_SESSIONS]
 
 
 def _identifier(value: Any, name: str) -> str:
@@ -582,12 +592,6 @@ def _answer_text(answer: Any) -> str:
     else:
         text = str(answer)
     return text[:MAX_ANSWER_CHARS]
-
-
-def _text(value: Any, limit: int) -> str:
-    if not isinstance(value, str):
-        raise TypeError("text expected")
-    return value[:limit]
 
 
 def _now() -> str:

@@ -1,6 +1,9 @@
 """How the progress store reads to a trainee and a trainer: the exercises' item ids in Chinese
 (``step3`` → 程序演练第 3 步), lessons in their order, a file offered for download.
 
+An item named by what the trainee saw (the lesson's own question) is
+:func:`xsim.teaching.item_names.item_name`.
+
 The store itself (reading, writing, locking, exports) is :mod:`xsim.teaching.progress`.
 """
 
@@ -12,9 +15,11 @@ from pathlib import Path
 __all__ = ["ITEM_TITLES", "download_link_html", "item_title", "lesson_sort_key"]
 
 
-#: the item ids the course's exercises use → how a trainer reads them (``{n}``: the number in the id)
+#: the item ids the course's exercises use → their kind (``{n}``: the number in the id)
 ITEM_TITLES = (
     (r"q(\d+)", "自测第 {n} 题"),
+    (r"pre(\d+)", "前测第 {n} 题"),
+    (r"post(\d+)", "后测第 {n} 题"),
     (r"predict-\w+-(\d+)", "先预测第 {n} 题"),
     (r"threshold", "联名门槛练习"),
     (r"picker", "请谁来协商"),

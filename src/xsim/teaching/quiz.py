@@ -81,12 +81,16 @@ class QuestionCard(TeachingWidget):
             ]
             self.choice_box = widgets.VBox(self.checkboxes)
             hint = "（多选）"
+            choices = "checkboxes"
         else:
             self.radio = widgets.RadioButtons(
                 options=labels, value=None, layout=widgets.Layout(width="auto")
             )
             self.choice_box = self.radio
             hint = "（单选）"
+            choices = "radio"
+        # what comes back after a restart: the choice, the feedback and the tries so far
+        self.remembered = (choices, "feedback", "attempts", "wrong_tries", "first_correct")
         self.prompt = widgets.HTML(f"<b>第 {number} 题{hint}</b>　{esc(question.prompt)}")
         self.submit = button("提交答案")
         on_busy_click(self.submit, self._on_submit)
@@ -200,11 +204,18 @@ class Quiz(TeachingWidget):
             QuestionCard(q, self._judge_for(i), number=i + 1, on_answer=self._on_answer)
             for i, q in enumerate(questions)
         ]
+        for card in self.cards:
+            card.owner = self
+        self.remembered = ("cards",)
         self.track(lesson, [self.item_id(i) for i in range(len(self.cards))])
         self.title = widgets.HTML(f"<h4>{esc(title or '自我检测')}</h4>")
         self.score_label = widgets.HTML("")
         self._update_score()
         self.children = [self.title, *self.cards, self.score_label, self.status]
+        self.recall()
+
+    def after_recall(self) -> None:
+        self._update_score()
 
     @classmethod
     def of(

@@ -142,6 +142,11 @@ class QuorumCalculator(TeachingWidget):
             self.status,
             self.result,
         ]
+        self.remembered = (
+            "kind", "members", "present", "yes", "households_total", "households_present",
+            "area_total", "area_present", "area_yes", "special", "prediction", "result",
+        )  # fmt: skip
+        self.recall()
 
     def predict(self, valid: bool) -> None:
         """Give the trainee's judgement (tests, demos)."""

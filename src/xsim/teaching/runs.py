@@ -134,7 +134,8 @@ def one_run(
     report = check_record(record)
     items = "".join(f"<li>{esc(line)}</li>" for line in lines)
     plain = "\n".join(lines + [f"{f.code} {f.message_zh}" for f in report.findings])
-    return HtmlBlock(f"<ol>{items}</ol>" + report_html(report), plain)
+    named = report_html(report, record=record.model_dump(mode="json"))
+    return HtmlBlock(f"<ol>{items}</ol>" + named, plain)
 
 
 def village(

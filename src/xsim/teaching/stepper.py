@@ -131,6 +131,24 @@ class ProcedureStepper(TeachingWidget):
             self.viewer,
         ]
         self._render()
+        self.remembered = ("picks", "index")
+        self.recall()
+
+    def after_recall(self) -> None:
+        """The step the trainee was at, with its feedback; the whole check when all are done."""
+        n = len(self.steps)
+        self.picks = [
+            p if isinstance(p, int) and 0 <= p < len(s.choices) else None
+            for p, s in zip((list(self.picks) + [None] * n)[:n], self.steps, strict=True)
+        ]
+        self.index = self.index if isinstance(self.index, int) and 0 <= self.index < n else 0
+        self._render()
+        if all(p is not None for p in self.picks):
+            data = self.record_dict()
+            report = check_dict(data)
+            self.viewer.show(report, data)
+            self.viewer.layout.display = None
+            self.choices_html.value = self._choices_summary(report)
 
     # --- state ------------------------------------------------------------------------------
     @property
@@ -173,7 +191,8 @@ class ProcedureStepper(TeachingWidget):
 
     def _feedback(self, pick: int) -> str:
         step = self.step
-        report = check_dict(self.record_dict(upto=self.index))
+        data = self.record_dict(upto=self.index)
+        report = check_dict(data)
         found = [f for f in report.findings if f.code in step.codes]
         why = step.choices[pick].explanation
         self.step_ok = not found
@@ -181,7 +200,7 @@ class ProcedureStepper(TeachingWidget):
             text = ok_html("✔ 这样做符合《通知》要求。" + (f"<br>{esc(why)}" if why else ""))
         else:
             text = bad_html("✘ 这样做有问题：" + (f"<br>{esc(why)}" if why else ""))
-            text += "".join(finding_html(f) for f in found)
+            text += "".join(finding_html(f, data) for f in found)
         return text
 
     # --- callbacks --------------------------------------------------------------------------
@@ -195,8 +214,9 @@ class ProcedureStepper(TeachingWidget):
         self._render()
         step_ok = bool(self.step_ok)
         if self.index == len(self.steps) - 1 and all(p is not None for p in self.picks):
-            report = check_dict(self.record_dict())
-            self.viewer.show(report)
+            data = self.record_dict()
+            report = check_dict(data)
+            self.viewer.show(report, data)
             self.viewer.layout.display = None
             self.choices_html.value = self._choices_summary(report)
             self.show_note("全部环节完成。下面是整个协商的检查结果，可以返回修改选择再看变化。")

@@ -99,7 +99,40 @@ class Capstone(TeachingWidget):
             self.scroll,
         ]
         self.draw(new=False)
-        self.track(lesson, [ITEM])
+        self.track(lesson, [ITEM], max_points={ITEM: self.rubric_max_points()})
+        # the choices, the documents written and the last result come back after a restart
+        self.remembered = ("case", "controls", "texts", "result", "docs")
+        self.recall()
+
+    def rubric_max_points(self) -> float:
+        """The capstone's full marks (what the trainer's 满分 counts before the first try)."""
+        return float(sum(c.points for c in self.rubric.criteria))
+
+    @property
+    def case(self) -> list:
+        """The case the state belongs to: a state of another case is not applied."""
+        return [self.scenario, self.seed]
+
+    @case.setter
+    def case(self, value) -> None:
+        if list(value or []) != self.case:
+            raise ValueError("another case")
+
+    def origin(self) -> dict:
+        """One capstone per lesson: its state is found whatever case the trainee has drawn
+        since (:meth:`apply_state` applies it to its own case only)."""
+        return {"capstone": ITEM, "documents": sorted(self.texts)}
+
+    def apply_state(self, data) -> None:
+        if data.get("case") != self.case:
+            return  # the choices of an earlier case (换一个情景) mean nothing here
+        super().apply_state(data)
+        if self.result.value:
+            self.village_box.children = [
+                widgets.HTML(
+                    note_html("村庄示意图：再点一次“开始协商并评分”即可看到（评分结果不变）。")
+                )
+            ]
 
     # -- building ----------------------------------------------------------------------------------
     def draw(self, new: bool = True) -> None:
@@ -163,7 +196,13 @@ class Capstone(TeachingWidget):
             "subsidy": _dropdown(_labels(o.subsidy), "误工补贴（§6.4）"),
         }
         self.texts = {
-            k: widgets.Textarea(placeholder=hint, layout=widgets.Layout(width="46em", height="5em"))
+            # continuous_update off: the text reaches the kernel (and is kept) when the trainee
+            # leaves the box, not at every keystroke
+            k: widgets.Textarea(
+                placeholder=hint,
+                continuous_update=False,
+                layout=widgets.Layout(width="46em", height="5em"),
+            )
             for k, hint in ((d.key, d.hint) for d in o.documents)
         }
         self.messages = {k: widgets.HTML("") for k in [*c, *self.texts]}
@@ -209,6 +248,8 @@ class Capstone(TeachingWidget):
         self.result.value = self.docs.value = ""
         self.village_box.children = []
         self.clear_status()
+        if getattr(self, "_origin", None) is not None:  # a new case: its inputs are kept too
+            self.observe_inputs()
         if not saved:
             self.show_note(
                 "这个情景没能保存到本机的学习进度（存放进度的文件或文件夹无法写入），"
@@ -327,7 +368,8 @@ class Capstone(TeachingWidget):
                 )
                 + "请修改选择或文书，再试一次。"
             )
-        return verdict + table + report_html(run.report)
+        record = run.record.model_dump(mode="json") if hasattr(run.record, "model_dump") else None
+        return verdict + table + report_html(run.report, record=record)
 
     def _show_documents(self, run: Result) -> None:
         docs = documents(
