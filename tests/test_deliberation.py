@@ -421,3 +421,39 @@ def test_homophily_splits_a_mixed_group():
         x = _room(np.random.default_rng(seed), 0.5, -0.5)
         split.append(_talk(x, 4.0).std() - _talk(x, 0.0).std())
     assert np.mean(split) > 0.02
+
+
+def _argued(x, moderated, seed):
+    import xsim.sim.talk.structures as T
+    from xsim.forms import FORMS
+    from xsim.sim.scenario import Behaviour
+
+    room = T.Room(FORMS["deliberative_poll"], Behaviour(), moderated, np.random.default_rng(seed))
+    n = x.size
+    v = {"voice": np.ones(n), "susceptibility": np.ones(n)}
+    y, _ = T.argue(room, x, v, np.ones(n, dtype=bool), np.zeros(n, dtype=int))
+    return y
+
+
+def test_a_moderator_balances_the_arguments_of_a_lopsided_mixed_room():
+    # substantive balance (Fishkin 2009): in a moderated room where both sides speak, the minority's
+    # arguments weigh as much as the majority's, so a room leaning 3:1 does not drift to its pole
+    # (Luskin, Sood, Fishkin & Hahn 2022) — an unmoderated one does (persuasive arguments)
+    free, moderated = [], []
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        x = np.clip(np.r_[rng.normal(0.4, 0.2, 12), rng.normal(-0.4, 0.2, 4)], -1, 1)
+        free.append(_argued(x, False, seed).mean() - x.mean())
+        moderated.append(_argued(x, True, seed).mean() - x.mean())
+    assert np.mean(free) > 0.05
+    assert abs(np.mean(moderated)) < 0.5 * np.mean(free)
+
+
+def test_a_moderated_like_minded_room_still_moves_to_its_pole():
+    # nothing to balance when only one side speaks (Schkade, Sunstein & Hastie 2007)
+    shifts = []
+    for seed in range(30):
+        x = _room(np.random.default_rng(seed), 0.4, 0.4)
+        x = np.abs(x) + 0.01  # every voice on the same side
+        shifts.append(_argued(x, True, seed).mean() - x.mean())
+    assert np.mean(shifts) > 0.05 and (np.array(shifts) > 0).all()

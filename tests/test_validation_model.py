@@ -24,17 +24,23 @@ COUNTED = [t for t in MODEL_TARGETS if t.counted]
 #: target id -> why the model does not reproduce it (docs/validation.md and the report say the same).
 #: These are findings about the model, never to be "fixed" by tuning on the target's own number.
 NOT_REPRODUCED = {
-    "M-ZG-KNOWLEDGE": "participants gain 0.43 in knowledge; Zeguo's quiz rose 0.11",
-    "M-ZG-TOP-PRIORITIES-ROSE": "a lopsided room moves +0.03 toward its pole; Zeguo's top projects +0.18",
-    "M-ZG-MIDDLING-FELL": "nothing lowers a moderately supported project under a tight budget",
-    "M-ZG-NO-HOMOGENIZATION": "spread falls in 0.93 of moderated groups; in Zeguo 0.57",
-    "M-ZG-NO-POLARIZATION": "group means move off neutral in 0.80 of groups; in Zeguo 0.43",
-    "M-DP-NET-CHANGE": "net change is significant in 0.58 of scenarios; 0.72 of DP indices",
+    "M-ZG-KNOWLEDGE": "participants gain 0.34 in knowledge (the briefing alone closes 40% of the "
+    "gap, an assumption); Zeguo's quiz rose 0.11",
+    "M-ZG-TOP-PRIORITIES-ROSE": "the briefing's merit is the sample's own mean, so it moves nothing; "
+    "+0.02; Zeguo's top projects +0.18",
+    "M-ZG-MIDDLING-FELL": "nothing lowers a moderately supported project under a tight budget "
+    "(the model deliberates one matter, no budget line); +0.01; Zeguo -0.10",
+    "M-ZG-NO-HOMOGENIZATION": "social influence narrows every table; spread falls in 0.84 of "
+    "moderated groups; in Zeguo 0.57",
+    "M-ZG-NO-POLARIZATION": "group means move off neutral in 0.60 of groups; in Zeguo 0.43",
+    "M-DP-NET-CHANGE": "significance is counted over model replications, not participants: 0.42 "
+    "of scenarios with the 6 replications of --fast, 0.67 with 30; 0.72 of DP indices",
 }
 
 
-def _known(target):
-    reason = NOT_REPRODUCED.get(target.id)
+def _known(target, findings=NOT_REPRODUCED):
+    """The target as a test case, a strict expected failure when ``findings`` name it."""
+    reason = findings.get(target.id)
     return pytest.param(
         target,
         id=target.id,
@@ -50,9 +56,16 @@ def test_model_target_holds(target):
 
 _NO_ABLATIONS = model_ablations() is None
 
+#: target id -> why it still holds with its mechanism switched off: a finding (it is no evidence for
+#: that mechanism), listed as a strict expected failure like NOT_REPRODUCED.
+HOLDS_WITHOUT_MECHANISM = {
+    "M-ZG-KNOWLEDGE": "without the expert briefing, the discussion alone closes about a fifth of "
+    "the knowledge gap: +0.14, inside Zeguo's [0.07, 0.16]; with the briefing +0.34",
+}
+
 
 @pytest.mark.xfail(_NO_ABLATIONS, strict=True, reason="the model has no ablations yet (issue 21)")
-@pytest.mark.parametrize("target", COUNTED, ids=lambda t: t.id)
+@pytest.mark.parametrize("target", [_known(t, HOLDS_WITHOUT_MECHANISM) for t in COUNTED])
 def test_counted_target_fails_without_its_mechanism(target):
     # evidence needs both halves: holding with the mechanism (above, or listed as not reproduced)
     # and failing without it (here, for every counted target)

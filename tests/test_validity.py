@@ -107,9 +107,13 @@ def test_like_minded_rooms_polarize_mixed_moderated_rooms_do_not():
     # Hastie 2007); measured: mean shift 0.023, positive in every seed; 0.88 of tables narrow
     assert shift.mean() > 0.015 and (shift > 0).mean() >= 0.9 and narrower.mean() > 0.75
     moderated = models("village_road", "talk_day", like)
-    shift = np.array([m.trace.final.mean() - m.trace.initial.mean() for m in moderated])
-    # with a moderator who does not press for agreement the move is smaller (0.010), still positive
-    assert shift.mean() > 0.005 and (shift > 0).mean() > 0.75
+    balanced = np.array([m.trace.final.mean() - m.trace.initial.mean() for m in moderated])
+    # a moderator who does not press for agreement and keeps substantive balance (the minority's
+    # arguments weigh as much as the majority's: Fishkin 2009; Luskin, Sood, Fishkin & Hahn 2022,
+    # no routine polarization in moderated groups): the leaning room hardly moves toward its pole —
+    # measured 0.004 (positive in 0.63 of seeds) against 0.020 unmoderated; without the balance it
+    # moved 0.010, over a third of the unmoderated shift
+    assert balanced.mean() < shift.mean() / 3 and (balanced > 0).mean() < 0.9
     mixed = _spread_ratio(models("village_road", "talk_day"))
     # mixed, moderated tables: the spread neither collapses nor blows up on average
     assert 0.75 < mixed.mean() < 1.25

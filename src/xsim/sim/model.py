@@ -420,7 +420,9 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
         residents = v["resident"] >= 0
         who = v["resident"][residents]
         self.pop.opinion[who] = x[residents]
-        self.pop.knowledge[who] = np.clip(self.pop.knowledge[who] + learned[residents], 0.0, 1.0)
+        # ``learned`` is the share of their knowledge gap each voice closed, not an amount
+        known = self.pop.knowledge[who]
+        self.pop.knowledge[who] = np.clip(known + learned[residents] * (1.0 - known), 0.0, 1.0)
         trace.knowledge_after = float(self.pop.knowledge[who].mean()) if who.size else None
         spoke_groups = np.unique(v["group"][speaking & (v["group"] >= 0)])
         self.heard = self.attended & np.isin(self.pop.group, spoke_groups)

@@ -192,7 +192,8 @@ def argue(
 
     Those who spoke state arguments; everyone in the room listens. Unmoderated, listeners
     attend to those who think alike (``HOMOPHILY``); a moderator (or a hearing's procedure)
-    makes them engage with the other side's arguments too (homophily × (1 − facilitation)).
+    makes them engage with the other side's arguments too (homophily × (1 − facilitation)) and
+    keeps the two sides' arguments in balance (:func:`_balanced`).
     Each round a listener hears ``ARGUMENTS_HEARD`` arguments drawn by those weights (Mäs &
     Flache 2013), so a like-minded room moves toward its pole together while in a mixed room
     listeners move apart or together by chance. Online, a reader meets at most ``ONLINE_POSTS``
@@ -220,6 +221,8 @@ def argue(
     cand = table[room_of[listens]]
     heard_x = np.where(cand >= 0, x[np.maximum(cand, 0)], np.nan)
     heard_w = np.where(cand >= 0, v["voice"][np.maximum(cand, 0)], 0.0)
+    if room.moderated:
+        heard_w = _balanced(heard_x, heard_w)
     y = x[listens]
     for _ in range(form.rounds):
         y = persuasive_arguments(
@@ -235,6 +238,23 @@ def argue(
     out[listens] = x[listens] + v["susceptibility"][listens] * (y - x[listens])
     learned[listens] = TALK_LEARNING * (0.5 + 0.5 * _other_side_share(x[listens], heard_x, heard_w))
     return out, learned
+
+
+def _balanced(heard_x: np.ndarray, heard_w: np.ndarray) -> np.ndarray:
+    """A moderator's substantive balance: in a room where both sides speak, the arguments for
+    and against carry equal weight in what listeners hear, whatever the head-count — each side's
+    arguments are answered by the other's (Fishkin 2009, *When the People Speak*, ch. 2:
+    "substantive balance"; Luskin, Sood, Fishkin & Hahn 2022 on why moderated groups do not
+    routinely polarize). Within a side, weights keep their proportions; a room where only one
+    side speaks is left as it is (it has no other side to hear: Schkade, Sunstein & Hastie 2007)."""
+    side = np.sign(np.nan_to_num(heard_x))
+    pro = np.where(side > 0, heard_w, 0.0).sum(axis=1, keepdims=True)
+    con = np.where(side < 0, heard_w, 0.0).sum(axis=1, keepdims=True)
+    both = (pro > 0) & (con > 0)
+    half = 0.5 * (pro + con)
+    scale = np.where(side > 0, half / np.where(pro > 0, pro, 1.0), 1.0)
+    scale = np.where(side < 0, half / np.where(con > 0, con, 1.0), scale)
+    return np.where(both, heard_w * scale, heard_w)
 
 
 def _other_side_share(x: np.ndarray, heard_x: np.ndarray, heard_w: np.ndarray) -> np.ndarray:
