@@ -239,6 +239,9 @@ ANSWER_FIELDS = {
     "steps.yaml": ("best",),
 }
 
+#: course files for the trainer only: left out of the trainee edition (the facilitator plan's
+#: common mistakes name the right answers)
+TRAINER_FILES = frozenset({"facilitator.yaml"})
 
 #: a cell of the trainer's edition in a lesson's MyST source: from its marker to the next ``+++``
 _TRAINER_CELL = re.compile(
@@ -286,6 +289,8 @@ def write_trainee_edition(course_dir: str | Path, out: str | Path) -> None:
         here, there = src / entry.folder, dst / entry.folder
         there.mkdir()
         for path in sorted(here.iterdir()):
+            if path.name in TRAINER_FILES:
+                continue
             if path.suffix in (".yaml", ".yml"):
                 data = load_yaml_file(path).data
                 fields = ANSWER_FIELDS.get(path.name, ())

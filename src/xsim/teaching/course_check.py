@@ -8,6 +8,7 @@ forms allowed in a setting, rule codes, lesson folders. The first problem is one
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from xsim.errors import InputError
 from xsim.teaching.lessons import (
     course_dir,
     load_exercises_file,
+    load_facilitator_file,
     load_glossary_file,
     load_labs_file,
     load_quiz_file,
@@ -22,7 +24,7 @@ from xsim.teaching.lessons import (
     load_steps_file,
     load_toc,
 )
-from xsim.teaching.schema import Toc
+from xsim.teaching.schema import Toc, TocLesson
 
 __all__ = ["validate_course"]
 
@@ -216,6 +218,90 @@ def _check_references(here: Path) -> None:
                 _check_settings(claims, ("claims", i, "values", j), claim.scenario, form, overrides)
 
 
+#: exercise items named by a word → how a lesson shows that it has the exercise
+_NAMED_ITEMS = {
+    "picker": lambda here: "course.picker(" in _lesson_text(here),
+    "quorum": lambda here: "QuorumCalculator(" in _lesson_text(here),
+    "fix": lambda here: "course.editor(" in _lesson_text(here),
+    "capstone": lambda here: (here / "capstone.yaml").exists(),
+}
+
+
+def _lesson_text(here: Path) -> str:
+    return (here / "lesson.md").read_text(encoding="utf-8")
+
+
+def lesson_items(here: Path) -> set[str]:
+    """The exercise item ids a lesson's exercises register in the progress store (those a
+    facilitator plan may point at): numbered ones from the lesson's YAML, named ones from what
+    the lesson shows."""
+    items = {name for name, shown in _NAMED_ITEMS.items() if shown(here)}
+    if (here / "quiz.yaml").exists():
+        n = len(load_quiz_file(here / "quiz.yaml").questions)
+        items |= {f"q{i}" for i in range(1, n + 1)}
+    if (here / "steps.yaml").exists():
+        n = len(load_steps_file(here / "steps.yaml").steps)
+        items |= {f"step{i}" for i in range(1, n + 1)}
+    if (here / "exercises.yaml").exists():
+        data = load_exercises_file(here / "exercises.yaml")
+        for prefix, listed in (
+            ("lead", data.lead_cases),
+            ("form", data.form_situations),
+            ("calc", data.calculations),
+        ):
+            items |= {f"{prefix}{i}" for i in range(1, len(listed or []) + 1)}
+    return items
+
+
+def _check_facilitator(here: Path, entry: TocLesson) -> None:
+    """Every lesson has a facilitator plan whose minutes add up to the lesson's, whose mistakes
+    point at exercise items the lesson has and whose text cites only existing clauses."""
+    from xsim.rules.clauses import CLAUSES
+
+    path = here / "facilitator.yaml"
+    if not path.exists():
+        raise InputError(
+            str(path),
+            "",
+            "the lesson's facilitator plan (facilitator.yaml)",
+            "缺少本讲的授课安排文件 facilitator.yaml",
+        )
+    plan = load_facilitator_file(path).facilitator
+    if plan.minutes != entry.minutes:
+        _fail(
+            path,
+            ("facilitator", "segments"),
+            f"segments adding up to the lesson's {entry.minutes} minutes (toc.yaml)",
+            f"各环节分钟数之和应为 {entry.minutes}（toc.yaml 中本讲的时长），现为 {plan.minutes}",
+        )
+    known = lesson_items(here)
+    for i, mistake in enumerate(plan.mistakes):
+        for j, item in enumerate(mistake.items):
+            if item not in known:
+                _fail(
+                    path,
+                    ("facilitator", "mistakes", i, "items", j),
+                    f"an exercise item of this lesson: {', '.join(sorted(known))}",
+                    f"本讲没有这项练习：{item}（本讲有：{'、'.join(sorted(known))}）",
+                )
+    for loc, text in _facilitator_texts(plan):
+        for clause in re.findall(r"§\d(?:\.[a-z0-9]+)?", text):
+            if clause not in CLAUSES:
+                _fail(path, loc, "existing notice clause ids", f"没有这个条款：{clause}")
+
+
+def _facilitator_texts(plan) -> list[tuple[tuple[Any, ...], str]]:
+    texts: list[tuple[tuple[Any, ...], str]] = []
+    for i, seg in enumerate(plan.segments):
+        texts += [(("facilitator", "segments", i, "activity"), seg.activity)]
+        texts += [(("facilitator", "segments", i, "project"), seg.project)]
+    texts += [(("facilitator", "questions", i), q) for i, q in enumerate(plan.questions)]
+    for i, m in enumerate(plan.mistakes):
+        texts += [(("facilitator", "mistakes", i, "mistake"), m.mistake)]
+        texts += [(("facilitator", "mistakes", i, "remedy"), m.remedy)]
+    return texts
+
+
 def validate_course(folder: Path | None = None) -> Toc:
     """Read and check every file of the course; the first problem raises :class:`InputError`."""
     folder = folder or course_dir()
@@ -247,6 +333,8 @@ def validate_course(folder: Path | None = None) -> Toc:
             from xsim.teaching.capstone.plan import load_options
 
             load_options(path=here / "capstone.yaml")
+        if toc.edition == "full" or (here / "facilitator.yaml").exists():
+            _check_facilitator(here, entry)
     if (folder / "handouts" / "glossary.yaml").exists():
         load_glossary_file(folder / "handouts" / "glossary.yaml")
     return toc

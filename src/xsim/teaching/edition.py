@@ -20,6 +20,7 @@ from xsim.teaching.lessons import (
     Toc,
     TocLesson,
     course_dir,
+    load_facilitator_file,
     load_quiz_file,
     load_steps_file,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "KERNELSPEC",
     "TRAINER_TAGS",
     "answer_key_markdown",
+    "facilitator_markdown",
     "lesson_notebook",
     "keep_outputs",
     "structure",
@@ -73,6 +75,8 @@ def lesson_notebook(
     cells: list[Any] = []
     if edition == "trainer":
         cells.append(nbformat.v4.new_markdown_cell(_trainer_header(entry)))
+        if (here / "facilitator.yaml").exists():
+            cells.append(nbformat.v4.new_markdown_cell(facilitator_markdown(here)))
     for cell in source.cells:
         tags = set(cell.metadata.get("tags", []))
         if tags & TRAINER_TAGS and edition == "trainee":
@@ -110,6 +114,38 @@ def _trainer_header(entry: TocLesson) -> str:
         f"> 本讲涉及《通知》条款：{clauses}\n>\n"
         "> 本版包含全部参考答案、自测题答案与解析；请勿发给学员。"
     )
+
+
+def facilitator_markdown(here: Path) -> str:
+    """A lesson's facilitator plan (``facilitator.yaml``) as Markdown for the trainer edition:
+    the timed segments with what to project, discussion questions, common mistakes with the
+    class summary's items where they show."""
+    from xsim.teaching.progress_view import item_title
+
+    plan = load_facilitator_file(here / "facilitator.yaml").facilitator
+    lines = [
+        f"**【培训者版·授课安排】**　共 {plan.minutes} 分钟",
+        "",
+        "| 时间 | 环节 | 投影 |",
+        "|---|---|---|",
+    ]
+    start = 0
+    for seg in plan.segments:
+        end = start + seg.minutes
+        cell = lambda text: text.replace("|", "｜")  # noqa: E731 - a table cell
+        lines.append(f"| {start}–{end} 分钟 | {cell(seg.activity)} | {cell(seg.project) or '—'} |")
+        start = end
+    lines += ["", "**讨论题**", ""]
+    lines += [f"{n}. {q}" for n, q in enumerate(plan.questions, 1)]
+    lines += ["", "**常见错误和处理办法**", ""]
+    for n, m in enumerate(plan.mistakes, 1):
+        clause = f"（{m.clause}）" if m.clause else ""
+        lines.append(f"{n}. {m.mistake}{clause}")
+        lines.append(f"   - 处理办法：{m.remedy}")
+        if m.items:
+            where = "、".join(item_title(i) for i in m.items)
+            lines.append(f"   - 在班级汇总中看：{where}（得分低的学员多，就在课上多讲这一处）")
+    return "\n".join(lines)
 
 
 def _navigation(entry: TocLesson, toc: Toc) -> str:

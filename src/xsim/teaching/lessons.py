@@ -36,6 +36,7 @@ from xsim.io import format_path as field_path
 from xsim.teaching.schema import (
     ClaimsFile,
     ExercisesFile,
+    FacilitatorFile,
     GlossaryFile,
     LabControl,
     LabOption,
@@ -67,6 +68,7 @@ __all__ = [
     "StepChoice",
     "PROBLEMS",
     "course_dir",
+    "load_facilitator_file",
     "load_toc",
     "lesson_folder",
     "lesson_file",
@@ -113,6 +115,10 @@ def load_claims_file(path: Path) -> ClaimsFile:
 
 def load_roles_file(path: Path) -> RolesFile:
     return read_course_file(Path(path), RolesFile)
+
+
+def load_facilitator_file(path: Path) -> FacilitatorFile:
+    return read_course_file(Path(path), FacilitatorFile)
 
 
 def load_glossary_file(path: Path) -> GlossaryFile:
@@ -163,6 +169,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "这个比较中没有这个方案（第一个方案是基准，不能拿来和自己比）",
     ),
     "unknown_code": ("a rule code of the rules engine", "规则引擎中没有这个规则编号"),
+    "unknown_item": (
+        "an exercise item id such as q3 or step2",
+        "应为练习的编号，如 q3（自测第 3 题）、step2（程序演练第 2 步）",
+    ),
 }
 
 

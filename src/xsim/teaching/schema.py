@@ -3,7 +3,7 @@
 One model per file kind (``toc.yaml`` → :class:`Toc`, ``quiz.yaml`` → :class:`QuizFile` of
 :class:`Question`, ``labs.yaml`` → :class:`LabsFile`, ``steps.yaml`` → :class:`StepsFile`,
 ``exercises.yaml`` → :class:`ExercisesFile`, ``claims.yaml`` → :class:`ClaimsFile`, the
-capstone's ``capstone.yaml`` → :class:`CapstoneOptions`, ``roles.yaml``, the glossary). Reading
+capstone's ``capstone.yaml`` → :class:`CapstoneOptions`, ``roles.yaml``, the glossary, ``facilitator.yaml`` → :class:`FacilitatorFile`). Reading
 them (safe YAML, line numbers, Chinese messages) is :mod:`xsim.teaching.lessons`; the widgets
 take these plain, frozen objects. Validators raise ``ValueError("code:field…")`` with a code of
 :data:`xsim.teaching.lessons.PROBLEMS`, which the reader turns into a message naming the field.
@@ -11,6 +11,7 @@ take these plain, frozen objects. Validators raise ``ValueError("code:field…")
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -437,6 +438,61 @@ class GlossaryFile(_Strict):
 
     title: Text
     terms: Annotated[list[GlossaryTerm], Field(min_length=1)]
+
+
+# --- facilitator plan (the trainer edition) --------------------------------------------------------
+
+
+class FacilitatorSegment(_Strict):
+    """One part of the lesson as the trainer runs it: how long, what happens, what is on the
+    projector meanwhile ("" when nothing new is shown)."""
+
+    minutes: Annotated[int, Field(gt=0, le=120)]
+    activity: Text
+    project: str = ""
+
+
+class FacilitatorMistake(_Strict):
+    """A mistake trainees commonly make, how to take it up, the notice clause it concerns and the
+    exercise items of the class summary where it shows (``q3``, ``step2``: ids of
+    :data:`xsim.teaching.progress_view.ITEM_TITLES`)."""
+
+    mistake: Text
+    remedy: Text
+    clause: str | None = None
+    items: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known(self) -> FacilitatorMistake:
+        from xsim.rules.clauses import CLAUSES
+        from xsim.teaching.progress_view import ITEM_TITLES
+
+        if self.clause is not None and self.clause not in CLAUSES:
+            raise ValueError("unknown_clause:clause")
+        for i, item in enumerate(self.items):
+            if not any(re.fullmatch(pattern, item) for pattern, _ in ITEM_TITLES):
+                raise ValueError(f"unknown_item:items:{i}")
+        return self
+
+
+class FacilitatorPlan(_Strict):
+    """A lesson's plan for the trainer: the timed segments (their minutes add up to the lesson's
+    minutes in ``toc.yaml``, checked by :mod:`xsim.teaching.course_check`), questions for
+    discussion and the common mistakes to look out for."""
+
+    segments: Annotated[list[FacilitatorSegment], Field(min_length=2)]
+    questions: Annotated[list[Text], Field(min_length=2)]
+    mistakes: Annotated[list[FacilitatorMistake], Field(min_length=2)]
+
+    @property
+    def minutes(self) -> int:
+        return sum(s.minutes for s in self.segments)
+
+
+class FacilitatorFile(_Strict):
+    """``course/NN_名称/facilitator.yaml``: the ``facilitator:`` section of a lesson."""
+
+    facilitator: FacilitatorPlan
 
 
 @cache
