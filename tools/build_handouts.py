@@ -8,6 +8,10 @@
 - the full text of the notice (``通知全文.pdf``), a one-page glossary with worked numbers
   (``术语表.pdf``) and the role cards of the role-play lessons (``角色卡_NN.pdf``).
 
+Handouts are for paper: a sentence meant for the screen (clicking, running, buttons, playing:
+:data:`SCREEN_ONLY`) is left out, and so is a section whose heading is one; rule codes are left out
+(their Chinese titles stay); exercises break between questions, never leaving half a page empty.
+
 Each handout is an HTML page rendered to PDF by headless Chromium (``/usr/bin/chromium``); the
 bundled Noto Sans CJK subset (``src/xsim/data/fonts``) is the page font and Chromium embeds it.
 Pages are written into a temporary folder and moved into place when all are built.
@@ -22,12 +26,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import json
 import os
+import re
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -49,6 +56,13 @@ COURSE = ROOT / "course"
 NOTEBOOKS = ROOT / "notebooks"
 FONT = ROOT / "src" / "xsim" / "data" / "fonts" / "NotoSansSC-Xsim-Regular.otf"
 LETTERS = "ABCDEFGHIJ"
+#: a sentence meant for the screen only: what to click, run, tick, drag or play
+SCREEN_ONLY = re.compile(
+    r"点击|点[“”\"'‘’「]|按钮|运行|单元格|Shift|鼠标|滑块|下拉|播放|拖动|重启内核|工具已载入"
+    r"|勾选|弹出|输入框|选项卡|JupyterLab|Voilà"
+)
+#: a rule code shown beside its title on screen (grey, small): paper keeps the title only
+XSIM_REF = re.compile(r'<span class="xsim-ref"[^>]*>[^<]*</span>')
 
 CSS = """
 @font-face { font-family: "Xsim Sans"; src: url("FONT_URL"); }
@@ -65,13 +79,17 @@ img { max-width: 100%; height: auto; }
 pre, code { font-family: inherit; white-space: pre-wrap; overflow-wrap: anywhere; }
 blockquote { margin: 6pt 0; padding: 4pt 10pt; border-left: 4px solid #6d4c41; background: #fbf7f2; }
 div, p, li { overflow-wrap: anywhere; }
-.exercise { border: 1px solid #555; padding: 6pt 10pt; margin: 8pt 0; break-inside: avoid; }
+.exercise { border: 1px solid #555; padding: 6pt 10pt; margin: 8pt 0; }
+.exercise .item { break-inside: avoid; }
+h1, h2, h3, h4 { break-after: avoid; }
+img { break-inside: avoid; max-height: 120mm; object-fit: contain; }
 .write { border-bottom: 1px solid #777; height: 22pt; }
 .answer { border: 2px solid #2e7d32; background: #f1f8e9; padding: 4pt 10pt; }
 .card { border: 2px solid #333; border-radius: 6pt; padding: 8pt 12pt; margin: 0 0 10pt;
         break-inside: avoid; }
 .card h3 { margin: 0 0 4pt; }
 .pagebreak { break-before: page; }
+h1.lesson { border-top: 3px double #333; padding-top: 8pt; margin-top: 18pt; }
 .meta { color: #555; font-size: 9.5pt; }
 table.glossary td { font-size: 9pt; line-height: 1.45; padding: 2pt 4pt; }
 table.glossary .meta { font-size: 8.5pt; }
@@ -96,6 +114,13 @@ def page(title: str, body: str) -> str:
     )
 
 
+#: lines for notes at the end of a lesson handout: as many as fit, at most this many
+NOTE_LINES = 24
+#: height of a line to write on (``.write`` in :data:`CSS`) and of the A4 page, in mm
+WRITE_LINE_MM = 22 * 25.4 / 72
+PAGE_MM, PAGE_MARGIN_MM = 297.0, 18.0
+
+
 def write_lines(n: int) -> str:
     return '<div class="write"></div>' * n
 
@@ -115,7 +140,9 @@ def _outputs_html(cell: dict, here: Path, trainer: bool) -> str:
     for out in cell.get("outputs", []):
         data = out.get("data", {})
         if out.get("output_type") == "stream":
-            parts.append(f"<pre>{esc(''.join(out.get('text', '')))}</pre>")
+            text = "".join(out.get("text", ""))
+            if not SCREEN_ONLY.search(text):
+                parts.append(f"<pre>{esc(text)}</pre>")
         elif "image/png" in data:
             png = data["image/png"]
             png = "".join(png) if isinstance(png, list) else png
@@ -123,7 +150,8 @@ def _outputs_html(cell: dict, here: Path, trainer: bool) -> str:
         elif "text/html" in data:
             value = data["text/html"]
             value = "".join(value) if isinstance(value, list) else value
-            parts.append(value.replace("<details>", "<details open>"))  # paper cannot unfold
+            value = value.replace("<details>", "<details open>")  # paper cannot unfold
+            parts.append(without_rule_codes(value))
         else:
             plain = _plain(out).strip()
             if plain.startswith("<") and plain.endswith(">"):
@@ -138,13 +166,15 @@ def _printable_widget(kind: str, source: str, here: Path, trainer: bool) -> str:
         quiz = load_quiz_file(here / "quiz.yaml")
         items = []
         for n, q in enumerate(quiz.questions, 1):
+            if SCREEN_ONLY.search(" ".join([q.prompt, *q.choice_texts])):
+                continue  # a question about using the screen (lesson 00): not for paper
             hint = "（多选）" if isinstance(q.answer, list) else "（单选）"
             choices = "".join(
                 f"<li>{LETTERS[i]}. {esc(t)}</li>" for i, t in enumerate(q.choice_texts)
             )
             items.append(
-                f"<p><b>第 {n} 题{hint}</b>　{esc(q.prompt)}</p>"
-                f'<ul style="list-style:none">{choices}</ul><p>答：________</p>'
+                f'<div class="item"><p><b>第 {n} 题{hint}</b>　{esc(q.prompt)}</p>'
+                f'<ul style="list-style:none">{choices}</ul><p>答：________</p></div>'
             )
         return f'<div class="exercise"><h3>{esc(quiz.title)}</h3>{"".join(items)}</div>'
     steps_call = "course.stepper(" in source or "course.results_stepper(" in source
@@ -156,19 +186,74 @@ def _printable_widget(kind: str, source: str, here: Path, trainer: bool) -> str:
                 f"<li>{LETTERS[i]}. {esc(c.label)}</li>" for i, c in enumerate(step.choices)
             )
             items.append(
-                f"<p><b>{esc(step.title)}</b>（{esc(step.clause)}）　{esc(step.question)}</p>"
-                f'<ul style="list-style:none">{choices}</ul><p>我的选择：____　理由：</p>'
-                + write_lines(1)
+                f'<div class="item"><p><b>{esc(step.title)}</b>（{esc(step.clause)}）　'
+                f'{esc(step.question)}</p><ul style="list-style:none">{choices}</ul>'
+                f"<p>我的选择：____　理由：</p>{write_lines(1)}</div>"
             )
         return f'<div class="exercise"><h3>程序演练</h3>{"".join(items)}</div>'
     return (
-        f'<div class="exercise"><b>互动练习：{esc(kind)}</b>（请在电脑上运行本讲笔记本完成；'
+        f'<div class="exercise item"><b>互动练习：{esc(kind)}</b>（在电脑上完成；'
         "可先把思路记在下面）" + write_lines(3) + "</div>"
     )
 
 
-def lesson_html(entry, toc: Toc, trainer: bool) -> str:
-    """One lesson: the edition's cells, with outputs from the stored (executed) notebook."""
+def paper_markdown(text: str) -> str:
+    """A lesson's Markdown for paper: rule codes and sentences meant for the screen left out, a
+    section whose heading is meant for the screen left out whole."""
+    text = rule_titles(XSIM_REF.sub("", text))
+    out: list[str] = []
+    skip_level = 0  # inside a screen-only section of this heading level
+    fenced = False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        heading = re.match(r"^(#+)\s", line)
+        if heading and not fenced:
+            level = len(heading.group(1))
+            if skip_level and level > skip_level:
+                continue
+            skip_level = level if SCREEN_ONLY.search(line) else 0
+            if skip_level:
+                continue
+        elif skip_level:
+            continue
+        if fenced or line.lstrip().startswith("|") or not SCREEN_ONLY.search(line):
+            out.append(line)
+            continue
+        lead = re.match(r"^(\s*(?:>\s*)*(?:[-*+]|\d+\.)?\s*)(.*)$", line)
+        prefix, body = lead.group(1), lead.group(2)
+        kept = [s for s in re.split(r"(?<=[。！？])", body) if s and not SCREEN_ONLY.search(s)]
+        if "".join(kept).strip(" *：:"):
+            out.append(prefix + "".join(kept).strip())
+    return "\n".join(out)
+
+
+def _rule_code_pattern() -> re.Pattern[str]:
+    from xsim.rules import RULES
+
+    codes = "|".join(re.escape(c) for c in sorted(RULES, key=len, reverse=True))
+    return re.compile(rf"\b(?:{codes})\b")
+
+
+def rule_titles(text: str) -> str:
+    """Text with each rule code written as its Chinese title (「公开期限」), as a trainee reads it."""
+    from xsim.rules import RULES
+
+    return _rule_code_pattern().sub(lambda m: f"「{RULES[m.group()].title_zh}」", text)
+
+
+def without_rule_codes(html_text: str) -> str:
+    """HTML output for paper: the rules engine's codes left out (a table shows each beside its
+    Chinese title) and the screen's hints in brackets too (「讲次（点击打开）」)."""
+    html_text = XSIM_REF.sub("", html_text)
+    html_text = re.sub(r"[（(]\s*(?:" + _rule_code_pattern().pattern + r")\s*[）)]", "", html_text)
+    html_text = _rule_code_pattern().sub("", html_text)
+    return re.sub(r"（[^（）<>]*(?:" + SCREEN_ONLY.pattern + r")[^（）<>]*）", "", html_text)
+
+
+def lesson_html(entry, toc: Toc, trainer: bool, note_lines: int = NOTE_LINES) -> str:
+    """One lesson: the edition's cells, with outputs from the stored (executed) notebook, then
+    ``note_lines`` lines to write notes on (trainee edition; 0: no notes, the page is full)."""
     here = COURSE / entry.folder
     stored = json.loads((NOTEBOOKS / notebook_name(entry)).read_text(encoding="utf-8"))
     outputs = [c for c in stored["cells"] if c["cell_type"] == "code"]
@@ -181,7 +266,7 @@ def lesson_html(entry, toc: Toc, trainer: bool) -> str:
                 "上一讲" in cell.source or "下一讲" in cell.source
             ):
                 continue  # links between notebooks mean nothing on paper
-            body = markdown(cell.source)
+            body = markdown(paper_markdown(cell.source))
             if trainer and "【培训者版" in cell.source:
                 body = f'<div class="answer">{body}</div>'
             parts.append(body)
@@ -191,8 +276,8 @@ def lesson_html(entry, toc: Toc, trainer: bool) -> str:
             stored_cell = outputs[code_index] if code_index < len(outputs) else {"outputs": []}
             code_index += 1
             parts.append(_outputs_html({**stored_cell, "source": cell.source}, here, trainer))
-    if not trainer:
-        parts.append('<h2 class="pagebreak">笔记</h2>' + write_lines(24))
+    if not trainer and note_lines:  # right after the lesson: no page left half empty before it
+        parts.append("<h2>笔记</h2>" + write_lines(note_lines))
     return "".join(parts)
 
 
@@ -238,6 +323,39 @@ def roles_html(path: Path) -> str:
 # --- rendering -------------------------------------------------------------------------------------
 
 
+def notes_spill(pdf: Path) -> int:
+    """Lines for notes alone on the handout's last page (no text on it, only lines to write on),
+    read back with poppler (``pdftotext``, ``pdftoppm``); 0 when there are none or poppler is
+    not installed (the handout is then as long as it is)."""
+    import shutil
+    import subprocess
+
+    if not (shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdfinfo")):
+        return 0
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    found = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    if not found:
+        return 0
+    last = found.group(1)
+    text = subprocess.run(
+        ["pdftotext", "-f", last, "-l", last, str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    if text.strip():
+        return 0
+    import numpy as np
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = ["pdftoppm", "-f", last, "-l", last, "-r", "30", "-gray", "-singlefile"]
+        subprocess.run([*cmd, str(pdf), f"{tmp}/last"], check=True)
+        pixels = np.asarray(Image.open(f"{tmp}/last.pgm"))
+    drawn = np.flatnonzero((pixels < 200).any(axis=1))
+    if not drawn.size:
+        return NOTE_LINES
+    bottom_mm = (drawn.max() + 1) / pixels.shape[0] * PAGE_MM
+    return max(int(np.ceil((bottom_mm - PAGE_MARGIN_MM) / WRITE_LINE_MM)), 1)
+
+
 def chromium() -> str:
     from xsim.report.pdf import chromium_path
 
@@ -274,11 +392,13 @@ def main(argv: list[str]) -> int:
         return wanted is None or key in wanted
 
     jobs: list[tuple[str, str, str]] = []  # (file stem, title, body)
+    #: lesson handouts by file stem → their body with n lines for notes
+    with_notes: dict[str, Callable[[int], str]] = {}
     for entry in toc.lessons:
         if want(entry.id):
-            jobs.append(
-                (f"讲义_{entry.folder}", entry.title, lesson_html(entry, toc, trainer=False))
-            )
+            stem = f"讲义_{entry.folder}"
+            with_notes[stem] = functools.partial(lesson_html, entry, toc, False)
+            jobs.append((stem, entry.title, with_notes[stem](NOTE_LINES)))
     if want("trainer"):
         body = [f"<h1>{esc(toc.title)}　培训者版</h1>"]
         body.append(
@@ -292,8 +412,11 @@ def main(argv: list[str]) -> int:
         )
         # ``--only 04 trainer``: the trainer edition of the lessons named; otherwise of all.
         named = [e for e in toc.lessons if wanted and e.id in wanted] or toc.lessons
-        for entry in named:
-            body.append('<div class="pagebreak"></div>' + lesson_html(entry, toc, trainer=True))
+        for entry in named:  # one after another: a page break per lesson leaves pages half empty
+            body.append(
+                f'<h1 class="lesson">第 {entry.id} 讲　{esc(entry.title)}</h1>'
+                + lesson_html(entry, toc, trainer=True)
+            )
         jobs.append(("培训者版", "培训者版", "".join(body)))
     if want("notice"):
         jobs.append(("通知全文", "通知全文", notice_html()))
@@ -323,6 +446,17 @@ def main(argv: list[str]) -> int:
                     jobs,
                 )
             )
+        for stem, title, _ in jobs:  # notes that spill onto a page of their own: fewer lines
+            lines = NOTE_LINES
+            for _ in range(3):  # a line less can move a page break: look again
+                spill = notes_spill(tmpdir / f"{stem}.pdf") if stem in with_notes else 0
+                if not spill or not lines:
+                    break
+                lines = lines - spill - 1 if lines - spill - 1 >= 3 else 0  # 0: no room left
+                (tmpdir / f"{stem}.html").write_text(
+                    page(title, with_notes[stem](lines)), encoding="utf-8"
+                )
+                render(tmpdir / f"{stem}.html", tmpdir / f"{stem}.pdf", browser)
         for stem, _, _ in jobs:  # all rendered: move into place
             os.replace(tmpdir / f"{stem}.pdf", args.out / f"{stem}.pdf")
             if args.html:
