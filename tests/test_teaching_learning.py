@@ -206,3 +206,22 @@ def test_a_completion_record_only_for_a_passed_capstone(tmp_path):
     failed_p = next(p for p in s.room if p.trainee == "李四")
     with pytest.raises(ValueError):
         completion_html(s, failed_p)
+
+
+def test_the_trainers_panel_offers_the_records_of_those_who_passed(tmp_path):
+    import base64
+
+    from xsim.teaching.panels import classroom_panel
+
+    inbox = tmp_path / "进度文件"
+    inbox.mkdir()
+    for key, name, tries in (("a", "张三", [(94.9, True)]), ("b", "李四", [(60.0, False)])):
+        store = _capstone(tmp_path, key, name, tries)
+        P.export(inbox / f"{key}.json", progress=P.load(store))
+    panel = classroom_panel(inbox)
+    panel.run_button.click()
+    links = panel.downloads.value
+    assert "结业记录（综合演练通过的 1 位学员" in links and ">张三</a>" in links
+    assert "李四" not in links
+    record = re.search(r'download="结业记录_张三.html" href="data:[^,]+,([^"]+)"', links)
+    assert record and "考核通过" in base64.b64decode(record.group(1)).decode("utf-8")
