@@ -225,3 +225,18 @@ def test_the_trainers_panel_offers_the_records_of_those_who_passed(tmp_path):
     assert "李四" not in links
     record = re.search(r'download="结业记录_张三.html" href="data:[^,]+,([^"]+)"', links)
     assert record and "考核通过" in base64.b64decode(record.group(1)).decode("utf-8")
+
+
+def test_the_trainer_edition_gives_the_answers_of_both_tests():
+    from xsim.teaching.edition import lesson_notebook
+
+    toc = load_toc(COURSE)
+    for entry, kind, path in (
+        (toc.lessons[0], "前测", PRE_FILE),
+        (toc.lessons[-1], "后测", POST_FILE),
+    ):
+        text = "\n".join(c.source for c in lesson_notebook(entry, toc, "trainer", COURSE).cells)
+        assert f"【培训者版·{kind}答案】" in text
+        assert load_learning_test_file(path).questions[-1].explanation in text
+        trainee = lesson_notebook(entry, toc, "trainee", COURSE)
+        assert f"【培训者版·{kind}答案】" not in "\n".join(c.source for c in trainee.cells)
