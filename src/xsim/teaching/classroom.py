@@ -159,6 +159,14 @@ class ClassSummary:
         spreadsheet programs read the Chinese as it is."""
         return write_atomic(path, self.csv_text().encode("utf-8-sig"))
 
+    def capstone_best(self, p: Progress) -> Attempt | None:
+        """The trainee's best capstone attempt (what 通过 is judged on), or None."""
+        return _capstone_best(p)
+
+    def capstone_case(self, p: Progress) -> str:
+        """The trainee's capstone case as a trainer reads it."""
+        return _capstone_case(p)
+
     def passed(self) -> list[Progress]:
         """The trainees whose best capstone attempt passed (those who get a completion record)."""
         return [p for p in self.room if (best := _capstone_best(p)) is not None and best.correct]

@@ -12,13 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from typing import TYPE_CHECKING
+from typing import Any
 
 from xsim.teaching.display import html_table
-
-if TYPE_CHECKING:
-    from xsim.teaching.classroom import ClassSummary
-    from xsim.teaching.progress import Progress
 
 __all__ = ["completion_html", "completion_name"]
 
@@ -46,12 +42,12 @@ def _course_title() -> str:
         return "城乡社区协商培训课程"
 
 
-def completion_html(summary: ClassSummary, p: Progress) -> str:
-    """The completion record of ``p`` (a trainee of ``summary``)."""
-    from xsim.teaching.classroom import _capstone_best, _capstone_case
-
+def completion_html(summary: Any, p: Any) -> str:
+    """The completion record of ``p`` (a :class:`~xsim.teaching.progress.Progress` of
+    ``summary``, a :class:`~xsim.teaching.classroom.ClassSummary`); ``ValueError`` unless the
+    trainee's best capstone attempt passed."""
     name = summary.names[p.trainee_id]
-    best = _capstone_best(p)
+    best = summary.capstone_best(p)
     if best is None or not best.correct:
         raise ValueError("a completion record is only for a trainee whose capstone passed")
     when = (best.at if best is not None else p.updated)[:10]
@@ -71,7 +67,7 @@ def completion_html(summary: ClassSummary, p: Progress) -> str:
         "<h2>各讲学习情况</h2>",
         html_table(mine),
         "<h2>综合演练</h2>",
-        f"<p>情景：{html.escape(_capstone_case(p))}；最好成绩 "
+        f"<p>情景：{html.escape(summary.capstone_case(p))}；最好成绩 "
         f"{best.points:g} 分（满分 {best.max_points:g}），通过日期 {when}。</p>",
     ]
     learning = summary.learning
