@@ -202,7 +202,7 @@ def test_a_completion_record_only_for_a_passed_capstone(tmp_path):
     page = written[0].read_text("utf-8")
     assert "结业记录" in page and "张/三" in page and "94.9" in page and "考核通过" in page
     assert "<script" not in page and "http" not in page
-    assert "前测" in page  # the trainee's own clause rows
+    assert "前测" in page and "第 09 讲" in page  # own clause rows; lessons named
     failed_p = next(p for p in s.room if p.trainee == "李四")
     with pytest.raises(ValueError):
         completion_html(s, failed_p)

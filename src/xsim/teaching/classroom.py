@@ -125,8 +125,8 @@ class ClassSummary:
             parts += [
                 "<h2>三、学习效果：前测和后测（同一条款、不同题目，按第一次作答的正确率）</h2>",
                 "<p>提高 = 后测正确率 − 前测正确率；全班一行只计前测、后测都做了的学员。</p>",
-                html_table(self.learning_class, formats=pct, css=False),
-                html_table(self.learning, formats=pct, css=False),
+                html_table(self.learning_class, caption="全班", formats=pct, css=False),
+                html_table(self.learning, caption="各学员", formats=pct, css=False),
             ]
         parts += [
             "<h2>四、各题常见错误（按答错率从高到低）</h2>",

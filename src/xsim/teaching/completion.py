@@ -33,13 +33,15 @@ def completion_name(name: str) -> str:
     return f"结业记录_{safe}.html"
 
 
-def _course_title() -> str:
+def _course() -> tuple[str, dict[str, str]]:
+    """The course's title and each lesson's name (「第 03 讲 协商形式」) by its id."""
     try:
         from xsim.teaching.lessons import load_toc
 
-        return load_toc().title
-    except Exception:  # noqa: BLE001 - a trainer's copy without the course keeps a plain title
-        return "城乡社区协商培训课程"
+        toc = load_toc()
+        return toc.title, {e.id: f"第 {e.id} 讲 {e.title}" for e in toc.lessons}
+    except Exception:  # noqa: BLE001 - a trainer's copy without the course keeps plain names
+        return "城乡社区协商培训课程", {}
 
 
 def completion_html(summary: Any, p: Any) -> str:
@@ -57,12 +59,14 @@ def completion_html(summary: Any, p: Any) -> str:
     except ValueError:
         when = "—"
     lessons = summary.lessons
+    course, lesson_names = _course()
     mine = lessons[lessons["姓名"] == name][["课次", "状态", "最好得分", "满分", "用时（分钟）"]]
+    mine = mine.assign(课次=[lesson_names.get(ls, ls) for ls in mine["课次"]])
     parts = [
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
         f"<title>结业记录：{html.escape(name)}</title><style>{PAGE_CSS}</style></head><body>",
         "<h1>结业记录</h1>",
-        f"<p class='who'>学员 <b>{html.escape(name)}</b> 参加了《{html.escape(_course_title())}》"
+        f"<p class='who'>学员 <b>{html.escape(name)}</b> 参加了《{html.escape(course)}》"
         f"的学习，综合演练考核通过。</p>",
         "<h2>各讲学习情况</h2>",
         html_table(mine),
