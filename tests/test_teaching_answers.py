@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from xsim.teaching.answers import QUIZ_FILES
 from xsim.teaching.lessons import load_quiz_file, load_steps_file, load_toc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,12 +17,20 @@ COURSE = ROOT / "course"
 MAX_SHARE = 0.40
 
 
+def quiz_paths() -> list[Path]:
+    """Every question file of the course: the self-check quizzes, the 前测 and the 后测."""
+    return [
+        path
+        for entry in load_toc(COURSE).lessons
+        for path in (COURSE / entry.folder / name for name in QUIZ_FILES.values())
+        if path.exists()
+    ]
+
+
 def quiz_positions() -> list[int]:
     out = []
-    for entry in load_toc(COURSE).lessons:
-        path = COURSE / entry.folder / "quiz.yaml"
-        if path.exists():
-            out += [q.correct for q in load_quiz_file(path).questions if isinstance(q.answer, str)]
+    for path in quiz_paths():
+        out += [q.correct for q in load_quiz_file(path).questions if isinstance(q.answer, str)]
     return out
 
 
@@ -72,14 +81,12 @@ def longest_share(items: list[tuple[list[str], set[int]]]) -> float:
 
 def quiz_items() -> list[tuple[list[str], set[int]]]:
     out = []
-    for entry in load_toc(COURSE).lessons:
-        path = COURSE / entry.folder / "quiz.yaml"
-        if path.exists():
-            out += [
-                (q.choice_texts, set(q.correct_set))
-                for q in load_quiz_file(path).questions
-                if isinstance(q.answer, str)
-            ]
+    for path in quiz_paths():
+        out += [
+            (q.choice_texts, set(q.correct_set))
+            for q in load_quiz_file(path).questions
+            if isinstance(q.answer, str)
+        ]
     return out
 
 
@@ -108,12 +115,9 @@ def test_the_right_answer_is_not_usually_the_longest(items):
 
 def test_every_wrong_option_has_its_own_explanation():
     missing = []
-    for entry in load_toc(COURSE).lessons:
-        path = COURSE / entry.folder / "quiz.yaml"
-        if not path.exists():
-            continue
+    for path in quiz_paths():
         for i, q in enumerate(load_quiz_file(path).questions):
             for text, why in zip(q.choice_texts, q.why, strict=True):
                 if text not in q.answers and not why.strip():
-                    missing.append(f"{entry.folder} 第{i + 1}题：{text}")
+                    missing.append(f"{path.parent.name}/{path.name} 第{i + 1}题：{text}")
     assert missing == []

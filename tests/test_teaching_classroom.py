@@ -146,7 +146,10 @@ def test_classroom_panel(room, tmp_path):
     assert panel.status.value == ""
     assert "各题常见错误" in panel.output.value and "C（2人）" in panel.output.value
     assert (room.parent / "班级学习情况汇总.html").exists()
-    assert "data:application/octet-stream;base64," in panel.output.value
+    links = panel.downloads.value
+    assert links.count("data:application/octet-stream;base64,") == 2  # report and table
+    assert "汇总报告" in links and "各讲得分表" in links and "还没有学员通过综合演练" in links
+    assert ".json" not in links and "save_" not in links  # no file or code names to read
 
 
 def test_a_capstone_case_in_an_export_is_shown_and_never_opened_as_a_path(tmp_path):

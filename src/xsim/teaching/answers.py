@@ -38,6 +38,7 @@ __all__ = [
     "AnswerKey",
     "Judgement",
     "LocalAnswerKey",
+    "QUIZ_FILES",
     "answer_key",
     "choice_label",
     "calculation_judgement",
@@ -150,7 +151,11 @@ def calculation_judgement(calc: CalculationData, answer: str, attempt: int = 1) 
     )
 
 
-_ITEM = re.compile(r"^(?P<kind>q|form|calc)(?P<n>[1-9]\d*)$")
+#: the question files of a lesson, by the prefix of their items: the self-check quiz (``q1`` …),
+#: the 前测 (``pre1`` …, lesson 00) and the 后测 (``post1`` …, lesson 09)
+QUIZ_FILES = {"q": "quiz.yaml", "pre": "pretest.yaml", "post": "posttest.yaml"}
+
+_ITEM = re.compile(r"^(?P<kind>q|pre|post|form|calc)(?P<n>[1-9]\d*)$")
 
 
 class LocalAnswerKey:
@@ -170,20 +175,20 @@ class LocalAnswerKey:
 
         return lesson_file(lesson, name, self.course_dir)
 
-    def questions(self, lesson: str) -> list[Question]:
+    def questions(self, lesson: str, file: str = "quiz.yaml") -> list[Question]:
         if lesson in self.quizzes:
             return self.quizzes[lesson]
         from xsim.teaching.lessons import load_quiz_file
 
-        return list(load_quiz_file(self._file(lesson, "quiz.yaml")).questions)
+        return list(load_quiz_file(self._file(lesson, file)).questions)
 
     def judge(self, lesson: str, item: str, answer: str | list[str], attempt: int = 1) -> Judgement:
         m = _ITEM.match(item)
         if m is None:
             raise InputError("<answers>", item, "an item q1… or form1…", f"没有这道题：{item}")
         n = int(m.group("n"))
-        if m.group("kind") == "q":
-            questions = self.questions(lesson)
+        if m.group("kind") in QUIZ_FILES:
+            questions = self.questions(lesson, QUIZ_FILES[m.group("kind")])
             if n > len(questions) or questions[n - 1].answer is None:
                 raise InputError(
                     "<answers>", item, "a question with its answer", f"没有这道题的答案：{item}"
@@ -234,7 +239,7 @@ def answer_key() -> AnswerKey:
 
 #: fields holding answers, per course file: removed from the trainee edition
 ANSWER_FIELDS = {
-    "quiz.yaml": ("answer", "explanation", "why"),
+    **{name: ("answer", "explanation", "why") for name in QUIZ_FILES.values()},
     "exercises.yaml": ("fits", "why", "answer", "explanation"),
     "steps.yaml": ("best",),
 }
@@ -294,7 +299,7 @@ def write_trainee_edition(course_dir: str | Path, out: str | Path) -> None:
             if path.suffix in (".yaml", ".yml"):
                 data = load_yaml_file(path).data
                 fields = ANSWER_FIELDS.get(path.name, ())
-                stripped = _strip(data, fields, quiz=path.name == "quiz.yaml")
+                stripped = _strip(data, fields, quiz=path.name in QUIZ_FILES.values())
                 text = yaml.safe_dump(stripped, allow_unicode=True, sort_keys=False)
                 (there / path.name).write_text(text, encoding="utf-8")
             elif path.name == "lesson.md":

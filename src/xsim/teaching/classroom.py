@@ -9,12 +9,17 @@ in a folder and runs, in the trainer notebook (``trainer/班级汇总.ipynb``)::
     summary.lessons         # per trainee and lesson (also the CSV: summary.save_csv(...))
     summary.questions       # common mistakes per question (first attempts), named as shown
     summary.clauses         # mistakes per clause of the notice or law
+    summary.learning        # 前测 → 后测 per trainee and clause; summary.learning_class per clause
     summary.save_html("班级汇总.html")   # a Chinese report to print or project
+    summary.save_completions("结业记录/")  # a printable completion record per trainee who passed
 
 Scores: an item's *first* attempt (what the quizzes count), its *best* and its *last*; a lesson's
 score adds its items', out of the lesson's 满分 (every item it registered, answered or not). The
 capstone passes on its best attempt (a passing attempt before a higher failing one). Time spent is
-the trainee's stretches of activity in the lesson added up (:meth:`Progress.minutes`).
+the trainee's stretches of activity in the lesson added up (:meth:`Progress.minutes`). Learning
+gain: per clause, the share of the 后测's questions on it right at the first attempt minus the
+前测's (items ``post…`` and ``pre…``, :data:`xsim.teaching.answers.QUIZ_FILES`), for each trainee
+who took both, and its mean over those trainees for the class.
 
 Files that are not exports (or are damaged, too large, too deeply nested, a link, a pipe or a
 device) are skipped and listed as 「无效」 with a Chinese reason in ``summary.skipped`` (and in the
@@ -41,7 +46,14 @@ from xsim.teaching.item_names import item_name
 from xsim.teaching.progress import Attempt, Progress, load_export
 from xsim.teaching.progress_view import lesson_sort_key
 
-__all__ = ["CAPSTONE", "MAX_FILES", "ClassSummary", "class_summary", "load_exports"]
+__all__ = [
+    "CAPSTONE",
+    "MAX_FILES",
+    "ClassSummary",
+    "class_summary",
+    "learning_by_clause",
+    "load_exports",
+]
 
 MAX_FILES = 1000  # a room is a few dozen trainees; more files than this is not a room's exports
 
@@ -49,6 +61,9 @@ NOT_STARTED, IN_PROGRESS, FINISHED = "未开始", "进行中", "已完成"
 INVALID = "无效"  # how an unusable file is marked in the summary
 PASSED, FAILED, NOT_DONE = "通过", "未通过", "未做"
 CAPSTONE = "capstone"  # the capstone's item id (xsim.teaching.capstone.case.ITEM)
+PRE, POST = "pre", "post"  # item prefixes of the 前测 and the 后测 (answers.QUIZ_FILES)
+LEARNING_COLUMNS = ["姓名", "条款", "前测", "后测", "提高"]
+LEARNING_CLASS_COLUMNS = ["条款", "人数", "前测", "后测", "提高"]
 
 TRAINEE_COLUMNS = [
     "姓名", "已完成课次", "作答次数", "首次得分", "最好得分", "最后得分", "满分", "得分率",
@@ -76,13 +91,21 @@ class ClassSummary:
     questions: Any
     #: per clause: 条款, 题目数, 作答人次, 首次答错人次, 答错率
     clauses: Any
+    #: per trainee and clause (:data:`LEARNING_COLUMNS`): share right at the first attempt in
+    #: the 前测 and the 后测, and 提高 = 后测 − 前测 (missing when one of them was not taken)
+    learning: Any = None
+    #: per clause over the trainees who took both (:data:`LEARNING_CLASS_COLUMNS`): means
+    learning_class: Any = None
     #: (file, Chinese reason) for every file that could not be used
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: the trainees as read, and each one's name as shown (for the completion records)
+    room: list[Progress] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
 
     def to_html(self, title: str = "班级学习情况汇总") -> str:
         """A self-contained Chinese HTML report (no scripts, nothing fetched), printable."""
         now = dt.datetime.now().strftime("%Y年%m月%d日 %H:%M")
-        pct = {"得分率": ".0%", "答错率": ".0%"}
+        pct = {"得分率": ".0%", "答错率": ".0%", "前测": ".0%", "后测": ".0%", "提高": "+.0%"}
         parts = [
             "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
             f"<title>{html.escape(title)}</title>",
@@ -97,13 +120,22 @@ class ClassSummary:
             html_table(self.finished, index=True, css=False),
             "<h2>二、各学员各讲得分</h2>",
             html_table(self.lessons, formats=pct, css=False),
-            "<h2>三、各题常见错误（按答错率从高到低）</h2>",
+        ]
+        if self.learning_class is not None and not self.learning_class.empty:
+            parts += [
+                "<h2>三、学习效果：前测和后测（同一条款、不同题目，按第一次作答的正确率）</h2>",
+                "<p>提高 = 后测正确率 − 前测正确率；全班一行只计前测、后测都做了的学员。</p>",
+                html_table(self.learning_class, caption="全班", formats=pct, css=False),
+                html_table(self.learning, caption="各学员", formats=pct, css=False),
+            ]
+        parts += [
+            "<h2>四、各题常见错误（按答错率从高到低）</h2>",
             html_table(self.questions, formats=pct, css=False),
-            "<h2>四、按条款汇总</h2>",
+            "<h2>五、按条款汇总</h2>",
             html_table(self.clauses, formats=pct, css=False),
         ]
         if self.skipped:
-            parts.append("<h2>五、未能读取的文件</h2><ul>")
+            parts.append("<h2>六、未能读取的文件</h2><ul>")
             parts += [
                 f"<li>{html.escape(Path(f).name)}：{html.escape(why)}</li>"
                 for f, why in self.skipped
@@ -126,6 +158,32 @@ class ClassSummary:
         """The per-trainee, per-lesson table as CSV, UTF-8 with a byte-order mark so that
         spreadsheet programs read the Chinese as it is."""
         return write_atomic(path, self.csv_text().encode("utf-8-sig"))
+
+    def capstone_best(self, p: Progress) -> Attempt | None:
+        """The trainee's best capstone attempt (what 通过 is judged on), or None."""
+        return _capstone_best(p)
+
+    def capstone_case(self, p: Progress) -> str:
+        """The trainee's capstone case as a trainer reads it."""
+        return _capstone_case(p)
+
+    def passed(self) -> list[Progress]:
+        """The trainees whose best capstone attempt passed (those who get a completion record)."""
+        return [p for p in self.room if (best := _capstone_best(p)) is not None and best.correct]
+
+    def save_completions(self, folder: str | Path) -> list[Path]:
+        """A printable completion record (HTML, A4) for every trainee who passed; returns them."""
+        from xsim.teaching.completion import completion_html, completion_name
+
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        return [
+            write_atomic(
+                out / completion_name(self.names[p.trainee_id]),
+                completion_html(self, p).encode("utf-8"),
+            )
+            for p in self.passed()
+        ]
 
 
 def load_exports(
@@ -226,13 +284,18 @@ def class_summary(sources: str | Path | Iterable[Any]) -> ClassSummary:
     finished = pd.DataFrame.from_dict(finished_rows, orient="index", columns=lessons)
     finished.index.name = "姓名"
     questions, clauses = _mistakes(question)
+    learning, learning_class = _learning(room, names)
     return ClassSummary(
         trainees.reset_index(drop=True),
         lesson_table,
         finished,
         questions,
         clauses,
+        learning,
+        learning_class,
         skipped,
+        room,
+        names,
     )
 
 
@@ -314,6 +377,38 @@ def _mistakes(question: dict[tuple[str, str], dict[str, Any]]):
             drop=True
         )
     return questions, clauses
+
+
+def learning_by_clause(p: Progress) -> dict[str, dict[str, float]]:
+    """One trainee's 前测 and 后测 per clause: the share of that clause's questions right at the
+    first attempt (``{"§4.2": {"pre": 0.5, "post": 1.0}}``; a side not taken is absent)."""
+    tally: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    for (_, item), a in p.first_attempts().items():
+        for side in (PRE, POST):
+            if item.startswith(side) and item[len(side) :].isdigit() and a.clause:
+                tally[a.clause][side].append(a.correct)
+    return {
+        clause: {side: sum(v) / len(v) for side, v in sides.items()}
+        for clause, sides in tally.items()
+    }
+
+
+def _learning(room: list[Progress], names: dict[str, str]):
+    import pandas as pd
+
+    rows = []
+    for p in room:
+        for clause, sides in sorted(learning_by_clause(p).items()):
+            pre, post = sides.get(PRE), sides.get(POST)
+            gain = post - pre if pre is not None and post is not None else None
+            rows.append([names[p.trainee_id], clause, pre, post, gain])
+    learning = pd.DataFrame(rows, columns=LEARNING_COLUMNS)
+    both = learning.dropna(subset=["提高"])
+    per_clause = [
+        [clause, len(g), g["前测"].mean(), g["后测"].mean(), g["提高"].mean()]
+        for clause, g in both.groupby("条款", sort=True)
+    ]
+    return learning, pd.DataFrame(per_clause, columns=LEARNING_CLASS_COLUMNS)
 
 
 def _display_names(room: list[Progress]) -> dict[str, str]:

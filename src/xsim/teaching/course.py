@@ -7,7 +7,8 @@ the model or the lesson's data.
 
 =========================  ==================================================================
 ``quote``, ``law``         the notice's and the law's Chinese text (here)
-``quiz``                   :mod:`~xsim.teaching.quiz` over :mod:`~xsim.teaching.answers`
+``quiz``, ``pretest``,     :mod:`~xsim.teaching.quiz` over :mod:`~xsim.teaching.answers`
+``posttest``
 ``lab``, ``lab_table``     :mod:`~xsim.teaching.lab` (``labs.yaml``)
 ``claim``                  :mod:`~xsim.teaching.claims` (``claims.yaml``)
 ``stepper``, ``picker``    :mod:`~xsim.teaching.stepper` (``steps.yaml``), :mod:`~xsim.teaching.picker`
@@ -36,6 +37,8 @@ __all__ = [
     "lab",
     "lab_table",
     "law",
+    "posttest",
+    "pretest",
     "quiz",
     "quote",
     "ready",
@@ -192,6 +195,22 @@ def quiz(lesson: str):
     from xsim.teaching.quiz import Quiz
 
     return Quiz(lesson, lesson=lesson)
+
+
+def pretest(lesson: str):
+    """The 前测 of the course (the lesson's ``pretest.yaml``, lesson 00): answered first, saved
+    under items ``pre1`` … so that the trainer's summary compares it with the 后测 by clause."""
+    from xsim.teaching.quiz import Quiz
+
+    return Quiz(lesson, lesson=lesson, item_prefix="pre")
+
+
+def posttest(lesson: str):
+    """The 后测 (the lesson's ``posttest.yaml``, lesson 09): the 前测's clauses asked again with other
+    questions, saved under items ``post1`` …"""
+    from xsim.teaching.quiz import Quiz
+
+    return Quiz(lesson, lesson=lesson, item_prefix="post")
 
 
 def lab(lab_id: str, **kwargs: Any):

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from xsim.errors import InputError
+from xsim.teaching.answers import QUIZ_FILES
 from xsim.teaching.lessons import (
     course_dir,
     load_exercises_file,
     load_facilitator_file,
     load_glossary_file,
     load_labs_file,
+    load_learning_test_file,
     load_quiz_file,
     load_roles_file,
     load_steps_file,
@@ -40,8 +42,9 @@ def _check_answers(here: Path) -> None:
     """The answers the full course must hold (a trainee edition has none): each question's
     answer and a reason for each wrong option, each situation's forms and why, each step's
     reference choice."""
-    quiz = here / "quiz.yaml"
-    if quiz.exists():
+    for quiz in (here / name for name in QUIZ_FILES.values()):
+        if not quiz.exists():
+            continue
         for i, q in enumerate(load_quiz_file(quiz).questions):
             if q.answer is None:
                 _fail(quiz, ("questions", i), "an answer", "缺少答案（answer）")
@@ -302,6 +305,47 @@ def _facilitator_texts(plan) -> list[tuple[tuple[Any, ...], str]]:
     return texts
 
 
+def _check_learning_tests(folder: Path, toc: Toc) -> None:
+    """The 前测 and the 后测: both or neither, the 前测 in an earlier lesson, on the same clauses
+    with different questions (the gain per clause compares them)."""
+    found = {
+        name: [folder / e.folder / name for e in toc.lessons if (folder / e.folder / name).exists()]
+        for name in (QUIZ_FILES["pre"], QUIZ_FILES["post"])
+    }
+    pre_files, post_files = found[QUIZ_FILES["pre"]], found[QUIZ_FILES["post"]]
+    if not pre_files and not post_files:
+        return
+    for files in (pre_files, post_files):
+        if len(files) > 1:
+            _fail(files[1], (), "one such file in the course", "整门课程只能有一份这样的测验")
+    if not pre_files or not post_files:
+        (lonely,) = pre_files or post_files
+        missing = QUIZ_FILES["post"] if pre_files else QUIZ_FILES["pre"]
+        _fail(
+            lonely, (), f"a {missing} to pair with", f"缺少与之配对的 {missing}（前测、后测要成对）"
+        )
+    pre, post = load_learning_test_file(pre_files[0]), load_learning_test_file(post_files[0])
+    folders = [e.folder for e in toc.lessons]
+    if folders.index(pre_files[0].parent.name) >= folders.index(post_files[0].parent.name):
+        _fail(post_files[0], (), "a lesson after the pre-test's", "后测要放在前测之后的一讲")
+    if set(pre.clauses) != set(post.clauses):
+        _fail(
+            post_files[0],
+            ("questions",),
+            f"the pre-test's clauses {sorted(pre.clauses)}",
+            f"后测考的条款必须与前测相同（前测：{'、'.join(pre.clauses)}）",
+        )
+    asked = {q.prompt for q in pre.questions}
+    for i, q in enumerate(post.questions):
+        if q.prompt in asked:
+            _fail(
+                post_files[0],
+                ("questions", i, "prompt"),
+                "a question other than the pre-test's",
+                "后测要换一道题（与前测同一条款、不同题目）",
+            )
+
+
 def validate_course(folder: Path | None = None) -> Toc:
     """Read and check every file of the course; the first problem raises :class:`InputError`."""
     folder = folder or course_dir()
@@ -317,6 +361,9 @@ def validate_course(folder: Path | None = None) -> Toc:
         _check_references(here)
         if (here / "quiz.yaml").exists():
             load_quiz_file(here / "quiz.yaml")
+        for name in (QUIZ_FILES["pre"], QUIZ_FILES["post"]):
+            if (here / name).exists():
+                load_learning_test_file(here / name)
         if (here / "labs.yaml").exists():
             load_labs_file(here / "labs.yaml")
         if (here / "steps.yaml").exists():
@@ -335,6 +382,7 @@ def validate_course(folder: Path | None = None) -> Toc:
             load_options(path=here / "capstone.yaml")
         if toc.edition == "full" or (here / "facilitator.yaml").exists():
             _check_facilitator(here, entry)
+    _check_learning_tests(folder, toc)
     if (folder / "handouts" / "glossary.yaml").exists():
         load_glossary_file(folder / "handouts" / "glossary.yaml")
     return toc

@@ -168,15 +168,21 @@ def _answer_key_for(code: str, here: Path) -> str | None:
     """Trainer's note after a quiz or stepper cell: every answer with its explanation."""
     if "course.quiz(" in code and (here / "quiz.yaml").exists():
         return answer_key_markdown(here / "quiz.yaml")
+    for call, name, kind in (
+        ("pretest", "pretest.yaml", "前测"),
+        ("posttest", "posttest.yaml", "后测"),
+    ):
+        if f"course.{call}(" in code and (here / name).exists():
+            return answer_key_markdown(here / name, kind)
     if "course.stepper(" in code and (here / "steps.yaml").exists():
         return steps_key_markdown(here / "steps.yaml")
     return None
 
 
-def answer_key_markdown(path: Path) -> str:
-    """The answers of a quiz.yaml as Markdown (trainer's edition and handouts)."""
+def answer_key_markdown(path: Path, kind: str = "自测题") -> str:
+    """The answers of a quiz.yaml (or the 前测/后测) as Markdown (trainer's edition, handouts)."""
     quiz = load_quiz_file(path)
-    lines = ["> **【培训者版·自测题答案】**", ">"]
+    lines = [f"> **【培训者版·{kind}答案】**", ">"]
     for n, q in enumerate(quiz.questions, 1):
         correct = q.correct if isinstance(q.correct, list) else [q.correct]
         letters = "、".join(LETTERS[i] for i in correct)

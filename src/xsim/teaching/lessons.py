@@ -10,6 +10,7 @@ Layout::
     course/toc.yaml                 order, titles, durations, the notice's clauses each lesson teaches
     course/NN_名称/lesson.md         the lesson text and its code cells (MyST Markdown, jupytext)
     course/NN_名称/quiz.yaml         self-check questions          → :func:`load_quiz_file`
+    course/00_导读/pretest.yaml      前测 (后测: 09's posttest.yaml)  → :func:`load_learning_test_file`
     course/NN_名称/labs.yaml         simulations the trainee steers → :func:`load_labs_file`
     course/NN_名称/steps.yaml        a procedure walk-through      → :func:`load_steps_file`
     course/NN_名称/exercises.yaml    the data of exercise widgets  → :func:`lesson_exercises`
@@ -42,6 +43,7 @@ from xsim.teaching.schema import (
     LabOption,
     LabsFile,
     LabSpec,
+    LearningTestFile,
     Question,
     QuizChoice,
     QuizFile,
@@ -57,6 +59,7 @@ __all__ = [
     "Toc",
     "TocLesson",
     "QuizFile",
+    "LearningTestFile",
     "Question",
     "QuizChoice",
     "LabsFile",
@@ -73,6 +76,7 @@ __all__ = [
     "lesson_folder",
     "lesson_file",
     "load_quiz_file",
+    "load_learning_test_file",
     "load_labs_file",
     "load_steps_file",
     "find_lab",
@@ -144,6 +148,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "应写 options 或 forms 二者之一",
     ),
     "empty": ("at least one item", "至少应有一项"),
+    "clause_required": (
+        "the clause the question asks about (前测 and 后测 compare by clause)",
+        "前测、后测的每道题都要写明所考的条款（clause），前后测按条款比较",
+    ),
     "no_best": (
         "mark at least one choice with 'best: true'",
         "至少要有一个选项标注 best: true（参考做法）",
@@ -312,6 +320,11 @@ def lesson_file(lesson: str, name: str, folder: Path | None = None) -> Path:
 
 def load_quiz_file(path: Path) -> QuizFile:
     return read_course_file(Path(path), QuizFile)
+
+
+def load_learning_test_file(path: Path) -> LearningTestFile:
+    """A lesson's ``pretest.yaml`` or ``posttest.yaml`` (:class:`LearningTestFile`)."""
+    return read_course_file(Path(path), LearningTestFile)
 
 
 def load_labs_file(path: Path) -> LabsFile:

@@ -7,6 +7,7 @@ The progress store and the class summary's reading live in :mod:`xsim.teaching.p
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -173,11 +174,11 @@ def progress_panel(folder: str | Path | None = None, *, path: str | Path | None 
 
 
 def classroom_panel(folder: str | Path = "进度文件", report: str | Path | None = None):
-    """The trainer's panel: a folder of collected exports → the class summary on screen and a
-    Chinese HTML report (``report``, default ``班级学习情况汇总.html`` beside the folder) with a
-    download link."""
+    """The trainer's panel: a folder of collected exports → the class summary on screen (with the
+    前测/后测 gain per clause), download links for the report (HTML, printable), the per-lesson
+    table (CSV for a spreadsheet) and a completion record per trainee who passed the capstone;
+    the report is also saved as ``report`` (default ``班级学习情况汇总.html`` beside the folder)."""
     from xsim.teaching.classroom import class_summary
-    from xsim.teaching.progress_view import download_link_html
 
     class ClassroomPanel(TeachingWidget):
         kind_zh = "班级汇总"
@@ -186,12 +187,14 @@ def classroom_panel(folder: str | Path = "进度文件", report: str | Path | No
             super().__init__()
             self.folder = widgets.Text(value=str(folder), description="文件夹：")
             self.run_button = widgets.Button(description="汇总全班进度", button_style="primary")
+            self.downloads = widgets.HTML("")
             self.output = widgets.HTML("")
             on_click_busy(self.run_button, self._on_run)
             self.children = [
                 widgets.HTML("<b>班级汇总</b>：把学员导出的进度文件放进一个文件夹，再点按钮。"),
                 widgets.HBox([self.folder, self.run_button]),
                 self.status,
+                self.downloads,
                 self.output,
             ]
 
@@ -204,15 +207,44 @@ def classroom_panel(folder: str | Path = "进度文件", report: str | Path | No
                 return
             summary = class_summary(where)
             target = Path(report) if report is not None else where.parent / "班级学习情况汇总.html"
-            try:
+            with contextlib.suppress(OSError):  # a read-only folder: the links still work
                 summary.save_html(target)
-                saved = (
-                    f"报告已保存为 {esc(target.name)}，{download_link_html(target, '点这里下载')}。"
-                )
-            except OSError:
-                saved = "报告没能保存（文件夹不可写），下面的表格仍可查看。"
+            self.downloads.value = ok_html(_downloads_html(summary))
             body = summary.to_html()
             start, end = body.index("<body>") + len("<body>"), body.index("</body>")
-            self.output.value = ok_html(saved) + body[start:end]
+            self.output.value = body[start:end]
 
     return ClassroomPanel()
+
+
+def _downloads_html(summary) -> str:
+    """The trainer's downloads, in words: the report, the table, the completion records."""
+    from xsim.teaching.completion import completion_html, completion_name
+    from xsim.teaching.progress_view import download_bytes_html as link
+
+    lines = [
+        f"已汇总 {len(summary.trainees)} 位学员的进度。"
+        + (f"有 {len(summary.skipped)} 个文件无法读取，见报告末尾。" if summary.skipped else ""),
+        "下载："
+        + link(
+            summary.to_html().encode("utf-8"), "班级学习情况汇总.html", "汇总报告（网页，可打印）"
+        )
+        + "　"
+        + link(
+            summary.csv_text().encode("utf-8-sig"), "各讲得分.csv", "各讲得分表（可用 Excel 打开）"
+        ),
+    ]
+    passed = summary.passed()
+    if passed:
+        records = "　".join(
+            link(
+                completion_html(summary, p).encode("utf-8"),
+                completion_name(summary.names[p.trainee_id]),
+                summary.names[p.trainee_id],
+            )
+            for p in passed
+        )
+        lines.append(f"结业记录（综合演练通过的 {len(passed)} 位学员，打开后可打印）：{records}")
+    else:
+        lines.append("结业记录：还没有学员通过综合演练。")
+    return "<br>".join(lines)

@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["ITEM_TITLES", "download_link_html", "item_title", "lesson_sort_key"]
+__all__ = [
+    "ITEM_TITLES",
+    "download_bytes_html",
+    "download_link_html",
+    "item_title",
+    "lesson_sort_key",
+]
 
 
 #: the item ids the course's exercises use → their kind (``{n}``: the number in the id)
@@ -53,11 +59,16 @@ def lesson_sort_key(lesson: str) -> tuple[int, str]:
 def download_link_html(path: Path, text: str = "下载") -> str:
     """A link that downloads ``path``'s bytes from the page itself (a data URI): works offline,
     in JupyterLab and in Voilà (which serves no JSON files)."""
+    return download_bytes_html(Path(path).read_bytes(), Path(path).name, text)
+
+
+def download_bytes_html(data: bytes, name: str, text: str = "下载") -> str:
+    """A link that downloads ``data`` as a file called ``name`` (a data URI, nothing written)."""
     import base64
     import html as _html
 
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    encoded = base64.b64encode(data).decode("ascii")
     return (
-        f'<a download="{_html.escape(Path(path).name)}" '
-        f'href="data:application/octet-stream;base64,{data}">{_html.escape(text)}</a>'
+        f'<a download="{_html.escape(name)}" '
+        f'href="data:application/octet-stream;base64,{encoded}">{_html.escape(text)}</a>'
     )

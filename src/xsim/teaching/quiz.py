@@ -25,6 +25,7 @@ import ipywidgets as widgets
 
 from xsim.errors import InputError
 from xsim.teaching.answers import (
+    QUIZ_FILES,
     REVEAL_AFTER_WRONG,
     AnswerKey,
     Judgement,
@@ -183,10 +184,11 @@ class Quiz(TeachingWidget):
         item_prefix: str = "q",
         progress_path=None,
     ):
-        """``quiz``: the lesson id whose ``quiz.yaml`` the questions come from (unless given) and
-        the key is asked about (items ``q1`` …). ``key``: default :func:`answer_key`. ``lesson``:
-        with it every answer is saved to the trainee's progress store under that lesson (items
-        ``{item_prefix}1`` …), as it is given."""
+        """``quiz``: the lesson id whose question file the questions come from (unless given) and
+        the key is asked about: ``quiz.yaml`` (items ``q1`` …), or with ``item_prefix`` ``"pre"``
+        / ``"post"`` the lesson's 前测 / 后测 (:data:`~xsim.teaching.answers.QUIZ_FILES`).
+        ``key``: default :func:`answer_key`. ``lesson``: with it every answer is saved to the
+        trainee's progress store under that lesson (items ``{item_prefix}1`` …), as it is given."""
         super().__init__()
         self.quiz_id = quiz
         self.key = key if key is not None else answer_key()
@@ -196,7 +198,7 @@ class Quiz(TeachingWidget):
         if questions is None:
             from xsim.teaching.lessons import lesson_file, load_quiz_file
 
-            data = load_quiz_file(lesson_file(quiz, "quiz.yaml"))
+            data = load_quiz_file(lesson_file(quiz, QUIZ_FILES.get(item_prefix, "quiz.yaml")))
             questions, title = data.questions, title or data.title
         if not questions:
             raise InputError("<quiz>", "questions", "at least one question", "至少需要一道题")
@@ -240,9 +242,14 @@ class Quiz(TeachingWidget):
 
     def _judge_for(self, index: int) -> Callable[[str | list[str], int], Judgement]:
         def judge(answer: str | list[str], attempt: int) -> Judgement:
-            return self.key.judge(self.quiz_id, f"q{index + 1}", answer, attempt)
+            return self.key.judge(self.quiz_id, f"{self.key_prefix}{index + 1}", answer, attempt)
 
         return judge
+
+    @property
+    def key_prefix(self) -> str:
+        """The prefix of the items the key judges: the question file's (``q``, ``pre``, ``post``)."""
+        return self.item_prefix if self.item_prefix in QUIZ_FILES else "q"
 
     def item_id(self, index: int) -> str:
         """The progress-store id of question ``index`` (0-based): ``q1``, ``q2`` …"""

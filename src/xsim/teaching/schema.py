@@ -3,7 +3,9 @@
 One model per file kind (``toc.yaml`` → :class:`Toc`, ``quiz.yaml`` → :class:`QuizFile` of
 :class:`Question`, ``labs.yaml`` → :class:`LabsFile`, ``steps.yaml`` → :class:`StepsFile`,
 ``exercises.yaml`` → :class:`ExercisesFile`, ``claims.yaml`` → :class:`ClaimsFile`, the
-capstone's ``capstone.yaml`` → :class:`CapstoneOptions`, ``roles.yaml``, the glossary, ``facilitator.yaml`` → :class:`FacilitatorFile`). Reading
+capstone's ``capstone.yaml`` → :class:`CapstoneOptions`, ``pretest.yaml``/``posttest.yaml`` →
+:class:`LearningTestFile`, ``roles.yaml``, the glossary, ``facilitator.yaml`` →
+:class:`FacilitatorFile`). Reading
 them (safe YAML, line numbers, Chinese messages) is :mod:`xsim.teaching.lessons`; the widgets
 take these plain, frozen objects. Validators raise ``ValueError("code:field…")`` with a code of
 :data:`xsim.teaching.lessons.PROBLEMS`, which the reader turns into a message naming the field.
@@ -129,6 +131,30 @@ class Question(_Strict):
 class QuizFile(_Strict):
     title: Text = "自我检测"
     questions: Annotated[list[Question], Field(min_length=1)]
+
+
+# --- pre-test and post-test ------------------------------------------------------------------------
+
+
+class LearningTestFile(QuizFile):
+    """A 前测 (``pretest.yaml``, lesson 00) or 后测 (``posttest.yaml``, lesson 09): 4–6 quiz
+    questions, each on one clause. The two files ask about the same clauses with different
+    questions, so that post − pre share right per clause is the learning gain
+    (:mod:`xsim.teaching.classroom`); :mod:`xsim.teaching.course_check` checks the pairing."""
+
+    questions: Annotated[list[Question], Field(min_length=4, max_length=6)]
+
+    @model_validator(mode="after")
+    def _each_on_a_clause(self) -> LearningTestFile:
+        for i, q in enumerate(self.questions):
+            if not q.clause:
+                raise ValueError(f"clause_required:questions:{i}:clause")
+        return self
+
+    @property
+    def clauses(self) -> list[str]:
+        """The clauses asked about, once each, in the order of the questions."""
+        return list(dict.fromkeys(q.clause or "" for q in self.questions))
 
 
 # --- labs ------------------------------------------------------------------------------------------
