@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from test_teaching_handouts import pages, text
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ("pdftotext", "pdfinfo", "pdftoppm")
@@ -104,15 +105,9 @@ def handouts(tmp_path_factory) -> Path:
 
 
 def page_texts(pdf: Path) -> list[str]:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    n = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return (text.split("\f") + [""] * n)[:n]
+    """The text of each page, laid out as printed (``pdftotext -layout``)."""
+    n = pages(pdf)
+    return (text(pdf, "-layout").split("\f") + [""] * n)[:n]
 
 
 def pages_with_pictures(pdf: Path) -> set[int]:
@@ -138,10 +133,10 @@ def half_empty_pages(pdf: Path, tmp: Path) -> list[str]:
     texts, fills = page_texts(pdf), page_fills(pdf, tmp)
     pictures = pages_with_pictures(pdf) if shutil.which("pdfimages") else set()
     out = []
-    for number, (text, fill) in enumerate(zip(texts, fills, strict=True), 1):
+    for number, (page, fill) in enumerate(zip(texts, fills, strict=True), 1):
         if number == len(texts):
             continue  # a handout's last page ends where the handout ends
-        lines = [line for line in text.splitlines() if line.strip()]
+        lines = [line for line in page.splitlines() if line.strip()]
         if fill < FILL_FLOOR or (len(lines) < LINES_FLOOR and number not in pictures):
             out.append(f"page {number}: filled to {fill:.0%}, {len(lines)} lines")
     return out
@@ -192,11 +187,11 @@ def test_no_screen_only_line_and_no_rule_code_on_paper(handouts):
     from xsim.rules import RULES
 
     for pdf in sorted(handouts.glob("*.pdf")):
-        text = "".join(page_texts(pdf))
-        flat = re.sub(r"\s+", "", text)
+        printed = "".join(page_texts(pdf))
+        flat = re.sub(r"\s+", "", printed)
         for word in SCREEN_WORDS:
             assert word.replace(" ", "") not in flat, (pdf.name, word)
-        codes = [c for c in RULES if re.search(rf"\b{re.escape(c)}\b", text)]
+        codes = [c for c in RULES if re.search(rf"\b{re.escape(c)}\b", printed)]
         assert not codes, (pdf.name, codes[:5])
 
 
