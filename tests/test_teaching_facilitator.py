@@ -78,8 +78,8 @@ def test_the_trainer_edition_shows_the_plan_and_the_trainee_edition_does_not(ent
 def test_segments_are_timed_one_after_another():
     entry = next(e for e in LESSONS if e.id == "04")
     text = facilitator_markdown(COURSE / entry.folder)
-    starts = [int(a) for a, _ in re.findall(r"\| (\d+)–(\d+) 分钟 \|", text)]
-    ends = [int(b) for _, b in re.findall(r"\| (\d+)–(\d+) 分钟 \|", text)]
+    starts = [int(a) for a, _ in re.findall(r"<td>(\d+)–(\d+) 分钟</td>", text)]
+    ends = [int(b) for _, b in re.findall(r"<td>(\d+)–(\d+) 分钟</td>", text)]
     assert starts[0] == 0 and ends[-1] == entry.minutes and starts[1:] == ends[:-1]
 
 

@@ -13,6 +13,7 @@ without running it, and ``make notebooks`` output changes only where the model's
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,18 +124,23 @@ def facilitator_markdown(here: Path) -> str:
     from xsim.teaching.progress_view import item_title
 
     plan = load_facilitator_file(here / "facilitator.yaml").facilitator
-    lines = [
-        f"**【培训者版·授课安排】**　共 {plan.minutes} 分钟",
-        "",
-        "| 时间 | 环节 | 投影 |",
-        "|---|---|---|",
-    ]
+    rows = []
     start = 0
     for seg in plan.segments:
         end = start + seg.minutes
-        cell = lambda text: text.replace("|", "｜")  # noqa: E731 - a table cell
-        lines.append(f"| {start}–{end} 分钟 | {cell(seg.activity)} | {cell(seg.project) or '—'} |")
+        rows.append(
+            f"<tr><td>{start}–{end} 分钟</td><td>{html.escape(seg.activity)}</td>"
+            f"<td>{html.escape(seg.project) or '—'}</td></tr>"
+        )
         start = end
+    lines = [
+        f"**【培训者版·授课安排】**　共 {plan.minutes} 分钟",
+        "",
+        # an HTML table: the time column narrow, the activity wide (a Markdown table cannot say)
+        '<table class="plan"><colgroup><col style="width:14%"><col style="width:56%">'
+        '<col style="width:30%"></colgroup><thead><tr><th>时间</th><th>环节</th><th>投影</th>'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+    ]
     lines += ["", "**讨论题**", ""]
     lines += [f"{n}. {q}" for n, q in enumerate(plan.questions, 1)]
     lines += ["", "**常见错误和处理办法**", ""]
