@@ -151,7 +151,7 @@ def _outputs_html(cell: dict, here: Path, trainer: bool) -> str:
             value = data["text/html"]
             value = "".join(value) if isinstance(value, list) else value
             value = value.replace("<details>", "<details open>")  # paper cannot unfold
-            parts.append(without_rule_codes(value))
+            parts.append(long_rows_may_break(without_rule_codes(value)))
         else:
             plain = _plain(out).strip()
             if plain.startswith("<") and plain.endswith(">"):
@@ -249,6 +249,23 @@ def without_rule_codes(html_text: str) -> str:
     html_text = re.sub(r"[（(]\s*(?:" + _rule_code_pattern().pattern + r")\s*[）)]", "", html_text)
     html_text = _rule_code_pattern().sub("", html_text)
     return re.sub(r"（[^（）<>]*(?:" + SCREEN_ONLY.pattern + r")[^（）<>]*）", "", html_text)
+
+
+#: a table row with more text than this may break across pages (kept whole, it would leave the
+#: page before it half empty)
+LONG_ROW_CHARS = 300
+
+
+def long_rows_may_break(html_text: str) -> str:
+    """HTML with its long table rows allowed to break across pages (rows stay whole otherwise)."""
+
+    def row(m: re.Match[str]) -> str:
+        text = re.sub(r"<[^>]+>", "", m.group(0))
+        if len(text) <= LONG_ROW_CHARS:
+            return m.group(0)
+        return '<tr style="break-inside: auto"' + m.group(0)[3:]
+
+    return re.sub(r"<tr\b.*?</tr>", row, html_text, flags=re.S)
 
 
 def lesson_html(entry, toc: Toc, trainer: bool, note_lines: int = NOTE_LINES) -> str:
