@@ -1,10 +1,14 @@
-"""A trainee's answer comes back after a page reload in Voilà (issue 24 §1), in a real browser.
+"""A trainee's answer comes back after a page reload in Voilà and after a kernel restart in
+JupyterLab (issue 24 §1), in a real browser.
 
-Voilà starts a new kernel for every page: a reload is a kernel restart. One small notebook holds
-lesson 01's quiz as a lesson cell builds it; headless Chromium (offline) opens it in Voilà, picks
-the first option of question 1 and submits it, reloads the page and checks that the same option
-is checked again, the feedback is shown and the Chinese restore note is there. The trainee's store
-is in a folder of this test. Screenshots: ``tests/artifacts/restore-*.png``.
+One small notebook holds lesson 01's quiz as a lesson cell builds it; headless Chromium (offline,
+1366×768) picks the first option of question 1 and submits it, then
+- in Voilà, which starts a new kernel for every page, reloads the page;
+- in JupyterLab (``make lab``'s settings), restarts the kernel and runs all cells again (内核 →
+  重启内核并运行所有单元格, the command ``notebook:restart-run-all``, its dialog accepted) —
+and checks that the same option is checked again, the feedback is shown and the Chinese restore
+note is there. The trainee's store is in a folder of each test (``JUPYTER_DATA_DIR``).
+Screenshots: ``tests/artifacts/restore-*.png`` (JupyterLab: ``restore-lab-*.png``).
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ from browser_support import (
     RUN_TIMEOUT_MS,
     VIEWPORT,
     Offline,
+    jupyterlab,
     launch_chromium,
     require_chromium,
     server_tracebacks,
     voila_server,
+    wait_for_kernel,
 )
+from test_browser_course import NOTEBOOK_SCOPE, _run_all
 
 from xsim.teaching.common import MSG_INTERNAL, RESTORED_ZH
 
@@ -87,3 +94,66 @@ def test_a_quiz_answer_comes_back_after_a_reload_in_voila(tmp_path):
             browser.close()
     assert not offline.blocked
     assert server_tracebacks((tmp_path / "voila.log").read_text(errors="replace")) == []
+
+
+def test_a_quiz_answer_comes_back_after_a_kernel_restart_in_jupyterlab(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    require_chromium()
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "恢复.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    data_dir = tmp_path / "jupyter-data"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=RUN_TIMEOUT_MS)
+    offline = Offline()
+    with (
+        jupyterlab(
+            tmp_path,
+            root,
+            # _run_all reads the kernel's status through the page (window.jupyterapp)
+            extra_args=["--LabApp.expose_app_in_browser=True"],
+            extra_env={"JUPYTER_DATA_DIR": str(data_dir)},
+        ) as (base, token),
+        sync_playwright() as p,
+    ):
+        browser = launch_chromium(p)
+        try:
+            context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+            offline.attach(context)
+            page = context.new_page()
+            page.set_default_timeout(RUN_TIMEOUT_MS)
+            page.goto(f"{base}/lab/tree/{urllib.parse.quote('恢复.ipynb')}?reset&token={token}")
+            notebook = page.locator(NOTEBOOK_SCOPE)
+            expect(notebook).to_be_visible()
+            wait_for_kernel(page)
+            _run_all(page)
+            radios = notebook.locator(".widget-radio-box input[type=radio]")
+            expect(radios.first).to_be_visible()
+            expect(notebook.get_by_text(RESTORED_ZH)).to_have_count(0)
+            radios.first.check()
+            notebook.locator("button.jupyter-button", has_text="提交答案").first.click()
+            feedback = notebook.get_by_text("再读一读").or_(notebook.get_by_text("对了")).first
+            expect(feedback).to_be_visible()
+            shown = feedback.inner_text().splitlines()[0].strip()
+            wait_for_kernel(page)
+            page.screenshot(path=str(ARTIFACTS / "restore-lab-answered.png"))
+            # 内核 → 重启内核并运行所有单元格: a new kernel process reads the same store
+            page.evaluate(
+                "() => { window.jupyterapp.commands.execute('notebook:restart-run-all'); }"
+            )
+            page.locator(".jp-Dialog .jp-mod-accept").click()
+            expect(notebook.get_by_text(RESTORED_ZH).first).to_be_visible()
+            wait_for_kernel(page)
+            expect(notebook.locator(".widget-radio-box input[type=radio]").first).to_be_checked()
+            expect(notebook.get_by_text(shown).first).to_be_visible()
+            assert notebook.get_by_text(MSG_INTERNAL).count() == 0
+            page.screenshot(path=str(ARTIFACTS / "restore-lab-restarted.png"))
+            notebook.get_by_text(RESTORED_ZH).first.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "restore-lab-restarted-note.png"))
+        finally:
+            browser.close()
+    assert not offline.blocked
+    log = (tmp_path / "lab.log").read_text(errors="replace")
+    assert log.count("Kernel restarted: ") == 1  # a new kernel process, not a re-run
+    assert server_tracebacks(log) == []
