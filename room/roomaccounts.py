@@ -22,7 +22,7 @@ import tarfile
 import unicodedata
 from pathlib import Path
 
-from roomconfig import Room
+from roomconfig import TRAINER_EDITION, TRAINER_EDITION_SOURCE, Room
 from roomruntime import Runtime
 from roomstate import StateDir
 
@@ -194,27 +194,33 @@ with tarfile.open(fileobj=sys.stdin.buffer, mode="r|") as tar:
 
 
 def course_archive(room: Room, with_trainer_edition: bool) -> bytes:
-    """The course as root reads it from the checkout (closed to the accounts), as a tar."""
+    """The course as root reads it from the checkout (closed to the accounts), as a tar; the
+    trainer's copy also holds the trainer edition (the checkout's ``trainer/``) as ``trainer/``."""
     course = room.paths.course
     exclude = set(room.settings.course.exclude)
+    sources = [(course, "")]
     if with_trainer_edition:
-        exclude.discard("trainer")
+        exclude.discard(TRAINER_EDITION)
+        if not (course / TRAINER_EDITION).is_dir() and TRAINER_EDITION_SOURCE.is_dir():
+            sources.append((TRAINER_EDITION_SOURCE, TRAINER_EDITION))
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for path in sorted(course.rglob("*")):
-            relative = path.relative_to(course)
-            if (
-                path.is_file()
-                and not path.is_symlink()
-                and not any(part in exclude for part in relative.parts)
-                and ".ipynb_checkpoints" not in relative.parts
-            ):
-                info = tar.gettarinfo(str(path), arcname=str(relative))
-                info.uid = info.gid = 0
-                info.uname = info.gname = ""
-                info.mode = 0o644
-                with path.open("rb") as source:
-                    tar.addfile(info, source)
+        for folder, prefix in sources:
+            for path in sorted(folder.rglob("*")):
+                relative = path.relative_to(folder)
+                if (
+                    path.is_file()
+                    and not path.is_symlink()
+                    and (prefix or not any(part in exclude for part in relative.parts))
+                    and ".ipynb_checkpoints" not in relative.parts
+                ):
+                    arcname = str(Path(prefix) / relative) if prefix else str(relative)
+                    info = tar.gettarinfo(str(path), arcname=arcname)
+                    info.uid = info.gid = 0
+                    info.uname = info.gname = ""
+                    info.mode = 0o644
+                    with path.open("rb") as source:
+                        tar.addfile(info, source)
     return buffer.getvalue()
 
 
@@ -248,7 +254,7 @@ def create(room: Room, state: StateDir, runtime: Runtime, pw: dict[str, str]) ->
     for login in [*room.logins, room.trainer]:
         target = str(Path(pwd.getpwnam(login).pw_dir) / folder)
         unpack = [runtime.python, "-I", "-S", "-c", UNPACK, target]
-        course = editions[login == room.trainer]  # the trainer also gets notebooks/trainer
+        course = editions[login == room.trainer]  # the trainer also gets trainer/ (the trainer edition)
         run_as(login, runtime.environment, unpack, input=course, check=True)
     return created
 

@@ -38,8 +38,10 @@ DEFAULT_COURSE = REPO / "notebooks"
 # Root-owned and outside the checkout (trainees reach the runtime and sockets in it, not the
 # checkout); one folder per room.
 DEFAULT_STATE_ROOT = Path("/var/lib/xsim-room")
-# The trainer edition of the course lives here (inside the course folder); trainees never get it.
+# The trainer edition of the course: the checkout's top-level trainer/ (notebooks/ holds lessons
+# only), copied into the trainer's course folder under this name; trainees never get it.
 TRAINER_EDITION = "trainer"
+TRAINER_EDITION_SOURCE = REPO / TRAINER_EDITION
 # The course home page, when the config does not name one: the first of these that exists.
 HOME_PAGE_CANDIDATES = ("index.ipynb", "首页.ipynb", "00_*.ipynb")
 # Marker written into the GECOS field of every account the room creates: the room only ever

@@ -52,7 +52,7 @@ STOP_WAIT_S = 20
 TERM_GRACE_S = 5  # a trainee's server gets this long to stop its kernels
 ACCOUNTS_WAIT_S = 30
 # What the checkout holds that no trainee may read (checked from an unrelated account's view).
-PRIVATE_IN_CHECKOUT = ("course/toc.yaml", "notebooks/trainer", "room/room.toml")
+PRIVATE_IN_CHECKOUT = ("course/toc.yaml", "trainer", "room/room.toml")
 _end_until_gone = procs.end_until_gone  # tests/room_stop_support.py uses this name
 
 

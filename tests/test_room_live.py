@@ -206,7 +206,7 @@ def test_a_trainee_reads_nothing_it_should_not(room):
             ROOT,
             ROOT / "course" / "toc.yaml",
             ROOT / "course" / "01_协商内容" / "quiz.yaml",
-            ROOT / "notebooks" / "trainer",
+            ROOT / "trainer",
             ROOT / "room" / "room.toml",
             state,
             state / "jupyterhub.log",
@@ -230,6 +230,9 @@ def test_a_trainee_reads_nothing_it_should_not(room):
 
         home_course = Path(pwd.getpwnam(a).pw_dir) / COURSE_FOLDER
         assert not (home_course / "trainer").exists()
+        # the trainer's copy holds the trainer edition (the checkout's top-level trainer/)
+        trainer_course = Path(pwd.getpwnam(room["trainer"]).pw_dir) / COURSE_FOLDER
+        assert (trainer_course / "trainer" / "班级汇总.ipynb").is_file()
         assert kernel.run("import os; assert os.getuid() != 0", 30).error == ""
 
         # A's kernel came from the fork server (warm), not from A's own server
