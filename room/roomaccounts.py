@@ -254,7 +254,7 @@ def create(room: Room, state: StateDir, runtime: Runtime, pw: dict[str, str]) ->
     for login in [*room.logins, room.trainer]:
         target = str(Path(pwd.getpwnam(login).pw_dir) / folder)
         unpack = [runtime.python, "-I", "-S", "-c", UNPACK, target]
-        course = editions[login == room.trainer]  # the trainer also gets trainer/ (the trainer edition)
+        course = editions[login == room.trainer]  # the trainer: + trainer/
         run_as(login, runtime.environment, unpack, input=course, check=True)
     return created
 
