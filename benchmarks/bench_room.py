@@ -369,6 +369,7 @@ def bench(args: argparse.Namespace) -> tuple[dict, dict]:
         detail["room_start_s"] = round(time.monotonic() - t0, 1)
         if done.returncode != 0:
             failures.append({"stage": "room start", "what": (done.stdout + done.stderr)[-800:]})
+            detail["failure_list"] = failures  # why the room did not start (e.g. an open checkout)
             return _summary(n, trainees, failures, memory), detail
         passwords = json.loads((state / "hub" / "credentials.json").read_text(encoding="utf-8"))
         barrier = threading.Barrier(n + 1)
