@@ -53,16 +53,22 @@ NOTEBOOK = {
 }
 
 
-def test_a_quiz_answer_comes_back_after_a_reload_in_voila(tmp_path):
-    from playwright.sync_api import expect, sync_playwright
-
+def _workspace(tmp_path):
+    """The notebook's folder (the quiz notebook in it) and the Jupyter data folder that holds
+    the trainee's progress store, both in the test's own folder."""
     require_chromium()
     root = tmp_path / "root"
     root.mkdir()
     (root / "恢复.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
-    data_dir = tmp_path / "jupyter-data"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return root, tmp_path / "jupyter-data"
+
+
+def test_a_quiz_answer_comes_back_after_a_reload_in_voila(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
     expect.set_options(timeout=RUN_TIMEOUT_MS)
+    root, data_dir = _workspace(tmp_path)
     offline = Offline()
     with (
         voila_server(tmp_path, root, extra_env={"JUPYTER_DATA_DIR": str(data_dir)}) as base,
@@ -99,13 +105,8 @@ def test_a_quiz_answer_comes_back_after_a_reload_in_voila(tmp_path):
 def test_a_quiz_answer_comes_back_after_a_kernel_restart_in_jupyterlab(tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    require_chromium()
-    root = tmp_path / "root"
-    root.mkdir()
-    (root / "恢复.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
-    data_dir = tmp_path / "jupyter-data"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     expect.set_options(timeout=RUN_TIMEOUT_MS)
+    root, data_dir = _workspace(tmp_path)
     offline = Offline()
     with (
         jupyterlab(
