@@ -92,6 +92,8 @@ def test_a_quiz_answer_comes_back_after_a_reload_in_voila(tmp_path):
             page.screenshot(path=str(ARTIFACTS / "restore-answered.png"))
             page.reload()  # a new kernel reads the same store
             expect(page.get_by_text(RESTORED_ZH).first).to_be_visible()
+            # where the trainee arrives, not under the quiz's questions
+            assert page.get_by_text(RESTORED_ZH).first.bounding_box()["y"] < VIEWPORT["height"] / 2
             expect(page.locator(".widget-radio-box input[type=radio]").first).to_be_checked()
             expect(page.get_by_text(shown).first).to_be_visible()
             assert page.get_by_text(MSG_INTERNAL).count() == 0

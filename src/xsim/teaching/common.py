@@ -310,7 +310,7 @@ class TeachingWidget(widgets.VBox):
             applied = isinstance(data, dict) and data.get(state.ORIGIN) == self._origin
             if applied:
                 self.apply_state(data)
-                self.show_note(RESTORED_ZH)
+                self.show_restored()
             self.observe_inputs()
         except Exception:  # restoring is a convenience: the exercise works without it
             log.warning("saved work of %s not restored", self.state_key, exc_info=True)
@@ -399,6 +399,15 @@ class TeachingWidget(widgets.VBox):
 
     def show_note(self, text: str) -> None:
         self.status.value = note_html(esc(text))
+
+    #: the note at the top of a widget whose saved work was put back (``None`` until then)
+    restored_note: widgets.HTML | None = None
+
+    def show_restored(self) -> None:
+        """Say at the top that the saved work is back: the status line sits under a long quiz or
+        the capstone, below what a trainee sees on arriving."""
+        self.restored_note = widgets.HTML(note_html(esc(RESTORED_ZH)))
+        self.children = (self.restored_note, *self.children)
 
     def clear_status(self) -> None:
         self.status.value = ""
