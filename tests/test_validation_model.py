@@ -33,8 +33,6 @@ NOT_REPRODUCED = {
     "M-ZG-NO-HOMOGENIZATION": "social influence narrows every table; spread falls in 0.84 of "
     "moderated groups; in Zeguo 0.57",
     "M-ZG-NO-POLARIZATION": "group means move off neutral in 0.60 of groups; in Zeguo 0.43",
-    "M-DP-NET-CHANGE": "significance is counted over model replications, not participants: 0.42 "
-    "of scenarios with the 6 replications of --fast, 0.67 with 30; 0.72 of DP indices",
 }
 
 
