@@ -26,6 +26,9 @@ COUNTED = [t for t in MODEL_TARGETS if t.counted]
 NOT_REPRODUCED = {
     "M-ZG-KNOWLEDGE": "participants gain 0.34 in knowledge (the briefing alone closes 40% of the "
     "gap, an assumption); Zeguo's quiz rose 0.11",
+    "C-DP-KNOWLEDGE": "in a deliberative poll on each bundled matter participants close 0.55 of "
+    "their knowledge gap; 17 other polls 0.265 (the briefing's 0.4 is implausible against them, "
+    "I = 4.8; not adopted: see docs/model.md §7.10)",
     "M-ZG-TOP-PRIORITIES-ROSE": "the briefing's merit is the sample's own mean, so it moves nothing; "
     "+0.02; Zeguo's top projects +0.18",
     "M-ZG-MIDDLING-FELL": "nothing lowers a moderately supported project under a tight budget "
