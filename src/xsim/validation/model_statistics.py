@@ -83,13 +83,9 @@ def like_minded_pole_share(fast: bool, seed: int) -> Estimate:
     return mean_of(moved.to_numpy(float), seed)
 
 
-def _moderated_mixed_rooms(fast: bool, seed: int, measure: str) -> Estimate:
+def _poll_rooms(fast: bool, seed: int, measure: str) -> Estimate:
     values = []
-    for sc in scenarios():
-        form = sc.organizer.form or sc.forms[0]
-        if not sc.organizer.facilitated:
-            continue
-        rows = model_runs(sc.name, [form], reps(fast), seed)
+    for _, rows in poll_of_each_matter(fast, seed):
         if not has(rows, measure):
             return missing(f"the model does not produce the measure '{measure}'")
         values.extend(rows[measure].dropna().to_numpy(float))
@@ -98,17 +94,18 @@ def _moderated_mixed_rooms(fast: bool, seed: int, measure: str) -> Estimate:
 
 @statistic("pooled_rooms_spread_fell")
 def pooled_rooms_spread_fell(fast: bool, seed: int) -> Estimate:
-    """Share of discussion rooms (tables, groups, the plenary) whose opinion spread fell during
-    talk, over the runs of every bundled scenario whose organizer moderates (its configured form):
-    the mean of the measure ``rooms_spread_fell``."""
-    return _moderated_mixed_rooms(fast, seed, "rooms_spread_fell")
+    """Share of a deliberative poll's moderated small groups whose opinion spread fell during
+    talk, each bundled scenario's matter put to a deliberative poll (the runs of
+    ``net_opinion_change_share``), as Luskin et al. count it over the groups × indices of their
+    polls: the mean of the measure ``rooms_spread_fell``."""
+    return _poll_rooms(fast, seed, "rooms_spread_fell")
 
 
 @statistic("pooled_rooms_away_from_neutral")
 def pooled_rooms_away_from_neutral(fast: bool, seed: int) -> Estimate:
-    """Share of discussion rooms whose mean opinion moved further from the neutral midpoint during
-    talk, over the same runs: the mean of the measure ``rooms_away_from_neutral``."""
-    return _moderated_mixed_rooms(fast, seed, "rooms_away_from_neutral")
+    """Share of the same polls' small groups whose mean opinion moved further from the neutral
+    midpoint during talk: the mean of the measure ``rooms_away_from_neutral``."""
+    return _poll_rooms(fast, seed, "rooms_away_from_neutral")
 
 
 @statistic("women_speaking_ratio_majority_rule")
