@@ -241,6 +241,43 @@ def test_check_path_imports_no_mesa_pandas_matplotlib():
     assert proc.stdout.strip().endswith("HEAVY [] 1"), proc.stdout[-300:] + proc.stderr
 
 
+def test_the_program_ends_fast_with_all_its_output_and_its_exit_code(tmp_path):
+    # `xsim check` as a program ends with os._exit after flushing (xsim.cli.FAST_EXIT): the whole
+    # report must still arrive through a pipe, with the same exit code as main() returns
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # block-buffered
+    for files, expected in (([CLEAN], 0), ([CLEAN, LATE], 1), ([CLEAN, "missing.yaml"], 2)):
+        args = ["check", *files, "--format", "json"]
+        proc = subprocess.run(
+            [sys.executable, "-m", "xsim.cli", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+        )
+        assert proc.returncode == expected, proc.stderr
+        reports = json.loads(proc.stdout)
+        in_process = subprocess.run(
+            [sys.executable, "-c", f"from xsim.cli import main; raise SystemExit(main({args!r}))"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+        )
+        assert in_process.returncode == expected and json.loads(in_process.stdout) == reports
+    # a reader that goes away early: no traceback, no hang
+    many = [CLEAN, LATE] * 200
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xsim.cli", "check", *many],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) in (0, 1) and "Traceback" not in err
+
+
 def test_importtime_of_the_command_shows_no_heavy_module():
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "xsim.cli", "check", CLEAN],

@@ -51,6 +51,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from xsim._lazy import lazy_getattr
 from xsim.errors import InputError
 from xsim.io.files import (
     STDOUT,
@@ -62,18 +63,9 @@ from xsim.io.files import (
     resolve_inside,
     write_atomic,
 )
-from xsim.io.jsonfile import (
-    MAX_JSON_BYTES,
-    MAX_JSON_DEPTH,
-    load_json_bytes,
-    load_json_file,
-    load_json_text,
-)
 from xsim.io.paths import format_path, parse_path
-from xsim.io.tomlfile import MAX_TOML_BYTES, load_toml_bytes, load_toml_file, load_toml_text
 from xsim.io.types import Date
 from xsim.io.validation import FieldProblem, check_choice, input_error_from_validation
-from xsim.io.values import MAX_VALUE_BYTES, parse_assignment, parse_assignments, parse_value
 from xsim.io.yamlfile import (
     MAX_DEPTH,
     MAX_YAML_BYTES,
@@ -84,6 +76,24 @@ from xsim.io.yamlfile import (
     load_yaml_text,
     read_bytes,
 )
+
+# JSON, TOML and command-line values are imported on first use: ``xsim check`` reads YAML only,
+# and every module it imports counts against its 0.3 s.
+_LAZY = {
+    **dict.fromkeys(
+        ["MAX_JSON_BYTES", "MAX_JSON_DEPTH", "load_json_bytes", "load_json_file", "load_json_text"],
+        "xsim.io.jsonfile",
+    ),
+    **dict.fromkeys(
+        ["MAX_TOML_BYTES", "load_toml_bytes", "load_toml_file", "load_toml_text"],
+        "xsim.io.tomlfile",
+    ),
+    **dict.fromkeys(
+        ["MAX_VALUE_BYTES", "parse_assignment", "parse_assignments", "parse_value"],
+        "xsim.io.values",
+    ),
+}
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 __all__ = [
     "MAX_DEPTH",
