@@ -93,6 +93,8 @@ MOVES = {
         0.2,
     ),
     "opinion_change": ("elevator_retrofit", "owners", {"ablate": ["talk"]}, {}, 0.03),
+    # without talk the briefing moves everyone the same way: certain change (p ≈ 0) vs p ≈ 0.29
+    "opinion_change_p": ("elevator_retrofit", "owners", {"ablate": ["talk"]}, {}, 0.2),
     "opinion_spread_before": (
         "village_road",
         "council",

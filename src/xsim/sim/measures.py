@@ -145,6 +145,16 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "mean absolute change of opinion of the voices present through the talk",
     ),
     Measure(
+        "opinion_change_p",
+        "意见净变化的显著性",
+        "significance of net opinion change",
+        "num",
+        "none",
+        "p value of the paired t-test (scipy.stats.ttest_rel) of the opinions of the residents and "
+        "representatives present, after talk vs on arrival: the test over participants a "
+        "deliberative poll applies to its pre/post answers (Luskin, Fishkin & Jowell 2002)",
+    ),
+    Measure(
         "opinion_spread_before",
         "协商前意见离散度",
         "opinion spread before",

@@ -44,6 +44,7 @@ class Outcome:
     opinion_before: float  # mean opinion of those present on arrival (before briefing and talk)
     opinion_after: float  # … after deliberation
     opinion_change: float  # mean |change| of those present
+    opinion_change_p: float | None  # paired t-test over the people present, after vs on arrival
     opinion_spread_before: float  # standard deviation of opinions present, before talk
     opinion_spread_after: float  # … after talk (same voices)
     polarization: float  # bimodality of the opinions present after talk (0..1)
@@ -170,6 +171,26 @@ def took_part(state: RunState) -> np.ndarray:
     return out
 
 
+def net_change_p(state: RunState) -> float | None:
+    """p value of the paired t-test of the opinions of the residents and representatives present,
+    after talk vs on arrival — how a deliberative poll decides that an index changed: over its
+    participants' pre/post answers, not over repeated polls. ``None`` with fewer than two people."""
+    trace = state.trace
+    v = trace.voices
+    if not v:
+        return None
+    people = (v["resident"] >= 0) | (v["rep"] >= 0)
+    if people.sum() < 2:
+        return None
+    before, after = trace.arrival[people], trace.final[people]
+    d = after - before
+    if np.ptp(d) == 0.0:  # every change the same: certain (none, or all alike)
+        return 1.0 if d[0] == 0.0 else 0.0
+    from scipy.stats import ttest_rel
+
+    return float(ttest_rel(after, before).pvalue)
+
+
 def room_changes(state: RunState) -> dict[str, float | None]:
     """Per discussion room (a table, a hall; rooms with at least two residents present): the
     shares of rooms whose opinion sd fell during talk, whose mean moved toward the high-status
@@ -269,6 +290,7 @@ def measure(state: RunState) -> Outcome:
         opinion_before=float(trace.arrival.mean()) if trace.arrival.size else 0.0,
         opinion_after=float(present.mean()) if present.size else 0.0,
         opinion_change=float(np.abs(present - trace.initial).mean()) if present.size else 0.0,
+        opinion_change_p=net_change_p(state),
         opinion_spread_before=float(trace.initial.std()) if trace.initial.size else 0.0,
         opinion_spread_after=float(present.std()) if present.size else 0.0,
         polarization=bimodality_polarization(present),

@@ -52,7 +52,8 @@ def model_runs(
     cannot be applied by the installed model.
     """
     merged = {f"behaviour.{k}": v for k, v in _BEHAVIOUR.items()} | dict(overrides or {})
-    key = tuple(sorted(merged.items()))
+    # lists (e.g. a scenario's ``forms``) become tuples in the cache key, lists again in the run
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in merged.items()))
     return _model_runs(scenario, tuple(forms), int(n_reps), int(seed), key, ablation.active())
 
 
@@ -77,7 +78,8 @@ def _model_runs(
 
     loaded = load(scenario)
     if overrides:
-        loaded = loaded.with_overrides(dict(overrides), source="<validation>")
+        values = {k: list(v) if isinstance(v, tuple) else v for k, v in overrides}
+        loaded = loaded.with_overrides(values, source="<validation>")
     variants = [{"form": f} for f in forms]
     if ablate and "ablate" in inspect.signature(Study).parameters:
         study = Study(loaded, variants, n_reps, seed, ablate=list(ablate))
