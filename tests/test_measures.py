@@ -130,6 +130,7 @@ MOVES = {
         {},
         0.1,
     ),
+    "knowledge_briefed": ("elevator_retrofit", "owners", {"organizer.experts": False}, {}, 0.05),
     "knowledge_after": ("elevator_retrofit", "owners", {"organizer.experts": False}, {}, 0.05),
     "rooms_spread_fell": (
         "pocket_park",

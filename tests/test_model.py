@@ -469,3 +469,20 @@ def test_the_record_lists_the_respected_figures_who_came_not_those_asked():
     fired_usual = np.mean(["SUBJ-RESPECTED" in codes(m) for m in usual])
     # Measured: 0.17 at a day's notice (theory: (1 − 0.85·(1 − e^−½))³ ≈ 0.30), 0.00 at a week's.
     assert fired_short >= 0.1 and fired_usual <= 0.05 and fired_short > fired_usual
+
+
+def test_what_a_discussion_teaches_moves_knowledge_only_not_opinions():
+    # talk_knowledge (learning, calibrated on the polls' quizzes) and talk.structures.RECONSIDER
+    # (how far listeners reconsider) are separate: changing the first moves no opinion
+    # (docs/model.md §7.5)
+    def run(talk_knowledge):
+        over = {"population.households": 60, "behaviour.talk_knowledge": talk_knowledge}
+        return ConsultationModel("elevator_retrofit", form="owners", rng=4, overrides=over)
+
+    none, much = run(0.0), run(0.4)
+    a, b = none.run(), much.run()
+    np.testing.assert_array_equal(none.pop.opinion, much.pop.opinion)
+    assert a.opinion_after == b.opinion_after
+    assert a.knowledge_briefed == b.knowledge_briefed
+    assert a.knowledge_after == pytest.approx(a.knowledge_briefed)  # the talk taught nothing
+    assert b.knowledge_after > b.knowledge_briefed + 0.05

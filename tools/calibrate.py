@@ -87,7 +87,7 @@ def write_ranges(update: dict) -> None:
             fields["targets"] = "[" + ", ".join(ts) + "]"
             order = ["default", "low", "high", "basis", "targets", "zh", "en"]
             text = ", ".join(f"{k}: {fields[k]}" for k in order if k in fields)
-            line = f"  {name + ':':<17}{{{text}}}\n"
+            line = f"  {name + ':':<16} {{{text}}}\n"
         out.append(line)
     RANGES.write_text("".join(out), encoding="utf-8")
 

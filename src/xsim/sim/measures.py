@@ -188,6 +188,14 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "mean knowledge (0..1) of the residents present, before the briefing",
     ),
     Measure(
+        "knowledge_briefed",
+        "专家介绍后知情程度",
+        "knowledge after the briefing",
+        "num",
+        "higher",
+        "mean knowledge of the residents present after the briefing, before the talk",
+    ),
+    Measure(
         "knowledge_after",
         "协商后知情程度",
         "knowledge after",

@@ -342,6 +342,7 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
         before = pop.knowledge[who]
         briefed = np.where(before < 1.0, (know - before) / np.maximum(1.0 - before, 1e-9), 0.0)
         pop.knowledge[who] = know
+        self.trace.knowledge_briefed = float(know.mean()) if who.size else None
         seats = list(self.representatives)
         here = [k for k, present in enumerate(self.trace.reps_present) if present]
         reps = [seats[k] for k in here]

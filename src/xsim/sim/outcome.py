@@ -49,6 +49,7 @@ class Outcome:
     opinion_spread_after: float  # … after talk (same voices)
     polarization: float  # bimodality of the opinions present after talk (0..1)
     knowledge_before: float | None  # mean knowledge of the residents present, before the briefing
+    knowledge_briefed: float | None  # … after the briefing, before the talk
     knowledge_after: float | None  # … after the briefing and the talk (None: no resident present)
     rooms_spread_fell: float | None  # share of discussion rooms whose opinion sd fell
     rooms_toward_high_status: float | None  # … whose mean moved toward high-status members'
@@ -295,6 +296,7 @@ def measure(state: RunState) -> Outcome:
         opinion_spread_after=float(present.std()) if present.size else 0.0,
         polarization=bimodality_polarization(present),
         knowledge_before=trace.knowledge_before,
+        knowledge_briefed=trace.knowledge_briefed,
         knowledge_after=trace.knowledge_after,
         **room_changes(state),
         support=float(trace.share_for),

@@ -318,7 +318,8 @@ class Behaviour(_Strict):
     dominance: Weight = 3.0  # voice multiplier of high-status residents, unfacilitated
     facilitation: Share = 0.8  # share of the status premium a moderator removes
     expert_pull: Share = 0.3  # pull of an expert briefing toward the assessed merit
-    expert_knowledge: Share = 0.4  # share of the knowledge gap an expert briefing closes
+    expert_knowledge: Share = 0.2  # share of the knowledge gap an expert briefing closes (§7.10)
+    talk_knowledge: Share = 0.12  # … a discussion closes at most (hearing the other side; §7.10)
     word_of_mouth: Share = 0.5  # chance per day a contact who knows tells you
     consensus_share: Annotated[float, Field(gt=0.5, le=1.0)] = 0.8
     dispute_band: Annotated[float, Field(ge=0.0, lt=0.5)] = 0.1

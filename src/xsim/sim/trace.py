@@ -27,6 +27,7 @@ class Trace:
     final: np.ndarray = field(default_factory=lambda: np.zeros(0))
     rooms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # per voice
     knowledge_before: float | None = None  # mean knowledge of residents present, before briefing
+    knowledge_briefed: float | None = None  # … after the briefing, before the talk
     knowledge_after: float | None = None  # … after the briefing and the talk (None: nobody)
     vote_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
     speaking: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))

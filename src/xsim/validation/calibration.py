@@ -40,6 +40,8 @@ PRIORS: dict[str, tuple[float, float, tuple[str, ...]]] = {
     "rep_attend": (0.5, 1.0, ("C-ZG-TURNOUT",)),
     "susceptibility": (0.1, 0.7, ("C-DP-HOMOGENIZATION",)),
     "argument_rate": (0.0, 0.3, ("C-DP-HOMOGENIZATION",)),
+    "expert_knowledge": (0.0, 0.6, ("C-DP-KNOWLEDGE", "C-DP-KNOWLEDGE-PHASES")),
+    "talk_knowledge": (0.0, 0.5, ("C-DP-KNOWLEDGE", "C-DP-KNOWLEDGE-PHASES")),
 }
 
 

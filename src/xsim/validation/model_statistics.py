@@ -67,6 +67,24 @@ def poll_knowledge_gap_closed(fast: bool, seed: int) -> Estimate:
     return mean_of(shares, seed)
 
 
+@statistic("poll_talk_learning_share")
+def poll_talk_learning_share(fast: bool, seed: int) -> Estimate:
+    """Talk's share of a poll's learning, in the runs of ``poll_knowledge_gap_closed``: (knowledge
+    after the talk − after the briefing) / (knowledge after the talk − before the briefing) of the
+    residents present, per run in which they learned anything — the discussion's part of what a
+    participant learned, the rest being the experts' briefing."""
+    shares = []
+    for _, rows in poll_of_each_matter(fast, seed):
+        needed = ("knowledge_before", "knowledge_briefed", "knowledge_after")
+        if not all(has(rows, m) for m in needed):
+            return missing("the model does not produce 'knowledge_briefed'")
+        before, briefed, after = (rows[m].to_numpy(float) for m in needed)
+        gain = after - before
+        ok = np.isfinite(gain) & np.isfinite(briefed) & (gain > 0)
+        shares.extend((after[ok] - briefed[ok]) / gain[ok])
+    return mean_of(shares, seed)
+
+
 @statistic("like_minded_pole_share")
 def like_minded_pole_share(fast: bool, seed: int) -> Estimate:
     """Share of runs in which a like-minded room moved toward its pole: every stakeholder group of

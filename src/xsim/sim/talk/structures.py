@@ -38,7 +38,10 @@ if TYPE_CHECKING:  # pragma: no cover
 HOMOPHILY = 2.0  # listeners' preference for like-minded arguments, unmoderated (ASSUMPTION)
 ONLINE_POSTS = 30  # posts a reader of an online thread meets (ASSUMPTION)
 ARGUMENTS_HEARD = 3  # arguments a listener takes in per round (ASSUMPTION; Mäs & Flache 2013)
-TALK_LEARNING = 0.25  # share of the knowledge gap a discussion closes at most (ASSUMPTION)
+#: how far a listener moves toward their informed view at most (ASSUMPTION, docs/model.md §7.5).
+#: It was also the discussion's learning until 7 December 2026; learning is now the behaviour
+#: parameter ``talk_knowledge`` (calibrated, §7.10) and this keeps talk's opinion dynamics as they were.
+RECONSIDER = 0.25
 UNPRESSED = 0.5  # social pull left when a moderator does not seek consensus (ASSUMPTION)
 
 Voices = dict[str, np.ndarray]
@@ -97,15 +100,16 @@ def deliberate(room: Room, v: Voices, x0: np.ndarray) -> Deliberated:
     x, speaking, rooms = STRUCTURES[room.form.structure](room, v, x0)
     if not room.talk:
         return x0.copy(), speaking, rooms, np.zeros(x0.size)
-    x, learned = argue(room, x, v, speaking, rooms)
-    return reconsider(room, x0, x, v, learned), speaking, rooms, learned
+    x, engaged = argue(room, x, v, speaking, rooms)
+    learned = room.behaviour.talk_knowledge * engaged
+    return reconsider(room, x0, x, v, RECONSIDER * engaged), speaking, rooms, learned
 
 
 def reconsider(
-    room: Room, x0: np.ndarray, x: np.ndarray, v: Voices, learned: np.ndarray
+    room: Room, x0: np.ndarray, x: np.ndarray, v: Voices, share: np.ndarray
 ) -> np.ndarray:
-    """Informed reconsideration: each listener moves toward an informed view of their own, as far
-    as they learned from the discussion (``learned``: more for hearing the other side).
+    """Informed reconsideration: each listener moves ``share`` of the way toward an informed view
+    of their own (:data:`RECONSIDER` × how much they engaged: more for hearing the other side).
 
     The informed view is the listener's view before the talk moved by a person-specific amount
     (normal, sd ``reconsider_sd``): what they will make of the considerations they had not
@@ -115,7 +119,7 @@ def reconsider(
     influence pulls a room together, this pulls it apart, and the balance decides. One normal
     draw per voice from the talk stream.
     """
-    gain = np.clip(learned, 0.0, 1.0) * (v["susceptibility"] > 0)
+    gain = np.clip(share, 0.0, 1.0) * (v["susceptibility"] > 0)
     z = room.rng.standard_normal(x.size)
     # the firmer the view (|x0| near 1), the less room left to reconsider; keeps the informed
     # views of a room centred where its views were (no drift toward 0 from clipping at ±1)
@@ -188,7 +192,7 @@ def argue(
     room: Room, x: np.ndarray, v: Voices, speaking: np.ndarray, rooms: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Persuasive arguments (:func:`xsim.sim.talk.dynamics.persuasive_arguments`) heard in each
-    room: (opinions after, the share of their knowledge gap each voice closed).
+    room: (opinions after, how much each voice engaged with the discussion, 0 … 1).
 
     Those who spoke state arguments; everyone in the room listens. Unmoderated, listeners
     attend to those who think alike (``HOMOPHILY``); a moderator (or a hearing's procedure)
@@ -197,15 +201,17 @@ def argue(
     Each round a listener hears ``ARGUMENTS_HEARD`` arguments drawn by those weights (Mäs &
     Flache 2013), so a like-minded room moves toward its pole together while in a mixed room
     listeners move apart or together by chance. Online, a reader meets at most ``ONLINE_POSTS``
-    posts. Listeners learn about the matter: ``TALK_LEARNING`` of their knowledge gap, half of it
-    for hearing anything and half in proportion to how much of what they heard came from the
-    other side (Luskin, Fishkin & Jowell 2002: knowledge gains in small-group discussion).
+    posts. A listener's engagement is ½ for hearing anything and ½ in proportion to how much of
+    what they heard came from the other side; :func:`deliberate` turns it into learning
+    (``talk_knowledge`` × engagement of the knowledge gap; Luskin, Fishkin & Jowell 2002:
+    knowledge gains in small-group discussion) and into reconsideration (:data:`RECONSIDER` ×
+    engagement, :func:`reconsider`).
     """
     b, form = room.behaviour, room.form
     rate = b.argument_rate
-    learned = np.zeros(x.size)
+    engaged = np.zeros(x.size)
     if rate <= 0 or not speaking.any():
-        return x, learned
+        return x, engaged
     homophily = HOMOPHILY * ((1.0 - b.facilitation) if room.moderated else 1.0)
     listens = np.flatnonzero(v["susceptibility"] > 0)  # organizations, experts hold firm
     # each room's sources, padded into one table (rooms × most sources in a room)
@@ -236,8 +242,8 @@ def argue(
         )
     out = x.copy()
     out[listens] = x[listens] + v["susceptibility"][listens] * (y - x[listens])
-    learned[listens] = TALK_LEARNING * (0.5 + 0.5 * _other_side_share(x[listens], heard_x, heard_w))
-    return out, learned
+    engaged[listens] = 0.5 + 0.5 * _other_side_share(x[listens], heard_x, heard_w)
+    return out, engaged
 
 
 def _balanced(heard_x: np.ndarray, heard_w: np.ndarray) -> np.ndarray:
