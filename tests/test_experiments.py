@@ -268,6 +268,54 @@ def test_a_worker_process_that_dies_is_replaced_and_its_runs_redone(tmp_path, re
     pd.testing.assert_frame_equal(rows, reference, check_dtype=False)
 
 
+class _PoolBrokenAtSubmit:
+    """An in-process stand-in for a process pool whose worker dies between two waits: the next
+    ``submit`` raises ``BrokenProcessPool`` (a race the real pool shows on a loaded machine)."""
+
+    submits = 0
+
+    def __init__(self, blob: bytes, broken_at) -> None:
+        import cloudpickle
+
+        from xsim.experiments import executors
+
+        executors._WORKER_JOB = cloudpickle.loads(blob)
+        self.broken_at = broken_at
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        type(self).submits += 1
+        if self.broken_at(type(self).submits):
+            raise BrokenProcessPool("a child process terminated abruptly")
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, wait=True, cancel_futures=False) -> None:
+        pass
+
+
+@pytest.mark.parametrize("always", [False, True], ids=["once", "always"])
+def test_a_pool_found_broken_when_submitting_is_replaced_too(
+    tmp_path, reference, monkeypatch, always
+):
+    _PoolBrokenAtSubmit.submits = 0
+    broken_at = (lambda n: True) if always else (lambda n: n == 3)
+    monkeypatch.setattr(ProcessExecutor, "_preload", lambda self, job: None)
+    monkeypatch.setattr(
+        ProcessExecutor, "_pool", lambda self, blob: _PoolBrokenAtSubmit(blob, broken_at)
+    )
+    study = make_study()
+    if always:
+        with pytest.raises(RunFailed, match="died 2 times"):
+            study.run(ProcessExecutor(2, max_restarts=1), out=str(tmp_path / "s"))
+        return
+    rows = study.run(ProcessExecutor(2), out=str(tmp_path / "s"), chunk_size=2).rows
+    pd.testing.assert_frame_equal(rows, reference, check_dtype=False)
+
+
 def test_workers_that_keep_dying_end_the_study_with_a_clear_error(tmp_path):
     study = make_study(scenario=FakeScenario(faults={"always_exit": 1}))
     with pytest.raises(RunFailed) as err:

@@ -23,6 +23,7 @@ results in *completion* order (the study keys rows by (variant, rep), so order d
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import signal
@@ -219,16 +220,20 @@ class ProcessExecutor(Executor):
         finished_cleanly = False
         try:
             while True:
-                while len(pending) < window:
-                    chunk = next(queue, None)
-                    if chunk is None:
-                        break
-                    pending[pool.submit(_run_in_worker, fn, chunk)] = chunk
-                if not pending:
-                    finished_cleanly = True
-                    return
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 try:
+                    while len(pending) < window:
+                        chunk = next(queue, None)
+                        if chunk is None:
+                            break
+                        try:
+                            pending[pool.submit(_run_in_worker, fn, chunk)] = chunk
+                        except BrokenProcessPool:  # a worker died since the last wait
+                            queue = itertools.chain([chunk], queue)
+                            raise
+                    if not pending:
+                        finished_cleanly = True
+                        return
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
                         result = future.result()
                         del pending[future]
@@ -246,8 +251,8 @@ class ProcessExecutor(Executor):
                         ) from None
                     _stop(pool)
                     pool = self._pool(blob)
-                    lost = list(pending.values())
-                    pending = {pool.submit(_run_in_worker, fn, c): c for c in lost}
+                    queue = itertools.chain(list(pending.values()), queue)
+                    pending = {}
         finally:
             if finished_cleanly:
                 pool.shutdown(wait=True)
