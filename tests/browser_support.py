@@ -90,6 +90,20 @@ def launch_chromium(playwright):
     )
 
 
+def open_page(
+    browser, offline: Offline, timeout_ms: float | None = None, locale: str | None = "en-US"
+):
+    """A page at the training room's screen size whose requests off the machine ``offline``
+    refuses and records. ``locale`` en-US by default: the Chinese interface must come from the
+    installed settings, not from the browser's language."""
+    context = browser.new_context(viewport=VIEWPORT, **({"locale": locale} if locale else {}))
+    offline.attach(context)
+    page = context.new_page()
+    if timeout_ms is not None:
+        page.set_default_timeout(timeout_ms)
+    return page
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

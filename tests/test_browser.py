@@ -35,11 +35,11 @@ from browser_support import (
     ROOT,
     RUN_TIMEOUT_MS,
     UI_TIMEOUT_MS,
-    VIEWPORT,
     Offline,
     copy_without_outputs,
     jupyterlab,
     launch_chromium,
+    open_page,
     require_chromium,
     run_all_cells,
     voila_server,
@@ -82,12 +82,7 @@ def test_quiz_in_chinese_jupyterlab(lab):
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            # locale en-US: the Chinese interface comes from the installed settings, not from
-            # the browser's language
-            context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-            offline.attach(context)
-            page = context.new_page()
-            page.set_default_timeout(UI_TIMEOUT_MS)
+            page = open_page(browser, offline, UI_TIMEOUT_MS)
             page.goto(url, timeout=UI_TIMEOUT_MS)
             # The UI is Chinese without the test choosing it: the menu bar says 文件 / 运行.
             menubar = page.locator(".lm-MenuBar-itemLabel")
@@ -151,10 +146,7 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-            offline.attach(context)
-            page = context.new_page()
-            page.set_default_timeout(RUN_TIMEOUT_MS)
+            page = open_page(browser, offline, RUN_TIMEOUT_MS)
             # The start page: Chinese, lessons by name (no extension), no helper files.
             page.goto(f"{voila}/", timeout=RUN_TIMEOUT_MS)
             expect(page.get_by_text("课程目录").first).to_be_visible()
@@ -331,10 +323,7 @@ def test_screen_helpers_in_jupyterlab(tmp_path):
     with jupyterlab(tmp_path, root) as (base, token), sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            context = browser.new_context(viewport=VIEWPORT)
-            offline.attach(context)
-            page = context.new_page()
-            page.set_default_timeout(UI_TIMEOUT_MS)
+            page = open_page(browser, offline, UI_TIMEOUT_MS, locale=None)
             page.goto(f"{base}/lab/tree/{urllib.parse.quote(DISPLAY_NOTEBOOK)}?token={token}")
             expect(page.locator(".jp-Notebook")).to_be_visible()
             wait_for_kernel(page)
@@ -365,10 +354,7 @@ def test_screen_helpers_in_voila(tmp_path):
     with voila_server(tmp_path, root, strip_sources=False) as base, sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            context = browser.new_context(viewport=VIEWPORT)
-            offline.attach(context)
-            page = context.new_page()
-            page.set_default_timeout(RUN_TIMEOUT_MS)
+            page = open_page(browser, offline, RUN_TIMEOUT_MS, locale=None)
             page.goto(f"{base}/voila/render/{urllib.parse.quote(DISPLAY_NOTEBOOK)}")
             _check_display_helpers(page, "voila-display-helpers.png")
             redraw = _check_village_view(page, "voila-village-view.png")

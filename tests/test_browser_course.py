@@ -62,11 +62,11 @@ from browser_support import (
     ROOT,
     RUN_TIMEOUT_MS,
     UI_TIMEOUT_MS,
-    VIEWPORT,
     Offline,
     copy_without_outputs,
     jupyterlab,
     launch_chromium,
+    open_page,
     require_chromium,
     run_all_cells,
     server_tracebacks,
@@ -689,10 +689,7 @@ def test_notebook_in_jupyterlab(notebook, course_lab, chromium):
     offline = Offline()
     problems: list[str] = []
     record: dict = {}
-    context = chromium.new_context(viewport=VIEWPORT, locale="en-US")
-    offline.attach(context)
-    page = context.new_page()
-    page.set_default_timeout(UI_TIMEOUT_MS)
+    page = open_page(chromium, offline, UI_TIMEOUT_MS)
     try:
         # reset: a fresh workspace, only this notebook open (never the previous test's tab)
         url = f"{base}/lab/tree/{urllib.parse.quote(_lab_path(notebook))}?reset&token={token}"
@@ -745,7 +742,7 @@ def test_notebook_in_jupyterlab(notebook, course_lab, chromium):
         page.screenshot(path=str(COURSE_ARTIFACTS / f"{stem}-failure.png"))
         raise
     finally:
-        context.close()
+        page.context.close()
         _shutdown_kernels(base, token)
         TIMES[stem] = record
         _write_times()
@@ -798,10 +795,7 @@ def test_capstone_in_voila(tmp_path, chromium):
     with voila_server(
         tmp_path, root, strip_sources=True, extra_env={"JUPYTER_DATA_DIR": str(data_dir)}
     ) as base:
-        context = chromium.new_context(viewport=VIEWPORT, locale="en-US")
-        offline.attach(context)
-        page = context.new_page()
-        page.set_default_timeout(RUN_TIMEOUT_MS)
+        page = open_page(chromium, offline, RUN_TIMEOUT_MS)
         try:
             started = time.monotonic()
             page.goto(f"{base}/voila/render/{urllib.parse.quote(CAPSTONE.name)}")
@@ -858,7 +852,7 @@ def test_capstone_in_voila(tmp_path, chromium):
             if page.get_by_text("Question(").count() or page.get_by_text("course.").count():
                 problems.append("code visible in Voilà")
             # the next trainee: a kernel the server has prepared meanwhile (voila.json's pool)
-            second = context.new_page()
+            second = page.context.new_page()
             started = time.monotonic()
             second.goto(f"{base}/voila/render/{urllib.parse.quote(CAPSTONE.name)}")
             expect(
@@ -870,7 +864,7 @@ def test_capstone_in_voila(tmp_path, chromium):
             page.screenshot(path=str(COURSE_ARTIFACTS / "voila-09-failure.png"))
             raise
         finally:
-            context.close()
+            page.context.close()
             TIMES["09 (Voilà)"] = record
             _write_times()
         # read while the server runs: stopping it interrupts the kernel it is preparing for the

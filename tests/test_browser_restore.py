@@ -24,6 +24,7 @@ from browser_support import (
     Offline,
     jupyterlab,
     launch_chromium,
+    open_page,
     require_chromium,
     server_tracebacks,
     voila_server,
@@ -52,6 +53,8 @@ NOTEBOOK = {
     "nbformat_minor": 5,
 }
 
+RADIOS = ".widget-radio-box input[type=radio]"
+
 
 def _workspace(tmp_path):
     """The notebook's folder (the quiz notebook in it) and the Jupyter data folder that holds
@@ -62,6 +65,29 @@ def _workspace(tmp_path):
     (root / "恢复.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return root, tmp_path / "jupyter-data"
+
+
+def _answer_the_first_question(scope) -> str:
+    """Answer the quiz's first question (nothing restored yet); the feedback's first line."""
+    from playwright.sync_api import expect
+
+    first = scope.locator(RADIOS).first
+    expect(first).to_be_visible()
+    expect(scope.get_by_text(RESTORED_ZH)).to_have_count(0)
+    first.check()
+    scope.locator("button.jupyter-button", has_text="提交答案").first.click()
+    feedback = scope.get_by_text("再读一读").or_(scope.get_by_text("对了")).first
+    expect(feedback).to_be_visible()
+    return feedback.inner_text().splitlines()[0].strip()
+
+
+def _expect_the_answer_back(scope, shown: str) -> None:
+    """The choice and its feedback are shown again, with no internal error."""
+    from playwright.sync_api import expect
+
+    expect(scope.locator(RADIOS).first).to_be_checked()
+    expect(scope.get_by_text(shown).first).to_be_visible()
+    assert scope.get_by_text(MSG_INTERNAL).count() == 0
 
 
 def test_a_quiz_answer_comes_back_after_a_reload_in_voila(tmp_path):
@@ -76,27 +102,16 @@ def test_a_quiz_answer_comes_back_after_a_reload_in_voila(tmp_path):
     ):
         browser = launch_chromium(p)
         try:
-            context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-            offline.attach(context)
-            page = context.new_page()
+            page = open_page(browser, offline)
             url = f"{base}/voila/render/{urllib.parse.quote('恢复.ipynb')}"
             page.goto(url)
-            first = page.locator(".widget-radio-box input[type=radio]").first
-            expect(first).to_be_visible()
-            expect(page.get_by_text(RESTORED_ZH)).to_have_count(0)
-            first.check()
-            page.locator("button.jupyter-button", has_text="提交答案").first.click()
-            feedback = page.get_by_text("再读一读").or_(page.get_by_text("对了")).first
-            expect(feedback).to_be_visible()
-            shown = feedback.inner_text().splitlines()[0].strip()
+            shown = _answer_the_first_question(page)
             page.screenshot(path=str(ARTIFACTS / "restore-answered.png"))
             page.reload()  # a new kernel reads the same store
             expect(page.get_by_text(RESTORED_ZH).first).to_be_visible()
             # where the trainee arrives, not under the quiz's questions
             assert page.get_by_text(RESTORED_ZH).first.bounding_box()["y"] < VIEWPORT["height"] / 2
-            expect(page.locator(".widget-radio-box input[type=radio]").first).to_be_checked()
-            expect(page.get_by_text(shown).first).to_be_visible()
-            assert page.get_by_text(MSG_INTERNAL).count() == 0
+            _expect_the_answer_back(page, shown)
             page.screenshot(path=str(ARTIFACTS / "restore-reloaded.png"))
         finally:
             browser.close()
@@ -122,23 +137,13 @@ def test_a_quiz_answer_comes_back_after_a_kernel_restart_in_jupyterlab(tmp_path)
     ):
         browser = launch_chromium(p)
         try:
-            context = browser.new_context(viewport=VIEWPORT, locale="en-US")
-            offline.attach(context)
-            page = context.new_page()
-            page.set_default_timeout(RUN_TIMEOUT_MS)
+            page = open_page(browser, offline, RUN_TIMEOUT_MS)
             page.goto(f"{base}/lab/tree/{urllib.parse.quote('恢复.ipynb')}?reset&token={token}")
             notebook = page.locator(NOTEBOOK_SCOPE)
             expect(notebook).to_be_visible()
             wait_for_kernel(page)
             _run_all(page)
-            radios = notebook.locator(".widget-radio-box input[type=radio]")
-            expect(radios.first).to_be_visible()
-            expect(notebook.get_by_text(RESTORED_ZH)).to_have_count(0)
-            radios.first.check()
-            notebook.locator("button.jupyter-button", has_text="提交答案").first.click()
-            feedback = notebook.get_by_text("再读一读").or_(notebook.get_by_text("对了")).first
-            expect(feedback).to_be_visible()
-            shown = feedback.inner_text().splitlines()[0].strip()
+            shown = _answer_the_first_question(notebook)
             wait_for_kernel(page)
             page.screenshot(path=str(ARTIFACTS / "restore-lab-answered.png"))
             # 内核 → 重启内核并运行所有单元格: a new kernel process reads the same store
@@ -148,9 +153,7 @@ def test_a_quiz_answer_comes_back_after_a_kernel_restart_in_jupyterlab(tmp_path)
             page.locator(".jp-Dialog .jp-mod-accept").click()
             expect(notebook.get_by_text(RESTORED_ZH).first).to_be_visible()
             wait_for_kernel(page)
-            expect(notebook.locator(".widget-radio-box input[type=radio]").first).to_be_checked()
-            expect(notebook.get_by_text(shown).first).to_be_visible()
-            assert notebook.get_by_text(MSG_INTERNAL).count() == 0
+            _expect_the_answer_back(notebook, shown)
             page.screenshot(path=str(ARTIFACTS / "restore-lab-restarted.png"))
             notebook.get_by_text(RESTORED_ZH).first.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "restore-lab-restarted-note.png"))
