@@ -147,6 +147,35 @@ MOVES = {
         0.02,
     ),
     "rooms_away_from_neutral": ("pocket_park", "compound", {"ablate": ["talk"]}, {}, 0.2),
+    # the questionnaire's answers (§7.13): with no opinion moving, only response error changes them
+    "surveyed_rooms_spread_fell": (
+        "pocket_park",
+        "compound",
+        {"ablate": ["talk", "briefing"], "behaviour.response_error": 0.0},
+        {"ablate": ["talk", "briefing"]},
+        0.2,
+    ),
+    "surveyed_rooms_toward_high_status": (
+        "pocket_park",
+        "compound",
+        {"ablate": ["talk", "briefing"], "behaviour.response_error": 0.0},
+        {"ablate": ["talk", "briefing"]},
+        0.2,
+    ),
+    "surveyed_rooms_away_from_neutral": (
+        "pocket_park",
+        "compound",
+        {"ablate": ["talk", "briefing"], "behaviour.response_error": 0.0},
+        {"ablate": ["talk", "briefing"]},
+        0.2,
+    ),
+    "surveyed_change_p": (
+        "elevator_retrofit",
+        "owners",
+        {"behaviour.response_error": 0.0},
+        {},
+        0.1,
+    ),
     "quorum_margin": (
         "village_road",
         "council",

@@ -229,6 +229,44 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "share of rooms whose mean opinion moved further from neutral (group polarization)",
     ),
     Measure(
+        "surveyed_change_p",
+        "问卷显示意见净变化的显著性",
+        "significance of net change in the answers",
+        "num",
+        "none",
+        "p value of the paired t-test of the answers of the residents and representatives present "
+        "to the poll's 0–10 questionnaire on arrival and at the end (answers carry response error: "
+        "xsim.sim.questionnaire)",
+    ),
+    Measure(
+        "surveyed_rooms_spread_fell",
+        "问卷显示意见趋同的小组比例",
+        "rooms whose spread fell in the answers",
+        "pct",
+        "none",
+        "share of discussion rooms whose residents' answers to the questionnaire at the end are "
+        "less spread (sd) than on arrival: the homogenization frequency of Luskin et al. 2022",
+    ),
+    Measure(
+        "surveyed_rooms_toward_high_status",
+        "问卷显示向强势者靠拢的小组比例",
+        "rooms toward high status in the answers",
+        "pct",
+        "lower",
+        "share of rooms with high-status and other residents whose mean answer moved toward the "
+        "high-status members' mean answer on arrival",
+    ),
+    Measure(
+        "surveyed_rooms_away_from_neutral",
+        "问卷显示意见更趋极端的小组比例",
+        "rooms away from neutral in the answers",
+        "pct",
+        "none",
+        "share of rooms whose mean answer moved further from the scale's midpoint (rooms whose "
+        "mean answer on arrival was exactly the midpoint left out): the polarization frequency of "
+        "Luskin et al. 2022",
+    ),
+    Measure(
         "support",
         "支持率",
         "support",

@@ -125,6 +125,7 @@ STREAMS: tuple[str, ...] = (
     "respected",  # respected figures who come
     "meeting",  # proxies and door-to-door ballots at a deciding meeting
     "supervision",  # what the supervision committee and the township notice
+    "questionnaire",  # response errors in the answers to a poll's questionnaires
 )
 
 

@@ -35,6 +35,7 @@ from xsim.records import CaseRecord
 from xsim.rules import Rulebook, check_record
 from xsim.sim import attendance as A
 from xsim.sim import conclusion as C
+from xsim.sim import questionnaire as Q
 from xsim.sim import responses as R
 from xsim.sim import talk as T
 from xsim.sim import voices as VO
@@ -392,6 +393,18 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
             and (o.group is None or invited[self._group_index(o.group)])
         ]
 
+    def _survey(self) -> None:
+        """The questionnaire on arrival and at the end, answered by the voices present: what a
+        poll records of their opinions (:mod:`xsim.sim.questionnaire`). Draws from its own stream,
+        after the run, so it changes nothing the run did."""
+        trace = self.trace
+        if trace.final.size == 0 or trace.arrival.size != trace.final.size:
+            return
+        rng = self.streams["questionnaire"]
+        sd = Q.error_sd(trace.arrival, self.behaviour.response_error)
+        trace.answers_before = Q.answers(trace.arrival, sd, rng)
+        trace.answers_after = Q.answers(trace.final, sd, rng)
+
     def _group_index(self, group_id: str | None) -> int:
         return VO.NEUTRAL if group_id is None else self.spec.group_ids.index(group_id)
 
@@ -478,6 +491,7 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
         case record), ``.report`` (the rules engine's report on it) and ``.verdict``."""
         if self._outcome is None:
             self.run_until(self.horizon)
+            self._survey()
             state = self.state()
             self.record = case_record(state)
             self.report = check_record(self.record)

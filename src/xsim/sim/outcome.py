@@ -54,6 +54,11 @@ class Outcome:
     rooms_spread_fell: float | None  # share of discussion rooms whose opinion sd fell
     rooms_toward_high_status: float | None  # … whose mean moved toward high-status members'
     rooms_away_from_neutral: float | None  # … whose mean moved further from 0
+    # the same, as the poll's questionnaires on arrival and at the end record them
+    surveyed_change_p: float | None
+    surveyed_rooms_spread_fell: float | None
+    surveyed_rooms_toward_high_status: float | None
+    surveyed_rooms_away_from_neutral: float | None
     support: float  # share for the proposal among those taking a side
     consultation_outcome: str  # consensus | majority | disputed
     consensus: bool
@@ -172,18 +177,12 @@ def took_part(state: RunState) -> np.ndarray:
     return out
 
 
-def net_change_p(state: RunState) -> float | None:
-    """p value of the paired t-test of the opinions of the residents and representatives present,
-    after talk vs on arrival — how a deliberative poll decides that an index changed: over its
-    participants' pre/post answers, not over repeated polls. ``None`` with fewer than two people."""
-    trace = state.trace
-    v = trace.voices
-    if not v:
+def paired_change_p(before: np.ndarray, after: np.ndarray) -> float | None:
+    """p value of the paired t-test of ``after`` vs ``before`` (one value per person): how a
+    deliberative poll decides that an index changed — over its participants' pre/post answers, not
+    over repeated polls. ``None`` with fewer than two people."""
+    if before.size < 2:
         return None
-    people = (v["resident"] >= 0) | (v["rep"] >= 0)
-    if people.sum() < 2:
-        return None
-    before, after = trace.arrival[people], trace.final[people]
     d = after - before
     if np.ptp(d) == 0.0:  # every change the same: certain (none, or all alike)
         return 1.0 if d[0] == 0.0 else 0.0
@@ -192,39 +191,78 @@ def net_change_p(state: RunState) -> float | None:
     return float(ttest_rel(after, before).pvalue)
 
 
-def room_changes(state: RunState) -> dict[str, float | None]:
-    """Per discussion room (a table, a hall; rooms with at least two residents present): the
-    shares of rooms whose opinion sd fell during talk, whose mean moved toward the high-status
-    members' initial mean (rooms with high-status and other residents), and whose mean moved
-    further from neutral (0). ``None`` when no room qualifies. Residents' voices only."""
-    trace = state.trace
-    v = trace.voices
-    out: dict[str, float | None] = {
-        "rooms_spread_fell": None,
-        "rooms_toward_high_status": None,
-        "rooms_away_from_neutral": None,
-    }
-    if not v or trace.rooms.size == 0:
-        return out
-    resident = v["resident"] >= 0
+def _people_present(state: RunState) -> np.ndarray | None:
+    v = state.trace.voices
+    return ((v["resident"] >= 0) | (v["rep"] >= 0)) if v else None
+
+
+def net_change_p(state: RunState) -> float | None:
+    """:func:`paired_change_p` of the opinions of the residents and representatives present, after
+    talk vs on arrival."""
+    people = _people_present(state)
+    if people is None:
+        return None
+    return paired_change_p(state.trace.arrival[people], state.trace.final[people])
+
+
+def surveyed_change_p(state: RunState) -> float | None:
+    """:func:`paired_change_p` of the same people's answers to the two questionnaires."""
+    trace, people = state.trace, _people_present(state)
+    if people is None or trace.answers_before.size != people.size:
+        return None
+    return paired_change_p(trace.answers_before[people], trace.answers_after[people])
+
+
+ROOM_MEASURES = ("spread_fell", "toward_high_status", "away_from_neutral")
+
+
+def room_shares(
+    before: np.ndarray, after: np.ndarray, rooms: np.ndarray, status: np.ndarray
+) -> dict[str, float | None]:
+    """Per discussion room with at least two people: the shares of rooms whose sd fell, whose mean
+    moved toward the high-status members' ``before`` mean (rooms with high-status and other
+    members) and whose mean moved further from neutral (0; rooms whose mean was exactly neutral
+    are left out, as Luskin et al. 2022 do). Equal values count as no move. ``None`` when no room
+    qualifies."""
     fell, toward, away = [], [], []
-    for room in np.unique(trace.rooms[resident]):
-        here = resident & (trace.rooms == room)
+    for room in np.unique(rooms):
+        here = rooms == room
         if here.sum() < 2:
             continue
-        x0, x1 = trace.initial[here], trace.final[here]
+        x0, x1 = before[here], after[here]
         fell.append(x1.std() < x0.std() - 1e-12)
-        away.append(abs(x1.mean()) > abs(x0.mean()) + 1e-12)
-        high = v["status"][here]
+        if abs(x0.mean()) > 1e-12:
+            away.append(abs(x1.mean()) > abs(x0.mean()) + 1e-12)
+        high = status[here]
         if high.any() and not high.all():
             target = x0[high].mean()
             toward.append(abs(x1.mean() - target) < abs(x0.mean() - target) - 1e-12)
     share = lambda xs: float(np.mean(xs)) if xs else None  # noqa: E731
-    return {
-        "rooms_spread_fell": share(fell),
-        "rooms_toward_high_status": share(toward),
-        "rooms_away_from_neutral": share(away),
+    return dict(zip(ROOM_MEASURES, (share(fell), share(toward), share(away)), strict=True))
+
+
+def room_changes(state: RunState) -> dict[str, float | None]:
+    """The residents' opinions per discussion room (a table, a hall) through talk
+    (:func:`room_shares` of the opinions before and after talk: ``rooms_*``), and their answers to
+    the poll's questionnaires on arrival and at the end (``surveyed_rooms_*``)."""
+    trace = state.trace
+    v = trace.voices
+    out: dict[str, float | None] = {
+        f"{prefix}rooms_{m}": None for prefix in ("", "surveyed_") for m in ROOM_MEASURES
     }
+    if not v or trace.rooms.size == 0:
+        return out
+    resident = v["resident"] >= 0
+    rooms, status = trace.rooms[resident], v["status"][resident]
+    for m, value in room_shares(
+        trace.initial[resident], trace.final[resident], rooms, status
+    ).items():
+        out[f"rooms_{m}"] = value
+    if trace.answers_before.size == resident.size:
+        answers = trace.answers_before[resident], trace.answers_after[resident]
+        for m, value in room_shares(*answers, rooms, status).items():
+            out[f"surveyed_rooms_{m}"] = value
+    return out
 
 
 def measure(state: RunState) -> Outcome:
@@ -292,6 +330,7 @@ def measure(state: RunState) -> Outcome:
         opinion_after=float(present.mean()) if present.size else 0.0,
         opinion_change=float(np.abs(present - trace.initial).mean()) if present.size else 0.0,
         opinion_change_p=net_change_p(state),
+        surveyed_change_p=surveyed_change_p(state),
         opinion_spread_before=float(trace.initial.std()) if trace.initial.size else 0.0,
         opinion_spread_after=float(present.std()) if present.size else 0.0,
         polarization=bimodality_polarization(present),

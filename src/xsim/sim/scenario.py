@@ -321,6 +321,10 @@ class Behaviour(_Strict):
     expert_knowledge: Share = 0.2  # share of the knowledge gap an expert briefing closes (§7.10)
     talk_knowledge: Share = 0.12  # … a discussion closes at most (hearing the other side; §7.10)
     word_of_mouth: Share = 0.5  # chance per day a contact who knows tells you
+    #: Share of the variance of a poll's 0–10 answers that is response error (the questionnaire,
+    #: not behaviour; xsim.sim.questionnaire, docs/model.md §7.13): 1 − measurement quality of an
+    #: 11-point scale in the European Social Survey's MTMM experiments (Poses & Revilla 2021).
+    response_error: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.16
     consensus_share: Annotated[float, Field(gt=0.5, le=1.0)] = 0.8
     dispute_band: Annotated[float, Field(ge=0.0, lt=0.5)] = 0.1
     abstain: Share = 0.05  # |opinion| below which one takes no side

@@ -26,6 +26,9 @@ class Trace:
     initial: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per voice, before talk
     final: np.ndarray = field(default_factory=lambda: np.zeros(0))
     rooms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # per voice
+    # per voice: the poll's questionnaire on arrival and at the end (xsim.sim.questionnaire)
+    answers_before: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    answers_after: np.ndarray = field(default_factory=lambda: np.zeros(0))
     knowledge_before: float | None = None  # mean knowledge of residents present, before briefing
     knowledge_briefed: float | None = None  # … after the briefing, before the talk
     knowledge_after: float | None = None  # … after the briefing and the talk (None: nobody)

@@ -39,13 +39,14 @@ def net_opinion_change_share(fast: bool, seed: int) -> Estimate:
     """Share of runs in which the participants' opinions changed significantly when each bundled
     scenario's matter is put to a deliberative poll (the form ``deliberative_poll``: a random
     sample of 300 adults, moderated small groups, expert plenaries; every run is one poll on one
-    index), tested as the Deliberative Polls test it: a paired t-test over the people present,
-    after talk vs on arrival (the measure ``opinion_change_p`` < 0.05)."""
+    index), tested as the Deliberative Polls test it: a paired t-test over the people present of
+    their answers to the 0–10 questionnaire on arrival and at the end (the measure
+    ``surveyed_change_p`` < 0.05; answers carry response error, xsim.sim.questionnaire)."""
     hits = []
     for _, rows in poll_of_each_matter(fast, seed):
-        if not has(rows, "opinion_change_p"):
-            return missing("the model does not produce the measure 'opinion_change_p'")
-        p = rows["opinion_change_p"].dropna().to_numpy(float)
+        if not has(rows, "surveyed_change_p"):
+            return missing("the model does not produce the measure 'surveyed_change_p'")
+        p = rows["surveyed_change_p"].dropna().to_numpy(float)
         hits.extend((p < NET_CHANGE_ALPHA).astype(float))
     return mean_of(hits, seed)
 
@@ -112,18 +113,18 @@ def _poll_rooms(fast: bool, seed: int, measure: str) -> Estimate:
 
 @statistic("pooled_rooms_spread_fell")
 def pooled_rooms_spread_fell(fast: bool, seed: int) -> Estimate:
-    """Share of a deliberative poll's moderated small groups whose opinion spread fell during
-    talk, each bundled scenario's matter put to a deliberative poll (the runs of
+    """Share of a deliberative poll's moderated small groups whose answers were less spread at the
+    end than on arrival, each bundled scenario's matter put to a deliberative poll (the runs of
     ``net_opinion_change_share``), as Luskin et al. count it over the groups × indices of their
-    polls: the mean of the measure ``rooms_spread_fell``."""
-    return _poll_rooms(fast, seed, "rooms_spread_fell")
+    polls: the mean of the measure ``surveyed_rooms_spread_fell``."""
+    return _poll_rooms(fast, seed, "surveyed_rooms_spread_fell")
 
 
 @statistic("pooled_rooms_away_from_neutral")
 def pooled_rooms_away_from_neutral(fast: bool, seed: int) -> Estimate:
-    """Share of the same polls' small groups whose mean opinion moved further from the neutral
-    midpoint during talk: the mean of the measure ``rooms_away_from_neutral``."""
-    return _poll_rooms(fast, seed, "rooms_away_from_neutral")
+    """Share of the same polls' small groups whose mean answer moved further from the scale's
+    midpoint: the mean of the measure ``surveyed_rooms_away_from_neutral``."""
+    return _poll_rooms(fast, seed, "surveyed_rooms_away_from_neutral")
 
 
 @statistic("women_speaking_ratio_majority_rule")

@@ -6,9 +6,12 @@ the day: the two rated highest (sewage treatment 0.829, Wenchang main avenue 0.8
 initial opinions are the published pre-deliberation distribution of that kind of project, mapped to
 the model's −1…+1 scale (x ↦ 2x − 1): a *top* project (mean 0.829, sd 0.237) and a *middling* one
 (mean 0.636, the mean of the seven; sd 0.26, their typical sd). Both are inputs from the first
-questionnaire, never from the outcome. The briefing is balanced (Deliberative Polls' rule), so the
+questionnaire, never from the outcome. Those sds are of answers, which carry response error; the
+participants' opinions are set less spread, sd × √(1 − e) with e = ``behaviour.response_error``, so
+that their answers on arrival have the published sd (classical test theory). The briefing is balanced (Deliberative Polls' rule), so the
 experts' assessment of merit is set at the sample's initial mean: it informs without pulling.
-Statistics over rooms pool the two kinds 2 : 7, as the paper's 9 indices are.
+Statistics over rooms pool the two kinds 2 : 7, as the paper's 9 indices are, and read the
+participants' answers to the questionnaires (the ``surveyed_*`` measures), as Luskin et al. did.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ def _form() -> str:
 def poll_runs(project: str, fast: bool, seed: int):
     """Rows of the poll with every participant's initial opinion drawn like ``project``'s."""
     mean01, sd01 = PROJECTS[project]
-    mean, sd = 2 * mean01 - 1, 2 * sd01
+    error = load(SCENARIO).behaviour.response_error
+    mean, sd = 2 * mean01 - 1, 2 * sd01 * float(np.sqrt(1.0 - error))
     overrides: dict = {"topic.merit": round(mean, 4)}
     for g in load(SCENARIO).stakeholder_groups:
         overrides[f"stakeholder_groups.{g.id}.opinion.mean"] = round(mean, 4)
@@ -85,24 +89,24 @@ def _pooled(measure: str, fast: bool, seed: int) -> Estimate:
 
 @statistic("zeguo_rooms_spread_fell")
 def zeguo_rooms_spread_fell(fast: bool, seed: int) -> Estimate:
-    """Share of the poll's discussion groups whose opinion spread (sd) fell during talk: the measure
-    ``rooms_spread_fell``, top and middling projects pooled 2 : 7."""
-    return _pooled("rooms_spread_fell", fast, seed)
+    """Share of the poll's discussion groups whose answers were less spread (sd) at the end than on
+    arrival: the measure ``surveyed_rooms_spread_fell``, top and middling projects pooled 2 : 7."""
+    return _pooled("surveyed_rooms_spread_fell", fast, seed)
 
 
 @statistic("zeguo_rooms_away_from_neutral")
 def zeguo_rooms_away_from_neutral(fast: bool, seed: int) -> Estimate:
-    """Share of the poll's discussion groups whose mean opinion moved further from the neutral
-    midpoint during talk: the measure ``rooms_away_from_neutral``, pooled 2 : 7."""
-    return _pooled("rooms_away_from_neutral", fast, seed)
+    """Share of the poll's discussion groups whose mean answer moved further from the scale's
+    midpoint: the measure ``surveyed_rooms_away_from_neutral``, pooled 2 : 7."""
+    return _pooled("surveyed_rooms_away_from_neutral", fast, seed)
 
 
 @statistic("zeguo_rooms_toward_high_status")
 def zeguo_rooms_toward_high_status(fast: bool, seed: int) -> Estimate:
     """Share of the poll's discussion groups with both high-status and other residents whose mean
-    moved toward the high-status members' initial mean (the model's status stands in for the
-    paper's education): the measure ``rooms_toward_high_status``, pooled 2 : 7."""
-    return _pooled("rooms_toward_high_status", fast, seed)
+    moved toward the high-status members' mean answer on arrival (the model's status stands in for
+    the paper's education): the measure ``surveyed_rooms_toward_high_status``, pooled 2 : 7."""
+    return _pooled("surveyed_rooms_toward_high_status", fast, seed)
 
 
 @statistic("zeguo_knowledge_gain")
