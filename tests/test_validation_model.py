@@ -37,6 +37,11 @@ NOT_REPRODUCED = {
     "M-DP-NET-CHANGE": "counted on the participants' answers (response error 0.16, docs/model.md "
     "§7.13), as the polls count it, the model's polls change significantly in 0.46 against 0.72: "
     "they move opinions less than real polls",
+    "M-KMS-WOMEN-SPEAKING": "women one in five of those present at an unmoderated majority-rule "
+    "villagers' meeting: the average woman has 0.27 of the average man's share of the turns; the "
+    "experiment's lone woman had about 0.6 of the average man's floor time — turns claimed with "
+    "weight voice² (female_voice 0.7, a status premium that goes mostly to men) silence women about "
+    "twice as much (with status_voice off 0.87, about 1 over more runs)",
 }
 
 

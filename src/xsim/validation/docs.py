@@ -180,8 +180,11 @@ pooled 2 : 7. What was read, and how: the BJPS article's PDF is archived in the 
 transcriptions (which reproduce the paper's tables from the raw survey and say so) and in the
 `soodoku/distortions` replication tables; each target's `via` names the file. Other sources whose
 full text could not be reached are marked the same way (Einstein, Palmer & Glick through a press
-summary; Karpowitz, Mendelberg & Shaker through a press report; the 10-province, 21-village survey
-only through its opening pages); none of those is counted as evidence.
+summary; the 10-province, 21-village survey only through its opening pages); none of those is
+counted as evidence. Karpowitz, Mendelberg & Shaker's paper and *The Silent Sex* could not be read
+beyond their openings either: M-KMS-WOMEN-SPEAKING quotes the authors' own summary of their
+experiment in a newspaper op-ed, and its tolerance is that figure's stated precision ("about 60
+percent"; no interval is reported there).
 """
 
 
