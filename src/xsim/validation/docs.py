@@ -175,7 +175,10 @@ Fishkin, He, Luskin & Siu (2010) and of the replication files of Luskin, Sood, F
 (2022), in which Zeguo is one of the 21 polls. The model deliberates one matter per run, so the
 paper's nine project indices become two kinds of run whose participants start from the published
 pre-deliberation distributions (the two top-rated projects; the seven moderately rated ones),
-pooled 2 : 7. What was read, and how: the BJPS article's PDF is archived in the public catalogue
+pooled 2 : 7. Like the published numbers, the statistics of polls (Zeguo's and the other polls'
+groups, net change) are computed on the participants' answers to a 0–10 questionnaire on arrival
+and at the end, which carry response error (docs/model.md §7.13), not on the model's opinions. What
+was read, and how: the BJPS article's PDF is archived in the public catalogue
 `soodoku/dp-data` but could not be opened here, so its numbers were read in that catalogue's
 transcriptions (which reproduce the paper's tables from the raw survey and say so) and in the
 `soodoku/distortions` replication tables; each target's `via` names the file. Other sources whose
