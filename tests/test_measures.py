@@ -41,6 +41,15 @@ def mean_of(name, form, overrides, key) -> float:
 # text measures are compared as the share of runs with this value
 STRING_REFERENCE = {"assembly_kind": "", "consultation_outcome": "consensus"}
 
+# the questionnaire's answers (§7.13): with no opinion moving, only response error changes them
+ANSWERS_ONLY = (
+    "pocket_park",
+    "compound",
+    {"ablate": ["talk", "briefing"], "behaviour.response_error": 0.0},
+    {"ablate": ["talk", "briefing"]},
+    0.2,
+)
+
 # measure: (scenario, form, variant A, variant B, least |mean(B) − mean(A)|); measured in comments
 MOVES = {
     "residents": ("village_road", "council", {}, {"population.households": 90}, 50),
@@ -147,28 +156,10 @@ MOVES = {
         0.02,
     ),
     "rooms_away_from_neutral": ("pocket_park", "compound", {"ablate": ["talk"]}, {}, 0.2),
-    # the questionnaire's answers (§7.13): with no opinion moving, only response error changes them
-    "surveyed_rooms_spread_fell": (
-        "pocket_park",
-        "compound",
-        {"ablate": ["talk", "briefing"], "behaviour.response_error": 0.0},
-        {"ablate": ["talk", "briefing"]},
-        0.2,
-    ),
-    "surveyed_rooms_toward_high_status": (
-        "pocket_park",
-        "compound",
-        {"ablate": ["talk", "briefing"], "behaviour.response_error": 0.0},
-        {"ablate": ["talk", "briefing"]},
-        0.2,
-    ),
-    "surveyed_rooms_away_from_neutral": (
-        "pocket_park",
-        "compound",
-        {"ablate": ["talk", "briefing"], "behaviour.response_error": 0.0},
-        {"ablate": ["talk", "briefing"]},
-        0.2,
-    ),
+    **{
+        f"surveyed_rooms_{m}": ANSWERS_ONLY
+        for m in ("spread_fell", "toward_high_status", "away_from_neutral")
+    },
     "surveyed_change_p": (
         "elevator_retrofit",
         "owners",
