@@ -552,6 +552,42 @@ def test_random_text_into_the_json_reader_never_raises_anything_else(text):
 # -- signals: Ctrl-C at any moment of a Dask study ---------------------------------------------------
 
 
+CTRL_C_IN_A_GC_CALLBACK = """
+import gc, signal, time
+from xsim.cli import _interruptible
+
+def callback(phase, info):
+    if phase == "start" and not fired:
+        fired.append(1)
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C while a gc callback (as Dask's) runs
+        sum(range(1000))  # the handler runs here, inside the callback
+
+fired = []
+with _interruptible():
+    gc.callbacks.append(callback)
+    try:
+        gc.collect()
+        began = time.monotonic()
+        while time.monotonic() - began < 10:
+            sum(range(1000))
+        print("ran on")
+    except KeyboardInterrupt:
+        print("stopped")
+"""
+
+
+def test_ctrl_c_inside_a_gc_callback_still_stops_the_command_and_prints_no_traceback():
+    # CI once saw Ctrl-C land in distributed's GCDiagnosis callback: Python printed the dropped
+    # KeyboardInterrupt as "Exception ignored … Traceback" and the watchdog had to end the study.
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_IN_A_GC_CALLBACK],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert done.stdout.strip() == "stopped", (done.returncode, done.stderr[-2000:])
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups, Linux")
 @pytest.mark.parametrize("delay", [1.0, 3.0])
 def test_ctrl_c_stops_a_dask_study_within_5_s_and_resume_gives_identical_rows(tmp_path, delay):

@@ -137,11 +137,14 @@ def _interruptible():
     """Ctrl-C stops any command within :data:`INTERRUPT_GRACE` seconds, whatever it is doing.
 
     The first Ctrl-C raises ``KeyboardInterrupt`` as usual (the command stops its workers and
-    exits 130). Python drops that exception when it lands in a callback (a weakref callback during
-    an import, a ``__del__``), and a command would then run on; so a watchdog ends the process
-    after the grace period — which is safe, since every file is written by an atomic rename and the
-    workers end with this process. A second Ctrl-C ends it at once.
+    exits 130). Python drops that exception when it lands in a callback (a gc or weakref callback,
+    a ``__del__``) and would print it as "Exception ignored … Traceback"; the unraisable hook here
+    swallows that print and delivers the interrupt again, to the code the command is running. Should
+    it be lost all the same, a watchdog ends the process after the grace period — which is safe,
+    since every file is written by an atomic rename and the workers end with this process. A second
+    Ctrl-C ends it at once.
     """
+    import _thread
     import signal
     import threading
 
@@ -149,6 +152,7 @@ def _interruptible():
         yield
         return
     pressed = threading.Event()
+    redelivered = threading.Event()
 
     def give_up() -> None:
         if not pressed.wait(0) or _done.is_set():
@@ -156,6 +160,9 @@ def _interruptible():
         _quit()
 
     def on_sigint(signum, frame):
+        if redelivered.is_set():  # our own repeat of an interrupt a callback swallowed
+            redelivered.clear()
+            raise KeyboardInterrupt
         if pressed.is_set():
             _quit()
         pressed.set()
@@ -164,15 +171,28 @@ def _interruptible():
         watchdog.start()
         raise KeyboardInterrupt
 
+    def on_unraisable(unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and pressed.is_set():
+            redelivered.set()
+            # Later and from another thread, so that on_sigint runs once the callback has
+            # returned and not inside this hook, where it would be dropped again.
+            again = threading.Timer(0.05, _thread.interrupt_main)
+            again.daemon = True
+            again.start()
+            return
+        previous_hook(unraisable)
+
     _done = threading.Event()
     previous = signal.signal(signal.SIGINT, on_sigint)
     if previous is None:  # a handler installed outside Python: keep the default on the way out
         previous = signal.default_int_handler
+    previous_hook, sys.unraisablehook = sys.unraisablehook, on_unraisable
     try:
         yield
     finally:
         _done.set()
         signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
 
 
 def _quit() -> None:
