@@ -115,7 +115,7 @@ def test_html_report_is_chinese_escaped_and_offline(room, tmp_path):
     assert "班级学习情况汇总" in text and "学员 3 人" in text
     assert "&lt;b&gt;李四&lt;/b&gt;" in text and "<b>李四</b>" not in text
     assert "损坏.json" in text and "http" not in text and "<script" not in text
-    assert 'class="num">67%</td>' in text  # 01/q1: 2 of 3 wrong
+    assert 'class="num" style="text-align:right">67%</td>' in text  # 01/q1: 2 of 3 wrong
 
 
 def test_an_empty_room(tmp_path):

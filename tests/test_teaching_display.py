@@ -14,10 +14,13 @@ from xsim.teaching.display import (
     BUSY_LABEL,
     TABLE_CSS,
     ScrollIntoView,
+    cell_align,
     html_table,
     is_numeric_text,
     on_click_busy,
 )
+
+NUM, TEXT = cell_align(True), cell_align(False)
 
 
 @pytest.mark.parametrize(
@@ -46,12 +49,12 @@ def test_numeric_cells_never_wrap_and_text_is_escaped():
     )
     out = html_table(frame, caption="比较", formats={"参与率": ".1%"})
     assert out.startswith(TABLE_CSS) and "white-space: nowrap" in TABLE_CSS
-    assert '<td class="num">45.7%</td>' in out and '<td class="num">1234567</td>' in out
-    assert '<th class="num">参与率</th>' in out and "<th>形式</th>" in out
-    assert "<td>是</td>" in out and "<td>否</td>" in out
+    assert f"<td{NUM}>45.7%</td>" in out and f"<td{NUM}>1234567</td>" in out
+    assert f"<th{NUM}>参与率</th>" in out and f"<th{TEXT}>形式</th>" in out
+    assert f"<td{TEXT}>是</td>" in out and f"<td{TEXT}>否</td>" in out
     assert "<script>" not in out and "&lt;script&gt;" in out
-    assert out.count('<td class="num">—</td>') == 2
-    assert "<caption>比较</caption>" in out
+    assert out.count(f"<td{NUM}>—</td>") == 2
+    assert '<caption style="text-align:left">比较</caption>' in out
 
 
 def test_list_of_dicts_columns_index_and_no_css():
@@ -59,11 +62,11 @@ def test_list_of_dicts_columns_index_and_no_css():
     out = html_table(rows, css=False)
     assert not out.startswith("<style>")
     assert [h for h in ("<th", "a<", "b<", "c<") if h in out] == ["<th", "a<", "b<", "c<"]
-    assert '<td class="num">1.23</td>' in out and '<td class="num">—</td>' in out
+    assert f"<td{NUM}>1.23</td>" in out and f"<td{NUM}>—</td>" in out
     only = html_table(rows, columns=["b"])
-    assert ">a<" not in only and "<td>乙</td>" in only
+    assert ">a<" not in only and f"<td{TEXT}>乙</td>" in only
     frame = pd.DataFrame({"x": [1]}, index=pd.Index(["第一讲"], name="课次"))
-    assert "<th>课次</th>" in html_table(frame, index=True)
+    assert f"<th{TEXT}>课次</th>" in html_table(frame, index=True)
     assert "<tbody></tbody>" in html_table(pd.DataFrame(columns=["空"]))
 
 
@@ -137,3 +140,23 @@ def test_a_table_of_dicts_does_not_import_pandas():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_cell_keeps_its_alignment_without_the_stylesheet():
+    """JupyterLab strips the <style> of a stored output it does not trust (a lesson as a trainee
+    first opens it) and right-aligns table cells: each cell must carry its own alignment, text
+    left and numbers right. In a browser: tests/test_browser_tables.py."""
+    import re
+
+    rows = [
+        {"名称": "村民议事会", "人数": 431, "比例": "12.5%"},
+        {"名称": "居民会议", "人数": None},
+    ]
+    out = html_table(rows, caption="比较").removeprefix(TABLE_CSS)
+    assert "text-align" not in TABLE_CSS and "<style" not in out
+    cells = re.findall(r"<(t[hd]|caption)((?:\s[^>]*)?)>([^<]*)<", out)
+    assert len(cells) == 1 + 3 + 6
+    for tag, attrs, text in cells:
+        numeric = 'class="num"' in attrs
+        assert numeric == (tag != "caption" and text in {"人数", "比例", "431", "12.5%", "—"})
+        assert f'style="text-align:{"right" if numeric else "left"}"' in attrs, (tag, text)

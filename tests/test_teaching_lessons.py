@@ -237,3 +237,22 @@ def test_lesson_text_has_no_unrendered_emphasis():
             if "**" in line and "**" in md.render(line):
                 broken.append(f"{path.parent.name}/lesson.md:{number}")
     assert not broken, broken
+
+
+def test_every_lesson_table_says_how_its_columns_align():
+    """A markdown table's header row is centred unless its rule says otherwise (``|:---|``); the
+    kit's tables read text from the left (:func:`xsim.teaching.display.cell_align`), so every
+    lesson table says so for each column. In a browser: tests/test_browser_tables.py."""
+    import re
+
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    tables, unaligned = 0, []
+    for path in sorted((ROOT / "course").glob("*/lesson.md")):
+        html = md.render(path.read_text(encoding="utf-8"))
+        tables += html.count("<table>")
+        for cell in re.findall(r"<t[hd](?: [^>]*)?>", html):
+            if not re.search(r'style="text-align:(left|right)"', cell):
+                unaligned.append(f"{path.parent.name}: {cell}")
+    assert tables >= 7 and not unaligned, unaligned

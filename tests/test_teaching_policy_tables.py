@@ -9,7 +9,7 @@ import pytest
 from xsim.teaching import course
 from xsim.teaching.policy import policy_measures
 
-CELL = re.compile(r"<t([hd])( class=\"num\")?>(.*?)</t\1>", re.S)
+CELL = re.compile(r"<t([hd])( class=\"num\")?(?: style=\"[^\"]*\")?>(.*?)</t\1>", re.S)
 
 
 def check_tables(html_text: str, n_tables: int) -> list[tuple[str, bool, str]]:

@@ -5,9 +5,11 @@ Three helpers the teaching widgets share (ipywidgets; everything a trainee reads
 - :func:`html_table` — a table as HTML whose numbers never wrap inside themselves
   (``white-space: nowrap`` on numeric cells, right-aligned, tabular figures) and that scrolls
   sideways instead of squeezing on a 1366×768 laptop. Text cells (Chinese) are left-aligned —
-  JupyterLab right-aligns every table cell of rendered HTML unless told otherwise. ``html_table(df)`` takes a pandas DataFrame
-  or a list of dicts; the CSS is included once per table (:data:`TABLE_CSS`), so the HTML can go
-  straight into a ``widgets.HTML`` or ``IPython.display.HTML``.
+  JupyterLab right-aligns every table cell of rendered HTML unless told otherwise; the alignment
+  is written on each cell (:func:`cell_align`), so it holds even where the CSS is stripped.
+  ``html_table(df)`` takes a pandas DataFrame or a list of dicts; the CSS is included once per
+  table (:data:`TABLE_CSS`), so the HTML can go straight into a ``widgets.HTML`` or
+  ``IPython.display.HTML``.
 - :func:`on_click_busy` — registers a button callback that disables the button and shows
   ``正在计算…`` while it runs, then restores it; clicks that arrive while it runs, or that were
   queued during the run (a double click), are ignored.
@@ -35,6 +37,7 @@ __all__ = [
     "HtmlCell",
     "TABLE_CSS",
     "ScrollIntoView",
+    "cell_align",
     "html_table",
     "is_numeric_text",
     "on_click_busy",
@@ -44,24 +47,31 @@ BUSY_LABEL = "正在计算…"
 #: Clicks arriving this soon after a run ended were queued during it (a double click).
 SETTLE_S = 0.3
 
-# JupyterLab right-aligns the cells of HTML output (``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon
-# td``, specificity 0,2,1): the wrapper's class in every selector outranks it, so Chinese text reads
-# from the left and numbers line up on the right.
+# The look of a table. Its alignment is not here but on every cell (:func:`cell_align`): JupyterLab
+# right-aligns the cells of HTML output (``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td``)
+# and, showing a stored output of a notebook it does not trust — every lesson as a trainee first
+# opens it — strips this <style> but keeps a cell's style attribute.
 TABLE_CSS = """<style>
 .xsim-table-wrap { max-width: 100%; overflow-x: auto; margin: 0.4em 0; }
 .xsim-table-wrap table.xsim-table { border-collapse: collapse; font-size: 0.95em; }
-.xsim-table-wrap table.xsim-table caption {
-  text-align: left; font-weight: bold; padding: 0 0 0.3em 0; }
+.xsim-table-wrap table.xsim-table caption { font-weight: bold; padding: 0 0 0.3em 0; }
 .xsim-table-wrap table.xsim-table th, .xsim-table-wrap table.xsim-table td {
-  border: 1px solid #d0d0d0; padding: 0.25em 0.6em; vertical-align: top; text-align: left; }
+  border: 1px solid #d0d0d0; padding: 0.25em 0.6em; vertical-align: top; }
 .xsim-table-wrap table.xsim-table th { background: #f2f4f7; }
 .xsim-table-wrap table.xsim-table td.num, .xsim-table-wrap table.xsim-table th.num {
-  white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
+  white-space: nowrap; font-variant-numeric: tabular-nums; }
 .xsim-table-wrap table.xsim-table tr:nth-child(even) td { background: #fafbfc; }
 </style>"""
 
 # A cell that reads as a number: digits with separators, signs, %, units of a ratio ("3 / 5").
 _NUMERIC_TEXT = re.compile(r"^[\s+\-−±~～]*\d[\d\s.,，%‰/／:：×+\-−–～~]*[%‰]?$")
+
+
+def cell_align(numeric: bool) -> str:
+    """The attributes of a table cell (``td``, ``th``) that align it: numbers right (class
+    ``num``), text left. Inline, so that no stylesheet of the page (JupyterLab's right alignment
+    of output cells) overrides it and no sanitizer that drops ``<style>`` loses it."""
+    return ' class="num" style="text-align:right"' if numeric else ' style="text-align:left"'
 
 
 class HtmlCell(str):
@@ -97,7 +107,7 @@ def html_table(
     formats = dict(formats or {})
     out = ['<div class="xsim-table-wrap"><table class="xsim-table">']
     if caption:
-        out.append(f"<caption>{html.escape(caption)}</caption>")
+        out.append(f'<caption style="text-align:left">{html.escape(caption)}</caption>')
     cells = [[_format(col, v, formats) for col, v in zip(header, row, strict=True)] for row in rows]
     numeric_cols = [
         bool(rows) and all(is_numeric_text(c) or c == "—" for c in col)
@@ -105,16 +115,15 @@ def html_table(
     ] or [False] * len(header)
     out.append("<thead><tr>")
     for name, num in zip(header, numeric_cols, strict=True):
-        out.append(f"<th{' class="num"' if num else ''}>{html.escape(str(name))}</th>")
+        out.append(f"<th{cell_align(num)}>{html.escape(str(name))}</th>")
     out.append("</tr></thead><tbody>")
     for row in cells:
         out.append("<tr>")
         for text, num_col in zip(row, numeric_cols, strict=True):
             # a missing value in a column of numbers aligns with them
             num = is_numeric_text(text) or (num_col and text == "—")
-            cls = ' class="num"' if num else ""
             shown = text if isinstance(text, HtmlCell) else html.escape(text)
-            out.append(f"<td{cls}>{shown}</td>")
+            out.append(f"<td{cell_align(num)}>{shown}</td>")
         out.append("</tr>")
     out.append("</tbody></table></div>")
     return (TABLE_CSS if css else "") + "".join(out)
