@@ -41,6 +41,8 @@ def mean_of(name, form, overrides, key) -> float:
 # text measures are compared as the share of runs with this value
 STRING_REFERENCE = {"assembly_kind": "", "consultation_outcome": "consensus"}
 
+SCHOOLING = {"below_secondary": 0.4, "knowledge_gap": 0.1}
+
 # the questionnaire's answers (§7.13): with no opinion moving, only response error changes them
 ANSWERS_ONLY = (
     "pocket_park",
@@ -141,6 +143,15 @@ MOVES = {
     ),
     "knowledge_briefed": ("elevator_retrofit", "owners", {"organizer.experts": False}, {}, 0.05),
     "knowledge_after": ("elevator_retrofit", "owners", {"organizer.experts": False}, {}, 0.05),
+    # only where the scenario gives its adults' schooling; with equal learning the less schooled
+    # gain more (more left to learn), with the factor less
+    "knowledge_gain_schooling_gap": (
+        "elevator_retrofit",
+        "council",
+        {"population.schooling": SCHOOLING, "ablate": ["schooling_learning"]},
+        {"population.schooling": SCHOOLING},
+        0.03,
+    ),
     "rooms_spread_fell": (
         "pocket_park",
         "compound",

@@ -32,13 +32,26 @@ WHERE = {
     "status_voice": ("village_square", "villagers_meeting"),
     "age_attendance": ("village_road", "villagers_meeting"),
     "tenure_attendance": ("parking_property", "compound"),
+    "schooling_learning": ("elevator_retrofit", "council"),
 }
+# what a scene needs besides its scenario for the mechanism to act
+NEEDS = {"schooling_learning": {"population.schooling": {"below_secondary": 0.4}}}
 # mechanisms that act only after attendance is decided: with them off, the same people come
-AFTER_ATTENDANCE = {"talk", "amendments", "briefing", "facilitation", "status_voice"}
+AFTER_ATTENDANCE = {
+    "talk",
+    "amendments",
+    "briefing",
+    "facilitation",
+    "status_voice",
+    "schooling_learning",
+}
 
 
-def model(name, form, seed=3, ablate=()):
-    m = ConsultationModel(load_scenario(name), form=form, rng=seed, overrides=SMALL, ablate=ablate)
+def model(name, form, seed=3, ablate=(), needs=None):
+    overrides = SMALL | (needs or {})
+    m = ConsultationModel(
+        load_scenario(name), form=form, rng=seed, overrides=overrides, ablate=ablate
+    )
     m.run()
     return m
 
@@ -61,7 +74,9 @@ def test_switching_a_mechanism_off_changes_the_run_and_nothing_before_it(mechani
     name, form = WHERE[mechanism]
     changed = 0
     for seed in range(6):
-        on, off = model(name, form, seed), model(name, form, seed, ablate=[mechanism])
+        needs = NEEDS.get(mechanism)
+        on = model(name, form, seed, needs=needs)
+        off = model(name, form, seed, ablate=[mechanism], needs=needs)
         assert off.ablated == {mechanism} and not on.ablated
         for field in ("household", "group", "age", "female", "owner", "status", "opinion0"):
             assert np.array_equal(getattr(on.pop, field), getattr(off.pop, field)), field

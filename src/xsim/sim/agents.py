@@ -14,6 +14,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from xsim.sim.schooling import closed_share
+
 
 class Resident(mesa.Agent):
     """An adult villager or resident; state in ``model.pop`` at row ``index``."""
@@ -102,19 +104,23 @@ class Expert(mesa.Agent):
         self.merit = float(merit)
         self.role = role
 
-    def brief(self, opinion: np.ndarray, knowledge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def brief(
+        self, opinion: np.ndarray, knowledge: np.ndarray, learning: np.ndarray | float = 1.0
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Information, not persuasion of the room into one view: each listener moves toward the
         merit by ``expert_pull`` · (what they did not yet know) of the gap between the room's mean
         and the merit, so the room's mean moves while the differences between people stay
         (deliberative polls: informed opinion changes without homogenizing, Luskin, Fishkin &
-        Jowell 2002). Knowledge closes ``expert_knowledge`` of its gap."""
+        Jowell 2002). Knowledge closes ``expert_knowledge`` of its gap, times each listener's
+        ``learning`` factor (their schooling, xsim.sim.schooling)."""
         b = self.model.behaviour
         if opinion.size == 0:
             return opinion, knowledge
         pull = b.expert_pull * (1.0 - knowledge)
+        closed = closed_share(b.expert_knowledge, np.asarray(learning, dtype=float))
         return (
             np.clip(opinion + pull * (self.merit - opinion.mean()), -1.0, 1.0),
-            knowledge + b.expert_knowledge * (1.0 - knowledge),
+            knowledge + closed * (1.0 - knowledge),
         )
 
 

@@ -204,6 +204,16 @@ MEASURES: MappingProxyType[str, Measure] = _registry(
         "mean knowledge of the residents present after the briefing and the talk",
     ),
     Measure(
+        "knowledge_gain_schooling_gap",
+        "不同文化程度者知情程度增幅之差",
+        "knowledge gain gap by schooling",
+        "num",
+        "none",
+        "mean knowledge gain (briefing and talk) of the residents present with secondary schooling "
+        "or more, minus that of those below secondary completion (only where a scenario gives its "
+        "adults' schooling)",
+    ),
+    Measure(
         "rooms_spread_fell",
         "意见趋同的小组比例",
         "rooms whose spread fell",

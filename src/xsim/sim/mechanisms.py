@@ -84,6 +84,13 @@ MECHANISMS: MappingProxyType[str, Mechanism] = _registry(
         "an expert or third party present informs no one: opinions and knowledge are not moved",
     ),
     Mechanism(
+        "schooling_learning",
+        "文化程度影响学习",
+        "schooling in learning",
+        "those below secondary completion learn as much of their knowledge gap as the others "
+        "(every resident's learning factor is 1); who has which schooling is unchanged",
+    ),
+    Mechanism(
         "facilitation",
         "主持人引导",
         "facilitation",
@@ -126,6 +133,7 @@ STREAMS: tuple[str, ...] = (
     "meeting",  # proxies and door-to-door ballots at a deciding meeting
     "supervision",  # what the supervision committee and the township notice
     "questionnaire",  # response errors in the answers to a poll's questionnaires
+    "schooling",  # who finished secondary school, where a scenario gives its adults' schooling
 )
 
 

@@ -49,6 +49,7 @@ from xsim.sim.representation import choose_representatives
 from xsim.sim.results import ResultSteps
 from xsim.sim.run_state import OrganizationSeat, RunState, read_only
 from xsim.sim.scenario import Scenario, load_scenario
+from xsim.sim.schooling import closed_share, draw_schooling, learning_factor, schooling_gap
 from xsim.sim.trace import Trace
 from xsim.sim.verdict import Verdict
 
@@ -84,6 +85,14 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
         self.behaviour = spec.behaviour
         self.trace = Trace(form=self.form.name)
         self.pop = build_population(spec, self.streams["population"])
+        self.pop.schooled, self.pop.knowledge = draw_schooling(
+            spec, self.streams["schooling"], self.pop.knowledge
+        )
+        self.learning = (
+            np.ones(self.pop.n)
+            if "schooling_learning" in self.ablated
+            else learning_factor(self.pop.schooled, self.behaviour)
+        )
         n = self.pop.n
         with _gc_paused():
             self.residents = Resident.create_agents(self, n, np.arange(n))
@@ -336,10 +345,11 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
         pop = self.pop
         who = np.flatnonzero(self.attended)
         x, know = pop.opinion[who].copy(), pop.knowledge[who].copy()
+        self.knowledge_arrival = pop.knowledge.copy()
         self.trace.knowledge_before = float(know.mean()) if who.size else None
         arrival = x.copy()
         for expert in self.experts if "briefing" not in self.ablated else ():
-            x, know = expert.brief(x, know)
+            x, know = expert.brief(x, know, self.learning[who])
         before = pop.knowledge[who]
         briefed = np.where(before < 1.0, (know - before) / np.maximum(1.0 - before, 1e-9), 0.0)
         pop.knowledge[who] = know
@@ -436,8 +446,12 @@ class ConsultationModel(DecidingSteps, ResultSteps, mesa.Model):
         self.pop.opinion[who] = x[residents]
         # ``learned`` is the share of their knowledge gap each voice closed, not an amount
         known = self.pop.knowledge[who]
-        self.pop.knowledge[who] = np.clip(known + learned[residents] * (1.0 - known), 0.0, 1.0)
+        closed = closed_share(learned[residents], self.learning[who])
+        self.pop.knowledge[who] = np.clip(known + closed * (1.0 - known), 0.0, 1.0)
         trace.knowledge_after = float(self.pop.knowledge[who].mean()) if who.size else None
+        trace.knowledge_gain_schooling_gap = schooling_gap(
+            self.pop.knowledge[who] - self.knowledge_arrival[who], self.pop.schooled[who]
+        )
         spoke_groups = np.unique(v["group"][speaking & (v["group"] >= 0)])
         self.heard = self.attended & np.isin(self.pop.group, spoke_groups)
         self.spoke[v["resident"][residents & speaking]] = True

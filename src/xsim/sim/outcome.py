@@ -51,6 +51,9 @@ class Outcome:
     knowledge_before: float | None  # mean knowledge of the residents present, before the briefing
     knowledge_briefed: float | None  # … after the briefing, before the talk
     knowledge_after: float | None  # … after the briefing and the talk (None: no resident present)
+    knowledge_gain_schooling_gap: (
+        float | None
+    )  # gain, secondary schooling − below (xsim.sim.schooling)
     rooms_spread_fell: float | None  # share of discussion rooms whose opinion sd fell
     rooms_toward_high_status: float | None  # … whose mean moved toward high-status members'
     rooms_away_from_neutral: float | None  # … whose mean moved further from 0
@@ -337,6 +340,7 @@ def measure(state: RunState) -> Outcome:
         knowledge_before=trace.knowledge_before,
         knowledge_briefed=trace.knowledge_briefed,
         knowledge_after=trace.knowledge_after,
+        knowledge_gain_schooling_gap=trace.knowledge_gain_schooling_gap,
         **room_changes(state),
         support=float(trace.share_for),
         consultation_outcome=trace.outcome,

@@ -45,6 +45,9 @@ class Population:
     household_group: np.ndarray  # stakeholder group of each household
     household_owner: np.ndarray  # bool per household
     area: np.ndarray  # floor area per household (m²), 0 for tenants
+    #: −1 schooling not modelled, 0 below secondary completion, 1 secondary or more
+    #: (xsim.sim.schooling; drawn from its own stream, so set after the rest)
+    schooled: np.ndarray | None = None
 
     @property
     def n(self) -> int:

@@ -153,6 +153,15 @@ class BandValues(_Strict):
     old: Logit
 
 
+class Schooling(_Strict):
+    """The adults' schooling, where it is known (docs/model.md §7.5, xsim.sim.schooling):
+    the share below secondary completion, and how much better informed (0..1 knowledge) those with
+    secondary schooling or more are about the matter beforehand."""
+
+    below_secondary: Share
+    knowledge_gap: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
+
+
 class Population(_Strict):
     households: Annotated[int, Field(ge=1, le=MAX_HOUSEHOLDS)]
     adults_per_household: Annotated[float, Field(ge=1.0, le=6.0)] = 2.4
@@ -175,6 +184,9 @@ class Population(_Strict):
     #: Share of a stakeholder group's adults living away, replacing ``away_share`` for that group
     #: (e.g. married-out women 外嫁女 who live in their husbands' villages). Each value 0..1.
     away_by_group: dict[str, Share] = {}
+    #: The adults' schooling; absent: not modelled, and everyone learns as the average participant
+    #: of the Deliberative Polls the learning was calibrated on (xsim.sim.schooling).
+    schooling: Schooling | None = None
 
 
 class StakeholderGroup(_Strict):
@@ -320,6 +332,9 @@ class Behaviour(_Strict):
     expert_pull: Share = 0.3  # pull of an expert briefing toward the assessed merit
     expert_knowledge: Share = 0.2  # share of the knowledge gap an expert briefing closes (§7.10)
     talk_knowledge: Share = 0.12  # … a discussion closes at most (hearing the other side; §7.10)
+    #: Share of the knowledge gap those below secondary completion close, relative to those with
+    #: secondary schooling or more, where a scenario gives its adults' schooling (§7.5, §7.10).
+    less_schooled_learning: Share = 0.46
     word_of_mouth: Share = 0.5  # chance per day a contact who knows tells you
     #: Share of the variance of a poll's 0–10 answers that is response error (the questionnaire,
     #: not behaviour; xsim.sim.questionnaire, docs/model.md §7.13): 1 − measurement quality of an
@@ -535,18 +550,21 @@ def _plain(value: Any) -> Any:
 def _set_path(data: dict, path: str, value: Any, source: str) -> None:
     parts = parse_path(path, source)
     node: Any = data
+    fresh = False  # ``node`` is an optional object the scenario left unset: no names to check yet
     for i, part in enumerate(parts):
         here = format_path(parts[: i + 1])
         last = i == len(parts) - 1
         if isinstance(node, dict):
-            # model_dump lists every field of a model, so the keys are the valid names here
+            # model_dump lists every field of a model, so the keys are the valid names here; the
+            # fields of an object being created are checked when the scenario is validated
             choices = [str(k) for k in node]
-            if part not in choices:
+            if part not in choices and not fresh:
                 _unknown(source, here, str(part), choices)
             if last:
                 node[part] = value
             else:
-                if node.get(part) is None:
+                fresh = node.get(part) is None
+                if fresh:
                     node[part] = {}
                 node = node[part]
         elif isinstance(node, list):

@@ -32,6 +32,8 @@ class Trace:
     knowledge_before: float | None = None  # mean knowledge of residents present, before briefing
     knowledge_briefed: float | None = None  # … after the briefing, before the talk
     knowledge_after: float | None = None  # … after the briefing and the talk (None: nobody)
+    # gain of those present with secondary schooling minus those without (None: not modelled)
+    knowledge_gain_schooling_gap: float | None = None
     vote_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
     speaking: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     share_for: float = 0.5

@@ -10,8 +10,9 @@ target *j* the implausibility is
 
 where d_j is the distance of the model's estimate from the observed value (or from the tolerance
 interval when the source gives a bound, not a value), se_obs the source's standard error, se_model
-the estimate's (its 95% half-width / 1.96) and δ = :data:`DISCREPANCY` the model discrepancy (an
-assumption). A set is *non-implausible* when max_j I_j(x) < :data:`CUTOFF` (Pukelsheim's three-sigma
+the estimate's (its 95% half-width / 1.96) and δ the model discrepancy (an assumption:
+:data:`DISCREPANCY`, or the target's own ``discrepancy`` where its statistic lives on a smaller
+scale than the shares the default was set for). A set is *non-implausible* when max_j I_j(x) < :data:`CUTOFF` (Pukelsheim's three-sigma
 rule). A second wave samples the box around the first wave's non-implausible sets; the calibrated
 range of each parameter is the span of the non-implausible sets of both waves. A target whose
 statistic the model cannot compute yet is left out and said so; its parameters keep their prior.
@@ -42,6 +43,7 @@ PRIORS: dict[str, tuple[float, float, tuple[str, ...]]] = {
     "argument_rate": (0.0, 0.3, ("C-DP-HOMOGENIZATION",)),
     "expert_knowledge": (0.0, 0.6, ("C-DP-KNOWLEDGE", "C-DP-KNOWLEDGE-PHASES")),
     "talk_knowledge": (0.0, 0.5, ("C-DP-KNOWLEDGE", "C-DP-KNOWLEDGE-PHASES")),
+    "less_schooled_learning": (0.0, 1.0, ("C-DP-KNOWLEDGE-SCHOOLING",)),
 }
 
 
@@ -63,7 +65,8 @@ def implausibility(target: Target, estimate: Estimate) -> float:
         if tol.below is not None:
             high = tol.below
         distance, se_obs = max(0.0, low - estimate.value, estimate.value - high), 0.0
-    return distance / math.sqrt(se_obs**2 + se_model**2 + DISCREPANCY**2)
+    delta = DISCREPANCY if target.discrepancy is None else target.discrepancy
+    return distance / math.sqrt(se_obs**2 + se_model**2 + delta**2)
 
 
 @dataclass

@@ -52,8 +52,7 @@ def model_runs(
     cannot be applied by the installed model.
     """
     merged = {f"behaviour.{k}": v for k, v in _BEHAVIOUR.items()} | dict(overrides or {})
-    # lists (e.g. a scenario's ``forms``) become tuples in the cache key, lists again in the run
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in merged.items()))
+    key = tuple(sorted((k, _frozen(v)) for k, v in merged.items()))
     return _model_runs(scenario, tuple(forms), int(n_reps), int(seed), key, ablation.active())
 
 
@@ -70,6 +69,25 @@ def ablating_runner(names: tuple[str, ...]):
     return functools.partial(run_once, ablate=names)
 
 
+def _frozen(value):
+    """An override value as part of the cache key: a list (a scenario's ``forms``) becomes a tuple,
+    a mapping (a whole sub-object, e.g. ``population.schooling``) a frozenset of its items."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return frozenset(value.items())
+    return value
+
+
+def _thawed(value):
+    """The override value again, as the run takes it."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, frozenset):
+        return dict(value)
+    return value
+
+
 @functools.lru_cache(maxsize=96)
 def _model_runs(
     scenario: str, forms: tuple, n_reps: int, seed: int, overrides: tuple, ablate: tuple
@@ -78,7 +96,7 @@ def _model_runs(
 
     loaded = load(scenario)
     if overrides:
-        values = {k: list(v) if isinstance(v, tuple) else v for k, v in overrides}
+        values = {k: _thawed(v) for k, v in overrides}
         loaded = loaded.with_overrides(values, source="<validation>")
     variants = [{"form": f} for f in forms]
     if ablate and "ablate" in inspect.signature(Study).parameters:

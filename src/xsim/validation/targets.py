@@ -113,11 +113,16 @@ class Target(_Strict):
     source: Source
     statistic: str
     tolerance: Tolerance
+    #: model discrepancy δ of history matching for this calibration target, on the statistic's own
+    #: scale (None: xsim.validation.calibration.DISCREPANCY)
+    discrepancy: Number | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _role_fits(self) -> Target:
         if (self.kind == "kernel") != (self.role == "verification"):
             raise ValueError("role: 'verification' is the role of kernel targets, and theirs only")
+        if self.discrepancy is not None and self.role != "calibration":
+            raise ValueError("discrepancy: only a calibration target has a model discrepancy")
         if self.role == "validation":
             if self.mechanism is None:
                 raise ValueError("mechanism: a validation target names the mechanism it tests")
