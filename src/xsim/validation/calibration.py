@@ -12,10 +12,11 @@ where d_j is the distance of the model's estimate from the observed value (or fr
 interval when the source gives a bound, not a value), se_obs the source's standard error, se_model
 the estimate's (its 95% half-width / 1.96) and δ the model discrepancy (an assumption:
 :data:`DISCREPANCY`, or the target's own ``discrepancy`` where its statistic lives on a smaller
-scale than the shares the default was set for). A set is *non-implausible* when max_j I_j(x) < :data:`CUTOFF` (Pukelsheim's three-sigma
-rule). A second wave samples the box around the first wave's non-implausible sets; the calibrated
-range of each parameter is the span of the non-implausible sets of both waves. A target whose
-statistic the model cannot compute yet is left out and said so; its parameters keep their prior.
+scale than the shares the default was set for). A set is *non-implausible* when max_j I_j(x) <
+:data:`CUTOFF` (Pukelsheim's three-sigma rule). A second wave samples the box around the first
+wave's non-implausible sets; the calibrated range of each parameter is the span of the
+non-implausible sets of both waves. A target whose statistic the model cannot compute yet is left
+out and said so; its parameters keep their prior.
 """
 
 from __future__ import annotations
