@@ -7,6 +7,9 @@ must not change at all, and the difference must come from the learning factor, n
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -132,9 +135,6 @@ def test_bad_schooling_names_the_field(value, words):
     ],
 )
 def test_the_cli_turns_bad_schooling_into_one_message_and_exit_2(setting, words, tmp_path):
-    import subprocess
-    import sys
-
     done = subprocess.run(
         [sys.executable, "-m", "xsim", "run", "elevator_retrofit", "--set", setting],
         capture_output=True, text=True, cwd=tmp_path, timeout=120,

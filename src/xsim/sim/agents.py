@@ -105,7 +105,7 @@ class Expert(mesa.Agent):
         self.role = role
 
     def brief(
-        self, opinion: np.ndarray, knowledge: np.ndarray, learning: np.ndarray | float = 1.0
+        self, opinion: np.ndarray, knowledge: np.ndarray, learning: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Information, not persuasion of the room into one view: each listener moves toward the
         merit by ``expert_pull`` · (what they did not yet know) of the gap between the room's mean
@@ -117,7 +117,7 @@ class Expert(mesa.Agent):
         if opinion.size == 0:
             return opinion, knowledge
         pull = b.expert_pull * (1.0 - knowledge)
-        closed = closed_share(b.expert_knowledge, np.asarray(learning, dtype=float))
+        closed = closed_share(b.expert_knowledge, learning)
         return (
             np.clip(opinion + pull * (self.merit - opinion.mean()), -1.0, 1.0),
             knowledge + closed * (1.0 - knowledge),
