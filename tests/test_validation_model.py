@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pytest
 
-from xsim.validation.ablation import model_ablations
 from xsim.validation.evaluate import evaluate_target
 from xsim.validation.targets import load_targets
 
@@ -56,14 +55,11 @@ def test_model_target_holds(target):
     assert result.holds, result.to_dict()
 
 
-_NO_ABLATIONS = model_ablations() is None
-
 #: target id -> why it still holds with its mechanism switched off: a finding (it is no evidence for
 #: that mechanism), listed as a strict expected failure like NOT_REPRODUCED.
 HOLDS_WITHOUT_MECHANISM: dict[str, str] = {}
 
 
-@pytest.mark.xfail(_NO_ABLATIONS, strict=True, reason="the model has no ablations yet (issue 21)")
 @pytest.mark.parametrize("target", [_known(t, HOLDS_WITHOUT_MECHANISM) for t in COUNTED])
 def test_counted_target_fails_without_its_mechanism(target):
     # evidence needs both halves: holding with the mechanism (above, or listed as not reproduced)

@@ -56,9 +56,8 @@ The ODD description is in [model.md](model.md): residents of a synthetic village
 (`xsim.sim.population`), a consultation in a chosen form, opinion change by published kernels
 (Hegselmann–Krause, Deffuant–Weisbuch, DeGroot, Friedkin–Johnsen in `xsim.sim.talk.dynamics`;
 Granovetter thresholds in `xsim.sim.cascade`), a deciding meeting under the law's quorum and
-majority, and the outcome measures of `xsim.sim.outcome`. The mechanisms are being rewritten (issue 10);
-this document and `xsim validate` are written against stable interfaces (`run_once`, the measures
-of `Outcome.to_dict()`, `build_population`) so that they re-evaluate the new model unchanged.
+majority, and the outcome measures of `xsim.sim.outcome`. Each mechanism can be switched off
+(`xsim.sim.mechanisms`, `--ablate`); section 8 re-evaluates every model target without its own.
 """
 
 DATA = """\

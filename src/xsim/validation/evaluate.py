@@ -13,7 +13,6 @@ from typing import Any
 from xsim.errors import InputError
 from xsim.validation.ablation import ablated
 from xsim.validation.registry import Estimate
-from xsim.validation.runs import AblationUnavailable
 from xsim.validation.statistics import STATISTICS
 from xsim.validation.targets import Target
 
@@ -100,8 +99,6 @@ class Result:
 def _estimate(target: Target, fast: bool, seed: int) -> tuple[Estimate, bool]:
     try:
         estimate = STATISTICS[target.statistic](fast, seed)
-    except AblationUnavailable as exc:
-        estimate = Estimate(math.nan, math.nan, math.nan, 0, f"not computable: {exc}")
     except InputError as exc:  # e.g. a scenario the statistic needs does not load
         estimate = Estimate(math.nan, math.nan, math.nan, 0, f"not computable: {exc.message('en')}")
     holds = not math.isnan(estimate.value) and target.tolerance.holds(

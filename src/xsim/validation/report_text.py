@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from xsim.validation.ablation import describe
+from xsim.sim.mechanisms import describe
 
 ROLE = {
     "verification": ("kernel", "模型核"),

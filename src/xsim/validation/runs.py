@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import inspect
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -19,10 +18,6 @@ from xsim.validation import ablation
 
 #: Behaviour values every model run of the statistics uses instead of the defaults.
 _BEHAVIOUR: dict[str, float] = {}
-
-
-class AblationUnavailable(RuntimeError):
-    """The model cannot switch this mechanism off (yet)."""
 
 
 @contextlib.contextmanager
@@ -48,25 +43,12 @@ def model_runs(
     """Rows of a study of ``scenario`` × ``forms`` (one row per run; common random numbers).
 
     Studies are cached for the process: targets that read the same runs do not run them twice.
-    Treat the rows as read-only. Raises :class:`AblationUnavailable` when an active ablation
-    cannot be applied by the installed model.
+    Treat the rows as read-only. The mechanisms switched off by :func:`ablation.ablated` are
+    switched off in every run.
     """
     merged = {f"behaviour.{k}": v for k, v in _BEHAVIOUR.items()} | dict(overrides or {})
     key = tuple(sorted((k, _frozen(v)) for k, v in merged.items()))
     return _model_runs(scenario, tuple(forms), int(n_reps), int(seed), key, ablation.active())
-
-
-def ablating_runner(names: tuple[str, ...]):
-    """The model's ``run_once`` with ``names`` switched off (None: the default runner)."""
-    if not names:
-        return None
-    from xsim.sim.model import run_once
-
-    if "ablate" not in inspect.signature(run_once).parameters:
-        raise AblationUnavailable(
-            f"the model cannot switch off {', '.join(names)} (run_once has no 'ablate')"
-        )
-    return functools.partial(run_once, ablate=names)
 
 
 def _frozen(value):
@@ -99,10 +81,7 @@ def _model_runs(
         values = {k: _thawed(v) for k, v in overrides}
         loaded = loaded.with_overrides(values, source="<validation>")
     variants = [{"form": f} for f in forms]
-    if ablate and "ablate" in inspect.signature(Study).parameters:
-        study = Study(loaded, variants, n_reps, seed, ablate=list(ablate))
-    else:
-        study = Study(loaded, variants, n_reps, seed, runner=ablating_runner(ablate))
+    study = Study(loaded, variants, n_reps, seed, ablate=list(ablate))
     return study.run("in-process", progress=False).rows
 
 

@@ -22,7 +22,7 @@ from xsim.validation.registry import Estimate, mean_of, missing, statistic
 from xsim.validation.runs import has, load, model_runs, reps
 
 SCENARIO = "zeguo_deliberative_poll"
-#: the form that invites a random sample (requested of the model, issue 21)
+#: the form that invites a random sample
 POLL_FORM = "deliberative_poll"
 
 #: pre-deliberation distributions of the two kinds of project, on the 0–1 scale of the paper
@@ -127,7 +127,7 @@ def zeguo_invited_attendance(fast: bool, seed: int) -> Estimate:
     """Share of the invited random sample who came: ``attended / invited`` per run."""
     if _form() != POLL_FORM:
         return missing(
-            f"the poll needs the random-sample form '{POLL_FORM}' (not in the model yet)"
+            f"the poll needs the random-sample form '{POLL_FORM}' (the scenario uses '{_form()}')"
         )
     rows = poll_runs("middling", fast, seed)
     ok = rows["invited"] > 0
