@@ -66,6 +66,9 @@ def test_the_memo_is_written_into_the_study_in_chinese_with_every_section(study,
     assert "民主听证会" in page and "小区协商" in page and "的合理参数下" in page
     assert "data:image/png;base64," in page  # the study's own figure
     assert "--seed 0" in page and "xsim compare garbage_station" in page
+    # what the model does not reproduce: one observation per item, not sentences glued by '；'
+    caveats = page[page.index("假设与注意事项") : page.index("如何重现")]
+    assert "模型目前还不能重现以下观察：<ul><li>" in caveats and "。；" not in page
     pdf = (study / "memo-zh.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     listed = json.loads((study / "manifest.json").read_text(encoding="utf-8"))["files"]

@@ -21,7 +21,7 @@ html { font-family: "Xsim Sans", "Noto Sans CJK SC", "Microsoft YaHei", sans-ser
        font-size: 10.5pt; line-height: 1.6; color: #111; }
 body { margin: 0 auto; max-width: 190mm; }
 h1 { font-size: 17pt; margin: 0 0 4pt; } h2 { font-size: 13pt; margin: 14pt 0 4pt;
-     border-bottom: 1px solid #999; } .meta { color: #555; font-size: 9pt; }
+     border-bottom: 1px solid #999; break-after: avoid; } .meta { color: #555; font-size: 9pt; }
 table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; }
 tr { break-inside: avoid; }
 th, td { border: 1px solid #aaa; padding: 2pt 5pt; vertical-align: top; font-size: 9.5pt; }
@@ -296,17 +296,20 @@ def _caveats(memo: Memo, lang: str) -> str:
             "plausible ranges and section 4 how much the ranking depends on them.",
             "Scenario figures are illustrative unless the scenario names a source.",
         ]
-        if failed:
-            items.append("The model does not reproduce: " + "; ".join(failed))
+        lead = "The model does not yet reproduce these observations:"
     else:
         items = [
             "这是按明确假设所做的模拟，不是对某个真实村社的预测。",
             "没有实地数据的行为参数都是假设；第五部分列出了它们的合理范围，第四部分说明结论在多大程度上取决于它们。",
             "情景中的数字，除注明出处者外，均为示例数字。",
         ]
-        if failed:
-            items.append("模型目前不能重现：" + "；".join(failed))
-    return f"<h2>{_t('caveats', lang)}</h2><ul>{''.join(f'<li>{esc(i)}</li>' for i in items)}</ul>"
+        lead = "模型目前还不能重现以下观察："
+    rows = [f"<li>{esc(i)}</li>" for i in items]
+    if failed:
+        # one observation per line: each pattern is a sentence of its own
+        listed = "".join(f"<li>{esc(f)}</li>" for f in failed)
+        rows.append(f"<li>{esc(lead)}<ul>{listed}</ul></li>")
+    return f"<h2>{_t('caveats', lang)}</h2><ul>{''.join(rows)}</ul>"
 
 
 def _reproduce(memo: Memo, lang: str) -> str:
