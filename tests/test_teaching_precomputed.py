@@ -322,3 +322,37 @@ def test_a_stored_village_is_the_live_one(store, monkeypatch):
     assert VillagePicture(served).png(day, "opinion") == VillagePicture(live).png(day, "opinion")
     with pytest.raises(AssertionError, match="nothing is simulated"):
         capstone.village("village_road", 2)  # another seed: not in the store
+
+
+def test_a_stored_robustness_is_the_live_one_in_plain_chinese(store, monkeypatch):
+    """Lesson 08's ranking of the forms over plausible parameters: served from the store without
+    simulating, the same sentences as live, Chinese only (no form, measure or parameter codes)."""
+    import re
+
+    from xsim.teaching import course
+
+    monkeypatch.setenv(P.WRITE_ENV, "1")
+    live = course.policy_robustness("forms", lesson="08", n_sets=4, reps=2)
+    monkeypatch.delenv(P.WRITE_ENV)
+    import xsim.experiments.study
+
+    def no_study(*args, **kwargs):
+        raise AssertionError("served from the store: nothing is simulated")
+
+    monkeypatch.setattr(xsim.experiments.study, "Study", no_study)
+    served = course.policy_robustness("forms", lesson="08", n_sets=4, reps=2)
+    assert served.plain == live.plain and served.html_text == live.html_text
+    lines = served.plain.splitlines()
+    # the first form against each other one, on participation and fairness
+    assert lines[0] == "在 4 组合理参数下（每组重复 2 次）：" and len(lines) == 1 + 3 * 2
+    assert all("业主协商" in line and "的合理参数下" in line for line in lines[1:])
+    assert not re.search(r"[A-Za-z_]{3,}", served.plain), served.plain
+
+
+def test_robustness_of_a_comparison_that_is_not_of_forms_is_one_chinese_message():
+    from xsim.errors import InputError
+    from xsim.teaching import course
+
+    with pytest.raises(InputError) as caught:
+        course.policy_robustness("notice", lesson="08", n_sets=4, reps=2)
+    assert "只有比较协商形式的比较" in caught.value.message("zh")

@@ -12,7 +12,7 @@ import pytest
 from xsim.cli import main as xsim_main
 from xsim.experiments.discovery import drivers, pair_sentence
 from xsim.experiments.parameter_ranges import ParameterRange, load_ranges
-from xsim.experiments.uncertainty import analyse, draw_parameter_sets, make_study
+from xsim.experiments.uncertainty import analyse, draw_parameter_sets, make_study, shares
 
 RANGES = load_ranges()
 
@@ -70,6 +70,35 @@ def test_no_flip_means_no_drivers_and_a_sentence_that_says_so():
     ]
     assert pair["p_a_better"] == 1.0 and pair["drivers"] == []
     assert "结论都不变" in pair_sentence(pair, RANGES)
+
+
+def test_ties_are_said_as_ties_never_counted_as_half_a_win():
+    # a form that rarely adopts against one that never does: equal in most sets. p_a_better keeps
+    # the JSON's convention (a tie counts half) but no sentence may call a tie a win
+    sets = draw_parameter_sets(RANGES, 20, seed=1)
+    rows = []
+    for k in range(20):
+        for rep in range(3):
+            a = 0.3 if k < 5 else 0.0  # A is better in 5 of 20 sets, equal in 15
+            rows.append({"variant": f"a @{k}", "form": "a", "rep": rep, "participation": a})
+            rows.append({"variant": f"b @{k}", "form": "b", "rep": rep, "participation": 0.0})
+    (pair,) = analyse(pd.DataFrame(rows), sets, ["a", "b"], RANGES, ["participation"])["pairs"]
+    assert pair["p_a_better"] == pytest.approx(0.625) and pair["p_tie"] == pytest.approx(0.75)
+    assert shares(pair) == pytest.approx((0.25, 0.0, 0.75))
+    zh = pair_sentence({**pair, "a": "hearing", "b": "owners"}, RANGES)
+    assert zh == (
+        "在 25% 的合理参数下，民主听证会的参与率高于业主协商，在 75% 下两者相同；"
+        "没有一组参数下结论反过来。"
+    )
+    en = pair_sentence({**pair, "a": "hearing", "b": "owners"}, RANGES, "en")
+    assert en.startswith("Under 25% of plausible") and "the same under 75%" in en
+    # equal under every set: said so, with no percentage of "higher"
+    rows = [{**r, "participation": 0.0} for r in rows]
+    (pair,) = analyse(pd.DataFrame(rows), sets, ["a", "b"], RANGES, ["participation"])["pairs"]
+    assert pair["p_a_better"] == 0.5 and pair["p_tie"] == 1.0
+    assert pair_sentence({**pair, "a": "hearing", "b": "owners"}, RANGES) == (
+        "在所有抽到的合理参数下，民主听证会与业主协商的参与率都相同。"
+    )
 
 
 def test_rare_flips_without_a_region_give_no_drivers():

@@ -82,7 +82,7 @@ def robustness(
     parameter range flips it (``xsim compare --uncertainty``)."""
     from xsim.experiments.discovery import pair_sentence
     from xsim.experiments.study import scenario_forms
-    from xsim.experiments.uncertainty import HEADLINE, analyse, make_study
+    from xsim.experiments.uncertainty import HEADLINE, analyse, make_study, shares
     from xsim.sim.scenario import load_scenario
 
     forms = scenario_forms(load_scenario(SCENARIO))
@@ -92,8 +92,11 @@ def robustness(
     sentences = []
     for measure in HEADLINE:
         pairs = [p for p in block["pairs"] if p["measure"] == measure]
-        if pairs:  # the pair whose ranking is closest to a toss-up says most about robustness
-            closest = min(pairs, key=lambda p: abs(p["p_a_better"] - 0.5))
+        # the pair whose ranking is closest to a toss-up says most about robustness; pairs that are
+        # equal under every set (neither form ever adopts, say) say nothing about it
+        pairs = [p for p in pairs if shares(p)[2] < 1] or pairs
+        if pairs:
+            closest = min(pairs, key=lambda p: abs(shares(p)[0] - shares(p)[1]))
             sentences.append(pair_sentence(closest, ranges, "zh"))
     return sentences
 

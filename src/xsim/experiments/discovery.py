@@ -96,29 +96,45 @@ def _driver_phrase(d: dict, ranges: Mapping, lang: str) -> str:
 
 
 def pair_sentence(pair: dict, ranges: Mapping, lang: str = "zh") -> str:
-    """「在 84% 的合理参数下，民主听证会的参与率高于业主协商；当出席基准低于 −2.4 时结论反转」."""
-    from xsim.experiments.labels import form_label, measure_label
+    """「在 84% 的合理参数下，民主听证会的参与率高于业主协商；当出席基准低于 −2.4 时结论反转」.
 
-    p = pair["p_a_better"]
-    first, second = (pair["a"], pair["b"]) if p >= 0.5 else (pair["b"], pair["a"])
-    share = max(p, 1 - p)
+    The percentage counts only the sets in which the first form is strictly better; sets in which
+    the two are equal are said as such (「在 76% 下两者相同」), never counted as half a win."""
+    from xsim.experiments.labels import form_label, measure_label
+    from xsim.experiments.uncertainty import shares
+
+    a_wins, b_wins, tie = shares(pair)
+    first, second = (pair["a"], pair["b"]) if a_wins >= b_wins else (pair["b"], pair["a"])
+    wins, losses = max(a_wins, b_wins), min(a_wins, b_wins)
     higher = pair.get("direction", 1) > 0
     a, b = form_label(first, lang), form_label(second, lang)
     m = measure_label(pair["measure"], lang)
-    pct = f"{round(100 * share)}%"
+    pct, same = f"{round(100 * wins)}%", f"{round(100 * tie)}%"
     phrases = [_driver_phrase(d, ranges, lang) for d in pair.get("drivers", [])]
     if lang == "en":
+        if wins == 0:
+            return f"Under every plausible parameter set drawn, {m} is the same with {a} and {b}."
         word = "higher" if higher else "lower"
         head = f"Under {pct} of plausible parameter sets, {m} is {word} with {a} than with {b}"
-        if share >= 1:
-            return head + "; the ranking never flips."
+        if tie > 0:
+            head += f", and the same under {same}"
+        if losses == 0:
+            return head + (
+                "; the ranking never flips." if tie == 0 else "; it is never the other way round."
+            )
         if phrases:
             return head + "; the ranking flips when " + " and ".join(phrases) + "."
         return head + "; no single parameter range explains when it flips."
+    if wins == 0:
+        return f"在所有抽到的合理参数下，{a}与{b}的{m}都相同。"
     word = "高于" if higher else "低于"
     head = f"在 {pct} 的合理参数下，{a}的{m}{word}{b}"
-    if share >= 1:
-        return head + "；在所有抽到的参数下结论都不变。"
+    if tie > 0:
+        head += f"，在 {same} 下两者相同"
+    if losses == 0:
+        return head + (
+            "；在所有抽到的参数下结论都不变。" if tie == 0 else "；没有一组参数下结论反过来。"
+        )
     if phrases:
         joined = "，且".join(phrases)
         gap = " " if joined[-1].isdigit() else ""

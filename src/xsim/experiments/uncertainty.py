@@ -8,7 +8,9 @@ random numbers), so the rows — and every number below — are the same on ever
 
 For each pair of forms and each headline measure it reports ``p_a_better``, the share of parameter
 sets in which A does better than B (mean over replications of the paired difference, in the
-measure's better direction; a tie counts half), and the ``drivers``: the parameter ranges in which
+measure's better direction; a tie counts half), ``p_tie``, the share of sets in which the two are
+equal (a form that never adopts and another that rarely does tie in most sets: :func:`shares`
+separates the two so no sentence counts a tie as a win), and the ``drivers``: the parameter ranges in which
 the ranking flips, found by scenario discovery with PRIM from the EMA Workbench
 (:mod:`xsim.experiments.discovery`). :func:`xsim.experiments.discovery.pair_sentence` says it in
 plain Chinese (or English) for the demo and lesson 08.
@@ -42,6 +44,15 @@ def direction(measure: str) -> int:
 
     found = MEASURES.get(measure)
     return -1 if found is not None and found.direction == "lower" else 1
+
+
+def shares(pair: Mapping[str, Any]) -> tuple[float, float, float]:
+    """(A strictly better, B strictly better, tie): the shares of parameter sets behind ``pair``'s
+    ``p_a_better`` (ties counted half there). A pair without ``p_tie`` (written before it was
+    recorded) has no ties."""
+    tie = float(pair.get("p_tie", 0.0))
+    a = float(pair["p_a_better"]) - tie / 2
+    return max(a, 0.0), max(1.0 - a - tie, 0.0), tie
 
 
 def check_sets(n: Any, flag: str = "--uncertainty") -> int:
@@ -128,6 +139,7 @@ def analyse(
                     "measure": measure,
                     "direction": direction(measure),
                     "p_a_better": round(p, 4),
+                    "p_tie": round(float(np.nanmean(better == 0.5)), 4),
                     "n_flipped": int(flipped.sum()),
                     "drivers": drivers(sets, flipped, ranges),
                 }

@@ -203,21 +203,28 @@ def _best_forms(memo: Memo) -> dict[str, str]:
 def _pair_table(u: dict, lang: str) -> str:
     measures = list(dict.fromkeys(p["measure"] for p in u["pairs"]))
     head = "".join(f"<th>{esc(_measure(m, lang))}</th>" for m in measures)
-    rows: dict[tuple[str, str], dict[str, float]] = {}
+    from xsim.experiments.uncertainty import shares
+
+    rows: dict[tuple[str, str], dict[str, tuple[float, float, float]]] = {}
     for p in u["pairs"]:
-        rows.setdefault((p["a"], p["b"]), {})[p["measure"]] = p["p_a_better"]
+        rows.setdefault((p["a"], p["b"]), {})[p["measure"]] = shares(p)
+    same = "same" if lang == "en" else "相同"
     body = []
     for (a, b), values in rows.items():
         pair = f"{_form(a, lang)} {'vs' if lang == 'en' else '对'} {_form(b, lang)}"
-        cells = "".join(
-            f"<td class='num'>{round(100 * values[m])}%</td>" if m in values else "<td></td>"
-            for m in measures
-        )
-        body.append(f"<tr><td>{esc(pair)}</td>{cells}</tr>")
+        cells = []
+        for m in measures:
+            if m not in values:
+                cells.append("<td></td>")
+                continue
+            wins, _, tie = values[m]
+            tied = f" <span class='meta'>({same} {round(100 * tie)}%)</span>" if tie > 0 else ""
+            cells.append(f"<td class='num'>{round(100 * wins)}%{tied}</td>")
+        body.append(f"<tr><td>{esc(pair)}</td>{''.join(cells)}</tr>")
     label = (
-        "share of parameter sets in which the first form does better"
+        "share of parameter sets in which the first form does better (in brackets: equal)"
         if lang == "en"
-        else "前一种形式表现更好的参数组比例"
+        else "前一种形式表现更好的参数组比例（括号内：两者相同的比例）"
     )
     return f"<table><tr><th>{label}</th>{head}</tr>{''.join(body)}</table>"
 

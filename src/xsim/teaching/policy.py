@@ -33,6 +33,7 @@ __all__ = [
     "PredictionExercise",
     "policy_figure",
     "policy_measures",
+    "policy_robustness",
     "policy_summary",
     "policy_table",
     "policy_variants",
@@ -213,6 +214,63 @@ def policy_figure(kind: str, lesson: str, reps: int = 8):
 
     inputs = {**_study_inputs(kind, lesson, reps, 2026), "figure": POLICY_FIGURE_MEASURES}
     return stored_picture("figure", inputs, draw, label=kind)
+
+
+#: the measures whose ranking lesson 08 tests over plausible parameters (each form against the first)
+ROBUSTNESS_MEASURES = ("participation", "fairness")
+
+
+def _robustness_inputs(kind: str, lesson: str, n_sets: int, reps: int, seed: int):
+    from xsim.teaching.lessons import lesson_file
+
+    scenario, variants = policy_variants(kind, lesson)
+    if any(set(v) != {"name", "form"} for v in variants):
+        raise InputError(
+            str(lesson_file(lesson, "exercises.yaml")),
+            f"policy_comparisons[{kind}]",
+            "a comparison of forms only (a variant that changes the scenario has no form to rank)",
+            "只有比较协商形式的比较才能检验结论的稳健性（改动情景的方案没有可排序的形式）",
+        )
+    return {
+        "scenario": scenario,
+        "forms": [v["form"] for v in variants],
+        "n_sets": n_sets,
+        "reps": reps,
+        "seed": seed,
+        "measures": list(ROBUSTNESS_MEASURES),
+    }
+
+
+def policy_robustness(
+    kind: str, lesson: str, n_sets: int = 20, reps: int = 5, seed: int = 2026
+) -> HtmlBlock:
+    """How often each form beats the first over ``n_sets`` plausible behaviour parameter sets, and
+    what flips it (``xsim compare --uncertainty``, the same sentences): the ranking of the forms
+    on :data:`ROBUSTNESS_MEASURES` as a list of plain-Chinese sentences. Fixed seeds: the
+    comparison's pairs are stored when the notebooks are built (:mod:`xsim.teaching.precomputed`)."""
+    from xsim.experiments.discovery import pair_sentence
+    from xsim.experiments.parameter_ranges import load_ranges
+    from xsim.teaching.precomputed import STUDY_CODE, stored
+
+    inputs = _robustness_inputs(kind, lesson, n_sets, reps, seed)
+
+    def compute() -> dict[str, Any]:
+        from xsim.experiments.uncertainty import analyse, make_study
+
+        forms = inputs["forms"]
+        study, sets, ranges = make_study(inputs["scenario"], forms, n_sets, reps, seed)
+        rows = study.run(executor="in-process", progress=False).rows
+        return analyse(rows, sets, forms, ranges, inputs["measures"], reps=reps)
+
+    block = stored("robustness", inputs, compute, dict, dict, code=STUDY_CODE, label=kind)
+    ranges = load_ranges()
+    first = inputs["forms"][0]
+    pairs = [p for p in block["pairs"] if first in (p["a"], p["b"])]
+    sentences = [pair_sentence(p, ranges, "zh") for p in pairs]
+    head = f"在 {n_sets} 组合理参数下（每组重复 {reps} 次）："
+    items = "".join(f"<li>{esc(t)}</li>" for t in sentences)
+    plain = "\n".join([head, *(f"- {t}" for t in sentences)])
+    return HtmlBlock(f"<p>{esc(head)}</p><ul>{items}</ul>", plain)
 
 
 class PredictionExercise(TeachingWidget):

@@ -144,8 +144,10 @@ docs/model.md §7.10 lists the ranges and what constrains them.
 
 **Uncertainty in comparisons.** `xsim compare --uncertainty N` draws N parameter sets from those
 ranges (Latin hypercube) and reports for each pair of forms and headline measure the probability
-that A beats B over the plausible parameters, and the parameter ranges that flip the ranking
-(PRIM scenario discovery, EMA Workbench); `xsim report` turns a study into a decision memo.
+that A beats B over the plausible parameters (`p_a_better`, a tie counting half, and `p_tie`, the
+share of sets in which the two are equal — every sentence and the memo say ties as ties), and the
+parameter ranges that flip the ranking (PRIM scenario discovery, EMA Workbench); lesson 08 shows
+the same sentences for its forms; `xsim report` turns a study into a decision memo.
 
 **Sensitivity.** `xsim sweep` runs Sobol and Morris analyses (SALib). `tools/sensitivity.py` gives
 the Sobol first-order and total indices of six parameters that no target constrains for the
