@@ -120,3 +120,33 @@ def test_bad_study_folders_exit_2_with_one_message_and_nothing_written(
     err = capsys.readouterr().err.strip()
     assert err and "Traceback" not in err and len(err.splitlines()) == 1
     assert _nothing_written(folder, before)
+
+
+def test_headline_results_name_ties_and_do_not_judge_adoption():
+    # a measure equal under every form has no best form; adoption has no better side (the measure
+    # registry: adopting a bad plan is no success), so the memo says which form adopts most
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from xsim.report.html import _best_sentence
+
+    rows = [
+        ("adopted_unlawfully", "owners", 0.0),
+        ("adopted_unlawfully", "hearing", 0.0),
+        ("adopted", "owners", 0.15),
+        ("adopted", "hearing", 0.25),
+        ("participation", "owners", 0.9),
+        ("participation", "hearing", 0.9),
+        ("participation", "online", 0.2),
+    ]
+    table = pd.DataFrame(
+        [{"measure": m, "variant": v, "mean": x, "ci_low": x, "ci_high": x} for m, v, x in rows]
+    )
+    memo = SimpleNamespace(summary=SimpleNamespace(table=table))
+    assert _best_sentence(memo, "adopted_unlawfully", "zh") == (
+        "<li>违法作出的通过决定：各形式相同（0.000）</li>"
+    )
+    assert "民主听证会最高（0.250" in _best_sentence(memo, "adopted", "zh")
+    assert "highest with" in _best_sentence(memo, "adopted", "en")
+    assert "业主协商、民主听证会并列最好（0.900" in _best_sentence(memo, "participation", "zh")

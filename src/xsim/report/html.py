@@ -112,20 +112,36 @@ def _compared(memo: Memo, lang: str) -> str:
 
 
 def _best_sentence(memo: Memo, measure: str, lang: str) -> str:
+    """Which form does best on ``measure`` — or highest, for a measure with no better side (the
+    measure registry's "none": adopting a bad plan is no success); forms with the same mean are
+    named together, and a measure equal under every form is said to be so."""
     from xsim.experiments.uncertainty import direction
+    from xsim.sim.measures import MEASURES
 
     table = memo.summary.table
     rows = table[table.measure == measure]
     if rows.empty:
         return ""
     best = rows.sort_values("mean", ascending=direction(measure) < 0).iloc[0]
-    m, f = _measure(measure, lang), _variant(str(best.variant), lang)
+    m = _measure(measure, lang)
+    value = _num(best["mean"])
+    tied = rows[rows["mean"] == best["mean"]]
+    if len(tied) == len(rows) > 1:
+        if lang == "en":
+            return f"<li>{esc(m)}: the same with every form ({value})</li>"
+        return f"<li>{esc(m)}：各形式相同（{value}）</li>"
+    found = MEASURES.get(measure)
+    judged = found is None or found.direction != "none"
     interval = f"{_num(best.ci_low)}–{_num(best.ci_high)}"
     if lang == "en":
-        return (
-            f"<li>{esc(m)}: best with {esc(f)} ({_num(best['mean'])}, 95% interval {interval})</li>"
-        )
-    return f"<li>{esc(m)}：{esc(f)}最好（{_num(best['mean'])}，95% 区间 {interval}）</li>"
+        forms = " and ".join(_variant(str(v), lang) for v in tied.variant)
+        word = "best" if judged else "highest"
+        return f"<li>{esc(m)}: {word} with {esc(forms)} ({value}, 95% interval {interval})</li>"
+    forms = "、".join(_variant(str(v), lang) for v in tied.variant)
+    word = (
+        ("最好" if judged else "最高") if len(tied) == 1 else ("并列最好" if judged else "并列最高")
+    )
+    return f"<li>{esc(m)}：{esc(forms)}{word}（{value}，95% 区间 {interval}）</li>"
 
 
 def _results(memo: Memo, lang: str) -> str:
