@@ -250,7 +250,7 @@ def policy_robustness(
     comparison's pairs are stored when the notebooks are built (:mod:`xsim.teaching.precomputed`)."""
     from xsim.experiments.discovery import pair_sentence
     from xsim.experiments.parameter_ranges import load_ranges
-    from xsim.teaching.precomputed import STUDY_CODE, stored
+    from xsim.teaching.precomputed import UNCERTAINTY_CODE, stored
 
     inputs = _robustness_inputs(kind, lesson, n_sets, reps, seed)
 
@@ -262,7 +262,7 @@ def policy_robustness(
         rows = study.run(executor="in-process", progress=False).rows
         return analyse(rows, sets, forms, ranges, inputs["measures"], reps=reps)
 
-    block = stored("robustness", inputs, compute, dict, dict, code=STUDY_CODE, label=kind)
+    block = stored("robustness", inputs, compute, dict, dict, code=UNCERTAINTY_CODE, label=kind)
     ranges = load_ranges()
     first = inputs["forms"][0]
     pairs = [p for p in block["pairs"] if first in (p["a"], p["b"])]

@@ -37,6 +37,7 @@ __all__ = [
     "SIMULATION_CODE",
     "STORE_ENV",
     "STUDY_CODE",
+    "UNCERTAINTY_CODE",
     "WRITE_ENV",
     "code_digest",
     "result_key",
@@ -74,6 +75,8 @@ SIMULATION_CODE: tuple[str, ...] = (
 STUDY_CODE = (*SIMULATION_CODE, "experiments")
 #: a figure drawn from a summary
 FIGURE_CODE = (*STUDY_CODE, "plots.py", "fonts.py")
+#: a comparison over plausible parameter sets (lesson 08's robustness): the ranges it draws from
+UNCERTAINTY_CODE = (*STUDY_CODE, "data/parameter_ranges.yaml")
 
 
 def store_dir() -> Path:
