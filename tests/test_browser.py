@@ -70,6 +70,22 @@ def lab(tmp_path):
         yield server
 
 
+def _scroll_to(locator, attempts: int = 5) -> None:
+    """Scroll ``locator`` into view for a screenshot. The quiz re-renders its feedback right after
+    showing it (ipywidgets replace the output), so the element found may be detached before the
+    scroll lands; the locator is resolved again (CI of 96d4f58: 'Element is not attached')."""
+    from playwright.sync_api import Error
+
+    for attempt in range(attempts):
+        try:
+            locator.scroll_into_view_if_needed()
+            return
+        except Error as exc:
+            if "not attached" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+
+
 def test_quiz_in_chinese_jupyterlab(lab):
     from playwright.sync_api import expect, sync_playwright
 
@@ -103,7 +119,7 @@ def test_quiz_in_chinese_jupyterlab(lab):
             page.locator("button.jupyter-button", has_text="提交答案").first.click()
             feedback = page.get_by_text("回答正确")
             expect(feedback.first).to_be_visible()
-            feedback.first.scroll_into_view_if_needed()
+            _scroll_to(feedback.first)
             page.screenshot(path=str(ARTIFACTS / "browser-00-quiz.png"))
             # A wrong answer to the second question gets its Chinese explanation.
             page.locator(".widget-checkbox label", has_text="C. 修改代码").first.click()
@@ -178,7 +194,7 @@ def test_presentation_mode_in_chinese_offline_without_code(voila):
             # sources are stripped: no code on the projector
             assert page.get_by_text("Question(").count() == 0
             assert page.get_by_text("Error displaying widget").count() == 0
-            page.get_by_text("回答正确").first.scroll_into_view_if_needed()
+            _scroll_to(page.get_by_text("回答正确").first)
             page.screenshot(path=str(ARTIFACTS / "voila-00-quiz.png"))
             # The projector: 1920×1080, 大字模式 zooms the lesson and is remembered.
             page.set_viewport_size({"width": 1920, "height": 1080})
