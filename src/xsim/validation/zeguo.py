@@ -36,20 +36,25 @@ def _form() -> str:
     return scenario.organizer.form or scenario.forms[0]
 
 
-def poll_runs(project: str, fast: bool, seed: int):
-    """Rows of the poll with every participant's initial opinion drawn like ``project``'s."""
+def poll_runs(project: str, fast: bool, seed: int, merit: float | None = None):
+    """Rows of the poll with every participant's initial opinion drawn like ``project``'s.
+
+    ``merit`` is the experts' assessment the briefing pulls toward (−1…+1); by default the sample's
+    initial mean, a balanced briefing. Another value is for studying the model (docs/model.md §7.5:
+    no merit lifts the top project into Zeguo's band), never for a target's statistic."""
     mean01, sd01 = PROJECTS[project]
     error = load(SCENARIO).behaviour.response_error
     mean, sd = 2 * mean01 - 1, 2 * sd01 * float(np.sqrt(1.0 - error))
-    overrides: dict = {"topic.merit": round(mean, 4)}
+    overrides: dict = {"topic.merit": round(mean if merit is None else merit, 4)}
     for g in load(SCENARIO).stakeholder_groups:
         overrides[f"stakeholder_groups.{g.id}.opinion.mean"] = round(mean, 4)
         overrides[f"stakeholder_groups.{g.id}.opinion.sd"] = round(sd, 4)
     return model_runs(SCENARIO, [_form()], reps(fast), seed, overrides)
 
 
-def _change(project: str, fast: bool, seed: int) -> Estimate:
-    rows = poll_runs(project, fast, seed)
+def priority_change(project: str, fast: bool, seed: int, merit: float | None = None) -> Estimate:
+    """Mean change (after − before, −1…+1) of the participants' mean opinion on ``project``."""
+    rows = poll_runs(project, fast, seed, merit)
     change = rows["opinion_after"] - rows["opinion_before"]
     return mean_of(change.to_numpy(float), seed)
 
@@ -58,14 +63,14 @@ def _change(project: str, fast: bool, seed: int) -> Estimate:
 def zeguo_top_priority_change(fast: bool, seed: int) -> Estimate:
     """Mean change of the participants' mean opinion (after − before, −1…+1) on a project the
     sample rated highly before deliberation (initial opinions ~ N(0.658, 0.474), clipped)."""
-    return _change("top", fast, seed)
+    return priority_change("top", fast, seed)
 
 
 @statistic("zeguo_middling_priority_change")
 def zeguo_middling_priority_change(fast: bool, seed: int) -> Estimate:
     """Mean change of the participants' mean opinion on a project the sample rated only moderately
     before deliberation (initial opinions ~ N(0.272, 0.52), clipped)."""
-    return _change("middling", fast, seed)
+    return priority_change("middling", fast, seed)
 
 
 def _pooled(measure: str, fast: bool, seed: int) -> Estimate:
