@@ -150,3 +150,60 @@ def test_headline_results_name_ties_and_do_not_judge_adoption():
     assert "民主听证会最高（0.250" in _best_sentence(memo, "adopted", "zh")
     assert "highest with" in _best_sentence(memo, "adopted", "en")
     assert "业主协商、民主听证会并列最好（0.900" in _best_sentence(memo, "participation", "zh")
+
+
+def test_robustness_lists_the_pairs_of_every_form_named_best_and_skips_pairs_equal_everywhere():
+    # the headline names tied forms together, so the robustness list covers each of them; for a
+    # measure equal under every form it lists only pairs that some parameter set tells apart
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from xsim.report.html import _robust
+
+    rows = [
+        ("participation", "owners", 0.9),
+        ("participation", "hearing", 0.9),
+        ("participation", "online", 0.2),
+        ("adopted_unlawfully", "owners", 0.0),
+        ("adopted_unlawfully", "hearing", 0.0),
+        ("adopted_unlawfully", "online", 0.0),
+    ]
+    table = pd.DataFrame(
+        [{"measure": m, "variant": v, "mean": x, "ci_low": x, "ci_high": x} for m, v, x in rows]
+    )
+
+    def pair(a, b, measure, better, tie):
+        said = f"{a}-{b}-{measure}"
+        return {
+            "a": a,
+            "b": b,
+            "measure": measure,
+            "p_a_better": better + tie / 2,
+            "p_tie": tie,
+            "drivers": [],
+            "sentence": {"zh": said, "en": said},
+        }
+
+    pairs = [
+        pair("owners", "online", "participation", 1.0, 0.0),
+        pair("hearing", "online", "participation", 1.0, 0.0),
+        pair("owners", "hearing", "participation", 0.5, 0.0),
+        pair("owners", "hearing", "adopted_unlawfully", 0.0, 1.0),
+        pair("owners", "online", "adopted_unlawfully", 0.0, 0.9),
+        pair("hearing", "online", "adopted_unlawfully", 0.0, 1.0),
+    ]
+    memo = SimpleNamespace(
+        summary=SimpleNamespace(table=table),
+        uncertainty={"n_parameter_sets": 10, "reps_per_set": 2, "pairs": pairs},
+    )
+    items = _robust(memo, "zh").split("<table")[0]
+    for said in (
+        "owners-online-participation",
+        "hearing-online-participation",
+        "owners-hearing-participation",
+        "owners-online-adopted_unlawfully",
+    ):
+        assert f"<li>{said}</li>" in items
+    assert "owners-hearing-adopted_unlawfully" not in items
+    assert "hearing-online-adopted_unlawfully" not in items

@@ -111,27 +111,38 @@ def _compared(memo: Memo, lang: str) -> str:
     return f"<h2>{_t('compared', lang)}</h2><ul>{items}</ul><p>{text}</p>"
 
 
-def _best_sentence(memo: Memo, measure: str, lang: str) -> str:
-    """Which form does best on ``measure`` — or highest, for a measure with no better side (the
-    measure registry's "none": adopting a bad plan is no success); forms with the same mean are
-    named together, and a measure equal under every form is said to be so."""
+def _leaders(memo: Memo, measure: str):
+    """The rows of the forms doing best on ``measure`` at the scenario's own parameters (all that
+    share the best mean), and all the measure's rows; ``None`` when the study has no such rows."""
     from xsim.experiments.uncertainty import direction
-    from xsim.sim.measures import MEASURES
 
     table = memo.summary.table
     rows = table[table.measure == measure]
     if rows.empty:
+        return None
+    ordered = rows.sort_values("mean", ascending=direction(measure) < 0, kind="stable")
+    return ordered[ordered["mean"] == ordered["mean"].iloc[0]], rows
+
+
+def _best_sentence(memo: Memo, measure: str, lang: str) -> str:
+    """Which form does best on ``measure`` — or highest, for a measure with no better side (the
+    measure registry's "none": adopting a bad plan is no success); forms with the same mean are
+    named together, and a measure equal under every form is said to be so."""
+    from xsim.sim.measures import MEASURES
+
+    found = _leaders(memo, measure)
+    if found is None:
         return ""
-    best = rows.sort_values("mean", ascending=direction(measure) < 0).iloc[0]
+    tied, rows = found
+    best = tied.iloc[0]
     m = _measure(measure, lang)
     value = _num(best["mean"])
-    tied = rows[rows["mean"] == best["mean"]]
     if len(tied) == len(rows) > 1:
         if lang == "en":
             return f"<li>{esc(m)}: the same with every form ({value})</li>"
         return f"<li>{esc(m)}：各形式相同（{value}）</li>"
-    found = MEASURES.get(measure)
-    judged = found is None or found.direction != "none"
+    entry = MEASURES.get(measure)
+    judged = entry is None or entry.direction != "none"
     interval = f"{_num(best.ci_low)}–{_num(best.ci_high)}"
     if lang == "en":
         forms = " and ".join(_variant(str(v), lang) for v in tied.variant)
@@ -185,9 +196,7 @@ def _robust(memo: Memo, lang: str) -> str:
         return f"<h2>{_t('robust', lang)}</h2><p>{text}</p>"
     key = "en" if lang == "en" else "zh"
     best = _best_forms(memo)
-    chosen = [
-        p for p in u["pairs"] if "sentence" in p and best.get(p["measure"]) in (p["a"], p["b"])
-    ]
+    chosen = [p for p in u["pairs"] if "sentence" in p and _worth_saying(p, best)]
     items = "".join(f"<li>{esc(p['sentence'][key])}</li>" for p in chosen)
     if lang == "en":
         intro = (
@@ -202,18 +211,26 @@ def _robust(memo: Memo, lang: str) -> str:
     return f"<h2>{_t('robust', lang)}</h2><p>{intro}</p><ul>{items}</ul>{_pair_table(u, lang)}"
 
 
-def _best_forms(memo: Memo) -> dict[str, str]:
-    """The form that does best on each measure at the scenario's own parameters."""
-    from xsim.experiments.uncertainty import direction
-
-    out = {}
-    table = memo.summary.table
-    for measure in table.measure.unique():
-        rows = table[table.measure == measure]
-        out[measure] = str(
-            rows.sort_values("mean", ascending=direction(measure) < 0).iloc[0].variant
-        )
+def _best_forms(memo: Memo) -> dict[str, set[str]]:
+    """Per measure, the forms the headline names as best (or highest): those sharing the best mean.
+    A measure equal under every form has none (the headline says so)."""
+    out: dict[str, set[str]] = {}
+    for measure in memo.summary.table.measure.unique():
+        tied, rows = _leaders(memo, measure)
+        if len(tied) < len(rows) or len(rows) == 1:
+            out[measure] = {str(v) for v in tied.variant}
     return out
+
+
+def _worth_saying(pair: dict, best: dict[str, set[str]]) -> bool:
+    """A pair's robustness sentence belongs in the list when it involves a form the headline names
+    best; for a measure equal under every form, when some parameter set tells the two apart."""
+    from xsim.experiments.uncertainty import shares
+
+    leaders = best.get(pair["measure"])
+    if leaders is None:
+        return shares(pair)[2] < 1.0
+    return bool(leaders & {pair["a"], pair["b"]})
 
 
 def _pair_table(u: dict, lang: str) -> str:
