@@ -69,6 +69,18 @@ def test_the_memo_is_written_into_the_study_in_chinese_with_every_section(study,
     # what the model does not reproduce: one observation per item, not sentences glued by '；'
     caveats = page[page.index("假设与注意事项") : page.index("如何重现")]
     assert "模型目前还不能重现以下观察：<ul><li>" in caveats and "。；" not in page
+    # the memo judges the targets as `xsim validate` (full variant) does, and each miss says the
+    # model's number and which results it puts in doubt
+    from xsim.report.html import _num
+    from xsim.validation.evaluate import evaluate
+    from xsim.validation.targets import load_targets
+
+    full = evaluate([t for t in load_targets() if t.counted]).results
+    assert f"{len(full)} 个验证目标中 {sum(r.holds for r in full)} 个成立" in page
+    for r in full:
+        line = f"（模型 {_num(r.estimate.value)}，"
+        assert (line in caveats) == (not r.holds), r.target.id
+        assert (f"{r.target.affects.zh}应谨慎看待。" in caveats) == (not r.holds), r.target.id
     pdf = (study / "memo-zh.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     listed = json.loads((study / "manifest.json").read_text(encoding="utf-8"))["files"]
@@ -207,3 +219,26 @@ def test_robustness_lists_the_pairs_of_every_form_named_best_and_skips_pairs_equ
         assert f"<li>{said}</li>" in items
     assert "owners-hearing-adopted_unlawfully" not in items
     assert "hearing-online-adopted_unlawfully" not in items
+
+
+def test_an_unreproduced_observation_says_the_models_side_of_the_band_and_what_it_puts_in_doubt():
+    from types import SimpleNamespace
+
+    from xsim.report.html import _miss
+    from xsim.validation.targets import load_targets
+
+    target = next(t for t in load_targets() if t.id == "M-DP-NET-CHANGE")
+    low, high = target.tolerance.range
+
+    def miss(value, lang):
+        return _miss(SimpleNamespace(target=target, estimate=SimpleNamespace(value=value)), lang)
+
+    assert f"（模型 {low - 0.1:.3f}，低于实际观察的 [{low:g}, {high:g}]）。" in miss(
+        low - 0.1, "zh"
+    )
+    assert miss(low - 0.1, "zh").endswith("讨论后意见的变化（如支持率）应谨慎看待。")
+    assert f"(model {high + 0.1:.3f}, above the observed [{low:g}, {high:g}])." in miss(
+        high + 0.1, "en"
+    )
+    assert "Treat opinion change after discussion" in miss(high + 0.1, "en")
+    assert "（模型 —，对照实际观察的" in miss(float("nan"), "zh")

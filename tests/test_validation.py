@@ -53,6 +53,19 @@ def test_every_counted_validation_target_quotes_an_observed_number_and_its_place
         assert any(w in t.source.where for w in ("Table", "p.", "pp.", "abstract", "section")), t.id
 
 
+def test_a_validation_target_must_say_which_results_a_miss_puts_in_doubt():
+    # the memo's caveats read it (xsim.report.html._miss); a target without it does not load
+    from pydantic import ValidationError
+
+    from xsim.validation.targets import Target
+
+    body = COUNTED[0].model_dump()
+    assert body["affects"]["zh"] and body["affects"]["en"]
+    body["affects"] = None
+    with pytest.raises(ValidationError, match="affects"):
+        Target.model_validate(body)
+
+
 def test_at_least_eight_counted_validation_targets():
     assert len(COUNTED) >= 8
 

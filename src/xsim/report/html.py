@@ -318,17 +318,39 @@ def _validation(memo: Memo, lang: str) -> str:
         else "<tr><th>规律</th><th>实际观察</th><th>模型</th><th></th></tr>"
     )
     intro = (
-        f"{held} of {len(memo.validation)} validation targets hold (fast variant; "
-        "<code>xsim validate --ablations</code> for the full check)."
+        f"{held} of {len(memo.validation)} validation targets hold (as in "
+        "<code>xsim validate</code>; <code>--ablations</code> also switches each target's "
+        "mechanism off)."
         if lang == "en"
-        else f"{len(memo.validation)} 个验证目标中 {held} 个成立（快速版；完整检验："
-        "<code>xsim validate --ablations</code>）。"
+        else f"{len(memo.validation)} 个验证目标中 {held} 个成立（与 <code>xsim validate</code> "
+        "相同；加 <code>--ablations</code> 可再逐项关掉所检验的机制）。"
     )
     return f"<h2>{_t('validation', lang)}</h2><p>{intro}</p><table>{head}{''.join(rows)}</table>"
 
 
+def _miss(result, lang: str) -> str:
+    """One unreproduced observation: the pattern, the model's number against the observed band, and
+    which results of the study it puts in doubt."""
+    t, value = result.target, result.estimate.value
+    en = lang == "en"
+    band, side = t.tolerance.describe(lang), ("against" if en else "对照")
+    if t.tolerance.range is not None and not math.isnan(value):
+        lo, hi = t.tolerance.range
+        band = f"[{lo:g}, {hi:g}]"
+        below = value < lo
+        side = ("below" if below else "above") if en else ("低于" if below else "高于")
+    affects = t.affects.get(lang) if t.affects is not None else None
+    if en:
+        doubt = f" Treat {affects} with caution." if affects else ""
+        return (
+            f"{t.pattern.en.rstrip('.')} (model {_num(value)}, {side} the observed {band}).{doubt}"
+        )
+    doubt = f"{affects}应谨慎看待。" if affects else ""
+    return f"{t.pattern.zh.rstrip('。')}（模型 {_num(value)}，{side}实际观察的 {band}）。{doubt}"
+
+
 def _caveats(memo: Memo, lang: str) -> str:
-    failed = [r.target.pattern.get(lang) for r in memo.validation if not r.holds]
+    failed = [_miss(r, lang) for r in memo.validation if not r.holds]
     if lang == "en":
         items = [
             "This is a simulation under stated assumptions, not a forecast for a real village.",

@@ -73,8 +73,10 @@ The empirical patterns the model is compared with are listed in section 8 with t
 the publication itself could not be opened here). Each target has a **role**: *calibration*
 targets set the plausible ranges of behaviour parameters (section 7) and are never counted as
 evidence; *validation* targets carry an observed number that no calibration used, a tolerance
-derived from the source's own uncertainty (sample size, reported spread), and the name of the
-mechanism they test; *plausibility* checks have no usable number (or a tolerance that is the
+derived from the source's own uncertainty (sample size, reported spread), the name of the
+mechanism they test, and which results of a study a miss puts in doubt (`affects`: the decision
+memo of `xsim report` lists each target that does not hold with the model's number against the
+observed band and that phrase); *plausibility* checks have no usable number (or a tolerance that is the
 kit's own) and are shown but not counted. Behavioural coefficients that no target constrains
 remain assumptions, each with the range `xsim compare --uncertainty` draws from
 (`src/xsim/data/parameter_ranges.yaml`).

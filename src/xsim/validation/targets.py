@@ -116,6 +116,9 @@ class Target(_Strict):
     #: model discrepancy δ of history matching for this calibration target, on the statistic's own
     #: scale (None: xsim.validation.calibration.DISCREPANCY)
     discrepancy: Number | None = Field(default=None, gt=0)
+    #: which results of a study a miss puts in doubt (a noun phrase; the memo's caveats say "treat …
+    #: with caution" after the model's number); every validation target has one
+    affects: Text | None = None
 
     @model_validator(mode="after")
     def _role_fits(self) -> Target:
@@ -128,6 +131,8 @@ class Target(_Strict):
                 raise ValueError("mechanism: a validation target names the mechanism it tests")
             if not self.observed.number_found:
                 raise ValueError("observed: a validation target needs an observed number")
+            if self.affects is None:
+                raise ValueError("affects: a validation target says which results a miss puts in doubt")
         return self
 
     @property
