@@ -3,6 +3,7 @@
 1. The full variant (30 replications per study): target ≤ 5 minutes on 2 cores (issue 23).
 2. The full variant with `--ablations` (every model target again without its mechanism).
 3. `xsim compare --uncertainty 100` of garbage_station's four forms at 10 replications per set.
+4. `xsim report` of that study: the memo in HTML and PDF, with the full validation check.
 
     python benchmarks/bench_validate.py [--skip-ablations] [--skip-uncertainty]
 
@@ -57,7 +58,9 @@ def main(argv=None) -> int:
                     f"{tmp}/u",
                 ]
             )
-        print(f"compare --uncertainty 100 × 4 forms × 10 reps: {seconds:.1f} s (exit {code})")
+            print(f"compare --uncertainty 100 × 4 forms × 10 reps: {seconds:.1f} s (exit {code})")
+            seconds, code = timed(["report", f"{tmp}/u"])
+            print(f"xsim report of that study (zh, HTML and PDF): {seconds:.1f} s (exit {code})")
     return 0
 
 

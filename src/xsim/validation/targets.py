@@ -132,7 +132,9 @@ class Target(_Strict):
             if not self.observed.number_found:
                 raise ValueError("observed: a validation target needs an observed number")
             if self.affects is None:
-                raise ValueError("affects: a validation target says which results a miss puts in doubt")
+                raise ValueError(
+                    "affects: a validation target says which results a miss puts in doubt"
+                )
         return self
 
     @property
