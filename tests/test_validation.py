@@ -129,6 +129,37 @@ def test_a_failing_target_exits_1_and_says_by_how_much(tmp_path, capsys):
     assert "0 of 1 targets hold" in out and "NO" in out and "off by: 4" in out
 
 
+def test_a_missed_validation_target_says_what_to_treat_with_caution_as_the_memo_does():
+    from types import SimpleNamespace
+
+    from xsim.validation.registry import Estimate
+    from xsim.validation.report_text import report_text
+
+    target = next(t for t in COUNTED if t.id == "M-DP-NET-CHANGE")
+
+    def text(value, lang):
+        e = Estimate(value, value, value, 30)
+        result = SimpleNamespace(
+            target=target,
+            estimate=e,
+            holds=target.tolerance.holds(value, value, value),
+            gap=0.1,
+            ablation=None,
+        )
+        report = SimpleNamespace(results=[result], counted=[result], fast=False, seed=0, ablate=())
+        return report_text(report, lang)
+
+    assert "应谨慎看待: 讨论后意见的变化（如支持率）" in text(0.3, "zh")
+    assert "treat with caution: opinion change after discussion" in text(0.3, "en")
+    assert "谨慎" not in text(0.72, "zh")  # a target that holds puts nothing in doubt
+    # and the JSON of `xsim validate --format json` carries it for every validation target
+    from xsim.validation.evaluate import evaluate_target
+
+    assert evaluate_target(target, fast=True, seed=0).to_dict()["affects"]["zh"] == (
+        "讨论后意见的变化（如支持率）"
+    )
+
+
 @pytest.mark.parametrize(
     ("changes", "argv", "says"),
     [

@@ -87,6 +87,7 @@ class Result:
                 "note": e.note,
             },
             "tolerance": t.tolerance.model_dump(),
+            "affects": t.affects.model_dump() if t.affects is not None else None,
             "holds": self.holds,
             "gap": _clean(self.gap),
             "seconds": round(self.seconds, 2),

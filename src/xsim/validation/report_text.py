@@ -74,6 +74,11 @@ def report_text(report, lang: str = "zh") -> str:
             lines.append(f"    {'note' if en else '说明'}: {e.note}")
         if not r.holds and not math.isnan(r.gap):
             lines.append(f"    {'off by' if en else '相差'}: {r.gap:.3g}")
+        if not r.holds and t.affects is not None:
+            # the same phrase the decision memo's caveats use (xsim.report.html._miss)
+            lines.append(
+                f"    {'treat with caution' if en else '应谨慎看待'}: {t.affects.get(lang)}"
+            )
         if r.ablation is not None and r.ablation.estimate.note:
             lines.append(
                 f"    {'without mechanism' if en else '关闭机制后'}: {r.ablation.estimate.note}"
