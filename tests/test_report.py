@@ -134,28 +134,34 @@ def test_bad_study_folders_exit_2_with_one_message_and_nothing_written(
     assert _nothing_written(folder, before)
 
 
-def test_headline_results_name_ties_and_do_not_judge_adoption():
-    # a measure equal under every form has no best form; adoption has no better side (the measure
-    # registry: adopting a bad plan is no success), so the memo says which form adopts most
+def _made_up_memo(rows, **fields):
+    """A memo whose summary has one row per (measure, form, mean), the interval equal to the mean."""
     from types import SimpleNamespace
 
     import pandas as pd
 
-    from xsim.report.html import _best_sentence
-
-    rows = [
-        ("adopted_unlawfully", "owners", 0.0),
-        ("adopted_unlawfully", "hearing", 0.0),
-        ("adopted", "owners", 0.15),
-        ("adopted", "hearing", 0.25),
-        ("participation", "owners", 0.9),
-        ("participation", "hearing", 0.9),
-        ("participation", "online", 0.2),
-    ]
     table = pd.DataFrame(
         [{"measure": m, "variant": v, "mean": x, "ci_low": x, "ci_high": x} for m, v, x in rows]
     )
-    memo = SimpleNamespace(summary=SimpleNamespace(table=table))
+    return SimpleNamespace(summary=SimpleNamespace(table=table), **fields)
+
+
+def test_headline_results_name_ties_and_do_not_judge_adoption():
+    # a measure equal under every form has no best form; adoption has no better side (the measure
+    # registry: adopting a bad plan is no success), so the memo says which form adopts most
+    from xsim.report.html import _best_sentence
+
+    memo = _made_up_memo(
+        [
+            ("adopted_unlawfully", "owners", 0.0),
+            ("adopted_unlawfully", "hearing", 0.0),
+            ("adopted", "owners", 0.15),
+            ("adopted", "hearing", 0.25),
+            ("participation", "owners", 0.9),
+            ("participation", "hearing", 0.9),
+            ("participation", "online", 0.2),
+        ]
+    )
     assert _best_sentence(memo, "adopted_unlawfully", "zh") == (
         "<li>违法作出的通过决定：各形式相同（0.000）</li>"
     )
@@ -167,10 +173,6 @@ def test_headline_results_name_ties_and_do_not_judge_adoption():
 def test_robustness_lists_the_pairs_of_every_form_named_best_and_skips_pairs_equal_everywhere():
     # the headline names tied forms together, so the robustness list covers each of them; for a
     # measure equal under every form it lists only pairs that some parameter set tells apart
-    from types import SimpleNamespace
-
-    import pandas as pd
-
     from xsim.report.html import _robust
 
     rows = [
@@ -181,9 +183,6 @@ def test_robustness_lists_the_pairs_of_every_form_named_best_and_skips_pairs_equ
         ("adopted_unlawfully", "hearing", 0.0),
         ("adopted_unlawfully", "online", 0.0),
     ]
-    table = pd.DataFrame(
-        [{"measure": m, "variant": v, "mean": x, "ci_low": x, "ci_high": x} for m, v, x in rows]
-    )
 
     def pair(a, b, measure, better, tie):
         said = f"{a}-{b}-{measure}"
@@ -205,9 +204,8 @@ def test_robustness_lists_the_pairs_of_every_form_named_best_and_skips_pairs_equ
         pair("owners", "online", "adopted_unlawfully", 0.0, 0.9),
         pair("hearing", "online", "adopted_unlawfully", 0.0, 1.0),
     ]
-    memo = SimpleNamespace(
-        summary=SimpleNamespace(table=table),
-        uncertainty={"n_parameter_sets": 10, "reps_per_set": 2, "pairs": pairs},
+    memo = _made_up_memo(
+        rows, uncertainty={"n_parameter_sets": 10, "reps_per_set": 2, "pairs": pairs}
     )
     items = _robust(memo, "zh").split("<table")[0]
     for said in (
