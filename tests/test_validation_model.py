@@ -116,17 +116,12 @@ def _answer_change(overrides: dict, replications: int) -> tuple[float, float]:
     import numpy as np
 
     from xsim.sim.model import ConsultationModel
-    from xsim.validation.model_statistics import POLL_SAMPLE
+    from xsim.validation.model_statistics import poll_overrides
     from xsim.validation.runs import scenarios
 
     net, gross = [], []
     for sc in scenarios():
-        poll = {
-            "forms": [*sc.forms, "deliberative_poll"],
-            "organizer.sample_size": POLL_SAMPLE,
-            "organizer.experts": True,
-            "organizer.invite_groups": "all",
-        } | overrides
+        poll = poll_overrides(sc) | overrides
         for seed in range(replications):
             model = ConsultationModel(sc, form="deliberative_poll", rng=seed, overrides=poll)
             model.run()

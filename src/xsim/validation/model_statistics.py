@@ -27,6 +27,17 @@ POLL_SAMPLE = 300
 POLLS_SCHOOLING = {"below_secondary": REFERENCE_BELOW_SECONDARY, "knowledge_gap": 0.123}
 
 
+def poll_overrides(scenario) -> dict:
+    """The overrides that put ``scenario``'s matter to a deliberative poll: a random sample of
+    :data:`POLL_SAMPLE` adults of every group, moderated small groups, experts present."""
+    return {
+        "forms": [*scenario.forms, "deliberative_poll"],
+        "organizer.sample_size": POLL_SAMPLE,
+        "organizer.experts": True,
+        "organizer.invite_groups": "all",
+    }
+
+
 def poll_of_each_matter(fast: bool, seed: int, schooling: dict | None = None):
     """Per bundled scenario, the rows of its matter put to a deliberative poll (the form
     ``deliberative_poll``: a random sample of :data:`POLL_SAMPLE` adults of every group, moderated
@@ -34,12 +45,7 @@ def poll_of_each_matter(fast: bool, seed: int, schooling: dict | None = None):
     literature pools. Zeguo is not among them (a validation case, not a teaching scenario).
     ``schooling`` gives the sampled adults a schooling mix (``population.schooling``)."""
     for sc in scenarios():
-        poll = {
-            "forms": [*sc.forms, "deliberative_poll"],
-            "organizer.sample_size": POLL_SAMPLE,
-            "organizer.experts": True,
-            "organizer.invite_groups": "all",
-        }
+        poll = poll_overrides(sc)
         if schooling is not None:
             poll["population.schooling"] = schooling
         yield sc, model_runs(sc.name, ["deliberative_poll"], reps(fast), seed, poll)
