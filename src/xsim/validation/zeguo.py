@@ -8,10 +8,14 @@ the model's −1…+1 scale (x ↦ 2x − 1): a *top* project (mean 0.829, sd 0.
 (mean 0.636, the mean of the seven; sd 0.26, their typical sd). Both are inputs from the first
 questionnaire, never from the outcome. Those sds are of answers, which carry response error; the
 participants' opinions are set less spread, sd × √(1 − e) with e = ``behaviour.response_error``, so
-that their answers on arrival have the published sd (classical test theory). The briefing is balanced (Deliberative Polls' rule), so the
-experts' assessment of merit is set at the sample's initial mean: it informs without pulling.
-Statistics over rooms pool the two kinds 2 : 7, as the paper's 9 indices are, and read the
-participants' answers to the questionnaires (the ``surveyed_*`` measures), as Luskin et al. did.
+that their answers on arrival have the published sd (classical test theory). The briefing is
+balanced (Deliberative Polls' rule), and which way each project's informed view lies is not known
+without the respondent files, so the experts' assessment of merit is set at the sample's initial
+mean: it informs without pulling. That is this case's assumption, not what balanced briefings do:
+real polls' groups move their mean answers about 0.1 (0–1) per item (docs/model.md §7.5, *How far
+real polls move their groups*). Statistics over rooms pool the two kinds 2 : 7, as the paper's 9
+indices are, and read the participants' answers to the questionnaires (the ``surveyed_*`` measures),
+as Luskin et al. did.
 """
 
 from __future__ import annotations
