@@ -141,9 +141,10 @@ def test_poll_groups_move_less_than_in_deliberative_polls_outside_the_targets():
     """docs/model.md §7.5 (DP net change): the model's discussion groups move their mean answer
     less than half as far as those of America in One Room 2019, a Deliberative Poll no target uses,
     at the defaults (30 replications) and over 40 plausible parameter sets, and less than either
-    new poll's even with a response error as large as 0.5 — while their members' gross change, mostly response error, can be raised to the polls' by
-    the error alone. Fails the day a mechanism moves groups as far as real polls; then M-DP-NET-CHANGE,
-    the Zeguo priority targets and this finding need revisiting."""
+    new poll's even with a response error as large as 0.5 — while their members' gross change,
+    mostly response error, can be raised to the polls' by the error alone. Fails the day a
+    mechanism moves groups as far as real polls; then M-DP-NET-CHANGE, the Zeguo priority targets
+    and this finding need revisiting."""
     from xsim.experiments.parameter_ranges import load_ranges
     from xsim.experiments.uncertainty import draw_parameter_sets
 
